@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, String, Text, bindparam, cast, func, text
+from sqlalchemy import ColumnElement, String, Text, and_, bindparam, cast, func, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 from blogster_cli import id_prefixes
@@ -76,9 +79,17 @@ def add_subscribers(session: Session, *, people: list[tuple[str, str | None]]) -
 
 
 def _lowered_in(emails: list[str]) -> ColumnElement[bool]:
-    """The subscriber's address (ignoring case) is one of `emails`: one array parameter, joined as a set."""
-    lowered = bindparam("lowered_emails", sorted({e.lower() for e in emails}), type_=ARRAY(Text))
-    return func.lower(NewsletterSubscriber.email).in_(select(func.unnest(lowered)))
+    """The subscriber's address (ignoring case) is one of `emails`: one array parameter, joined as a set.
+    Both sides lowercased by PostgreSQL, as the unique indexes are: Python's str.lower differs (a
+    final Σ becomes ς, not σ), and mixing the two lost `ΝΙΚΟΣ@example.gr` from a --to list."""
+    listed = bindparam("listed_emails", sorted(set(emails)), type_=ARRAY(Text))
+    return func.lower(NewsletterSubscriber.email).in_(select(func.lower(func.unnest(listed))))
+
+
+def lowered(session: Session, *, emails: list[str]) -> dict[str, str]:
+    """Each of `emails` lowercased as PostgreSQL does: the one rule the list and the ledger go by."""
+    statement = text("select e, lower(e) from unnest(cast(:emails as text[])) as e")
+    return {str(e): str(low) for e, low in session.connection().execute(statement, {"emails": emails}).all()}
 
 
 def subscribers(session: Session, *, emails: list[str] | None = None) -> Sequence[NewsletterSubscriber]:
@@ -110,19 +121,86 @@ def delete_subscriber(session: Session, *, subscriber_id: UUID) -> bool:
     return session.connection().execute(statement, {"id": subscriber_id}).first() is not None
 
 
-def delivered(session: Session, *, newsletter_id: UUID) -> set[str]:
-    """The addresses (lowercased) this newsletter was already accepted or refused for."""
-    query = select(func.lower(NewsletterDelivery.email)).where(NewsletterDelivery.newsletter_id == newsletter_id)
-    return set(session.exec(query).all())
+def delivered(session: Session, *, newsletter_id: UUID) -> bool:
+    """Whether this newsletter was already accepted or refused for anyone (its send started)."""
+    query = select(NewsletterDelivery.id).where(NewsletterDelivery.newsletter_id == newsletter_id).limit(1)
+    return session.exec(query).first() is not None
 
 
-def refused_before(session: Session, *, newsletter_id: UUID) -> set[str]:
-    """The addresses (lowercased) this newsletter was refused for, for good, in an earlier run."""
-    query = select(func.lower(NewsletterDelivery.email)).where(
-        NewsletterDelivery.newsletter_id == newsletter_id,
-        NewsletterDelivery.outcome == NewsletterDeliveryOutcome.REFUSED,
+def audience(
+    session: Session, *, newsletter_id: UUID, emails: list[str] | None
+) -> list[tuple[NewsletterSubscriber, str | None]]:
+    """My subscribers (all, or those with these addresses), oldest first, each with this newsletter's
+    outcome for them (None: not recorded). Matched in SQL, lower() on both sides as the ledger's
+    unique index is, so a reader the ledger holds is never taken for one it does not."""
+    recorded = and_(
+        col(NewsletterDelivery.newsletter_id) == newsletter_id,
+        func.lower(NewsletterDelivery.email) == func.lower(NewsletterSubscriber.email),
     )
-    return set(session.exec(query).all())
+    query = select(NewsletterSubscriber, col(NewsletterDelivery.outcome)).outerjoin(NewsletterDelivery, recorded)
+    if emails is not None:
+        query = query.where(_lowered_in(emails))
+    query = query.order_by(col(NewsletterSubscriber.created_at), NewsletterSubscriber.email)
+    return [(subscriber, outcome) for subscriber, outcome in session.exec(query).all()]
+
+
+CLAIM_WAIT = "200ms"
+"""How long claim_delivery waits for another transaction holding the reader's ledger row."""
+
+
+@dataclass
+class DeliveryClaim:
+    """A reader's ledger row taken before their mail goes (claim_delivery)."""
+
+    state: Literal["claimed", "recorded", "in use"]
+    """claimed: this transaction holds the row, as accepted (counted against the daily limit), and
+    commits it once the server accepted the mail (a kill before that rolls it back: the re-run mails
+    that one reader again); recorded: an earlier run's outcome (skip them); in use: another
+    transaction holds it (skip them this run)."""
+    savepoint: SessionTransaction | None = None
+
+    def keep(self) -> None:
+        """Keeps the row (the server accepted the mail): it commits with the unit of work."""
+        if self.savepoint is not None and self.savepoint.is_active:
+            self.savepoint.commit()
+
+    def undo(self) -> None:
+        """Gives the row up (the server refused or deferred the mail): nothing recorded, nothing counted."""
+        if self.savepoint is not None and self.savepoint.is_active:
+            self.savepoint.rollback()
+
+
+def claim_delivery(session: Session, *, newsletter_id: UUID, email: str, message_id: str) -> DeliveryClaim:
+    """Records `email` as accepted ahead of the mail, in a savepoint the caller undoes if it is not.
+
+    Waits at most CLAIM_WAIT for a row another transaction holds (an account's own open
+    transaction may hold one of its readers' as long as it likes), then answers 'in use'
+    rather than waiting out lock_timeout and failing the account's whole send."""
+    savepoint = session.begin_nested()
+    connection = session.connection()
+    try:
+        with session.begin_nested():
+            before = connection.execute(
+                text("select current_setting('lock_timeout'), set_config('lock_timeout', :wait, true)"),
+                {"wait": CLAIM_WAIT},
+            ).scalar_one()
+            taken = connection.execute(
+                text(
+                    "insert into public.newsletter_deliveries (newsletter_id, email, outcome, message_id)"
+                    " values (:newsletter_id, :email, 'sent', :message_id) on conflict do nothing returning id"
+                ),
+                {"newsletter_id": newsletter_id, "email": email, "message_id": message_id},
+            ).first()
+            connection.execute(text("select set_config('lock_timeout', :before, true)"), {"before": before})
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "55P03":
+            raise
+        savepoint.rollback()
+        return DeliveryClaim("in use")
+    if taken is None:
+        savepoint.rollback()
+        return DeliveryClaim("recorded")
+    return DeliveryClaim("claimed", savepoint)
 
 
 def last_refusal(session: Session, *, newsletter_id: UUID) -> NewsletterDelivery | None:

@@ -1,10 +1,13 @@
 """Newsletters: made from published posts, mailed to my subscribers over SMTP exactly once each.
 
-A send reads whom to mail in one unit of work, then mails them one by one outside any
-transaction, committing each address's outcome (accepted or refused) in its own unit
-of work the moment the server answers. A re-run after a crash, a kill or an SMTP
-outage skips every recorded address: only a message caught between the server's
-acceptance and that commit could go twice, and it carries the same Message-ID. A send
+A send reads whom to mail in one unit of work, then mails them one by one, each in its own
+unit of work that first takes the reader's ledger row (as accepted) and commits it the moment
+the server accepted the mail (refused for good, the refusal is committed instead; for now,
+nothing). A re-run after a crash, a kill or an SMTP outage skips every recorded address: only
+a message caught between the server's acceptance and that commit could go twice, and it
+carries the same Message-ID. A reader whose row another transaction holds is left for the
+next run, and the others go on. Addresses are compared lowercased by PostgreSQL only (the
+ledger's unique index does so), never by Python, whose str.lower differs (a final Σ). A send
 asked to stop (its worker stopping) ends between two mails, counts them in recipient_count
 and leaves the newsletter due; `newsletter list` counts the ledger, so even a killed send
 shows how far it got.
@@ -439,8 +442,10 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
     if not all(addresses):
         raise InvalidInput("an empty address: name the addresses to unsubscribe")
     with orm_unit_of_work(acting) as session:
-        listed = {s.email.lower(): s for s in newsletter_rows.subscribers(session, emails=addresses)}
-        missing = list(dict.fromkeys(a for a in addresses if a.lower() not in listed))
+        listed = newsletter_rows.subscribers(session, emails=addresses)
+        folded = newsletter_rows.lowered(session, emails=addresses + [s.email for s in listed])
+        on_list = {folded[s.email] for s in listed}
+        missing = [a for a in addresses if folded[a] not in on_list]
         if missing:
             named = ", ".join(repr(a) for a in missing)
             one = len(missing) == 1
@@ -449,7 +454,7 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
                 f"{'' if len(addresses) == 1 else ': nobody was unsubscribed'}"
                 " (`blogster newsletter subscribers list` shows it)"
             )
-        already = sum(1 for s in listed.values() if s.unsubscribed_at is not None)
+        already = sum(1 for s in listed if s.unsubscribed_at is not None)
         return Unsubscribed(newsletter_rows.unsubscribe(session, emails=addresses), already)
 
 
@@ -612,22 +617,20 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
         row = _find(session, ref)
         content = row.content or {}
         audience = _stored_audience(content)
-        listed = newsletter_rows.subscribers(session, emails=audience)
-        done = newsletter_rows.delivered(session, newsletter_id=row.id)
-        refused = newsletter_rows.refused_before(session, newsletter_id=row.id)
-        last = newsletter_rows.last_refusal(session, newsletter_id=row.id) if refused else None
+        listed = newsletter_rows.audience(session, newsletter_id=row.id, emails=audience)  # matched in SQL
+        last = newsletter_rows.last_refusal(session, newsletter_id=row.id)
         targets = [
             _Target(s.email, s.name, s.unsubscribe_token or "")
-            for s in listed
-            if s.unsubscribed_at is None and s.email.lower() not in done
+            for s, outcome in listed
+            if s.unsubscribed_at is None and outcome is None
         ]
         return _Plan(
             newsletter_id=row.id, subject=row.subject_line or row.title or "", bodies=letters.Bodies(
                 html=content.get("html", ""), text=content.get("text", "")
             ), site_url=content.get("site_url", ""), targets=targets,
-            already_done=sum(1 for s in listed if s.email.lower() in done),
-            refused_before=sum(1 for s in listed if s.email.lower() in refused),
-            unsubscribed=sum(1 for s in listed if s.unsubscribed_at is not None and s.email.lower() not in done),
+            already_done=sum(1 for _, outcome in listed if outcome is not None),
+            refused_before=sum(1 for _, outcome in listed if outcome == NewsletterDeliveryOutcome.REFUSED),
+            unsubscribed=sum(1 for s, outcome in listed if s.unsubscribed_at is not None and outcome is None),
             post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
             secret=_reader_secret(content), give_up_deferred=_deferred_too_long(content),
             warnings=_liquid_left(content),
@@ -655,9 +658,9 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
         row = _find(session, ref)
         if row.status == NewsletterStatus.SENT:  # due again, it would mail whoever joined since
             raise InvalidInput(f"newsletter {row.id} was already sent: make a new one (`blogster newsletter create`)")
-        started = bool(newsletter_rows.delivered(session, newsletter_id=row.id))
+        started = newsletter_rows.delivered(session, newsletter_id=row.id)
         wanted = [r.email for r in parsed.recipients] if parsed is not None else None
-        _audience_note(row, wanted=wanted, started=started)
+        _audience_note(session, row, wanted=wanted, started=started)
         if parsed is not None:
             newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
             row.content = {**(row.content or {}), AUDIENCE_KEY: wanted}
@@ -685,19 +688,21 @@ def _stored_audience(content: dict[str, Any]) -> list[str] | None:
     return [str(email) for email in audience] if isinstance(audience, list) else None
 
 
-def _same_audience(stored: list[str] | None, wanted: list[str] | None) -> bool:
+def _same_audience(session: Any, stored: list[str] | None, wanted: list[str] | None) -> bool:
+    """Whether two audiences name the same readers, ignoring case as PostgreSQL lowercases."""
     if stored is None or wanted is None:
         return stored is wanted
-    return {e.lower() for e in stored} == {e.lower() for e in wanted}
+    folded = newsletter_rows.lowered(session, emails=stored + wanted)
+    return {folded[e] for e in stored} == {folded[e] for e in wanted}
 
 
-def _audience_note(row: EmailNewsletter, *, wanted: list[str] | None, started: bool) -> str | None:
+def _audience_note(session: Any, row: EmailNewsletter, *, wanted: list[str] | None, started: bool) -> str | None:
     """Refuses a run naming another audience than the one a started send (someone already mailed,
     or refused) has, saying how to resume it; a run without --to resumes a started --to send's
     list, and the returned note says so. Not started, any audience goes (it replaces the stored one)."""
     stored = _stored_audience(row.content or {})
     sent = row.status == NewsletterStatus.SENT
-    if sent and wanted is not None and not _same_audience(stored, wanted):
+    if sent and wanted is not None and not _same_audience(session, stored, wanted):
         raise InvalidInput(
             f"newsletter {row.id} was already sent, so it mails nobody more: make a new one"
             " (`blogster newsletter create`) for these readers"
@@ -711,7 +716,7 @@ def _audience_note(row: EmailNewsletter, *, wanted: list[str] | None, started: b
             f"newsletter {row.id} was started for your whole list: run `blogster newsletter send {row.id}`"
             " (no --to) to resume it"
         )
-    if not _same_audience(stored, wanted):
+    if not _same_audience(session, stored, wanted):
         raise InvalidInput(
             f"newsletter {row.id} was started for another --to list: run the command it started with"
             f" (or `blogster newsletter send {row.id}`, no --to) to resume it"
@@ -824,7 +829,7 @@ def _send(
                 id=found.id, status=str(found.status), sent=0, refused=[], already_done=0, unsubscribed=0,
                 recipient_count=found.recipient_count, busy=True, left_out=left_out,
             )  # fmt: skip
-        if wanted is not None and not _same_audience(_stored_audience(row.content or {}), wanted):
+        if wanted is not None and not _same_audience(guard, _stored_audience(row.content or {}), wanted):
             raise InvalidInput(f"another run changed newsletter {row.id}'s audience meanwhile: run the command again")
         plan = _plan(acting, ref=str(row.id))  # after the lock: sees every earlier run's ledger
         if row.status == NewsletterStatus.SENT:
@@ -869,7 +874,7 @@ def _send(
                 row.status = NewsletterStatus.FAILED
             kept = {"error": error.removesuffix(RUN_AGAIN), "at": dt.datetime.now(dt.UTC).isoformat()}
             row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
-        elif mailed.interrupted or mailed.deferred or mailed.held:
+        elif mailed.interrupted or mailed.deferred or mailed.held or mailed.in_use:
             if mailed.deferred and DEFERRED_SINCE_KEY not in (row.content or {}):  # how long it waits
                 row.content = {**(row.content or {}), DEFERRED_SINCE_KEY: dt.datetime.now(dt.UTC).isoformat()}
             if mailed.held and row.status != NewsletterStatus.SCHEDULED:  # due now: mailed as the limit allows
@@ -890,7 +895,8 @@ def _send(
         return SendReport(
             id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
             already_done=plan.already_done, refused_before=plan.refused_before, unsubscribed=plan.unsubscribed,
-            recipient_count=row.recipient_count, error=error, interrupted=mailed.interrupted, deferred=mailed.deferred, left_out=left_out, note=note,
+            recipient_count=row.recipient_count, error=error, interrupted=mailed.interrupted,
+            deferred=mailed.deferred + mailed.in_use, left_out=left_out, note=note,
             warnings=plan.warnings, held_by_limit=mailed.held, held_until=held_until,
         )  # fmt: skip
 
@@ -937,9 +943,9 @@ def _prepare(acting: ActingUser, *, ref: str, parsed: letters.RecipientList | No
         if row is None:
             return None
         content = dict(row.content or {})
-        done = bool(newsletter_rows.delivered(session, newsletter_id=row.id))
+        done = newsletter_rows.delivered(session, newsletter_id=row.id)
         wanted = [r.email for r in parsed.recipients] if parsed is not None else None
-        note = _audience_note(row, wanted=wanted, started=done)
+        note = _audience_note(session, row, wanted=wanted, started=done)
         if parsed is not None and row.status != NewsletterStatus.SENT:
             newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
             content[AUDIENCE_KEY] = wanted
@@ -964,6 +970,9 @@ class _Mailed:
     """Readers not tried: the account reached its daily sending limit (the send stopped there)."""
     allowance: SendingAllowance = SendingAllowance(None, 0, None)
     """The account's allowance as the send ended."""
+    in_use: list[str] = field(default_factory=list)
+    """'address: reason' for each reader whose ledger row another transaction held (claim_delivery):
+    not mailed, left for the next run, reported with the deferred."""
 
 
 def _mail(
@@ -972,7 +981,10 @@ def _mail(
 ) -> _Mailed:  # fmt: skip
     """Mails the plan's targets, each outcome committed as it comes; interrupted when `should_stop`
     said so before a mail (none is cut off midway). A deferred address (4xx) is not recorded, so
-    the next run tries it again. At the account's daily sending limit (outbox.allowance, asked
+    the next run tries it again. Each reader's ledger row is taken before their mail goes and
+    committed once the server accepted it (newsletter_rows.claim_delivery): one already recorded
+    is not mailed, and one another transaction holds is left for the next run (`in_use`), the
+    others going on. At the account's daily sending limit (outbox.allowance, asked
     again in the unit of work that records each accepted mail) it stops and the targets left are
     `held`; at the limit from the start, the server is not asked anything.
 
@@ -981,15 +993,11 @@ def _mail(
     nobody: with the largest copy first, it is refused before any smaller copy went, so a server
     that announces no SIZE refuses the newsletter whole too (not its first readers' copies taken
     and the longer names' refused)."""
-    from blogster_cli.services.email_delivery import (
-        MessageTooBig,
-        RecipientDeferred,
-        RecipientRefused,
-        SmtpUnavailable,
-    )
+    from blogster_cli.services.email_delivery import MessageTooBig, SmtpUnavailable
 
     sender, connection, allowance = outbox.sender, outbox.connection, outbox.allowance
     sent, refused, deferred, error, interrupted, too_big, held = 0, [], [], None, False, False, 0
+    in_use: list[str] = []
     try:
         if outbox.unreachable is not None:
             raise SmtpUnavailable(outbox.unreachable)
@@ -1003,42 +1011,69 @@ def _mail(
                 held = len(targets) - number + 1
                 break
             identity = letters.message_id(str(plan.newsletter_id), target.email, plan.secret)
-            try:
-                try:
-                    message = _message(plan, sender, target)
-                except ValueError as exc:  # no message header can carry the address: this reader's, for good
-                    raise RecipientRefused(f"the address cannot be mailed: {exc}") from None
-                connection.send(message, to=target.email)  # anything else it raises is the sender's, not the reader's
-            except RecipientDeferred as exc:
-                if plan.give_up_deferred:
-                    reason: str | None = f"{exc}, still {DEFERRED_AT_MOST.days} days after the first deferral: given up"
-                else:
-                    deferred.append(f"{target.email}: {exc}")
-                    if on_progress:
-                        on_progress(number, len(targets))
-                    continue
-            except RecipientRefused as exc:
-                reason = str(exc)
-            else:
-                reason = None
-                sent += 1
-            outcome = NewsletterDeliveryOutcome.SENT if reason is None else NewsletterDeliveryOutcome.REFUSED
-            if reason is not None:
-                refused.append(f"{target.email}: {reason}")
-            with orm_unit_of_work(acting) as session:
-                newsletter_rows.record_delivery(
-                    session, newsletter_id=plan.newsletter_id, email=target.email, outcome=outcome,
-                    message_id=identity, error=reason,
+            # The reader's ledger row is taken first and committed once the server accepted the mail
+            # (a kill between rolls it back: that one reader is mailed again, same Message-ID).
+            with orm_guard_unit_of_work(acting) as session:
+                claim = newsletter_rows.claim_delivery(
+                    session, newsletter_id=plan.newsletter_id, email=target.email, message_id=identity
                 )  # fmt: skip
-                if reason is None and allowance.daily_limit is not None:  # counted with the record: what is left
-                    allowance = newsletter_rows.sending_allowance(session)
+                if claim.state == "in use":
+                    in_use.append(f"{target.email}: {IN_USE}")
+                elif claim.state == "claimed":
+                    reason = _mail_one(plan, sender, target, connection)
+                    if reason is not None and not reason.for_good:
+                        claim.undo()
+                        deferred.append(f"{target.email}: {reason.detail}")
+                    elif reason is not None:
+                        claim.undo()
+                        refused.append(f"{target.email}: {reason.detail}")
+                        newsletter_rows.record_delivery(
+                            session, newsletter_id=plan.newsletter_id, email=target.email,
+                            outcome=NewsletterDeliveryOutcome.REFUSED, message_id=identity, error=reason.detail,
+                        )  # fmt: skip
+                    else:
+                        claim.keep()
+                        sent += 1
+                        if allowance.daily_limit is not None:  # counted with the record: what is left
+                            allowance = newsletter_rows.sending_allowance(session)
             if on_progress:
                 on_progress(number, len(targets))
     except SmtpUnavailable as exc:
         error = f"{exc}{RUN_AGAIN}"
     except MessageTooBig as exc:
         error, too_big = str(exc), True
-    return _Mailed(sent, refused, deferred, error, interrupted, too_big, held, allowance)
+    return _Mailed(sent, refused, deferred, error, interrupted, too_big, held, allowance, in_use)
+
+
+IN_USE = "another transaction of this account holds this reader's delivery record: tried again on the next run"
+
+
+@dataclass(frozen=True)
+class _NotAccepted:
+    detail: str
+    for_good: bool
+    """Refused for good (5xx, an address no header can carry, a deferral given up): recorded as
+    refused. Else refused for now (4xx): nothing recorded, the next run tries again."""
+
+
+def _mail_one(plan: _Plan, sender: Address, target: _Target, connection: SmtpConnection) -> _NotAccepted | None:
+    """Mails `target` their copy: None when the server accepted it, else why not. Anything else it
+    raises (the server unreachable, the message too big) is the sender's, not the reader's."""
+    from blogster_cli.services.email_delivery import RecipientDeferred, RecipientRefused
+
+    try:
+        message = _message(plan, sender, target)
+    except ValueError as exc:  # no message header can carry the address: this reader's, for good
+        return _NotAccepted(f"the address cannot be mailed: {exc}", for_good=True)
+    try:
+        connection.send(message, to=target.email)
+    except RecipientDeferred as exc:
+        if plan.give_up_deferred:
+            return _NotAccepted(f"{exc}, still {DEFERRED_AT_MOST.days} days after the first deferral: given up", True)
+        return _NotAccepted(str(exc), for_good=False)
+    except RecipientRefused as exc:
+        return _NotAccepted(str(exc), for_good=True)
+    return None
 
 
 def _message(plan: _Plan, sender: Address, target: _Target) -> EmailMessage:

@@ -40,19 +40,19 @@ def test_a_rerun_without_to_resumes_the_to_list_the_send_started_with(
     recorder, url = smtp
     env = {"BLOGSTER_SMTP_URL": url}
     readers = readers_csv(tmp_path, 4)
-    record, calls = newsletter_rows.record_delivery, []
+    record, calls = newsletter_rows.claim_delivery, []
 
     def dying(*args, **kwargs):
         calls.append(1)
         if len(calls) == 3:
             raise DatabaseUnavailable("lost the database connection: server closed the connection")
-        record(*args, **kwargs)
+        return record(*args, **kwargs)
 
-    monkeypatch.setattr(newsletter_rows, "record_delivery", dying)
+    monkeypatch.setattr(newsletter_rows, "claim_delivery", dying)
     cut = cli("newsletter", "send", newsletter, "--to", readers, env=env)
     assert cut.exit_code == 7 and len(cut.stderr.strip().splitlines()) == 1, cut.stderr
     assert "run the same command again to resume" in cut.stderr
-    monkeypatch.setattr(newsletter_rows, "record_delivery", record)
+    monkeypatch.setattr(newsletter_rows, "claim_delivery", record)
 
     rerun = cli("newsletter", "send", newsletter, "--json", env=env)
     assert rerun.exit_code == 0, rerun.stderr

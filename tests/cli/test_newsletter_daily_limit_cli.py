@@ -224,3 +224,86 @@ def test_calendar_run_due_says_a_newsletter_is_held(cli, signed_up, smtp, tmp_pa
     assert ran.exit_code == 0, ran.stderr
     assert "1 newsletter due, 0 posted, 0 sent, 1 held by your daily sending limit." in ran.stderr
     assert len(recorder.messages) == 2
+
+
+GREEK = "ΝΙΚΟΣ@example.gr"
+"""Python's str.lower makes its final Σ a ς, PostgreSQL's lower() a σ (red team 43)."""
+
+
+def test_a_greek_sigma_reader_is_mailed_once_and_the_list_goes_on(cli, signed_up, smtp, tmp_path, superuser):
+    """Red team 43 (F1): the ledger lowercased in SQL, the plan in Python, so the run took the Greek
+    reader for one never mailed: mailed again every run, the record refused as a duplicate, the
+    account's share rolled back (exit 1), nothing counted and the rest of the list never mailed."""
+    recorder, url = smtp
+    sign_up_bob(cli)
+    limit_bob(cli, "2")
+    due_newsletter(cli, tmp_path, profile="bob", readers=[GREEK, *readers(3)])
+    env = {"BLOGSTER_SMTP_URL": url}
+    sent = []
+    for run in range(3):
+        if run:
+            a_day_passes(superuser)
+        ran = cli("workers", "send-newsletters", "--json", env=env)
+        assert ran.exit_code == 0, ran.stderr
+        sent.append(sum(report["sent"] for report in ran.json()["newsletters"]))
+        recorded = superuser.execute("select count(*) from public.newsletter_deliveries").fetchone()[0]
+        assert len(recorder.messages) == recorded  # each mail counted as it is recorded
+    assert sent == [2, 2, 0]
+    mailed = [rcpt for rcpt, _ in recorder.messages]
+    assert sorted(mailed) == sorted([GREEK, *readers(3)])  # each once, the Greek reader too
+    [shown] = cli(*BOB, "newsletter", "list", "--json").json()
+    assert (shown["status"], shown["recipient_count"]) == ("sent", 4)
+
+
+def test_a_to_list_mails_a_greek_sigma_reader(cli, signed_up, smtp, tmp_path):
+    """Red team 43 (F2): the --to list was lowercased in Python and matched against lower(email) in
+    SQL, so `ΝΙΚΟΣ@example.gr` was silently left out of the send, which said `sent`."""
+    recorder, url = smtp
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: week\n---\nhi\n")
+    assert cli("blogs", "new", "--from", str(post), "--status", "published", "--slug", "week").exit_code == 0
+    listed = tmp_path / "readers.csv"
+    listed.write_text(f"email\n{GREEK}\nplain@example.com\n")
+    newsletter_id = cli("newsletter", "create", "--blogs", "week", "--subject", "s", "--json").json()["id"]
+    sent = cli("newsletter", "send", newsletter_id, "--to", str(listed), "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0, sent.stderr
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == sorted([GREEK, "plain@example.com"])
+    assert sent.json()[0]["recipient_count"] == 2
+
+
+def test_an_open_transaction_holding_a_readers_record_delays_that_reader_only(
+    cli, signed_up, smtp, tmp_path, superuser
+):
+    """Red team 43 (F1b): an account's own open transaction holding one reader's delivery row made
+    every run mail that reader, wait lock_timeout to record it, fail the account's share (exit 1) and
+    count nothing. The row is now taken before the mail: held elsewhere, that reader waits for a
+    later run and the others go, counted."""
+    import psycopg
+
+    recorder, url = smtp
+    sign_up_bob(cli)
+    limit_bob(cli, "10")
+    newsletter_id = due_newsletter(cli, tmp_path, profile="bob", readers=readers(4))
+    bob = superuser.execute("select id from auth.users where email = 'bob@example.com'").fetchone()[0]
+    holder = psycopg.connect(superuser.info.dsn, password=superuser.info.password, autocommit=False)
+    try:
+        holder.execute(
+            "insert into public.newsletter_deliveries (user_id, newsletter_id, email, outcome, message_id)"
+            " values (%s, %s, %s, 'refused', 'x')",
+            (bob, newsletter_id, readers(4)[0].upper()),
+        )
+        env = {"BLOGSTER_SMTP_URL": url}
+        ran = cli("workers", "send-newsletters", "--json", env=env)
+        assert ran.exit_code == 0, ran.stderr
+        [report] = ran.json()["newsletters"]
+        assert (report["sent"], report["status"]) == (3, "scheduled")
+        assert [d.split(":")[0] for d in report["deferred"]] == [readers(4)[0]]
+        assert sorted(rcpt for rcpt, _ in recorder.messages) == readers(4)[1:]
+        assert counted(superuser) == 3
+    finally:
+        holder.rollback()
+        holder.close()
+    later = cli("workers", "send-newsletters", "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert later.exit_code == 0, later.stderr
+    assert later.json()["newsletters"][0]["status"] == "sent"
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == readers(4) and counted(superuser) == 4
