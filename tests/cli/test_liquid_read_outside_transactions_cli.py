@@ -16,6 +16,7 @@ from tests.platform_servers import FakeForem
 OPEN = (
     "select count(*) from pg_stat_activity"
     " where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null"
+    " and backend_type = 'client backend'"  # not autovacuum, which may be at work on the database
 )
 
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.connection import Database
+from blogster_cli.tui import dashboard as dashboard_screen
 from blogster_cli.tui import launch
 from blogster_cli.tui.dashboard import RESIZED_READ_S
 from blogster_cli.tui.editor import Preview
@@ -23,6 +24,7 @@ PROSE = (
     "Each book gets a markdown file named after its title, with a single line about why I picked it up"
     " and what I hoped to learn from it before the first chapter."
 )
+COALESCING_S = 2.0
 LONG_TITLE = "Git worktrees for reviewing pull requests without stashing anything at all"
 
 
@@ -126,9 +128,12 @@ def test_a_terminal_made_taller_reads_more_recent_activity_once(writer):
 
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(dashboard, "summary", counted)
+            # a pause long enough that a loaded machine cannot split the two resizes
+            patch.setattr(dashboard_screen, "RESIZED_READ_S", COALESCING_S)
             await pilot.resize_terminal(120, 40)
             await pilot.resize_terminal(200, 60)  # one read once the resizing pauses
-            await pilot.pause(RESIZED_READ_S + 0.2)
+            await pilot.pause(COALESCING_S + 0.2)
+            patch.setattr(dashboard_screen, "RESIZED_READ_S", RESIZED_READ_S)
             await settle(pilot)
             assert table.row_count == 30  # all there is
             await pilot.resize_terminal(200, 70)  # the account has no more: nothing read
