@@ -322,6 +322,17 @@ def _import_once(
             page = placement.page
             row = stored[placement.target.id] if placement.target is not None else None
             status = page.status or ("published" if publish else None)
+            # An empty page is not published, as `docs publish` refuses one: readers and search would
+            # find nothing (and a published page keeps its text, as `docs edit` keeps it).
+            live = status or (row.status if row is not None else None)
+            if live == DocumentationStatus.PUBLISHED and not page.body.strip():
+                if row is not None and row.status == DocumentationStatus.PUBLISHED and _markdown(row.content).strip():
+                    report.failed.append((page.path, f"no text: the published page {row.slug!r} keeps its text"
+                                          " (archive it first)"))  # fmt: skip
+                    continue
+                if row is None or row.status != DocumentationStatus.PUBLISHED:
+                    status = None
+                    report.notes.append(f"{page.path}: no text, so not published")
             values: dict[str, object] = {
                 "title": page.title,
                 "slug": placement.slug,
