@@ -67,3 +67,21 @@ def require_admin(acting: ActingUser) -> None:
         raise PermissionDenied(
             "this needs an administrator; an administrator can make you one: blogster admin users grant-admin EMAIL"
         )
+
+
+def require_superuser_login(database: Database, needing: str) -> None:
+    """Work that switches to any account's role or reaches what no account may (signing up, managing
+    accounts, worker logins, newsletter limits) runs on the administrator's connection, a superuser
+    login: ConfigError otherwise. `needing` starts the message, its subject with the verb agreeing
+    ("worker logins need", "signing up needs")."""
+    from blogster_cli.errors import ConfigError
+
+    if not database.login_is_superuser:
+        raise ConfigError(f"{needing} the administrator's connection (a superuser BLOGSTER_DATABASE_URL)")
+
+
+def require_admin_login(acting: ActingUser, database: Database, needing: str) -> None:
+    """Administrative work on the administrator's connection: require_admin (PermissionDenied), then
+    require_superuser_login (ConfigError)."""
+    require_admin(acting)
+    require_superuser_login(database, needing)

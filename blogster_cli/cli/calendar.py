@@ -590,12 +590,12 @@ def run_due(
 
 def _finished(report: SendReport) -> bool:
     """A due newsletter this run sent (to the end), not one it failed, found busy or left held."""
-    return report.error is None and not report.busy and not report.held_by_limit
+    return report.error is None and not report.busy and not report.stopped_by_limit
 
 
 def _held(reports: list[SendReport]) -> int:
     """Due newsletters whose send stopped at the account's daily sending limit (still due)."""
-    return sum(1 for r in reports if r.error is None and r.held_by_limit)
+    return sum(r.stopped_by_limit for r in reports)
 
 
 @app.command("next-change")

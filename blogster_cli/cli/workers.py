@@ -214,7 +214,8 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     sent = newsletters.send_due_for_every_account(
         ctx.database, smtp=smtp, timeouts=ctx.timeouts, hold=mail_hold.kept(ctx), quiet_while_held=False
     )
-    _distribution_report(sent, json, key="sent", items="newsletters", noun="newsletters sent", held=True)
+    held = sum(report.stopped_by_limit for report in sent.results)
+    _distribution_report(sent, json, key="sent", items="newsletters", noun="newsletters sent", held=held)
 
 
 def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -> None:
@@ -227,18 +228,18 @@ def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -
 
 
 def _distribution_report(
-    done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: str, held: bool = False
+    done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: str, held: int | None = None
 ) -> None:
     """Counts, as every cron command's (`key` done, `failed`, `failed_accounts`), and under `items`
     each post's or newsletter's outcome; then each failure and each account whose share failed on
-    stderr (exit 1). `held`: newsletters an account's daily sending limit stopped (still due) are
-    counted apart, under `held`."""
+    stderr (exit 1). `held`: of the newsletters, those an account's daily sending limit stopped
+    (SendReport.stopped_by_limit: still due), counted apart, under `held`."""
     results = done.results
     errors = [f"{getattr(r, 'id', '')}: {getattr(r, 'error', None)}" for r in results if getattr(r, "error", None)]
-    stopped = sum(1 for r in results if getattr(r, "held_by_limit", 0) and not getattr(r, "error", None))
+    stopped = held or 0
     finished = len(results) - len(errors) - stopped
     if json:
-        counts = {key: finished, **({"held": stopped} if held else {})}
+        counts = {key: finished, **({"held": stopped} if held is not None else {})}
         output.print_json({**counts, "failed": len(errors), "failed_accounts": len(done.failures), items: results})
     else:
         at_limit = f", {stopped} held by a daily sending limit" if stopped else ""

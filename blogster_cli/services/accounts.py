@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from blogster_cli.actors import ActingUser, Actor, require_admin
+from blogster_cli.actors import ActingUser, Actor, require_admin_login, require_superuser_login
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import Connection, admin_unit_of_work, unit_of_work
-from blogster_cli.errors import AuthError, ConfigError, Conflict, InvalidInput, NotFound, PermissionDenied
+from blogster_cli.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
 from blogster_cli.services import sessions
 
@@ -27,11 +27,6 @@ class AccountPublic:
     created_at: datetime
     last_sign_in_at: datetime | None
     database_role: str
-
-
-def _require_switching(ctx: AppContext, what: str) -> None:
-    if not ctx.database.login_is_superuser:
-        raise ConfigError(f"{what} needs the administrator's connection (a superuser BLOGSTER_DATABASE_URL)")
 
 
 def _valid_email(email: str) -> str:
@@ -76,7 +71,7 @@ def signup(ctx: AppContext, *, email: str, password: str, username: str | None =
 
     Returns the actor and whether it was made admin.
     """
-    _require_switching(ctx, "signing up")
+    require_superuser_login(ctx.database, "signing up needs")
     sessions.check_password_strength(password)
     email = _valid_email(email)
     if username is not None and not _USERNAME.fullmatch(username):  # the new-user trigger would drop it unsaid
@@ -192,8 +187,7 @@ def _remove_image_files(names: set[str]) -> None:
 
 
 def _require_admin(ctx: AppContext, acting: ActingUser) -> None:
-    require_admin(acting)
-    _require_switching(ctx, "user administration")
+    require_admin_login(acting, ctx.database, "user administration needs")
 
 
 def _account_by_email(conn: Connection, email: str) -> accounts.AccountRow:

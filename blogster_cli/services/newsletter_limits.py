@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from blogster_cli.actors import ActingUser, require_admin
+from blogster_cli.actors import ActingUser, require_admin_login
 from blogster_cli.context import AppContext
 from blogster_cli.db.orm import orm_admin_unit_of_work
-from blogster_cli.errors import ConfigError, InvalidInput, NotFound
+from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import newsletter_limits as rows
 
 MAX_LIMIT = 10_000_000
@@ -47,12 +47,6 @@ def _public(row: rows.AccountLimit) -> AccountLimitPublic:
     return AccountLimitPublic(row.email, row.is_admin, row.daily_limit, source, row.sent)
 
 
-def _require_admin_login(acting: ActingUser, ctx: AppContext) -> None:
-    require_admin(acting)
-    if not ctx.database.login_is_superuser:
-        raise ConfigError("newsletter limits need the administrator's connection (a superuser BLOGSTER_DATABASE_URL)")
-
-
 def _parsed(limit: str, *, default_allowed: bool) -> int | None | str:
     """A number of mails (0 to MAX_LIMIT; 1,000 and 1_000 read as 1000), None for `unlimited`, or
     DEFAULT (where `default_allowed`)."""
@@ -70,7 +64,7 @@ def _parsed(limit: str, *, default_allowed: bool) -> int | None | str:
 
 def limits(acting: ActingUser, *, ctx: AppContext) -> LimitsPublic:
     """The default and every account's limit, with its mails of the last 24 hours."""
-    _require_admin_login(acting, ctx)
+    require_admin_login(acting, ctx.database, "newsletter limits need")
     with orm_admin_unit_of_work(ctx.database) as session:
         return LimitsPublic(rows.default_limit(session), [_public(row) for row in rows.account_limits(session)])
 
@@ -78,7 +72,7 @@ def limits(acting: ActingUser, *, ctx: AppContext) -> LimitsPublic:
 def set_limit(acting: ActingUser, *, ctx: AppContext, email: str, limit: str) -> AccountLimitPublic:
     """The account's own limit: a number, `unlimited`, or `default` (it follows the default again).
     A lower limit holds its newsletters at once; a higher one lets the workers' next run go on."""
-    _require_admin_login(acting, ctx)
+    require_admin_login(acting, ctx.database, "newsletter limits need")
     chosen = _parsed(limit, default_allowed=True)
     with orm_admin_unit_of_work(ctx.database) as session:
         account = rows.account_limit(session, email=email.strip())
@@ -96,7 +90,7 @@ def set_limit(acting: ActingUser, *, ctx: AppContext, email: str, limit: str) ->
 def set_default(acting: ActingUser, *, ctx: AppContext, limit: str) -> LimitsPublic:
     """The default limit (a number or `unlimited`) of every account without one of its own but an
     administrator's; returns the limits as they now stand."""
-    _require_admin_login(acting, ctx)
+    require_admin_login(acting, ctx.database, "newsletter limits need")
     chosen = _parsed(limit, default_allowed=False)
     with orm_admin_unit_of_work(ctx.database) as session:
         rows.set_default(session, daily_limit=chosen if isinstance(chosen, int) else None)

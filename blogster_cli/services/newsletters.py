@@ -582,6 +582,13 @@ class SendReport:
     held_until: dt.datetime | None = None
     """When the limit lets the next of them go (None: not before an administrator raises it)."""
 
+    @property
+    def stopped_by_limit(self) -> bool:
+        """The send stopped at the account's daily sending limit, with no error: the newsletter is
+        held (still due), counted apart from the sent and the failed (calendar run-due, workers
+        send-newsletters)."""
+        return not self.error and self.held_by_limit > 0
+
 
 @dataclass(frozen=True)
 class _Target:

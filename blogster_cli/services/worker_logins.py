@@ -13,10 +13,10 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from blogster_cli.actors import ActingUser, require_admin
+from blogster_cli.actors import ActingUser, require_admin_login
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import admin_unit_of_work
-from blogster_cli.errors import ConfigError, Conflict, InvalidInput, NotFound
+from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import accounts, worker_logins
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
@@ -40,16 +40,9 @@ def _name(role_name: str) -> str:
     return role_name.removeprefix(worker_logins.ROLE_PREFIX).replace("_", "-")
 
 
-def _require_admin_login(acting: ActingUser, ctx: AppContext) -> None:
-    """Worker logins are roles: only an administrator on the superuser connection makes them."""
-    require_admin(acting)
-    if not ctx.database.login_is_superuser:
-        raise ConfigError("worker logins need the administrator's connection (a superuser BLOGSTER_DATABASE_URL)")
-
-
 def add(acting: ActingUser, *, ctx: AppContext, name: str) -> WorkerLogin:
     role_name = _role_name(name)
-    _require_admin_login(acting, ctx)
+    require_admin_login(acting, ctx.database, "worker logins need")
     password = secrets.token_urlsafe(24)
     with admin_unit_of_work(ctx.database) as conn:
         if accounts.role_exists(conn, role_name=role_name):
@@ -59,7 +52,7 @@ def add(acting: ActingUser, *, ctx: AppContext, name: str) -> WorkerLogin:
 
 
 def list_logins(acting: ActingUser, *, ctx: AppContext) -> list[WorkerLogin]:
-    _require_admin_login(acting, ctx)
+    require_admin_login(acting, ctx.database, "worker logins need")
     with admin_unit_of_work(ctx.database) as conn:
         return [WorkerLogin(name=_name(role), login=role) for role in worker_logins.list_logins(conn)]
 
@@ -67,7 +60,7 @@ def list_logins(acting: ActingUser, *, ctx: AppContext) -> list[WorkerLogin]:
 def remove(acting: ActingUser, *, ctx: AppContext, name: str) -> None:
     """Drops the login and ends its sessions (a running worker stops at its next query)."""
     role_name = _role_name(name)
-    _require_admin_login(acting, ctx)
+    require_admin_login(acting, ctx.database, "worker logins need")
     with admin_unit_of_work(ctx.database) as conn:
         if role_name not in worker_logins.list_logins(conn):
             raise NotFound(f"no worker {name}")

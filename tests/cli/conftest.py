@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from pytest_httpserver import HTTPServer
 
 from tests.platform_servers import (
@@ -83,6 +84,24 @@ def signed_up(cli):
     result = cli("auth", "signup", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert result.exit_code == 0, result.stderr
     return "ada@example.com"
+
+
+def database_url(db, **changes: str | None) -> str:  # type: ignore[no-untyped-def]
+    """The test database's URL without its password, with `changes` (a key given None is left out:
+    `user=None` is a shared server's URL as an administrator hands it to a member)."""
+    params = conninfo_to_dict(db.conninfo)
+    params.pop("password", None)
+    params.update(changes)
+    return make_conninfo(**{key: value for key, value in params.items() if value is not None})
+
+
+def error_message(result: Result, code: int, *, warnings_allowed: bool = False) -> str:
+    """What a refused command said: it exited with `code` and wrote one `error: ` line, no traceback,
+    and nothing else on stderr (but `warning: ` lines, where `warnings_allowed`); the line's message."""
+    assert result.exit_code == code, (result.exit_code, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if not (warnings_allowed and line.startswith("warning: "))]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.stderr, result.stderr
+    return lines[0].removeprefix("error: ")
 
 
 REPO_ROOT_README = Path(__file__).resolve().parents[2] / "README.md"

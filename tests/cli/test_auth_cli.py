@@ -5,15 +5,7 @@ import time
 import pytest
 
 from blogster_cli.db.acting import acting_transaction
-from tests.cli.conftest import PASSWORD
-
-
-def one_line_error(result, code):
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
+from tests.cli.conftest import PASSWORD, error_message
 
 
 def test_signup_then_whoami_names_the_account(cli, signed_up):
@@ -32,14 +24,14 @@ def test_second_account_is_not_admin(cli, signed_up):
 
 def test_wrong_password_and_unknown_user_are_one_line_exit_1(cli, signed_up):
     wrong = cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input="nope-nope-nope\n")
-    assert "wrong email or password" in one_line_error(wrong, 1)
+    assert "wrong email or password" in error_message(wrong, 1)
     unknown = cli("auth", "login", "--email", "who@example.com", "--password-stdin", input=PASSWORD + "\n")
-    assert "wrong email or password" in one_line_error(unknown, 1)
+    assert "wrong email or password" in error_message(unknown, 1)
 
 
 def test_logout_ends_the_session_server_side(cli, signed_up, superuser):
     assert cli("auth", "logout").exit_code == 0
-    assert "not logged in" in one_line_error(cli("auth", "whoami"), 1)
+    assert "not logged in" in error_message(cli("auth", "whoami"), 1)
     live = superuser.execute("select count(*) from auth.sessions where revoked_at is null").fetchone()[0]
     assert live == 0
 
@@ -58,7 +50,7 @@ def test_session_token_is_stored_hashed_and_file_is_private(cli, signed_up, supe
 
 def test_expired_session_is_refused(cli, signed_up, superuser):
     superuser.execute("update auth.sessions set expires_at = now() - interval '1 minute'")
-    assert "expired" in one_line_error(cli("auth", "whoami"), 1)
+    assert "expired" in error_message(cli("auth", "whoami"), 1)
 
 
 def test_banned_user_cannot_log_in_and_loses_sessions(cli, signed_up):
@@ -66,7 +58,7 @@ def test_banned_user_cannot_log_in_and_loses_sessions(cli, signed_up):
     cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert cli("admin", "users", "ban", "bob@example.com").exit_code == 0
     banned = cli("auth", "login", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
-    assert "banned" in one_line_error(banned, 1)
+    assert "banned" in error_message(banned, 1)
     assert cli("admin", "users", "ban", "bob@example.com", "--lift").exit_code == 0
     again = cli("auth", "login", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     assert again.exit_code == 0, again.stderr
@@ -128,13 +120,13 @@ def test_passwd_changes_the_password(cli, signed_up):
     assert result.exit_code == 0, result.stderr
     assert cli("auth", "whoami").exit_code == 0
     old = cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
-    one_line_error(old, 1)
+    error_message(old, 1)
     assert cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=new + "\n").exit_code == 0
 
 
 def test_passwd_rejects_a_wrong_current_password(cli, signed_up):
     result = cli("auth", "passwd", "--password-stdin", input="wrong-current-pw\nanother-new-password\n")
-    one_line_error(result, 1)
+    error_message(result, 1)
 
 
 def test_environment_credentials_override_for_cron(cli, signed_up):
@@ -146,18 +138,18 @@ def test_environment_credentials_override_for_cron(cli, signed_up):
 
 def test_short_password_is_invalid_input(cli):
     result = cli("auth", "signup", "--email", "x@example.com", "--password-stdin", input="short\n")
-    assert "8 characters" in one_line_error(result, 2)
+    assert "8 characters" in error_message(result, 2)
 
 
 def test_duplicate_email_is_a_conflict(cli, signed_up):
     result = cli("auth", "signup", "--email", "ADA@example.com", "--password-stdin", input=PASSWORD + "\n")
-    assert "already exists" in one_line_error(result, 5)
+    assert "already exists" in error_message(result, 5)
 
 
 def test_non_admin_cannot_administer(cli, signed_up):
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     for args in (("admin", "users", "list"), ("admin", "users", "grant-admin", "bob@example.com")):
-        assert "administrator" in one_line_error(cli(*args), 4)
+        assert "administrator" in error_message(cli(*args), 4)
 
 
 def test_admin_manages_users(cli, signed_up, superuser):
@@ -174,7 +166,7 @@ def test_admin_manages_users(cli, signed_up, superuser):
         ).exit_code
         == 0
     )
-    one_line_error(cli("auth", "login", "--email", "carol@example.com", "--password-stdin", input=generated + "\n"), 1)
+    error_message(cli("auth", "login", "--email", "carol@example.com", "--password-stdin", input=generated + "\n"), 1)
     assert (
         cli("auth", "login", "--email", "carol@example.com", "--password-stdin", input="carols-new-pass\n").exit_code
         == 0
@@ -193,34 +185,34 @@ def test_admin_manages_users(cli, signed_up, superuser):
 
 
 def test_admin_cannot_revoke_own_rights(cli, signed_up):
-    assert "yourself" in one_line_error(cli("admin", "users", "ban", "ada@example.com"), 4)
-    assert "own admin" in one_line_error(cli("admin", "users", "revoke-admin", "ada@example.com"), 4)
+    assert "yourself" in error_message(cli("admin", "users", "ban", "ada@example.com"), 4)
+    assert "own admin" in error_message(cli("admin", "users", "revoke-admin", "ada@example.com"), 4)
 
 
 def test_account_delete_drops_role_and_data(cli, signed_up, superuser):
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
     role = cli("auth", "whoami", "--json").json()["database_role"]
-    one_line_error(cli("account", "delete"), 2)  # no --yes and no terminal
+    error_message(cli("account", "delete"), 2)  # no --yes and no terminal
     assert cli("account", "delete", "--yes").exit_code == 0
     assert superuser.execute("select count(*) from auth.users where email = 'bob@example.com'").fetchone()[0] == 0
     assert superuser.execute("select count(*) from pg_roles where rolname = %s", (role,)).fetchone()[0] == 0
     assert superuser.execute("select count(*) from public.subdomain_settings").fetchone()[0] == 1
-    assert "not logged in" in one_line_error(cli("auth", "whoami"), 1)
+    assert "not logged in" in error_message(cli("auth", "whoami"), 1)
 
 
 def test_profile_update_validates_and_enforces_unique_usernames(cli, signed_up):
     ok = cli("profile", "update", "--username", "ada", "--website", "https://ada.dev", "--json")
     assert ok.exit_code == 0, ok.stderr
     assert ok.json()["website"] == "https://ada.dev"
-    assert "http" in one_line_error(cli("profile", "update", "--website", "javascript:alert(1)"), 2)
+    assert "http" in error_message(cli("profile", "update", "--website", "javascript:alert(1)"), 2)
     cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
-    assert "taken" in one_line_error(cli("profile", "update", "--username", "ADA"), 5)
+    assert "taken" in error_message(cli("profile", "update", "--username", "ADA"), 5)
     assert cli("profile", "show", "--json").json()["username"] is None
 
 
 def test_not_logged_in_commands_fail_cleanly(cli):
     for args in (("auth", "whoami"), ("profile", "show"), ("admin", "users", "list")):
-        one_line_error(cli(*args), 1)
+        error_message(cli(*args), 1)
 
 
 @pytest.mark.parametrize("args", [("auth", "whoami"), ("profile", "show")])
@@ -246,7 +238,7 @@ def test_a_username_signup_cannot_keep_is_refused_not_dropped(cli):
     """`auth signup --username ab` created the account with no username, without a word."""
     bad = cli("auth", "signup", "--email", "ab@example.com", "--username", "ab", "--password-stdin",
               input=PASSWORD + "\n")  # fmt: skip
-    one_line_error(bad, 2)
+    error_message(bad, 2)
     ok = cli("auth", "signup", "--email", "ab@example.com", "--username", "abc", "--password-stdin",
              input=PASSWORD + "\n")  # fmt: skip
     assert ok.exit_code == 0, ok.stderr
@@ -261,7 +253,7 @@ def test_a_signup_with_a_taken_username_is_refused(cli):
     assert first.exit_code == 0, first.stderr
     taken = cli("auth", "signup", "--email", "v@example.com", "--username", "GRACE", "--password-stdin",
                 input=PASSWORD + "\n")  # fmt: skip
-    one_line_error(taken, 5)
+    error_message(taken, 5)
     assert "username is taken" in taken.stderr
     again = cli("auth", "signup", "--email", "v@example.com", "--username", "vera", "--password-stdin",
                 input=PASSWORD + "\n")  # fmt: skip

@@ -12,20 +12,13 @@ import sys
 
 import pytest
 
-from tests.cli.conftest import PASSWORD
+from tests.cli.conftest import PASSWORD, error_message
 from tests.terminal import on_a_terminal
-
-
-def one_line_error(result, code):
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
 
 
 def test_login_off_a_terminal_without_an_email_says_how_instead_of_prompting(cli, signed_up):
     result = cli("auth", "login", "--json")
-    line = one_line_error(result, 2)
+    line = error_message(result, 2)
     assert result.stdout == ""
     assert "--email EMAIL --password-stdin" in line and "BLOGSTER_EMAIL" in line and "BLOGSTER_PASSWORD" in line
 
@@ -40,7 +33,7 @@ def test_login_off_a_terminal_uses_blogster_email_and_password(cli, signed_up):
 
 def test_login_with_blogster_email_but_no_password_off_a_terminal_is_a_usage_error(cli, signed_up):
     result = cli("auth", "login", env={"BLOGSTER_EMAIL": signed_up})
-    assert "--password-stdin" in one_line_error(result, 2) and result.stdout == ""
+    assert "--password-stdin" in error_message(result, 2) and result.stdout == ""
 
 
 def test_login_on_a_terminal_asks_for_the_email_on_stderr_never_stdout(cli, signed_up):
@@ -97,7 +90,7 @@ def test_a_path_option_given_an_option_is_a_usage_error(cli, signed_up, tmp_path
     here.mkdir()
     monkeypatch.chdir(here)
     result = cli(*(value if arg == "{}" else arg for arg in args))
-    line = one_line_error(result, 2)
+    line = error_message(result, 2)
     assert "looks like an option" in line and f"./{value}" in line, line
     assert list(here.iterdir()) == []  # no file named after the option
 

@@ -7,15 +7,8 @@ import json
 
 import pytest
 
-from tests.cli.conftest import PASSWORD
+from tests.cli.conftest import PASSWORD, error_message
 from tests.terminal import asking_for_a_password
-
-
-def one_line_error(result, code):
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
 
 
 @pytest.mark.parametrize(
@@ -38,9 +31,9 @@ def one_line_error(result, code):
     ],
 )
 def test_signup_and_admin_add_refuse_what_is_not_one_address(cli, signed_up, superuser, email):
-    line = one_line_error(cli("auth", "signup", "--email", email, "--password-stdin", input=PASSWORD + "\n"), 2)
+    line = error_message(cli("auth", "signup", "--email", email, "--password-stdin", input=PASSWORD + "\n"), 2)
     assert "is not an email address" in line and "\x1b" not in line
-    assert "is not an email address" in one_line_error(cli("admin", "users", "add", email), 2)
+    assert "is not an email address" in error_message(cli("admin", "users", "add", email), 2)
     assert superuser.execute("select count(*) from auth.users").fetchone()[0] == 1
 
 
@@ -83,8 +76,8 @@ def test_a_structure_nested_past_the_parser_is_a_usage_error(cli, signed_up, tmp
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000)
     for command in (["create", "poll", "--title", "d"], ["edit", "d"]):
-        line = one_line_error(cli("interactive", *command, "--structure", str(deep)), 2)
-        assert line == f"error: {deep} nests too deeply"
+        line = error_message(cli("interactive", *command, "--structure", str(deep)), 2)
+        assert line == f"{deep} nests too deeply"
     assert cli("interactive", "list", "--format", "count").stdout == "0\n"
     ok = tmp_path / "ok.json"
     ok.write_text(json.dumps({"question": "q?", "options": ["a", "b"]}))
@@ -94,15 +87,15 @@ def test_a_structure_nested_past_the_parser_is_a_usage_error(cli, signed_up, tmp
 @pytest.mark.parametrize("url", ["https://x/\x1b[31m", "https://x/\x07", "https://x/\u202e", "https://x/a\nb"])
 def test_profile_urls_refuse_control_characters(cli, signed_up, url):
     for option in ("--website", "--avatar-url"):
-        assert "must be an http:// or https:// URL" in one_line_error(cli("profile", "update", option, url), 2)
+        assert "must be an http:// or https:// URL" in error_message(cli("profile", "update", option, url), 2)
     assert cli("profile", "show", "--json").json()["website"] is None
 
 
 def test_an_undecodable_number_shows_as_replacement_characters(cli):
     """`'\\udcff\\udcfe' is not a valid int`: Python's escapes of the bytes, not what was typed."""
-    line = one_line_error(cli("posts", "list", "--limit", "\udcff\udcfe"), 2)
+    line = error_message(cli("posts", "list", "--limit", "\udcff\udcfe"), 2)
     assert "'\ufffd\ufffd' is not a valid int" in line and "\\udc" not in line
-    line = one_line_error(cli("posts", "list", "--limit", "a\\udcff"), 2)  # typed so: shown so
+    line = error_message(cli("posts", "list", "--limit", "a\\udcff"), 2)  # typed so: shown so
     assert "a\\\\udcff" in line
 
 

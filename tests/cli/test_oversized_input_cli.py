@@ -13,14 +13,8 @@ import tracemalloc
 import pytest
 
 from blogster_cli.content.rules import MAX_CONTENT_BYTES, POST_TOO_LARGE
+from tests.cli.conftest import error_message
 from tests.terminal import asking_for_a_password
-
-
-def one_line_error(result, code):
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
 
 
 def sparse(path, size=100 * 2**20):
@@ -41,7 +35,7 @@ def peak_while(run):
 def test_posts_new_from_a_100_mb_file_is_refused_without_reading_it(cli, signed_up, tmp_path):
     big = sparse(tmp_path / "big.md")
     result, peak = peak_while(lambda: cli("posts", "new", "--from", str(big)))
-    assert POST_TOO_LARGE in one_line_error(result, 2)
+    assert POST_TOO_LARGE in error_message(result, 2)
     assert peak < 20 * 2**20, peak
 
 
@@ -49,7 +43,7 @@ def test_posts_edit_from_a_100_mb_file_is_refused_without_reading_it(cli, signed
     assert cli("posts", "new", "--title", "T", input="body\n").exit_code == 0
     big = sparse(tmp_path / "big.md")
     result, peak = peak_while(lambda: cli("posts", "edit", "t", "--from", str(big)))
-    assert POST_TOO_LARGE in one_line_error(result, 2)
+    assert POST_TOO_LARGE in error_message(result, 2)
     assert peak < 20 * 2**20, peak
 
 
@@ -84,7 +78,7 @@ def test_an_endless_pipe_is_refused_after_the_limit(cli, signed_up, monkeypatch,
     pipe = Endless()
     monkeypatch.setattr(blogs, "read_stdin", _stdin_reader(blogs.read_stdin, io.TextIOWrapper(io.BufferedReader(pipe))))
     result = cli(*argv)
-    assert POST_TOO_LARGE in one_line_error(result, 2)
+    assert POST_TOO_LARGE in error_message(result, 2)
     assert pipe.taken <= MAX_CONTENT_BYTES + 2**20, pipe.taken
 
 
@@ -138,7 +132,7 @@ def _stdin_reader(read_stdin, stream):
 
 def test_a_body_under_4_mib_as_text_but_over_it_stored_is_one_readable_line(cli, signed_up):
     text = "x\n" * (MAX_CONTENT_BYTES // 2 - 16)  # under 4 MiB; a newline is 2 bytes in the stored JSON
-    line = one_line_error(cli("posts", "new", "--from", "-", input=text), 2)
+    line = error_message(cli("posts", "new", "--from", "-", input=text), 2)
     assert POST_TOO_LARGE in line and "constraint" not in line
 
 
@@ -163,19 +157,19 @@ def test_posts_new_from_an_undecodable_file_name_is_one_line_naming_it(cli, sign
     name = os.fsdecode(os.fsencode(str(tmp_path)) + b"/bad\xffname.md")
     with open(name, "w", encoding="utf-8") as file:
         file.write("# T\n")
-    line = one_line_error(cli("posts", "new", "--from", name), 2)
+    line = error_message(cli("posts", "new", "--from", name), 2)
     assert "name.md" in line and "not valid UTF-8" in line and "codec" not in line
 
 
 def test_an_undecodable_blogster_home_is_a_configuration_error(cli):
     home = os.fsdecode(b"/x/\xffhome")
-    line = one_line_error(cli("db", "dsn", env={"BLOGSTER_HOME": home}), 6)
+    line = error_message(cli("db", "dsn", env={"BLOGSTER_HOME": home}), 6)
     assert "BLOGSTER_HOME" in line and "codec" not in line
 
 
 def test_front_matter_nested_past_the_parser_is_one_line(cli, signed_up):
     text = "---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nbody\n"
-    line = one_line_error(cli("posts", "new", "--from", "-", input=text), 2)
+    line = error_message(cli("posts", "new", "--from", "-", input=text), 2)
     assert "the front matter is nested too deeply" in line
 
 

@@ -15,9 +15,9 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from blogster_cli.credentials import CredentialStore
+from tests.cli.conftest import database_url, error_message
 from tests.terminal import on_a_terminal
 
 MEMBER_PASSWORD = "member-pass-for-tests"
@@ -26,20 +26,6 @@ needs_password_checks = pytest.mark.skipif(
     reason="password checks need a TCP server with password auth (BLOGSTER_TEST_DATABASE_URL); "
     "the embedded socket trusts its owner",
 )
-
-
-def _url(db, **changes: str | None) -> str:
-    params = conninfo_to_dict(db.conninfo)
-    params.pop("password", None)
-    params.update(changes)
-    return make_conninfo(**{key: value for key, value in params.items() if value is not None})
-
-
-def _one_line(result, code: int) -> str:
-    assert result.exit_code == code, (result.exit_code, result.stderr)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.stderr, result.stderr
-    return lines[0].removeprefix("error: ")
 
 
 @dataclass(frozen=True)
@@ -54,7 +40,7 @@ def member(cli, signed_up, db) -> Member:
     """bob, added by the administrator (ada) and logged in with his own login on profile `bob`."""
     added = cli("admin", "users", "add", "bob@example.com", "--password-stdin", "--json", input=MEMBER_PASSWORD + "\n")
     assert added.exit_code == 0, added.stderr
-    bob = Member("bob@example.com", added.json()["login"], _url(db, user=None))
+    bob = Member("bob@example.com", added.json()["login"], database_url(db, user=None))
     logged_in = bob_runs(cli, bob, "auth", "login", "--login", bob.login, "--password-stdin",
                          input=MEMBER_PASSWORD + "\n")  # fmt: skip
     assert logged_in.exit_code == 0, logged_in.stderr
@@ -78,7 +64,7 @@ def test_an_email_on_a_shared_server_is_told_to_log_in_with_the_own_login(cli, m
     for email in (member.email, "nobody@example.com"):
         result = bob_runs(cli, member, "auth", "login", "--email", email, "--password-stdin", profile="new",
                           input=MEMBER_PASSWORD + "\n")  # fmt: skip
-        assert _one_line(result, 2) == expected
+        assert error_message(result, 2) == expected
 
 
 # -- b) a ban -------------------------------------------------------------------------------------------
@@ -89,10 +75,10 @@ def test_a_banned_member_is_told_of_the_ban_not_of_a_wrong_password(cli, member)
     expected = (
         f"{member.login} may not log in: the account is banned (or no longer on this server); ask your administrator"
     )
-    assert _one_line(bob_runs(cli, member, "posts", "list"), 1) == expected
+    assert error_message(bob_runs(cli, member, "posts", "list"), 1) == expected
     again = bob_runs(cli, member, "auth", "login", "--login", member.login, "--password-stdin", profile="again",
                      input=MEMBER_PASSWORD + "\n")  # fmt: skip
-    assert _one_line(again, 1) == expected
+    assert error_message(again, 1) == expected
     assert cli("admin", "users", "ban", member.email, "--lift").exit_code == 0
     assert bob_runs(cli, member, "posts", "list").exit_code == 0
 
@@ -102,7 +88,7 @@ def test_a_ban_is_not_told_to_someone_without_the_password(cli, member):
     assert cli("admin", "users", "ban", member.email).exit_code == 0
     guess = bob_runs(cli, member, "auth", "login", "--login", member.login, "--password-stdin", profile="eve",
                      input="not-the-password\n")  # fmt: skip
-    assert _one_line(guess, 1) == "wrong login or password"
+    assert error_message(guess, 1) == "wrong login or password"
 
 
 # -- c) a password reset by an administrator ------------------------------------------------------------
@@ -113,7 +99,7 @@ def test_a_member_whose_password_was_reset_is_told_how_to_log_in_again(cli, memb
     reset = cli("admin", "users", "reset-password", member.email, "--json")
     assert reset.exit_code == 0, reset.stderr
     assert reset.json()["login"] == member.login
-    said = _one_line(bob_runs(cli, member, "posts", "list"), 1)
+    said = error_message(bob_runs(cli, member, "posts", "list"), 1)
     assert said == (
         f"the password this profile keeps for {member.login} was refused: an administrator may have reset it (or it"
         f" was changed elsewhere); ask them for the new one, then run: blogster --profile bob auth login --login"
@@ -130,7 +116,7 @@ def test_a_member_whose_password_was_reset_is_told_how_to_log_in_again(cli, memb
 
 def test_not_logged_in_on_a_servers_url_names_the_login_option(cli, member):
     assert bob_runs(cli, member, "auth", "logout").exit_code == 0
-    said = _one_line(bob_runs(cli, member, "posts", "list"), 1)
+    said = error_message(bob_runs(cli, member, "posts", "list"), 1)
     assert said.startswith("not logged in; run: blogster --profile bob auth login --login u_... (on a shared server")
 
 
@@ -140,7 +126,7 @@ def test_not_logged_in_on_a_servers_url_names_the_login_option(cli, member):
 def test_blogster_email_on_a_shared_server_names_blogster_login(cli, member):
     result = bob_runs(cli, member, "posts", "list", profile="cron",
                       env={"BLOGSTER_EMAIL": member.email, "BLOGSTER_PASSWORD": MEMBER_PASSWORD})  # fmt: skip
-    said = _one_line(result, 6)
+    said = error_message(result, 6)
     assert said.startswith("the database refused the login given by --database-url: ")
     assert said.endswith(
         "BLOGSTER_EMAIL signs in through the administrator's connection; on a shared server give your own login"
@@ -167,8 +153,8 @@ def test_blogster_email_on_a_shared_server_names_blogster_login(cli, member):
 def test_the_workers_commands_on_a_members_profile_say_they_need_the_administrator(cli, member, command):
     """They printed libpq's bare refusal ("fe_sendauth: no password supplied"); `db status` already
     explained it, and now they say it in its words."""
-    said = _one_line(bob_runs(cli, member, *command), 6)
-    status = _one_line(bob_runs(cli, member, "db", "status"), 6)
+    said = error_message(bob_runs(cli, member, *command), 6)
+    status = error_message(bob_runs(cli, member, "db", "status"), 6)
     assert said.startswith(f"{' '.join(command[:2])} needs the administrator's connection (superuser)")
     assert said.removeprefix(" ".join(command[:2])) == status.removeprefix("db status")
 
@@ -180,7 +166,7 @@ def test_a_database_url_with_an_accounts_own_login_acts_as_that_account(cli, mem
     """`config set database_url -` with `postgresql://u_...:pw@host/db` (its password to the keyring):
     doctor checked it as the account's own login, but whoami and posts list said "not logged in"."""
     monkeypatch.delenv("BLOGSTER_DATABASE_URL")  # the profile's own setting, as on the member's machine
-    own = _url(db, user=member.login, password=MEMBER_PASSWORD)
+    own = database_url(db, user=member.login, password=MEMBER_PASSWORD)
     assert cli("--profile", "gina", "config", "set", "database_url", "-", input=own + "\n").exit_code == 0
     whoami = cli("--profile", "gina", "auth", "whoami", "--json")
     assert whoami.exit_code == 0, whoami.stderr
@@ -229,9 +215,9 @@ def test_a_sign_in_with_the_own_login_is_the_accounts_last_sign_in(cli, member):
 def test_logout_of_a_url_with_an_accounts_own_login_says_how_to_stop_acting_as_it(cli, member, db, monkeypatch):
     """`auth logout` said "Not logged in." (exit 0) while every command went on acting as the URL's login."""
     monkeypatch.delenv("BLOGSTER_DATABASE_URL")
-    own = _url(db, user=member.login, password=MEMBER_PASSWORD)
+    own = database_url(db, user=member.login, password=MEMBER_PASSWORD)
     assert cli("--profile", "gina", "config", "set", "database_url", "-", input=own + "\n").exit_code == 0
-    said = _one_line(cli("--profile", "gina", "auth", "logout"), 6)
+    said = error_message(cli("--profile", "gina", "auth", "logout"), 6)
     assert said.startswith(f"commands on this profile still act as {member.login}: the database URL (")
     assert said.endswith(
         " logs in as that account's own login; to stop that, run: blogster --profile gina config unset database_url"
@@ -240,7 +226,7 @@ def test_logout_of_a_url_with_an_accounts_own_login_says_how_to_stop_acting_as_i
     assert MEMBER_PASSWORD not in said
     assert cli("--profile", "gina", "auth", "whoami").exit_code == 0  # what it said is true
     # From the environment, the remedy is the variable's.
-    env = _one_line(cli("--profile", "hal", "auth", "logout", env={"BLOGSTER_DATABASE_URL": own}), 6)
+    env = error_message(cli("--profile", "hal", "auth", "logout", env={"BLOGSTER_DATABASE_URL": own}), 6)
     assert env.endswith("to stop that, unset BLOGSTER_DATABASE_URL (or give it a URL without the login)")
     # A member's URL without a login logs out as before.
     assert bob_runs(cli, member, "auth", "logout").stdout == ""
@@ -274,5 +260,5 @@ def test_an_own_login_typed_where_the_email_is_asked_logs_in_with_it(cli, member
 
 
 def test_an_unknown_profile_on_a_shared_server_starts_with_the_login_option(cli, member):
-    said = _one_line(bob_runs(cli, member, "posts", "list", profile="bobb"), 2)
+    said = error_message(bob_runs(cli, member, "posts", "list", profile="bobb"), 2)
     assert said.endswith("(a new one starts with: blogster --profile bobb auth login --login u_...)")
