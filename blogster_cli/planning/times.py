@@ -47,15 +47,18 @@ class OutOfRange(ValueError):
 # command reading a configured timezone would pay.
 _NOT_ZONES = frozenset({"posixrules", "Factory", "localtime"})
 _NOT_ZONE_FOLDERS = ("posix/", "right/")
+LONGEST_ZONE_NAME = 64
+"""The database's limit on a stored zone name (0070, 0178); the longest IANA name has 32 characters."""
 
 
 def zone(name: str) -> ZoneInfo:
-    """The IANA zone `name` (Europe/Berlin, UTC); UnknownTimezone for anything else ZoneInfo opens."""
-    if name in _NOT_ZONES or name.startswith(_NOT_ZONE_FOLDERS):
+    """The IANA zone `name` (Europe/Berlin, UTC); UnknownTimezone for anything else ZoneInfo opens,
+    and for what it cannot open: a folder of zones ("Europe"), a name too long for a file name."""
+    if name in _NOT_ZONES or name.startswith(_NOT_ZONE_FOLDERS) or len(name) > LONGEST_ZONE_NAME:
         raise UnknownTimezone(name)
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise UnknownTimezone(name) from None
 
 

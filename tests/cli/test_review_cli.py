@@ -384,6 +384,33 @@ def test_approve_publish_leaves_a_post_scheduled_for_later_scheduled(cli, tmp_pa
     assert {a["slug"]: a["status"] for a in again} == {"draft-one": "approved", "private-two": "approved"}
 
 
+def test_approve_publish_refuses_a_scheduled_post_changed_meanwhile_as_a_draft(cli, tmp_path, superuser, monkeypatch):
+    """Red team 43b F5 (0178): the author retitles her post while the approver's `review approve
+    --publish` runs. A draft was refused (exit 2); one scheduled for later stayed scheduled and her
+    notification named the new title as approved. Both are refused now, in the same words."""
+    from blogster_cli.repositories import review as review_rows
+
+    approve = review_rows.publish
+
+    def author_retitles_first(session, *, assignment_id):
+        superuser.execute("update public.blogs set title = 'Retitled' where slug in ('draft-one', 'private-two')")
+        return approve(session, assignment_id=assignment_id)
+
+    setup_team(cli, tmp_path)
+    assert cli("publish", "draft-one", "--at", "2099-03-01 09:00").exit_code == 0
+    refs = [ok(assign(cli, slug, "grace@example.com", "approver", "--allow-publish", "--json"))["id"][:8]
+            for slug in ("draft-one", "private-two")]  # fmt: skip
+    login(cli, "grace@example.com")
+    for ref in refs:
+        ok(cli("review", "start", ref, "--json"))
+    monkeypatch.setattr(review_rows, "publish", author_retitles_first)
+    said = [cli("review", "approve", ref, "--publish") for ref in refs]
+    refused = "error: the post changed after it was approved: its author can assign it again\n"
+    assert [(r.exit_code, r.stderr) for r in said] == [(2, refused)] * 2
+    statuses = superuser.execute("select slug, status::text from public.blogs order by slug").fetchall()
+    assert statuses == [("draft-one", "scheduled"), ("private-two", "draft")]
+
+
 def test_approve_publish_json_says_when_a_scheduled_post_goes_live(cli, tmp_path, superuser):
     setup_team(cli, tmp_path)
     assert cli("publish", "draft-one", "--at", "2099-03-01 09:00").exit_code == 0

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from blogster_cli.services import calendar, due_work, publishing, review
+import pytest
+
+from blogster_cli.services import calendar, due_work, notifications, publishing, review
 from tests.integration import test_review_notification_bound as bound
 from tests.integration.test_review_notification_bodies import newest
 
@@ -59,3 +61,30 @@ def test_a_post_whose_scheduled_time_has_come_is_published_keeping_its_date(crew
 
 def calendar_status(superuser) -> str:
     return superuser.execute("select status::text from public.content_calendar where title = 'Launch'").fetchone()[0]
+
+
+def test_a_scheduled_post_its_author_changes_as_it_is_approved_is_refused_as_a_draft_is(crew, superuser, monkeypatch):
+    """0178 (red team 43b F5): the author saves a new title while `review approve --publish` runs. A
+    draft was refused; a post scheduled for later stayed scheduled, its author told the new title
+    was approved. Now both are refused the same way, and nothing is written."""
+    from blogster_cli.errors import InvalidInput
+    from blogster_cli.repositories import review as review_rows
+
+    approve = review_rows.publish
+
+    def author_retitles_first(session, *, assignment_id):
+        superuser.execute("update public.blogs set title = 'Retitled' where slug = 'draft-one'")
+        return approve(session, assignment_id=assignment_id)
+
+    monkeypatch.setattr(review_rows, "publish", author_retitles_first)
+    bound.step(crew.vic, crew.approver, "start")
+    refused = []
+    for scheduled in (False, True):
+        if scheduled:
+            publishing.publish(crew.ada, refs=["draft-one"], at="2099-03-01 08:00")
+        with pytest.raises(InvalidInput) as caught:
+            review.approve_and_publish(crew.vic, ref=crew.approver)
+        refused.append(str(caught.value))
+    assert refused == ["the post changed after it was approved: its author can assign it again"] * 2
+    assert post_row(superuser) == ("scheduled", LIVE_AT)
+    assert [n.title for n in notifications.list_notifications(crew.ada)] == [f"Started by {bound.BY_VIC}"]

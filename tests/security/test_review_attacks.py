@@ -145,17 +145,26 @@ def status_of(superuser, post) -> str:
 
 
 @pytest.mark.parametrize(
-    "author_change",
-    ["update public.blogs set content = jsonb_build_object('markdown', 'Rewritten') where id = %s",
-     "update public.blogs set title = 'Retitled' where id = %s"],
+    ("author_change", "status"),
+    [("update public.blogs set content = jsonb_build_object('markdown', 'Rewritten') where id = %s", "draft"),
+     ("update public.blogs set title = 'Retitled' where id = %s", "draft"),
+     ("update public.blogs set title = 'Retitled' where id = %s", "scheduled")],
 )  # fmt: skip
-def test_an_approval_does_not_cover_what_the_author_changed_after_it(db, team, superuser, author_change):
-    """0097: review_publish publishes the post as approved, not what its author wrote since."""
-    assignment, post = approved_with_publishing(db, team), team["posts"]["private"]
+def test_an_approval_does_not_cover_what_the_author_changed_after_it(db, team, superuser, author_change, status):
+    """0097: review_publish publishes the post as approved, not what its author wrote since; 0178: a
+    post scheduled for later as well (0176 left it scheduled and told its author the new title was
+    approved), refused the same way."""
+    post = team["posts"]["private"]
+    if status == "scheduled":
+        superuser.execute("update public.blogs set status = 'scheduled', published_at = '2099-03-01 08:00+00'"
+                          " where id = %s", (post,))  # fmt: skip
+    assignment = approved_with_publishing(db, team)
     run(db, team["ada"], author_change, (post,))
-    with pytest.raises(psycopg.errors.CheckViolation, match="changed after it was approved"):
+    with pytest.raises(psycopg.errors.CheckViolation, match="^the post changed after it was approved: its author can"):
         run(db, team["grace"], "select public.review_publish(%s)", (assignment,))
-    assert status_of(superuser, post) == "draft"
+    assert status_of(superuser, post) == status
+    told = superuser.execute("select title from public.user_notifications where user_id = %s", (team["ada"].user_id,))
+    assert [title for (title,) in told] == ["Approved by grace@example.com (approver): private"]
 
 
 @pytest.mark.parametrize("markdown", ["", " \n\t ", "\u00a0\u2007\u202f\u3000"])
@@ -205,6 +214,25 @@ def test_an_approver_cannot_bring_a_scheduled_post_forward(db, team, superuser):
     assert status_of(superuser, post) == "scheduled"
     published = superuser.execute("select count(*) from public.activities where type = 'published'").fetchone()
     assert published == (0,)
+
+
+def test_a_repeated_publish_of_a_scheduled_post_tells_its_author_once(db, team, superuser):
+    """0178: each review_publish on a post scheduled for later told its author again (a new
+    notification once she had read the last). A zone PostgreSQL opens that names no place
+    (Factory: "-00") is told as UTC, and the account's zone is at most 64 characters."""
+    ada, grace, post = team["ada"], team["grace"], team["posts"]["private"]
+    superuser.execute("update public.blogs set status = 'scheduled', published_at = '2099-03-01 08:00+00'"
+                      " where id = %s", (post,))  # fmt: skip
+    run(db, ada, "update public.user_notification_preferences set timezone = 'Factory'")
+    assignment = approved_with_publishing(db, team)
+    for _ in range(3):
+        assert run(db, grace, "select public.review_publish(%s)", (assignment,)) == [(post,)]
+        run(db, ada, "update public.user_notifications set read = true")
+    told = superuser.execute("select title from public.user_notifications where user_id = %s", (ada.user_id,))
+    scheduled = "goes live as scheduled at 2099-03-01 08:00 UTC: private"
+    assert [title for (title,) in told] == [f"Approved by grace@example.com (approver), {scheduled}"]
+    with pytest.raises(psycopg.errors.CheckViolation, match="timezone_length"):
+        run(db, ada, "update public.user_notification_preferences set timezone = repeat('x', 65)")
 
 
 def test_an_author_cannot_forge_an_approval_or_the_assignees_words(db, team, superuser):
