@@ -7,8 +7,8 @@ region. It requests /_i/TRACKING-ID/start the first time a reader interacts and
 which runs it) counts those, and never as page views (analytics/paths.py: `beacon`, `is_tracking`).
 A calculator's formula is parsed here and re-emitted token by token, so the script
 can only ever hold arithmetic over the calculator's own inputs. The database takes any JSON as a
-structure (a row written by raw SQL): the build checks each one as a save does (`embedded`), and
-every value the HTML holds is escaped besides.
+structure (a row written by raw SQL): the build reads each one as text and checks it as a save does
+(`embedded`), and every value the HTML holds is escaped besides.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blogster_cli.analytics.paths import BEACON_PREFIX
+from blogster_cli.stored_json import UnreadableJson, decoded
 
 TRACKING_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,31}")
@@ -247,18 +248,28 @@ def render_widget(widget: Widget) -> str:
     )
 
 
+def stored_structure(content_type: str, text: str | None) -> dict[str, Any]:
+    """A stored structure's JSON text (`stored_json.decoded`) checked as a save checks it, or StructureError."""
+    try:
+        structure = decoded(text)
+    except UnreadableJson as exc:
+        raise StructureError(str(exc)) from None
+    return validated(content_type, structure)
+
+
 def embedded(
-    stored: Iterable[tuple[str, str, str, Any]], bodies: Iterable[str]
+    stored: Iterable[tuple[str, str, str, str | None]], bodies: Iterable[str]
 ) -> tuple[dict[tuple[str, str], Widget], list[str]]:
     """The widgets the short codes in `bodies` name, from `stored` (content type, tracking id, title,
-    structure) rows, each structure checked as a save checks it: a row written by raw SQL past that
-    check (no question, a default of markup) is left out, its short code shown as text, with a line saying why."""
+    structure as JSON text) rows, each structure checked as a save checks it: a row written by raw SQL
+    past that check (no question, a default of markup, a number or nesting Python cannot read) is left
+    out, its short code shown as text, with a line saying why."""
     named = {(match.group(1), match.group(2)) for body in bodies for match in SHORTCODE.finditer(body)}
     widgets, left_out = {}, []
     for kind, tracking, title, structure in stored:
         if (kind, tracking) in named:
             try:
-                widgets[(kind, tracking)] = Widget(kind, tracking, title, validated(kind, structure))
+                widgets[(kind, tracking)] = Widget(kind, tracking, title, stored_structure(kind, structure))
             except StructureError as exc:
                 left_out.append(
                     f"the {kind} {tracking!r} is left out of your posts (its short code shows as text):"

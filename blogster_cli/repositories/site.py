@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from blogster_cli.stored_json import MAX_BYTES
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -217,11 +219,15 @@ def mark_domain_verified(conn: psycopg.Connection, *, user_id: UUID, domain: str
     return row is not None
 
 
-def widgets(conn: psycopg.Connection) -> list[tuple[str, str, str, Any]]:
+def widgets(conn: psycopg.Connection) -> list[tuple[str, str, str, str | None]]:
     """(content type, tracking id, title, structure) of my interactive content that has a tracking id; the
-    structure as stored, any JSON (the database does not check its shape: the build does)."""
+    structure as stored, any JSON (the database does not check its shape: the build does), as its text
+    (None past stored_json.MAX_BYTES): the build decodes it, since one Python cannot read must not end the query."""
     rows = conn.execute(
-        "select content_type::text, tracking_id, coalesce(title, ''), structure from public.interactive_content"
-        " where user_id = (select auth.uid()) and tracking_id is not null"
+        "select i.content_type::text, i.tracking_id, coalesce(i.title, ''),"
+        " case when octet_length(s.structure_text) <= %s then s.structure_text end"
+        " from public.interactive_content i, lateral (select i.structure::text) s (structure_text)"
+        " where i.user_id = (select auth.uid()) and i.tracking_id is not null",
+        (MAX_BYTES,),
     ).fetchall()
     return [(kind, tracking, title, structure) for kind, tracking, title, structure in rows]

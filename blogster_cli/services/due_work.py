@@ -225,6 +225,10 @@ def _rebuild(acting: ActingUser, site: SiteTarget, report: DueReport) -> None:
     except (BlogsterError, OSError, OverflowError) as exc:  # Overflow: a stored date the zone cannot show
         report.errors.append(f"site: {exc}")  # reported; the social posts and newsletters still go out
         return
+    except Exception as exc:  # a bug the account's own rows meet: it must not hold back every later run's sending
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        report.errors.append(f"site: unexpected failure: {type(exc).__name__}: {first_line}")
+        return
     report.site_rebuilt = True
     report.site_files_written = built.written
     report.site_files_left = list(built.edited)

@@ -32,7 +32,9 @@ class InteractivePublic:
     shortcode: str | None
     title: str | None
     blog_id: UUID | None
-    structure: dict[str, Any]
+    structure: dict[str, Any] | None
+    """As a build shows it; None where the stored one fails the check a save makes (written by SQL past
+    it, or JSON Python cannot read): the build leaves it out, `interactive edit --structure` mends it."""
     participation_count: int
     completion_rate: float | None
     updated_at: dt.datetime | None
@@ -40,10 +42,14 @@ class InteractivePublic:
 
 def _public(item: InteractiveContent) -> InteractivePublic:
     kind = str(item.content_type)
+    try:
+        structure: dict[str, Any] | None = widgets.validated(kind, item.structure)
+    except widgets.StructureError:
+        structure = None
     return InteractivePublic(
         id=item.id, content_type=kind, tracking_id=item.tracking_id,
         shortcode=f"{{{{< {kind} {item.tracking_id} >}}}}" if item.tracking_id else None, title=item.title,
-        blog_id=item.blog_id, structure=item.structure, participation_count=item.participation_count,
+        blog_id=item.blog_id, structure=structure, participation_count=item.participation_count,
         completion_rate=item.completion_rate, updated_at=item.updated_at or item.created_at,
     )  # fmt: skip
 

@@ -115,7 +115,7 @@ def _headings_lifted(
 
 
 def with_widgets(
-    bodies: dict[str, RenderedPost], stored: list[tuple[str, str, str, Any]]
+    bodies: dict[str, RenderedPost], stored: list[tuple[str, str, str, str | None]]
 ) -> tuple[dict[str, RenderedPost], list[str]]:
     """(each interactive short code ({{< quiz tracking-id >}}) in a body replaced by its widget, a line
     for each widget left out: its stored structure fails the check a save makes (`interactive.embedded`))."""

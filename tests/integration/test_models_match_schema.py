@@ -32,6 +32,7 @@ from blogster_cli.models import (
     unblock,
 )
 from blogster_cli.models.content import Blog, BlogStatus
+from blogster_cli.models.extended import StoredJson
 
 # From calendar on: split out of extended and system for start-up time.
 MODULES = (
@@ -132,7 +133,7 @@ def read_catalog(conn) -> dict:
 def type_problem(column: sa.Column, type_name: str, typtype: str, typname: str, enums: dict) -> str | None:
     """Why the model column's type does not stand for the PostgreSQL type, or None."""
     model_type = column.type
-    if isinstance(model_type, AutoString):  # sqlmodel's str type: a decorated String
+    if isinstance(model_type, AutoString | StoredJson):  # sqlmodel's str type, a decorated String; a decorated JSONB
         model_type = model_type.impl_instance
     if typtype == "e":
         if not isinstance(model_type, sa.Enum):

@@ -155,12 +155,13 @@ def test_every_value_the_widgets_html_holds_is_escaped():
 def test_only_the_widgets_the_posts_name_are_checked_and_a_failing_one_is_left_out_with_a_line():
     """A structure the database took without the check (its default '{}', a default of markup) stopped
     the build with a KeyError, or reached the page: it is left out, its short code shown as text."""
-    stored = [
+    structures = [
         ("poll", "empty", "Empty", {}),
         ("calculator", "calc", "Calc", {**CALCULATOR, "inputs": [{"name": "price", "label": "P", "default": '1">'}]}),
         ("poll", "fine", "Fine", {"question": " Tabs? ", "options": ["yes", "no"], "extra": 1}),
         ("quiz", "unused", "Unused", {}),
     ]
+    stored = [(kind, tracking, title, json.dumps(structure)) for kind, tracking, title, structure in structures]
     body = "<p>{{&lt; poll empty &gt;}}</p><p>{{&lt; calculator calc &gt;}}</p><p>{{&lt; poll fine &gt;}}</p>"
     widgets, left_out = interactive.embedded(stored, [body])
     assert list(widgets) == [("poll", "fine")] and widgets[("poll", "fine")].structure == {
@@ -175,3 +176,22 @@ def test_only_the_widgets_the_posts_name_are_checked_and_a_failing_one_is_left_o
     expanded = interactive.expand_shortcodes(body, widgets)
     assert "{{&lt; poll empty &gt;}}" in expanded and "{{&lt; calculator calc &gt;}}" in expanded
     assert '<form class="blogster-poll" id="fine"' in expanded
+
+
+def test_a_stored_structure_python_cannot_read_is_left_out_with_a_line_saying_why():
+    """Red team 43b F1: JSON PostgreSQL stores but Python refuses (read by psycopg, it ended the build's
+    query); the build reads it as text (None past stored_json.MAX_BYTES) and leaves out each such widget."""
+    stored = [
+        ("poll", "digits", "D", '{"question": "Q?", "options": ["a", "b"], "n": ' + "9" * 5000 + "}"),
+        ("poll", "nesting", "N", '{"question": "Q?", "options": ["a", "b"], "n": ' + "[" * 5000 + "]" * 5000 + "}"),
+        ("poll", "large", "L", None),
+    ]
+    body = "".join(f"<p>{{{{&lt; poll {tracking} &gt;}}}}</p>" for _, tracking, _, _ in stored)
+    widgets, left_out = interactive.embedded(stored, [body])
+    assert widgets == {} and len(left_out) == 3
+    assert "poll 'digits'" in left_out[0] and left_out[0].endswith(
+        "not valid: it holds a number of more than 4,300 digits"
+        " (`blogster interactive edit digits --structure FILE` saves a checked one, `blogster site build --full` then shows it)"
+    )
+    assert "poll 'nesting'" in left_out[1] and "not valid: it nests too deeply" in left_out[1]
+    assert "poll 'large'" in left_out[2] and "not valid: it is longer than 4 MB" in left_out[2]
