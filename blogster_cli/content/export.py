@@ -14,8 +14,13 @@ Rules, in order:
    `src/data/blog/x.md`, `content.astro_collections`). Otherwise the dialect's
    convention: Hugo `content/posts/<slug>.md`, Jekyll `_posts/YYYY-MM-DD-<slug>.md`, Zola
    `content/<slug>.md`, Astro `src/content/blog/<slug>.md` (or the folder of the collection
-   the export folder's own content config declares for new posts), markdown `<slug>.md`
-   (a slug that cannot be a file name is slugified there and written as a `slug` key, see rule 3).
+   the export folder's own content config declares for new posts), markdown `<slug>.md`.
+   A slug import would not read back from that name (`_reads_back`: a hidden `.x.md`, a
+   translation's `node.js.md` in Hugo, Zola and plain markdown, a section's `_index.fr.md`, a
+   plain markdown `README.md`) or that cannot be one (`/`) names a Hugo or Zola bundle
+   `node.js/index.md` when that can be read back, else is slugified (`x.md`), else hashed too
+   (`readme-<hash>.md`); a name past 255 bytes (any path's) is cut to fit with a hash of it
+   (`mapping.fitted_path`). The slug is then stated (rule 2; plain markdown: rule 3).
    A path the caller gives (`at`: services.exports numbers a file `x-2.md` apart from another
    post's `x.md`) is used as it is; the front matter is then checked against that path, so a
    slug the file name no longer gives is written as a `slug` key (Zola: its `path`, if it has one).
@@ -49,6 +54,7 @@ Rules, in order:
 Export, import, export gives the same file again (a fixed point).
 """
 
+import hashlib
 import re
 from collections.abc import Mapping, MutableMapping
 from datetime import UTC, date, datetime, time, timezone, tzinfo
@@ -77,6 +83,7 @@ from blogster_cli.content.mapping import (
     DRAFT_KEYS,
     IMAGE_KEYS,
     KEYWORD_KEYS,
+    MARKDOWN_SUFFIXES,
     PUBLISHED_KEYS,
     SLUG_KEYS,
     STATUS_KEYS,
@@ -91,6 +98,7 @@ from blogster_cli.content.mapping import (
     find_image,
     find_key,
     first_heading,
+    fitted_path,
     is_bundle,
     map_metadata,
     name_date_separators,
@@ -99,8 +107,16 @@ from blogster_cli.content.mapping import (
     truthy,
     unique_terms,
 )
-from blogster_cli.content.post import PostFields, detect_dialect
+from blogster_cli.content.post import (
+    REPOSITORY_FILE_STEMS,
+    TRANSLATION_DIALECTS,
+    PostFields,
+    detect_dialect,
+    is_section_index,
+    names_translation,
+)
 from blogster_cli.content.slugs import slugify
+from blogster_cli.file_names import FITTED_HASH_DIGITS
 from blogster_cli.planning.times import UnknownTimezone, in_zone, zone, zone_name
 
 CONVENTIONAL_FOLDERS: dict[str, PurePosixPath] = {
@@ -203,6 +219,8 @@ def _render_post(
         path = PurePosixPath(site_path(adjusted, dialect, collection_base(source, dialect)))
     else:
         path = conventional_path(post, dialect, default_tz, new_folder)
+    if at is None:
+        path = fitted_path(path)  # a name past 255 bytes cut to fit: its slug is then stated
     if dialect == "markdown":
         return path.as_posix(), _stating_slug(_markdown_text(post.title, body, path), post, path)
     fmt = _format_for(dialect, front["format"], source_dialect)
@@ -282,13 +300,24 @@ def conventional_path(
     """Where `dialect` keeps a post by convention (see rule 1 in the module docstring); for
     Astro, in `folder` when given (the collection an Astro site's content config declares for
     new posts, `content.astro_collections.new_posts_collection`)."""
-    name = post.slug if _file_safe(post.slug) else slugify(post.slug)
+    prefix = ""
     if dialect == "jekyll":
         if post.date is None:
             raise ContentError("a Jekyll post needs a date for its file name")
-        name = f"{local_day(post.date, default_tz).isoformat()}-{name}"
+        prefix = f"{local_day(post.date, default_tz).isoformat()}-"
     where = folder if dialect == "astro" and folder is not None else CONVENTIONAL_FOLDERS[dialect]
-    return where / _file_name(name, ".md")
+    named = [where / _file_name(prefix + post.slug, ".md")]
+    if dialect in TRANSLATION_DIALECTS and not post.slug.lower().endswith(MARKDOWN_SUFFIXES):
+        named.append(where / post.slug / "index.md")  # a bundle, as sync writes one; no `x.md/`: post x's file
+    safe = next((path for path in named if _reads_back(path, dialect)), None) if _file_safe(post.slug) else None
+    if safe is not None:
+        return safe
+    generated = slugify(post.slug)
+    path = where / _file_name(prefix + generated, ".md")
+    if _reads_back(path, dialect):
+        return path
+    digest = hashlib.sha256(post.slug.encode()).hexdigest()[:FITTED_HASH_DIGITS]
+    return where / _file_name(f"{prefix}{generated}-{digest}", ".md")
 
 
 # The folders each dialect's layout starts at (`site_path`); Jekyll's: `_posts/` or `_drafts/`.
@@ -389,6 +418,26 @@ def _file_safe(slug: str) -> bool:
     return bool(slug) and slug not in (".", "..") and not any(char in slug for char in "/\\\x00")
 
 
+# The dialects whose files import may read as a translation by their name (`content.post.translation_of`);
+# plain markdown's too: a file of it with front matter (a slug it states) reads as Hugo's.
+_TRANSLATED_NAMES = (*TRANSLATION_DIALECTS, "markdown")
+
+
+def _reads_back(path: PurePosixPath, dialect: Dialect) -> bool:
+    """Whether `blogster import` of the export folder reads the file export writes at `path` as a
+    post: not a hidden file or folder (`.x.md`: skipped unseen), nor a section's index (`_index.fr.md`),
+    nor, where translations are read (`_TRANSLATED_NAMES`), named as one (`node.js.md`, `x.md.md`:
+    skipped when `node.md`, `x.md` are beside it), nor, at the folder's top in plain markdown, a
+    repository's own file (`README.md`). A name it would skip is not used (rule 1)."""
+    stem = path.stem
+    return (
+        not any(part.startswith(".") for part in path.parts)
+        and not is_section_index(path.name)
+        and not (dialect in _TRANSLATED_NAMES and not is_bundle(path) and names_translation(stem))
+        and not (dialect == "markdown" and len(path.parts) == 1 and stem.lower() in REPOSITORY_FILE_STEMS)
+    )
+
+
 def _adjusted_path(
     path: PurePosixPath, post: PostFields, dialect: Dialect, previous: MappedPost, default_tz: tzinfo
 ) -> PurePosixPath:
@@ -400,20 +449,25 @@ def _adjusted_path(
         return conventional_path(post, dialect, default_tz)
     stem = file_stem(path)
     dated = dated_name(stem, name_date_separators(dialect))
-    slug_part = dated.rest if dated is not None else stem
+
+    def named(slug_part: str) -> PurePosixPath:
+        new_stem = slug_part
+        if dated is not None:
+            day_text = dated.text
+            if post.date is not None and previous.date is not None and not _same_moment(previous.date, post.date):
+                day_text = local_day(post.date, default_tz).isoformat()
+            new_stem = day_text + stem[len(dated.text)] + slug_part
+        if new_stem == stem:
+            return path
+        if is_bundle(path):
+            return path.parent.parent / new_stem / path.name
+        return path.parent / _file_name(new_stem, path.suffix)
+
     if previous.slug_origin == "file_name" and post.slug != previous.slug and _file_safe(post.slug):
-        slug_part = post.slug
-    new_stem = slug_part
-    if dated is not None:
-        day_text = dated.text
-        if post.date is not None and previous.date is not None and not _same_moment(previous.date, post.date):
-            day_text = local_day(post.date, default_tz).isoformat()
-        new_stem = day_text + stem[len(dated.text)] + slug_part
-    if new_stem == stem:
-        return path
-    if is_bundle(path):
-        return path.parent.parent / new_stem / path.name
-    return path.parent / _file_name(new_stem, path.suffix)
+        renamed = named(post.slug)
+        if _reads_back(renamed, dialect):
+            return renamed
+    return named(dated.rest if dated is not None else stem)
 
 
 def _format_for(dialect: Dialect, source_format: str | None, source_dialect: str | None) -> FrontMatterFormat:

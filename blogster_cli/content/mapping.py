@@ -33,6 +33,7 @@ from typing import Any, Literal
 from blogster_cli.content.dates import dated_name, day_start, parse_date, zola_path_date
 from blogster_cli.content.errors import ContentError, DateParseError
 from blogster_cli.content.frontmatter import Metadata
+from blogster_cli.file_names import NAME_MAX_BYTES, fitted_name, name_bytes
 
 Dialect = Literal["hugo", "jekyll", "zola", "astro", "markdown"]
 Status = Literal["draft", "published", "scheduled"]  # scheduled: due at its date (`_status`, WordPress's future)
@@ -221,10 +222,21 @@ def normalised_relative(path: str) -> str | None:
 
 
 def numbered_path(path: PurePosixPath, n: int) -> PurePosixPath:
-    """`a/x.md` -> `a/x-2.md`; a bundle `a/x/index.md` -> `a/x-2/index.md`."""
+    """`a/x.md` -> `a/x-2.md`; a bundle `a/x/index.md` -> `a/x-2/index.md` (a name that would
+    then pass 255 bytes cut to fit, `file_names.fitted_name`)."""
     if is_bundle(path):
-        return path.parent.parent / f"{path.parent.name}-{n}" / path.name
-    return path.parent / f"{path.stem}-{n}{path.suffix}"
+        return path.parent.parent / fitted_name(f"{path.parent.name}-{n}") / path.name
+    return path.parent / fitted_name(f"{path.stem}-{n}", path.suffix)
+
+
+def fitted_path(path: PurePosixPath) -> PurePosixPath:
+    """`path` with each name longer than 255 bytes cut to fit (`file_names.fitted_name`; a file
+    keeps its suffix): the name no longer gives the slug, which export then states."""
+    if all(name_bytes(part) <= NAME_MAX_BYTES for part in path.parts):
+        return path
+    folders = [fitted_name(part) for part in path.parts[:-1]]
+    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    return PurePosixPath(*folders, fitted_name(path.stem, path.suffix) if markdown else fitted_name(path.name))
 
 
 def folded_path(path: str) -> str:

@@ -260,6 +260,12 @@ def is_section_index(name: str) -> bool:
     return BUNDLE_INDEX_STEMS[1] in (stem, translated and translated["name"])
 
 
+def names_translation(stem: str) -> bool:
+    """Whether a file stem reads as a translation's, `NAME.<lang>` (`node.js`, `notes.md`):
+    import skips such a file in Hugo and Zola when a `NAME.md` is beside it (`translation_of`)."""
+    return _TRANSLATION.fullmatch(stem) is not None
+
+
 def translation_of(path: Path) -> tuple[str, str] | None:
     """(language, the original's file name) when `path` is a Hugo or Zola translation
     `NAME.<lang>.md` (a bundle's `index.<lang>.md` too) with its original `NAME.md` beside it;

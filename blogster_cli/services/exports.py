@@ -392,9 +392,12 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
     ):
         return None
     from blogster_cli.content.export import collection_base, laid_out_path, site_path, slug_misread
+    from blogster_cli.content.mapping import fitted_path
 
     placed = laid_out_path(source, dialect) or source["path"]
     path = site_path(placed, cast("Dialect", dialect), collection_base(source, dialect))
+    if fitted_path(PurePosixPath(path)) != PurePosixPath(path):
+        return None  # render_post cuts a name past 255 bytes, and states the slug
     if slug_misread(front["format"], front["fields"], PurePosixPath(path), fields.slug):
         return None  # render_post states the slug: import would read another from the name
     return path, front["raw"] + content["markdown"]
