@@ -48,7 +48,7 @@ def sync(
         "auto", "--format", help="auto (detect, as import does), hugo, jekyll, zola, astro or markdown."
     ),
     watch: bool = typer.Option(
-        False, "--watch", help="Keep running: sync within a second of any change; Ctrl-C stops."
+        False, "--watch", help="Keep running: sync within a second of any change; Ctrl-C stops. Not with --dry-run."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; change nothing."),
     adopt: bool = typer.Option(
@@ -75,6 +75,9 @@ def sync(
     beside the file as NAME.md.conflict; edit the file and sync again to resolve it.
     A post written in Blogster after the first folder you linked gets a file there; older
     ones only with --adopt. Posts imported from another folder or site are never written here.
+    A linked folder moved or renamed keeps its link: the first sync of it where it is now takes
+    the link over from the name gone from disk (nothing imported twice); a copy of a linked folder
+    still on disk is refused (exit 5) until that one is unlinked.
     `blogster sync status` lists linked folders, changes waiting and conflicts
     (a folder named status: ./status). --unlink forgets a linked folder, also one gone from
     disk (exit 3 if it is not linked); a later sync of it links it again as a first run. A
@@ -88,6 +91,12 @@ def sync(
     if unlink:
         _unlink(folder, dry_run, json, fmt=fmt, watch=watch, adopt=adopt)
         return
+    if watch and dry_run:  # a watch syncs each change as it comes: there is no plan to show
+        from blogster_cli.errors import InvalidInput
+
+        raise InvalidInput(
+            "--watch does not go with --dry-run: a watch changes things as they change (drop --watch to see the plan)"
+        )
     ctx = app_context()
     acting = acting_user()
     if watch:
@@ -155,14 +164,22 @@ def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False
     """Each file on a line of its own, however it is named (a newline in a name shows as ␊)."""
     from blogster_cli.terminal_text import single_line
 
+    said = bool(summary.files or summary.moved_from)
     if json:
-        if not quiet_when_unchanged or summary.files:
+        if not quiet_when_unchanged or said:
             output.print_json(summary.as_dict())
         return
-    if quiet_when_unchanged and not summary.files:
+    if quiet_when_unchanged and not said:
         return
     for warning in summary.warnings:
         output.warning(single_line(warning))
+    if summary.moved_from:
+        took, are = ("Would take", "would be") if summary.dry_run else ("Took", "are")
+        output.message(
+            single_line(
+                f"{took} over the link of {summary.moved_from} (gone from disk): its posts {are} this folder's."
+            )
+        )
     if summary.dry_run and summary.files:
         rows = [
             {

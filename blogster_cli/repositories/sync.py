@@ -8,7 +8,7 @@ account to its own rows.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -93,6 +93,50 @@ def link_folder(
     linked = folder_by_path(conn, folder=folder)
     assert linked is not None  # inserted or already there, in this transaction
     return linked, made is not None
+
+
+def move_folder(conn: psycopg.Connection, *, folder_id: UUID, folder: str) -> bool:
+    """Moves the link of my folder `folder_id` to `folder` (its path on disk now), with what its
+    syncs saw per file and its place among my folders (`created_at`: the first linked gets the
+    posts written in Blogster): a row for the new path, its files' rows copied to it, the old row
+    unlinked (users may not change a folder's path, 0051's grants). The rows start unread (0081's
+    post_seen -1: the next run reads each post's version once), as a post change committed while
+    they are copied is counted on the old rows only. False, with nothing changed, when the old one
+    was unlinked since it was read or `folder` was linked meanwhile."""
+    if not lock_folder(conn, folder_id=folder_id):
+        return False
+    made = conn.execute(
+        "insert into public.sync_folders (folder, dialect, format_given, created_at, last_run_at, last_summary)"
+        " select %(folder)s, dialect, format_given, created_at, last_run_at, last_summary"
+        " from public.sync_folders where id = %(id)s on conflict (owner_id, folder) do nothing returning id",
+        {"id": folder_id, "folder": folder},
+    ).fetchone()
+    if made is None:
+        return False
+    columns = (
+        "path, blog_id, file_sha256, post_version, conflict_file_sha256, conflict_post_version, file_size,"
+        " file_mtime_ns, synced_at"
+    )
+    conn.execute(
+        f"insert into public.sync_files (folder_id, {columns}) select %(new)s, {columns}"
+        " from public.sync_files where folder_id = %(id)s",
+        {"id": folder_id, "new": made[0]},
+    )
+    return unlink_folder(conn, folder_id=folder_id)
+
+
+def copied_files(conn: psycopg.Connection, *, files: Mapping[str, str], removed: str) -> dict[UUID, tuple[int, int]]:
+    """For each of my linked folders holding a file at one of these paths with these bytes (`files`:
+    path -> SHA-256): how many it holds so, and how many files it holds (a row whose hash is
+    `removed`, a file removed with its trashed post, is none). One statement for 10,000 files."""
+    rows = conn.execute(
+        "select f.folder_id, count(t.path), count(*) from public.sync_files f"
+        " left join unnest(%(paths)s::text[], %(hashes)s::text[]) as t(path, sha256)"
+        " on t.path = f.path and t.sha256 in (f.file_sha256, f.conflict_file_sha256)"
+        " where f.file_sha256 <> %(removed)s group by f.folder_id having count(t.path) > 0",
+        {"paths": list(files), "hashes": list(files.values()), "removed": removed},
+    ).fetchall()
+    return {folder_id: (same, held) for folder_id, same, held in rows}
 
 
 def lock_folder(conn: psycopg.Connection, *, folder_id: UUID) -> bool:
@@ -325,16 +369,6 @@ def held_posts(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> set[UUID]:
         "select distinct blog_id from public.sync_files where blog_id = any(%(ids)s::uuid[])", {"ids": list(ids)}
     ).fetchall()
     return {row[0] for row in rows}
-
-
-def source_dialects(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> dict[str, int]:
-    """How many of these posts came from files of each dialect."""
-    rows = conn.execute(
-        "select content -> 'source' ->> 'dialect', count(*) from public.blogs"
-        " where id = any(%(ids)s) and content -> 'source' ->> 'dialect' is not null group by 1",
-        {"ids": list(ids)},
-    ).fetchall()
-    return {dialect: count for dialect, count in rows}
 
 
 def count_conflicts(conn: psycopg.Connection, *, folder_id: UUID) -> int:

@@ -15,7 +15,10 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   a post trashed or purged -> its file is removed (a file edited since is a conflict). Either
   way the file's row stays, marked REMOVED: the post, once restored, gets its file back (at a
   free path, numbered apart, when another post's file took its path meanwhile: _keep_apart);
-- a file that moved (same bytes, new path) -> the same post, with its new source path;
+- a file that moved (same bytes, new path) -> the same post, with its new source path; a
+  folder that moved (a folder not linked yet holding most of a linked folder's files, byte for
+  byte at their paths, while that folder is gone from disk) -> the same link, moved to it
+  (`_take_over`): nothing imported again; a second copy of a folder still on disk is refused;
 - a new file -> imported as `import` would (matching by source path; never a post with no
   file by its slug alone: that is a new post, `-2`, unless the file says exactly what the post
   says, as the file this folder's sync wrote for it before the folder was unlinked: then it is
@@ -75,7 +78,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import BlogsterError, FileSystemError, InvalidInput, NotFound
-from blogster_cli.file_names import hashed_hidden_name
+from blogster_cli.file_names import fitted_name, hashed_hidden_name
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import sync as sync_rows
@@ -141,6 +144,8 @@ class SyncSummary:
     files: list[SyncedFile] = field(default_factory=list)
     # about the run, not one file: the folder's Astro content config cannot be read (`imports.site_warnings`)
     warnings: list[str] = field(default_factory=list)
+    # the linked folder, gone from disk, whose link this folder took over (moved or renamed: `_take_over`)
+    moved_from: str | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -166,6 +171,7 @@ class SyncSummary:
             "folder": self.folder,
             "format": self.dialect,
             "first_run": self.first_run,
+            "moved_from": self.moved_from,
             "dry_run": self.dry_run,
             "counts": self.counts,
             "warnings": list(self.warnings),
@@ -407,6 +413,8 @@ REMOVED = "0" * 64  # the hash recorded for a file removed with its trashed post
 # cost more than the write itself; a batch left unrecorded by a kill is at most this many files.
 _BATCH_FILES = 20
 _BATCH_SECONDS = 0.5
+# The files a first run reads again, at most, for the dialect most of them are in (about 1 ms each).
+_DIALECT_SAMPLE = 500
 
 
 @dataclass
@@ -530,15 +538,37 @@ def sync_folder(
 
     `folder_id` (a watch's later runs): the link this run must find; FolderUnlinked when the folder
     is no longer linked, or linked anew. Any run that found its folder linked raises FolderUnlinked
-    when it was unlinked before the run's last unit of work, which holds the link until it ends."""
+    when it was unlinked before the run's last unit of work, which holds the link until it ends.
+
+    A folder not linked yet that holds another linked folder's files (`_copy_of`) is that folder
+    moved, when it is gone from disk: its link moves here (`summary.moved_from`), and the run is a
+    later run of it, never a first one importing every file again; while it is still there, a second
+    copy of it, Conflict."""
     if fmt not in FORMATS:
         from blogster_cli.wording import not_one_of
 
         raise InvalidInput(not_one_of("--format", FORMATS, fmt))
-    root = _folder(directory)
+    return _sync(acting, _folder(directory), fmt=fmt, dry_run=dry_run, default_tz=default_tz,
+                 changed_files=changed_files, adopt=adopt, folder_id=folder_id)  # fmt: skip
+
+
+def _sync(
+    acting: ActingUser,
+    root: Path,
+    *,
+    fmt: str,
+    dry_run: bool,
+    default_tz: tzinfo,
+    changed_files: Collection[str] | None,
+    adopt: bool,
+    folder_id: UUID | None,
+    moved_from: LinkedFolder | None = None,
+) -> SyncSummary:
+    """sync_folder of the folder `root`; `moved_from`: the link a dry run takes `root` to have
+    (a dry run moves none: `_take_over`)."""
     scan = _list(root) if changed_files is None else None
     with unit_of_work(acting) as conn:
-        linked = sync_rows.folder_by_path(conn, folder=str(root))
+        linked = moved_from or sync_rows.folder_by_path(conn, folder=str(root))
         if folder_id is not None and (linked is None or linked.id != folder_id):
             raise FolderUnlinked(str(root))
         folders = sync_rows.my_folders(conn)
@@ -563,6 +593,10 @@ def sync_folder(
     versions = untracked | {item.post.id: item.post for item in changed if item.post is not None}
     counters = {item.path: item.post_changed for item in changed}
     disk, stats = _hash(root, scan, known, states)
+    if linked is None and folders and disk:
+        copied = _copy_of(acting, folders, disk)
+        if copied is not None:
+            return _take_over(acting, root, copied, fmt=fmt, dry_run=dry_run, default_tz=default_tz, adopt=adopt)
     reported = scan.reported
     if fmt == "auto" and linked is not None and linked.format_given:
         fmt = linked.dialect  # named with --format when linked: files are read in it on every run
@@ -597,7 +631,7 @@ def sync_folder(
     _import_changed(run)
     _keep_apart(run, [states[path] for path in sorted(removed) if path in disk])
     if linked is None and fmt == "auto":
-        run.dialect = summary.dialect = _detected_dialect(acting, imported)
+        run.dialect = summary.dialect = _detected_dialect(run, imported)
     if receives_new:
         tracked = {s.blog_id for s in states.values()} | {s.blog_id for s in run.record} | elsewhere
         _queue_new_posts(run, tracked, reported)
@@ -636,6 +670,48 @@ def sync_folder(
     return summary
 
 
+def _copy_of(acting: ActingUser, folders: list[LinkedFolder], disk: dict[str, str]) -> LinkedFolder | None:
+    """The linked folder of mine that a folder not linked yet (`disk`: its files' SHA-256) is a copy
+    of: more than half of that folder's files are here, at their paths, byte for byte as its last
+    sync saw them (it moved, was renamed or cloned); of several, the one with most such files. A
+    site that only shares some names (`index.md`) or a few files with another is none."""
+    with unit_of_work(acting) as conn:
+        copied = sync_rows.copied_files(conn, files=disk, removed=REMOVED)
+    copies = [(copied[f.id][0], f) for f in folders if f.id in copied and copied[f.id][0] * 2 > copied[f.id][1]]
+    return max(copies, key=lambda copy: copy[0])[1] if copies else None  # the first linked of equals
+
+
+def _take_over(
+    acting: ActingUser, root: Path, copied: LinkedFolder, *, fmt: str, dry_run: bool, default_tz: tzinfo, adopt: bool
+) -> SyncSummary:
+    """The first run of `root`, a copy of my linked folder `copied`: when that folder is gone from
+    disk, `root` is where it went, so its link moves here (`sync_rows.move_folder`: what its syncs
+    saw, conflicts included, and its place among my folders) and this is a later run of it: files
+    and posts unchanged stay as they are, what changed meanwhile syncs as any change does. While it
+    is on disk (a second clone of the site), Conflict: two folders would share its posts."""
+    import shlex
+
+    from blogster_cli.errors import Conflict
+    from blogster_cli.terminal_text import single_line
+
+    if Path(copied.folder).is_dir():
+        raise Conflict(
+            f"{single_line(str(root))} holds the files of {single_line(copied.folder)}, linked already: sync that"
+            f" folder, or unlink it first (`blogster sync {single_line(shlex.quote(copied.folder))} --unlink`)"
+            " to link this one in its place"
+        )
+    moved = dry_run  # a dry run moves nothing: it runs as if moved
+    if not dry_run:
+        with unit_of_work(acting) as conn:
+            moved = sync_rows.move_folder(conn, folder_id=copied.id, folder=str(root))
+    # not moved: `copied` was unlinked meanwhile (a first run, then), or `root` linked (a later run)
+    summary = _sync(acting, root, fmt=fmt, dry_run=dry_run, default_tz=default_tz, changed_files=None, adopt=adopt,
+                    folder_id=None, moved_from=copied if dry_run else None)  # fmt: skip
+    if moved:
+        summary.moved_from = copied.folder
+    return summary
+
+
 def _renames(run: _Run, missing: list[FileState], new_paths: list[str]) -> dict[str, str]:
     """Old path -> new path for files that moved: a file gone and a new one with its bytes."""
     by_hash: dict[str, list[str]] = {}
@@ -661,7 +737,7 @@ def _compare(run: _Run, state: FileState) -> None:
                      "its post was moved to the trash or deleted, and the file changed: restore the post or delete the file")  # fmt: skip
         return
     if state.conflict_post_version is not None:
-        present = os.path.lexists(run.root / (state.path + CONFLICT_SUFFIX))
+        present = os.path.lexists(run.root / _conflict_path(state.path))
         file_moved = on_disk != state.conflict_file_sha256 or not present
         post_moved = post.version != state.conflict_post_version
         if not file_moved and not post_moved:
@@ -692,7 +768,15 @@ def _settle(run: _Run, state: FileState) -> None:
 
 
 def _conflict_name(state: FileState) -> str:
-    return PurePosixPath(state.path).name + CONFLICT_SUFFIX
+    return PurePosixPath(_conflict_path(state.path)).name
+
+
+def _conflict_path(path: str) -> str:
+    """Where the database version of the file at `path` goes while in conflict: beside it, as
+    `NAME.md.conflict`, cut to fit 255 bytes as export cuts a name (`file_names.fitted_name`):
+    a 252-byte name's own `.conflict` name could not be written."""
+    pure = PurePosixPath(path)
+    return (pure.parent / fitted_name(pure.name, CONFLICT_SUFFIX)).as_posix()
 
 
 def _file_gone(run: _Run, state: FileState) -> None:
@@ -809,16 +893,16 @@ def _import_changed(run: _Run) -> None:
 
 def _remove_conflict_file(run: _Run, state: FileState) -> None:
     if state.conflict_post_version is not None and not run.dry_run:
-        _remove(run.root, state.path + CONFLICT_SUFFIX)
+        _remove(run.root, _conflict_path(state.path))
 
 
-def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]:
+def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[str]:
     """Files never synced, imported as `import` would; a file that would take a post another
     of my folders holds, or change one by its slug alone (a post from no file: a draft
     written in Blogster must not be overwritten, nor published, by a file that happens to
     share its name), is imported as a new post instead, unless it says exactly what that post
-    says (`_own_files`: then it is the post's file, the post left as it is). Returns the posts
-    they are."""
+    says (`_own_files`: then it is the post's file, the post left as it is). Returns the files
+    imported or matched (not those failed or skipped)."""
     from blogster_cli.services import imports
 
     if not paths:
@@ -850,18 +934,18 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[UUID]
     outcomes = imported([s for s in sources if s.label not in taken], "update", run.dry_run)
     if taken:
         outcomes += imported([s for s in sources if s.label in taken], "rename", run.dry_run)
-    ids = []
+    found = []
     for outcome in outcomes:
         path = outcome.path
         if outcome.outcome in ("failed", "skipped"):
             run.done(path, outcome.outcome, outcome.id, outcome.reason)
             continue
+        found.append(path)
         if outcome.id is not None:
-            ids.append(outcome.id)
             run.keep(FileState(path, outcome.id, run.disk[path], FRESH))
         if outcome.outcome in ("imported", "updated"):
             run.done(path, outcome.outcome, outcome.id, outcome.reason)
-    return ids
+    return found
 
 
 def _own_files(run: _Run, by_slug: dict[str, UUID]) -> dict[str, UUID]:
@@ -903,13 +987,17 @@ def _site_warnings(root: Path) -> list[str]:
     return list(site.warnings) if site is not None else []
 
 
-def _detected_dialect(acting: ActingUser, ids: list[UUID]) -> str:
-    """The dialect most of a folder's files were read as (markdown when it had none)."""
-    if not ids:
-        return "markdown"
-    with unit_of_work(acting) as conn:
-        counts = sync_rows.source_dialects(conn, ids=ids)
-    return Counter(counts).most_common(1)[0][0] if counts else "markdown"
+def _detected_dialect(run: _Run, found: list[str]) -> str:
+    """The dialect most of a first run's files read as (markdown when none reads as a post), in a
+    dry run too (which imports none), whatever dialect a post one matches was stored as (a Jekyll
+    export of posts imported from Hugo); of many files, `_DIALECT_SAMPLE` spread over them."""
+    paths = sorted(found)
+    counts = Counter(
+        read.dialect
+        for path in paths[:: max(1, -(-len(paths) // _DIALECT_SAMPLE))]
+        if (read := _read_file(run, path)) is not None
+    )
+    return counts.most_common(1)[0][0] if counts else "markdown"
 
 
 def _queue_new_posts(run: _Run, tracked: set[UUID | None], reported: list[SyncedFile]) -> None:
@@ -1231,7 +1319,7 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
             run.keep(state, file_sha256=digest, post_version=post.version,
                      conflict_file_sha256=None, conflict_post_version=None)  # fmt: skip
             return
-        name = item.path + CONFLICT_SUFFIX
+        name = _conflict_path(item.path)
         if not run.dry_run:
             try:
                 _write_atomically(run.root, name, data)
@@ -1377,20 +1465,19 @@ def unlink(acting: ActingUser, *, directory: Path, dry_run: bool = False) -> Unl
 
 
 def status(acting: ActingUser, *, default_tz: tzinfo = UTC) -> list[FolderStatus]:
-    """My linked folders: last run, changes waiting (a dry run of each folder on this
-    machine) and unresolved conflicts."""
+    """My linked folders: last run, changes waiting and conflicts, as a sync of each folder on this
+    machine would report them (a dry run: a file edited while its post is in the trash is one,
+    which no row records); of a folder elsewhere, the conflicts its last sync recorded."""
     with unit_of_work(acting) as conn:
         folders = sync_rows.my_folders(conn)
         conflicts = {folder.id: sync_rows.count_conflicts(conn, folder_id=folder.id) for folder in folders}
     found = []
     for number, folder in enumerate(folders):
-        pending = None
+        pending, conflicted = None, conflicts[folder.id]
         if Path(folder.folder).is_dir():
             plan = sync_folder(acting, directory=Path(folder.folder), dry_run=True, default_tz=default_tz)
-            pending = plan.changed
-        found.append(
-            FolderStatus(folder.folder, folder.dialect, folder.last_run_at, number == 0, pending, conflicts[folder.id])
-        )
+            pending, conflicted = plan.changed, len(plan.conflicts)
+        found.append(FolderStatus(folder.folder, folder.dialect, folder.last_run_at, number == 0, pending, conflicted))
     return found
 
 

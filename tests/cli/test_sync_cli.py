@@ -95,3 +95,63 @@ def test_watch_syncs_a_save_and_stops_cleanly_on_ctrl_c(cli, signed_up, tmp_path
         _, stderr = watcher.communicate(timeout=30)
     assert watcher.returncode == 0, stderr
     assert "updated: one.md" in stderr and stderr.rstrip().endswith("Stopped.") and "Traceback" not in stderr
+
+
+def test_watch_with_dry_run_is_a_usage_error_and_changes_nothing(cli, signed_up, tmp_path, monkeypatch):
+    """`sync --watch --dry-run` ignored --dry-run: it linked the folder, imported its files and
+    wrote those of posts edited in Blogster, and its --json said "dry_run": false."""
+    from blogster_cli.services import sync as sync_service
+
+    def watched(*args, **kwargs):
+        raise AssertionError("a watch started")  # (it would run until stopped)
+
+    monkeypatch.setattr(sync_service, "watch", watched)
+    folder = site(tmp_path / "site")
+    for extra in ([], ["--json"]):
+        result = cli("sync", str(folder), "--watch", "--dry-run", *extra)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == (
+            "error: --watch does not go with --dry-run: a watch changes things as they change"
+            " (drop --watch to see the plan)\n"
+        )
+    assert cli("sync", "status", "--json").json() == []
+    assert cli("blogs", "list", "--format", "count").stdout.strip() == "0"
+
+
+def test_a_file_edited_while_its_post_is_in_the_trash_is_a_conflict_status_counts(cli, signed_up, tmp_path):
+    """Sync reported it (exit 5), yet `sync status` said 0 conflicts: no row records it."""
+    folder = site(tmp_path / "site")
+    assert cli("sync", str(folder)).exit_code == 0
+    assert cli("blogs", "rm", "one").exit_code == 0
+    (folder / "one.md").write_text("---\ntitle: One\n---\nEdited while in the trash.\n")
+    result = cli("sync", str(folder))
+    assert result.exit_code == 5 and "conflict: one.md (its post was moved to the trash" in result.stderr
+    [linked] = cli("sync", "status", "--json").json()
+    assert (linked["conflicts"], linked["pending"]) == (1, 0)
+    (folder / "one.md").unlink()  # the file goes as its post did: no conflict left
+    assert cli("sync", str(folder)).exit_code == 0
+    assert cli("sync", "status", "--json").json()[0]["conflicts"] == 0
+
+
+def test_a_conflict_beside_a_file_with_a_long_name_is_written_under_a_name_that_fits(cli, signed_up, tmp_path):
+    """A 252-byte name's `NAME.md.conflict` passes 255 bytes: the run failed on it (exit 1), on
+    every run, and `sync status` counted no conflict."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    name = "a" * 249 + ".md"
+    (folder / name).write_text("---\ntitle: Long\nslug: long\n---\nFirst.\n")
+    assert cli("sync", str(folder)).exit_code == 0
+    (folder / name).write_text("---\ntitle: Long\nslug: long\n---\nChanged on disk.\n")
+    assert cli("blogs", "edit", "long", "--title", "Long, edited").exit_code == 0
+    for _ in range(2):  # written once, then reported as unresolved
+        result = cli("sync", str(folder))
+        assert result.exit_code == 5, result.stderr
+        [beside] = [path for path in folder.iterdir() if path.name != name]
+        assert beside.name.endswith(".conflict") and len(beside.name.encode()) == 255
+        assert "Long, edited" in beside.read_text()
+        assert cli("sync", "status", "--json").json()[0]["conflicts"] == 1
+    assert beside.name in result.stderr
+    (folder / name).write_text("---\ntitle: Long, settled\nslug: long\n---\nChanged on disk.\n")
+    resolved = cli("sync", str(folder))
+    assert resolved.exit_code == 0 and f"updated: {name} (conflict resolved: the file wins)" in resolved.stderr
+    assert [path.name for path in folder.iterdir()] == [name]

@@ -95,3 +95,24 @@ def test_only_the_trigger_counts_changes_and_it_counts_the_owners_posts_only(db,
         conn.execute("update public.blogs set title = 'Secret plans, revised'")
     after = superuser.execute("select post_changed from public.sync_files").fetchall()
     assert [count for (count,) in after] == [count + 1 for (count,) in before]
+
+
+@pytest.mark.parametrize("alices_folder", ["moved away", "still there"])
+def test_a_copy_of_alices_linked_folder_neither_takes_her_link_nor_is_refused_for_bob(
+    db, superuser, alice_linked, tmp_path, alices_folder
+):
+    """A first sync of a copy of a linked folder takes that folder's link (gone from disk) or is
+    refused (still there): only of a folder of the account's own, never of another account's."""
+    import shutil
+
+    _, bob, folder = alice_linked
+    before = superuser.execute("select id, folder from public.sync_folders").fetchall()
+    copy = tmp_path / "bob-copy"
+    shutil.copytree(folder, copy)
+    if alices_folder == "moved away":
+        shutil.rmtree(folder)
+    summary = sync_service.sync_folder(ActingUser(db, bob), directory=copy)
+    assert summary.first_run and summary.moved_from is None
+    assert [file.action for file in summary.files] == ["imported"]
+    after = superuser.execute("select id, folder from public.sync_folders").fetchall()
+    assert set(before) < set(after) and sorted(folder for _, folder in after) == sorted([str(folder), str(copy)])

@@ -1,0 +1,144 @@
+"""A linked folder moved, renamed or cloned: the first sync where it is now takes its link over
+when the old name is gone from disk (nothing imported twice), and is refused while the old one is
+there (a second clone); a first run's --dry-run names the format the run itself would."""
+
+import shutil
+from pathlib import Path
+
+
+def site(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "one.md").write_text("---\ntitle: One\n---\nFirst.\n")
+    (folder / "two.md").write_text("---\ntitle: Two\n---\nSecond.\n")
+    (folder / "three.md").write_text("---\ntitle: Three\n---\nThird.\n")
+    return folder
+
+
+def slugs(cli) -> list[str]:
+    return sorted(line.split(",")[0] for line in cli("blogs", "list", "--format", "csv").stdout.splitlines()[1:])
+
+
+def linked(cli) -> list[dict]:
+    return cli("sync", "status", "--json").json()
+
+
+def test_a_moved_folder_takes_over_its_link_and_imports_nothing_again(cli, signed_up, tmp_path):
+    """`mv blog blog-renamed; blogster sync blog-renamed` imported every file again as a new
+    published post (`one-2`...), exit 0, no warning."""
+    old = site(tmp_path / "blog")
+    assert cli("sync", str(old)).exit_code == 0
+    assert cli("blogs", "edit", "two", "--title", "Two, edited").exit_code == 0  # waits for the next run
+    new = old.rename(tmp_path / "blog-renamed")
+    (new / "three.md").write_text("---\ntitle: Three\n---\nEdited after the move.\n")
+
+    plan = cli("sync", str(new), "--dry-run")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.stderr.splitlines() == [
+        f"Would take over the link of {old} (gone from disk): its posts would be this folder's.",
+        f"Dry run, nothing changed: {new} [hugo]: 1 updated, 1 written; 1 unchanged.",
+    ]
+    assert [item["folder"] for item in linked(cli)] == [str(old)]
+
+    result = cli("sync", str(new))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"Took over the link of {old} (gone from disk): its posts are this folder's.",
+        "updated: three.md",
+        "written: two.md",
+        f"{new} [hugo]: 1 updated, 1 written; 1 unchanged.",
+    ]
+    assert slugs(cli) == ["one", "three", "two"]
+    assert "Two, edited" in (new / "two.md").read_text()
+    [moved] = linked(cli)
+    assert (
+        moved["folder"] == str(new) and moved["receives_new_posts"] and (moved["pending"], moved["conflicts"]) == (0, 0)
+    )
+    again = cli("sync", str(new), "--json")
+    assert again.exit_code == 0 and again.json()["moved_from"] is None and again.json()["files"] == []
+
+    # Moved back: the link follows again, as --json says; posts written in Blogster still come here.
+    back = new.rename(old)
+    assert cli("blogs", "new", "Four", input="Written in Blogster.\n").exit_code == 0
+    followed = cli("sync", str(back), "--json")
+    assert followed.exit_code == 0, followed.stderr
+    data = followed.json()
+    assert data["moved_from"] == str(new) and not data["first_run"]
+    assert [(file["action"], file["path"]) for file in data["files"]] == [("created", "posts/four.md")]
+    assert slugs(cli) == ["four", "one", "three", "two"]
+
+
+def test_a_file_deleted_while_the_folder_moved_trashes_its_post_as_any_deletion_does(cli, signed_up, tmp_path):
+    old = site(tmp_path / "blog")
+    assert cli("sync", str(old)).exit_code == 0
+    new = old.rename(tmp_path / "moved")
+    (new / "one.md").unlink()
+    result = cli("sync", str(new))
+    assert result.exit_code == 0, result.stderr
+    assert "trashed: one.md (the file was deleted)" in result.stderr
+    assert slugs(cli) == ["three", "two"]
+
+
+def test_a_second_clone_of_a_linked_folder_is_refused_until_the_first_is_unlinked(cli, signed_up, tmp_path):
+    first = site(tmp_path / "blog")
+    assert cli("sync", str(first)).exit_code == 0
+    clone = Path(shutil.copytree(first, tmp_path / "blog clone"))
+    for extra in ([], ["--dry-run"], ["--json"]):
+        result = cli("sync", str(clone), *extra)
+        assert result.exit_code == 5 and result.stdout == ""
+        assert result.stderr == (
+            f"error: {clone} holds the files of {first}, linked already: sync that folder, or unlink it first"
+            f" (`blogster sync {first} --unlink`) to link this one in its place\n"
+        )
+    assert slugs(cli) == ["one", "three", "two"] and [item["folder"] for item in linked(cli)] == [str(first)]
+
+    assert cli("sync", str(first), "--unlink").exit_code == 0
+    relinked = cli("sync", str(clone))
+    assert relinked.exit_code == 0, relinked.stderr
+    assert relinked.stderr.splitlines() == [f"{clone} (linked now) [hugo]: nothing to do; 3 unchanged."]
+    assert slugs(cli) == ["one", "three", "two"]
+
+
+def test_a_site_sharing_a_few_files_with_a_linked_one_is_its_own(cli, signed_up, tmp_path):
+    """Not a copy: less than half of the linked folder's files, byte for byte at their paths."""
+    first = site(tmp_path / "blog")
+    assert cli("sync", str(first)).exit_code == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(first / "one.md", other / "one.md")
+    (other / "two.md").write_text("---\ntitle: Two\n---\nAnother site's second post.\n")
+    result = cli("sync", str(other))
+    assert result.exit_code == 0, result.stderr
+    assert "imported: one.md (matches 'one' by source path; imported again as 'one-2')" in result.stderr
+    assert [item["folder"] for item in linked(cli)] == [str(first), str(other)]
+
+
+def test_a_first_runs_dry_run_names_the_format_the_run_will_link(cli, signed_up, tmp_path):
+    """The dry run said [markdown] (it imported no post to count the format of)."""
+    jekyll = tmp_path / "jk"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_config.yml").write_text("title: Site\n")
+    (jekyll / "_posts" / "2024-01-02-a.md").write_text("---\ntitle: A\n---\nA.\n")
+    plain = site(tmp_path / "plain")
+    for folder, dialect in ((jekyll, "jekyll"), (plain, "hugo")):
+        plan = cli("sync", str(folder), "--dry-run")
+        assert plan.exit_code == 0 and plan.stderr.endswith(
+            f"{folder} [{dialect}]: {'1' if folder == jekyll else '3'} imported; 0 unchanged.\n"
+        )
+        result = cli("sync", str(folder))
+        assert result.exit_code == 0 and f"(linked now) [{dialect}]" in result.stderr
+
+
+def test_a_first_sync_of_a_jekyll_export_of_hugo_posts_links_it_as_jekyll(cli, signed_up, tmp_path):
+    """Its files match posts stored as read from Hugo files: the run counted those, [hugo], and
+    would have written posts written in Blogster into the Jekyll folder as Hugo files."""
+    hugo = tmp_path / "hugo"
+    (hugo / "content" / "posts").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text("title = 'Site'\n")
+    (hugo / "content" / "posts" / "a.md").write_text("+++\ntitle = 'A'\ndate = 2024-01-02\n+++\nA.\n")
+    assert cli("import", str(hugo)).exit_code == 0
+    jekyll = tmp_path / "jekyll"
+    assert cli("export", str(jekyll), "--format", "jekyll").exit_code == 0
+    plan = cli("sync", str(jekyll), "--dry-run")
+    assert plan.exit_code == 0 and f"{jekyll} [jekyll]:" in plan.stderr, plan.stderr
+    result = cli("sync", str(jekyll))
+    assert result.exit_code == 0 and f"{jekyll} (linked now) [jekyll]:" in result.stderr, result.stderr
