@@ -4,13 +4,16 @@ A jsonb value holds a number of any length and arrays nested thousands deep; Pyt
 an integer of more digits than `sys.get_int_max_str_digits()` (ValueError) and nesting past its
 recursion limit (RecursionError). Decoded by psycopg, such a value failed the whole query it came
 in: every site build of its owner, and `calendar run-due` with it (red team 43b F1). Decoded here,
-it is one value its reader sets aside.
+it is one value its reader sets aside: `decoded` refuses the whole, `readable` leaves out only the
+values Python cannot read (a post's front matter keeps the rest).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -32,4 +35,101 @@ def decoded(text: str | None) -> Any:
     except RecursionError:
         raise UnreadableJson("it nests too deeply") from None
     except ValueError:  # PostgreSQL's text is JSON: a number is what Python refuses
-        raise UnreadableJson(f"it holds a number of more than {sys.get_int_max_str_digits():,} digits") from None
+        raise UnreadableJson(f"it holds {long_number()}") from None
+
+
+def long_number() -> str:
+    """What Python's json refuses in a number, as messages say it."""
+    return f"a number of more than {sys.get_int_max_str_digits():,} digits"
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A value `readable` left out: where it was (`front_matter.fields.date`, `tags[2]`; "" for the
+    whole) and why."""
+
+    where: str
+    why: str
+
+    def __str__(self) -> str:
+        where = self.where if len(self.where) <= 60 else self.where[:59] + "…"
+        return f"{where or 'the whole value'} ({self.why})"
+
+
+KEPT_DEPTH = 100
+"""How deep `readable` keeps nesting (arrays and objects within each other): far past what any post's
+front matter holds, well short of Python's recursion limit (1,000) from wherever it is called."""
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|[^\s,:\[\]{}"]+')
+"""A JSON string, a bracket outside strings, or a number, true, false or null."""
+_LONG, _DEEP = object(), object()  # what stands in for a value left out while decoding
+
+
+def readable(text: str | None) -> tuple[Any, list[LeftOut]]:
+    """`text` (as `decoded` takes it) as Python values, each value Python cannot read left out of its
+    object or array (a number too long for Python's int, a value nested past KEPT_DEPTH), and what was
+    left out; None for the value when that is the whole. Costs `decoded`'s time where nothing is left out."""
+    try:
+        return decoded(text), []
+    except UnreadableJson as exc:
+        if text is None:
+            return None, [LeftOut("", str(exc).removeprefix("it is "))]
+    try:  # nesting past KEPT_DEPTH as NaN, which PostgreSQL never writes: parse_constant marks it
+        value = json.loads(_pruned(text), parse_int=_int, parse_constant=lambda _: _DEEP)
+    except RecursionError:  # called from deep within a stack: the whole
+        return None, [LeftOut("", "it nests too deeply")]
+    left_out: list[LeftOut] = []
+    return _without(value, "", left_out), left_out
+
+
+def _int(digits: str) -> object:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LONG
+
+
+def _pruned(text: str) -> str:
+    """`text` with each value that nests deeper than KEPT_DEPTH as `NaN`: the outermost array of a run
+    of first elements (`"date": [[[...]]]` leaves out the date), else the array or object at that depth."""
+    parts, end = [], 0
+    opened: list[tuple[int, bool]] = []  # each open bracket's place, and whether its array's first element
+    cut, previous = 0, ""  # the depth of the value being left out (0: none), the last token's first character
+    for token in _TOKENS.finditer(text):
+        first = token.group()[0]
+        if first in "[{":
+            opened.append((token.start(), previous == "["))
+            if not cut and len(opened) > KEPT_DEPTH:
+                cut = len(opened)
+                while cut > 1 and opened[cut - 1][1]:
+                    cut -= 1
+                parts.append(text[end : opened[cut - 1][0]])
+        elif first in "]}":
+            if cut == len(opened):
+                parts.append("NaN")
+                end, cut = token.end(), 0
+            opened.pop()
+        previous = first
+    parts.append(text[end:])
+    return "".join(parts)
+
+
+def _without(value: Any, where: str, left_out: list[LeftOut]) -> Any:
+    """`value` without the marks `readable` decoded, each noted in `left_out` (None: `value` is one)."""
+    if value is _LONG or value is _DEEP:
+        left_out.append(LeftOut(where, long_number() if value is _LONG else "it nests too deeply"))
+        return None
+    if isinstance(value, dict):
+        kept = {}
+        for key, item in value.items():
+            shown = key if len(key) <= 40 else key[:39] + "…"
+            item = _without(item, f"{where}.{shown}" if where else shown, left_out)
+            if item is not None or value[key] is None:
+                kept[key] = item
+        return kept
+    if isinstance(value, list):
+        return [
+            kept
+            for i, item in enumerate(value)
+            if (kept := _without(item, f"{where}[{i}]", left_out)) is not None or item is None
+        ]
+    return value

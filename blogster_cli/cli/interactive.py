@@ -24,14 +24,17 @@ def _structure(path: Path) -> Any:
 
     from blogster_cli.content.files import read_named_text
     from blogster_cli.errors import InvalidInput
+    from blogster_cli.stored_json import long_number
 
     try:
         raw = sys.stdin.read() if str(path) == "-" else read_named_text(path)
         return jsonlib.loads(raw)
     except (OSError, UnicodeDecodeError) as exc:  # standard input
         raise InvalidInput(f"cannot read {path}: {exc.__class__.__name__}") from None
-    except ValueError as exc:
+    except jsonlib.JSONDecodeError as exc:
         raise InvalidInput(f"{path} is not JSON: {exc}") from None
+    except ValueError:  # Python's limit on an int's digits, its message naming a Python call
+        raise InvalidInput(f"{path} holds {long_number()}, more than a structure's numbers may have") from None
     except RecursionError:  # nested past the parser's stack, far past what a structure may hold
         raise InvalidInput(f"{path} nests too deeply") from None
 

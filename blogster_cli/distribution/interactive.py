@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import html
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -97,6 +98,14 @@ def _survey(structure: dict[str, Any]) -> dict[str, Any]:
 _OPERATORS: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%", ast.Pow: "**"}
 
 
+def _shown_number(value: int | float) -> bool:
+    """Whether JavaScript holds `value` as a number (a float's range; not infinity, not NaN)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int past a float's range
+        return False
+
+
 def formula_js(formula: str, names: set[str]) -> str:
     """The formula as a JavaScript expression over `v.NAME`, or StructureError: numbers, the
     calculator's inputs, + - * / % ** and parentheses only."""
@@ -107,6 +116,8 @@ def formula_js(formula: str, names: set[str]) -> str:
 
     def emit(node: ast.AST) -> str:
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            if not _shown_number(node.value):  # repr: 'inf', a name in JavaScript
+                raise StructureError("the formula's numbers must be at most 1.8e308")
             return repr(node.value)
         if isinstance(node, ast.Name):
             if node.id not in names:
@@ -130,6 +141,8 @@ def _calculator(structure: dict[str, Any]) -> dict[str, Any]:
         default = field.get("default", 0)
         if not isinstance(default, int | float) or isinstance(default, bool):
             raise StructureError(f"{where}.default must be a number")
+        if not _shown_number(default):  # 1e999 reads as infinity, which JSON (and so the database) cannot hold
+            raise StructureError(f"{where}.default must be a number between -1.8e308 and 1.8e308")
         inputs.append({"name": field["name"], "label": _text(field.get("label"), f"{where}.label"), "default": default})
     names = {field["name"] for field in inputs}
     if len(names) != len(inputs):

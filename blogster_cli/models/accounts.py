@@ -1,15 +1,46 @@
-"""Per-account tables (db/migrations/0002_accounts.sql): profiles, subscriptions, subdomains, notification preferences."""
+"""Per-account tables (db/migrations/0002_accounts.sql): profiles, subscriptions, subdomains, notification preferences;
+and the column types every model module shares (TIMESTAMPTZ, ReadableJson), since each imports this one."""
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Table, Uuid
+from sqlalchemy import Column, DateTime, Table, Text, TypeDecorator, Uuid, cast, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from blogster_cli import stored_json
 from blogster_cli.models import db_default, pg_enum
 from blogster_cli.vocabulary import SubscriptionTier
 
 TIMESTAMPTZ = DateTime(timezone=True)
+
+
+class ReadableJson(TypeDecorator[Any]):
+    """jsonb an account may fill with any JSON by its own SQL, where one row's value must not end a query
+    of many: psycopg decoded a number of 5,000 digits or nesting 5,000 deep inside the query (Python's
+    json refuses both), failing every row with it (`newsletter list`, the due sends, `social list`, the
+    chatbot's history). Read as text and decoded by `stored_json.readable`, each value Python cannot read
+    left out; `empty()` where that is the whole value (or JSON null), for a NOT NULL column read as an
+    object. Not capped at `stored_json.MAX_BYTES`: these columns were read whole before, at any size."""
+
+    impl = JSONB
+    cache_ok = True
+
+    def __init__(self, *args: Any, empty: Callable[[], Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.empty = empty
+
+    def column_expression(self, colexpr):  # type: ignore[no-untyped-def]
+        return type_coerce(cast(colexpr, Text), self)  # decoded below
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if value is None:
+            return None
+        decoded, _ = stored_json.readable(value)
+        return self.empty() if decoded is None and self.empty is not None else decoded
+
 
 # auth.users is never read through the ORM (user roles hold no grant on it); its key
 # is declared so that the foreign keys pointing at it resolve when a Session flushes.

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import accounts as _accounts  # noqa: F401  (auth.users, which its foreign keys name)
 from blogster_cli.models import db_default, pg_enum
-from blogster_cli.models.accounts import TIMESTAMPTZ
+from blogster_cli.models.accounts import TIMESTAMPTZ, ReadableJson
 from blogster_cli.vocabulary import ChatbotConversationStatus, ChatbotIntentCategory, ChatbotMessageRole
 
 
@@ -41,8 +41,10 @@ class ChatbotConversation(SQLModel, table=True):
     session_id: uuid.UUID = Field(default_factory=uuid.uuid4)
     user_id: uuid.UUID | None = db_default("auth.uid()", nullable=True, foreign_key="auth.users.id", ondelete="CASCADE")
     initial_intent: uuid.UUID | None = Field(default=None, foreign_key="public.chatbot_intents.id", ondelete="SET NULL")
-    context: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    context: dict[str, Any] = Field(default_factory=dict, sa_type=ReadableJson(empty=dict))
+    metadata_: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column("metadata", ReadableJson(empty=dict), nullable=False)
+    )
     # status and tokens_used (below) are not insertable by users: the database sets them.
     status: ChatbotConversationStatus | None = db_default(
         "'active'", sa_type=pg_enum(ChatbotConversationStatus, "chatbot_conversation_status")
@@ -68,7 +70,9 @@ class ChatbotMessage(SQLModel, table=True):
     )
     confidence_score: float | None = None
     tokens_used: int | None = db_default("0")
-    metadata_: dict[str, Any] = Field(default_factory=dict, sa_column=Column("metadata", JSONB, nullable=False))
+    metadata_: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column("metadata", ReadableJson(empty=dict), nullable=False)
+    )
     created_at: dt.datetime | None = db_default("now()", primary_key=True, sa_type=TIMESTAMPTZ)
 
 

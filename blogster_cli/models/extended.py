@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from blogster_cli import stored_json
 from blogster_cli.models import content as _content  # noqa: F401  (blogs, and through it auth.users)
 from blogster_cli.models import db_default, pg_enum
-from blogster_cli.models.accounts import TIMESTAMPTZ
+from blogster_cli.models.accounts import TIMESTAMPTZ, ReadableJson
 from blogster_cli.vocabulary import (
     ContentUpdatePriority,
     DeviceType,
@@ -117,7 +117,7 @@ class CompetitorContent(SQLModel, table=True):
     publish_date: dt.date | None = None
     word_count: int | None = None
     keywords: list[str] = Field(default_factory=list, sa_type=ARRAY(Text))
-    rank_positions: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    rank_positions: dict[str, Any] = Field(default_factory=dict, sa_type=ReadableJson(empty=dict))
     estimated_traffic: int | None = None
     topic_category: str | None = None
     content_quality_score: float | None = None

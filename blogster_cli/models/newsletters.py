@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Uuid
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import accounts as _accounts  # noqa: F401  (auth.users, which its foreign keys name)
 from blogster_cli.models import db_default, pg_enum
-from blogster_cli.models.accounts import TIMESTAMPTZ
+from blogster_cli.models.accounts import TIMESTAMPTZ, ReadableJson
 from blogster_cli.vocabulary import NewsletterStatus
 
 
@@ -23,7 +23,7 @@ class EmailNewsletter(SQLModel, table=True):
     user_id: uuid.UUID | None = db_default("auth.uid()", foreign_key="auth.users.id", ondelete="CASCADE")
     title: str | None = None
     subject_line: str | None = None
-    content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    content: dict[str, Any] | None = Field(default=None, sa_type=ReadableJson(none_as_null=True))
     blog_ids: list[uuid.UUID] = Field(default_factory=list, sa_type=ARRAY(Uuid))
     template_id: str | None = None
     scheduled_time: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)

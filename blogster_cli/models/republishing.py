@@ -5,12 +5,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
 from blogster_cli.models import content as _content  # noqa: F401  (blogs, and through it auth.users)
-from blogster_cli.models.accounts import TIMESTAMPTZ
+from blogster_cli.models.accounts import TIMESTAMPTZ, ReadableJson
 from blogster_cli.vocabulary import RepublishingPlatform, RepublishingStatus
 
 
@@ -32,7 +31,7 @@ class PlatformRepublishing(SQLModel, table=True):
         default=RepublishingStatus.DRAFT, sa_type=pg_enum(RepublishingStatus, "republishing_status")
     )
     view_count: int = 0
-    engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=ReadableJson(empty=dict))
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     last_error: str | None = None

@@ -5,12 +5,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import content as _content  # noqa: F401  (blogs, and through it auth.users)
 from blogster_cli.models import db_default, pg_enum
-from blogster_cli.models.accounts import TIMESTAMPTZ
+from blogster_cli.models.accounts import TIMESTAMPTZ, ReadableJson
 from blogster_cli.vocabulary import ResearchSourceType
 
 
@@ -31,5 +30,5 @@ class ResearchSource(SQLModel, table=True):
     )
     relevance_score: float | None = None
     validity_score: float | None = None
-    citation_format: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    citation_format: dict[str, Any] = Field(default_factory=dict, sa_type=ReadableJson(empty=dict))
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)

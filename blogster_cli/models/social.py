@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Text
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
 from blogster_cli.models import content as _content  # noqa: F401  (blogs, and through it auth.users)
-from blogster_cli.models.accounts import TIMESTAMPTZ
+from blogster_cli.models.accounts import TIMESTAMPTZ, ReadableJson
 from blogster_cli.vocabulary import SocialPlatform, SocialPostStatus
 
 
@@ -48,7 +48,7 @@ class SocialMediaPost(SQLModel, table=True):
         default=SocialPostStatus.DRAFT, sa_type=pg_enum(SocialPostStatus, "social_post_status")
     )
     platform_post_id: str | None = None
-    engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    engagement_metrics: dict[str, Any] = Field(default_factory=dict, sa_type=ReadableJson(empty=dict))
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     error: str | None = None

@@ -10,9 +10,7 @@ psycopg, not SQLModel: every table is read by its catalog name, so no row class 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from blogster_cli.db.rows import scalar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import psycopg
@@ -80,18 +78,21 @@ def _ownership_filters(conn: psycopg.Connection) -> dict[str, Composable | None]
     return {table: condition(table, frozenset({table})) for table in readable}
 
 
-def owned_rows(conn: psycopg.Connection) -> dict[str, list[Any]]:
-    """Each readable public table's rows that are the account's, as JSON values."""
+def owned_rows(conn: psycopg.Connection) -> dict[str, list[str]]:
+    """Each readable public table's rows that are the account's, each as PostgreSQL's JSON text of it
+    (`to_jsonb`), never decoded: the export holds each stored value as it is, and a jsonb value Python
+    cannot read (a 5,000-digit number, nesting 5,000 deep, written by the account's own SQL) failed
+    the whole export when psycopg decoded the rows."""
     from psycopg import sql
 
-    data: dict[str, list[Any]] = {}
+    data: dict[str, list[str]] = {}
     readable: dict[str, list[str]] = dict(conn.execute(COLUMNS_QUERY).fetchall())
     for table, where in _ownership_filters(conn).items():
         if where is None:
             continue
         columns = readable[table]
-        query = sql.SQL(
-            "select coalesce(jsonb_agg(to_jsonb(t)), '[]') from (select {} from public.{} where {}) t"
-        ).format(sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(table), where)
-        data[table] = scalar(conn.execute(query), list)
+        query = sql.SQL("select to_jsonb(t)::text from (select {} from public.{} where {}) t").format(
+            sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(table), where
+        )
+        data[table] = [text for (text,) in conn.execute(query)]
     return data

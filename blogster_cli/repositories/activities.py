@@ -110,16 +110,28 @@ def list_mine(
 ) -> list[ActivityRow]:
     """What I did (including on blogs since purged) and what happened on my blogs: all of it, or
     that on the post `blog_id`, or on the purged posts `purged` (their activities name them in
-    their metadata, `name_posts_before_purge`)."""
+    their metadata, `name_posts_before_purge`); each metadata as `_metadata` reads it."""
     if purged:
         on_post = "blog_id is null and metadata->>'blog_id' = any(%(purged)s::text[])"
     else:
         on_post = "(%(blog)s::uuid is null or blog_id = %(blog)s)"
     rows = conn.execute(
-        "select id, type, title, description, blog_id, metadata, created_at from public.activities"
+        "select id, type, title, description, blog_id, metadata::text, created_at from public.activities"
         " where (user_id = auth.uid() or blog_id in (select id from public.blogs where author_id = auth.uid()))"
         f" and {on_post} and (%(type)s::text is null or type = %(type)s)"
         " order by created_at desc, id limit %(limit)s",
         {"blog": blog_id, "purged": [str(i) for i in purged], "type": type, "limit": limit},
     ).fetchall()
-    return [ActivityRow(*r) for r in rows]
+    return [
+        ActivityRow(row_id, kind, title, description, blog, _metadata(metadata), created_at)
+        for row_id, kind, title, description, blog, metadata, created_at in rows
+    ]
+
+
+def _metadata(text: str) -> dict[str, Any]:
+    """An activity's metadata, which its account may write by its own SQL: read as text and decoded
+    here (`stored_json.readable`), since a value Python cannot read must not end the feed's query."""
+    from blogster_cli.stored_json import readable
+
+    metadata, _ = readable(text)
+    return metadata if isinstance(metadata, dict) else {}

@@ -49,7 +49,17 @@ def export_account(acting: ActingUser, *, directory: Path, default_tz: tzinfo = 
     if me is None:
         raise NotFound("this account no longer exists")
     account = {"id": str(me[0]), "email": me[1], "created_at": me[2].isoformat()}
-    document = json.dumps({"account": account, "tables": data}, indent=2, ensure_ascii=False, default=str)
-    write_private(directory / "account.json", document.encode("utf-8"))
+    write_private(directory / "account.json", _document(account, data).encode("utf-8"))
     posts = export_posts(acting, directory=posts_folder, dialect="hugo", default_tz=default_tz, private=True)
     return ExportSummary(directory, len(data), sum(len(rows) for rows in data.values()), posts.posts)
+
+
+def _document(account: dict[str, str], tables: dict[str, list[str]]) -> str:
+    """`{"account": ..., "tables": {table: [row, ...]}}`, a row to a line, each row PostgreSQL's JSON
+    text as it is (`account_data.owned_rows`): what is stored, number for number, and never decoded."""
+    shown = json.dumps(account, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    parts = []
+    for table, rows in tables.items():
+        listed = "[\n      " + ",\n      ".join(rows) + "\n    ]" if rows else "[]"
+        parts.append(f"    {json.dumps(table)}: {listed}")
+    return '{\n  "account": ' + shown + ',\n  "tables": {\n' + ",\n".join(parts) + "\n  }\n}"

@@ -31,6 +31,7 @@ from blogster_cli.services.site_files import (
     refuse_foreign_folder,
     write_site,
 )
+from blogster_cli.stored_json import LeftOut
 
 # Above this many bodies to render, a second process shares the work (2 cores are common).
 PARALLEL_FROM = 200
@@ -53,8 +54,9 @@ class BuildReport:
     """Files of the previous build removed from `out` since (by hand), which this build wrote again."""
     warnings: tuple[str, ...] = ()
     """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses),
-    a featured image not stored, Liquid a post imported from Jekyll shows as written (`content.liquid`), an
-    interactive widget whose stored structure fails the check a save makes (`with_widgets`)."""
+    a featured image not stored, a value of a post's front matter Python cannot read (`_records`), Liquid a post
+    imported from Jekyll shows as written (`content.liquid`), an interactive widget whose stored structure fails
+    the check a save makes (`with_widgets`)."""
     notes: tuple[str, ...] = ()
     """Worth knowing, nothing left aside: the site has no title of its own (its subdomain stands in)."""
 
@@ -206,21 +208,21 @@ def _build(
                 return BuildReport(
                     out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=0, written=0,
                     unchanged=len(previous.files), removed=0, seconds=round(time.perf_counter() - started, 3),
-                    warnings=(*warnings, *_liquid_left(records)), notes=notes,
+                    warnings=(*warnings, *_left_out(records), *_liquid_left(records)), notes=notes,
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
         files, keys = previous.files, plan.post_keys()
         put_back = edited_on_disk(out, previous) if force else gone  # edited or removed by hand: rendered again
         stale = [i for i in plan.order if (files.get(plan.files[i]) or [""])[0] != keys[i] or plan.files[i] in put_back]
         missing = [i for i in stale if i not in documents]
-        if missing:
-            documents.update(site_rows.contents(conn, blog_ids=missing))
+        if missing:  # their records kept, with what was left out of them ("lo")
+            documents.update(_contents(conn, missing)[0])
         stored_widgets = site_rows.widgets(conn) if stale else []
     markdowns = _for_readers({i: documents[i] for i in stale}, records, base=plan.link("/").rstrip("/"))
     bodies, widgets_left_out = with_widgets(
         _headings_lifted(render_bodies(markdowns), markdowns, records), stored_widgets
     )
-    warnings = (*warnings, *_liquid_left(records), *widgets_left_out)
+    warnings = (*warnings, *_left_out(records), *_liquid_left(records), *widgets_left_out)
     for post_id, body in bodies.items():
         if not records[post_id]["desc"]:  # else the description is the summary
             records[post_id]["sum"] = body.summary
@@ -242,11 +244,13 @@ def _for_readers(
     """Post id -> the body its page shows: a post imported from Jekyll with its `{{ site.baseurl }}`
     as the site's path (`base`), and its record's "lq" the warning about the Liquid it still holds
     (kept while its page is, so that every build says it)."""
+    from blogster_cli.content.linked_images import with_stored_pictures
     from blogster_cli.content.liquid import for_readers, leftover_warning
 
     markdowns = {}
     for post_id, document in documents.items():
-        shown = for_readers(document.get("dialect"), document.get("markdown") or "", base=base)
+        markdown = with_stored_pictures(document.get("markdown") or "", document.get(_PICTURES))
+        shown = for_readers(document.get("dialect"), markdown, base=base)
         markdowns[post_id] = shown.markdown
         warning = leftover_warning(records[post_id]["slug"], shown)
         if warning:
@@ -258,6 +262,10 @@ def _for_readers(
 
 def _liquid_left(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return [record["lq"] for record in records.values() if record.get("lq")]
+
+
+def _left_out(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    return [record["lo"] for record in records.values() if record.get("lo")]
 
 
 def _untitled(shown: str) -> str:
@@ -272,7 +280,11 @@ def _records(
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """(post id -> record of each published post, the contents read on the way): records read
     again from the database for `changed` (all of them when `everything`), carried over from
-    the last build for the rest."""
+    the last build for the rest. A record's "lo" says what of its post's front matter was left out,
+    Python cannot read it (`repositories.site.contents`): kept while the row is, so every build says it."""
+    from dataclasses import replace
+
+    from blogster_cli.content.linked_images import featured_as_stored, with_stored_pictures
     from blogster_cli.publish import urls
     from blogster_cli.publish.media import linked_names
     from blogster_cli.publish.pages import last_change, post_record
@@ -281,33 +293,63 @@ def _records(
     rows = site_rows.published_own(conn, blog_ids=None if everything else changed) if changed else []
     # A post whose row is as it was (its tags changed) keeps its address fields, summary and pictures.
     fresh = [r.id for r in rows if not _current(kept.get(r.id), r.version)]
-    documents = site_rows.contents(conn, blog_ids=fresh) if fresh else {}
+    documents, left_out = _contents(conn, fresh) if fresh else ({}, {})
     read = {}
     for row in rows:
         if row.id in documents:
             document = documents[row.id]
             source_url, aliases = urls.imported_address(document)
-            markdown = document.get("markdown") or ""
+            markdown = with_stored_pictures(document.get("markdown") or "", document.get(_PICTURES))
+            row = replace(row, featured_image=featured_as_stored(row.featured_image, document.get(_PICTURES)))
             summary, linked = "", linked_names(markdown)
             title, from_heading = shown_title(row.title, markdown)
             modified = last_change(
                 published_at=row.published_at, updated_at=row.updated_at, untouched=row.untouched,
                 stated=document.get("modified") or [], zone=document.get("timezone"),
             )  # fmt: skip
+            unread = _unread(row.slug, left_out.get(row.id))
         else:  # its row (title and body) as it was: as shown then
             before = kept[row.id]
             source_url, aliases, summary, linked = before["src"], before["al"], before["sum"], before["med"]
+            row = replace(row, featured_image=before["img"])  # as shown then: a picture a sync stored (`_contents`)
             title, from_heading = before["title"], bool(before.get("hb"))
             modified = datetime.fromisoformat(before["mod"])
+            unread = before.get("lo")
         site_post = _site_post(row, source_url, aliases, title, from_heading, modified)
         read[row.id] = post_record(site_post, row=row.version, summary=summary)
         read[row.id]["med"] = linked
+        if unread:
+            read[row.id]["lo"] = unread
     records = {}
     for post_id in versions:
         record = read.get(post_id) or kept.get(post_id)
         if record is not None:  # else unpublished between the two queries
             records[post_id] = record
     return records, documents
+
+
+_PICTURES = "stored_pictures"  # a document's key for the pictures a sync stored for its post (`_contents`)
+
+
+def _contents(conn: Connection, blog_ids: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, list[LeftOut]]]:
+    """`site_rows.contents`, each document with the pictures its post's file links to that a sync
+    stored (`content.source.pictures`, under `_PICTURES`): its body shows them by the links as the
+    file writes them (`diagram.png` in a page bundle, `/cover.png` from `static/`), which the site
+    serves as the pictures import stores (`content.linked_images.with_stored_pictures`)."""
+    from blogster_cli.repositories import sync as sync_rows
+
+    documents, left_out = site_rows.contents(conn, blog_ids=blog_ids)
+    for post_id, pictures in sync_rows.linked_pictures(conn, ids=list(documents)).items():
+        if post_id in documents:
+            documents[post_id][_PICTURES] = pictures
+    return documents, left_out
+
+
+def _unread(slug: str, left_out: list[LeftOut] | None) -> str | None:
+    """The warning for a post whose front matter holds values Python cannot read, or None."""
+    if not left_out:
+        return None
+    return f"the post {slug!r} is built without its stored {'; '.join(map(str, left_out))}: Python cannot read it"
 
 
 def _current(record: dict[str, Any] | None, version: str) -> bool:

@@ -84,6 +84,32 @@ def test_a_structure_nested_past_the_parser_is_a_usage_error(cli, signed_up, tmp
     assert cli("interactive", "create", "poll", "--title", "d", "--structure", str(ok)).exit_code == 0
 
 
+def test_a_structure_number_python_or_a_browser_cannot_hold_is_a_clear_usage_error(cli, signed_up, tmp_path):
+    """A 5,000-digit number showed Python's own message (`use sys.set_int_max_str_digits()`); a calculator
+    default of 1e999 (infinity, which JSON cannot hold) reached the database, refused as 'a value is not in
+    the expected form'."""
+    long = tmp_path / "long.json"
+    long.write_text('{"question": "q?", "options": ["a", "b"], "n": ' + "9" * 5000 + "}")
+    line = error_message(cli("interactive", "create", "poll", "--title", "d", "--structure", str(long)), 2)
+    assert line == f"{long} holds a number of more than 4,300 digits, more than a structure's numbers may have"
+    calculator = {"inputs": [{"name": "x", "label": "X", "default": 0}], "formula": "x * 2"}
+    for field, number, said in (
+        ("default", "1e999", "inputs[0].default must be a number between -1.8e308 and 1.8e308"),
+        ("default", "-1e999", "inputs[0].default must be a number between -1.8e308 and 1.8e308"),
+        ("formula", '"x * 1e999"', "the formula's numbers must be at most 1.8e308"),
+    ):
+        huge = tmp_path / "huge.json"
+        text = json.dumps(calculator)
+        huge.write_text(
+            text.replace('"default": 0', f'"default": {number}')
+            if field == "default"
+            else text.replace('"x * 2"', number)
+        )
+        result = cli("interactive", "create", "calculator", "--title", "c", "--structure", str(huge))
+        assert error_message(result, 2) == f"structure not saved: {said}"
+    assert cli("interactive", "list", "--format", "count").stdout == "0\n"
+
+
 @pytest.mark.parametrize("url", ["https://x/\x1b[31m", "https://x/\x07", "https://x/\u202e", "https://x/a\nb"])
 def test_profile_urls_refuse_control_characters(cli, signed_up, url):
     for option in ("--website", "--avatar-url"):
