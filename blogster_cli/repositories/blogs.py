@@ -410,6 +410,24 @@ def list_revisions(conn: psycopg.Connection, *, blog_id: UUID) -> list[RevisionR
     return [RevisionRow(*r) for r in rows]
 
 
+def earlier_source_paths(conn: psycopg.Connection, *, blog_ids: Sequence[UUID]) -> dict[UUID, set[str]]:
+    """The source paths my posts' revisions were written with, by post: where a post's file was
+    before another file of it was imported (revision 1 keeps the path its post was made from)."""
+    if not blog_ids:
+        return {}
+    rows = conn.execute(
+        "select distinct r.blog_id, r.content -> 'source' ->> 'path' from public.blog_revisions r"
+        " join public.blogs b on b.id = r.blog_id"
+        " where b.author_id = auth.uid() and r.blog_id = any(%(ids)s::uuid[])"
+        " and pg_catalog.jsonb_typeof(r.content -> 'source' -> 'path') = 'string'",
+        {"ids": list(blog_ids)},
+    ).fetchall()
+    paths: dict[UUID, set[str]] = {}
+    for blog_id, path in rows:
+        paths.setdefault(blog_id, set()).add(path)
+    return paths
+
+
 def get_revision(conn: psycopg.Connection, *, blog_id: UUID, number: int) -> RevisionRow | None:
     row = conn.execute(
         "select revision_number, created_at, created_by, public.markdown_word_count(content->>'markdown'), content"

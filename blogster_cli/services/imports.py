@@ -46,7 +46,12 @@ folder on (`content.layout.site_key`), is how the file's own path ends, when exa
 post and one file pair up that way (a post whose own path is being imported keeps to that
 file); then my live post with the same slug that came from no file (written in Blogster,
 or from stdin or WordPress); then the one post with the same slug (or a `-N` of it) whose
-stored file text is this file's exactly (the file moved, or its site folder was renamed).
+stored file text is this file's exactly (the file moved, or its site folder was renamed); then,
+when another file of the post was imported since (its export for another generator, whose front
+matter states a date the file name gave, or a date rewritten; whose body may differ too), the one
+such post that was imported from this file's path before (its revisions keep the path), else for
+a file or a WordPress item the one whose body is this file's exactly and not blank: `update` leaves
+such a post as it is when the file would change what it shows (`_keep_other_file`).
 A post matched by its place in the site keeps the longer of the two source paths. `on_conflict` decides what a match does: `update` (the default) writes the
 file's values when they differ, `skip` leaves the post alone, `rename` imports a new post
 under a suffixed slug, `overwrite` updates even a post edited in Blogster since its file was
@@ -1078,6 +1083,9 @@ class _Run:
 
 _BY_SITE_PATH = "its path in the site"
 _BY_TEXT = "slug and identical text"
+_BY_EARLIER_PATH = "slug and a path its post was imported from before"
+_BY_BODY = "slug and identical body"
+_WEAK = (_BY_EARLIER_PATH, _BY_BODY)  # pairings `_keep_other_file` lets write only what the post says
 _BY_EXPORT = "the export that wrote it"
 _BY_STATED_SLUG = "the slug it states (its post's file is another post's now)"
 _SUFFIX = re.compile(r"^(.+)-[1-9][0-9]*$")
@@ -1312,6 +1320,7 @@ def _plan_batch(
                 if plan.kind == "update" and plan.matched.id in stored:
                     _diff(plan, stored[plan.matched.id], index, run)
                     if on_conflict == "update":
+                        _keep_other_file(plan, stored[plan.matched.id], run)
                         _keep_edits(plan, stored[plan.matched.id], run)
                 elif plan.kind == "update":  # deleted by someone else since the import started
                     plan.kind = "failed"
@@ -1321,48 +1330,69 @@ def _plan_batch(
 
 def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate]) -> None:
     """Pair files that match no post by path with the one post of the same slug (or a `-N`
-    of it) that came from a file of exactly the same text (one query for the batch).
+    of it) that came from a file of exactly the same text, else that was imported from this
+    file's path before (a path in its revisions), else of the same body (one unit of work for
+    the batch).
+
+    The last two are for a post another file of it was imported from since (an export for
+    another generator stating a date the file name gave, or a date it could not read, its
+    links written for that generator): `_keep_other_file` says what such a pairing may write.
+    A WordPress item, which has no path, pairs by its body too when no post from no file holds
+    its slug. A blank body is no one post's, and a post another file of the run pairs with
+    otherwise is not paired so.
 
     Several posts may share a source path (`sync` writes a restored post apart, `alpha-2.md`,
     when another post's file took its `alpha.md`; `--on-conflict rename`): the file there is the
     one of them whose text it holds, and a file stating the slug of another of them (the
     restored post's `alpha-2.md`, `slug: alpha`) is that post (_stated_slugs)."""
-    open_files: list[tuple[Candidate, list[PostRef]]] = []
+    open_files: list[tuple[Candidate, list[PostRef], bool]] = []  # (file, its posts, whether a weak pairing may say)
+    weak: dict[str, tuple[UUID, str]] = {}  # file label -> the post of its slug and earlier path, or body; how
     with run.lock:
         for candidate in candidates:
-            if candidate.source_path is None or candidate.label in run.found:
+            if candidate.label in run.found:
                 continue
             if any(
                 known(candidate, index, run) is not None for known in (_exported_match, _older_copy, _unchanged_copy)
             ):
                 continue  # the export that wrote it says which post it is
-            own = [ref for ref in index.by_path.get(candidate.source_path, ()) if ref.id not in run.claimed]
-            if len(own) > 1:
-                open_files.append((candidate, own))  # posts sharing its path: its text says which
-                continue
-            if own:
-                continue  # its own source path matches
+            if candidate.source_path is None:
+                if _slug_match(candidate, index, run) is not None:
+                    continue  # the post from no file with its slug
+            else:
+                own = [ref for ref in index.by_path.get(candidate.source_path, ()) if ref.id not in run.claimed]
+                if len(own) > 1:
+                    open_files.append((candidate, own, False))  # posts sharing its path: its text says which
+                    continue
+                if own:
+                    continue  # its own source path matches
             refs = [
                 ref
                 for ref in index.from_files(candidate.base_slug)
                 if ref.id not in run.claimed and ref.source_path not in run.paths  # not another file's of this run
             ]
             if refs:
-                open_files.append((candidate, refs))
+                open_files.append((candidate, refs, True))
     if open_files:
+        ids = sorted({ref.id for _, refs, _ in open_files for ref in refs})
         with unit_of_work(acting) as conn:
-            stored = blogs_bulk.my_posts_by_id(conn, ids=sorted({ref.id for _, refs in open_files for ref in refs}))
-        taken: Counter[UUID] = Counter()
-        pairs = {}
-        for candidate, refs in open_files:
-            same = [
-                ref.id for ref in refs if ref.id in stored and _same_text(candidate.content, stored[ref.id].content)
-            ]
+            stored = blogs_bulk.my_posts_by_id(conn, ids=ids)
+            earlier = blog_rows.earlier_source_paths(conn, blog_ids=ids)
+        texts: dict[str, UUID] = {}
+        for candidate, refs, weakly in open_files:
+            same = [ref.id for ref in refs if _same_text(candidate.content, _content(stored, ref))]
             if len(same) == 1:
-                pairs[candidate.label] = same[0]
-                taken[same[0]] += 1
+                texts[candidate.label] = same[0]
+            elif not same and weakly:
+                path = candidate.source_path
+                was = [ref.id for ref in refs if path is not None and path in earlier.get(ref.id, ())]
+                body = [ref.id for ref in refs if _same_body(candidate.content, _content(stored, ref))]
+                if len(was) == 1:
+                    weak[candidate.label] = (was[0], _BY_EARLIER_PATH)
+                elif not was and len(body) == 1:
+                    weak[candidate.label] = (body[0], _BY_BODY)
+        taken = Counter(texts.values())
         with run.lock:
-            for label, post_id in pairs.items():
+            for label, post_id in texts.items():
                 if taken[post_id] == 1:
                     run.found.setdefault(label, (post_id, _BY_TEXT))
                     shared = index.by_id[post_id].source_path
@@ -1371,6 +1401,13 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
     if run.holders:
         with run.lock:
             _stated_slugs(index, run, candidates)
+    if weak:  # the weakest pairings: only a post no other file of the run was paired with
+        taken = Counter(post_id for post_id, _ in weak.values())
+        with run.lock:
+            paired = {post_id for post_id, _ in run.found.values()}
+            for label, (post_id, how) in weak.items():
+                if taken[post_id] == 1 and post_id not in paired:
+                    run.found.setdefault(label, (post_id, how))
 
 
 def _stated_slugs(index: _Index, run: _Run, candidates: list[Candidate]) -> None:
@@ -1388,6 +1425,18 @@ def _stated_slugs(index: _Index, run: _Run, candidates: list[Candidate]) -> None
         holder = run.holders.get(ref.source_path)
         if holder is not None and holder != ref.id:
             run.found[candidate.label] = (ref.id, _BY_STATED_SLUG)
+
+
+def _content(stored: Mapping[UUID, StoredPost], ref: PostRef) -> dict[str, Any] | None:
+    post = stored.get(ref.id)
+    return None if post is None else post.content
+
+
+def _same_body(content: dict[str, Any], stored: dict[str, Any] | None) -> bool:
+    """Whether a file's body (its markdown, front matter aside) is a stored post's, and says
+    something: a blank body is anyone's."""
+    body = content.get("markdown")
+    return isinstance(body, str) and bool(body.strip()) and stored is not None and body == stored.get("markdown")
 
 
 def _same_text(content: dict[str, Any], stored: dict[str, Any] | None) -> bool:
@@ -1475,6 +1524,7 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
                     stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.matched.id])
                     _diff(plan, stored[plan.matched.id], index, run)
                     if on_conflict == "update":
+                        _keep_other_file(plan, stored[plan.matched.id], run)
                         _keep_edits(plan, stored[plan.matched.id], run)
             if plan.kind in ("insert", "update"):
                 ids = _apply(conn, [plan], blog_rows.ensure_tag_ids(conn, names=_tag_names([plan])))
@@ -1552,10 +1602,8 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
             ref = index.by_id.get(post_id)
             if ref is not None and not ref.trashed and ref.id not in run.claimed:
                 match = ref
-        if match is None:
-            ref = index.by_slug.get(candidate.base_slug)
-            if ref is not None and not ref.trashed and ref.source_path is None and ref.id not in run.claimed:
-                match, how = ref, "slug"
+        if match is None and (ref := _slug_match(candidate, index, run)) is not None:
+            match, how = ref, "slug"
         exported = _exported_match(candidate, index, run)
         if exported is not None and (match is None or match.id != exported.id):
             match, how = exported, _BY_EXPORT  # the export that wrote the file knows its post best
@@ -1579,6 +1627,15 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
         else:
             plans.append(_Plan(candidate, "update", match.slug, f"matched by {shown}", match=match, how=how))
     return plans
+
+
+def _slug_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
+    """My live post with the file's slug that came from no file (written in Blogster, or from
+    stdin or WordPress), when this run has not taken it."""
+    ref = index.by_slug.get(candidate.base_slug)
+    if ref is None or ref.trashed or ref.source_path is not None or ref.id in run.claimed:
+        return None
+    return ref
 
 
 def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
@@ -1639,6 +1696,29 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
 
 
 _EDITABLE = ("title", "slug", "content", "status", "meta_description", "meta_keywords", "featured_image", "tags")
+
+
+def _keep_other_file(plan: _Plan, stored: StoredPost, run: _Run) -> None:
+    """An update of a post paired with the file by its slug and an earlier path or its body only
+    (`_WEAK`: the post's file is another now, such as its export for another generator imported
+    since) that would change what the post shows is skipped: this file may be the older copy, and
+    which of the two is newer only the writer knows (`--on-conflict overwrite` imports it over the
+    post). A file that says what the post says is updated as planned: only its place and front
+    matter's spelling change (hold run.lock)."""
+    candidate = plan.candidate
+    if plan.kind != "update" or plan.how not in _WEAK or says_what_post_says(candidate, stored):
+        return
+    if plan.slug != stored.slug:  # a slug _diff reserved for the update
+        run.taken.discard(plan.slug)
+        run.owners.pop(plan.slug, None)
+    body = ["body"] if candidate.content.get("markdown") != (stored.content or {}).get("markdown") else []
+    differs = ", ".join(body + [name for name in plan.changed if name not in ("content", "source_path")])
+    plan.kind, plan.slug = "skip", stored.slug
+    plan.reason = (
+        f"{stored.slug!r} (matched by {plan.how}) comes from {_source_path(stored.content)} now and differs in"
+        f" {differs or 'its front matter'}: left as it is (--on-conflict overwrite writes this file over it;"
+        " rename makes it a new post)"
+    )
 
 
 def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
