@@ -44,7 +44,7 @@ def export_posts(
     with output.progress("Exporting", total) as bar:
         summary = exports.export_posts(
             acting, directory=directory, dialect=fmt, statuses=status or None,
-            default_tz=timezone, on_progress=bar.advance, force=force,
+            default_tz=timezone, on_progress=bar.advance, force=force, resolve_liquid=True,
         )  # fmt: skip
     if json:
         output.print_json(summary.as_dict())

@@ -39,6 +39,9 @@ Rules, in order:
    (`June 16, 2021`, `2017-11-8`, `2016-03-22 14:00 EDT`), which that generator may not read,
    is written as the date it reads as, at the offset it was written with (`_strict_dates`):
    in place of its text when `raw` is otherwise written unchanged (`_with_strict_dates`).
+   The post's old addresses go to the keys the other dialect keeps them in, written from the
+   site's root (`_address_moves`: Jekyll `permalink` is Hugo's `url`, Zola and Hugo `aliases` and
+   Jekyll `redirect_from` one another's), so that they still lead to it.
    An export to another dialect (or of a post written in Blogster) states the title
    (`title`, first) when the front matter has none: import reads a title from the body's
    first `# heading` or the file name, but Hugo, Jekyll, Zola and Astro do not
@@ -46,7 +49,9 @@ Rules, in order:
    Reading back also means in the dialect `blogster import` detects for the file: a slug its
    name gives in `dialect` but not in that one (`content/posts/2021-03-04-foo.md`, Hugo's
    `2021-03-04-foo`, is a Jekyll post `foo` under YAML front matter) is stated (`slug_misread`).
-3. Body: `markdown`, byte for byte. Plain markdown has no front matter: the title becomes
+3. Body: `markdown`, byte for byte, but with `resolve_liquid` (`blogster export`) a post imported
+   from Jekyll and exported to another dialect gets its Liquid site variables resolved, as
+   `site build` resolves them (`carried_body`). Plain markdown has no front matter: the title becomes
    the first `# heading` when the body does not already yield it; only a file whose name does
    not give its slug gets front matter, stating the slug, tags, description, keywords and
    picture (`_stating_slug`).
@@ -55,8 +60,10 @@ Export, import, export gives the same file again (a fixed point).
 """
 
 import hashlib
+import posixpath
 import re
 from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timezone, tzinfo
 from pathlib import PurePosixPath
 from typing import Any, cast
@@ -163,6 +170,39 @@ _CANONICAL_ORDER = (
     "keywords",
     "image",
 )
+# Zola's internal links (`[x](@/blog/post.md)`, `[x]: @/post.md`), which no other generator resolves.
+_ZOLA_LINK = re.compile(r"\]\([ \t]*<?@/|^ {0,3}\[[^\]\n]*\]:[ \t]*<?@/")
+
+
+@dataclass(frozen=True)
+class LeftAsWritten:
+    """What a post exported to another dialect still holds that its generator does not read."""
+
+    liquid: str | None = None
+    """The first Jekyll Liquid tag or output left as written (shortened), None when there is none."""
+    liquid_count: int = 0
+    """How many Liquid tags and outputs are left as written, outside code."""
+    zola_links: int = 0
+    """How many Zola internal links (`@/x.md`) are left as written, outside fenced code."""
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """A post's file: its relative POSIX path, its text, and what it carries over unread."""
+
+    path: str
+    text: str
+    left: LeftAsWritten = LeftAsWritten()
+
+
+@dataclass(frozen=True)
+class _Move:
+    """An address key written for another generator: `old` (the source's key) replaced in place
+    by `new`, or removed when `new` is None; `new` added when `old` is None."""
+
+    old: str | None
+    new: str | None
+    value: Any = None
 
 
 def render_post(
@@ -185,8 +225,28 @@ def render_post(
     Front matter nested past the stack of a step that recurses per level (stored before
     `frontmatter.MAX_NESTING` was enforced) is a FrontMatterError of this post, like any other.
     """
+    exported = export_file(post, content, dialect, default_tz=default_tz, at=at, new_folder=new_folder)
+    return exported.path, exported.text
+
+
+def export_file(
+    post: PostFields,
+    content: Mapping[str, Any],
+    dialect: Dialect,
+    *,
+    default_tz: tzinfo = UTC,
+    at: str | PurePosixPath | None = None,
+    new_folder: PurePosixPath | None = None,
+    resolve_liquid: bool = False,
+) -> ExportedFile:
+    """`render_post`, with what the file still holds that `dialect`'s generator does not read
+    (`LeftAsWritten`), for the export to warn about; with `resolve_liquid`, a post imported from
+    Jekyll has its Liquid site variables resolved for another generator (`carried_body`), else
+    its body is written byte for byte (rule 3)."""
     try:
-        return _render_post(post, content, dialect, default_tz=default_tz, at=at, new_folder=new_folder)
+        return _render_post(
+            post, content, dialect, default_tz=default_tz, at=at, new_folder=new_folder, resolve_liquid=resolve_liquid
+        )
     except RecursionError:
         raise FrontMatterError(NESTED_TOO_DEEPLY) from None
 
@@ -199,15 +259,16 @@ def _render_post(
     default_tz: tzinfo,
     at: str | PurePosixPath | None,
     new_folder: PurePosixPath | None,
-) -> tuple[str, str]:
+    resolve_liquid: bool,
+) -> ExportedFile:
     if dialect not in DIALECTS:
         raise ContentError(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
     check_document(content)
     default_tz = source_zone(content, post.date, default_tz)
-    body: str = content["markdown"]
     front = content["front_matter"]
     source = content["source"]
     source_dialect = source["dialect"] if source is not None else None
+    body, left = carried_body(content["markdown"], source_dialect, dialect, resolve_liquid=resolve_liquid)
     source_path = PurePosixPath(source["path"]) if source is not None and source.get("path") else None
     base, metadata = _base_values(front)
     previous = map_metadata(base, body, source_path, source_dialect, default_tz) if source_dialect is not None else None
@@ -222,7 +283,7 @@ def _render_post(
     if at is None:
         path = fitted_path(path)  # a name past 255 bytes cut to fit: its slug is then stated
     if dialect == "markdown":
-        return path.as_posix(), _stating_slug(_markdown_text(post.title, body, path), post, path)
+        return ExportedFile(path.as_posix(), _stating_slug(_markdown_text(post.title, body, path), post, path), left)
     fmt = _format_for(dialect, front["format"], source_dialect)
     raw = front["raw"]
     if raw is None and source_dialect == dialect and not front["fields"]:
@@ -231,8 +292,9 @@ def _render_post(
         if _matches(map_metadata({}, body, path, dialect, default_tz), post) and not slug_misread(
             None, {}, path, post.slug
         ):
-            return path.as_posix(), body
-    if raw is not None and front["format"] == fmt:
+            return ExportedFile(path.as_posix(), body, left)
+    moves = _address_moves(base, content, dialect, path) if source_dialect != dialect else []
+    if raw is not None and front["format"] == fmt and not moves:
         # raw + body splits back into exactly raw and body, so `base` is what it reads as;
         # in another dialect, with its loose dates rewritten in place (`_with_strict_dates`)
         kept = (raw, base) if source_dialect == dialect else _with_strict_dates(raw, metadata, default_tz)
@@ -242,16 +304,17 @@ def _render_post(
             and not slug_misread(fmt, kept[1], path, post.slug)
             and not _title_unstated(kept[1], dialect, source_dialect)
         ):
-            return path.as_posix(), kept[0] + body
+            return ExportedFile(path.as_posix(), kept[0] + body, left)
     values = _copy_tree(base) if raw is not None else _canonical_order(_copy_tree(base))
     if dialect != source_dialect:
+        _move_addresses(values, moves)
         _convert(values, dialect, default_tz, metadata)
     _update(values, post, body, path, dialect, default_tz)
     if slug_misread(fmt, values, path, post.slug):
         _put(values, SLUG_KEYS[0], post.slug)
     if _title_unstated(values, dialect, source_dialect):
         _put(values, TITLE_KEYS[0], post.title, first=True)
-    return path.as_posix(), dump_front_matter(fmt, values, metadata) + body
+    return ExportedFile(path.as_posix(), dump_front_matter(fmt, values, metadata) + body, left)
 
 
 def slug_misread(fmt: FrontMatterFormat | None, values: dict[Any, Any], path: PurePosixPath, slug: str) -> bool:
@@ -572,6 +635,213 @@ def _table(values: dict[Any, Any], name: str) -> dict[Any, Any]:
     return table
 
 
+def carried_body(
+    markdown: str, source_dialect: str | None, dialect: Dialect, *, resolve_liquid: bool = True
+) -> tuple[str, LeftAsWritten]:
+    """A post's body as `dialect`'s generator should get it, and what it still holds that that
+    generator does not read. Jekyll ran Liquid over it: exported elsewhere (`resolve_liquid`), its
+    site variables become the site's root, as `site build` reads them (`content.liquid`: `{{
+    site.baseurl }}/assets/a.jpg` is `/assets/a.jpg`, as Jekyll built it with an empty `baseurl`),
+    and the other Liquid, shown as text there, is counted; Zola's internal links (`@/x.md`) are counted."""
+    if source_dialect == dialect:
+        return markdown, LeftAsWritten()
+    if source_dialect == "jekyll" and resolve_liquid:
+        from blogster_cli.content.liquid import for_readers
+
+        shown = for_readers(source_dialect, markdown, base="")
+        count = 0 if shown.leftover is None else shown.more + 1
+        return shown.markdown, LeftAsWritten(liquid=shown.leftover, liquid_count=count)
+    if source_dialect == "zola" and "@/" in markdown:
+        return markdown, LeftAsWritten(zola_links=_zola_links(markdown))
+    return markdown, LeftAsWritten()
+
+
+def _zola_links(markdown: str) -> int:
+    """How many Zola internal links `markdown` holds outside fenced code."""
+    from blogster_cli.content import fences
+
+    lines = fences.split_lines(markdown)
+    return sum(
+        len(_ZOLA_LINK.findall(line))
+        for line, part in zip(lines, fences.parts(lines), strict=True)
+        if part is fences.Part.TEXT
+    )
+
+
+def _address_moves(
+    values: Mapping[Any, Any], content: Mapping[str, Any], dialect: Dialect, path: PurePosixPath
+) -> list[_Move]:
+    """Where a post exported to another dialect keeps its old addresses, so that they still lead
+    to it: the keys of `dialect` (`publish.urls.ADDRESS_FIELDS`: Hugo `url` and `aliases`, Jekyll
+    `permalink` and `redirect_from`), each former address written from the site's root (`/x/`:
+    Hugo reads an alias without the `/` from the page's folder). Zola gets them all as `aliases`
+    (its `path` would also set the slug). The addresses are the one the front matter names (Hugo
+    `url`, Jekyll `permalink`, a pattern of one worked out, Zola `path`), its aliases, and,
+    where it names none, the one its generator gave it (`publish.former_urls`; for Jekyll, only
+    when import read the site's permalink style; not for a file that keeps its place,
+    `_kept_place`) or WordPress's `link`; none the page has in `dialect`. Astro's routes are the
+    site's code: only a Zola `path` is respelled there, as `permalink`."""
+    from blogster_cli.publish.former_urls import former_address
+    from blogster_cli.publish.urls import ADDRESS_FIELDS
+
+    source_dialect = (content["source"] or {}).get("dialect")
+    if dialect == "astro":
+        found = _existing_key(values, "path") if source_dialect == "zola" else None
+        if found is None or not isinstance(values[found], str):
+            return []
+        return [_Move(found, "permalink", "/" + values[found].strip("/") + "/")]
+    if dialect not in ADDRESS_FIELDS:
+        return []
+    document = _address_document(content)
+    url_key, url, alias_key, aliases = _old_addresses(values, source_dialect, document)
+    if source_dialect == "wordpress":
+        aliases.append(_link_path(values))
+    elif url is None and source_dialect in ADDRESS_FIELDS and not _kept_place(document, path):
+        if source_dialect != "jekyll" or document.get("site_permalink"):
+            aliases.append(former_address(document))
+    new_url: str | None = ADDRESS_FIELDS[dialect][0] if dialect != "zola" else None
+    moves = []
+    own = None
+    if url_key is not None and new_url is not None and _existing_key(values, new_url) is None:
+        moves.append(_Move(url_key, new_url, url))
+        own = url
+    elif url_key is not None and dialect == "zola":
+        moves.append(_Move(url_key, None))
+        aliases.insert(0, url)
+    kept: list[Any] = []
+    for alias in aliases:
+        if alias is None or alias in kept:
+            continue
+        own = own or _default_address(dialect, path, values)
+        if own is None or not _same_address(alias, own):
+            kept.append(alias)
+    if dialect == "zola":  # paths, as its own `path` is written
+        kept = [alias.lstrip("/") if isinstance(alias, str) else alias for alias in kept]
+    if alias_key is not None or kept:
+        moves.append(_Move(alias_key, ADDRESS_FIELDS[dialect][1], kept))
+    return moves
+
+
+def _kept_place(document: Mapping[str, Any], path: PurePosixPath) -> bool:
+    """Whether the export writes the post where its site had it (`content/x.md`, a Zola file Blogster
+    wrote read back as Hugo's): the two generators' addresses for it differ only in how they spell
+    a name (`/x.y/`, `/x-y/`), so the old one is not kept as an alias."""
+    from blogster_cli.content.layout import site_key
+
+    place = document.get("layout_path") or document.get("source_path")
+    return isinstance(place, str) and site_key(place) == site_key(path.as_posix())
+
+
+def _address_document(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The post as `publish.former_urls` reads it (`repositories.site.ADDRESS_FIELDS`)."""
+    source = content["source"] or {}
+    fields = content["front_matter"]["fields"]
+    document = {key: fields.get(key) for key in ("slug", "date", "title", "categories", "category")}
+    return document | {
+        "dialect": source.get("dialect"),
+        "source_path": source.get("path"),
+        "layout_path": source.get("layout_path"),
+        "site_permalink": source.get("site_permalink"),
+    }
+
+
+def _old_addresses(
+    values: Mapping[Any, Any], source_dialect: str | None, document: dict[str, Any]
+) -> tuple[str | None, str | None, str | None, list[Any]]:
+    """(the key naming the post's address, that address from the site's root, the key of its
+    aliases, those aliases from the site's root) in the front matter of `source_dialect`."""
+    from blogster_cli.publish.urls import ADDRESS_FIELDS
+
+    if source_dialect not in ADDRESS_FIELDS:
+        return None, None, None, []
+    url_name, aliases_name = ADDRESS_FIELDS[source_dialect]
+    url_key = _existing_key(values, url_name)
+    url = values[url_key] if url_key is not None else None
+    if not isinstance(url, str) or not url.strip() or "://" in url:
+        url_key = url = None
+    elif source_dialect == "zola":
+        url = "/" + url.strip("/") + "/"
+    elif source_dialect == "jekyll" and ":" in url:  # a pattern: `/:year/:title/`
+        from blogster_cli.publish.former_urls import former_address
+
+        url = former_address(document | {"site_permalink": url})
+        url_key = url_key if url is not None else None
+    else:
+        url = "/" + url.strip().lstrip("/")
+    alias_key = _existing_key(values, aliases_name)
+    written = values[alias_key] if alias_key is not None else []
+    listed = written if isinstance(written, list) else [written]
+    page = url
+    if source_dialect == "hugo" and page is None and any(isinstance(a, str) and a[:1] != "/" for a in listed):
+        from blogster_cli.publish.former_urls import former_address
+
+        page = former_address(document)
+    return url_key, url, alias_key, [_from_root(alias, source_dialect, page) for alias in listed]
+
+
+def _from_root(alias: Any, source_dialect: str, page: str | None) -> Any:
+    """A former address of a post at `page` (None: unknown) from the site's root (`/x/`): Hugo reads
+    one without the `/` from the page's folder, Jekyll's `redirect_from` and Zola from the root."""
+    if not isinstance(alias, str) or alias[:1] == "/" or "://" in alias or not alias.strip():
+        return alias
+    if source_dialect != "hugo" or page is None:
+        return "/" + alias
+    folder = posixpath.dirname(page.rstrip("/")) or "/"
+    joined = posixpath.normpath(posixpath.join(folder, alias))
+    return joined + "/" if alias.endswith("/") and joined != "/" else joined
+
+
+def _link_path(values: Mapping[Any, Any]) -> str | None:
+    """The path of a WordPress post's `link` (`https://example.com/2020/01/x/`: `/2020/01/x/`), decoded;
+    None for the site's root or a link by query only (`/?p=12`)."""
+    from urllib.parse import unquote, urlsplit
+
+    key = _existing_key(values, "link")
+    link = values[key] if key is not None else None
+    if not isinstance(link, str):
+        return None
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return None
+    return unquote(parts.path) if parts.path.strip("/") else None
+
+
+def _default_address(dialect: Dialect, path: PurePosixPath, values: Mapping[Any, Any]) -> str | None:
+    """The address `dialect`'s generator gives the file at `path` by default, as far as it is known."""
+    from blogster_cli.publish.former_urls import former_address
+
+    slug_key = _existing_key(values, SLUG_KEYS[0])
+    slug = values[slug_key] if slug_key is not None else None
+    return former_address({"dialect": dialect, "source_path": path.as_posix(), "slug": slug})
+
+
+def _same_address(first: Any, second: str) -> bool:
+    """Whether two addresses from the site's root are one page (`/x` is `/x/`)."""
+    from blogster_cli.publish.urls import clean_path
+
+    if not isinstance(first, str):
+        return False
+    return first == second or (clean_path(first) or first) == (clean_path(second) or second)
+
+
+def _move_addresses(values: dict[Any, Any], moves: list[_Move]) -> None:
+    """Write `moves` (`_address_moves`): aliases join a list of them already under the new key."""
+    for move in moves:
+        there = _existing_key(values, move.new) if move.new is not None else None
+        if move.new is None and move.old is not None:
+            del values[move.old]
+        elif there is not None and there != move.old:
+            before = values[there] if isinstance(values[there], list) else [values[there]]
+            values[there] = before + [alias for alias in move.value if alias not in before]
+            if move.old is not None:
+                del values[move.old]
+        elif move.old is not None and move.new is not None:
+            _rename(values, move.old, move.new, move.value)
+        elif move.new is not None:
+            values[move.new] = move.value
+
+
 def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo, metadata: Metadata | None) -> None:
     """Respell keys for `dialect` when exporting a post imported from another one.
 
@@ -680,20 +950,13 @@ def _strict_dates(values: dict[Any, Any], metadata: Metadata | None, default_tz:
 
 
 def _convert_from_zola(values: dict[Any, Any], dialect: Dialect) -> None:
-    """Zola's `path` and `[extra]` would make the file read back as Zola: respell them.
-
-    Hugo keeps custom fields under `params` and a fixed URL in `url`; the other
-    dialects keep custom fields at the top level and the URL as `permalink`.
-    """
+    """Zola's `[extra]` would make the file read back as Zola: Hugo keeps custom fields under
+    `params`, the other dialects at the top level. (Its `path`: `_address_moves`.)"""
     extra = values.pop("extra", None)
     if isinstance(extra, dict):
         target = _table(values, "params") if dialect == "hugo" else values
         for key, value in extra.items():
             target.setdefault(key, value)
-    path_key = _existing_key(values, "path")
-    if path_key is not None and isinstance(values[path_key], str):
-        url = "/" + values[path_key].strip("/") + "/"
-        _rename(values, path_key, "url" if dialect == "hugo" else "permalink", url)
 
 
 def _convert_to_zola(values: dict[Any, Any], default_tz: tzinfo) -> None:

@@ -35,7 +35,8 @@ Rules this module adds:
 - Images of a post (image_assets rows, files in `<BLOGSTER_HOME>/media/`) are copied next
   to `index.md` for Hugo and Zola page bundles, else into the dialect's static folder, and
   the post's `media/<name>` links (body and front matter, as `images add` writes them)
-  are rewritten to where the built site serves that file.
+  are rewritten to where the built site serves that file. The pictures a sync stored for a
+  post, whose file links them as written (`content.source.pictures`), are linked so first.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from datetime import UTC, tzinfo
 from functools import partial
 from itertools import islice
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -65,9 +66,10 @@ from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.services.media_files import is_stored_name
 from blogster_cli.vocabulary import BlogStatus
-from blogster_cli.wording import not_one_of
+from blogster_cli.wording import agreeing, not_one_of, plural
 
 if TYPE_CHECKING:
+    from blogster_cli.content.export import LeftAsWritten
     from blogster_cli.content.mapping import Dialect
 
 DIALECTS = ("hugo", "jekyll", "zola", "astro", "markdown")
@@ -108,7 +110,9 @@ class ExportSummary:
     edited: list[str] = field(default_factory=list)  # files changed by hand since we wrote them, left alone
     written: int = 0  # post files written by this run
     unchanged: int = 0  # post files that already held what it would write, left as they are
-    warnings: list[str] = field(default_factory=list)  # the export folder's Astro content config unread
+    warnings: list[str] = field(default_factory=list)
+    """The export folder's Astro content config unread; what the posts carry over that the generator
+    does not read (`_LeftOver`): one line per kind."""
 
     @property
     def posts(self) -> int:
@@ -166,8 +170,13 @@ def export_posts(
     workers: int | None = None,
     force: bool = False,
     private: bool = False,
+    resolve_liquid: bool = False,
 ) -> ExportSummary:
     """Write my live posts (optionally only these statuses) under `directory` in `dialect`.
+
+    With `resolve_liquid` (`blogster export`), a post imported from Jekyll and exported to another
+    dialect has its Liquid site variables resolved for that generator (`content.export.carried_body`);
+    else every body is written byte for byte (an account export, which import reads back as the same posts).
 
     `default_tz` is the time zone setting (settings.timezone); dates without an offset are read
     in the zone the post's import read them in (`content.export.source_zone`).
@@ -194,13 +203,16 @@ def export_posts(
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if large else 1
         writer = _Writer(
-            root, dialect, media_root, io_threads=2 if large else 0, force=force, private=private, default_tz=default_tz
-        )
+            root, dialect, media_root, io_threads=2 if large else 0, force=force, private=private,
+            default_tz=default_tz, resolve_liquid=resolve_liquid,
+        )  # fmt: skip
+        left_over = _LeftOver(dialect)
         try:
             images = blogs_bulk.my_image_paths(conn)
-            posts = blogs_bulk.stream_my_posts(conn, statuses=statuses)
-            for post, rendered in _rendered(posts, dialect, default_tz, workers, new_folder):
+            posts = map(_pictures_as_stored, blogs_bulk.stream_my_posts(conn, statuses=statuses))
+            for post, (rendered, left) in _rendered(posts, dialect, default_tz, workers, new_folder, resolve_liquid):
                 summary.files.append(writer.place(post, rendered, images.get(post.id, ())))
+                left_over.add(post.slug, left)
                 if on_progress is not None:
                     on_progress(1)
         except BaseException:
@@ -209,7 +221,77 @@ def export_posts(
         writer.close()
     summary.images, summary.written, summary.unchanged = writer.images, writer.written, writer.unchanged
     summary.edited = sorted(writer.edited)
+    summary.warnings += left_over.warnings()
     return summary
+
+
+def _pictures_as_stored(post: StoredPost) -> StoredPost:
+    """`post` linking the pictures a sync stored for it (`content.source.pictures`: its file keeps
+    its links as written, `diagram.png` beside a bundle's `index.md`, `/cover.png` from `static/`)
+    as `media/<name>`, in its body and its featured image (the front matter's value too), as import
+    links the pictures it stores: the export copies them and links them where the site serves them."""
+    from dataclasses import replace
+
+    from blogster_cli.content.linked_images import rewrite_front_matter_value, rewrite_image_links, stored_links
+
+    content = post.content or {}
+    source, markdown = content.get("source"), content.get("markdown")
+    links = stored_links(source.get("pictures")) if isinstance(source, dict) else {}
+    if not links or not isinstance(markdown, str):
+        return post
+    changed = {**content, "markdown": rewrite_image_links(markdown, links)}
+    featured = links.get(post.featured_image or "")
+    front = content.get("front_matter")
+    if featured is not None and isinstance(front, dict) and isinstance(front.get("raw"), str):
+        changed["front_matter"] = {
+            **front,
+            "raw": rewrite_front_matter_value(front["raw"], post.featured_image or "", featured),
+        }
+    return replace(post, content=changed, featured_image=featured or post.featured_image)
+
+
+_GENERATORS = {"hugo": "Hugo", "jekyll": "Jekyll", "zola": "Zola", "astro": "Astro", "markdown": "a markdown viewer"}
+
+
+class _LeftOver:
+    """What the exported posts carry over that the target generator does not read
+    (`content.export.LeftAsWritten`), said once per kind with counts: Jekyll's Liquid (its site
+    variables are resolved: `content.export.carried_body`), Zola's internal links."""
+
+    def __init__(self, dialect: str) -> None:
+        self.generator = _GENERATORS.get(dialect, dialect)
+        self.liquid_posts = self.liquid = self.zola_posts = self.zola_links = 0
+        self.first_liquid: tuple[str, str] | None = None  # (slug, tag)
+        self.first_zola: str | None = None  # slug
+
+    def add(self, slug: str, left: LeftAsWritten) -> None:
+        if left.liquid is not None:
+            self.liquid_posts += 1
+            self.liquid += left.liquid_count
+            self.first_liquid = self.first_liquid or (slug, left.liquid)
+        if left.zola_links:
+            self.zola_posts += 1
+            self.zola_links += left.zola_links
+            self.first_zola = self.first_zola or slug
+
+    def warnings(self) -> list[str]:
+        said = []
+        if self.first_liquid is not None:
+            slug, tag = self.first_liquid
+            said.append(
+                f"{plural(self.liquid_posts, 'post')} imported from Jekyll"
+                f" {agreeing(self.liquid_posts, 'keeps', 'keep')} {plural(self.liquid, 'Liquid template tag')}"
+                f" as written, which {self.generator} shows as text (first: {tag} in '{slug}'):"
+                f" edit {agreeing(self.liquid_posts, 'the post', 'the posts')} to say it without Liquid"
+            )
+        if self.first_zola is not None:
+            said.append(
+                f"{plural(self.zola_posts, 'post')} imported from Zola"
+                f" {agreeing(self.zola_posts, 'keeps', 'keep')} {plural(self.zola_links, 'internal link')} (`@/…`)"
+                f" as written, which {self.generator} does not resolve (first in '{self.first_zola}'):"
+                " link to the pages' addresses instead"
+            )
+        return said
 
 
 def new_posts_folder(root: Path) -> tuple[PurePosixPath | None, list[str]]:
@@ -236,14 +318,29 @@ def _refuse_file(directory: Path) -> None:
     raise InvalidInput(f"{existing} is {what}")
 
 
+_Rendering = TypeVar("_Rendering")
+
+
 def _render_safely(
-    post: StoredPost, dialect: str, default_tz: tzinfo, new_folder: PurePosixPath | None = None
-) -> tuple[str, str, str | None] | str:
-    """render(), or the one-line reason it cannot be exported."""
-    return _or_reason(partial(render, post, dialect, default_tz, new_folder=new_folder))
+    post: StoredPost,
+    dialect: str,
+    default_tz: tzinfo,
+    new_folder: PurePosixPath | None = None,
+    resolve_liquid: bool = False,
+) -> tuple[tuple[str, str, str | None] | str, LeftAsWritten]:
+    """render(), or the one-line reason it cannot be exported; and what it carries over unread."""
+    from blogster_cli.content.export import LeftAsWritten
+
+    rendered = _or_reason(
+        partial(_render_noting, post, dialect, default_tz, new_folder=new_folder, resolve_liquid=resolve_liquid)
+    )
+    if isinstance(rendered, str):
+        return rendered, LeftAsWritten()
+    path, text, note, left = rendered
+    return (path, text, note), left
 
 
-def _or_reason(rendering: Callable[[], tuple[str, str, str | None]]) -> tuple[str, str, str | None] | str:
+def _or_reason(rendering: Callable[[], _Rendering]) -> _Rendering | str:
     """What `rendering` (render() or render_at()) gives, or the one-line reason it cannot be exported."""
     from blogster_cli.content.errors import ContentError
 
@@ -254,20 +351,31 @@ def _or_reason(rendering: Callable[[], tuple[str, str, str | None]]) -> tuple[st
 
 
 def _render_chunk(
-    posts: list[StoredPost], dialect: str, default_tz: tzinfo, new_folder: PurePosixPath | None = None
-) -> list[tuple[str, str, str | None] | str]:
-    return [_render_safely(post, dialect, default_tz, new_folder) for post in posts]
+    posts: list[StoredPost],
+    dialect: str,
+    default_tz: tzinfo,
+    new_folder: PurePosixPath | None = None,
+    resolve_liquid: bool = False,
+) -> list[tuple[tuple[str, str, str | None] | str, LeftAsWritten]]:
+    return [_render_safely(post, dialect, default_tz, new_folder, resolve_liquid) for post in posts]
 
 
 def _rendered(
-    posts: Iterator[StoredPost], dialect: str, default_tz: tzinfo, workers: int, new_folder: PurePosixPath | None
-) -> Iterator[tuple[StoredPost, tuple[str, str, str | None] | str]]:
+    posts: Iterator[StoredPost],
+    dialect: str,
+    default_tz: tzinfo,
+    workers: int,
+    new_folder: PurePosixPath | None,
+    resolve_liquid: bool,
+) -> Iterator[tuple[StoredPost, tuple[tuple[str, str, str | None] | str, LeftAsWritten]]]:
     """Each post with its rendering, in order; rendered in worker processes when `workers`
     > 1 (`services.parallel`), a bounded number of chunks ahead of the writing."""
     from blogster_cli.services.parallel import parallel_map
 
     chunks = iter(lambda: list(islice(posts, 100)), [])
-    work = partial(_render_chunk, dialect=dialect, default_tz=default_tz, new_folder=new_folder)
+    work = partial(
+        _render_chunk, dialect=dialect, default_tz=default_tz, new_folder=new_folder, resolve_liquid=resolve_liquid
+    )
     for batch, results in parallel_map(
         work, chunks, workers=workers, preload=[__name__, "blogster_cli.content.export"]
     ):
@@ -410,16 +518,34 @@ def render(
     *,
     at: str | None = None,
     new_folder: PurePosixPath | None = None,
+    resolve_liquid: bool = False,
 ) -> tuple[str, str, str | None]:
     """(relative path, text, note) of one post; the note says when its source path was unsafe.
 
     `at` is where it is written instead of its own path (see render_at, which decides when):
     the text then reads back as the post at that path, its slug stated in the front matter
     when the name there does not give it (`content.export.render_post`). `new_folder` is where
-    an Astro post without a path of its own goes (`new_posts_folder`).
+    an Astro post without a path of its own goes (`new_posts_folder`). `resolve_liquid`: as
+    `export_posts` takes it.
     """
+    path, text, note, _ = _render_noting(
+        post, dialect, default_tz, at=at, new_folder=new_folder, resolve_liquid=resolve_liquid
+    )
+    return path, text, note
+
+
+def _render_noting(
+    post: StoredPost,
+    dialect: str,
+    default_tz: tzinfo = UTC,
+    *,
+    at: str | None = None,
+    new_folder: PurePosixPath | None = None,
+    resolve_liquid: bool = False,
+) -> tuple[str, str, str | None, LeftAsWritten]:
+    """render(), with what the file carries over that `dialect`'s generator does not read."""
     from blogster_cli.content.errors import ContentError
-    from blogster_cli.content.export import render_post, source_zone
+    from blogster_cli.content.export import LeftAsWritten, export_file, render_post, source_zone
 
     content = complete_document(post.content)
     note = None
@@ -445,21 +571,23 @@ def render(
             fields.slug = post.slug  # `post-2.md` for post-2 (its file `post.md` was another's): its name says it
     unchanged = _unchanged_file(fields, before, content, dialect) if at is None else None
     if unchanged is not None:
-        return (*unchanged, note)
+        return (*unchanged, note, LeftAsWritten())
     try:
         if at is not None and fields.date is None:  # dated below as at its own path (a Jekyll name), if it was
             render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
-        path, text = render_post(
-            fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder
-        )
+        exported = export_file(
+            fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder,
+            resolve_liquid=resolve_liquid,
+        )  # fmt: skip
     except ContentError:
         if fields.date is not None or post.created_at is None:
             raise
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
-        path, text = render_post(
-            fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder
-        )
-    return path, text, note
+        exported = export_file(
+            fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder,
+            resolve_liquid=resolve_liquid,
+        )  # fmt: skip
+    return exported.path, exported.text, note, exported.left
 
 
 def free_path(path: PurePosixPath, used: Collection[str]) -> PurePosixPath:
@@ -476,7 +604,13 @@ def free_path(path: PurePosixPath, used: Collection[str]) -> PurePosixPath:
 
 
 def render_at(
-    post: StoredPost, dialect: str, default_tz: tzinfo, *, at: str, rendered: tuple[str, str, str | None]
+    post: StoredPost,
+    dialect: str,
+    default_tz: tzinfo,
+    *,
+    at: str,
+    rendered: tuple[str, str, str | None],
+    resolve_liquid: bool = False,
 ) -> tuple[str, str, str | None]:
     """`post`'s file written at `at` rather than where render() put it (`rendered`, its result):
     `rendered` itself when the two file names give the same slug and date (the same stem),
@@ -489,7 +623,7 @@ def render_at(
 
     if file_stem(PurePosixPath(at)) == file_stem(PurePosixPath(rendered[0])):
         return rendered
-    return render(post, dialect, default_tz, at=at)
+    return render(post, dialect, default_tz, at=at, resolve_liquid=resolve_liquid)
 
 
 def _read_manifest(root: Path) -> tuple[dict[str, Written], bytes | None]:
@@ -539,9 +673,11 @@ class _Writer:
         force: bool = False,
         private: bool = False,
         default_tz: tzinfo = UTC,
+        resolve_liquid: bool = False,
     ):
         self.root, self.dialect, self.media_root, self.force = root, dialect, media_root, force
-        self.default_tz = default_tz  # to render a post again at the path it is numbered to
+        # to render a post again at the path it is numbered to
+        self.default_tz, self.resolve_liquid = default_tz, resolve_liquid
         self.file_mode = 0o600 if private else 0o666
         self.written_before, self.manifest_bytes = _read_manifest(root)
         self.manifest = dict(self.written_before)
@@ -575,7 +711,15 @@ class _Writer:
             renamed_from, relative = relative.as_posix(), free
             # rendered for the path it lost, rendered again for this one (its name states `x-2`)
             again = _or_reason(
-                partial(render_at, post, self.dialect, self.default_tz, at=relative.as_posix(), rendered=rendered)
+                partial(
+                    render_at,
+                    post,
+                    self.dialect,
+                    self.default_tz,
+                    at=relative.as_posix(),
+                    rendered=rendered,
+                    resolve_liquid=self.resolve_liquid,
+                )  # fmt: skip
             )
             if isinstance(again, str):
                 return ExportedPost(post.id, post.slug, None, note=again)

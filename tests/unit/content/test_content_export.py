@@ -207,7 +207,8 @@ def test_other_front_matter_formats_are_regenerated() -> None:
     post = import_post('+++\ntitle = "T"\ndate = 2024-01-02\ntags = ["a"]\n+++\nBody\n', "content/posts/t.md")
     path, text = render_post(post.fields(), post.content, "jekyll")
     assert path == "_posts/2024-01-02-t.md"
-    assert text == "---\ntitle: T\ndate: 2024-01-02\ntags:\n- a\n---\nBody\n"
+    # the address Hugo gave it redirects to its Jekyll page (jekyll-redirect-from's key)
+    assert text == "---\ntitle: T\ndate: 2024-01-02\ntags:\n- a\nredirect_from:\n- /posts/t/\n---\nBody\n"
     json_post = import_post('{"title": "T", "date": "2024-01-02"}\nBody\n', "content/posts/t.md")
     fields = json_post.fields()
     fields.title = "New"
