@@ -164,7 +164,7 @@ def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False
     """Each file on a line of its own, however it is named (a newline in a name shows as ␊)."""
     from blogster_cli.terminal_text import single_line
 
-    said = bool(summary.files or summary.moved_from)
+    said = bool(summary.files or summary.moved_from or summary.pictures)
     if json:
         if not quiet_when_unchanged or said:
             output.print_json(summary.as_dict())
@@ -201,6 +201,10 @@ def one_line(summary: SyncSummary) -> str:
     parts = [f"{counts[name]} {name}" for name in counts if counts[name] and name != "unchanged"]
     prefix = "Dry run, nothing changed: " if summary.dry_run else ""
     linked = " (linked now)" if summary.first_run and not summary.dry_run else ""
+    if summary.pictures:
+        from blogster_cli.wording import plural
+
+        parts.append(f"{plural(summary.pictures, 'picture')} {'to store' if summary.dry_run else 'stored'}")
     done = ", ".join(parts) if parts else "nothing to do"
     return f"{prefix}{summary.folder}{linked} [{summary.dialect}]: {done}; {counts['unchanged']} unchanged."
 

@@ -20,7 +20,8 @@ Version 1 has these keys:
                                                            or the file is an Astro collection's entry),
         "collection": "<the Astro collection's name>", "collection_base": "<its folder>"  (optional),
         "site_permalink": "<the permalink pattern of a Jekyll or Hugo site's config>"  (optional),
-        "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional)
+        "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional),
+        "pictures": {"<a picture link target as written>": "<stored picture's name>", ...}  (optional)
       } | null
     }
 
@@ -53,7 +54,10 @@ Version 1 has these keys:
   and `collection_base` name the collection an Astro site's content config declares that the
   file was an entry of, and its folder from the site's root (`src/data/blog`, a glob() loader's
   base: `content.astro_collections`); its `layout_path` is then from the site's root, and export
-  writes the post back there.
+  writes the post back there. `pictures` names the picture each local picture link of the body
+  (or the featured image) shows, stored as media by `blogster sync`, which keeps the file's links
+  as written: the site build and export link those as `media/<name>`
+  (`content.linked_images.with_stored_pictures`); a later import of the file drops it.
 """
 
 from typing import Any

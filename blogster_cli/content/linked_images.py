@@ -5,7 +5,10 @@ link their pictures by relative paths (`![](diagram.png)`, `<img src="./img/a.pn
 `{{< figure src="a.png" >}}`, a reference definition `[d]: diagram.png`, a front matter
 `cover: cover.jpg`), or by the site's own address (`/images/a.png`, served from `static/`).
 Import stores those files as media and links them as `media/<name>`, which the site build
-and export understand; this module finds the links and rewrites them, and does no I/O.
+and export understand; sync stores them too but keeps the links as written, recording which
+picture each names (`source.pictures`), which the build and export link as import would
+(`with_stored_pictures`). This module finds the links, the files they name (`picture_file`)
+and rewrites them, and does no I/O.
 
 Jekyll's Liquid links name a file by the site's address too: `{{ site.baseurl }}/assets/a.png`
 (after `{{ site.url }}` as well), `{{ "/assets/a.png" | relative_url }}` (or `absolute_url`)
@@ -20,8 +23,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from blogster_cli.content import fences
@@ -252,3 +256,75 @@ def rewrite_front_matter_value(raw: str, old: str, new: str) -> str:
     item) replaced by `new`, wherever it is written; `new` must need no quoting."""
     pattern = re.compile(r"(?<![^\s\"'=:\[,{])" + re.escape(old) + r"(?![^\s\"',\]}])")
     return pattern.sub(lambda _: new, raw)
+
+
+# Why a link is left as written, as `picture_file` says it (import words them for one picture and for many).
+LIQUID_UNRESOLVED = "a Liquid link it cannot resolve"
+NO_SITE_FOLDER = "no site folder to resolve it in"
+
+
+@dataclass(frozen=True)
+class PictureFile:
+    """Where the file a picture link names is: `path` (safe, relative) in the folder `folder`
+    (absolute, as parts), and how a message says where that is."""
+
+    folder: tuple[str, ...]
+    path: PurePosixPath
+    where: str  # "beside the post" or "in the site's static files"
+
+
+def picture_file(
+    root: Sequence[str], relative: PurePosixPath, link: ImageLink, dialect: str
+) -> PictureFile | str | None:
+    """The file `link` names in the post at `root` (a folder's parts) + `relative`, read as
+    `dialect`: beside the post, or by the site's address (`/images/a.png`) in its site's static
+    folder (`content.layout.STATIC_FOLDERS`: Hugo's `static/`, Astro's `public/`, Jekyll's site
+    folder); else why it cannot be taken (`LIQUID_UNRESOLVED`, `NO_SITE_FOLDER`, a path that climbs
+    out), or None when it is no file of this site's (a Liquid link outside Jekyll, a site address
+    where no site folder is). The rules import stores pictures by, for sync to take the same files."""
+    from blogster_cli.content.files import safe_relative
+    from blogster_cli.content.layout import STATIC_FOLDERS, site_root
+
+    if link.liquid and (dialect != "jekyll" or not link.path):  # Liquid is Jekyll's: elsewhere it is text
+        return LIQUID_UNRESOLVED if dialect == "jekyll" else None
+    normal = inside(link.path)
+    path = safe_relative(normal) if normal is not None else None
+    if not link.rooted:
+        if path is None:
+            return "outside the post's folder"
+        return PictureFile((*root, *relative.parent.parts), path, "beside the post")
+    site = site_root(root, relative)
+    if site is None or dialect not in STATIC_FOLDERS:
+        return NO_SITE_FOLDER if link.liquid else None
+    if path is None:
+        return "outside the site's static files"
+    static = STATIC_FOLDERS[dialect]
+    return PictureFile(site, PurePosixPath(static, path) if static else path, "in the site's static files")
+
+
+def stored_links(pictures: object) -> dict[str, str]:
+    """The pictures a post's file links to as stored (`source.pictures`, `content.document`: each
+    link target as written -> its stored picture's name) as the `media/<name>` link of each target,
+    with what followed the target's path (`?v=2`). A target or name that is not text, or a name
+    no stored file could have, is left out (an account may write its own content)."""
+    from blogster_cli.publish.media import MEDIA_NAME
+
+    if not isinstance(pictures, Mapping):
+        return {}
+    links = {}
+    for target, name in pictures.items():
+        link = local_link(target) if isinstance(target, str) else None
+        if link is not None and isinstance(name, str) and re.fullmatch(MEDIA_NAME, name):
+            links[target] = f"media/{name}{link.suffix}"
+    return links
+
+
+def with_stored_pictures(markdown: str, pictures: object) -> str:
+    """`markdown` with its links to the pictures stored for it (`stored_links`) as `media/<name>`,
+    which the site build and export serve, copy and link."""
+    return rewrite_image_links(markdown, stored_links(pictures)) if pictures else markdown
+
+
+def featured_as_stored(featured: str | None, pictures: object) -> str | None:
+    """A post's featured image as `media/<name>` when it is a picture stored for it (`stored_links`)."""
+    return stored_links(pictures).get(featured, featured) if featured and pictures else featured

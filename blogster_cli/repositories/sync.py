@@ -379,3 +379,59 @@ def count_conflicts(conn: psycopg.Connection, *, folder_id: UUID) -> int:
         ),
         int,
     )
+
+
+def linked_pictures(conn: psycopg.Connection, *, ids: Sequence[UUID | str]) -> dict[str, dict[str, str]]:
+    """The pictures each of these posts of mine links to as a sync stored them (`content.source.pictures`:
+    link target as written -> stored picture's name), by post id as text; the values read as text
+    (`jsonb_each_text`: nothing for the driver to decode), a post with none left out."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "select b.id::text, p.key, p.value from public.blogs b cross join lateral jsonb_each_text("
+        " case when jsonb_typeof(b.content -> 'source' -> 'pictures') = 'object'"
+        " then b.content -> 'source' -> 'pictures' end) as p(key, value)"
+        " where b.id = any(%(ids)s::uuid[]) and b.author_id = auth.uid()",
+        {"ids": [str(post_id) for post_id in ids]},
+    ).fetchall()
+    found: dict[str, dict[str, str]] = {}
+    for post_id, target, name in rows:
+        found.setdefault(post_id, {})[target] = name
+    return found
+
+
+def record_pictures(conn: psycopg.Connection, *, pictures: Mapping[UUID, Mapping[str, str]]) -> list[UUID]:
+    """Records which picture each local picture link of these posts of mine shows (`content.source.pictures`;
+    an empty mapping removes it), on posts read from a file (with a `source`); a post that already
+    records exactly that is not written (no new version). Returns the posts written."""
+    if not pictures:
+        return []
+    from psycopg.types.json import Jsonb
+
+    rows = conn.execute(
+        "update public.blogs b set content = case when t.pictures = '{}'::jsonb"
+        " then b.content #- '{source,pictures}' else jsonb_set(b.content, '{source,pictures}', t.pictures) end"
+        " from unnest(%(ids)s::uuid[], %(pictures)s::jsonb[]) as t(id, pictures)"
+        " where b.id = t.id and b.author_id = auth.uid() and jsonb_typeof(b.content -> 'source') = 'object'"
+        " and coalesce(b.content -> 'source' -> 'pictures', '{}'::jsonb) is distinct from t.pictures"
+        " returning b.id",
+        {"ids": list(pictures), "pictures": [Jsonb(dict(shown)) for shown in pictures.values()]},
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def detach_pictures(conn: psycopg.Connection, *, pictures: Mapping[UUID, Collection[str]]) -> None:
+    """Removes from these posts of mine their rows of these stored pictures (names), which a sync stored
+    for them and their files no longer link to (through delete_rows: users hold no DELETE); a row whose
+    picture the post links as `media/<name>` (`images add`) or shows as its featured image stays."""
+    pairs = [(post_id, name) for post_id, names in pictures.items() for name in names]
+    if not pairs:
+        return
+    conn.execute(
+        "select public.delete_rows('public.image_assets', array(select i.id from public.image_assets i"
+        " join unnest(%(blog)s::uuid[], %(path)s::text[]) as t(blog_id, path) on i.blog_id = t.blog_id and i.path = t.path"
+        " join public.blogs b on b.id = i.blog_id and b.author_id = auth.uid()"
+        " where i.created_by = (select auth.uid()) and strpos(coalesce(b.content ->> 'markdown', ''), 'media/' || i.path) = 0"
+        " and coalesce(b.featured_image, '') not like '%%media/' || i.path))",
+        {"blog": [post_id for post_id, _ in pairs], "path": [name for _, name in pairs]},
+    )

@@ -26,15 +26,21 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   source file) since the folder linked first was linked -> a
   new file there, at its dialect's conventional path (without what the folder's place in its
   site leaves out: a site's `content/` itself, Astro's `src/content/`, a section's or a
-  collection's folder, where it goes to the top; it stays there when the post changes; in an
-  Astro site whose content config declares collections, in the collection holding the folder,
-  else the one in it named `blog`, else its first: `_astro_new_posts`). Older ones are written
+  collection's folder, where it goes to the top; in a Hugo or Zola site, or its `content/`, in the
+  section most of the folder's posts are in, `_posts_sections`; it stays there when the post
+  changes; in an Astro site whose content config declares collections, in the collection holding
+  the folder, else the one in it named `blog`, else its first: `_astro_new_posts`). Older ones are written
   only when a run is told to adopt them (`adopt`, any folder). A post imported from a file is written only
   into the folder holding that file: never another site's posts or samples into this one;
 - a file whose post was read from another file since (`blogster import` of the post's export
   for another generator, or of another copy of the site: `_read_here`) stays this folder's, where
   it is, in the dialect it is written in: left as it is while it says what its post says
   (`imports.says_what_post_says`), else written there as that dialect writes it, never moved;
+- the local pictures a file links to (a page bundle's `diagram.png`, `/cover.png` from the site's
+  `static/`) are stored as media for its post, as `import` stores them, but the file keeps its
+  links as written: the post records which picture each link shows (`source.pictures`), which the
+  site build and export link as import's `media/<name>`; a picture changed on disk is stored again
+  on the next run (`_store_pictures`);
 - a file written where its name is not the one export gives its post (a new one numbered
   apart from a file there, `x-2.md`, as export numbers it: `exports.free_path`; or one kept
   where it is, that name being taken) is rendered for its own name (`exports.render_at`): it
@@ -65,6 +71,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import threading
 import time
 from collections import Counter
@@ -84,6 +91,7 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import sync as sync_rows
 from blogster_cli.repositories.sync import FileState, LinkedFolder, PostVersion
 from blogster_cli.vocabulary import ActivityType
+from blogster_cli.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from blogster_cli.content.mapping import Dialect
@@ -146,6 +154,8 @@ class SyncSummary:
     warnings: list[str] = field(default_factory=list)
     # the linked folder, gone from disk, whose link this folder took over (moved or renamed: `_take_over`)
     moved_from: str | None = None
+    # pictures the posts' files link to that this run stored as media for them (`_store_pictures`)
+    pictures: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -174,6 +184,7 @@ class SyncSummary:
             "moved_from": self.moved_from,
             "dry_run": self.dry_run,
             "counts": self.counts,
+            "pictures": self.pictures,
             "warnings": list(self.warnings),
             "files": [{**vars(file), "post_id": str(file.post_id) if file.post_id else None} for file in self.files],
         }
@@ -457,6 +468,9 @@ class _Run:
     written: list[FileState] = field(default_factory=list)  # the batch not recorded yet
     written_forget: list[UUID] = field(default_factory=list)  # the rows of files moved in that batch
     batch_started: float = 0.0
+    linked_id: UUID | None = None  # the folder's link, when it had one as the run started (a dry run's too)
+    read_in: dict[str, UUID | None] = field(default_factory=dict)  # file -> the post this run read it into
+    pictures: PictureIndex = field(default_factory=dict)  # what the files link to (`_store_pictures`)
 
     def done(self, path: str, action: str, post_id: UUID | None = None, note: str | None = None) -> None:
         self.summary.files.append(SyncedFile(path, action, post_id, note))
@@ -607,6 +621,7 @@ def _sync(
     run = _Run(acting, root, fmt, dialect, default_tz, dry_run, summary, disk, stats, states, set(known), versions,
                counters, list(untracked.values()))  # fmt: skip
     run.folder_id = linked.id if linked is not None and not dry_run else None
+    run.linked_id, run.pictures = (linked.id, _picture_index(linked)) if linked is not None else (None, {})
 
     # A file that became a link or unreadable (or sits in a folder that did) is not deleted:
     # it is reported, and its post is left alone.
@@ -630,6 +645,7 @@ def _sync(
     imported = _import_new(run, [path for path in new_paths if path not in moved_to], elsewhere)
     _import_changed(run)
     _keep_apart(run, [states[path] for path in sorted(removed) if path in disk])
+    _store_pictures(run)
     if linked is None and fmt == "auto":
         run.dialect = summary.dialect = _detected_dialect(run, imported)
     if receives_new:
@@ -888,6 +904,7 @@ def _import_changed(run: _Run) -> None:
         if path in run.states:
             _remove_conflict_file(run, run.states[path])
         run.keep(FileState(path, post_id, run.disk[path], FRESH))
+        run.read_in[path] = post_id
         run.done(path, action, post_id, note)
 
 
@@ -941,6 +958,7 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[str]:
             run.done(path, outcome.outcome, outcome.id, outcome.reason)
             continue
         found.append(path)
+        run.read_in[path] = outcome.id
         if outcome.id is not None:
             run.keep(FileState(path, outcome.id, run.disk[path], FRESH))
         if outcome.outcome in ("imported", "updated"):
@@ -977,6 +995,225 @@ def _own_files(run: _Run, by_slug: dict[str, UUID]) -> dict[str, UUID]:
         if _sha(text.encode("utf-8")) == run.disk[path]:
             own[path] = post_id
     return own
+
+
+# -- pictures -----------------------------------------------------------------------
+
+# Each file that links to pictures -> those pictures (their paths in the folder) -> their (size, mtime)
+# when last read (None: nothing was there). Kept with the folder's link (`_store`: `last_summary`).
+PictureIndex = dict[str, dict[str, Stat | None]]
+# What a file that may link to a local picture holds (`content.linked_images.image_links`): a file
+# without any of these is not read as a post again for its pictures (most files, on a first run).
+_MAY_LINK_PICTURES = re.compile(rb"!\[|<img|figure|\.(?:png|jpe?g|gif|webp|svg|avif)\b", re.IGNORECASE)
+_SHOWN_PICTURES = 5  # pictures named in a file's one warning about those left as linked
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A picture read from the folder and stored as media (checked only, in a dry run)."""
+
+    name: str  # `<sha256>.<ext>` (`media_files.store_media`)
+    mime_type: str
+    size: int
+
+
+@dataclass
+class _FilePictures:
+    """The local pictures one file links to, as this run found them."""
+
+    shown: dict[str, str] = field(default_factory=dict)  # link target as written -> stored picture's name
+    files: dict[str, Stat | None] = field(default_factory=dict)  # the pictures' paths in the folder, as read
+    stored: list[tuple[_Stored, str | None]] = field(default_factory=list)  # with each one's alt text
+    left: dict[str, list[str]] = field(default_factory=dict)  # why a link is left as written -> its targets
+
+
+def _picture_index(linked: LinkedFolder) -> PictureIndex:
+    """What the folder's files linked to at its last run (`PictureIndex`), as it recorded it; what
+    is not as a run writes it is left out (read again when its file changes)."""
+    summary = linked.last_summary
+    recorded = summary.get("pictures") if isinstance(summary, dict) else None
+    if not isinstance(recorded, dict):
+        return {}
+    index: PictureIndex = {}
+    for path, pictures in recorded.items():
+        if isinstance(pictures, dict):
+            index[path] = {picture: _recorded_stat(stat) for picture, stat in pictures.items()}
+    return index
+
+
+def _recorded_stat(value: object) -> Stat | None:
+    if isinstance(value, list) and len(value) == 2 and all(type(number) is int for number in value):
+        return value[0], value[1]
+    return None
+
+
+def _picture_stat(root: Path, picture: str) -> Stat | None:
+    try:
+        info = os.lstat(os.path.join(root, picture))
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _store_pictures(run: _Run) -> None:
+    """The local pictures the files this run read into their posts link to (and those of files whose
+    pictures changed on disk since the last run: another size or mtime, one gone or come) are
+    stored as media for their posts, as `import` stores them (`content.linked_images.picture_file`;
+    same size limit and SVG check), and recorded in the post (`source.pictures`: which picture each
+    link shows), so that the site build and export show them; the files keep their links as
+    written. A picture is read only from inside the folder, through no link (`read_inside`); one
+    that cannot be taken is named in a warning and its link left as written, as import does. A post
+    whose record is already right is not written, and a picture already its post's is not added
+    again (`blogs_bulk.attach_images`): a re-run stores nothing. A picture its file no longer shows
+    (changed, or its link gone) leaves its post (`sync_rows.detach_pictures`): an export copies only
+    those it shows."""
+    from blogster_cli.repositories.blogs_bulk import ImageAttachment
+
+    busy = (
+        {path for path, *_ in run.imports}
+        | {item.path for item in run.renders}
+        | {file.path for file in run.summary.files}
+    )
+    busy |= {state.path for state in run.removals + run.trash}
+    changed: dict[str, list[str]] = {}  # a file nothing else in this run changes -> its pictures changed
+    for path, linked in sorted(run.pictures.items()):
+        if path in run.disk and path not in run.read_in and path not in busy:  # (else looked at when it is not)
+            moved = [picture for picture, stat in linked.items() if _picture_stat(run.root, picture) != stat]
+            if moved:
+                changed[path] = moved
+    posts = dict(run.read_in)
+    held = {path: run.states[path] for path in changed if path in run.states}
+    unread = [path for path in changed if path not in held]
+    if unread and run.linked_id is not None:
+        with unit_of_work(run.acting) as conn:
+            held |= sync_rows.file_states(conn, folder_id=run.linked_id, paths=unread)
+    posts.update((path, held[path].blog_id if path in held else None) for path in changed)
+    taken: dict[str, tuple[Stat | None, _Stored | str | None]] = {}  # each picture read once a run
+    found = {path: _pictures_of(run, path, taken) for path in sorted(posts)}
+    for path, pictures in found.items():
+        if pictures.left:
+            _warn_left_linked(run, path, pictures.left)
+    recorded = {
+        post_id: found[path].shown for path, post_id in posts.items()
+        if post_id is not None and (found[path].shown or path in run.pictures)
+    }  # fmt: skip
+    before: dict[str, dict[str, str]] = {}  # post id -> what it recorded
+    written: set[UUID] = set()
+    if recorded:
+        with unit_of_work(run.acting) as conn:
+            before = sync_rows.linked_pictures(conn, ids=list(recorded))
+            if not run.dry_run:
+                written = set(sync_rows.record_pictures(conn, pictures=recorded))
+                dropped = {post_id: set(before.get(str(post_id), {}).values()) - set(shown.values())
+                           for post_id, shown in recorded.items()}  # fmt: skip
+                sync_rows.detach_pictures(conn, pictures=dropped)
+                attached = [
+                    ImageAttachment(post_id, picture.name, picture.size, picture.mime_type, alt)
+                    for path, post_id in posts.items() if post_id in recorded
+                    for picture, alt in found[path].stored
+                ]  # fmt: skip
+                run.summary.pictures = blogs_bulk.attach_images(conn, images=attached)
+    if run.dry_run:  # the pictures its post does not show yet
+        for path, pictures in found.items():
+            had = before.get(str(posts[path]), {})
+            run.summary.pictures += len({picture.name for picture, _ in pictures.stored} - set(had.values()))
+    for path, moved in changed.items():
+        post_id = posts.get(path)
+        if post_id is None or (
+            recorded.get(post_id) == before.get(str(post_id), {}) if run.dry_run else post_id not in written
+        ):
+            continue  # a picture saved again as it was, or a post that records none (from no file)
+        if not run.dry_run:  # its record holds the post's version after this write
+            kept = [number for number, state in enumerate(run.record) if state.path == path]
+            for number in kept:  # (`_settle`: its post counted as changed, as after a first run)
+                run.record[number] = replace(run.record[number], post_version=FRESH)
+            if not kept:
+                run.keep(held[path], post_version=FRESH)
+        note = f"{agreeing(len(moved), 'a picture it shows', 'pictures it shows')} changed on disk"
+        run.done(path, "updated", post_id, f"{note}: {', '.join(moved[:_SHOWN_PICTURES])}")
+    index = {path: pictures for path, pictures in run.pictures.items() if path in run.disk and path not in found}
+    index.update((path, pictures.files) for path, pictures in found.items() if pictures.files)
+    run.pictures = index
+
+
+def _pictures_of(run: _Run, path: str, taken: dict[str, tuple[Stat | None, _Stored | str | None]]) -> _FilePictures:
+    """The local pictures the file at `path` links to (its body and its featured image), each read
+    and stored once a run (`taken`, by its path in the folder)."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+    from blogster_cli.content.linked_images import image_links, local_link, picture_file
+
+    found = _FilePictures()
+    try:
+        if _MAY_LINK_PICTURES.search(read_regular_file(run.root / path)) is None:
+            return found
+    except (NotRegularFile, OSError):
+        return found
+    read = _read_file(run, path)
+    if read is None:
+        return found
+    links = image_links(read.content["markdown"])
+    featured = local_link(read.featured_image) if read.featured_image else None
+    if featured is not None and all(link.target != featured.target for link in links):
+        links.append(featured)
+    root = PurePosixPath(os.fspath(run.root)).parts
+    for link in links:
+        where = picture_file(root, PurePosixPath(path), link, read.dialect)
+        if where is None:
+            continue
+        if isinstance(where, str) or where.folder[: len(root)] != root:
+            why = where if isinstance(where, str) else f"{where.where}, outside the synced folder"
+            found.left.setdefault(why, []).append(link.target)
+            continue
+        picture = PurePosixPath(*where.folder[len(root) :], *where.path.parts).as_posix()
+        if picture not in taken:
+            taken[picture] = _take_picture(run, picture)
+        stat, stored = taken[picture]
+        found.files[picture] = stat
+        if isinstance(stored, _Stored):
+            found.shown[link.target] = stored.name
+            if all(stored.name != other.name for other, _ in found.stored):
+                found.stored.append((stored, link.alt))
+        elif stored is not None or not link.path.startswith(("media/", "./media/")):  # not Blogster's own link
+            found.left.setdefault(stored or f"not found {where.where}", []).append(link.target)
+    return found
+
+
+def _take_picture(run: _Run, picture: str) -> tuple[Stat | None, _Stored | str | None]:
+    """The picture at `picture` in the folder, with its (size, mtime) as found before it was read (a
+    change after that is seen next run), stored as media (only checked in a dry run); else why not,
+    or None when nothing is there."""
+    from blogster_cli.content.files import NotRegularFile, read_inside
+    from blogster_cli.services.media_files import MAX_IMAGE_BYTES, store_media
+
+    stat = _picture_stat(run.root, picture)
+    try:
+        data = read_inside(run.root, PurePosixPath(picture), MAX_IMAGE_BYTES)
+    except NotRegularFile as exc:
+        return stat, str(exc)
+    except (FileNotFoundError, NotADirectoryError):
+        return stat, None
+    except OSError as exc:
+        return stat, f"cannot read: {exc.strerror or exc}"
+    try:
+        name, mime_type = store_media(data, "the file", write=not run.dry_run)
+    except InvalidInput as exc:
+        return stat, str(exc).removeprefix("the file ")
+    except OSError as exc:
+        return stat, f"cannot store it in the media folder: {exc.strerror or exc}"
+    return stat, _Stored(name, mime_type, len(data))
+
+
+def _warn_left_linked(run: _Run, path: str, left: dict[str, list[str]]) -> None:
+    """One warning for the pictures of the file at `path` left as linked (not stored), as import words it."""
+    said = []
+    for why, targets in left.items():
+        more = len(targets) - _SHOWN_PICTURES
+        said.append(f"{why}: {', '.join(targets[:_SHOWN_PICTURES])}{f' and {more} more' if more > 0 else ''}")
+    count = sum(map(len, left.values()))
+    run.summary.warnings.append(
+        f"{path}: {plural(count, 'picture')} left as linked, not stored ({'; '.join(said)}):"
+        f" the site build and export cannot show {agreeing(count, 'it', 'them')}"
+    )
 
 
 def _site_warnings(root: Path) -> list[str]:
@@ -1025,6 +1262,7 @@ def _render_all(run: _Run) -> None:
     new_folder, in_site = _astro_new_posts(run.root) if run.dialect == "astro" else (None, None)
     if in_site is not None:
         left_out = (in_site, *left_out)
+    sections = _posts_sections(run, left_out)
     by_id: dict[UUID, Any] = {}
     ids = sorted({item.post_id for item in run.renders}, key=str)
     for start in range(0, len(ids), 500):
@@ -1053,11 +1291,11 @@ def _render_all(run: _Run) -> None:
         try:
             rendered = render(post, dialect, run.default_tz, new_folder=new_folder if dialect == "astro" else None)
             if item.mode == "new":
-                item.path = _new_path(rendered[0], run.dialect, used, left_out)
+                item.path = _new_path(rendered[0], run.dialect, used, left_out, sections)
                 used.add(folded_path(item.path))
             moved = None  # a file whose post is another file's now stays where it is
             if item.mode == "write" and not elsewhere:
-                moved = _renamed_path(item.path, rendered[0], dialect, run.root, left_out)
+                moved = _renamed_path(item.path, rendered[0], dialect, run.root, left_out, sections)
             if moved is None or folded_path(moved) in used:
                 moved, taken = None, moved
                 # Written where its name is not the one rendered (numbered apart from another post's
@@ -1188,22 +1426,77 @@ def _place_in_layout(root: Path, dialect: str) -> str | None:
     return placed.parent.as_posix() if placed is not None and placed != top else None
 
 
-def _new_path(rendered: str, dialect: str, used: set[str], left_out: tuple[str, ...]) -> str:
-    """Where a new post's file goes: the export path, without what the folder's place in the
-    site leaves out (`left_out`: _folder_in_layout), numbered as export numbers it when taken
+def _new_path(
+    rendered: str, dialect: str, used: set[str], left_out: tuple[str, ...], sections: frozenset[str] = frozenset()
+) -> str:
+    """Where a new post's file goes: `_folder_path`, numbered as export numbers it when taken
     (`exports.free_path`; `used` holds `folded_path`s)."""
-    from blogster_cli.content.mapping import normalised_relative
     from blogster_cli.services.exports import free_path
+
+    return free_path(PurePosixPath(_folder_path(rendered, dialect, left_out, sections)), used).as_posix()
+
+
+def _folder_path(rendered: str, dialect: str, left_out: tuple[str, ...], sections: frozenset[str]) -> str:
+    """The export path `rendered` in the folder: without what the folder's place in the site leaves
+    out (`left_out`: _folder_in_layout), in the section most of the folder's posts are in
+    (`sections`: _posts_sections)."""
+    from blogster_cli.content.mapping import normalised_relative
 
     path = _scanned(normalised_relative(rendered) or "post.md", dialect)
     for prefix in left_out:
         if path.startswith(prefix):
             path = path[len(prefix) :]
             break
-    return free_path(PurePosixPath(path), used).as_posix()
+    return _in_section(path, sections)
 
 
-def _renamed_path(tracked: str, rendered: str, dialect: str, root: Path, left_out: tuple[str, ...] = ()) -> str | None:
+def _section(path: str) -> str:
+    """The folder holding the post at `path` (in the synced folder, "/"-ended, "" for its top): a
+    page bundle's (`x/index.md`) is the one holding the bundle."""
+    from blogster_cli.content.mapping import is_bundle
+
+    pure = PurePosixPath(path)
+    folder = pure.parent.parent if is_bundle(pure) else pure.parent
+    return "" if folder == PurePosixPath(".") else f"{folder.as_posix()}/"
+
+
+def _posts_sections(run: _Run, left_out: tuple[str, ...]) -> frozenset[str]:
+    """The sections of a Hugo or Zola site that hold the most of the folder's synced posts, as folders
+    of the folder (`_section`): where a post written in Blogster goes (`_in_section`), not into
+    export's own place for it (Hugo's `content/posts/`, Zola's `content/` itself, the top of
+    `content/` for a post from `posts new --from FILE`) while the site keeps its posts elsewhere
+    (`content/blog/`). The top of the site's `content/` (`left_out`: _folder_in_layout) holds pages
+    beside the sections: it is none. Empty for another dialect (Jekyll's posts are all in
+    `_posts/`, an Astro site's collections say where: `_astro_new_posts`) and without such posts."""
+    from blogster_cli.content.post import TRANSLATION_DIALECTS
+
+    if run.dialect not in TRANSLATION_DIALECTS:
+        return frozenset()
+    prefix = _LAYOUT_PREFIXES[run.dialect]
+    top = prefix if not left_out else "" if left_out == (prefix,) else None  # the site's, the folder's, none here
+    paths = run.known | {state.path for state in run.record if state.blog_id}
+    counts = Counter(section for section in map(_section, paths) if section != top)
+    most = max(counts.values(), default=0)
+    return frozenset(section for section, count in counts.items() if count == most)
+
+
+def _in_section(path: str, sections: frozenset[str]) -> str:
+    """`path` (where a post's file goes) moved into the section most of the folder's posts are in
+    (`sections`; of several as many, the first by name), unless it is in one of them already."""
+    own = _section(path)
+    if not sections or own in sections:
+        return path
+    return min(sections) + path[len(own) :]
+
+
+def _renamed_path(
+    tracked: str,
+    rendered: str,
+    dialect: str,
+    root: Path,
+    left_out: tuple[str, ...] = (),
+    sections: frozenset[str] = frozenset(),
+) -> str | None:
     """Where a synced file goes when export now names its post elsewhere (a slug that its
     file name states, a Jekyll draft published): `rendered`, a site path (export's layout),
     taken back into the folder `root` as `tracked` sits in it; None when the file stays.
@@ -1217,7 +1510,10 @@ def _renamed_path(tracked: str, rendered: str, dialect: str, root: Path, left_ou
     Astro's `src/content/` holds a new post as `blog/x.md`, which `site_path` would put in the
     collection `src/content/blog/`). A file that any reading puts where its post is rendered
     stays; one to move goes by the reading that puts it in the same folder as `rendered` when
-    export's reading does not (a slug changed: `blog/x.md` to `blog/y.md`)."""
+    export's reading does not (a slug changed: `blog/x.md` to `blog/y.md`). A Hugo or Zola post's
+    file in the section most of the folder's posts are in (`sections`), where `_new_path` wrote it
+    (export renders a post written in Blogster in its own folder, `content/posts/x.md`), stays
+    there too, and moves there when its slug changed."""
     from blogster_cli.content.export import collection_base, laid_out_path, site_path
     from blogster_cli.content.files import safe_relative
     from blogster_cli.content.layout import laid_out_source, layout_start
@@ -1228,6 +1524,12 @@ def _renamed_path(tracked: str, rendered: str, dialect: str, root: Path, left_ou
     )
     if rendered == placed:
         return None
+    if sections:
+        kept = _folder_path(rendered, dialect, left_out, sections)
+        if kept == tracked:
+            return None
+        if _section(kept) == _section(tracked):
+            return kept if safe_relative(kept) is not None else None
     prefix = _LAYOUT_PREFIXES.get(dialect, "")
     bare = layout_start(PurePosixPath(tracked).parts) is None
     readings = [start for start in dict.fromkeys((*left_out, prefix)) if start] if bare else []
@@ -1402,7 +1704,8 @@ def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:
             states.append(replace(state, post_version=fresh[state.blog_id].version, post_seen=-1))
     sync_rows.forget_states(conn, ids=run.forget + run.written_forget)
     sync_rows.record_states(conn, folder_id=linked.id, states=states)
-    sync_rows.finish_run(conn, folder_id=linked.id, summary={"counts": run.summary.counts})
+    pictures = {"pictures": run.pictures} if run.pictures else {}
+    sync_rows.finish_run(conn, folder_id=linked.id, summary={"counts": run.summary.counts, **pictures})
 
 
 # -- status, unlink and watch -------------------------------------------------------

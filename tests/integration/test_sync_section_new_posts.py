@@ -3,7 +3,8 @@
 `_posts/` or a folder inside it, an Astro collection. A post written in Blogster gets its file
 where the folder's own posts are (its top; `posts/x.md` in Hugo's `content/` itself), stays there
 when the post is edited, and a slug changed in Blogster renames it in the same folder. Before, a
-Hugo section got a nested `posts/x.md` (`content/posts/posts/x.md`). Real PostgreSQL."""
+Hugo section got a nested `posts/x.md` (`content/posts/posts/x.md`). A Hugo or Zola site (or its
+`content/`) gets it in the section most of its posts are in. Real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -55,6 +56,9 @@ def files(folder: Path) -> set[str]:
         ("site/_posts", "2024-01-02-first.md", HUGO, "jekyll", ""),  # Jekyll's `_posts/` itself
         ("site/_posts/2024", "2024-01-02-first.md", HUGO, "jekyll", ""),  # a folder inside it
         ("site/src/content/notes", "first.md", ASTRO, "astro", ""),  # an Astro collection
+        ("site", "content/blog/first.md", HUGO, "hugo", "content/blog/"),  # a Hugo site: the section of its posts
+        ("site", "content/blog/first.md", ZOLA, "zola", "content/blog/"),  # a Zola site, likewise
+        ("site/content", "blog/first.md", ZOLA, "zola", "blog/"),  # Zola's layout folder
     ],
     ids=[
         "hugo-posts",
@@ -65,6 +69,9 @@ def files(folder: Path) -> set[str]:
         "jekyll-posts",
         "jekyll-year",
         "astro-notes",
+        "hugo-site-blog",
+        "zola-site-blog",
+        "zola-content-blog",
     ],  # fmt: skip
 )
 def test_a_new_posts_file_goes_where_the_folders_posts_are_and_stays(account, tmp_path, place, first, text, fmt,
@@ -94,3 +101,26 @@ def test_a_new_posts_file_goes_where_the_folders_posts_are_and_stays(account, tm
     assert files(folder) == {first, renamed}
     assert run(acting, folder) == []
     assert fresh.id is not None
+
+
+def test_a_post_from_a_file_and_one_from_nothing_land_in_the_section_of_the_sites_posts(account, tmp_path):
+    """Walk 13 L4: `posts new --from newpost.md` got `content/newpost.md` in a Hugo site whose posts
+    are all in `content/posts/` (every other new post went there); a Zola site's new post got
+    `content/x.md` while its posts are all in `content/blog/`. The top of `content/` holds pages
+    (`about.md`), not the posts, however many there are."""
+    from blogster_cli.services import drafting
+
+    acting = account()
+    site = tmp_path / "site"
+    (site / "content/posts").mkdir(parents=True)
+    for name in ("about", "contact", "privacy"):
+        (site / "content" / f"{name}.md").write_text(f"---\ntitle: {name}\n---\nA page.\n")
+    for name in ("first", "second"):
+        (site / "content/posts" / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2024-01-02\n---\nA post.\n")
+    sync_service.sync_folder(acting, directory=site)
+    (tmp_path / "newpost.md").write_text("---\ntitle: New post\n---\nNew body.\n")
+    blogs.create(acting, new=drafting.new_from_file(tmp_path / "newpost.md"))
+    blogs.create(acting, new=blogs.NewBlog(title="Fresh", markdown="Fresh body.\n", slug="fresh"))
+    assert sorted(run(acting, site)) == [("content/posts/fresh.md", "created"), ("content/posts/newpost.md", "created")]
+    db_edit(acting, "newpost", title="New post, edited")
+    assert run(acting, site) == [("content/posts/newpost.md", "written")]
