@@ -16,9 +16,10 @@ import signal
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -95,6 +96,29 @@ def _cheap_dummy_hash() -> str:
     from argon2 import PasswordHasher
 
     return PasswordHasher(**CHEAP_ARGON2).hash(uuid.uuid4().hex)
+
+
+# The chatbot's classifiers this process learnt, by their intents (each one's name and phrases, in order).
+_LEARNT: dict[tuple[tuple[str, tuple[str, ...]], ...], object] = {}
+
+
+@pytest.fixture
+def intents_learnt_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chatbot learns a set of intents once per test process: names and phrases are all it
+    learns from, and each test that imports the starter set into its fresh database paid ~0.5 s
+    of CPU to learn it again. Not for the tests of learning itself (its threads and waits)."""
+    from blogster_cli.services import chatbot_replies
+
+    learn = chatbot_replies._train
+
+    def once(rows: Iterable[dict[str, Any]]) -> object:
+        listed = list(rows)
+        intents = tuple((row["name"], tuple(row["training_phrases"])) for row in listed)
+        if intents not in _LEARNT:
+            _LEARNT[intents] = learn(listed)
+        return _LEARNT[intents]
+
+    monkeypatch.setattr(chatbot_replies, "_train", once)
 
 
 @pytest.fixture(scope="session")

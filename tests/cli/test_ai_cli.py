@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.ai_server import MODEL
 
 
@@ -118,6 +120,7 @@ def test_ai_logs_keeps_its_own_short_q_for_the_search_text():
     assert hoist_global_options(["ai", "models", "-q"]) == ["-q", "ai", "models"]
 
 
+@pytest.mark.same_on_every_server  # which modules a process imports: CI's second pass leaves it out
 def test_only_commands_that_call_a_provider_import_openai(db, isolated_environment):
     code = (
         "import sys\nfrom blogster_cli.cli.app import main\n"

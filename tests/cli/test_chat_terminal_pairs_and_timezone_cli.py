@@ -20,7 +20,7 @@ NO_WORKER = "error: no worker is running to answer"
 
 
 @pytest.fixture
-def intents(cli, signed_up, db) -> None:
+def intents(cli, signed_up, db, intents_learnt_once) -> None:
     """The starter intents (signed_up is the first account: an admin), learnt by this process."""
     assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
     assert chatbot_replies.wait_until_trained(db, wait_s=300)

@@ -17,7 +17,7 @@ from tests.integration.test_chatbot_replies import STARTER, say
 
 
 @pytest.fixture
-def bot(db, make_user):
+def bot(db, make_user, intents_learnt_once):
     """The starter intents, learnt, and a user to chat (as test_chatbot_replies has it)."""
     chatbot.import_intents(ActingUser(db, make_user(admin=True)), path=STARTER)
     assert chatbot_replies.wait_until_trained(db, wait_s=300)

@@ -95,8 +95,16 @@ COMMANDS = {
 }
 
 
+# The faults are the file system's and the commands' handling of them Python's: CI's second pass
+# leaves them out, but for `db backup`, whose failed write cuts the server's COPY short.
+ON_EVERY_SERVER = {"db backup"}
+
+
 @pytest.mark.parametrize("kind", ["full", "readonly"])
-@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize(
+    "command",
+    [pytest.param(c, marks=() if c in ON_EVERY_SERVER else pytest.mark.same_on_every_server) for c in COMMANDS],
+)
 def test_a_full_or_read_only_folder_is_one_line_then_a_rerun_completes(account, tmp_path, command, kind):
     folder = tmp_path / "out"
     argv = blogster(*COMMANDS[command](folder))

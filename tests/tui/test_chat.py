@@ -23,7 +23,7 @@ STARTER = Path(__file__).resolve().parents[2] / "examples" / "chatbot" / "intent
 
 
 @pytest.fixture
-def intents(db, make_user) -> None:
+def intents(db, make_user, intents_learnt_once) -> None:
     chatbot.import_intents(ActingUser(db, make_user("bot-admin@example.com", admin=True)), path=STARTER)
 
 
