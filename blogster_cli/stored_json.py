@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,20 @@ class LeftOut:
     def __str__(self) -> str:
         where = self.where if len(self.where) <= 60 else self.where[:59] + "…"
         return f"{where or 'the whole value'} ({self.why})"
+
+
+SHOWN_LEFT_OUT = 3
+"""How many values left out `left_out_warning` names (then how many more): it stays one line."""
+
+
+def left_out_warning(name: str, left_out: Sequence[LeftOut], *, saved: bool = False) -> str:
+    """The one line a front end shows for the post `name` whose stored content had `left_out` values:
+    left out of what it reads, or (`saved`) of the content a save of it stored."""
+    shown = "; ".join(map(str, left_out[:SHOWN_LEFT_OUT]))
+    if len(left_out) > SHOWN_LEFT_OUT:
+        shown += f" and {len(left_out) - SHOWN_LEFT_OUT} more"
+    it = "it" if len(left_out) == 1 else "them"
+    return f"{name!r}: its stored {shown}: Python cannot read {it}; " + (f"saved without {it}" if saved else "left out")
 
 
 KEPT_DEPTH = 100

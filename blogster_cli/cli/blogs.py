@@ -205,6 +205,7 @@ def show(
 
     acting = acting_user()
     row = blogs.get(acting, ref=ref)
+    output.left_out(row.slug, row.left_out)
     markdown = blogs.markdown_of(row)
     if json:
         details = _row_dict(row, ("meta_description", "meta_keywords", "featured_image"))
@@ -257,6 +258,7 @@ def edit(
         return
     text = None if from_file is None else read_stdin() if from_file == "-" else _read_text(Path(from_file))
     row = editing.apply(acting, ref=ref, text=text, fields=fields)
+    output.left_out(row.slug, row.left_out, saved=True)
     if json:
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
@@ -278,6 +280,7 @@ def _edit_in_editor(acting: ActingUser, ref: str, *, json: bool = False) -> None
     from blogster_cli.services import blogs, editing
 
     draft = editing.begin(acting, ref=ref)
+    output.left_out(draft.slug, draft.left_out)
     for unsaved in editing.unsaved_edits(draft):
         question = f"A previous unsaved edit of '{draft.slug}' exists ({unsaved.path}): resume?"
         if ask.on_terminal() and ask.yes(question, instead="answer on a terminal", default=True):
@@ -302,6 +305,8 @@ def _edit_in_editor(acting: ActingUser, ref: str, *, json: bool = False) -> None
             text = editing.with_error_comment(edited, str(exc))
             continue
         break
+    if outcome.row is not None:
+        output.left_out(outcome.row.slug, outcome.row.left_out, saved=True)
     if json:
         output.print_json(_row_dict(outcome.row or blogs.get_own(acting, ref=draft.slug), LIST_FIELDS))
     elif outcome.kind == "saved" and outcome.row is not None:

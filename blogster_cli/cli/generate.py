@@ -124,6 +124,7 @@ def _revise(kind: str, ref: str, section: int | None, stream: bool, json: bool) 
     blog = revising.revise(acting_user(), ref=ref, provider=provider, kind=kind, section=section, on_token=on_token)
     if show_tokens:
         sys.stdout.write("\n")
+    output.left_out(blog.slug, blog.left_out, saved=True)
     if json:
         output.print_json(blog)
     output.message(f"Saved '{blog.slug}' as a new revision ({plural(blog.word_count, 'word')}, AI {kind}, 1 credit).")

@@ -25,10 +25,13 @@ from datetime import UTC, date, datetime, time, tzinfo
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.terminal_text import json_escaped, safe
+
+if TYPE_CHECKING:
+    from blogster_cli.stored_json import LeftOut
 
 QUIET = False
 # Where times are shown (the timezone setting); state.app_context() sets it. JSON keeps ISO 8601 as stored.
@@ -147,6 +150,15 @@ def warning(text: str) -> None:
     """Something a successful run left aside (a CSV line that is no address): not silenced by --quiet,
     which would otherwise hide that anything was left out."""
     sys.stderr.write(f"warning: {safe(text)}\n")
+
+
+def left_out(name: str, values: Sequence[LeftOut], *, saved: bool = False) -> None:
+    """The warning for the post `name` whose stored content had `values` Python cannot read, if any
+    (`stored_json.left_out_warning`: left out of what is shown, or of what a save stored)."""
+    if values:
+        from blogster_cli.stored_json import left_out_warning
+
+        warning(left_out_warning(name, values, saved=saved))
 
 
 def safe_console(**options: Any) -> Any:

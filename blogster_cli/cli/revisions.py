@@ -68,6 +68,8 @@ def restore(
 
     result = blogs.restore_revision(acting_user(), ref=blog, number=revision)
     row = result.post
+    if result.changed:
+        output.left_out(row.slug, row.left_out, saved=True)
     if json:
         output.print_json({"id": row.id, "slug": row.slug, "restored_revision": revision, "changed": result.changed})
     elif result.changed:

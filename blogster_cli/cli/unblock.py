@@ -40,6 +40,7 @@ def unblock(
                 "--count makes a new list, --choose N appends suggestion N of the last one shown: give one of them"
             )
         found, blog = service.choose(acting, ref=ref, number=choose)
+        output.left_out(blog.slug, blog.left_out, saved=True)
         output.message(f"Appended suggestion {choose} to '{blog.slug}' (a new revision).")
         if json:
             output.print_json(found)
@@ -58,6 +59,7 @@ def unblock(
         blog = service.apply(
             acting, session_id=found.id, suggestion_id=str(chosen), expected_updated_at=found.blog_updated_at
         )
+        output.left_out(blog.slug, blog.left_out, saved=True)
         output.message(f"Appended suggestion {chosen} to '{blog.slug}' (a new revision).")
     elif json:
         output.print_json(found)

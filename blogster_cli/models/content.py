@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from blogster_cli.models import accounts as _accounts  # noqa: F401  (profiles, auth.users: its foreign keys)
 from blogster_cli.models import blog_author_key, db_default, filled_by_trigger, pg_enum
+from blogster_cli.models.accounts import ReadableJson
 from blogster_cli.vocabulary import BlogStatus
 
 TIMESTAMPTZ = DateTime(timezone=True)
@@ -83,11 +84,13 @@ class BlogTemplatePublic(BlogTemplateBase):
 
 
 class BlogBase(SQLModel):
-    """What a writer edits; content is the versioned JSONB document of db/README.md."""
+    """What a writer edits; content is the versioned JSONB document of db/README.md, read without the
+    values Python cannot read (`ReadableJson`: an assignee's `review show` of a post its author filled
+    by SQL; the CLI's reads of posts are `repositories.blogs`', which say what they left out)."""
 
     title: str
     slug: str
-    content: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    content: dict[str, Any] | None = Field(default=None, sa_type=ReadableJson(none_as_null=True))
     status: BlogStatus = Field(default=BlogStatus.DRAFT, sa_type=pg_enum(BlogStatus, "blog_status"))
     meta_description: str | None = None
     meta_keywords: list[str] | None = Field(default=None, sa_type=ARRAY(Text))

@@ -11,7 +11,7 @@ Repositories use psycopg directly: these are the CLI's everyday commands, and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -21,6 +21,8 @@ from blogster_cli.db.rows import scalar
 if TYPE_CHECKING:
     import psycopg
     from psycopg import sql
+
+    from blogster_cli.stored_json import LeftOut
 
 BLOG_COLUMNS = (
     "id",
@@ -66,6 +68,9 @@ class BlogRow:
     content: dict[str, Any] | None = None
     author: str | None = None
     """How the author is shown and typed in AUTHOR/SLUG (filled by the service: `get`, lists of all authors)."""
+    left_out: tuple[LeftOut, ...] = ()
+    """The values of the stored content Python cannot read (`CONTENT`), left out of `content`; in the row a
+    save returns, those it left out of the content it stored (`services.post_steps.as_saved`)."""
 
 
 _SELECT = (
@@ -82,9 +87,30 @@ def like_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
 
 
+CONTENT = "b.content::text"
+"""A post's content as selected: its JSON text, decoded by `_row` (`stored_json.readable`) rather than by
+psycopg, whose decoding of a value Python cannot read (a 5,000-digit number, nesting 5,000 deep, written by
+the account's own SQL) failed the query: `posts show`, `edit`, `publish`... ended in "unexpected failure".
+The server writes the same text either way (jsonb's output). Not capped at stored_json.MAX_BYTES: a post's
+content is (`blogs_content_size`), and NULL stays no content."""
+
+
 def _row(values: tuple[Any, ...]) -> BlogRow:
-    """A selected row as a BlogRow; content, when selected, is its last column (else None)."""
-    return BlogRow(*values)
+    """A selected row as a BlogRow; content, when selected, is its last column (as `CONTENT`; else None)."""
+    if len(values) <= len(BLOG_COLUMNS) + 1:  # the columns and the tags
+        return BlogRow(*values)
+    content, left_out = _readable_content(values[-1])
+    return replace(BlogRow(*values[:-1]), content=content, left_out=left_out)
+
+
+def _readable_content(text: str | None) -> tuple[dict[str, Any] | None, tuple[LeftOut, ...]]:
+    """A post's or revision's content from its JSON text, without the values Python cannot read, and those."""
+    if text is None:
+        return None, ()
+    from blogster_cli.stored_json import readable
+
+    content, left_out = readable(text)
+    return content if isinstance(content, dict) else None, tuple(left_out)
 
 
 # `trashed`: live posts only (False), trashed ones only (True), both (None).
@@ -97,7 +123,7 @@ def find_own(
     """One of my blogs by slug or id; `trashed` None matches both live and trashed."""
     query = (
         _SELECT
-        + (", b.content" if with_content else "")
+        + (f", {CONTENT}" if with_content else "")
         + " from public.blogs b where b.author_id = auth.uid() and (b.slug = %(ref)s or b.id = %(id)s)"
         + _TRASH_FILTERS[trashed]
     )
@@ -130,7 +156,7 @@ def _as_id(ref: str) -> UUID | None:
 def find_visible(conn: psycopg.Connection, *, ref: str) -> BlogRow | None:
     """Any blog the actor may read (own, or someone's published one), by id."""
     row = conn.execute(
-        _SELECT + ", b.content from public.blogs b where b.id = %(id)s and b.deleted_at is null", {"id": _as_id(ref)}
+        f"{_SELECT}, {CONTENT} from public.blogs b where b.id = %(id)s and b.deleted_at is null", {"id": _as_id(ref)}
     ).fetchone()
     return _row(row) if row else None
 
@@ -141,7 +167,7 @@ def find_by_author_and_slug(
     """Live posts with this slug by the author with this username (public_profiles: an author
     with a published post, or me) or id prefix."""
     rows = conn.execute(
-        _SELECT + ", b.content from public.blogs b where b.slug = %(slug)s and b.deleted_at is null and ("
+        f"{_SELECT}, {CONTENT} from public.blogs b where b.slug = %(slug)s and b.deleted_at is null and ("
         " b.author_id in (select p.id from public.public_profiles(null, array[%(username)s::text]) p)"
         " or (%(prefix)s::text is not null and b.author_id::text like %(prefix)s || '%%'))",
         {"slug": slug, "username": username, "prefix": id_prefix and like_literal(id_prefix)},
@@ -228,7 +254,7 @@ def list_own_query(filters: BlogFilter, *, with_content: bool = False) -> tuple[
         params["before"] = filters.created_before
     query = sql.SQL("{select}{content} from public.blogs b where {where} order by {order}, b.id{limit}").format(
         select=sql.SQL(_SELECT),
-        content=sql.SQL(", b.content" if with_content else ""),
+        content=sql.SQL(f", {CONTENT}" if with_content else ""),
         where=sql.SQL(" and ").join(clauses),
         order=sql.SQL(SORTS[filters.sort]),
         limit=sql.SQL(" limit {}").format(sql.Literal(filters.limit)) if filters.limit else sql.SQL(""),
@@ -269,7 +295,7 @@ def insert(conn: psycopg.Connection, *, values: dict[str, Any]) -> BlogRow:
 
     columns = [c for c in INSERT_COLUMNS if c in values and values[c] is not None]
     params = {c: Jsonb(values[c]) if c == "content" else values[c] for c in columns}
-    query = sql.SQL("insert into public.blogs ({}) values ({}) returning {}, '{{}}'::text[], content").format(
+    query = sql.SQL("insert into public.blogs ({}) values ({}) returning {}, '{{}}'::text[], content::text").format(
         sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.SQL(", ").join(
             sql.SQL("{}::public.blog_status").format(sql.Placeholder(c)) if c == "status" else sql.Placeholder(c)
@@ -399,6 +425,8 @@ class RevisionRow:
     created_by: UUID | None
     word_count: int
     content: dict[str, Any] | None = None
+    left_out: tuple[LeftOut, ...] = ()
+    """The values of the stored content Python cannot read, left out of `content` (as `BlogRow.left_out`)."""
 
 
 def list_revisions(conn: psycopg.Connection, *, blog_id: UUID) -> list[RevisionRow]:
@@ -429,9 +457,13 @@ def earlier_source_paths(conn: psycopg.Connection, *, blog_ids: Sequence[UUID]) 
 
 
 def get_revision(conn: psycopg.Connection, *, blog_id: UUID, number: int) -> RevisionRow | None:
+    """Revision `number` of the post, its content read as a post's is (`CONTENT`)."""
     row = conn.execute(
-        "select revision_number, created_at, created_by, public.markdown_word_count(content->>'markdown'), content"
-        " from public.blog_revisions where blog_id = %s and revision_number = %s",
+        "select revision_number, created_at, created_by, public.markdown_word_count(content->>'markdown'),"
+        " content::text from public.blog_revisions where blog_id = %s and revision_number = %s",
         (blog_id, number),
     ).fetchone()
-    return RevisionRow(*row) if row else None
+    if row is None:
+        return None
+    content, left_out = _readable_content(row[-1])
+    return replace(RevisionRow(*row[:-1]), content=content, left_out=left_out)

@@ -9,7 +9,7 @@ account to its own rows.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -31,7 +31,19 @@ class LinkedFolder:
     last_summary: dict[str, Any] | None
 
 
-_FOLDER_COLUMNS = "id, folder, dialect, format_given, created_at, last_run_at, last_summary"
+_FOLDER_COLUMNS = "id, folder, dialect, format_given, created_at, last_run_at, last_summary::text"
+
+
+def _folder(row: tuple[Any, ...]) -> LinkedFolder:
+    """A `_FOLDER_COLUMNS` row, its last summary decoded here (`stored_json.readable`), without the values
+    Python cannot read (the account may write any JSON there by its own SQL): psycopg's decoding of one
+    failed every read of the folders (`sync status`, every sync). A run reads what is left as it reads a
+    summary it did not write: what is not as a run writes it is read again from the folder. Not capped at
+    stored_json.MAX_BYTES: a big site's index of pictures is read whole, as before."""
+    from blogster_cli.stored_json import readable
+
+    summary = readable(row[-1])[0] if row[-1] is not None else None
+    return replace(LinkedFolder(*row), last_summary=summary if isinstance(summary, dict) else None)
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,7 @@ def my_folders(conn: psycopg.Connection) -> list[LinkedFolder]:
     rows = conn.execute(
         f"select {_FOLDER_COLUMNS} from public.sync_folders where owner_id = (select auth.uid()) order by created_at, id"
     ).fetchall()
-    return [LinkedFolder(*row) for row in rows]
+    return [_folder(row) for row in rows]
 
 
 def folder_by_path(conn: psycopg.Connection, *, folder: str) -> LinkedFolder | None:
@@ -78,7 +90,7 @@ def folder_by_path(conn: psycopg.Connection, *, folder: str) -> LinkedFolder | N
         f"select {_FOLDER_COLUMNS} from public.sync_folders where owner_id = (select auth.uid()) and folder = %(folder)s",
         {"folder": folder},
     ).fetchone()
-    return LinkedFolder(*row) if row else None
+    return _folder(row) if row else None
 
 
 def link_folder(

@@ -25,7 +25,9 @@ from blogster_cli.services.post_steps import (  # re-exported: blogs.create take
     NewBlog as NewBlog,
 )
 from blogster_cli.services.post_steps import (
+    as_saved,
     check_status,
+    content_to_store,
     find_own,
     insert_new,
     link_tags,
@@ -147,7 +149,8 @@ class BlogChanges:
 def update(
     acting: ActingUser, *, ref: str, changes: BlogChanges, expected_updated_at: datetime | None = None
 ) -> BlogRow:
-    """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile."""
+    """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile. The
+    row returned names what a changed body's save left out of the content (`post_steps.as_saved`)."""
     with unit_of_work(acting) as conn:
         row = _find_mine(acting, conn, ref, with_content=True)
         values: dict[str, Any] = {}
@@ -156,10 +159,7 @@ def update(
         if changes.slug is not None and changes.slug != row.slug:
             values["slug"] = unique_slug(conn, changes.slug, generated=False, exact=True)
         if changes.markdown is not None and changes.markdown != markdown_of(row):
-            document = dict(row.content or {})
-            document["markdown"] = check_text(changes.markdown, "the body")
-            document.setdefault("version", 1)
-            values["content"] = document
+            values["content"] = content_to_store(row, markdown=check_text(changes.markdown, "the body"))
         if changes.meta_description is not None and changes.meta_description != (row.meta_description or ""):
             values["meta_description"] = changes.meta_description or None
         if changes.featured_image is not None and changes.featured_image != (row.featured_image or ""):
@@ -187,7 +187,7 @@ def update(
                 description=f"{kind.capitalize()} '{values.get('title', row.title)}' ({', '.join(sorted(values)) or 'tags'})",
                 blog_id=row.id, metadata={"fields": sorted(values) + (["tags"] if changes.tags is not None else [])},
             )  # fmt: skip
-        return _with_author(conn, find_own(conn, str(row.id), with_content=True))
+        return as_saved(_with_author(conn, find_own(conn, str(row.id), with_content=True)), row, values)
 
 
 def _check_live_content(row: BlogRow, values: dict[str, Any]) -> None:
@@ -365,17 +365,17 @@ def restore_revision(acting: ActingUser, *, ref: str, number: int) -> RestoredRe
         body = str((revision.content or {}).get("markdown", ""))
         if body == markdown_of(blog):
             return RestoredRevision(post=blog, changed=False)
-        document = dict(blog.content if blog.content is not None else revision.content or {})
-        document["markdown"] = body
-        document.setdefault("version", 1)
-        values: dict[str, Any] = {"content": document}
+        if blog.content is None and not blog.left_out:  # none stored: the revision's
+            blog = replace(blog, content=revision.content, left_out=revision.left_out)
+        values: dict[str, Any] = {"content": content_to_store(blog, markdown=body)}
         _check_live_content(blog, values)
         blog_rows.update(conn, blog_id=blog.id, values=values)
         activities.record(
             conn, type=ActivityType.EDITED, title=blog.title, description=f"Restored '{blog.title}' to revision {number}",
             blog_id=blog.id, metadata={"restored_revision": number},
         )  # fmt: skip
-        return RestoredRevision(post=find_own(conn, str(blog.id), with_content=True), changed=True)
+        after = find_own(conn, str(blog.id), with_content=True)
+        return RestoredRevision(post=as_saved(after, blog, values), changed=True)
 
 
 def activity(

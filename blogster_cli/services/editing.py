@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -29,6 +29,9 @@ from blogster_cli.private_files import create_private_file, unique_private_file,
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.services import blogs
 from blogster_cli.services.blogs import BlogChanges, markdown_of
+
+if TYPE_CHECKING:
+    from blogster_cli.stored_json import LeftOut
 
 # Lines the front end puts above the text to explain why it came back (as `git commit`
 # does); they are removed before the text is read.
@@ -127,6 +130,8 @@ class EditDraft:
     """The post as stored when the edit began: saving it unchanged is "no changes"."""
     expected_updated_at: datetime
     resumed: UnsavedEdit | None = None
+    left_out: tuple[LeftOut, ...] = ()
+    """What of the stored content Python cannot read (`BlogRow.left_out`): a changed body is saved without it."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,7 @@ def begin(acting: ActingUser, *, ref: str) -> EditDraft:
     """Starts an edit of one of my posts."""
     row = blogs.get_own(acting, ref=ref)
     text = edit_file_text(row)
-    return EditDraft(row.id, row.slug, text, text, row.updated_at)
+    return EditDraft(row.id, row.slug, text, text, row.updated_at, left_out=row.left_out)
 
 
 def unsaved_edits(draft: EditDraft) -> list[UnsavedEdit]:
@@ -186,7 +191,9 @@ def close_buffer(path: Path) -> None:
 def resume(draft: EditDraft, unsaved: UnsavedEdit) -> EditDraft:
     """The draft with the unsaved text in place of the stored one."""
     text = unsaved.path.read_text(encoding="utf-8")
-    return EditDraft(draft.blog_id, draft.slug, text, draft.stored_text, draft.expected_updated_at, unsaved)
+    return EditDraft(
+        draft.blog_id, draft.slug, text, draft.stored_text, draft.expected_updated_at, unsaved, draft.left_out
+    )
 
 
 def forget(unsaved: UnsavedEdit) -> None:

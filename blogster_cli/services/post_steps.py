@@ -8,7 +8,8 @@ a use case needs this module, never another use case, to find or create a post.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -16,7 +17,7 @@ from uuid import UUID
 from blogster_cli import suggestions
 from blogster_cli.content.rules import check_explicit_slug, check_text, check_title, normalise_tags
 from blogster_cli.db.acting import Connection
-from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from blogster_cli.errors import BlogsterError, Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogRow
@@ -215,3 +216,24 @@ def link_tags(conn: Connection, blog_id: UUID, names: list[str]) -> None:
 def markdown_of(row: BlogRow) -> str:
     markdown: str = (row.content or {}).get("markdown", "")
     return markdown
+
+
+def content_to_store(row: BlogRow, **changes: Any) -> dict[str, Any]:
+    """`row`'s content with `changes` (the body a save writes), to store in its place: every value of
+    it kept but those Python cannot read (`row.left_out`, which the save's `as_saved` row names).
+    BlogsterError, nothing stored, where that is the whole content: the save would keep none of it."""
+    whole = next((left for left in row.left_out if not left.where), None)
+    if whole is not None:
+        raise BlogsterError(
+            f"'{row.slug}' was not saved: Python cannot read its stored content ({whole.why}), which saving would lose"
+        )
+    document = {**(row.content or {}), **changes}
+    document.setdefault("version", 1)  # the contract's (db/README.md); a version Python cannot read is left out
+    return document
+
+
+def as_saved(after: BlogRow, before: BlogRow, values: Mapping[str, Any]) -> BlogRow:
+    """`after`, the post read again once a save wrote `values` over it as `before` was read, its
+    `left_out` what that save left out of the content it stored (`before`'s: Python could not read
+    them), so the front end says so; none where it stored no content (the stored one is as it was)."""
+    return replace(after, left_out=before.left_out if "content" in values else ())

@@ -49,9 +49,10 @@ def _markdown(blog: BlogRow) -> str:
 
 
 def _save(session: Session, blog: BlogRow, values: dict[str, Any], what: str) -> BlogRow:
-    """Updates my post if it is unchanged since it was read, and records the activity."""
+    """Updates my post if it is unchanged since it was read, and records the activity; the row returned
+    names what the save left out of the content (`post_steps.as_saved`)."""
     from blogster_cli.repositories import activities
-    from blogster_cli.services.post_steps import find_own
+    from blogster_cli.services.post_steps import as_saved, find_own
 
     conn = driver_connection(session)
     if blog_rows.update(conn, blog_id=blog.id, values=values, expected_updated_at=blog.updated_at) is None:
@@ -60,7 +61,7 @@ def _save(session: Session, blog: BlogRow, values: dict[str, Any], what: str) ->
         conn, type=ActivityType.GENERATED, title=blog.title, description=f"AI {what} of '{blog.title}'",
         blog_id=blog.id, metadata={"fields": sorted(values), "ai": what},
     )  # fmt: skip
-    return find_own(conn, str(blog.id), with_content=True)
+    return as_saved(find_own(conn, str(blog.id), with_content=True), blog, values)
 
 
 def _links(blog: BlogRow) -> LogLinks:
@@ -94,6 +95,8 @@ def revise(
     prompt_text = prompts.as_text(messages)
 
     def store(session: Session, completion: Completion) -> BlogRow:
+        from blogster_cli.services.post_steps import content_to_store
+
         text = completion.text.strip()
         if not text:
             raise ai_provider.ProviderError("the AI provider returned nothing; the post is unchanged")
@@ -103,8 +106,7 @@ def revise(
             updated = sections.replace_section(markdown, section, text)
         else:
             updated = text + "\n"
-        document = {**(blog.content or {}), "markdown": updated}
-        saved = _save(session, blog, {"content": document}, kind)
+        saved = _save(session, blog, {"content": content_to_store(blog, markdown=updated)}, kind)
         rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
         return saved
 

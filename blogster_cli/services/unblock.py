@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
@@ -104,18 +104,18 @@ def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: in
     )
 
 
-def _append(session: Session, blog: BlogRow, chosen: str, expected_updated_at: datetime) -> None:
-    """Appends `chosen` to the post (a new revision) unless it changed since `expected_updated_at`."""
+def _append(session: Session, blog: BlogRow, chosen: str, expected_updated_at: datetime) -> dict[str, Any]:
+    """Appends `chosen` to the post (a new revision) unless it changed since `expected_updated_at`; the
+    values written, for `post_steps.as_saved`."""
     from blogster_cli.repositories import blogs as blog_rows
+    from blogster_cli.services.post_steps import content_to_store
 
     markdown = (blog.content or {}).get("markdown", "")
-    document = {**(blog.content or {}), "markdown": markdown.rstrip("\n") + "\n\n" + chosen.strip() + "\n"}
+    values = {"content": content_to_store(blog, markdown=markdown.rstrip("\n") + "\n\n" + chosen.strip() + "\n")}
     conn = driver_connection(session)
-    if (
-        blog_rows.update(conn, blog_id=blog.id, values={"content": document}, expected_updated_at=expected_updated_at)
-        is None
-    ):
+    if blog_rows.update(conn, blog_id=blog.id, values=values, expected_updated_at=expected_updated_at) is None:
         raise Conflict(f"'{blog.slug}' changed since the suggestions were made; nothing was appended")
+    return values
 
 
 def choose(acting: ActingUser, *, ref: str, number: int) -> tuple[UnblockSession, BlogRow]:
@@ -125,7 +125,7 @@ def choose(acting: ActingUser, *, ref: str, number: int) -> tuple[UnblockSession
     Conflict if the post's text changed since the list was made for it (the list is stale:
     `unblock POST` makes a new one).
     """
-    from blogster_cli.services.post_steps import find_own
+    from blogster_cli.services.post_steps import as_saved, find_own
 
     with orm_unit_of_work(acting) as session:
         conn = driver_connection(session)
@@ -149,11 +149,11 @@ def choose(acting: ActingUser, *, ref: str, number: int) -> tuple[UnblockSession
                 f"the last suggestions for '{blog.slug}' were made for an earlier text ({since} since);"
                 f" nothing was appended: run `blogster unblock {blog.slug}` for new ones"
             )
-        _append(session, blog, chosen, blog.updated_at)
+        values = _append(session, blog, chosen, blog.updated_at)
         row.selected_suggestion_id = wanted
         session.add(row)
         session.flush()
-        updated = find_own(conn, str(blog.id), with_content=True)
+        updated = as_saved(find_own(conn, str(blog.id), with_content=True), blog, values)
         return _public(row, updated.updated_at), updated
 
 
@@ -164,7 +164,7 @@ def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str, expected_
     (`UnblockSession.blog_updated_at`): if the post changed since, nothing is written
     and Conflict is raised, so a newer edit is never overwritten.
     """
-    from blogster_cli.services.post_steps import find_own
+    from blogster_cli.services.post_steps import as_saved, find_own
 
     with orm_unit_of_work(acting) as session:
         row = session.get(WritersBlockSession, session_id, with_for_update=True)
@@ -175,8 +175,8 @@ def apply(acting: ActingUser, *, session_id: UUID, suggestion_id: str, expected_
             raise InvalidInput(f"choose one of {', '.join(s['id'] for s in row.suggestions)}")
         conn = driver_connection(session)
         blog = find_own(conn, str(row.blog_id), with_content=True)
-        _append(session, blog, chosen, expected_updated_at)
+        values = _append(session, blog, chosen, expected_updated_at)
         row.selected_suggestion_id = suggestion_id
         session.add(row)
         session.flush()
-        return find_own(conn, str(blog.id), with_content=True)
+        return as_saved(find_own(conn, str(blog.id), with_content=True), blog, values)

@@ -36,6 +36,7 @@ from blogster_cli.content.fences import open_fence
 from blogster_cli.content.frontmatter import split_front_matter
 from blogster_cli.services import editing
 from blogster_cli.services.editing import EditDraft
+from blogster_cli.stored_json import left_out_warning
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.long_text import PLAIN_TEXT, PostTextArea
@@ -336,6 +337,8 @@ class EditorScreen(PublishingActions, Screen[None]):
         area.read_only = False
         area.focus()
         self._update_preview()
+        if draft.left_out:
+            self.app.notify(left_out_warning(draft.slug, draft.left_out), severity="warning", timeout=10)
 
     @property
     def text(self) -> str:
@@ -436,6 +439,8 @@ class EditorScreen(PublishingActions, Screen[None]):
             if area.text == saved_text and stored != saved_text:  # nothing typed since: show the text as stored
                 show_stored(area, stored)
             self.app.notify(f"Saved '{row.slug}' as a new revision")
+            if row.left_out:
+                self.app.notify(left_out_warning(row.slug, row.left_out, saved=True), severity="warning", timeout=10)
         elif outcome.kind == "unchanged":
             self.app.notify("No changes to save")
         else:

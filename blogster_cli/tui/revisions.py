@@ -122,6 +122,12 @@ class RevisionsScreen(Screen[bool]):
         restored = message.result
         if restored.changed:
             self.app.notify(f"Restored '{restored.slug}' to revision {self.selected_number()}")
+            if restored.post.left_out:
+                from blogster_cli.stored_json import left_out_warning
+
+                self.app.notify(
+                    left_out_warning(restored.slug, restored.post.left_out, saved=True), severity="warning", timeout=10
+                )
         else:
             self.app.notify(f"'{restored.slug}' already has revision {self.selected_number()}'s text")
         self.dismiss(True)

@@ -155,6 +155,10 @@ class WritingActions:
         self.app.notify(
             f"Saved '{row.slug}' as a new revision ({row.word_count} words, AI {kind}, 1 credit).", title="Generated"
         )
+        if row.left_out:
+            from blogster_cli.stored_json import left_out_warning
+
+            self.app.notify(left_out_warning(row.slug, row.left_out, saved=True), severity="warning", timeout=10)
         self.after_writing()
 
 

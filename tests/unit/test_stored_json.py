@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from blogster_cli.stored_json import KEPT_DEPTH, LeftOut, readable
+from blogster_cli.stored_json import KEPT_DEPTH, LeftOut, left_out_warning, readable
 
 LONG = "9" * 5000
 
@@ -48,3 +48,14 @@ def test_a_whole_value_python_cannot_read_is_none():
     assert readable("[" * 5000 + "]" * 5000) == (None, [LeftOut("", "it nests too deeply")])
     assert readable(None) == (None, [LeftOut("", "longer than 4 MB")])
     assert str(readable(LONG)[1][0]) == "the whole value (a number of more than 4,300 digits)"
+
+
+def test_what_was_left_out_is_said_in_one_line():
+    date = LeftOut("front_matter.fields.date", "a number of more than 4,300 digits")
+    assert left_out_warning("odd", [date]) == (
+        "'odd': its stored front_matter.fields.date (a number of more than 4,300 digits): Python cannot read it; left out"
+    )
+    many = [LeftOut(f"tags[{n}]", "it nests too deeply") for n in range(5)]
+    said = left_out_warning("odd", many, saved=True)
+    assert said.startswith("'odd': its stored tags[0] (it nests too deeply); tags[1] (it nests too deeply); tags[2]")
+    assert said.endswith(" and 2 more: Python cannot read them; saved without them") and "\n" not in said
