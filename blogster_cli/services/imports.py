@@ -50,8 +50,10 @@ stored file text is this file's exactly (the file moved, or its site folder was 
 when another file of the post was imported since (its export for another generator, whose front
 matter states a date the file name gave, or a date rewritten; whose body may differ too), the one
 such post that was imported from this file's path before (its revisions keep the path), else for
-a file or a WordPress item the one whose body is this file's exactly and not blank: `update` leaves
-such a post as it is when the file would change what it shows (`_keep_other_file`).
+a file or a WordPress item the one whose body is this file's exactly and not blank (in `import`
+only, and only a post whose file was replaced so: its source path is not the one it was made
+with; another site's page of the same slug and body is a new post): `update` leaves such a post
+as it is when the file would change what it shows (`_keep_other_file`).
 A post matched by its place in the site keeps the longer of the two source paths. `on_conflict` decides what a match does: `update` (the default) writes the
 file's values when they differ, `skip` leaves the post alone, `rename` imports a new post
 under a suffixed slug, `overwrite` updates even a post edited in Blogster since its file was
@@ -910,7 +912,8 @@ def import_sources(
     does not (it writes posts back to the same files, where the links must stay as written).
     With `bookkeeping_quiet` (`import`), a file whose post reads as it did (only where its file is,
     or how the file spells its front matter, changed) is reported unchanged, and its post's new
-    place recorded without an activity; else it is updated (sync reports it so).
+    place recorded without an activity; else it is updated (sync reports it so); and a file may pair
+    with a post of its slug by its body alone (`_match_texts`), which sync makes a new post.
     """
     _check_format(fmt)
     if on_conflict not in ON_CONFLICT:
@@ -926,6 +929,7 @@ def import_sources(
     run = _Run(
         paths={source.relative.as_posix() for source in sources if source.relative is not None},
         bookkeeping_quiet=bookkeeping_quiet,
+        by_body=bookkeeping_quiet,
     )
     run.found.update(_site_matches(index, sources, run.paths))
     run.exported.update(_exported_files(sources))
@@ -1079,6 +1083,8 @@ class _Run:
     # a file that reads as its post does, found at another path or spelled in another dialect,
     # is reported unchanged (`_Plan.quiet`); sync reports such a file updated
     bookkeeping_quiet: bool = False
+    # whether a file may pair with a moved post by its body (`_match_texts`): `import` only
+    by_body: bool = False
 
 
 _BY_SITE_PATH = "its path in the site"
@@ -1337,9 +1343,11 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
     The last two are for a post another file of it was imported from since (an export for
     another generator stating a date the file name gave, or a date it could not read, its
     links written for that generator): `_keep_other_file` says what such a pairing may write.
-    A WordPress item, which has no path, pairs by its body too when no post from no file holds
-    its slug. A blank body is no one post's, and a post another file of the run pairs with
-    otherwise is not paired so.
+    The body pairs only with a post whose file was replaced so (`_moved`), and only in `import`
+    (`run.by_body`): another site's file of the same slug and body (an about page) is a new post,
+    never my post's copy. A WordPress item, which has no path, pairs by its body too when no post
+    from no file holds its slug. A blank body is no one post's, and a post another file of the run
+    pairs with otherwise is not paired so.
 
     Several posts may share a source path (`sync` writes a restored post apart, `alpha-2.md`,
     when another post's file took its `alpha.md`; `--on-conflict rename`): the file there is the
@@ -1378,6 +1386,7 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
             stored = blogs_bulk.my_posts_by_id(conn, ids=ids)
             earlier = blog_rows.earlier_source_paths(conn, blog_ids=ids)
         texts: dict[str, UUID] = {}
+        bodies: dict[str, list[UUID]] = {}  # file label -> the posts of its slug and body
         for candidate, refs, weakly in open_files:
             same = [ref.id for ref in refs if _same_text(candidate.content, _content(stored, ref))]
             if len(same) == 1:
@@ -1385,11 +1394,15 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
             elif not same and weakly:
                 path = candidate.source_path
                 was = [ref.id for ref in refs if path is not None and path in earlier.get(ref.id, ())]
-                body = [ref.id for ref in refs if _same_body(candidate.content, _content(stored, ref))]
                 if len(was) == 1:
                     weak[candidate.label] = (was[0], _BY_EARLIER_PATH)
-                elif not was and len(body) == 1:
-                    weak[candidate.label] = (body[0], _BY_BODY)
+                elif not was and run.by_body:
+                    bodies[candidate.label] = [ref.id for ref in refs if _same_body(candidate, _content(stored, ref))]
+        moved = _moved(acting, stored, {post_id for ids in bodies.values() for post_id in ids})
+        for label, ids in bodies.items():
+            body = [post_id for post_id in ids if post_id in moved]
+            if len(body) == 1:
+                weak[label] = (body[0], _BY_BODY)
         taken = Counter(texts.values())
         with run.lock:
             for label, post_id in texts.items():
@@ -1432,11 +1445,33 @@ def _content(stored: Mapping[UUID, StoredPost], ref: PostRef) -> dict[str, Any] 
     return None if post is None else post.content
 
 
-def _same_body(content: dict[str, Any], stored: dict[str, Any] | None) -> bool:
+def _same_body(candidate: Candidate, stored: dict[str, Any] | None) -> bool:
     """Whether a file's body (its markdown, front matter aside) is a stored post's, and says
-    something: a blank body is anyone's."""
-    body = content.get("markdown")
-    return isinstance(body, str) and bool(body.strip()) and stored is not None and body == stored.get("markdown")
+    something: a blank body is anyone's; and the post's file is not this one (that is its post)."""
+    body = candidate.content.get("markdown")
+    return (
+        isinstance(body, str)
+        and bool(body.strip())
+        and stored is not None
+        and body == stored.get("markdown")
+        and _source_path(stored) != candidate.source_path
+    )
+
+
+def _moved(acting: ActingUser, stored: Mapping[UUID, StoredPost], ids: set[UUID]) -> set[UUID]:
+    """Of these posts, those whose file was replaced since by a file of another place: their source
+    path now is not the one they were made with (revision 1), as after importing their export for
+    another generator (a WordPress item's post too: it had none). Another site's file of the same
+    slug and body is no copy of a post whose file never moved (one query a post: few share both)."""
+    if not ids:
+        return set()
+    moved = set()
+    with unit_of_work(acting) as conn:
+        for post_id in sorted(ids):
+            first = blog_rows.get_revision(conn, blog_id=post_id, number=1)
+            if first is not None and _source_path(first.content) != _source_path(stored[post_id].content):
+                moved.add(post_id)
+    return moved
 
 
 def _same_text(content: dict[str, Any], stored: dict[str, Any] | None) -> bool:

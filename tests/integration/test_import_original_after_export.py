@@ -15,6 +15,7 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.services import exports, imports
+from blogster_cli.services import sync as sync_service
 from tests.conftest import REPO_ROOT, shared_data
 
 pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
@@ -194,3 +195,49 @@ def test_another_post_of_the_same_slug_is_never_taken_for_it(account, tmp_path):
         "notes-2": "imported", "jottings": "imported", "memo": "imported", "stub-2": "imported",
     }  # fmt: skip
     assert len(posts(acting)) == 6
+
+
+@pytest.mark.parametrize("how", ["update", "overwrite", "sync"])
+def test_a_file_of_another_site_with_the_same_slug_and_body_is_a_new_post(account, tmp_path, how):
+    """Another site's file of the same slug and body is not my post of it, whose file never moved
+    (no export of it was imported since): `import`, even `--on-conflict overwrite`, and `sync`
+    make it a new post, under a free slug, my post left as it is. Before: import skipped it, and
+    sync on every run; overwrite wrote it over my post."""
+    acting = account()
+    write(tmp_path / "wx" / "content" / "about.md", "---\ntitle: About X\n---\nHello there.\n")
+    write(tmp_path / "wz" / "content" / "pages" / "about.md", "---\ntitle: About Z\ntags: [z]\n---\nHello there.\n")
+    assert imports.import_paths(acting, paths=[tmp_path / "wx"]).counts["imported"] == 1
+    before = posts(acting)
+
+    if how == "sync":
+        for _ in range(2):
+            summary = sync_service.sync_folder(acting, directory=tmp_path / "wz")
+            assert [(file.action, file.note) for file in summary.files if file.action == "skipped"] == []
+    else:
+        [file] = imports.import_paths(acting, paths=[tmp_path / "wz"], on_conflict=how).files
+        assert (file.outcome, file.slug) == ("imported", "about-2"), file.reason
+    after = posts(acting)
+    assert {post_id: after[post_id] for post_id in before} == before
+    assert sorted(post[:2] for post in after.values()) == [("about", "About X"), ("about-2", "About Z")]
+
+
+def test_sync_never_pairs_a_file_by_its_body(account, tmp_path):
+    """Even with a post whose file moved (its Hugo export imported since), which `import` would
+    take the file for and leave as it is, sync makes the file a new post: it has no
+    `--on-conflict` to say otherwise, and would skip the file on every run."""
+    acting = account()
+    write(tmp_path / "wx" / "_posts" / "2020-01-02-about.md", "---\ntitle: About X\n---\nHello there.\n")
+    write(tmp_path / "wz" / "content" / "pages" / "about.md", "---\ntitle: About Z\ntags: [z]\n---\nHello there.\n")
+    assert imports.import_paths(acting, paths=[tmp_path / "wx"]).counts["imported"] == 1
+    assert exports.export_posts(acting, directory=tmp_path / "hugo", dialect="hugo").failed == []
+    assert imports.import_paths(acting, paths=[tmp_path / "hugo"]).counts["imported"] == 0
+    before = posts(acting)
+    [file] = imports.import_paths(acting, paths=[tmp_path / "wz"], dry_run=True).files
+    assert file.outcome == "skipped" and "(matched by slug and identical body)" in (file.reason or "")
+
+    for _ in range(2):
+        summary = sync_service.sync_folder(acting, directory=tmp_path / "wz")
+        assert [(file.action, file.note) for file in summary.files if file.action == "skipped"] == []
+    after = posts(acting)
+    assert {post_id: after[post_id] for post_id in before} == before
+    assert sorted(post[:2] for post in after.values()) == [("about", "About X"), ("about-2", "About Z")]
