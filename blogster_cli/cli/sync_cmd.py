@@ -140,6 +140,7 @@ def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: b
     from blogster_cli.services import sync as sync_service
 
     stop = threading.Event()
+    sync_service.folder_to_sync(folder)  # a folder refused is the one line said, not "Watching" first
     output.message(f"Watching {folder} (Ctrl-C stops).")
     with stop_signals_end_it():  # Ctrl-C, SIGTERM or SIGHUP is how a watch ends: "Stopped.", exit 0
         try:
@@ -183,7 +184,7 @@ def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False
     if summary.dry_run and summary.files:
         rows = [
             {
-                "action": f"would be {file.action}",
+                "action": _PLANNED.get(file.action, f"would be {file.action}"),
                 "path": single_line(file.path),
                 "note": file.note and single_line(file.note),
             }
@@ -194,6 +195,10 @@ def _report(summary: SyncSummary, json: bool, quiet_when_unchanged: bool = False
         for file in summary.files:
             output.message(single_line(f"{file.action}: {file.path}" + (f" ({file.note})" if file.note else "")))
     output.message(one_line(summary))
+
+
+# what a dry run says of a file, but "would be imported", "would be skipped"...
+_PLANNED = {"failed": "would fail", "conflict": "would be a conflict"}
 
 
 def one_line(summary: SyncSummary) -> str:

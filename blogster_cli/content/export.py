@@ -32,7 +32,7 @@ Rules, in order:
    so is written without one. Otherwise the front matter is regenerated: from `raw`
    parsed (or `fields` when there is no `raw`), only the fields whose values differ are
    changed, where they are already written; unknown keys, key order, and value spelling
-   (the original date text when the date is unchanged; in YAML and TOML, every unchanged line) are
+   (the original date text when the date is unchanged; in YAML, TOML and JSON, every unchanged line) are
    kept. Exporting to another dialect also renames keys that dialect spells differently
    (`pubDate`/`date`, `published`/`draft`) and, for Zola, moves tags/categories to
    `[taxonomies]` and keys Zola does not know to `[extra]`; and a date not written in ISO 8601
@@ -63,7 +63,7 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timezone, tzinfo
 from pathlib import PurePosixPath
 from typing import Any, cast
@@ -76,7 +76,9 @@ from blogster_cli.content.frontmatter import (
     FrontMatterFormat,
     Metadata,
     dump_front_matter,
+    edited_front_matter,
     json_safe,
+    parse_metadata,
     parse_raw,
     split_front_matter,
 )
@@ -172,6 +174,9 @@ _CANONICAL_ORDER = (
 )
 # Zola's internal links (`[x](@/blog/post.md)`, `[x]: @/post.md`), which no other generator resolves.
 _ZOLA_LINK = re.compile(r"\]\([ \t]*<?@/|^ {0,3}\[[^\]\n]*\]:[ \t]*<?@/")
+# An old address that is no page of the site (`_unservable`): on another site, or not a path.
+_OTHER_SITE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,8 @@ class LeftAsWritten:
     """How many Liquid tags and outputs are left as written, outside code."""
     zola_links: int = 0
     """How many Zola internal links (`@/x.md`) are left as written, outside fenced code."""
+    aliases_dropped: int = 0
+    """How many old addresses were not carried over, as no page of the site (`_unservable`)."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +300,8 @@ def _render_post(
             None, {}, path, post.slug
         ):
             return ExportedFile(path.as_posix(), body, left)
-    moves = _address_moves(base, content, dialect, path) if source_dialect != dialect else []
+    moves, dropped = _address_moves(base, content, dialect, path) if source_dialect != dialect else ([], 0)
+    left = replace(left, aliases_dropped=dropped) if dropped else left
     if raw is not None and front["format"] == fmt and not moves:
         # raw + body splits back into exactly raw and body, so `base` is what it reads as;
         # in another dialect, with its loose dates rewritten in place (`_with_strict_dates`)
@@ -315,6 +323,27 @@ def _render_post(
     if _title_unstated(values, dialect, source_dialect):
         _put(values, TITLE_KEYS[0], post.title, first=True)
     return ExportedFile(path.as_posix(), dump_front_matter(fmt, values, metadata) + body, left)
+
+
+def kept_spelling(previous: str, text: str) -> str:
+    """`text`, a post's file rendered again, with the front matter of `previous` (the file it
+    replaces, as the last sync wrote or read it) edited to read as the front matter of `text`:
+    a value both say keeps the text `previous` wrote it in, so a date written at the offset of
+    the zone set then stays as it was while it is the same moment (a post written in Blogster
+    has no stored front matter to keep it: each render writes its date in the zone set now).
+    `text` itself when either has no front matter, or not in one format, or `previous` cannot
+    be edited so (then it is written anew, as rendered)."""
+    try:
+        before, after = split_front_matter(previous), split_front_matter(text)
+        if before.format is None or before.format != after.format:
+            return text
+        kept, wanted = parse_metadata(before), parse_metadata(after)
+        # a changed date is spelled as `text` spells it, an unchanged one as `previous` did
+        kept = replace(kept, timestamp_texts=kept.timestamp_texts + wanted.timestamp_texts)
+        edited = edited_front_matter(after.format, wanted.values, kept)
+    except (ContentError, ValueError, RecursionError):
+        return text
+    return text if edited is None else edited + after.body
 
 
 def slug_misread(fmt: FrontMatterFormat | None, values: dict[Any, Any], path: PurePosixPath, slug: str) -> bool:
@@ -670,7 +699,7 @@ def _zola_links(markdown: str) -> int:
 
 def _address_moves(
     values: Mapping[Any, Any], content: Mapping[str, Any], dialect: Dialect, path: PurePosixPath
-) -> list[_Move]:
+) -> tuple[list[_Move], int]:
     """Where a post exported to another dialect keeps its old addresses, so that they still lead
     to it: the keys of `dialect` (`publish.urls.ADDRESS_FIELDS`: Hugo `url` and `aliases`, Jekyll
     `permalink` and `redirect_from`), each former address written from the site's root (`/x/`:
@@ -679,8 +708,9 @@ def _address_moves(
     `url`, Jekyll `permalink`, a pattern of one worked out, Zola `path`), its aliases, and,
     where it names none, the one its generator gave it (`publish.former_urls`; for Jekyll, only
     when import read the site's permalink style; not for a file that keeps its place,
-    `_kept_place`) or WordPress's `link`; none the page has in `dialect`. Astro's routes are the
-    site's code: only a Zola `path` is respelled there, as `permalink`."""
+    `_kept_place`) or WordPress's `link`; none the page has in `dialect`, nor one that is no page
+    of the site (`_unservable`), which are counted. Astro's routes are the site's code: only a Zola
+    `path` is respelled there, as `permalink`. With each address read once (100,000 aliases)."""
     from blogster_cli.publish.former_urls import former_address
     from blogster_cli.publish.urls import ADDRESS_FIELDS
 
@@ -688,10 +718,10 @@ def _address_moves(
     if dialect == "astro":
         found = _existing_key(values, "path") if source_dialect == "zola" else None
         if found is None or not isinstance(values[found], str):
-            return []
-        return [_Move(found, "permalink", "/" + values[found].strip("/") + "/")]
+            return [], 0
+        return [_Move(found, "permalink", "/" + values[found].strip("/") + "/")], 0
     if dialect not in ADDRESS_FIELDS:
-        return []
+        return [], 0
     document = _address_document(content)
     url_key, url, alias_key, aliases = _old_addresses(values, source_dialect, document)
     if source_dialect == "wordpress":
@@ -708,18 +738,38 @@ def _address_moves(
     elif url_key is not None and dialect == "zola":
         moves.append(_Move(url_key, None))
         aliases.insert(0, url)
+    own = own or (_default_address(dialect, path, values) if aliases else None)
     kept: list[Any] = []
+    seen: set[Any] = set()  # `kept`'s, to find one in it at once (`_seen_key`)
+    dropped = 0
     for alias in aliases:
-        if alias is None or alias in kept:
+        if alias is None or _seen_key(alias) in seen:
             continue
-        own = own or _default_address(dialect, path, values)
-        if own is None or not _same_address(alias, own):
+        seen.add(_seen_key(alias))
+        if _unservable(alias, dialect):
+            dropped += 1
+        elif own is None or not _same_address(alias, own):
             kept.append(alias)
     if dialect == "zola":  # paths, as its own `path` is written
         kept = [alias.lstrip("/") if isinstance(alias, str) else alias for alias in kept]
     if alias_key is not None or kept:
         moves.append(_Move(alias_key, ADDRESS_FIELDS[dialect][1], kept))
-    return moves
+    return moves, dropped
+
+
+def _seen_key(alias: Any) -> Any:
+    """`alias` as a set holds it: itself (a string), else its repr (a YAML list or table is unhashable)."""
+    return alias if isinstance(alias, str) else ("", repr(alias))
+
+
+def _unservable(alias: Any, dialect: Dialect) -> bool:
+    """Whether `alias` (from the site's root) is no page `dialect`'s generator can make: one with a
+    control character (a WordPress `link`'s `%0A`, decoded) is no path, and an address on another
+    site (`https://…`, `//…`) is none that Hugo (which fails the whole build on it: "http* aliases
+    not supported") or Zola makes. Jekyll's `redirect_from` is left as written."""
+    if not isinstance(alias, str):
+        return False
+    return _CONTROL.search(alias) is not None or (dialect in ("hugo", "zola") and _OTHER_SITE.match(alias) is not None)
 
 
 def _kept_place(document: Mapping[str, Any], path: PurePosixPath) -> bool:
@@ -833,7 +883,8 @@ def _move_addresses(values: dict[Any, Any], moves: list[_Move]) -> None:
             del values[move.old]
         elif there is not None and there != move.old:
             before = values[there] if isinstance(values[there], list) else [values[there]]
-            values[there] = before + [alias for alias in move.value if alias not in before]
+            listed = {_seen_key(alias) for alias in before}
+            values[there] = before + [alias for alias in move.value if _seen_key(alias) not in listed]
             if move.old is not None:
                 del values[move.old]
         elif move.old is not None and move.new is not None:

@@ -37,7 +37,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from blogster_cli.content import simple_yaml, yaml_edits
+from blogster_cli.content import json_edits, simple_yaml, yaml_edits
 from blogster_cli.content.errors import FrontMatterError
 
 FrontMatterFormat = Literal["yaml", "toml", "json"]
@@ -86,6 +86,8 @@ class SplitText:
     body: str
     metadata_line: int = 1  # the line of the text where metadata_text begins (for error messages)
     delimiters: tuple[str, str] | None = None  # YAML and TOML: the opening and closing lines, as written
+    # JSON: nothing, and the rest of the object's last line (its line break)
+    lead: str = ""  # what raw holds before them (JSON: before the object): a byte-order mark, blank lines
 
     @property
     def text(self) -> str:
@@ -101,7 +103,9 @@ class Metadata:
     toml_text: str | None = None  # the TOML the values were read from, edited in place when written
     yaml_text: str | None = None  # the YAML the values were read from, edited line by line when written
     yaml_read_text: str | None = None  # yaml_text as the loader read it, when _load_yaml cut TABs from it
+    json_text: str | None = None  # the JSON object the values were read from, edited in place when written
     delimiters: tuple[str, str] | None = None  # the lines around that text (`---` + CR LF...), kept in an edit
+    lead: str = ""  # what stood before them (a byte-order mark, blank lines), kept when written in that format
 
     def text_of(self, value: object) -> str | None:
         """The text a YAML date/datetime value was written as, if `value` is one of ours."""
@@ -129,6 +133,7 @@ def split_front_matter(text: str) -> SplitText:
             body=text[closing.end() :],
             metadata_line=text.count("\n", 0, opening.end()) + 1,
             delimiters=(opening[0], closing[0]),
+            lead=text[:start],
         )
     if _JSON_OPENING.match(text, start):
         try:
@@ -149,6 +154,8 @@ def split_front_matter(text: str) -> SplitText:
             metadata_text=text[start:object_end],
             body=text[block_end:],
             metadata_line=text.count("\n", 0, start) + 1,
+            delimiters=("", text[object_end:block_end]),
+            lead=text[:start],
         )
     return SplitText(format=None, raw=None, metadata_text=None, body=text)
 
@@ -194,16 +201,16 @@ def _parse_metadata(split: SplitText, line_offset: int) -> Metadata:
     if split.format is None or split.metadata_text is None:
         return Metadata(values={})
     if split.format == "yaml":
-        return replace(_load_yaml(split.metadata_text, line_offset), delimiters=split.delimiters)
+        return replace(_load_yaml(split.metadata_text, line_offset), delimiters=split.delimiters, lead=split.lead)
     if split.format == "toml":
         try:
             values = tomllib.loads(split.metadata_text)
         except tomllib.TOMLDecodeError as error:
             reason = _TOML_LINE.sub(lambda m: f"{m[1]}{int(m[2]) + line_offset}", str(error))
             raise FrontMatterError(f"TOML front matter: {_one_line(reason)}") from None
-        return Metadata(values=values, toml_text=split.metadata_text, delimiters=split.delimiters)
+        return Metadata(values=values, toml_text=split.metadata_text, delimiters=split.delimiters, lead=split.lead)
     values = json.loads(split.metadata_text)
-    return Metadata(values=values)
+    return Metadata(values=values, json_text=split.metadata_text, delimiters=split.delimiters, lead=split.lead)
 
 
 def parse_raw(raw: str) -> tuple[FrontMatterFormat, Metadata]:
@@ -508,42 +515,69 @@ def dump_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadat
 
     With the `metadata` the values were parsed from, YAML dates and datetimes that came
     from it are written with their original text (`2020-07-07T00:00:00.000Z` stays so), and
-    YAML and TOML are that text with only the values that differ changed (`_edited_yaml`,
-    `_edited_toml`), between its own delimiter lines (`--- ` and CR LF stay so); without it, or
-    when that text cannot be edited safely, the values are written anew. Values nested past the
-    writers' stack (stored before `MAX_NESTING` was enforced) raise FrontMatterError.
+    the block is that text with only the values that differ changed (`edited_front_matter`);
+    without it, or when that text cannot be edited safely, the values are written anew (after
+    the byte-order mark and blank lines that stood before the block, in its format). Values
+    nested past the writers' stack (stored before `MAX_NESTING` was enforced) raise FrontMatterError.
     """
     try:
-        return _dump_front_matter(fmt, values, metadata)
+        edited = edited_front_matter(fmt, values, metadata)
+        if edited is not None:
+            return edited
+        lead = metadata.lead if metadata is not None and _format_of(metadata) == fmt else ""
+        return lead + _dump_front_matter(fmt, values, metadata)
     except RecursionError:  # PyYAML's dumper, tomli_w and json recurse per level
         raise FrontMatterError(NESTED_TOO_DEEPLY) from None
 
 
+def edited_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadata: Metadata | None) -> str | None:
+    """The block `metadata` was read from, in `fmt`, with only the values that differ from `values`
+    changed, added or removed (`_edited_yaml`, `_edited_toml`, `_edited_json`): its other lines,
+    its delimiter lines (`--- `, CR LF) and what stood before them (a byte-order mark) keep their
+    bytes. None when it was read from another format, or cannot be edited so safely."""
+    if metadata is None or _format_of(metadata) != fmt:
+        return None
+    if fmt == "yaml":
+        edited = _edited_yaml(metadata, values, _timestamp_text_dumper(metadata))
+    elif fmt == "toml":
+        edited = _edited_toml(metadata, _toml_safe(values))
+    else:
+        edited = _edited_json(metadata, values)
+    if edited is None:
+        return None
+    opening, closing = metadata.delimiters or _DEFAULT_DELIMITERS[fmt]
+    return metadata.lead + opening + edited + closing
+
+
+_DEFAULT_DELIMITERS: dict[FrontMatterFormat, tuple[str, str]] = {
+    "yaml": ("---\n", "---\n"),
+    "toml": ("+++\n", "+++\n"),
+    "json": ("", "\n"),
+}
+
+
+def _format_of(metadata: Metadata) -> FrontMatterFormat | None:
+    """The format of the text `metadata` was read from (None: values without their text)."""
+    if metadata.yaml_text is not None:
+        return "yaml"
+    if metadata.toml_text is not None:
+        return "toml"
+    return "json" if metadata.json_text is not None else None
+
+
 def _dump_front_matter(fmt: FrontMatterFormat, values: Mapping[str, Any], metadata: Metadata | None) -> str:
     if fmt == "yaml":
-        dumper = _timestamp_text_dumper(metadata)
-        edited = (
-            _edited_yaml(metadata, values, dumper) if metadata is not None and metadata.yaml_text is not None else None
-        )
-        if edited is not None:
-            opening, closing = metadata.delimiters if metadata is not None and metadata.delimiters else ("---\n",) * 2
-            return opening + edited + closing
         text = yaml.dump(
             dict(values),
-            Dumper=dumper,
+            Dumper=_timestamp_text_dumper(metadata),
             sort_keys=False,
             allow_unicode=True,
             default_flow_style=False,
         )
         return f"---\n{text}---\n"
     if fmt == "toml":
-        safe = _toml_safe(values)
-        edited = _edited_toml(metadata, safe) if metadata is not None and metadata.toml_text is not None else None
-        if edited is not None:
-            opening, closing = metadata.delimiters if metadata is not None and metadata.delimiters else ("+++\n",) * 2
-            return opening + edited + closing
         try:
-            text = tomli_w.dumps(safe)
+            text = tomli_w.dumps(_toml_safe(values))
         except (TypeError, ValueError) as error:
             raise FrontMatterError(f"cannot write TOML front matter: {_one_line(str(error))}") from None
         return f"+++\n{text}+++\n"
@@ -617,6 +651,19 @@ def _edited_toml(metadata: Metadata, values: Mapping[str, Any]) -> str | None:
         text = document.as_string()
         return text if _same(tomllib.loads(text), values) else None
     except (tomlkit.exceptions.TOMLKitError, tomllib.TOMLDecodeError, TypeError, ValueError, KeyError):
+        return None
+
+
+def _edited_json(metadata: Metadata, values: Mapping[str, Any]) -> str | None:
+    """`metadata.json_text` with only the keys whose values differ from `metadata.values` changed,
+    added or removed (`json_edits.edited`), so the others keep their spelling and layout; None when
+    the edited text would not read back as exactly `values` (then the caller writes them anew)."""
+    assert metadata.json_text is not None
+    wanted = json_safe(dict(values))
+    text = json_edits.edited(metadata.json_text, metadata.values, wanted, same=_same)
+    try:
+        return text if text is not None and _same(json.loads(text), wanted) else None
+    except (json.JSONDecodeError, RecursionError):
         return None
 
 

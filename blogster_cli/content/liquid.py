@@ -7,6 +7,14 @@ written shows the text `{{ site.baseurl }}` and a broken picture. Where a body g
 `{{ site.baseurl }}` and `{{ site.url }}` (Liquid's blanks and `{{-` `-}}` as written) becomes
 the site's own base (`resolved`); any other Liquid (`{% oembed … %}`, `{{ "ada" | team_link }}`)
 has no meaning off Jekyll and is left as written, the first one named so that the caller warns.
+Where the base is empty (an export's: paths from the site's root), a run followed by `/` becomes
+nothing before that path, and a run that is a whole link (`[home]({{ site.url }})`, `href="…"`) the
+site's root `/`; any other (`See {{ site.url }} now`) would vanish from the sentence, so it is left
+as written and named too.
+
+A `{% raw %}…{% endraw %}` block is what Jekyll shows as written: readers get its text, without the
+two tags (unwrapped, in code too, as Jekyll's Liquid runs before markdown), its Liquid neither
+resolved nor named (`_raw_blocks`).
 
 Code is text, not Liquid to run: fenced and indented code blocks and code spans, as CommonMark
 reads them (markdown-it-py's parser), are left as they are and never warned about. A line
@@ -34,6 +42,11 @@ if TYPE_CHECKING:
 # `{{ site.baseurl }}{{ site.url }}`...: one run names the site's base (Jekyll's `url` then `baseurl`).
 # Possessive blanks: a failed try costs the blanks it passed once, never again from each of them.
 _SITE_VARIABLES = re.compile(r"(?:\{\{-?+\s*+site\.(?:baseurl|url)\s*+-?+\}\})++")
+# A raw block's tags: `{% raw %}`, `{%- endraw -%}`.
+_RAW_OPENER = re.compile(r"\{%-?+\s*+raw\s*+-?+%\}")
+_RAW_CLOSER = re.compile(r"\{%-?+\s*+endraw\s*+-?+%\}")
+# Around a run that is a whole link's address: `(…)`, `<…>`, `"…"`, `'…'`.
+_LINK_MARKS = frozenset(("()", "<>", '""', "''"))
 # What starts any other Liquid (`_liquid`), keyed by the kind whose tags have no closer left on the line.
 _OPENERS = {"": re.compile(r"\{[{%]"), "{": re.compile(r"\{%"), "%": re.compile(r"\{\{")}
 _CLOSERS = {"%": "%}", "{": "}}"}
@@ -72,25 +85,67 @@ def for_readers(dialect: str | None, markdown: str, *, base: str) -> ForReaders:
 
 
 def resolved(markdown: str, *, base: str) -> ForReaders:
-    """`markdown` with each run of site variables outside code replaced by `base`, and the Liquid
-    left outside code (module docstring). Where code is, is read only around Liquid (`_code_ranges`)."""
-    variables = [match.span() for match in _SITE_VARIABLES.finditer(markdown)]
-    others = [(start, end) for start, end in _liquid(markdown) if not _SITE_VARIABLES.fullmatch(markdown, start, end)]
-    if not variables and not others:
+    """`markdown` with each run of site variables outside code and raw blocks replaced by `base` (one
+    that would vanish left as written: module docstring), raw blocks unwrapped, and the Liquid left
+    outside code named. Where code is, is read only around Liquid (`_code_ranges`)."""
+    raw = _raw_blocks(markdown)
+    in_raw = _meets([(start, end) for start, _, _, end in raw])
+    variables = [match.span() for match in _SITE_VARIABLES.finditer(markdown) if not in_raw(*match.span())]
+    others = [
+        (start, end)
+        for start, end in _liquid(markdown)
+        if not in_raw(start, end) and not _SITE_VARIABLES.fullmatch(markdown, start, end)
+    ]
+    if not variables and not others and not raw:
         return ForReaders(markdown)
     in_code = _meets(_code_ranges(markdown, near=_meets(list(_merged(sorted(variables + others))))))
+    edits = [(start, content, "") for start, content, _, _ in raw]  # the raw tags, off
+    edits += [(content_end, end, "") for _, _, content_end, end in raw]
+    left = [(start, end) for start, end in others if not in_code(start, end)]
+    for start, end in variables:
+        if in_code(start, end):
+            continue
+        shown = _site_address(markdown, start, end, base)
+        if shown is None:
+            left.append((start, end))
+        else:
+            edits.append((start, end, shown))
     pieces: list[str] = []
     done = 0
-    for start, end in variables:
-        if not in_code(start, end):
-            pieces += [markdown[done:start], base]
-            done = end
+    for start, end, text in sorted(edits):
+        pieces += [markdown[done:start], text]
+        done = end
     pieces.append(markdown[done:])
-    left = [markdown[start:end] for start, end in others if not in_code(start, end)]
     if not left:
         return ForReaders("".join(pieces))
-    first = left[0] if len(left[0]) <= _SHOWN_CHARS else left[0][: _SHOWN_CHARS - 1] + "…"
+    start, end = min(left)
+    first = markdown[start:end]
+    first = first if len(first) <= _SHOWN_CHARS else first[: _SHOWN_CHARS - 1] + "…"
     return ForReaders("".join(pieces), first, len(left) - 1)
+
+
+def _site_address(markdown: str, start: int, end: int, base: str) -> str | None:
+    """What the run of site variables at `start`..`end` reads as: `base`, or with an empty `base`
+    the site's root `/` where the run is a whole link's address; None where it would vanish."""
+    if base or markdown.startswith("/", end):
+        return base
+    return "/" if markdown[start - 1 : start] + markdown[end : end + 1] in _LINK_MARKS else None
+
+
+def _raw_blocks(markdown: str) -> list[tuple[int, int, int, int]]:
+    """Where each `{% raw %}…{% endraw %}` block of `markdown` starts, its text starts and ends, and
+    it ends, as Liquid reads them: a block ends at the first `{% endraw %}` after its opener. An
+    opener with none after it is no block (Jekyll fails on it), nor is any opener after it: read
+    once, in time linear in its length."""
+    blocks: list[tuple[int, int, int, int]] = []
+    at = 0 if "raw" in markdown else len(markdown)
+    while (opener := _RAW_OPENER.search(markdown, at)) is not None:
+        closer = _RAW_CLOSER.search(markdown, opener.end())
+        if closer is None:
+            break
+        blocks.append((opener.start(), opener.end(), closer.start(), closer.end()))
+        at = closer.end()
+    return blocks
 
 
 def _meets(ranges: list[tuple[int, int]]) -> Callable[[int, int], bool]:

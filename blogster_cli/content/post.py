@@ -376,8 +376,17 @@ def listed_as_post(relative: str) -> bool:
 
 
 def walk_markdown_files(root: Path) -> FolderWalk:
-    """list_markdown_files as strings, with each file's size and mtime (for sync)."""
-    return walk_folder(root, _is_post_name, _descend)
+    """list_markdown_files as strings, with each file's size and mtime (for sync): section pages
+    `_index.md` are skipped with SECTION_INDEX_REASON, as import reports them."""
+    walk = walk_folder(root, _is_markdown_name, _descend)
+    sections = [path for path in walk.files if is_section_index(path.rpartition("/")[2])]
+    if sections:
+        walk.files = [path for path in walk.files if not is_section_index(path.rpartition("/")[2])]
+        for path in sections:
+            del walk.stats[path]
+        walk.skipped += ((path, SECTION_INDEX_REASON) for path in sections)
+        walk.skipped.sort(key=lambda item: (item[0].split("/"), item[1]))
+    return walk
 
 
 def import_post_file(

@@ -32,6 +32,7 @@ edited nested) pairs, and one join of the pieces.
 
 import bisect
 import re
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,19 +226,34 @@ def _change(
         isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
     )
     piece = _inline(edits, value_node, old, new) if one_line else None
-    if piece is not None:
-        edits.replace(start.index, stop.index, piece if stop.index > start.index else " " + piece)
+    empty = stop.index == start.index  # `key:` with no value written (null), maybe blanks and a comment after
+    if piece is not None and empty:  # after the blank typed there, and before a comment's blank
+        blank = edits.text[start.index : start.index + 1] in (" ", "\t")
+        comment = edits.text[start.index + blank : start.index + blank + 1] == "#"
+        edits.insert(start.index + blank, ("" if blank else " ") + piece + (" " if comment else ""))
         return
+    if piece is not None:
+        edits.replace(start.index, stop.index, piece)
+        return
+    key_line = key_node.start_mark.line
     key_text = edits.text[key_node.start_mark.index : key_node.end_mark.index]
     block = _styled_scalar(edits, value_node, values, indent, key_text, end)
     if block is None:
         block = _block(edits, key, new, indent, value_node, key_text)
-    edits.replace(edits.starts[key_node.start_mark.line], end, block)
+        first, _, rest = block.partition(edits.newline)
+        if empty and first == f"{' ' * indent}{key_text}:" and edits.line_of(end - 1) == key_line:
+            # a block list or mapping below `key:` as typed: the line keeps its blanks and comment
+            block = edits.text[edits.starts[key_line] : end].rstrip(BREAKS) + edits.newline + rest
+    edits.replace(edits.starts[key_line], end, block)
 
 
 def _inline(edits: _Edits, node: yaml.Node, old: Any, new: Any) -> str | None:
     """`new` written on one line, in the place of one-line `node`; None when it takes more lines."""
     flow = isinstance(node, yaml.CollectionNode)
+    if isinstance(node, yaml.SequenceNode) and isinstance(old, list) and isinstance(new, list):
+        kept = _flow_list(edits, node, old, new)
+        if kept is not None:
+            return kept
     if not flow and isinstance(new, Mapping | list | tuple | set | frozenset) and new:
         return None  # a collection where a scalar stood: in block style, as a new key would be
     quotes = (
@@ -255,6 +271,64 @@ def _inline(edits: _Edits, node: yaml.Node, old: Any, new: Any) -> str | None:
         text = text[:-4]
     text = text.removesuffix("\n")
     return None if any(char in text for char in BREAKS) else text
+
+
+def _flow_list(edits: _Edits, node: yaml.SequenceNode, old: list[Any], new: list[Any]) -> str | None:
+    """Flow list `node` (reading as `old`) holding `new`: the items it still holds keep their text, the
+    separators theirs (`[a,b]`), and a new string is quoted as its other strings are (`["t1", "Neu"]`).
+    None when it holds no item to follow, or the new items would not read back as written."""
+    items = node.value
+    if not items or len(items) != len(old) or any(item.start_mark.line != node.start_mark.line for item in items):
+        return None
+    text = edits.text
+    separators = [text[a.end_mark.index : b.start_mark.index] for a, b in zip(items, items[1:], strict=False)]
+    default = Counter(separators).most_common(1)[0][0] if separators else ", "  # the first of the most common
+    styles = {item.style for item, value in zip(items, old, strict=True) if isinstance(value, str)}
+    quotes = styles.pop() if len(styles) == 1 and styles <= set(_QUOTES) else None
+    pieces: list[str] = []
+    for value, match in zip(new, matched_items(old, new, edits.same), strict=True):
+        if match is not None:
+            pieces.append(text[items[match].start_mark.index : items[match].end_mark.index])
+            continue
+        style = quotes if isinstance(value, str) else None
+        dumped = yaml.dump([value], Dumper=edits.dumper, allow_unicode=True, width=_ONE_LINE,
+                           default_flow_style=True, default_style=style)  # fmt: skip
+        dumped = dumped.removesuffix("\n")
+        if not (dumped.startswith("[") and dumped.endswith("]")) or any(char in dumped for char in BREAKS):
+            return None
+        pieces.append(dumped[1:-1])
+    joined = "".join(
+        piece + (separators[number] if number < len(separators) else default)
+        for number, piece in enumerate(pieces[:-1])
+    )
+    inner = joined + (pieces[-1] if pieces else "")
+    piece = text[node.start_mark.index : items[0].start_mark.index] + inner
+    piece += text[items[-1].end_mark.index : node.end_mark.index]
+    loader = _Composer(piece)  # the pure safe loader, as the block is read
+    try:
+        read = loader.get_single_data()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return piece if edits.same(read, new) else None
+
+
+def matched_items(old: list[Any], new: list[Any], same: Callable[[Any, Any], bool]) -> list[int | None]:
+    """For each item of `new`, the index of the item of `old` it is (the first not taken yet), else None:
+    whose text a list edited in place keeps (`json_edits` too). Linear: items are looked up by their
+    type and repr, and one of them `same` tells apart is written anew rather than looked for further."""
+    waiting: dict[str, deque[int]] = {}
+    for number, value in enumerate(old):
+        waiting.setdefault(f"{type(value).__name__} {value!r}", deque()).append(number)
+    matches: list[int | None] = []
+    for value in new:
+        candidates = waiting.get(f"{type(value).__name__} {value!r}")
+        if candidates and same(old[candidates[0]], value):
+            matches.append(candidates.popleft())
+        else:
+            matches.append(None)
+    return matches
 
 
 def _styled_scalar(

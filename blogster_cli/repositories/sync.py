@@ -139,12 +139,13 @@ def move_folder(conn: psycopg.Connection, *, folder_id: UUID, folder: str) -> bo
 
 def copied_files(conn: psycopg.Connection, *, files: Mapping[str, str], removed: str) -> dict[UUID, tuple[int, int]]:
     """For each of my linked folders holding a file at one of these paths with these bytes (`files`:
-    path -> SHA-256): how many it holds so, and how many files it holds (a row whose hash is
-    `removed`, a file removed with its trashed post, is none). One statement for 10,000 files."""
+    path -> SHA-256) as its last sync saw them (a file in conflict: as it was on disk then, not as
+    it was before: `coalesce`): how many it holds so, and how many files it holds (a row whose hash
+    is `removed`, a file removed with its trashed post, is none). One statement for 10,000 files."""
     rows = conn.execute(
         "select f.folder_id, count(t.path), count(*) from public.sync_files f"
         " left join unnest(%(paths)s::text[], %(hashes)s::text[]) as t(path, sha256)"
-        " on t.path = f.path and t.sha256 in (f.file_sha256, f.conflict_file_sha256)"
+        " on t.path = f.path and t.sha256 = coalesce(f.conflict_file_sha256, f.file_sha256)"
         " where f.file_sha256 <> %(removed)s group by f.folder_id having count(t.path) > 0",
         {"paths": list(files), "hashes": list(files.values()), "removed": removed},
     ).fetchall()

@@ -256,13 +256,16 @@ _GENERATORS = {"hugo": "Hugo", "jekyll": "Jekyll", "zola": "Zola", "astro": "Ast
 class _LeftOver:
     """What the exported posts carry over that the target generator does not read
     (`content.export.LeftAsWritten`), said once per kind with counts: Jekyll's Liquid (its site
-    variables are resolved: `content.export.carried_body`), Zola's internal links."""
+    variables are resolved: `content.export.carried_body`), Zola's internal links; and the old
+    addresses not carried over, as no page of the site (`content.export._unservable`)."""
 
     def __init__(self, dialect: str) -> None:
         self.generator = _GENERATORS.get(dialect, dialect)
         self.liquid_posts = self.liquid = self.zola_posts = self.zola_links = 0
         self.first_liquid: tuple[str, str] | None = None  # (slug, tag)
         self.first_zola: str | None = None  # slug
+        self.alias_posts = self.aliases = 0
+        self.first_alias: str | None = None  # slug
 
     def add(self, slug: str, left: LeftAsWritten) -> None:
         if left.liquid is not None:
@@ -273,6 +276,10 @@ class _LeftOver:
             self.zola_posts += 1
             self.zola_links += left.zola_links
             self.first_zola = self.first_zola or slug
+        if left.aliases_dropped:
+            self.alias_posts += 1
+            self.aliases += left.aliases_dropped
+            self.first_alias = self.first_alias or slug
 
     def warnings(self) -> list[str]:
         said = []
@@ -290,6 +297,13 @@ class _LeftOver:
                 f" {agreeing(self.zola_posts, 'keeps', 'keep')} {plural(self.zola_links, 'internal link')} (`@/…`)"
                 f" as written, which {self.generator} does not resolve (first in '{self.first_zola}'):"
                 " link to the pages' addresses instead"
+            )
+        if self.first_alias is not None:
+            said.append(
+                f"{plural(self.alias_posts, 'post')} {agreeing(self.alias_posts, 'loses', 'lose')}"
+                f" {plural(self.aliases, 'old address', 'old addresses')} that {self.generator} cannot serve"
+                f" (on another site, or with a control character; first in '{self.first_alias}'):"
+                " redirect them on the server that has them"
             )
         return said
 

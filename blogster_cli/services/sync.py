@@ -2,7 +2,8 @@
 
 Import and export do the reading and writing: a file changed on disk goes in exactly as
 `import` reads it (`imports.import_into`, a new revision), a post changed in the database
-comes out exactly as `export` renders it (`exports.render`, byte for byte). This module
+comes out exactly as `export` renders it (`exports.render`, byte for byte), but for what the
+file it replaces already says, which keeps its text there (`_kept_spelling`). This module
 only decides which side changed, from what the last sync saw (`sync_files`: each file's
 SHA-256 and its post's version), which is kept in the database, never in the folder:
 
@@ -16,9 +17,11 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   way the file's row stays, marked REMOVED: the post, once restored, gets its file back (at a
   free path, numbered apart, when another post's file took its path meanwhile: _keep_apart);
 - a file that moved (same bytes, new path) -> the same post, with its new source path; a
-  folder that moved (a folder not linked yet holding most of a linked folder's files, byte for
-  byte at their paths, while that folder is gone from disk) -> the same link, moved to it
-  (`_take_over`): nothing imported again; a second copy of a folder still on disk is refused;
+  folder that moved (a folder not linked yet holding every file a linked folder's last sync saw,
+  byte for byte at their paths, while that folder is gone from disk) -> the same link, moved to it
+  (`_take_over`): nothing imported again; a second copy of a folder still on disk is refused, and
+  so is one holding most of its files but not all as they were (an older copy: it would roll
+  posts back and trash others);
 - a new file -> imported as `import` would (matching by source path; never a post with no
   file by its slug alone: that is a new post, `-2`, unless the file says exactly what the post
   says, as the file this folder's sync wrote for it before the folder was unlinked: then it is
@@ -205,8 +208,10 @@ class FolderStatus:
 # -- the folder ---------------------------------------------------------------------
 
 
-def _folder(directory: Path) -> Path:
-    """The folder as linked: absolute, resolved (the named folder may itself be a link)."""
+def folder_to_sync(directory: Path) -> Path:
+    """The folder as linked: absolute, resolved (the named folder may itself be a link). Never the
+    file system's root, the home folder or one holding it: a sync would read every markdown file
+    of the disk (or of the account: its caches, its other sites) as this site's posts."""
     path = directory.expanduser()
     if not path.is_dir():
         if path.is_file():
@@ -214,7 +219,24 @@ def _folder(directory: Path) -> Path:
         if path.exists():
             raise InvalidInput(f"{directory} is not a folder")
         raise InvalidInput(f"no such folder: {directory}")
-    return path.resolve()
+    root = path.resolve()
+    too_wide = _too_wide(root)
+    if too_wide is not None:
+        raise InvalidInput(f"{directory} is {too_wide}: sync the folder of one site (such as ~/site)")
+    return root
+
+
+def _too_wide(root: Path) -> str | None:
+    """What resolved folder `root` is when no site is: the whole file system, the home folder or one holding it."""
+    if root == Path(root.anchor):
+        return "the whole file system"
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, KeyError):  # no home folder to be found: nothing more to guard
+        return None
+    if home == root:
+        return "your home folder"
+    return "a folder holding your home folder" if home.is_relative_to(root) else None
 
 
 Stat = tuple[int, int]  # (size, mtime in ns) of a file when it was hashed
@@ -555,14 +577,15 @@ def sync_folder(
     when it was unlinked before the run's last unit of work, which holds the link until it ends.
 
     A folder not linked yet that holds another linked folder's files (`_copy_of`) is that folder
-    moved, when it is gone from disk: its link moves here (`summary.moved_from`), and the run is a
-    later run of it, never a first one importing every file again; while it is still there, a second
-    copy of it, Conflict."""
+    moved, when it is gone from disk and its files are all here as they were: its link moves here
+    (`summary.moved_from`), and the run is a later run of it, never a first one importing every file
+    again; while it is still there (a second copy of it), or some of its files changed or are missing
+    (an older copy), Conflict."""
     if fmt not in FORMATS:
         from blogster_cli.wording import not_one_of
 
         raise InvalidInput(not_one_of("--format", FORMATS, fmt))
-    return _sync(acting, _folder(directory), fmt=fmt, dry_run=dry_run, default_tz=default_tz,
+    return _sync(acting, folder_to_sync(directory), fmt=fmt, dry_run=dry_run, default_tz=default_tz,
                  changed_files=changed_files, adopt=adopt, folder_id=folder_id)  # fmt: skip
 
 
@@ -610,7 +633,7 @@ def _sync(
     if linked is None and folders and disk:
         copied = _copy_of(acting, folders, disk)
         if copied is not None:
-            return _take_over(acting, root, copied, fmt=fmt, dry_run=dry_run, default_tz=default_tz, adopt=adopt)
+            return _take_over(acting, root, *copied, fmt=fmt, dry_run=dry_run, default_tz=default_tz, adopt=adopt)
     reported = scan.reported
     if fmt == "auto" and linked is not None and linked.format_given:
         fmt = linked.dialect  # named with --format when linked: files are read in it on every run
@@ -681,30 +704,45 @@ def _sync(
     else:
         for state in run.trash:
             run.done(state.path, "trashed", state.blog_id, "the file was deleted")
-    listed = {file.path for file in summary.files if file.action != "skipped"}
+    listed = {file.path for file in summary.files}  # a file skipped (a headless page) is not also unchanged
     summary.unchanged = sum(1 for path in disk if path not in listed)
     return summary
 
 
-def _copy_of(acting: ActingUser, folders: list[LinkedFolder], disk: dict[str, str]) -> LinkedFolder | None:
+def _copy_of(acting: ActingUser, folders: list[LinkedFolder], disk: dict[str, str]) -> tuple[LinkedFolder, int] | None:
     """The linked folder of mine that a folder not linked yet (`disk`: its files' SHA-256) is a copy
     of: more than half of that folder's files are here, at their paths, byte for byte as its last
-    sync saw them (it moved, was renamed or cloned); of several, the one with most such files. A
-    site that only shares some names (`index.md`) or a few files with another is none."""
+    sync saw them (it moved, was renamed or cloned, or is an older copy); of several, the one with
+    most such files. With how many of its files are not here so (differ or missing). A site that
+    only shares some names (`index.md`) or a few files with another is none."""
     with unit_of_work(acting) as conn:
         copied = sync_rows.copied_files(conn, files=disk, removed=REMOVED)
-    copies = [(copied[f.id][0], f) for f in folders if f.id in copied and copied[f.id][0] * 2 > copied[f.id][1]]
-    return max(copies, key=lambda copy: copy[0])[1] if copies else None  # the first linked of equals
+    copies = [(copied[f.id], f) for f in folders if f.id in copied and copied[f.id][0] * 2 > copied[f.id][1]]
+    if not copies:
+        return None
+    (same, held), folder = max(copies, key=lambda copy: copy[0][0])  # the first linked of equals
+    return folder, held - same
 
 
 def _take_over(
-    acting: ActingUser, root: Path, copied: LinkedFolder, *, fmt: str, dry_run: bool, default_tz: tzinfo, adopt: bool
+    acting: ActingUser,
+    root: Path,
+    copied: LinkedFolder,
+    differ: int,
+    *,
+    fmt: str,
+    dry_run: bool,
+    default_tz: tzinfo,
+    adopt: bool,
 ) -> SyncSummary:
     """The first run of `root`, a copy of my linked folder `copied`: when that folder is gone from
-    disk, `root` is where it went, so its link moves here (`sync_rows.move_folder`: what its syncs
-    saw, conflicts included, and its place among my folders) and this is a later run of it: files
-    and posts unchanged stay as they are, what changed meanwhile syncs as any change does. While it
-    is on disk (a second clone of the site), Conflict: two folders would share its posts."""
+    disk and every file its last sync saw is here as it saw it (`differ`: how many are not), `root`
+    is where it went, so its link moves here (`sync_rows.move_folder`: what its syncs saw, conflicts
+    included, and its place among my folders) and this is a later run of it: files unchanged stay as
+    they are, posts changed meanwhile sync to them as any change does. While it is on disk (a second
+    clone of the site), Conflict: two folders would share its posts. A copy that differs, Conflict
+    too: a folder only missing here (a drive not mounted, another machine's) may be newer than this
+    copy, whose older files would roll posts back and whose missing ones would trash them."""
     import shlex
 
     from blogster_cli.errors import Conflict
@@ -715,6 +753,13 @@ def _take_over(
             f"{single_line(str(root))} holds the files of {single_line(copied.folder)}, linked already: sync that"
             f" folder, or unlink it first (`blogster sync {single_line(shlex.quote(copied.folder))} --unlink`)"
             " to link this one in its place"
+        )
+    if differ:
+        raise Conflict(
+            f"{single_line(str(root))} looks like an older or changed copy of {single_line(copied.folder)} (linked,"
+            f" not on disk here): {differ} of its files changed or missing; to link this one anyway, unlink that"
+            f" folder first (`blogster sync {single_line(shlex.quote(copied.folder))} --unlink`): this folder's"
+            " first sync then matches its files to your posts without duplicates"
         )
     moved = dry_run  # a dry run moves nothing: it runs as if moved
     if not dry_run:
@@ -1307,6 +1352,8 @@ def _render_all(run: _Run) -> None:
             run.done(item.path or post.slug, "failed", post.id, f"cannot export: {exc}")
             continue
         _, text, note = rendered
+        if item.mode == "write":
+            text = _kept_spelling(run, item, text)
         data = text.encode("utf-8")
         if moved is not None:
             used.add(folded_path(moved))
@@ -1316,6 +1363,24 @@ def _render_all(run: _Run) -> None:
             item.state = FileState(item.path, post.id, _sha(data), FRESH)
         assert item.state is not None  # every other mode comes from a synced file
         _place(run, item, data, note)
+
+
+def _kept_spelling(run: _Run, item: _Render, text: str) -> str:
+    """`text`, the file of a post changed in Blogster, keeping the text of the file it replaces
+    for what both say (`content.export.kept_spelling`: a date at the offset of the zone set when
+    it was written stays, while the same moment), so a rewrite changes only what changed. The
+    file is read only while it is as the last sync left it (else its edit is a conflict)."""
+    from blogster_cli.content.export import kept_spelling
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+
+    state, target = item.state, _inside(run.root, item.path)
+    if state is None or target is None or run.disk.get(item.path) != state.file_sha256:
+        return text
+    try:
+        data = read_regular_file(target)
+        return kept_spelling(data.decode("utf-8"), text) if _sha(data) == state.file_sha256 else text
+    except (NotRegularFile, OSError, UnicodeDecodeError):
+        return text
 
 
 def _read_here(run: _Run, path: str, source: dict[str, Any]) -> bool:
@@ -1777,11 +1842,26 @@ def status(acting: ActingUser, *, default_tz: tzinfo = UTC) -> list[FolderStatus
     found = []
     for number, folder in enumerate(folders):
         pending, conflicted = None, conflicts[folder.id]
-        if Path(folder.folder).is_dir():
+        if Path(folder.folder).is_dir() and _too_wide(Path(folder.folder)) is None:  # (one linked before the guard)
             plan = sync_folder(acting, directory=Path(folder.folder), dry_run=True, default_tz=default_tz)
             pending, conflicted = plan.changed, len(plan.conflicts)
         found.append(FolderStatus(folder.folder, folder.dialect, folder.last_run_at, number == 0, pending, conflicted))
     return found
+
+
+def _said_once(on_run: Callable[[SyncSummary], None]) -> Callable[[SyncSummary], None]:
+    """`on_run` given each summary without the skipped files and the warnings an earlier one had."""
+    skipped: set[tuple[str, str | None]] = set()
+    warned: set[str] = set()
+
+    def report(summary: SyncSummary) -> None:
+        files = [file for file in summary.files if file.action != "skipped" or (file.path, file.note) not in skipped]
+        skipped.update((file.path, file.note) for file in summary.files if file.action == "skipped")
+        warnings = [warning for warning in summary.warnings if warning not in warned]
+        warned.update(summary.warnings)
+        on_run(replace(summary, files=files, warnings=warnings))
+
+    return report
 
 
 def channel(folder_id: UUID) -> str:
@@ -1812,8 +1892,11 @@ def watch(
     (which links the folder, whose channel they listen on), so once both are listening, one
     more run lists the folder: a save or an edit made in between is not left for the rescan.
     `adopt` applies to the first run only. FolderUnlinked once the folder is unlinked (`sync
-    --unlink`, or linked anew since): the watch stops rather than link it again."""
-    root = _folder(directory)
+    --unlink`, or linked anew since): the watch stops rather than link it again. A file skipped
+    (a link, a section page) and a warning about the folder are in the first summary that has
+    them, not in every later one: a watch says them once."""
+    root = folder_to_sync(directory)
+    on_run = _said_once(on_run)
     on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz, adopt=adopt))
     last_full = time.monotonic()
     with unit_of_work(acting) as conn:

@@ -155,3 +155,54 @@ def test_a_conflict_beside_a_file_with_a_long_name_is_written_under_a_name_that_
     resolved = cli("sync", str(folder))
     assert resolved.exit_code == 0 and f"updated: {name} (conflict resolved: the file wins)" in resolved.stderr
     assert [path.name for path in folder.iterdir()] == [name]
+
+
+def test_the_whole_file_system_or_the_home_folder_is_refused_before_any_listing(cli, signed_up, tmp_path, monkeypatch):
+    """Walk 13: `blogster sync /` started reading every markdown file of the disk as the site's posts."""
+    from blogster_cli.services import sync as sync_service
+    from tests.cli.conftest import error_message
+
+    def listed(root):
+        raise AssertionError(f"{root} was listed")
+
+    monkeypatch.setattr(sync_service, "_list", listed)
+    home = tmp_path / "home"
+    (home / "site").mkdir(parents=True)
+    for folder, what in (("/", "the whole file system"), (str(home), "your home folder"),
+                         (str(tmp_path), "a folder holding your home folder")):  # fmt: skip
+        for extra in ([], ["--watch"], ["--dry-run"]):
+            result = cli("sync", folder, *extra, env={"HOME": str(home)})
+            message = error_message(result, 2)
+            assert message == f"{folder} is {what}: sync the folder of one site (such as ~/site)"
+    assert cli("sync", "status", "--json").json() == []  # nothing was linked
+
+
+def test_a_dry_run_says_a_file_would_fail(cli, signed_up, tmp_path):
+    """Walk 13: the plan said "would be failed"."""
+    folder = site(tmp_path / "site")
+    (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    plan = cli("sync", str(folder), "--dry-run")
+    assert plan.exit_code == 1
+    [row] = [line for line in plan.stdout.splitlines() if "broken.md" in line]
+    assert row.startswith("would fail\tbroken.md\t") and "would be failed" not in plan.stdout
+
+
+def test_a_section_page_is_skipped_as_import_skips_it_and_a_skipped_file_is_not_also_unchanged(
+    cli, signed_up, tmp_path
+):
+    """Walk 13: import listed `_index.md` as skipped, sync said nothing of it; a headless page sync
+    skipped was counted as unchanged too."""
+    folder = site(tmp_path / "site")
+    (folder / "_index.md").write_text("---\ntitle: Section\n---\nList.\n")
+    (folder / "bundle").mkdir()
+    (folder / "bundle" / "index.md").write_text("---\ntitle: Headless\nheadless: true\n---\nText.\n")
+    for run in range(2):
+        result = cli("sync", str(folder), "--json")
+        assert result.exit_code == 0, result.stderr
+        data = result.json()
+        skipped = {file["path"]: file["note"] for file in data["files"] if file["action"] == "skipped"}
+        assert skipped == {
+            "_index.md": "section index page, not a post",
+            "bundle/index.md": "headless bundle (headless: true): not a page, not a post",
+        }
+        assert data["counts"]["skipped"] == 2 and data["counts"]["unchanged"] == 2 * run  # one.md, two.md

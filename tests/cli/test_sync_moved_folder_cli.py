@@ -29,13 +29,12 @@ def test_a_moved_folder_takes_over_its_link_and_imports_nothing_again(cli, signe
     assert cli("sync", str(old)).exit_code == 0
     assert cli("blogs", "edit", "two", "--title", "Two, edited").exit_code == 0  # waits for the next run
     new = old.rename(tmp_path / "blog-renamed")
-    (new / "three.md").write_text("---\ntitle: Three\n---\nEdited after the move.\n")
 
     plan = cli("sync", str(new), "--dry-run")
     assert plan.exit_code == 0, plan.stderr
     assert plan.stderr.splitlines() == [
         f"Would take over the link of {old} (gone from disk): its posts would be this folder's.",
-        f"Dry run, nothing changed: {new} [hugo]: 1 updated, 1 written; 1 unchanged.",
+        f"Dry run, nothing changed: {new} [hugo]: 1 written; 2 unchanged.",
     ]
     assert [item["folder"] for item in linked(cli)] == [str(old)]
 
@@ -43,9 +42,8 @@ def test_a_moved_folder_takes_over_its_link_and_imports_nothing_again(cli, signe
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"Took over the link of {old} (gone from disk): its posts are this folder's.",
-        "updated: three.md",
         "written: two.md",
-        f"{new} [hugo]: 1 updated, 1 written; 1 unchanged.",
+        f"{new} [hugo]: 1 written; 2 unchanged.",
     ]
     assert slugs(cli) == ["one", "three", "two"]
     assert "Two, edited" in (new / "two.md").read_text()
@@ -67,15 +65,22 @@ def test_a_moved_folder_takes_over_its_link_and_imports_nothing_again(cli, signe
     assert slugs(cli) == ["four", "one", "three", "two"]
 
 
-def test_a_file_deleted_while_the_folder_moved_trashes_its_post_as_any_deletion_does(cli, signed_up, tmp_path):
+def test_a_file_deleted_while_the_folder_moved_keeps_it_from_taking_the_link_over(cli, signed_up, tmp_path):
+    """Not told from an older copy of a folder only missing here: nothing is trashed from it;
+    unlinked, the old folder's posts are matched to this one's files as a first run does."""
     old = site(tmp_path / "blog")
     assert cli("sync", str(old)).exit_code == 0
     new = old.rename(tmp_path / "moved")
     (new / "one.md").unlink()
     result = cli("sync", str(new))
-    assert result.exit_code == 0, result.stderr
-    assert "trashed: one.md (the file was deleted)" in result.stderr
-    assert slugs(cli) == ["three", "two"]
+    assert result.exit_code == 5 and "1 of its files changed or missing" in result.stderr
+    assert slugs(cli) == ["one", "three", "two"] and [item["folder"] for item in linked(cli)] == [str(old)]
+
+    assert cli("sync", str(old), "--unlink").exit_code == 0
+    relinked = cli("sync", str(new))
+    assert relinked.exit_code == 0, relinked.stderr
+    assert relinked.stderr.splitlines() == [f"{new} (linked now) [hugo]: nothing to do; 2 unchanged."]
+    assert slugs(cli) == ["one", "three", "two"]
 
 
 def test_a_second_clone_of_a_linked_folder_is_refused_until_the_first_is_unlinked(cli, signed_up, tmp_path):
@@ -142,3 +147,54 @@ def test_a_first_sync_of_a_jekyll_export_of_hugo_posts_links_it_as_jekyll(cli, s
     assert plan.exit_code == 0 and f"{jekyll} [jekyll]:" in plan.stderr, plan.stderr
     result = cli("sync", str(jekyll))
     assert result.exit_code == 0 and f"{jekyll} (linked now) [jekyll]:" in result.stderr, result.stderr
+
+
+def body(cli, slug: str) -> str:
+    return cli("blogs", "show", slug, "--json").json()["markdown"]
+
+
+def test_an_older_copy_of_a_folder_missing_here_is_refused_not_taken_over(cli, signed_up, tmp_path):
+    """Red team 44 M1: `cp -a tz tz2`, an edit and a new file synced from tz, then tz unmounted (or
+    renamed away): `sync tz2` took tz's link over and rolled t2 back to the copy's body, trashed t5,
+    and tz, back, then ping-ponged and imported t5 again as `t5-2`."""
+    old = tmp_path / "tz"
+    old.mkdir()
+    for n in range(1, 5):
+        (old / f"t{n}.md").write_text(f"---\ntitle: T{n}\n---\nBody {n}.\n")
+    assert cli("sync", str(old)).exit_code == 0
+    stale = Path(shutil.copytree(old, tmp_path / "tz2"))
+    (old / "t2.md").write_text("---\ntitle: T2\n---\nBody 2, edited.\n")
+    (old / "t5.md").write_text("---\ntitle: T5\n---\nBody 5.\n")
+    assert cli("sync", str(old)).exit_code == 0
+    away = old.rename(tmp_path / "tz.off")
+
+    for extra in ([], ["--dry-run"], ["--json"]):
+        result = cli("sync", str(stale), *extra)
+        assert result.exit_code == 5 and result.stdout == "", result.stderr
+        assert result.stderr == (
+            f"error: {stale} looks like an older or changed copy of {old} (linked, not on disk here): 2 of its files"
+            f" changed or missing; to link this one anyway, unlink that folder first (`blogster sync {old}"
+            " --unlink`): this folder's first sync then matches its files to your posts without duplicates\n"
+        )
+    assert slugs(cli) == ["t1", "t2", "t3", "t4", "t5"] and "edited" in body(cli, "t2")
+    assert [item["folder"] for item in linked(cli)] == [str(old)]
+
+    back = away.rename(old)
+    result = cli("sync", str(back))
+    assert result.exit_code == 0 and result.stderr.splitlines() == [f"{old} [hugo]: nothing to do; 5 unchanged."]
+    assert slugs(cli) == ["t1", "t2", "t3", "t4", "t5"]
+
+
+def test_a_copy_made_before_a_conflict_is_an_older_copy(cli, signed_up, tmp_path):
+    """Its file says what the conflict's file said before both sides changed, which was counted as
+    what the last sync saw: taken over, it resolved the conflict for the older file."""
+    old = site(tmp_path / "blog")
+    assert cli("sync", str(old)).exit_code == 0
+    stale = Path(shutil.copytree(old, tmp_path / "copy"))
+    (old / "two.md").write_text("---\ntitle: Two\n---\nEdited in the file.\n")
+    assert cli("blogs", "edit", "two", "--title", "Two, edited").exit_code == 0
+    assert "conflict" in cli("sync", str(old)).stderr
+    old.rename(tmp_path / "away")
+    result = cli("sync", str(stale))
+    assert result.exit_code == 5 and "1 of its files changed or missing" in result.stderr, result.stderr
+    assert cli("blogs", "show", "two", "--json").json()["title"] == "Two, edited"

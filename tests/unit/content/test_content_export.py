@@ -213,7 +213,7 @@ def test_other_front_matter_formats_are_regenerated() -> None:
     fields = json_post.fields()
     fields.title = "New"
     path, text = render_post(fields, json_post.content, "hugo")
-    assert text == '{\n  "title": "New",\n  "date": "2024-01-02"\n}\nBody\n'
+    assert text == '{"title": "New", "date": "2024-01-02"}\nBody\n'  # edited in place, as written
 
 
 def test_markdown_export_puts_the_title_in_the_first_heading() -> None:

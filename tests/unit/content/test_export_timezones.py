@@ -68,3 +68,29 @@ def test_a_jekyll_post_without_front_matter_comes_back_without_one(path: str) ->
     fields.title = "Now titled"
     _, written = render_post(fields, post.content, "jekyll")
     assert written == "---\ntitle: Now titled\n---\n" + text
+
+
+def test_a_file_rendered_again_keeps_the_spelling_of_the_one_it_replaces_for_what_both_say() -> None:
+    """Walk 13 L5: a post written in Blogster has no front matter stored, so each render writes its date
+    in the zone set then; sync keeps the text of the file it replaces where it is the same moment."""
+    import datetime as dt
+
+    from blogster_cli.content.document import new_document
+    from blogster_cli.content.export import kept_spelling
+    from blogster_cli.content.post import PostFields
+
+    moment = dt.datetime(2026, 12, 5, 20, 56, 48, 123000, tzinfo=dt.UTC)
+    post = PostFields(title="Written here", slug="written-here", tags=["a"], published_at=moment, created_at=moment)
+    content = new_document("Hello.\n", source=None)
+    _, before = render_post(post, content, "hugo")
+    assert "date: 2026-12-05 20:56:48.123000+00:00\n" in before
+    post.title = "Written there"
+    _, after = render_post(post, content, "hugo", default_tz=ZoneInfo("Asia/Tokyo"))
+    assert "date: 2026-12-06 05:56:48.123000+09:00\n" in after
+    assert kept_spelling(before, after) == before.replace("title: Written here", "title: Written there")
+    post.published_at = moment + dt.timedelta(hours=1)
+    _, moved = render_post(post, content, "hugo", default_tz=ZoneInfo("Asia/Tokyo"))
+    kept = kept_spelling(before, moved)
+    assert "date: 2026-12-06 06:56:48.123000+09:00\n" in kept and "title: Written there" in kept  # as rendered
+    assert kept_spelling("no front matter\n", after) == after
+    assert kept_spelling('+++\ntitle = "x"\n+++\n', after) == after  # another format: as rendered

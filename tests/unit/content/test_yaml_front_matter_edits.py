@@ -13,6 +13,7 @@ import difflib
 import re
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -293,3 +294,38 @@ def test_a_nan_elsewhere_does_not_stop_the_edit() -> None:
     _, metadata = parse_raw(raw)
     text = dump_front_matter("yaml", {**metadata.values, "title": "New"}, metadata)
     assert text == raw.replace("Old", "New")
+
+
+def test_a_flow_list_keeps_its_items_text_and_quotes_a_new_string_as_its_strings_are() -> None:
+    """Walk 13 L6: `tags: ["t1"]` with a tag added became `tags: [t1, Neu]`."""
+    assert edited('---\ntags: ["t1"]\n---\n', {"tags": ["t1", "Neu"]}) == '---\ntags: ["t1", "Neu"]\n---\n'
+    raw = "---\ntags: [ b,'x, y' ,3 ]  # kept\n---\n"
+    text = edited(raw, {"tags": ["x, y", "Neu", 3, "b", "yes"]})
+    assert text == "---\ntags: [ 'x, y',Neu ,3,b,'yes' ]  # kept\n---\n"
+
+
+def test_a_value_written_under_an_empty_key_keeps_what_the_key_line_holds() -> None:
+    """Walk 13 L6: `tags: ` (null) with a tag added lost its trailing blank; a comment stays too."""
+    assert edited("---\ntags: \n---\n", {"tags": ["Neu"]}) == "---\ntags: \n- Neu\n---\n"
+    assert edited("---\ntags:  # none yet\n---\n", {"tags": ["Neu"]}) == "---\ntags:  # none yet\n- Neu\n---\n"
+    assert edited("---\ntitle: \nx: 1\n---\n", {"title": "T"}) == "---\ntitle: T\nx: 1\n---\n"
+    assert edited("---\ntitle:\n---\n", {"title": "T"}) == "---\ntitle: T\n---\n"
+    assert edited("---\ntitle: # c\n---\n", {"title": "T"}) == "---\ntitle: T # c\n---\n"
+
+
+@pytest.mark.parametrize("lead", ["\ufeff", "\ufeff\n\n", "\n"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "---\ntitle: Old\n---\n",
+        "---\nbase: &b {x: 1}\ntitle: Old\n---\n",
+        '+++\ntitle = "Old"\n+++\n',
+        '{"title": "Old"}\n',
+    ],
+)
+def test_a_byte_order_mark_and_blank_lines_before_the_block_stay(lead: str, raw: str) -> None:
+    """Walk 13 L6: the block was written from its opening line, so a file's byte-order mark went
+    (also when the block is written anew: anchors)."""
+    fmt, metadata = parse_raw(lead + raw)
+    text = dump_front_matter(fmt, {**metadata.values, "title": "New"}, metadata)
+    assert text.startswith(lead + raw[0]) and parse_raw(text)[1].values["title"] == "New"
