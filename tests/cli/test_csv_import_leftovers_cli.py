@@ -95,6 +95,7 @@ def test_a_file_of_over_long_lines_only_is_nothing_imported(cli, signed_up, tmp_
     assert result.stderr == f"error: nothing imported from {export}: 2 lines skipped, none read\n"
 
 
+@pytest.mark.same_on_every_server  # reading the CSV is Python's: CI's second pass leaves it out
 def test_a_quote_left_open_names_the_lines_its_cell_took(cli, signed_up, tmp_path):
     """The reader goes on after the over-long cell; the lines it swallowed are named, not lost in silence."""
     export = tmp_path / "keywords.csv"

@@ -6,6 +6,8 @@ import difflib
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import PASSWORD
 from tests.conftest import shared_data
 
@@ -133,6 +135,7 @@ def test_new_edit_publish_archive_review_revisions_diff_rm(cli, signed_up, tmp_p
     assert cli("docs", "show", "backups").exit_code == 3
 
 
+@pytest.mark.same_on_every_server  # the diff is Python's: CI's second pass leaves it out
 def test_diff_of_a_big_page_is_bounded_and_says_when_it_is_coarse(cli, signed_up, tmp_path, monkeypatch):
     """`docs diff` ran difflib.unified_diff itself: 120,000 table rows of 150 kinds with 20 changed took
     27 s, difflib scanning all rows against all rows (red team 28). Now line_diff's diff, as

@@ -13,6 +13,9 @@ import time
 
 import pytest
 
+# Python-bound (signals to processes of their own): CI's second pass leaves it out.
+pytestmark = pytest.mark.same_on_every_server
+
 
 def _as_in_a_terminal() -> None:
     """The signal dispositions of a terminal's foreground command: a run under `nohup` (SIGHUP

@@ -167,6 +167,7 @@ def test_an_undecodable_blogster_home_is_a_configuration_error(cli):
     assert "BLOGSTER_HOME" in line and "codec" not in line
 
 
+@pytest.mark.same_on_every_server  # the YAML parser's, Python's: CI's second pass leaves it out
 def test_front_matter_nested_past_the_parser_is_one_line(cli, signed_up):
     text = "---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nbody\n"
     line = error_message(cli("posts", "new", "--from", "-", input=text), 2)

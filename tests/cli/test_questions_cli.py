@@ -16,8 +16,7 @@ import time
 
 import pytest
 
-from tests.cli.conftest import PASSWORD
-from tests.cli.test_cron_red_team_cli import one_line_error
+from tests.cli.conftest import PASSWORD, error_message
 from tests.terminal import on_a_terminal
 
 
@@ -73,7 +72,7 @@ def test_admin_purge_answered_no_on_a_terminal_is_aborted(cli, signed_up):
 )
 def test_a_question_off_a_terminal_is_a_usage_error_naming_what_to_use(cli, signed_up, args, instead):
     result = cli(*args)
-    line = one_line_error(result, 2)
+    line = error_message(result, 2)
     assert result.stdout == ""
     assert "not on a terminal" in line and instead in line, line
 
@@ -82,7 +81,7 @@ def test_db_restore_off_a_terminal_names_yes(cli, tmp_path):
     backup = tmp_path / "some.blogster-backup"
     backup.write_text("not read")
     result = cli("db", "restore", str(backup), "--json")
-    assert "not on a terminal" in one_line_error(result, 2) and "--yes" in result.stderr and result.stdout == ""
+    assert "not on a terminal" in error_message(result, 2) and "--yes" in result.stderr and result.stdout == ""
 
 
 @pytest.mark.parametrize(

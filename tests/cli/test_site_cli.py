@@ -109,6 +109,7 @@ def test_deploy_over_rsync_from_the_command_line(cli, signed_up, tmp_path):
     assert cli("site", "deploy", "--out", str(out), "--rsync", str(www), "--folder", str(www)).exit_code == 2
 
 
+@pytest.mark.same_on_every_server  # the signal is Python's to handle: CI's second pass leaves it out
 def test_serve_stops_on_ctrl_c_as_sync_watch_does(cli, signed_up, tmp_path, db):
     """Ctrl-C is how a preview ends (its banner says so): "Stopped.", exit 0, not "error: interrupted" (130)."""
     import os

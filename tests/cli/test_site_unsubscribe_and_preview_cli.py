@@ -11,6 +11,8 @@ import time
 from http.client import HTTPConnection
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.cli.conftest import make_newsletter
 
 SITE = "https://blog.example.com/blog"
@@ -70,6 +72,7 @@ def test_a_readers_unsubscribe_link_opens_a_page_of_the_site_and_the_ingest_reco
     assert [m["Subject"] for m in recorder.to("bob@example.com")] == ["This week"]
 
 
+@pytest.mark.same_on_every_server  # serving files is Python's: CI's second pass leaves it out
 def test_serve_previews_a_site_under_its_path_and_stops_on_sigterm(cli, signed_up, tmp_path, db):
     """With `url` https://host/blog the pages link /blog/...: the preview served the folder at /, so
     every page, style and picture link was a 404 there (h277 M2). SIGTERM printed "Stopped." then

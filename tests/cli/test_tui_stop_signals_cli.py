@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+# Python-bound (the studio on a terminal, as tests/tui): CI's second pass leaves it out.
+pytestmark = pytest.mark.same_on_every_server
+
 LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
 SHOW_CURSOR = b"\x1b[?25h"
 F3, ENTER, CTRL_Q = b"\x1bOR", b"\r", b"\x11"

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 
 from blogster_cli.cli.exit_codes import CONFLICT, SUCCESS
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, signed_up_in
 
 PASSWORD = "concurrent-password"
 WORKERS_PER_ACCOUNT = 5
@@ -40,9 +40,7 @@ def test_ten_processes_two_accounts_mixed_work(db, tmp_path):
     home.mkdir()
     accounts = {"ann": "ann@example.com", "bob": "bob@example.com"}
     for profile, email in accounts.items():
-        signed = blogster(home, profile, db.conninfo, "auth", "signup", "--email", email, "--password-stdin",
-                          input=PASSWORD + "\n")  # fmt: skip
-        assert signed.returncode == 0, signed.stderr
+        signed_up_in(home, db.conninfo, email, PASSWORD, profile)
         # Both accounts own a post with the same slug: each process's `shared` must be its own account's.
         made = blogster(home, profile, db.conninfo, "blogs", "new", f"Shared by {profile}", "--slug", "shared")
         assert made.returncode == 0, made.stderr

@@ -14,6 +14,7 @@ import pytest
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.services import due_work, publishing
+from tests.conftest import signed_up_in
 
 PAST = datetime.now(UTC) - timedelta(hours=1)
 PLANNED = PAST - timedelta(days=1)  # when the tests' entries were planned: before their posts went live
@@ -110,21 +111,18 @@ def blogster(*args: str) -> list[str]:
     return [sys.executable, "-m", "blogster_cli", *args]
 
 
-def signed_up_cli(db, tmp_path, superuser):
-    """An account created and logged in through the CLI in its own BLOGSTER_HOME; returns (env, user id)."""
+def signed_up_cli(db, tmp_path):
+    """An account created and logged in for the CLI processes a test starts in their own
+    BLOGSTER_HOME; returns (their env, the user id)."""
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     env = cli_env(db, home)
-    result = subprocess.run(
-        blogster("auth", "signup", "--email", "cron@example.com"), env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    (user_id,) = superuser.execute("select id from auth.users where email = 'cron@example.com'").fetchone()
-    return env, user_id
+    actor = signed_up_in(home, db.conninfo, "cron@example.com", env["BLOGSTER_PASSWORD"])
+    return env, actor.user_id
 
 
 def test_two_run_due_processes_at_once_publish_each_post_once(db, tmp_path, superuser):
-    env, user_id = signed_up_cli(db, tmp_path, superuser)
+    env, user_id = signed_up_cli(db, tmp_path)
     scheduled_posts(superuser, user_id, 500)
     runs = [
         subprocess.Popen(
@@ -146,7 +144,7 @@ def test_two_run_due_processes_at_once_publish_each_post_once(db, tmp_path, supe
 
 
 def test_a_run_killed_mid_publish_leaves_nothing_half_done_and_the_rerun_finishes(db, tmp_path, superuser):
-    env, user_id = signed_up_cli(db, tmp_path, superuser)
+    env, user_id = signed_up_cli(db, tmp_path)
     scheduled_posts(superuser, user_id, 200)
     # Hold one due row's lock, so the run's UPDATE is certainly in flight when it is killed.
     with db.connect(autocommit=False) as blocker:
@@ -211,7 +209,7 @@ def test_run_due_and_the_workers_publish_due_at_once_publish_each_post_once(db, 
     """The account's cron (`calendar run-due`) and the workers' path (`workers publish-due`,
     every account) share one service: racing, they publish each post once, and the calendar
     entries end up marked whichever of them published the post."""
-    env, user_id = signed_up_cli(db, tmp_path, superuser)
+    env, user_id = signed_up_cli(db, tmp_path)
     scheduled_posts(superuser, user_id, 500)
     plan_each_post(superuser)
     worker_home = tmp_path / "worker-home"
