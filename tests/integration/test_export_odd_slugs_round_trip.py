@@ -16,6 +16,10 @@ from blogster_cli.file_names import NAME_MAX_BYTES, name_bytes
 from blogster_cli.services import blogs, exports, imports
 from blogster_cli.services import sync as sync_service
 
+# Python-bound (file names on disk): the services' SQL runs on every server in the other tests.
+# CI's second pass leaves it out.
+pytestmark = pytest.mark.same_on_every_server
+
 pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
 
 DIALECTS = ("hugo", "jekyll", "zola", "astro", "markdown")

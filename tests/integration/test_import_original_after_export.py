@@ -18,6 +18,10 @@ from blogster_cli.services import exports, imports
 from blogster_cli.services import sync as sync_service
 from tests.conftest import REPO_ROOT, shared_data
 
+# Python-bound (files read and matched in Python): the services' SQL runs on every server in the other tests.
+# CI's second pass leaves it out.
+pytestmark = pytest.mark.same_on_every_server
+
 pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
 
 WXR_FIXTURE = REPO_ROOT / "tests" / "unit" / "content" / "wordpress_export.xml"
