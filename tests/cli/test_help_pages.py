@@ -2,6 +2,7 @@
 and README's sections (examples/docs/guides): an option or README change that leaves them stale
 fails here until `python tools/help_pages.py` rewrites them."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,8 +24,9 @@ def test_help_pages_match_the_live_help() -> None:
     """In a fresh interpreter, as a user's `blogster --help` runs: another test in this worker must
     not change what the help says (under xdist's work stealing one did, run 115)."""
     checked = subprocess.run(
-        [sys.executable, "tools/help_pages.py", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+        [sys.executable, "tools/help_pages.py", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={name: value for name, value in os.environ.items() if name in ("PATH", "HOME", "PYTHONPATH", "LANG")},
+    )  # fmt: skip
     assert checked.returncode == 0, "run `python tools/help_pages.py` to rewrite these pages:\n" + checked.stdout
 
 
