@@ -96,6 +96,16 @@ def readable(text: str | None) -> tuple[Any, list[LeftOut]]:
     return _without(value, "", left_out), left_out
 
 
+def readable_object(text: str | None) -> tuple[dict[str, Any] | None, list[LeftOut]]:
+    """`readable` for a JSON object read whole (not capped: None is SQL NULL, nothing left out): the
+    object, None where the value is no object (or what Python can read of it is none), and what was
+    left out. What each reader of a post's content, a document or a summary decodes its text by."""
+    if text is None:
+        return None, []
+    value, left_out = readable(text)
+    return value if isinstance(value, dict) else None, left_out
+
+
 def _int(digits: str) -> object:
     try:
         return int(digits)

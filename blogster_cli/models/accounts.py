@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Table, Text, TypeDecorator, Uuid, cast, type_coerce
+from sqlalchemy import Column, DateTime, Table, Text, TypeDecorator, Uuid, case, cast, func, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -21,24 +21,39 @@ class ReadableJson(TypeDecorator[Any]):
     """jsonb an account may fill with any JSON by its own SQL, where one row's value must not end a query
     of many: psycopg decoded a number of 5,000 digits or nesting 5,000 deep inside the query (Python's
     json refuses both), failing every row with it (`newsletter list`, the due sends, `social list`, the
-    chatbot's history). Read as text and decoded by `stored_json.readable`, each value Python cannot read
-    left out; `empty()` where that is the whole value (or JSON null), for a NOT NULL column read as an
-    object. Not capped at `stored_json.MAX_BYTES`: these columns were read whole before, at any size."""
+    chatbot's history, interactive content). Read as text and decoded by `stored_json`: each value Python
+    cannot read left out (`readable`), or with `whole` the whole value None where any is (`decoded`: an
+    interactive structure is checked as a save checks it, never used in part); `empty()` where the value
+    read is None (or JSON null), for a NOT NULL column read as an object. `max_bytes`: a longer value is
+    read as None (`octet_length` in the query: an interactive structure, `stored_json.MAX_BYTES`); the
+    other columns were read whole before, at any size, and are not capped."""
 
     impl = JSONB
     cache_ok = True
 
-    def __init__(self, *args: Any, empty: Callable[[], Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.empty = empty
+    def __init__(
+        self, empty: Callable[[], Any] | None = None, max_bytes: int | None = None, whole: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        # Named as the arguments, which are not keyword-only: what SQLAlchemy's cache key of the type is made of.
+        self.empty, self.max_bytes, self.whole = empty, max_bytes, whole
 
     def column_expression(self, colexpr):  # type: ignore[no-untyped-def]
-        return type_coerce(cast(colexpr, Text), self)  # decoded below
+        text = cast(colexpr, Text)
+        if self.max_bytes is None:
+            return type_coerce(text, self)  # decoded below
+        return type_coerce(case((func.octet_length(text) <= self.max_bytes, text)), self)
 
     def process_result_value(self, value: Any, dialect: Any) -> Any:
-        if value is None:
+        if value is None:  # NULL, or longer than max_bytes
             return None
-        decoded, _ = stored_json.readable(value)
+        if self.whole:
+            try:
+                decoded = stored_json.decoded(value)
+            except stored_json.UnreadableJson:
+                decoded = None
+        else:
+            decoded, _ = stored_json.readable(value)
         return self.empty() if decoded is None and self.empty is not None else decoded
 
 

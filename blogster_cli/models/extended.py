@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Text, TypeDecorator, case, cast, func, type_coerce
+from sqlalchemy import Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
@@ -143,22 +143,8 @@ class ReaderProfile(SQLModel, table=True):
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
 
 
-class StoredJson(TypeDecorator[Any]):
-    """jsonb an account may fill with any JSON by its own SQL, read as text and decoded by `stored_json`:
-    None where Python cannot read it (psycopg's decoding raised, ending the query with every row in it)."""
-
-    impl = JSONB
-    cache_ok = True
-
-    def column_expression(self, colexpr):  # type: ignore[no-untyped-def]
-        text = cast(colexpr, Text)
-        return type_coerce(case((func.octet_length(text) <= stored_json.MAX_BYTES, text)), self)  # decoded below
-
-    def process_result_value(self, value: Any, dialect: Any) -> Any:
-        try:
-            return stored_json.decoded(value)
-        except stored_json.UnreadableJson:
-            return None
+_WHOLE_JSON = ReadableJson(max_bytes=stored_json.MAX_BYTES, whole=True)
+"""Interactive content's JSON: None where Python cannot read it, or longer than `stored_json.MAX_BYTES`."""
 
 
 class InteractiveContent(SQLModel, table=True):
@@ -171,9 +157,9 @@ class InteractiveContent(SQLModel, table=True):
     content_type: InteractiveContentType = Field(sa_type=pg_enum(InteractiveContentType, "interactive_content_type"))
     title: str | None = None
     description: str | None = None
-    structure: Any = Field(default_factory=dict, sa_type=StoredJson, nullable=False)
+    structure: Any = Field(default_factory=dict, sa_type=_WHOLE_JSON, nullable=False)
     """Any JSON (the database does not check its shape: a save does); None where Python cannot read it."""
-    style_settings: Any = Field(default_factory=dict, sa_type=StoredJson, nullable=False)
+    style_settings: Any = Field(default_factory=dict, sa_type=_WHOLE_JSON, nullable=False)
     tracking_id: str | None = None
     participation_count: int = 0
     completion_count: int = 0

@@ -130,8 +130,7 @@ def list_mine(
 
 def _metadata(text: str) -> dict[str, Any]:
     """An activity's metadata, which its account may write by its own SQL: read as text and decoded
-    here (`stored_json.readable`), since a value Python cannot read must not end the feed's query."""
-    from blogster_cli.stored_json import readable
+    here (`stored_json.readable_object`), since a value Python cannot read must not end the feed's query."""
+    from blogster_cli.stored_json import readable_object
 
-    metadata, _ = readable(text)
-    return metadata if isinstance(metadata, dict) else {}
+    return readable_object(text)[0] or {}

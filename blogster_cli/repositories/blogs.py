@@ -105,12 +105,10 @@ def _row(values: tuple[Any, ...]) -> BlogRow:
 
 def _readable_content(text: str | None) -> tuple[dict[str, Any] | None, tuple[LeftOut, ...]]:
     """A post's or revision's content from its JSON text, without the values Python cannot read, and those."""
-    if text is None:
-        return None, ()
-    from blogster_cli.stored_json import readable
+    from blogster_cli.stored_json import readable_object
 
-    content, left_out = readable(text)
-    return content if isinstance(content, dict) else None, tuple(left_out)
+    content, left_out = readable_object(text)
+    return content, tuple(left_out)
 
 
 # `trashed`: live posts only (False), trashed ones only (True), both (None).

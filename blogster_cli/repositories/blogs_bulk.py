@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from blogster_cli.db.rows import scalar
-from blogster_cli.stored_json import readable
+from blogster_cli.stored_json import readable_object
 
 if TYPE_CHECKING:
     import psycopg
@@ -103,14 +103,14 @@ _STORED_COLUMNS = (
 
 
 def _stored(row: tuple[Any, ...]) -> StoredPost:
-    """The post of a `_STORED_COLUMNS` row, its content's text decoded here (`stored_json.readable`): a
+    """The post of a `_STORED_COLUMNS` row, its content's text decoded here (`stored_json.readable_object`): a
     value Python cannot read, written by the account's own SQL, is left out of that post's content
     rather than ending the query (every post an export or import reads) with psycopg's decoding."""
     post_id, title, slug, status, description, keywords, image, created, published, text, tags, own = row
-    content, _ = readable(text)
+    content, _ = readable_object(text)
     return StoredPost(
         post_id, title, slug, status, description, keywords, image, created, published,
-        content if isinstance(content, dict) else None, tags, own,
+        content, tags, own,
     )  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from blogster_cli.stored_json import MAX_BYTES, LeftOut, readable
+from blogster_cli.stored_json import MAX_BYTES, LeftOut, readable_object
 
 if TYPE_CHECKING:
     import psycopg
@@ -183,7 +183,7 @@ def contents(
 ) -> tuple[dict[str, dict[str, Any]], dict[str, list[LeftOut]]]:
     """Markdown, the address document (`ADDRESS_FIELDS`) and the stated last change (`MODIFIED_FIELDS`)
     of each of my posts named, and what was left out of each: read as text and decoded here
-    (`stored_json.readable`), since a value Python cannot read (written by the account's own SQL) must
+    (`stored_json.readable_object`), since a value Python cannot read (written by the account's own SQL) must
     not end the query with every post in it. Not capped at MAX_BYTES: a post's content is (`blogs_content_size`)."""
     rows = conn.execute(
         f"select b.id::text, jsonb_build_object('markdown', b.content->'markdown', {ADDRESS_FIELDS},"
@@ -199,8 +199,8 @@ def readable_documents(rows: list[tuple[str, str]]) -> tuple[dict[str, dict[str,
     """(key -> the JSON object of each (key, JSON text) row, key -> what was left out of it where anything was)."""
     documents, left_out = {}, {}
     for key, text in rows:
-        document, left = readable(text)
-        documents[key] = document if isinstance(document, dict) else {}
+        document, left = readable_object(text)
+        documents[key] = document or {}
         if left:
             left_out[key] = left
     return documents, left_out

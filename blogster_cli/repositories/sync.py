@@ -35,15 +35,14 @@ _FOLDER_COLUMNS = "id, folder, dialect, format_given, created_at, last_run_at, l
 
 
 def _folder(row: tuple[Any, ...]) -> LinkedFolder:
-    """A `_FOLDER_COLUMNS` row, its last summary decoded here (`stored_json.readable`), without the values
-    Python cannot read (the account may write any JSON there by its own SQL): psycopg's decoding of one
-    failed every read of the folders (`sync status`, every sync). A run reads what is left as it reads a
-    summary it did not write: what is not as a run writes it is read again from the folder. Not capped at
-    stored_json.MAX_BYTES: a big site's index of pictures is read whole, as before."""
-    from blogster_cli.stored_json import readable
+    """A `_FOLDER_COLUMNS` row, its last summary decoded here (`stored_json.readable_object`), without the
+    values Python cannot read (the account may write any JSON there by its own SQL): psycopg's decoding of
+    one failed every read of the folders (`sync status`, every sync). A run reads what is left as it reads
+    a summary it did not write: what is not as a run writes it is read again from the folder. Not capped
+    at stored_json.MAX_BYTES: a big site's index of pictures is read whole, as before."""
+    from blogster_cli.stored_json import readable_object
 
-    summary = readable(row[-1])[0] if row[-1] is not None else None
-    return replace(LinkedFolder(*row), last_summary=summary if isinstance(summary, dict) else None)
+    return replace(LinkedFolder(*row), last_summary=readable_object(row[-1])[0])
 
 
 @dataclass(frozen=True)

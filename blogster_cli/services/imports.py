@@ -701,38 +701,27 @@ def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) 
 
 
 def _read_picture(source: ImportSource, link: Any, dialect: str, dry_run: bool) -> Picture | _LeftLinked | str | None:
-    """The picture `link` names, stored as media (checked only, in a dry run); else why not,
-    or None when it is no file of this site's to take (a site address without a site, a
-    `media/` link that is Blogster's own)."""
-    from blogster_cli.content.files import NotRegularFile, read_inside, safe_relative
-    from blogster_cli.content.layout import STATIC_FOLDERS, site_root
-    from blogster_cli.content.linked_images import inside
+    """The picture `link` names (`content.linked_images.picture_file`: the rules sync takes pictures
+    by too), stored as media (checked only, in a dry run); else why not, or None when it is no file
+    of this site's to take (a site address without a site, a `media/` link that is Blogster's own)."""
+    from blogster_cli.content.files import NotRegularFile, read_inside
+    from blogster_cli.content.linked_images import LIQUID_UNRESOLVED, NO_SITE_FOLDER, picture_file
     from blogster_cli.services.media_files import MAX_IMAGE_BYTES, store_media
 
     assert source.root is not None and source.relative is not None  # only file sources have pictures
-    if link.liquid and (dialect != "jekyll" or not link.path):  # Liquid is Jekyll's: elsewhere it is text
-        return _LIQUID_UNRESOLVED if dialect == "jekyll" else None
-    normal = inside(link.path)
-    relative = safe_relative(normal) if normal is not None else None
-    if link.rooted:
-        site = site_root(_root_parts(source), source.relative)
-        if site is None or dialect not in STATIC_FOLDERS:
-            return _NO_SITE_FOLDER if link.liquid else None
-        base = Path(*site)
-        if relative is not None and STATIC_FOLDERS[dialect]:
-            relative = PurePosixPath(STATIC_FOLDERS[dialect], relative)
-        where = "in the site's static files"
-    else:
-        base = source.path.parent
-        where = "beside the post"
-    if relative is None:
-        return "outside the post's folder" if not link.rooted else "outside the site's static files"
+    found = picture_file(_root_parts(source), source.relative, link, dialect)
+    if found is None:
+        return None
+    if isinstance(found, str):  # why not: two of these are worded for several pictures too
+        return {LIQUID_UNRESOLVED: _LIQUID_UNRESOLVED, NO_SITE_FOLDER: _NO_SITE_FOLDER}.get(found, found)
+    # A file beside the post is read from the post's folder as the post was read (`source.path`).
+    base = Path(*found.folder) if link.rooted else source.path.parent
     try:
-        data = read_inside(base, relative, MAX_IMAGE_BYTES)
+        data = read_inside(base, found.path, MAX_IMAGE_BYTES)
     except NotRegularFile as exc:
         return str(exc)
     except (FileNotFoundError, NotADirectoryError):
-        return None if link.path.startswith(("media/", "./media/")) else f"not found {where}"
+        return None if link.path.startswith(("media/", "./media/")) else f"not found {found.where}"
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
     try:

@@ -28,6 +28,17 @@ def linked(cli) -> list[dict]:
     return cli("sync", "status", "--json").json()
 
 
+def linked_in_its_place(cli, old: Path, copy: Path, *, unchanged: int) -> None:
+    """`copy` of the `site` at `old` was refused: `old` is still the one linked, its posts as they were;
+    unlinked, `copy`'s first sync matches its files to those posts (nothing imported again)."""
+    assert slugs(cli) == ["one", "three", "two"] and [item["folder"] for item in linked(cli)] == [str(old)]
+    assert cli("sync", str(old), "--unlink").exit_code == 0
+    relinked = cli("sync", str(copy))
+    assert relinked.exit_code == 0, relinked.stderr
+    assert relinked.stderr.splitlines() == [f"{copy} (linked now) [hugo]: nothing to do; {unchanged} unchanged."]
+    assert slugs(cli) == ["one", "three", "two"]
+
+
 def test_a_moved_folder_takes_over_its_link_and_imports_nothing_again(cli, signed_up, tmp_path):
     """`mv blog blog-renamed; blogster sync blog-renamed` imported every file again as a new
     published post (`one-2`...), exit 0, no warning."""
@@ -80,13 +91,7 @@ def test_a_file_deleted_while_the_folder_moved_keeps_it_from_taking_the_link_ove
     (new / "one.md").unlink()
     result = cli("sync", str(new))
     assert result.exit_code == 5 and "1 of its files changed or missing" in result.stderr
-    assert slugs(cli) == ["one", "three", "two"] and [item["folder"] for item in linked(cli)] == [str(old)]
-
-    assert cli("sync", str(old), "--unlink").exit_code == 0
-    relinked = cli("sync", str(new))
-    assert relinked.exit_code == 0, relinked.stderr
-    assert relinked.stderr.splitlines() == [f"{new} (linked now) [hugo]: nothing to do; 2 unchanged."]
-    assert slugs(cli) == ["one", "three", "two"]
+    linked_in_its_place(cli, old, new, unchanged=2)
 
 
 def test_a_second_clone_of_a_linked_folder_is_refused_until_the_first_is_unlinked(cli, signed_up, tmp_path):
@@ -100,13 +105,7 @@ def test_a_second_clone_of_a_linked_folder_is_refused_until_the_first_is_unlinke
             f"error: {clone} holds the files of {first}, linked already: sync that folder, or unlink it first"
             f" (`blogster sync {first} --unlink`) to link this one in its place\n"
         )
-    assert slugs(cli) == ["one", "three", "two"] and [item["folder"] for item in linked(cli)] == [str(first)]
-
-    assert cli("sync", str(first), "--unlink").exit_code == 0
-    relinked = cli("sync", str(clone))
-    assert relinked.exit_code == 0, relinked.stderr
-    assert relinked.stderr.splitlines() == [f"{clone} (linked now) [hugo]: nothing to do; 3 unchanged."]
-    assert slugs(cli) == ["one", "three", "two"]
+    linked_in_its_place(cli, first, clone, unchanged=3)
 
 
 def test_a_site_sharing_a_few_files_with_a_linked_one_is_its_own(cli, signed_up, tmp_path):

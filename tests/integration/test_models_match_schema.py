@@ -33,7 +33,6 @@ from blogster_cli.models import (
 )
 from blogster_cli.models.accounts import ReadableJson
 from blogster_cli.models.content import Blog, BlogStatus
-from blogster_cli.models.extended import StoredJson
 
 # From calendar on: split out of extended and system for start-up time.
 MODULES = (
@@ -134,9 +133,7 @@ def read_catalog(conn) -> dict:
 def type_problem(column: sa.Column, type_name: str, typtype: str, typname: str, enums: dict) -> str | None:
     """Why the model column's type does not stand for the PostgreSQL type, or None."""
     model_type = column.type
-    if isinstance(
-        model_type, AutoString | StoredJson | ReadableJson
-    ):  # sqlmodel's str type, a decorated String; decorated JSONB
+    if isinstance(model_type, AutoString | ReadableJson):  # sqlmodel's str type, a decorated String; decorated JSONB
         model_type = model_type.impl_instance
     if typtype == "e":
         if not isinstance(model_type, sa.Enum):

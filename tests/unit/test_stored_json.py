@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from blogster_cli.stored_json import KEPT_DEPTH, LeftOut, left_out_warning, readable
+from blogster_cli.stored_json import KEPT_DEPTH, LeftOut, left_out_warning, readable, readable_object
 
 LONG = "9" * 5000
 
@@ -59,3 +59,42 @@ def test_what_was_left_out_is_said_in_one_line():
     said = left_out_warning("odd", many, saved=True)
     assert said.startswith("'odd': its stored tags[0] (it nests too deeply); tags[1] (it nests too deeply); tags[2]")
     assert said.endswith(" and 2 more: Python cannot read them; saved without them") and "\n" not in said
+
+
+def test_an_object_is_read_whole_or_none_with_what_was_left_out():
+    """`readable_object`: NULL is no object and nothing left out (the reads are not capped)."""
+    assert readable_object(f'{{"a": 1, "b": {LONG}}}') == (
+        {"a": 1},
+        [LeftOut("b", "a number of more than 4,300 digits")],
+    )
+    assert readable_object(None) == (None, [])
+    assert readable_object("[1]") == (None, [])
+    assert readable_object(LONG) == (None, [LeftOut("", "a number of more than 4,300 digits")])
+
+
+def test_the_column_type_leaves_out_each_value_or_the_whole_and_caps_where_asked():
+    """`models.accounts.ReadableJson`: per value by default; `whole`, None where any value is unreadable
+    (interactive content); `max_bytes`, a longer value read as None by the query itself."""
+    from sqlalchemy import column
+    from sqlalchemy.dialects import postgresql
+
+    from blogster_cli.models.accounts import ReadableJson
+
+    text = f'{{"a": 1, "b": {LONG}}}'
+    assert ReadableJson().process_result_value(text, None) == {"a": 1}
+    assert ReadableJson(whole=True).process_result_value(text, None) is None
+    assert ReadableJson(whole=True).process_result_value('{"a": 1}', None) == {"a": 1}
+    assert ReadableJson(whole=True, empty=dict).process_result_value(text, None) == {}
+    assert ReadableJson(empty=dict).process_result_value(None, None) is None  # NULL (or past max_bytes)
+
+    def sql(json_type: ReadableJson) -> str:
+        return str(
+            json_type.column_expression(column("c")).compile(
+                dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+            )
+        )
+
+    assert sql(ReadableJson()) == "CAST(c AS TEXT)"
+    assert sql(ReadableJson(max_bytes=10)) == "CASE WHEN (octet_length(CAST(c AS TEXT)) <= 10) THEN CAST(c AS TEXT) END"
+    kinds = (ReadableJson(), ReadableJson(whole=True), ReadableJson(max_bytes=10), ReadableJson(max_bytes=20))
+    assert len({kind._static_cache_key for kind in kinds}) == 4  # a statement compiled for one is not another's
