@@ -189,7 +189,7 @@ def baseline(data: dict, ours: dict) -> None:
 
 
 def latency(env: dict[str, str], conninfo: str, runs: int, log_path: Path) -> None:
-    blogster(env, "chatbot", "intents", "import", str(STARTER), "--replace", "--yes")
+    """With the starter intents starter() imported (importing them again took a process, ~1 s of CPU)."""
     log = log_path.open("wb")  # only `name: value` lines on the terminal; the log is shown on failure
     worker = subprocess.Popen(
         [sys.executable, "-m", "blogster_cli", "serve-workers", "--queue", "chatbot"], env=env, stdout=log, stderr=log

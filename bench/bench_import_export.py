@@ -18,6 +18,7 @@ times the import service and the export service directly, as that account under 
     revisions_diff_hostile: the same of two revisions of 1,300,000 lines of "A" or "B" in random
         order, each 3.9 MB (under the 4 MiB content limit): no line found once, a change every few
         lines (goal < 10 s; before line_diff bounded its search: 164 s and 608 MiB)
+    (below scale 0.1 both pairs have scale x 10 of their lines, at least a tenth: the line shows how many)
 
 The import includes reading, parsing and validating every file, the per-batch writes
 (posts with their metrics trigger and first revision, tags, tag links, activities) and
@@ -164,13 +165,17 @@ def revisions_diff(acting: ActingUser, name: str, old: list[str], new: list[str]
     print(f"revisions_diff_{name}: {elapsed:.2f} s ({max(len(old), len(new))} lines, {changed} shown changed{coarse})")
 
 
-def diff_pairs() -> dict[str, tuple[list[str], list[str]]]:
+def diff_pairs(scale: float) -> dict[str, tuple[list[str], list[str]]]:
     """The ordinary pair (paragraphs, scattered edits) and the hostile one (two random texts of two
-    kinds of lines) that `revisions_diff_*` time."""
+    kinds of lines) that `revisions_diff_*` time. Below scale 0.1 (CI's reduced run) scale x 10 of the
+    lines, at least a tenth: a tenth of the hostile pair is still past line_diff's bound (a coarse
+    diff), and storing and diffing its 3.9 MB posts took ~3 s of CPU there."""
     rng = random.Random(7)
-    ordinary = [f"{paragraph(rng, 6)}\n" if n % 2 else "\n" for n in range(100_000)]
+    share = min(1.0, scale * 10)  # the full size from scale 0.1 up
+    lines = scaled(100_000, share, 10_000)
+    ordinary = [f"{paragraph(rng, 6)}\n" if n % 2 else "\n" for n in range(lines)]
     edited = list(ordinary)
-    for at in sorted(rng.sample(range(1, 99_000, 2), 240), reverse=True):
+    for at in sorted(rng.sample(range(1, lines - 1000, 2), 240), reverse=True):
         choice = at % 3
         if choice == 0:
             edited[at] = f"Rewritten {at}.\n"
@@ -178,7 +183,7 @@ def diff_pairs() -> dict[str, tuple[list[str], list[str]]]:
             edited.insert(at, f"Added before {at}.\n")
         else:
             del edited[at]
-    hostile = [rng.choices(["A\n", "B\n"], k=1_300_000) for _ in range(2)]
+    hostile = [rng.choices(["A\n", "B\n"], k=scaled(1_300_000, share, 130_000)) for _ in range(2)]
     return {"ordinary": (ordinary, edited), "hostile": (hostile[0], hostile[1])}
 
 
@@ -268,7 +273,7 @@ def main() -> None:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(f"peak_memory: {mib(own):.0f} MiB (largest worker or server process: {mib(children):.0f} MiB)")
-        for name, (old, new) in diff_pairs().items():
+        for name, (old, new) in diff_pairs(bench_scale()).items():
             revisions_diff(acting, name, old, new)
     finally:
         server.destroy()

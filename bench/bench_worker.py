@@ -17,7 +17,8 @@ URL of a scratch database) and applies the migrations, then prints `name: value 
   event (a worker claimed it), one job at a time, LISTEN/NOTIFY waking an idle worker; goal
   <= 50 ms. Successful jobs are deleted with their events, so a trigger this benchmark adds
   to its scratch database copies the events aside. Also p50 enqueue -> outcome recorded.
-BLOGSTER_BENCH_SCALE (bench/run.py --scale) scales the defaults: 0.01 is a CI-sized run.
+BLOGSTER_BENCH_SCALE (bench/run.py --scale) scales the defaults: 0.01 is a CI-sized run; below
+0.1 the throughput rounds add processes to the running ones rather than starting all afresh.
 """
 
 from __future__ import annotations
@@ -127,15 +128,19 @@ def wait_until_registered(conn: psycopg.Connection, count: int) -> None:
         time.sleep(0.1)
 
 
-def throughput(conn: psycopg.Connection, conninfo: str, jobs: int) -> None:
+def throughput(conn: psycopg.Connection, conninfo: str, jobs: int, *, fresh: bool) -> None:
+    """Each round with `fresh` processes; else a round adds processes to the last round's (4 started
+    instead of 7: CI's reduced run, where the emails make one job and a start costs ~1 s of CPU)."""
     add_users(conn, prefix="worker-", count=jobs, with_roles=True)
     only_these_want_email(conn, "worker-")
     rates = {}
-    for processes in (1, 2, 4):
-        clear_queue(conn)
-        conn.execute("delete from procrastinate.procrastinate_workers")
-        workers = start_workers(conninfo, processes)
-        try:
+    workers: list[subprocess.Popen] = []
+    try:
+        for processes in (1, 2, 4):
+            clear_queue(conn)
+            if fresh:
+                conn.execute("delete from procrastinate.procrastinate_workers")
+            workers += start_workers(conninfo, processes - len(workers))
             wait_until_registered(conn, processes)
             started = time.perf_counter()
             with conn.transaction():
@@ -143,10 +148,13 @@ def throughput(conn: psycopg.Connection, conninfo: str, jobs: int) -> None:
             while conn.execute("select count(*) from internal.email_deliveries").fetchone()[0] < jobs:
                 time.sleep(0.05)
             seconds = time.perf_counter() - started
-        finally:
-            stop_workers(workers)
-        rates[processes] = jobs / seconds
-        emit(f"throughput.{processes}_process_jobs_per_s", rates[processes], "jobs/s")
+            if fresh:
+                stop_workers(workers)
+                workers = []
+            rates[processes] = jobs / seconds
+            emit(f"throughput.{processes}_process_jobs_per_s", rates[processes], "jobs/s")
+    finally:
+        stop_workers(workers)
     emit("throughput.scaling_4_vs_1", rates[4] / rates[1])
 
 
@@ -234,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             fanout(conn, args.fanout_users)
             only_these_want_email(conn, "nobody-")
-            throughput(conn, conninfo, args.jobs)
+            throughput(conn, conninfo, args.jobs, fresh=scale >= 0.1)
             latency(conn, conninfo, args.latency_runs)
             if external:
                 conn.execute(

@@ -36,12 +36,14 @@ def recovery_files(home: Path) -> list[Path]:
 # -- 1: a new post is a draft unless the user or the file says otherwise ------------
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_explicit_draft_beats_a_file_saying_published(cli, signed_up, tmp_path):
     post = tmp_path / "post.md"
     post.write_text("---\ntitle: Careful\nstatus: published\n---\nBody.\n")
     assert shown(cli, new_post(cli, "--from", str(post), "--status", "draft"))["status"] == "draft"
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_a_file_without_front_matter_makes_a_draft(cli, signed_up, tmp_path):
     post = tmp_path / "notes.md"
     post.write_text("# Notes\n\nJust text.\n")
@@ -59,6 +61,7 @@ def test_a_file_without_front_matter_makes_a_draft(cli, signed_up, tmp_path):
         ("status: scheduled\ndate: 2999-01-01 09:00", "scheduled"),  # scheduled needs a time
     ],
 )
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_the_file_decides_when_the_user_does_not(cli, signed_up, tmp_path, front_matter, expected):
     post = tmp_path / "post.md"
     post.write_text(f"---\ntitle: From a file\n{front_matter}\n---\nBody.\n")
@@ -68,6 +71,7 @@ def test_the_file_decides_when_the_user_does_not(cli, signed_up, tmp_path, front
 # -- 25: whitespace in titles --------------------------------------------------------
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_titles_have_their_whitespace_normalised_wherever_they_enter(cli, signed_up, tmp_path):
     post_id = new_post(cli, "  Tabs\tand\nnewlines \r\n here ")
     assert shown(cli, post_id)["title"] == "Tabs and newlines here"
@@ -91,6 +95,7 @@ def test_no_break_spaces_in_titles_are_kept():
 # -- 3, 4, 5, 6: editor sessions ------------------------------------------------------
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_an_emptied_buffer_cancels_the_edit(cli, signed_up, tmp_path, isolated_environment):
     post_id = new_post(cli, "Keep me")
     cli("blogs", "edit", post_id, "--from", "-", input="Original words.\n")
@@ -113,6 +118,7 @@ def test_recovery_files_are_unique_and_private(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_two_interleaved_edits_have_their_own_buffers_and_the_second_save_is_refused(
     cli, signed_up, tmp_path, isolated_environment
 ):
@@ -143,6 +149,7 @@ def test_two_interleaved_edits_have_their_own_buffers_and_the_second_save_is_ref
     assert str(kept[0]) in result.stderr
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_a_failed_editor_run_keeps_the_buffer_and_the_next_edit_says_where(
     cli, signed_up, tmp_path, isolated_environment
 ):
@@ -160,6 +167,7 @@ def test_a_failed_editor_run_keeps_the_buffer_and_the_next_edit_says_where(
     assert kept[0].read_text().count("Unsaved words.") == 1
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_on_a_terminal_the_next_edit_offers_to_resume(cli, signed_up, tmp_path, monkeypatch):
     from blogster_cli.cli import ask
 
@@ -174,6 +182,7 @@ def test_on_a_terminal_the_next_edit_offers_to_resume(cli, signed_up, tmp_path, 
     assert shown(cli, post_id)["markdown"] == "Unsaved words.\n"
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_the_buffer_of_an_edit_whose_process_died_is_offered(
     cli, signed_up, tmp_path, monkeypatch, isolated_environment
 ):
@@ -197,6 +206,7 @@ def test_the_buffer_of_an_edit_whose_process_died_is_offered(
     assert list((isolated_environment / "editing").iterdir()) == []
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_invalid_front_matter_off_a_terminal_keeps_the_text(cli, signed_up, tmp_path, isolated_environment):
     post_id = new_post(cli, "Valid")
     breaking = write_editor(tmp_path, "sed -i 's/^title: .*/title: [unclosed/' \"$1\"\n")
@@ -207,6 +217,7 @@ def test_invalid_front_matter_off_a_terminal_keeps_the_text(cli, signed_up, tmp_
     assert shown(cli, post_id)["title"] == "Valid"
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_invalid_front_matter_on_a_terminal_reopens_the_editor_with_the_error(cli, signed_up, tmp_path, monkeypatch):
     from blogster_cli.cli import ask
 
@@ -229,6 +240,7 @@ def test_invalid_front_matter_on_a_terminal_reopens_the_editor_with_the_error(cl
     assert post["title"] == "Fixed" and post["markdown"] == "Body after the fix.\n"
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_invalid_front_matter_saved_unchanged_again_stops_and_keeps_the_text(
     cli, signed_up, tmp_path, monkeypatch, isolated_environment
 ):
@@ -263,6 +275,7 @@ def test_a_post_trashed_while_its_editor_is_open_keeps_the_text(cli, signed_up, 
     assert len(kept) == 1 and "Words worth keeping." in kept[0].read_text() and str(kept[0]) in result.stderr
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_editing_buffers_are_private(cli, signed_up, tmp_path, isolated_environment):
     post_id = new_post(cli, "Private")
     probe = tmp_path / "modes"
@@ -288,6 +301,7 @@ def test_edit_from_a_file_or_stdin_makes_a_revision(cli, signed_up, tmp_path):
     assert cli("blogs", "edit", post_id, "--from", "-", input="   \n").exit_code == 2  # empty: refused
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_edit_field_flags(cli, signed_up):
     post_id = new_post(cli, "Flags", body="Words here.\n")
     result = cli(
@@ -304,6 +318,7 @@ def test_edit_field_flags(cli, signed_up):
     assert revision_count(cli, post_id) == 1  # no content change, no new revision
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_new_reads_stdin_and_takes_title_as_an_option(cli, signed_up):
     from_stdin = new_post_with_input(cli, "---\ntitle: Piped\n---\nPiped body.\n", "--from", "-")
     assert (shown(cli, from_stdin)["title"], shown(cli, from_stdin)["markdown"]) == ("Piped", "Piped body.\n")
@@ -345,6 +360,7 @@ def test_others_published_posts_by_author_and_slug(cli, signed_up):
     assert shown(cli, "ada/second-s-post")["title"] == "Second's post"
 
 
+@pytest.mark.same_on_every_server  # buffers and front matter (Python-bound): CI's second pass leaves it out
 def test_my_own_posts_name_their_author_wherever_json_or_fields_show_it(cli, signed_up):
     """Not only lists of all authors: `posts new/edit/status/tag --json` and `posts list --fields
     author` name me too (they printed null and an empty column)."""

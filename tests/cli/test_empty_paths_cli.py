@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# Python-bound (typer's parsing and the commands' checks before any work): CI's second pass leaves it out.
+pytestmark = pytest.mark.same_on_every_server
+
 EMPTY_PATHS = [
     ("import", "{}"),
     ("import", "-", "{}"),

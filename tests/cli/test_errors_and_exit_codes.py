@@ -48,6 +48,7 @@ def assert_one_line(result):
     assert "Traceback" not in result.stderr and "Error:" not in result.stderr
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_file_system_errors_are_one_plain_line_with_their_own_code(cli, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -58,6 +59,7 @@ def test_file_system_errors_are_one_plain_line_with_their_own_code(cli, tmp_path
     assert str(blocker) in result.stderr and "not a directory" in result.stderr
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_debug_adds_the_traceback_and_keeps_the_exit_code(cli):
     plain = cli("config", "get", "nope")
     debug = cli("--debug", "config", "get", "nope")
@@ -66,6 +68,7 @@ def test_debug_adds_the_traceback_and_keeps_the_exit_code(cli):
     assert debug.stderr.rstrip().splitlines()[-1] == plain.stderr.rstrip()
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_debug_keeps_the_file_system_exit_code(cli, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -73,6 +76,7 @@ def test_debug_keeps_the_file_system_exit_code(cli, tmp_path):
     assert cli("--debug", "config", "set", "timezone", "UTC", env=env).exit_code == exit_codes.FILE_SYSTEM
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_usage_errors_are_one_line_with_a_help_pointer(cli):
     for args in (("blogs", "list", "--nope"), ("nope",), ("config", "get"), ("blogs", "list", "--limit", "x")):
         result = cli(*args)
@@ -81,6 +85,7 @@ def test_usage_errors_are_one_line_with_a_help_pointer(cli):
         assert "--help" in result.stderr
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_a_mistyped_command_gets_a_suggestion_at_the_top_level_too(cli):
     """`blogster post list` said only "No such command 'post'" while `posts lst` got typer's "Did you
     mean": typer suggests from the commands it has loaded, and the root group loads them lazily."""
@@ -94,6 +99,7 @@ def test_a_mistyped_command_gets_a_suggestion_at_the_top_level_too(cli):
     assert "Did you mean" not in cli("--post").stderr  # an unknown option is no mistyped command
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_an_impossible_date_is_called_invalid(cli, signed_up):
     result = cli("blogs", "list", "--since", "2015-02-30")
     assert result.exit_code == 2
@@ -116,6 +122,7 @@ IMPOSSIBLE_DATES = [
 
 
 @pytest.mark.parametrize("args", IMPOSSIBLE_DATES, ids=[" ".join(a[:2]) for a in IMPOSSIBLE_DATES])
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_every_date_option_says_why_a_date_is_impossible(cli, signed_up, args):
     """The shape is right, so the message says what is wrong with the day (cli/params.parse_date),
     not click's strftime pattern ("does not match the formats '%Y-%m-%d'") or "is not like 2026-12-01"."""
@@ -153,17 +160,20 @@ INVALID_INPUT = [
 
 
 @pytest.mark.parametrize("args", INVALID_INPUT, ids=[" ".join(a) for a in INVALID_INPUT])
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_invalid_input_is_exit_2_in_one_line(cli, signed_up, args):
     result = cli(*args)
     assert result.exit_code == 2, result.stderr
     assert_one_line(result)
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_a_missing_path_says_so(cli, signed_up):
     result = cli("templates", "save", "x", "/no/such/file.json")
     assert "/no/such/file.json" in result.stderr and "does not exist" in result.stderr
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_bad_values_name_their_source(cli, isolated_environment):
     env = cli("config", "get", "timezone", env={"BLOGSTER_DATABASE_URL": "notaurl"})
     assert env.exit_code == 6 and "BLOGSTER_DATABASE_URL" in env.stderr
@@ -188,6 +198,7 @@ def test_unexpected_errors_never_show_exception_class_names():
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_numbers_out_of_range_name_their_option(cli, signed_up):
     """A red team's `--limit 99999999999999999999` reached PostgreSQL ("bigint out of range");
     a negative setting was read as an option (`No such option: -1`)."""
@@ -205,6 +216,7 @@ def test_an_empty_docs_search_is_invalid_input(cli, signed_up):
         assert_one_line(result)
 
 
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_a_value_with_a_leading_dash_is_pointed_after_double_dash(cli):
     """`docs search -deprecated` said only "No such option: -d": the query is an argument, and
     a value starting with '-' has to follow `--`. A misspelt option keeps click's suggestion."""

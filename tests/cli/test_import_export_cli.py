@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 
 EXAMPLES = REPO_ROOT / "examples" / "posts"
@@ -18,6 +20,7 @@ def write_posts(folder: Path, bad: bool = False) -> Path:
     return folder
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_import_prints_one_summary_line_off_a_terminal(cli, signed_up, tmp_path):
     site = write_posts(tmp_path / "site")
     result = cli("import", str(site))
@@ -30,6 +33,7 @@ def test_import_prints_one_summary_line_off_a_terminal(cli, signed_up, tmp_path)
     assert sorted(p["slug"] for p in listed) == ["one", "two"]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_a_bad_file_is_reported_the_rest_imported_and_exit_1(cli, signed_up, tmp_path):
     site = write_posts(tmp_path / "site", bad=True)
     result = cli("import", str(site))
@@ -41,6 +45,7 @@ def test_a_bad_file_is_reported_the_rest_imported_and_exit_1(cli, signed_up, tmp
     assert cli("blogs", "list", "--format", "count").stdout.strip() == "2"
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_dates_python_cannot_hold_in_utc_fail_their_file_only(cli, signed_up, tmp_path):
     """'9999-12-31 23:59 PST' is in year 10000 in UTC, where it is stored, and '+25:00' is no
     offset: each file is reported (in the dry run too) and the rest go in; the account's posts
@@ -59,6 +64,7 @@ def test_dates_python_cannot_hold_in_utc_fail_their_file_only(cli, signed_up, tm
     assert listed.exit_code == 0 and [p["slug"] for p in listed.json()] == ["ok"]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path):
     site = write_posts(tmp_path / "site", bad=True)
     result = cli("import", str(site), "--json")
@@ -80,6 +86,7 @@ def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path)
     assert by_name["broken.md"]["id"] is None
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_porcelain_prints_only_new_ids(cli, signed_up, tmp_path):
     site = write_posts(tmp_path / "site")
     result = cli("import", str(site), "--porcelain")
@@ -107,6 +114,7 @@ def test_dry_run_changes_nothing(cli, signed_up, tmp_path, superuser):
     assert after.fetchone() == counts
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_on_conflict_choices_and_usage_errors(cli, signed_up, tmp_path):
     site = write_posts(tmp_path / "site")
     cli("import", str(site))
@@ -121,6 +129,7 @@ def test_on_conflict_choices_and_usage_errors(cli, signed_up, tmp_path):
     assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_stdin_and_wordpress(cli, signed_up):
     result = cli("import", "-", "--json", input="---\ntitle: From a pipe\n---\nPiped body.\n")
     assert result.exit_code == 0, result.stderr
@@ -135,6 +144,7 @@ def test_stdin_and_wordpress(cli, signed_up):
     assert "about" in {p["slug"] for p in pages}
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_export_writes_files_and_summarises(cli, signed_up, tmp_path):
     root = EXAMPLES / "jekyll"
     assert cli("import", str(root)).exit_code == 0
@@ -166,6 +176,7 @@ def test_commands_need_a_login(cli, tmp_path):
     assert cli("export", str(tmp_path), "--format", "hugo").exit_code == 1
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_a_missing_path_is_invalid_input_and_imports_nothing(cli, signed_up, tmp_path):
     site = write_posts(tmp_path / "site")
     result = cli("import", str(site), str(tmp_path / "nonexistent-dir"))
@@ -174,6 +185,7 @@ def test_a_missing_path_is_invalid_input_and_imports_nothing(cli, signed_up, tmp
     assert cli("blogs", "list", "--format", "count").stdout.strip() == "0"
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_links_and_unreadable_folders_are_reported_one_line_each(cli, signed_up, tmp_path, monkeypatch):
     import os
 
@@ -203,6 +215,7 @@ def test_links_and_unreadable_folders_are_reported_one_line_each(cli, signed_up,
     }
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, signed_up, tmp_path):
     site = write_posts(tmp_path / "site")
     (site / "content" / "empty.md").write_text("")
@@ -221,6 +234,7 @@ def test_empty_files_are_skipped_and_wordpress_pages_counted_as_drafts(cli, sign
     assert "WordPress page" in page["reason"]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_wordpress_items_left_out_and_empty_published_posts_are_reported(cli, signed_up, tmp_path):
     """A post in the WordPress trash was left out without a word; a post with front matter
     `draft: false` and no body went live empty, which `publish` refuses."""
@@ -247,6 +261,7 @@ def test_wordpress_items_left_out_and_empty_published_posts_are_reported(cli, si
     ]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_repeated_titles_and_files_get_suffixed_slugs_by_one_rule(cli, signed_up, tmp_path):
     post = tmp_path / "second.md"
     post.write_text("---\ntitle: Second's post\n---\nBody.\n")
@@ -258,6 +273,7 @@ def test_repeated_titles_and_files_get_suffixed_slugs_by_one_rule(cli, signed_up
     assert cli("blogs", "new", "東京の喫茶店", "--json").json()["slug"] == "東京の喫茶店"
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_reexport_refuses_files_edited_by_hand_unless_forced(cli, signed_up, tmp_path):
     assert cli("import", str(EXAMPLES / "jekyll")).exit_code == 0
     out = tmp_path / "out"
@@ -293,6 +309,7 @@ def test_reexport_refuses_files_edited_by_hand_unless_forced(cli, signed_up, tmp
     assert cli("export", str(out), "--format", "jekyll").exit_code == 0
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_a_forced_export_writes_only_the_files_that_differ(cli, signed_up, tmp_path):
     """`export --force` after one file was edited by hand rewrote every file (each untouched
     one too, and counted it as written): it overwrites the edited file and leaves the rest."""
@@ -312,6 +329,7 @@ def test_a_forced_export_writes_only_the_files_that_differ(cli, signed_up, tmp_p
     assert (again["written"], again["unchanged"]) == (0, len(untouched) + 1)
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_a_file_name_that_is_not_utf8_is_reported_and_json_stays_utf8(cli, signed_up, tmp_path):
     """A post keeps its file's path as text: a name whose bytes are not UTF-8 (Latin-1 "café")
     fails with a reason, named in a folder or on the command line; the rest is imported, and
@@ -334,6 +352,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_json_stays_utf8(cli, signe
     assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["one", "two"]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_front_matter_aliases_that_expand_past_a_bound_fail_their_file_only(cli, signed_up, tmp_path):
     """Six levels of nine aliases are half a million values from 300 bytes (nine levels: GBs)."""
     folder = write_posts(tmp_path / "site")
@@ -353,6 +372,7 @@ def test_front_matter_aliases_that_expand_past_a_bound_fail_their_file_only(cli,
     assert new.exit_code == 2 and new.stderr.count("\n") == 1 and "aliases repeat" in new.stderr, new.stderr
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_a_page_bundles_pictures_are_imported_with_it(cli, signed_up, tmp_path):
     bundle = tmp_path / "site" / "content" / "posts" / "trip"
     bundle.mkdir(parents=True)
@@ -374,6 +394,7 @@ def test_a_page_bundles_pictures_are_imported_with_it(cli, signed_up, tmp_path):
     assert f"![The map]({image['url']}) ![](lost.png)" in shown["markdown"]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_import_warnings_about_pictures_agree_with_how_many_there_are(cli, signed_up, tmp_path):
     """Jekyll posts outside a site: "pictures left as linked, not imported (no site folder to
     resolve it in: A.png, B.png)" said "it" of a list, and "pictures" of one."""
@@ -392,6 +413,7 @@ def test_import_warnings_about_pictures_agree_with_how_many_there_are(cli, signe
     ]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_reimporting_the_sites_content_folder_copies_nothing(cli, signed_up, tmp_path):
     """The red team's steps: `blogster import hugo`, then `blogster import hugo/content`."""
     hugo = write_posts(tmp_path / "hugo")
@@ -402,6 +424,7 @@ def test_reimporting_the_sites_content_folder_copies_nothing(cli, signed_up, tmp
     assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["one", "two"]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_reimport_keeps_edits_made_in_blogster_and_reports_conflicts(cli, signed_up, tmp_path):
     """A re-import never silently reverts an edit made in Blogster since the file was imported
     (a title, a body): an unchanged file is skipped, a changed one is a conflict (as `sync`
@@ -442,6 +465,7 @@ def test_reimport_keeps_edits_made_in_blogster_and_reports_conflicts(cli, signed
     }
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_jekyll_pages_readmes_and_headless_bundles_are_skipped_lines_and_json_rows(cli, signed_up, tmp_path):
     """A Jekyll `about.md`, a site's README.md and a Hugo headless bundle came in as posts: each is
     now one `skipped:` line with its reason, and the same reason in `--json`."""
@@ -473,6 +497,7 @@ def test_jekyll_pages_readmes_and_headless_bundles_are_skipped_lines_and_json_ro
     assert sorted(p["slug"] for p in cli("blogs", "list", "--json").json()) == ["hello", "one", "two"]
 
 
+@pytest.mark.same_on_every_server  # files read and written (Python-bound): CI's second pass leaves it out
 def test_reimport_keeps_a_title_edit_of_a_post_imported_before_marks_were_kept(cli, signed_up, tmp_path, superuser):
     """A post imported before imports recorded what they wrote: a file whose text is still the
     stored one has not changed, so a title that differs was edited in Blogster and is kept."""
