@@ -212,30 +212,6 @@ class _Move:
     value: Any = None
 
 
-def render_post(
-    post: PostFields,
-    content: Mapping[str, Any],
-    dialect: Dialect,
-    *,
-    default_tz: tzinfo = UTC,
-    at: str | PurePosixPath | None = None,
-    new_folder: PurePosixPath | None = None,
-) -> tuple[str, str]:
-    """The relative POSIX path and full text of `post` exported in `dialect`.
-
-    `content` is the post's `blogs.content` document; `default_tz` is the time zone setting:
-    the stored front matter is read in the zone its import read it in (`source_zone`).
-    `at` is the path to write it at instead of its own (rule 1): a file the export numbers
-    apart from another post's (`x-2.md`), whose text must read back as the post there, so
-    it states the slug its name no longer gives (plain markdown too: `_stating_slug`).
-    `new_folder` is where an Astro post without a path of its own goes (`conventional_path`).
-    Front matter nested past the stack of a step that recurses per level (stored before
-    `frontmatter.MAX_NESTING` was enforced) is a FrontMatterError of this post, like any other.
-    """
-    exported = export_file(post, content, dialect, default_tz=default_tz, at=at, new_folder=new_folder)
-    return exported.path, exported.text
-
-
 def export_file(
     post: PostFields,
     content: Mapping[str, Any],
@@ -246,10 +222,20 @@ def export_file(
     new_folder: PurePosixPath | None = None,
     resolve_liquid: bool = False,
 ) -> ExportedFile:
-    """`render_post`, with what the file still holds that `dialect`'s generator does not read
-    (`LeftAsWritten`), for the export to warn about; with `resolve_liquid`, a post imported from
-    Jekyll has its Liquid site variables resolved for another generator (`carried_body`), else
-    its body is written byte for byte (rule 3)."""
+    """`post` exported in `dialect`: its relative POSIX path, its full text, and what it still holds
+    that `dialect`'s generator does not read (`LeftAsWritten`), for the export to warn about.
+
+    `content` is the post's `blogs.content` document; `default_tz` is the time zone setting:
+    the stored front matter is read in the zone its import read it in (`source_zone`).
+    `at` is the path to write it at instead of its own (rule 1): a file the export numbers
+    apart from another post's (`x-2.md`), whose text must read back as the post there, so
+    it states the slug its name no longer gives (plain markdown too: `_stating_slug`).
+    `new_folder` is where an Astro post without a path of its own goes (`conventional_path`).
+    With `resolve_liquid`, a post imported from Jekyll has its Liquid site variables resolved for
+    another generator (`carried_body`), else its body is written byte for byte (rule 3).
+    Front matter nested past the stack of a step that recurses per level (stored before
+    `frontmatter.MAX_NESTING` was enforced) is a FrontMatterError of this post, like any other.
+    """
     try:
         return _render_post(
             post, content, dialect, default_tz=default_tz, at=at, new_folder=new_folder, resolve_liquid=resolve_liquid
@@ -729,6 +715,8 @@ def _address_moves(
     elif url is None and source_dialect in ADDRESS_FIELDS and not _kept_place(document, path):
         if source_dialect != "jekyll" or document.get("site_permalink"):
             aliases.append(former_address(document))
+    url = _as_served(url, source_dialect, dialect, hugo_url=True)
+    aliases = [_as_served(alias, source_dialect, dialect) for alias in aliases]
     new_url: str | None = ADDRESS_FIELDS[dialect][0] if dialect != "zola" else None
     moves = []
     own = None
@@ -755,6 +743,23 @@ def _address_moves(
     if alias_key is not None or kept:
         moves.append(_Move(alias_key, ADDRESS_FIELDS[dialect][1], kept))
     return moves, dropped
+
+
+def _as_served(address: Any, source_dialect: str | None, dialect: Dialect, *, hugo_url: bool = False) -> Any:
+    """`address` (from the site's root) spelled so that `dialect`'s generator writes it at the file
+    `source_dialect`'s did, the same public URL. Jekyll adds `.html` to an address that ends with
+    neither `/` nor `.html` (`permalink: /about` and `redirect_from: /old` are `about.html` and
+    `old.html`), where Hugo and Zola write a folder (`about/index.html`); and they write an alias
+    not ending with `.html`, or a Hugo `url` without an extension, as a folder (`/old` is
+    `old/index.html`), which Jekyll writes so only from `/old/`. Other addresses are left as written."""
+    if not isinstance(address, str) or address.endswith("/") or _OTHER_SITE.match(address):
+        return address
+    if source_dialect == "jekyll":  # exported to Hugo or Zola
+        return address if address.endswith(".html") else address + ".html"
+    if dialect == "jekyll" and source_dialect in ("hugo", "zola"):
+        named = posixpath.splitext(posixpath.basename(address))[1] if hugo_url else address.endswith(".html")
+        return address if named else address + "/"
+    return address
 
 
 def _seen_key(alias: Any) -> Any:

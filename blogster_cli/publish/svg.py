@@ -19,6 +19,9 @@ _ANIMATIONS = frozenset({"set", "animate", "animatemotion", "animatetransform", 
 # Link targets a picture may have: a fragment, a web address, or a raster image inline.
 _SAFE_URL = re.compile(r"(?:#|https?:|data:image/(?:png|jpeg|gif|webp|avif)[;,])|[^:]*$", re.IGNORECASE)
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20]")
+# CSS comments and escapes (`@\69mport`), undone before looking for `@import` (`_imports_stylesheet`).
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9A-Fa-f]{1,6})[ \t\n\r\f]?|(.))", re.DOTALL)
 
 
 class ActiveContent(ValueError):
@@ -27,25 +30,39 @@ class ActiveContent(ValueError):
 
 def _check(data: bytes) -> None:
     """Raises ActiveContent if the SVG `data` holds a script, an event handler, a foreign
-    object, a javascript: (or other non-picture) link, entity declarations or a stylesheet
-    processing instruction, or is not well-formed XML (a browser would not show it anyway)."""
+    object, a javascript: (or other non-picture) link, entity declarations, a stylesheet
+    processing instruction or a stylesheet imported in its CSS (`@import`), or is not
+    well-formed XML (a browser would not show it anyway)."""
     parser = expat.ParserCreate(namespace_separator=" ")
+    styles: list[list[str]] = []  # the text of each `<style>` element open, innermost last
 
     def start(name: str, attributes: dict[str, str]) -> None:
         namespace, _, local = name.rpartition(" ")
         local = local.lower()
         if local in _ACTIVE_ELEMENTS or namespace == _XHTML:
             raise ActiveContent(f"<{local}> element")
+        if local == "style":
+            styles.append([])
         for attribute, value in attributes.items():
             attribute_local = attribute.rpartition(" ")[2].lower()
             if attribute_local.startswith("on"):
                 raise ActiveContent(f"{attribute_local} event handler")
+            if attribute_local == "style" and _imports_stylesheet(value):
+                raise ActiveContent("stylesheet imported in a style attribute")
             if attribute_local == "href" and not _SAFE_URL.match(_IGNORED_IN_URLS.sub("", value)):
                 raise ActiveContent(f"link to {value.strip()[:40]!r}")
             if local in _ANIMATIONS and attribute_local == "attributename":
                 target = value.strip().rpartition(":")[2].lower()
                 if target == "href" or target.startswith("on"):
                     raise ActiveContent(f"animation of {value.strip()!r}")
+
+    def text(data: str) -> None:
+        if styles:
+            styles[-1].append(data)
+
+    def end(name: str) -> None:
+        if name.rpartition(" ")[2].lower() == "style" and styles and _imports_stylesheet("".join(styles.pop())):
+            raise ActiveContent("stylesheet imported in a <style> element")
 
     def instruction(target: str, _data: str) -> None:
         raise ActiveContent(f"<?{target}?> processing instruction")
@@ -58,6 +75,8 @@ def _check(data: bytes) -> None:
         raise ActiveContent("entity declarations")
 
     parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     parser.ProcessingInstructionHandler = instruction
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = entity
@@ -65,6 +84,21 @@ def _check(data: bytes) -> None:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise ActiveContent(f"not well-formed XML ({expat.ErrorString(exc.code)})") from None
+
+
+def _imports_stylesheet(css: str) -> bool:
+    """Whether `css` imports a stylesheet (`@import url(...)`), spelled with comments or escapes
+    too: one from elsewhere, which this check never sees, as `<?xml-stylesheet?>` is refused."""
+    plain = _CSS_ESCAPE.sub(_unescaped, _CSS_COMMENT.sub("", css))
+    return "@import" in plain.lower()
+
+
+def _unescaped(found: re.Match[str]) -> str:
+    """The character a CSS escape stands for (U+FFFD for a code point that is none)."""
+    if found.group(1) is None:
+        return found.group(2)
+    code = int(found.group(1), 16)
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
 def active_content(data: bytes) -> str | None:

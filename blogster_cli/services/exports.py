@@ -2,7 +2,7 @@
 
 One unit of work as the acting user streams my live posts (RLS decides; the query also
 says `author_id = auth.uid()`, so other writers' published posts are never included)
-through a server-side cursor; each post is rendered by `content.export.render_post` and
+through a server-side cursor; each post is rendered by `content.export.export_file` and
 written under the target folder. A post exported in the dialect it was imported from goes
 back to its original relative path, byte for byte when nothing changed.
 
@@ -484,15 +484,15 @@ def _kept_date(post: StoredPost, content: dict[str, Any]) -> bool:
     )
 
 
-# The front matter format render_post writes per dialect (Hugo keeps TOML and JSON).
+# The front matter format export_file writes per dialect (Hugo keeps TOML and JSON).
 _WRITTEN_FORMAT = {"zola": ("toml",), "jekyll": ("yaml",), "astro": ("yaml",), "hugo": ("yaml", "toml", "json")}
 
 
 def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: str) -> tuple[str, str] | None:
-    """The source file itself, when render_post would return it unchanged: same dialect,
+    """The source file itself, when export_file would return it unchanged: same dialect,
     stored front matter in the format that dialect writes, and every field reading back
     as the post's current value, its slug also in the dialect import detects for the file
-    (render_post's own test, on the stored fields: `slug_misread`). This skips
+    (export_file's own test, on the stored fields: `slug_misread`). This skips
     re-parsing the front matter, which is most of an export's time."""
     source, front = content["source"], content["front_matter"]
     if before is None or source["dialect"] != dialect or not source.get("path") or front["raw"] is None:
@@ -519,9 +519,9 @@ def _unchanged_file(fields: Any, before: Any, content: dict[str, Any], dialect: 
     placed = laid_out_path(source, dialect) or source["path"]
     path = site_path(placed, cast("Dialect", dialect), collection_base(source, dialect))
     if fitted_path(PurePosixPath(path)) != PurePosixPath(path):
-        return None  # render_post cuts a name past 255 bytes, and states the slug
+        return None  # export_file cuts a name past 255 bytes, and states the slug
     if slug_misread(front["format"], front["fields"], PurePosixPath(path), fields.slug):
-        return None  # render_post states the slug: import would read another from the name
+        return None  # export_file states the slug: import would read another from the name
     return path, front["raw"] + content["markdown"]
 
 
@@ -538,7 +538,7 @@ def render(
 
     `at` is where it is written instead of its own path (see render_at, which decides when):
     the text then reads back as the post at that path, its slug stated in the front matter
-    when the name there does not give it (`content.export.render_post`). `new_folder` is where
+    when the name there does not give it (`content.export.export_file`). `new_folder` is where
     an Astro post without a path of its own goes (`new_posts_folder`). `resolve_liquid`: as
     `export_posts` takes it.
     """
@@ -559,7 +559,7 @@ def _render_noting(
 ) -> tuple[str, str, str | None, LeftAsWritten]:
     """render(), with what the file carries over that `dialect`'s generator does not read."""
     from blogster_cli.content.errors import ContentError
-    from blogster_cli.content.export import LeftAsWritten, export_file, render_post, source_zone
+    from blogster_cli.content.export import LeftAsWritten, export_file, source_zone
 
     content = complete_document(post.content)
     note = None
@@ -588,7 +588,7 @@ def _render_noting(
         return (*unchanged, note, LeftAsWritten())
     try:
         if at is not None and fields.date is None:  # dated below as at its own path (a Jekyll name), if it was
-            render_post(fields, content, cast("Dialect", dialect), default_tz=default_tz)
+            export_file(fields, content, cast("Dialect", dialect), default_tz=default_tz)
         exported = export_file(
             fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder,
             resolve_liquid=resolve_liquid,
@@ -648,6 +648,19 @@ def _read_manifest(root: Path) -> tuple[dict[str, Written], bytes | None]:
     except OSError:
         return {}, None
     return parse(data), data
+
+
+def _kept_spelling(on_disk: bytes, text: str) -> str:
+    """`text`, the post's file rendered again, keeping the text of the file an export wrote there
+    for what both say (`content.export.kept_spelling`, as sync keeps it): a post written in Blogster
+    has no front matter stored, so each render writes its date in the zone set now; after `config
+    set timezone` its file keeps the date as written while it is the same moment."""
+    from blogster_cli.content.export import kept_spelling
+
+    try:
+        return kept_spelling(on_disk.decode("utf-8"), text)
+    except UnicodeDecodeError:
+        return text
 
 
 def partial_path(target: Path) -> Path:
@@ -748,10 +761,15 @@ class _Writer:
             from blogster_cli.content.images import rewrite_media_links
 
             text = rewrite_media_links(text, {name: self._image_link(relative, folder, name) for name in copied})
-        data = text.encode("utf-8")
         shown = relative.as_posix()
+        on_disk = self._read(target)
+        held = hashlib.sha256(on_disk).hexdigest() if on_disk is not None else None
+        data = text.encode("utf-8")
         sha = hashlib.sha256(data).hexdigest()
-        action = self._action(target, sha, shown, post.id)
+        if on_disk is not None and held is not None and held != sha and self._ours(shown, held):
+            data = _kept_spelling(on_disk, text).encode("utf-8")
+            sha = hashlib.sha256(data).hexdigest()
+        action = self._action(shown, sha, held, post.id)
         if action == "edited":
             return ExportedPost(post.id, post.slug, shown, note="edited by hand: not overwritten")
         if action == "write":
@@ -763,24 +781,35 @@ class _Writer:
         exported.images = [(folder / name).as_posix() for name in copied]
         return exported
 
-    def _action(self, target: Path, sha: str, shown: str, post_id: UUID) -> str:
-        """What to do with `target`: "write"; "same" when it already holds these bytes (with
-        `force` too: only the files that differ are written); "edited" when it holds something
-        else than what an export wrote there (the last, or one that did not finish)."""
+    def _read(self, target: Path) -> bytes | None:
+        """The bytes of the file at `target`; None when there is none (or a symlink, replaced), or,
+        with `force`, it cannot be read (replaced whole, a rename, so it is overwritten)."""
+        if target.is_symlink() or not target.is_file():
+            return None
+        try:
+            return target.read_bytes()
+        except OSError as exc:
+            if self.force:
+                return None
+            raise FileSystemError(f"cannot read {target}: {(exc.strerror or str(exc)).lower()}") from None
+
+    def _ours(self, shown: str, held: str) -> bool:
+        """Whether the file at `shown`, of SHA-256 `held`, is what an export wrote there (the last,
+        or one that did not finish)."""
+        before = self.written_before.get(shown)
+        return (before is not None and held == before.sha256) or held in self.journaled.get(shown, ())
+
+    def _action(self, shown: str, sha: str, held: str | None, post_id: UUID) -> str:
+        """What to do with the file at `shown`, of SHA-256 `held` (None: none, `_read`): "write";
+        "same" when it already holds these bytes (with `force` too: only the files that differ are
+        written); "edited" when it holds something else than what an export wrote there (`_ours`)."""
         self.manifest[shown] = Written(sha, str(post_id))
         self.placed[str(post_id)] = shown
-        if target.is_symlink() or not target.is_file():
+        if held is None:
             return "write"
-        try:
-            on_disk = hashlib.sha256(target.read_bytes()).hexdigest()
-        except OSError as exc:
-            if self.force:  # replaced whole (a rename), so a file that cannot be read is overwritten
-                return "write"
-            raise FileSystemError(f"cannot read {target}: {(exc.strerror or str(exc)).lower()}") from None
-        if on_disk == sha:
+        if held == sha:
             return "same"
-        before = self.written_before.get(shown)
-        if self.force or (before is not None and on_disk == before.sha256) or on_disk in self.journaled.get(shown, ()):
+        if self.force or self._ours(shown, held):
             return "write"
         self.edited.append(shown)
         return "edited"

@@ -84,3 +84,31 @@ def test_a_date_import_gave_an_undated_file_is_still_left_out(author, tmp_path):
     for slug in ("undated", "draft-note"):
         assert "\ndate = " not in files[slug], files[slug]
         assert exported_date(files[slug], f"content/{slug}.md") is None
+
+
+def test_a_date_keeps_its_text_after_the_timezone_setting_changed(author, tmp_path):
+    """A post written in Blogster has no front matter stored, so each export wrote its date in the zone
+    set then: after `config set timezone Asia/Tokyo` its unchanged file was written again (`+00:00`
+    became `+09:00`, the same moment), and a sync or import of the folder saw a change. The file an
+    export wrote keeps the date as written while it is the same moment (`content.export.kept_spelling`,
+    as sync keeps it); a new file is written in the zone set now."""
+    from zoneinfo import ZoneInfo
+
+    from blogster_cli.services import blogs
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    blogs.create(author, new=blogs.NewBlog(title="Written here", markdown="Hello.\n"))
+    out = tmp_path / "hugo"
+    before = export(author, out, "hugo")["written-here"]
+    assert "+00:00\n" in before
+
+    again = exports.export_posts(author, directory=out, dialect="hugo", default_tz=tokyo)
+    assert (again.written, again.unchanged) == (0, 1)
+    assert export(author, out, "hugo")["written-here"] == before
+    blogs.update(author, ref="written-here", changes=blogs.BlogChanges(title="Written there"))
+    edited = exports.export_posts(author, directory=out, dialect="hugo", default_tz=tokyo)
+    assert (edited.written, edited.edited) == (1, [])
+    [file] = edited.files
+    assert (out / file.path).read_text() == before.replace("title: Written here", "title: Written there")
+    fresh = exports.export_posts(author, directory=tmp_path / "fresh", dialect="hugo", default_tz=tokyo)
+    assert "+09:00\n" in (tmp_path / "fresh" / fresh.files[0].path).read_text()

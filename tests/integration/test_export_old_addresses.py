@@ -93,3 +93,28 @@ def test_hugo_builds_a_redirect_at_each_old_address(imported, tmp_path):
         assert (public / page / "index.html").is_file()
     assert '<img src="/assets/tock.png"' in (public / "2015/05/21/tockingtime/index.html").read_text()
     assert not (public / "2019/10/15/2019").exists()  # the alias read from the page's folder
+
+
+@pytest.mark.skipif(shutil.which("hugo") is None, reason="hugo is not installed")
+def test_hugo_serves_a_jekyll_permalink_at_the_file_jekyll_wrote(db, make_user, tmp_path):
+    """Jekyll writes `permalink: /about` at `about.html` (and `redirect_from: /old` at `old.html`):
+    carried as written, Hugo made the folder `about/index.html`, another URL."""
+    acting = ActingUser(db, make_user())
+    posts = tmp_path / "jekyll" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2015-05-21-about.md").write_text("---\ntitle: About\npermalink: /about\nredirect_from: /old\n---\nA\n")
+    (posts / "2015-05-22-contact.md").write_text("---\ntitle: Contact\npermalink: /contact.html\n---\nC\n")
+    assert imports.import_paths(acting, paths=[tmp_path / "jekyll"]).failed == []
+    site = tmp_path / "site"
+    exported(acting, site)
+    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = site / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "single.html").write_text("<html><body>{{ .Content }}</body></html>\n", encoding="utf-8")
+    (layouts / "list.html").write_text("<html><body></body></html>\n", encoding="utf-8")
+    built = subprocess.run(["hugo", "--quiet", "-s", str(site)], capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    public = site / "public"
+    assert "<p>A</p>" in (public / "about.html").read_text() and "<p>C</p>" in (public / "contact.html").read_text()
+    assert '<link rel="canonical" href="http://example.org/about.html">' in (public / "old.html").read_text()
+    assert not (public / "about").exists() and not (public / "old").exists()

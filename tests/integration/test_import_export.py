@@ -411,7 +411,7 @@ def test_large_folder_parses_in_workers_and_batches(account, superuser, tmp_path
 
 
 def test_unchanged_file_shortcut_equals_render_post(account, tmp_path, monkeypatch):
-    """The export shortcut for unchanged posts gives exactly what render_post gives."""
+    """The export shortcut for unchanged posts gives exactly what export_file gives."""
     from blogster_cli.repositories import blogs_bulk
 
     acting = account()
@@ -422,7 +422,7 @@ def test_unchanged_file_shortcut_equals_render_post(account, tmp_path, monkeypat
         posts = list(blogs_bulk.stream_my_posts(conn))
     cases = [(post, dialect) for post in posts[::3] for dialect in ("jekyll", "zola", "hugo")]
     shortcut = [exports.render(post, dialect)[:2] for post, dialect in cases]
-    monkeypatch.setattr(exports, "_unchanged_file", lambda *args: None)  # every post through render_post
+    monkeypatch.setattr(exports, "_unchanged_file", lambda *args: None)  # every post through export_file
     assert shortcut == [exports.render(post, dialect)[:2] for post, dialect in cases]
 
 

@@ -45,6 +45,7 @@ def test_served_links_point_at_the_sites_media_folder_and_leave_other_urls_alone
         '<a href="https://example.com/"><circle r="1"/></a>',
         '<use xlink:href="#shape"/><image href="data:image/png;base64,AAAA"/>',
         "<style>rect { fill: red }</style><!-- <script>alert(1)</script> -->",
+        '<style>text { content: "import" } /* @import */</style><text style="fill: red">@ import</text>',
         '<animate attributeName="opacity" from="0" to="1"/>',
     ],
 )
@@ -67,6 +68,12 @@ def test_plain_pictures_pass(inner):
         '<?xml-stylesheet type="text/xsl" href="x.xsl"?>' + SVG.format(""),
         '<!DOCTYPE svg [<!ENTITY s "&#60;script>alert(1)&#60;/script>">]>' + SVG.format("&s;"),
         SVG.format("<rect>").replace("</svg>", ""),
+        # a stylesheet from elsewhere, which the check never sees (as `<?xml-stylesheet?>`)
+        SVG.format('<style>@import url("https://evil.example/x.css");</style>'),
+        SVG.format("<style><![CDATA[rect { fill: red } @IMPORT 'x.css';]]></style>"),
+        SVG.format("<style>@\\69mport url(x.css);</style>"),
+        SVG.format("<style>@imp</style><style>ort</style><style>@imp<!-- c -->ort url(x.css);</style>"),
+        SVG.format('<rect style="@import url(x.css); fill: red"/>'),
     ],
 )
 def test_svgs_that_could_run_code_are_named(svg):

@@ -1,6 +1,6 @@
 """The example posts in examples/posts/ import recursively and round-trip byte for byte."""
 
-from blogster_cli.content.export import render_post, site_path
+from blogster_cli.content.export import ExportedFile, export_file, site_path
 from blogster_cli.content.post import import_post
 
 
@@ -34,13 +34,14 @@ def test_examples_round_trip(example_files) -> None:
         expected_path = site_path(file.path, dialect)
         kept = file.path.relative_to(dialect)
         assert expected_path == kept.as_posix()
-        assert render_post(post.fields(), post.content, dialect) == (expected_path, file.text)
+        assert export_file(post.fields(), post.content, dialect) == ExportedFile(expected_path, file.text)
         for other in ("hugo", "jekyll", "zola", "astro", "markdown"):
-            path, text = render_post(post.fields(), post.content, other)
+            exported_file = export_file(post.fields(), post.content, other)
+            path, text = exported_file.path, exported_file.text
             again = import_post(text, path, dialect=other)
             if other != "markdown":
                 assert again.fields() == post.fields(), (file.path, other)
-            assert render_post(again.fields(), again.content, other) == (path, text)
+            assert export_file(again.fields(), again.content, other) == ExportedFile(path, text)
 
 
 def test_an_example_keeps_front_matter_lines_inside_code_fences(example_files) -> None:

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from blogster_cli.content.errors import FrontMatterError
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.frontmatter import (
     dump_front_matter,
     json_safe,
@@ -198,7 +198,7 @@ def test_front_matter_after_blank_lines_is_front_matter_kept_byte_for_byte(text:
     assert parse_raw(split.raw)[1].values["title"] == "T"
     post = import_post(text, "content/posts/t.md")
     assert (post.title, post.tags, post.created_at.year) == ("T", ["a"], 2020)
-    assert render_post(post.fields(), post.content, "hugo") == ("content/posts/t.md", text)
+    assert export_file(post.fields(), post.content, "hugo") == ExportedFile("content/posts/t.md", text)
 
 
 def _alias_bomb(levels: int, *, merge: bool = False) -> str:

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blogster_cli.content.document import new_document
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.mapping import first_heading
 from blogster_cli.content.post import PostFields, import_post
 
@@ -43,11 +43,12 @@ def posts(draw: st.DrawFn) -> PostFields:
 
 
 def assert_round_trip(post: PostFields, content: dict, dialect: str) -> None:
-    path, text = render_post(post, content, dialect)
+    exported_file = export_file(post, content, dialect)
+    path, text = exported_file.path, exported_file.text
     again = import_post(text, path, dialect=dialect)
     assert again.fields() == post
     assert again.content["markdown"] == content["markdown"]
-    assert render_post(again.fields(), again.content, dialect) == (path, text)
+    assert export_file(again.fields(), again.content, dialect) == ExportedFile(path, text)
 
 
 @EXAMPLES
@@ -64,7 +65,7 @@ def test_new_posts_round_trip_in_every_dialect(post: PostFields, body: str, dial
 )
 def test_hugo_keeps_toml_and_json_front_matter(post: PostFields, body: str, seed: str) -> None:
     imported = import_post(seed + body, "content/posts/seed.md", dialect="hugo")
-    path, text = render_post(post, imported.content, "hugo")
+    text = export_file(post, imported.content, "hugo").text
     assert text[0] == seed[0]
     assert_round_trip(post, imported.content, "hugo")
 
@@ -77,7 +78,8 @@ def test_hugo_keeps_toml_and_json_front_matter(post: PostFields, body: str, seed
 )
 def test_plain_markdown_keeps_title_and_body(title: str, slug: str, body: str) -> None:
     post = PostFields(title=title, slug=slug)
-    path, text = render_post(post, new_document(body), "markdown")
+    exported_file = export_file(post, new_document(body), "markdown")
+    path, text = exported_file.path, exported_file.text
     again = import_post(text, path, dialect="markdown")
     assert (again.title, again.slug) == (title, slug)
     lines = body.splitlines(keepends=True)
@@ -86,4 +88,4 @@ def test_plain_markdown_keeps_title_and_body(title: str, slug: str, body: str) -
         assert text.endswith("".join(lines[first + 1 :]))  # the heading line now holds the title
     else:
         assert text.endswith(body)
-    assert render_post(again.fields(), again.content, "markdown") == (path, text)
+    assert export_file(again.fields(), again.content, "markdown") == ExportedFile(path, text)

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from blogster_cli.content.export import render_post, site_path
+from blogster_cli.content.export import ExportedFile, export_file, site_path
 from blogster_cli.content.frontmatter import parse_raw
 from blogster_cli.content.post import PostFields, import_post
 
@@ -20,7 +20,8 @@ def test_unchanged_posts_export_byte_identical_at_the_same_path(corpus) -> None:
     _, files = corpus
     for file in files:
         dialect = file.post.content["source"]["dialect"]
-        path, text = render_post(file.post.fields(), file.post.content, dialect)
+        exported_file = export_file(file.post.fields(), file.post.content, dialect)
+        path, text = exported_file.path, exported_file.text
         assert path == site_path(file.path, dialect)  # the same file, in the dialect's layout
         assert text.encode("utf-8") == file.data, file.path
 
@@ -35,7 +36,8 @@ def test_edited_posts_reimport_with_new_values_and_keep_unknown_fields(corpus) -
         edited.title = "Edited: " + post.title
         edited.tags = [*post.tags[1:], "Added Tag"]
         edited.meta_description = "A new description."
-        path, text = render_post(edited, post.content, dialect)
+        exported_file = export_file(edited, post.content, dialect)
+        path, text = exported_file.path, exported_file.text
         assert path == site_path(file.path, dialect)  # the same file, in the dialect's layout
         again = import_post(text, path, dialect=dialect)
         assert comparable(again.fields()) == comparable(edited), file.path
@@ -47,7 +49,7 @@ def test_edited_posts_reimport_with_new_values_and_keep_unknown_fields(corpus) -
         kept = {key: value for key, value in before.values.items() if key not in changed_keys}
         assert {key: after.values.get(key) for key in kept} == kept, file.path
         assert [key for key in after.values if key in kept] == list(kept)
-        assert render_post(again.fields(), again.content, dialect) == (path, text)
+        assert export_file(again.fields(), again.content, dialect) == ExportedFile(path, text)
 
 
 def test_slug_and_date_edits_on_real_posts(jekyll_corpus, zola_corpus) -> None:
@@ -58,32 +60,35 @@ def test_slug_and_date_edits_on_real_posts(jekyll_corpus, zola_corpus) -> None:
         edited.slug = post.slug + "-moved"
         edited.published_at = edited.created_at = post.published_at.replace(year=2030)
         edited.status = "draft"
-        path, text = render_post(edited, post.content, dialect)
+        exported_file = export_file(edited, post.content, dialect)
+        path, text = exported_file.path, exported_file.text
         again = import_post(text, path, dialect=dialect)
         assert comparable(again.fields()) == comparable(edited), file.path
-        assert render_post(again.fields(), again.content, dialect) == (path, text)
+        assert export_file(again.fields(), again.content, dialect) == ExportedFile(path, text)
 
 
 def test_real_posts_convert_to_every_other_dialect(jekyll_corpus, zola_corpus) -> None:
     for file in jekyll_corpus[::CROSS_DIALECT_SAMPLE_STEP] + zola_corpus[::CROSS_DIALECT_SAMPLE_STEP]:
         post = file.post
         for dialect in OTHER_DIALECTS:
-            path, text = render_post(post.fields(), post.content, dialect)
+            exported_file = export_file(post.fields(), post.content, dialect)
+            path, text = exported_file.path, exported_file.text
             again = import_post(text, path, dialect=dialect)
             assert comparable(again.fields()) == comparable(post.fields()), (file.path, dialect)
             assert again.content["markdown"] == post.content["markdown"]
-            assert render_post(again.fields(), again.content, dialect) == (path, text)
+            assert export_file(again.fields(), again.content, dialect) == ExportedFile(path, text)
 
 
 def test_zola_post_exported_as_hugo_reads_back_as_hugo():
-    from blogster_cli.content.export import render_post
+    from blogster_cli.content.export import ExportedFile, export_file
     from blogster_cli.content.post import import_post
 
     zola = '+++\ntitle = "Survey"\npath = "2020/04/14/survey"\n\n[extra]\nteam = "Core"\n+++\n\nBody.\n'
     post = import_post(zola, "survey.md", dialect="zola")
-    path, text = render_post(post.fields(), post.content, "hugo")
+    exported_file = export_file(post.fields(), post.content, "hugo")
+    path, text = exported_file.path, exported_file.text
     again = import_post(text, path)
     assert again.content["source"]["dialect"] == "hugo"
     assert again.content["front_matter"]["fields"]["params"] == {"team": "Core"}
     assert again.content["front_matter"]["fields"]["url"] == "/2020/04/14/survey/"
-    assert render_post(again.fields(), again.content, "hugo") == (path, text)
+    assert export_file(again.fields(), again.content, "hugo") == ExportedFile(path, text)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from blogster_cli.content.errors import WordPressError
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.post import import_post
 from blogster_cli.content.wordpress import html_to_markdown, parse_wxr, shortcodes_left
 
@@ -84,11 +84,12 @@ def test_pages_are_drafts(posts) -> None:
 @pytest.mark.parametrize("dialect", ["hugo", "jekyll", "zola", "astro"])
 def test_wordpress_posts_export_and_reimport(posts, dialect: str) -> None:
     for post in posts.values():
-        path, text = render_post(post.fields(), post.content, dialect, default_tz=STOCKHOLM)
+        exported_file = export_file(post.fields(), post.content, dialect, default_tz=STOCKHOLM)
+        path, text = exported_file.path, exported_file.text
         again = import_post(text, path, dialect=dialect, default_tz=STOCKHOLM)
         assert again.fields() == post.fields()
         assert again.content["markdown"] == post.content["markdown"]
-        assert render_post(again.fields(), again.content, dialect, default_tz=STOCKHOLM) == (path, text)
+        assert export_file(again.fields(), again.content, dialect, default_tz=STOCKHOLM) == ExportedFile(path, text)
 
 
 def test_html_fragments() -> None:

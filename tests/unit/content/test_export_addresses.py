@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from blogster_cli.content.document import new_document
-from blogster_cli.content.export import export_file, render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.frontmatter import parse_raw, split_front_matter
 from blogster_cli.content.post import PostFields, import_post
 
@@ -37,7 +37,7 @@ def exported(text: str, path: str, dialect: str, **source: object) -> dict:
     post = import_post(text, path)
     if source:
         post.content["source"].update(source)
-    return front_of(render_post(post.fields(), post.content, dialect)[1])  # type: ignore[arg-type]
+    return front_of(export_file(post.fields(), post.content, dialect).text)  # type: ignore[arg-type]
 
 
 def test_zola_aliases_are_written_from_the_site_root_for_hugo_and_jekyll() -> None:
@@ -46,7 +46,8 @@ def test_zola_aliases_are_written_from_the_site_root_for_hugo_and_jekyll() -> No
     assert hugo["aliases"] == ["/2019/10/15/Rustup-1.20.0.html", "/releases/rustup"]
     jekyll = exported(ZOLA, "content/Rustup-1.20.0.md", "jekyll")
     assert jekyll["permalink"] == "/2019/10/15/Rustup-1.20.0/"
-    assert jekyll["redirect_from"] == ["/2019/10/15/Rustup-1.20.0.html", "/releases/rustup"]
+    # Zola writes `/releases/rustup` as a folder, Jekyll as `releases/rustup.html`: stated as a folder
+    assert jekyll["redirect_from"] == ["/2019/10/15/Rustup-1.20.0.html", "/releases/rustup/"]
     assert "aliases" not in jekyll and "path" not in jekyll
 
 
@@ -56,6 +57,25 @@ def test_jekyll_permalink_and_redirect_from_become_hugo_url_and_aliases() -> Non
     assert hugo["aliases"] == ["/2015/05/21/TockingTime/"]  # jekyll-redirect-from reads it from the root
     assert "permalink" not in hugo and "redirect_from" not in hugo
     assert list(hugo).index("url") == list(front_of(JEKYLL)).index("permalink")  # in its place
+
+
+def test_addresses_keep_the_file_their_generator_wrote_them_at() -> None:
+    """Jekyll writes `permalink: /about` at `about.html` (its `.html` added to an address ending with
+    neither `/` nor `.html`, a `redirect_from` too), Hugo `url: /about` at `about/index.html` (as
+    an alias, Zola too): carried as written, the page moved to another public URL."""
+    text = "---\ntitle: About\ndate: 2015-05-21\npermalink: /about\nredirect_from:\n- /old\n- /old.html\n- /x/\n---\nBody.\n"
+    hugo = exported(text, "_posts/2015-05-21-about.md", "hugo")
+    assert (hugo["url"], hugo["aliases"]) == ("/about.html", ["/old.html", "/x/"])
+    zola = exported(text, "_posts/2015-05-21-about.md", "zola")
+    assert zola["aliases"] == ["about.html", "old.html", "x/"]
+    kept = exported(text.replace("/about\n", "/about.html\n"), "_posts/2015-05-21-about.md", "hugo")
+    assert kept["url"] == "/about.html"
+    hugo_text = "---\ntitle: About\ndate: 2015-05-21\nurl: /about\naliases:\n- /old\n- /old.html\n---\nBody.\n"
+    jekyll = exported(hugo_text, "content/about.md", "jekyll")
+    assert (jekyll["permalink"], jekyll["redirect_from"]) == ("/about/", ["/old/", "/old.html"])
+    assert exported(hugo_text.replace("/about\n", "/feed.xml\n"), "content/about.md", "jekyll")["permalink"] == (
+        "/feed.xml"  # a file in Hugo, named by its extension
+    )
 
 
 def test_jekyll_default_address_is_kept_only_when_the_site_style_is_known() -> None:
@@ -90,7 +110,7 @@ def test_a_wordpress_link_becomes_an_alias() -> None:
         content = new_document(
             "Body.\n", fields={"title": "Morning", "link": link}, source={"dialect": "wordpress", "path": None}
         )
-        return front_of(render_post(post, content, "hugo")[1])
+        return front_of(export_file(post, content, "hugo").text)
 
     assert fields("https://example.org/2023/11/morning/")["aliases"] == ["/2023/11/morning/"]
     assert fields("https://example.org/%E6%9C%9D/")["aliases"] == ["/朝/"]  # as the server reads the request
@@ -103,19 +123,21 @@ def test_astro_and_the_same_dialect_keep_addresses_as_written() -> None:
     for text, path in ((ZOLA, "content/Rustup-1.20.0.md"), (JEKYLL, "_posts/2015-05-21-TockingTime.md")):
         post = import_post(text, path)
         dialect = post.content["source"]["dialect"]
-        assert render_post(post.fields(), post.content, dialect)[1] == text
+        assert export_file(post.fields(), post.content, dialect).text == text
 
 
 def test_a_zola_export_read_back_as_hugo_exports_the_same_again() -> None:
     """A Zola file with no `[extra]`, `[taxonomies]` or `path` reads as Hugo's: exported to Zola again,
     it gains no alias for the address Hugo would give a file where it already is."""
     post = import_post(ZOLA, "content/Rustup-1.20.0.md")
-    path, hugo = render_post(post.fields(), post.content, "hugo")
+    exported_file = export_file(post.fields(), post.content, "hugo")
+    path, hugo = exported_file.path, exported_file.text
     back = import_post(hugo, path, dialect="hugo")
-    path, zola = render_post(back.fields(), back.content, "zola")
+    exported_file = export_file(back.fields(), back.content, "zola")
+    path, zola = exported_file.path, exported_file.text
     again = import_post(zola, path)
     assert again.content["source"]["dialect"] == "hugo"
-    assert render_post(again.fields(), again.content, "zola") == (path, zola)
+    assert export_file(again.fields(), again.content, "zola") == ExportedFile(path, zola)
 
 
 def test_jekyll_liquid_is_resolved_for_another_generator_and_the_rest_counted() -> None:

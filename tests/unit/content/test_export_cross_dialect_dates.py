@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.frontmatter import parse_raw, split_front_matter
 from blogster_cli.content.post import import_post
 from tests.unit.content.conftest import EXAMPLES_ROOT, CorpusFile
@@ -58,7 +58,8 @@ def test_every_18f_date_is_written_in_iso_8601_for_another_generator(jekyll_corp
     for file in jekyll_corpus:
         if file.post is None:
             continue
-        path, text = render_post(file.post.fields(), file.post.content, dialect)
+        exported_file = export_file(file.post.fields(), file.post.content, dialect)
+        path, text = exported_file.path, exported_file.text
         texts = date_texts(text)
         loose += [f"{file.path}: {key}: {value}" for key, value in texts.items() if not ISO.fullmatch(value)]
         again = import_post(text, path, dialect=dialect)
@@ -73,7 +74,7 @@ def test_only_the_loose_date_line_changes(jekyll_corpus) -> None:
         file = by_name(jekyll_corpus, name)
         assert file.post is not None
         for dialect in ("hugo", "astro"):
-            _, text = render_post(file.post.fields(), file.post.content, dialect)
+            text = export_file(file.post.fields(), file.post.content, dialect).text
             assert text == file.text.replace(f"\n{written}\n", f"\n{exported}\n", 1), (name, dialect)
             assert text != file.text
 
@@ -90,7 +91,7 @@ def test_the_examples_dates_with_zones_keep_their_time_and_offset() -> None:
         source = EXAMPLES_ROOT / "jekyll" / "_posts" / name
         text = source.read_text(encoding="utf-8")
         post = import_post(text, Path("_posts") / name)
-        _, exported_text = render_post(post.fields(), post.content, "hugo")
+        exported_text = export_file(post.fields(), post.content, "hugo").text
         assert f"\n{exported}\n" in exported_text and f"\n{written}\n" in text
 
 
@@ -98,7 +99,7 @@ def test_in_its_own_dialect_a_loose_date_is_kept_byte_for_byte(jekyll_corpus) ->
     for name in LOOSE:
         file = by_name(jekyll_corpus, name)
         assert file.post is not None
-        assert render_post(file.post.fields(), file.post.content, "jekyll")[1] == file.text
+        assert export_file(file.post.fields(), file.post.content, "jekyll").text == file.text
 
 
 @pytest.mark.parametrize("dialect", ["hugo", "astro", "zola"])
@@ -106,15 +107,16 @@ def test_the_rewritten_file_is_a_fixed_point(jekyll_corpus, dialect) -> None:
     for name in LOOSE:
         file = by_name(jekyll_corpus, name)
         assert file.post is not None
-        path, text = render_post(file.post.fields(), file.post.content, dialect)
+        exported_file = export_file(file.post.fields(), file.post.content, dialect)
+        path, text = exported_file.path, exported_file.text
         again = import_post(text, path, dialect=dialect)
-        assert render_post(again.fields(), again.content, dialect) == (path, text)
+        assert export_file(again.fields(), again.content, dialect) == ExportedFile(path, text)
 
 
 def test_zola_writes_a_zoned_date_at_its_own_offset(jekyll_corpus) -> None:
     file = by_name(jekyll_corpus, "2016-03-22-what-was-your-path-to-18f.md")
     assert file.post is not None
-    _, text = render_post(file.post.fields(), file.post.content, "zola")
+    text = export_file(file.post.fields(), file.post.content, "zola").text
     assert "\ndate = 2016-03-22 14:00:00-04:00\n" in text
 
 
@@ -125,7 +127,8 @@ def test_hugo_reads_every_exported_18f_date(jekyll_corpus, tmp_path) -> None:
     for file in jekyll_corpus:
         if file.post is None:
             continue
-        path, text = render_post(file.post.fields(), file.post.content, "hugo")
+        exported_file = export_file(file.post.fields(), file.post.content, "hugo")
+        path, text = exported_file.path, exported_file.text
         target = tmp_path / path
         if target.exists():  # one slug taken twice: export numbers the second; not this test's concern
             continue
@@ -158,7 +161,7 @@ def test_hugo_reads_every_exported_18f_date(jekyll_corpus, tmp_path) -> None:
 )
 def test_toml_and_json_dates_are_rewritten_in_place(source: str, exported: str) -> None:
     post = import_post(source, "p.md", dialect="markdown")
-    assert render_post(post.fields(), post.content, "hugo") == ("content/posts/p.md", exported)
+    assert export_file(post.fields(), post.content, "hugo") == ExportedFile("content/posts/p.md", exported)
 
 
 def test_a_post_edited_since_gets_an_iso_date_too(jekyll_corpus) -> None:
@@ -168,6 +171,6 @@ def test_a_post_edited_since_gets_an_iso_date_too(jekyll_corpus) -> None:
     assert file.post is not None
     fields = file.post.fields()
     fields.title = "A new title"
-    _, text = render_post(fields, file.post.content, "hugo")
+    text = export_file(fields, file.post.content, "hugo").text
     assert date_texts(text) == {"date": "2021-06-16"}
     assert import_post(text, "content/posts/x.md").fields().title == "A new title"

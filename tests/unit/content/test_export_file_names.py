@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from blogster_cli.content.document import new_document
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import export_file
 from blogster_cli.content.mapping import fitted_path, numbered_path
 from blogster_cli.content.post import PostFields, import_post
 from blogster_cli.file_names import NAME_MAX_BYTES, fitted_name, name_bytes
@@ -21,7 +21,8 @@ LONG = "日" * 90  # 270 bytes: the schema allows 200 characters
 
 def exported(slug: str, dialect: str) -> tuple[PurePosixPath, str]:
     post = PostFields(title="A post", slug=slug, published_at=WHEN, created_at=WHEN, tags=["t"])
-    path, text = render_post(post, new_document("Body.\n"), dialect)  # type: ignore[arg-type]
+    exported_file = export_file(post, new_document("Body.\n"), dialect)  # type: ignore[arg-type]
+    path, text = exported_file.path, exported_file.text
     assert import_post(text, path).slug == slug, (path, text)  # read back under its own slug
     return PurePosixPath(path), text
 
@@ -94,11 +95,13 @@ def test_a_renamed_post_keeps_its_file_when_the_new_slug_cannot_name_it() -> Non
     post = import_post("---\ntitle: Foo\n---\nBody.\n", "content/posts/foo.md", dialect="hugo")
     fields = post.fields()
     fields.slug = "bar"
-    assert render_post(fields, post.content, "hugo")[0] == "content/posts/bar.md"
+    assert export_file(fields, post.content, "hugo").path == "content/posts/bar.md"
     for slug in (".bar", "bar.en"):
         fields.slug = slug
-        path, text = render_post(fields, post.content, "hugo")
+        exported_file = export_file(fields, post.content, "hugo")
+        path, text = exported_file.path, exported_file.text
         assert path == "content/posts/foo.md" and import_post(text, path).slug == slug
     fields.slug = LONG
-    path, text = render_post(fields, post.content, "hugo")
+    exported_file = export_file(fields, post.content, "hugo")
+    path, text = exported_file.path, exported_file.text
     assert name_bytes(PurePosixPath(path).name) <= NAME_MAX_BYTES and import_post(text, path).slug == LONG

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from blogster_cli.content.document import new_document
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.frontmatter import parse_raw, split_front_matter
 from blogster_cli.content.post import PostFields, import_post
 
@@ -40,28 +40,29 @@ def test_a_title_from_a_markdown_heading_is_stated_for_the_generators(dialect: s
     post = import_post(readme, "intro.md")  # not `readme.md`: plain markdown names a post `readme` apart
     assert post.content["source"]["dialect"] == "markdown"
     fields = dated(post.fields())
-    path, text = render_post(fields, post.content, dialect)
+    exported_file = export_file(fields, post.content, dialect)
+    path, text = exported_file.path, exported_file.text
     assert stated_title(text) == post.title
     assert text.endswith(readme)  # the body as it was, its heading kept
 
     again = import_post(text, path)  # the export read back: the same post, its body unchanged
     assert again.title == post.title and again.content["markdown"] == readme
-    assert render_post(dated(again.fields()), again.content, dialect) == (path, text)
+    assert export_file(dated(again.fields()), again.content, dialect) == ExportedFile(path, text)
     # and back to plain markdown: the file first imported, byte for byte (no second heading)
-    assert render_post(again.fields(), again.content, "markdown")[1] == readme
+    assert export_file(again.fields(), again.content, "markdown").text == readme
 
 
 @pytest.mark.parametrize("dialect", GENERATORS)
 def test_a_title_from_the_file_name_is_stated_for_the_generators(dialect: str) -> None:
     post = import_post("No heading here.\n", "release-notes.md")
     assert post.title == "release notes"
-    assert stated_title(render_post(dated(post.fields()), post.content, dialect)[1]) == "release notes"
+    assert stated_title(export_file(dated(post.fields()), post.content, dialect).text) == "release notes"
 
 
 @pytest.mark.parametrize("dialect", GENERATORS)
 def test_a_post_written_in_blogster_states_the_title_its_body_heading_repeats(dialect: str) -> None:
     fields = PostFields(title="Field notes", slug="field-notes", published_at=WHEN, created_at=WHEN)
-    text = render_post(fields, new_document("# Field notes\n\nNotes.\n"), dialect)[1]
+    text = export_file(fields, new_document("# Field notes\n\nNotes.\n"), dialect).text
     assert stated_title(text) == "Field notes"
 
 
@@ -70,6 +71,6 @@ def test_a_generator_file_without_a_title_exported_to_its_own_generator_keeps_it
     text = "---\ndraft: true\n---\n# Heading title\n\nBody.\n"
     post = import_post(text, "content/posts/x.md")
     assert post.content["source"]["dialect"] == "hugo" and post.title == "Heading title"
-    assert render_post(post.fields(), post.content, "hugo") == ("content/posts/x.md", text)
-    zola = render_post(post.fields(), post.content, "zola")[1]  # another generator: stated
+    assert export_file(post.fields(), post.content, "hugo") == ExportedFile("content/posts/x.md", text)
+    zola = export_file(post.fields(), post.content, "zola").text  # another generator: stated
     assert zola.startswith('+++\ntitle = "Heading title"\n')

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from blogster_cli.content.export import laid_out_path, render_post
+from blogster_cli.content.export import export_file, laid_out_path
 from blogster_cli.content.layout import layout_path
 from blogster_cli.content.post import import_post
 
@@ -32,7 +32,8 @@ def test_a_post_imported_from_inside_its_layout_is_exported_where_its_site_had_i
     laid = layout_path(PurePosixPath(root).parts, PurePosixPath(relative))
     post = import_post(text, relative, layout=laid if laid != PurePosixPath(relative) else None)
     dialect = post.content["source"]["dialect"]
-    path, written = render_post(post.fields(), post.content, dialect)
+    exported_file = export_file(post.fields(), post.content, dialect)
+    path, written = exported_file.path, exported_file.text
     assert (path, written) == (expected, text)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from blogster_cli.content.export import render_post, site_path
+from blogster_cli.content.export import export_file, site_path
 from blogster_cli.content.post import import_post
 
 DATED_YAML = "---\ntitle: T\n---\nBody\n"
@@ -35,7 +35,8 @@ ZOLA = '+++\ntitle = "T"\ndate = 2021-01-01\n[extra]\nx = 1\n+++\nBody\n'
 )
 def test_same_dialect_export_writes_the_dialect_layout(text: str, source: str, dialect: str, expected: str) -> None:
     post = import_post(text, source)
-    path, written = render_post(post.fields(), post.content, dialect)
+    exported_file = export_file(post.fields(), post.content, dialect)
+    path, written = exported_file.path, exported_file.text
     assert path == expected
     assert written == text  # still the same bytes
     assert site_path(source, dialect) == expected

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.post import import_post
 
 ZONES = ("UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata")
@@ -34,7 +34,9 @@ def test_an_unchanged_post_is_the_same_file_whatever_the_zone(name: str, importe
     path, text = FILES[name]
     post = import_post(text, path, default_tz=ZoneInfo(imported_in))
     dialect = post.content["source"]["dialect"]
-    assert render_post(post.fields(), post.content, dialect, default_tz=ZoneInfo(exported_in)) == (path, text)
+    assert export_file(post.fields(), post.content, dialect, default_tz=ZoneInfo(exported_in)) == ExportedFile(
+        path, text
+    )
 
 
 @pytest.mark.parametrize("exported_in", ZONES)
@@ -47,7 +49,7 @@ def test_an_edit_keeps_a_date_as_it_was_written(exported_in: str) -> None:
         fields = post.fields()
         fields.title = "Edited"
         dialect = post.content["source"]["dialect"]
-        _, written = render_post(fields, post.content, dialect, default_tz=ZoneInfo(exported_in))
+        written = export_file(fields, post.content, dialect, default_tz=ZoneInfo(exported_in)).text
         date_line = next(line for line in text.splitlines() if line.startswith("date"))
         assert date_line in written.splitlines(), (path, written)
 
@@ -63,10 +65,10 @@ def test_a_jekyll_post_without_front_matter_comes_back_without_one(path: str) ->
     """Jekyll builds a `_posts/` file without front matter (date and slug from its name)."""
     text = "No front matter here, just text.\n"
     post = import_post(text, path)
-    assert render_post(post.fields(), post.content, "jekyll") == ("_posts/2021-05-06-bare.md", text)
+    assert export_file(post.fields(), post.content, "jekyll") == ExportedFile("_posts/2021-05-06-bare.md", text)
     fields = post.fields()
     fields.title = "Now titled"
-    _, written = render_post(fields, post.content, "jekyll")
+    written = export_file(fields, post.content, "jekyll").text
     assert written == "---\ntitle: Now titled\n---\n" + text
 
 
@@ -82,14 +84,14 @@ def test_a_file_rendered_again_keeps_the_spelling_of_the_one_it_replaces_for_wha
     moment = dt.datetime(2026, 12, 5, 20, 56, 48, 123000, tzinfo=dt.UTC)
     post = PostFields(title="Written here", slug="written-here", tags=["a"], published_at=moment, created_at=moment)
     content = new_document("Hello.\n", source=None)
-    _, before = render_post(post, content, "hugo")
+    before = export_file(post, content, "hugo").text
     assert "date: 2026-12-05 20:56:48.123000+00:00\n" in before
     post.title = "Written there"
-    _, after = render_post(post, content, "hugo", default_tz=ZoneInfo("Asia/Tokyo"))
+    after = export_file(post, content, "hugo", default_tz=ZoneInfo("Asia/Tokyo")).text
     assert "date: 2026-12-06 05:56:48.123000+09:00\n" in after
     assert kept_spelling(before, after) == before.replace("title: Written here", "title: Written there")
     post.published_at = moment + dt.timedelta(hours=1)
-    _, moved = render_post(post, content, "hugo", default_tz=ZoneInfo("Asia/Tokyo"))
+    moved = export_file(post, content, "hugo", default_tz=ZoneInfo("Asia/Tokyo")).text
     kept = kept_spelling(before, moved)
     assert "date: 2026-12-06 06:56:48.123000+09:00\n" in kept and "title: Written there" in kept  # as rendered
     assert kept_spelling("no front matter\n", after) == after

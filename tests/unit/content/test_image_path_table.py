@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.post import import_post
 
 CHIRPY_POSTS = Path(__file__).parent / "chirpy_site" / "_posts"
@@ -24,7 +24,7 @@ def test_chirpys_image_path_is_the_featured_image_and_round_trips() -> None:
         text = file.read_text()
         post = import_post(text, f"_posts/{file.name}")
         assert post.featured_image == front_matter_of(text)["image"]["path"]
-        assert render_post(post.fields(), post.content, "jekyll") == (f"_posts/{file.name}", text)
+        assert export_file(post.fields(), post.content, "jekyll") == ExportedFile(f"_posts/{file.name}", text)
 
 
 def test_a_changed_picture_is_written_into_the_same_table() -> None:
@@ -32,7 +32,7 @@ def test_a_changed_picture_is_written_into_the_same_table() -> None:
     post = import_post(text, "_posts/2024-01-02-t.md")
     fields = post.fields()
     fields.featured_image = "/b.jpg"
-    assert front_matter_of(render_post(fields, post.content, "jekyll")[1])["image"] == {
+    assert front_matter_of(export_file(fields, post.content, "jekyll").text)["image"] == {
         "path": "/b.jpg",
         "alt": "A picture",
     }

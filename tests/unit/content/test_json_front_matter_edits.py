@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.frontmatter import dump_front_matter, parse_raw
 from blogster_cli.content.post import import_post
 
@@ -34,7 +34,7 @@ def test_a_tag_added_in_blogster_changes_the_tags_array_alone() -> None:
     post = import_post(HUGO + "Body.\n", "content/posts/json.md")
     fields = post.fields()
     fields.tags = ["a", "Neu"]
-    assert render_post(fields, post.content, "hugo") == (
+    assert export_file(fields, post.content, "hugo") == ExportedFile(
         "content/posts/json.md",
         HUGO.replace('["a"]', '["a", "Neu"]') + "Body.\n",
     )

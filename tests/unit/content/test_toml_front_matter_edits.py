@@ -8,7 +8,7 @@ space, `tags = ["a","b"]` does not become a four-line array, comments stay.
 import datetime as dt
 import difflib
 
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import export_file
 from blogster_cli.content.frontmatter import dump_front_matter, parse_raw
 from blogster_cli.content.post import import_post
 
@@ -38,7 +38,8 @@ def test_a_title_edit_is_a_one_line_diff() -> None:
     post = import_post(HUGO, "content/posts/old.md")
     fields = post.fields()
     fields.title = "New title"
-    path, text = render_post(fields, post.content, "hugo")
+    exported_file = export_file(fields, post.content, "hugo")
+    path, text = exported_file.path, exported_file.text
     assert path == "content/posts/old.md"
     assert changed_lines(HUGO, text) == ['-title = "Old title"', '+title = "New title"']
 
@@ -51,7 +52,7 @@ def test_every_rust_blog_post_takes_a_title_edit_as_one_line(zola_corpus) -> Non
             continue
         fields = file.post.fields()
         fields.title = "Edited: " + fields.title
-        _, text = render_post(fields, file.post.content, "zola")
+        text = export_file(fields, file.post.content, "zola").text
         changed = changed_lines(file.text, text)
         assert len(changed) == 2 and changed[1].startswith("+title = "), (file.path, changed)
         checked += 1
@@ -62,7 +63,7 @@ def test_a_changed_date_is_written_in_rfc_3339_and_the_rest_stays() -> None:
     post = import_post(HUGO, "content/posts/old.md")
     fields = post.fields()
     fields.published_at = fields.created_at = dt.datetime(2024, 3, 1, 12, 30, tzinfo=dt.UTC)
-    _, text = render_post(fields, post.content, "hugo")
+    text = export_file(fields, post.content, "hugo").text
     [removed, added] = changed_lines(HUGO, text)
     assert removed == "-date = 2024-01-02T10:00:00+01:00"
     assert added.startswith("+date = 2024-03-01T12:30:00")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import ExportedFile, export_file
 from blogster_cli.content.post import import_post
 from blogster_cli.content.wordpress import html_to_markdown, parse_wxr, read_wxr
 from blogster_cli.publish.markdown import to_html
@@ -85,10 +85,11 @@ def test_the_kept_html_shows_on_the_built_page() -> None:
 def test_kept_html_exports_and_reimports_unchanged(dialect: str) -> None:
     body = CLASSIC_VIDEO_POST + "\n\n" + GIST + '\n\n<p>x<sup>2</sup> <video src="a.mp4"></video></p>'
     [post] = parse_wxr(wxr(("Embeds", body, "publish", "post")))
-    path, text = render_post(post.fields(), post.content, dialect)
+    exported_file = export_file(post.fields(), post.content, dialect)
+    path, text = exported_file.path, exported_file.text
     again = import_post(text, path, dialect=dialect)
     assert again.content["markdown"] == post.content["markdown"]
-    assert render_post(again.fields(), again.content, dialect) == (path, text)
+    assert export_file(again.fields(), again.content, dialect) == ExportedFile(path, text)
 
 
 def test_items_are_numbered_by_their_place_in_the_file() -> None:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blogster_cli.content.export import render_post
+from blogster_cli.content.export import export_file
 from blogster_cli.content.frontmatter import dump_front_matter, parse_raw
 from blogster_cli.content.post import import_post
 
@@ -61,7 +61,8 @@ def test_h277_a_title_edited_and_synced_to_a_jekyll_file_is_a_one_line_diff() ->
     post = import_post(JEKYLL, "_posts/2020-01-03-three.md")
     fields = post.fields()
     fields.title = "Three edited"
-    path, text = render_post(fields, post.content, "jekyll")
+    exported_file = export_file(fields, post.content, "jekyll")
+    path, text = exported_file.path, exported_file.text
     assert path == "_posts/2020-01-03-three.md"
     assert changed_lines(JEKYLL, text) == ['-title: "Three"', '+title: "Three edited"']
 
@@ -70,11 +71,11 @@ def test_a_tag_added_in_blogster_keeps_the_flow_list_and_a_block_list_keeps_its_
     post = import_post(JEKYLL, "_posts/2020-01-03-three.md")
     fields = post.fields()
     fields.tags = ["a", "b", "c"]
-    _, text = render_post(fields, post.content, "jekyll")
+    text = export_file(fields, post.content, "jekyll").text
     assert changed_lines(JEKYLL, text) == ["-tags: [a, b]", "+tags: [a, b, c]"]
     indented = JEKYLL.replace("tags: [a, b]\n", "tags:\n    - a  # first\n    - b\n# after the tags\n")
     post = import_post(indented, "_posts/2020-01-03-three.md")
-    _, text = render_post(fields, post.content, "jekyll")
+    text = export_file(fields, post.content, "jekyll").text
     assert changed_lines(indented, text) == ["-    - a  # first", "+    - a", "+    - c"]
 
 
@@ -145,7 +146,7 @@ def test_every_18f_post_takes_a_title_edit_in_its_title_lines_only(jekyll_corpus
             continue
         fields = file.post.fields()
         fields.title = "Edited: " + fields.title
-        _, text = render_post(fields, file.post.content, "jekyll")
+        text = export_file(fields, file.post.content, "jekyll").text
         assert without_title(text) == without_title(file.text), file.path
         assert import_post(text, file.path).fields().title == fields.title
         checked += 1
