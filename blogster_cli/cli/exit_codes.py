@@ -44,7 +44,8 @@ MEANINGS: dict[int, str] = {
     NOT_FOUND: "not found (or not visible to you: the two read the same)",
     PERMISSION_DENIED: "permission denied",
     CONFLICT: "conflict with existing data (a taken name, a concurrent edit, an existing file a backup or"
-    " export would overwrite without `--force`, a file and its post both changed since the last `sync`),"
+    " export would overwrite without `--force`, a file and its post both changed since the last `sync`, a"
+    " linked folder found without the files its last `sync` saw),"
     " or another `db migrate` still running after 60 s",
     CONFIGURATION: (
         "configuration error (a bad stored setting; the database refusing the URL's login, a"

@@ -62,7 +62,14 @@ def sync(
         "--unlink",
         help="Forget this linked folder (if gone from disk, named as `sync status` lists it): its files"
         " and your posts stay as they are. With --dry-run: what would be forgotten. Not with --watch,"
-        " --adopt or --format.",
+        " --adopt, --allow-empty or --format.",
+    ),
+    allow_empty: bool = typer.Option(
+        False,
+        "--allow-empty",
+        help="Sync a linked folder found without the files its last sync saw (or without the folder"
+        " at its top that held them), moving their posts to the trash; without it such a sync changes"
+        " nothing (exit 5). With --watch: its first run only.",
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -75,6 +82,8 @@ def sync(
     beside the file as NAME.md.conflict; edit the file and sync again to resolve it.
     A post written in Blogster after the first folder you linked gets a file there; older
     ones only with --adopt. Posts imported from another folder or site are never written here.
+    A linked folder found empty (a drive not mounted) or without the folder at its top that held
+    its files (content/) is refused (exit 5): --allow-empty trashes their posts deliberately.
     A linked folder moved or renamed keeps its link: the first sync of it where it is now takes
     the link over from the name gone from disk (nothing imported twice); a copy of a linked folder
     still on disk is refused (exit 5) until that one is unlinked.
@@ -89,7 +98,7 @@ def sync(
     from blogster_cli.services import sync as sync_service
 
     if unlink:
-        _unlink(folder, dry_run, json, fmt=fmt, watch=watch, adopt=adopt)
+        _unlink(folder, dry_run, json, fmt=fmt, watch=watch, adopt=adopt, allow_empty=allow_empty)
         return
     if watch and dry_run:  # a watch syncs each change as it comes: there is no plan to show
         from blogster_cli.errors import InvalidInput
@@ -100,21 +109,23 @@ def sync(
     ctx = app_context()
     acting = acting_user()
     if watch:
-        _watch(acting, Path(folder), fmt, ctx.tzinfo, json, adopt)
+        _watch(acting, Path(folder), fmt, ctx.tzinfo, json, adopt, allow_empty)
         return
     summary = sync_service.sync_folder(
-        acting, directory=Path(folder), fmt=fmt, dry_run=dry_run, default_tz=ctx.tzinfo, adopt=adopt
-    )
+        acting, directory=Path(folder), fmt=fmt, dry_run=dry_run, default_tz=ctx.tzinfo, adopt=adopt,
+        allow_empty=allow_empty,
+    )  # fmt: skip
     _report(summary, json)
     _exit_for(summary)
 
 
-def _unlink(folder: str, dry_run: bool, json: bool, *, fmt: str, watch: bool, adopt: bool) -> None:
+def _unlink(folder: str, dry_run: bool, json: bool, *, fmt: str, watch: bool, adopt: bool, allow_empty: bool) -> None:
     from blogster_cli.errors import InvalidInput
     from blogster_cli.services import sync as sync_service
     from blogster_cli.wording import plural
 
-    given = [name for name, used in (("--format", fmt != "auto"), ("--watch", watch), ("--adopt", adopt)) if used]
+    options = (("--format", fmt != "auto"), ("--watch", watch), ("--adopt", adopt), ("--allow-empty", allow_empty))
+    given = [name for name, used in options if used]
     if given:
         raise InvalidInput(f"--unlink does not go with {' or '.join(given)}: it only forgets the link")
     done = sync_service.unlink(acting_user(), directory=Path(folder), dry_run=dry_run)
@@ -133,7 +144,9 @@ def _unlink(folder: str, dry_run: bool, json: bool, *, fmt: str, watch: bool, ad
         output.message(f"Posts written in Blogster {would} their files in {done.new_posts_folder}.")
 
 
-def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: bool, adopt: bool) -> None:
+def _watch(
+    acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: bool, adopt: bool, allow_empty: bool
+) -> None:
     import threading
 
     from blogster_cli.cli.long_running import stop_signals_end_it
@@ -147,6 +160,7 @@ def _watch(acting: ActingUser, folder: Path, fmt: str, timezone: tzinfo, json: b
             sync_service.watch(
                 acting, directory=folder, fmt=fmt, default_tz=timezone,
                 on_run=lambda summary: _report(summary, json, quiet_when_unchanged=True), stop=stop, adopt=adopt,
+                allow_empty=allow_empty,
             )  # fmt: skip
         except KeyboardInterrupt:
             stop.set()

@@ -151,6 +151,25 @@ def copied_files(conn: psycopg.Connection, *, files: Mapping[str, str], removed:
     return {folder_id: (same, held) for folder_id, same, held in rows}
 
 
+def folder_files(
+    conn: psycopg.Connection, *, folder_ids: Sequence[UUID], removed: str
+) -> dict[UUID, dict[str, tuple[str, str | None]]]:
+    """For each of these linked folders of mine, every file its last sync saw: path -> (its SHA-256 as
+    on disk then, as `copied_files` reads it; its post's slug, None when the post is purged or in the
+    trash). A row whose hash is `removed` (a file removed with its trashed post) is none."""
+    rows = conn.execute(
+        "select f.folder_id, f.path, coalesce(f.conflict_file_sha256, f.file_sha256), b.slug"
+        " from public.sync_files f left join public.blogs b"
+        " on b.id = f.blog_id and b.author_id = auth.uid() and b.deleted_at is null"
+        " where f.folder_id = any(%(ids)s::uuid[]) and f.file_sha256 <> %(removed)s",
+        {"ids": list(folder_ids), "removed": removed},
+    ).fetchall()
+    found: dict[UUID, dict[str, tuple[str, str | None]]] = {}
+    for folder_id, path, sha256, slug in rows:
+        found.setdefault(folder_id, {})[path] = (sha256, slug)
+    return found
+
+
 def lock_folder(conn: psycopg.Connection, *, folder_id: UUID) -> bool:
     """Holds my linked folder's row until this transaction ends (an unlink of it waits), and says
     whether it is still there: False when it was unlinked since it was read."""

@@ -889,6 +889,7 @@ def import_sources(
     workers: int | None = None,
     images: bool = False,
     bookkeeping_quiet: bool = False,
+    on_read: Callable[[Candidate], None] | None = None,
 ) -> ImportSummary:
     """Import already collected sources; outcomes come back in source order.
 
@@ -902,7 +903,9 @@ def import_sources(
     With `bookkeeping_quiet` (`import`), a file whose post reads as it did (only where its file is,
     or how the file spells its front matter, changed) is reported unchanged, and its post's new
     place recorded without an activity; else it is updated (sync reports it so); and a file may pair
-    with a post of its slug by its body alone (`_match_texts`), which sync makes a new post.
+    with a post of its slug by its body alone, or by a path that post was imported from before
+    (`_match_texts`), which sync makes a new post. `on_read` gets each post as read, for a caller
+    that would otherwise read its file again (sync, for the pictures it links to).
     """
     _check_format(fmt)
     if on_conflict not in ON_CONFLICT:
@@ -919,6 +922,7 @@ def import_sources(
         paths={source.relative.as_posix() for source in sources if source.relative is not None},
         bookkeeping_quiet=bookkeeping_quiet,
         by_body=bookkeeping_quiet,
+        by_earlier_path=bookkeeping_quiet,
     )
     run.found.update(_site_matches(index, sources, run.paths))
     run.exported.update(_exported_files(sources))
@@ -951,6 +955,8 @@ def import_sources(
                     summary.not_posts.update(item.counts)
                 else:
                     pending.append(item)
+                    if on_read is not None and isinstance(item, Candidate):
+                        on_read(item)
             pending_sources += 1
             waiting += sum(isinstance(item, Candidate) for item in prepared)
             if waiting >= batch_size:
@@ -971,13 +977,15 @@ def import_into(
     fmt: str = "auto",
     dry_run: bool = False,
     default_tz: tzinfo = UTC,
+    on_read: Callable[[Candidate], None] | None = None,
 ) -> list[FileOutcome]:
     """Import each source into the given post of mine, as an update read exactly as
     import_sources reads it (a new revision when the content changed).
 
     For callers that already know which post a file is (sync keeps that per file), so no
     matching by source path or slug can pick another post. A post that is gone or in the
-    trash fails its file; outcomes come back in the order of `targets`.
+    trash fails its file; outcomes come back in the order of `targets`. `on_read`: as for
+    import_sources.
     """
     from blogster_cli.content.slugs import suffix_prefix
 
@@ -988,6 +996,10 @@ def import_into(
         for item in prepare_source(source, fmt, default_tz)
         if not isinstance(item, NotPosts)
     ]
+    if on_read is not None:
+        for item, _ in prepared:
+            if isinstance(item, Candidate):
+                on_read(item)
     # Nothing is matched by source path or slug here: the refs needed are the targets' and
     # those of the slugs a changed slug could collide with (its base and every -N of it).
     prefixes = sorted({suffix_prefix(item.base_slug) for item, _ in prepared if isinstance(item, Candidate)})
@@ -1074,6 +1086,9 @@ class _Run:
     bookkeeping_quiet: bool = False
     # whether a file may pair with a moved post by its body (`_match_texts`): `import` only
     by_body: bool = False
+    # whether by a path its post was imported from before (`_match_texts`): `import` only, never sync,
+    # which matches a file by its own link records (red team 44)
+    by_earlier_path: bool = False
 
 
 _BY_SITE_PATH = "its path in the site"
@@ -1332,11 +1347,12 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
     The last two are for a post another file of it was imported from since (an export for
     another generator stating a date the file name gave, or a date it could not read, its
     links written for that generator): `_keep_other_file` says what such a pairing may write.
-    The body pairs only with a post whose file was replaced so (`_moved`), and only in `import`
-    (`run.by_body`): another site's file of the same slug and body (an about page) is a new post,
-    never my post's copy. A WordPress item, which has no path, pairs by its body too when no post
-    from no file holds its slug. A blank body is no one post's, and a post another file of the run
-    pairs with otherwise is not paired so.
+    Neither pairs in sync (`run.by_earlier_path`, `run.by_body`: `import` only), which matches a file
+    by its own link records. The body pairs only with a post whose file was replaced so (`_moved`):
+    another site's file of the same slug and body (an about page) is a new post, never my post's copy.
+    A WordPress item, which has no path, pairs by its body too when no post from no file holds its
+    slug. A blank body is no one post's, and a post another file of the run pairs with otherwise is
+    not paired so.
 
     Several posts may share a source path (`sync` writes a restored post apart, `alpha-2.md`,
     when another post's file took its `alpha.md`; `--on-conflict rename`): the file there is the
@@ -1373,7 +1389,7 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
         ids = sorted({ref.id for _, refs, _ in open_files for ref in refs})
         with unit_of_work(acting) as conn:
             stored = blogs_bulk.my_posts_by_id(conn, ids=ids)
-            earlier = blog_rows.earlier_source_paths(conn, blog_ids=ids)
+            earlier = blog_rows.earlier_source_paths(conn, blog_ids=ids) if run.by_earlier_path else {}
         texts: dict[str, UUID] = {}
         bodies: dict[str, list[UUID]] = {}  # file label -> the posts of its slug and body
         for candidate, refs, weakly in open_files:

@@ -12,7 +12,9 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   overwritten, the database version is written beside the file as `NAME.md.conflict`.
   It is resolved when the file is edited again (or the `.conflict` file removed) while
   the post stays as it was: the file wins. A post changed again re-writes `.conflict`;
-- a file deleted -> its post goes to the trash (a post edited since gets its file back);
+- a file deleted -> its post goes to the trash (a post edited since gets its file back), unless
+  every file of the folder is gone, or a folder at its top that held some (FolderEmptied: a drive
+  not mounted), which a run refuses until told (`allow_empty`);
   a post trashed or purged -> its file is removed (a file edited since is a conflict). Either
   way the file's row stays, marked REMOVED: the post, once restored, gets its file back (at a
   free path, numbered apart, when another post's file took its path meanwhile: _keep_apart);
@@ -87,7 +89,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import Connection, unit_of_work
-from blogster_cli.errors import BlogsterError, FileSystemError, InvalidInput, NotFound
+from blogster_cli.errors import BlogsterError, Conflict, FileSystemError, InvalidInput, NotFound
 from blogster_cli.file_names import fitted_name, hashed_hidden_name
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
@@ -100,6 +102,13 @@ if TYPE_CHECKING:
     from blogster_cli.content.mapping import Dialect
 
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown")
+
+
+class FolderEmptied(Conflict):
+    """A linked folder holds none of the files its last sync saw, or a folder at its top that held
+    some is gone (a drive not mounted, a branch without `content/` checked out, a folder emptied by
+    mistake): a run would move their posts to the trash (or write them into a mount point), so it
+    changes nothing unless told (`allow_empty`)."""
 
 
 class FolderUnlinked(NotFound):
@@ -493,6 +502,16 @@ class _Run:
     linked_id: UUID | None = None  # the folder's link, when it had one as the run started (a dry run's too)
     read_in: dict[str, UUID | None] = field(default_factory=dict)  # file -> the post this run read it into
     pictures: PictureIndex = field(default_factory=dict)  # what the files link to (`_store_pictures`)
+    parsed: dict[str, _Read] = field(default_factory=dict)  # file -> what this run's import read it as
+
+    def read(self, candidate: Any) -> None:
+        """Keep what import read a file as (`imports.Candidate`), for what this run reads it for again."""
+        markdown = candidate.content.get("markdown")
+        markdown = markdown if isinstance(markdown, str) else ""
+        may_link = _MAY_LINK_PICTURES_TEXT.search(f"{markdown}\n{candidate.featured_image or ''}") is not None
+        self.parsed[candidate.label] = _Read(
+            candidate.file_sha256, candidate.dialect, markdown if may_link else None, candidate.featured_image
+        )
 
     def done(self, path: str, action: str, post_id: UUID | None = None, note: str | None = None) -> None:
         self.summary.files.append(SyncedFile(path, action, post_id, note))
@@ -561,6 +580,7 @@ def sync_folder(
     changed_files: Collection[str] | None = None,
     adopt: bool = False,
     folder_id: UUID | None = None,
+    allow_empty: bool = False,
 ) -> SyncSummary:
     """Sync `directory` with my posts both ways (see the module docstring); the first run
     links it. `summary.conflicts` lists the files whose two sides both changed.
@@ -580,13 +600,17 @@ def sync_folder(
     moved, when it is gone from disk and its files are all here as they were: its link moves here
     (`summary.moved_from`), and the run is a later run of it, never a first one importing every file
     again; while it is still there (a second copy of it), or some of its files changed or are missing
-    (an older copy), Conflict."""
+    (an older copy), Conflict.
+
+    A linked folder that holds none of the files its last sync saw, or whose folder at its top that
+    held some of them is gone, is FolderEmptied (nothing changed) unless `allow_empty`: then their
+    posts go to the trash as for any file deleted."""
     if fmt not in FORMATS:
         from blogster_cli.wording import not_one_of
 
         raise InvalidInput(not_one_of("--format", FORMATS, fmt))
     return _sync(acting, folder_to_sync(directory), fmt=fmt, dry_run=dry_run, default_tz=default_tz,
-                 changed_files=changed_files, adopt=adopt, folder_id=folder_id)  # fmt: skip
+                 changed_files=changed_files, adopt=adopt, folder_id=folder_id, allow_empty=allow_empty)  # fmt: skip
 
 
 def _sync(
@@ -599,6 +623,7 @@ def _sync(
     changed_files: Collection[str] | None,
     adopt: bool,
     folder_id: UUID | None,
+    allow_empty: bool = False,
     moved_from: LinkedFolder | None = None,
 ) -> SyncSummary:
     """sync_folder of the folder `root`; `moved_from`: the link a dry run takes `root` to have
@@ -631,9 +656,10 @@ def _sync(
     counters = {item.path: item.post_changed for item in changed}
     disk, stats = _hash(root, scan, known, states)
     if linked is None and folders and disk:
-        copied = _copy_of(acting, folders, disk)
+        copied = _copy_of(acting, root, folders, disk, fmt=fmt, default_tz=default_tz)
         if copied is not None:
-            return _take_over(acting, root, *copied, fmt=fmt, dry_run=dry_run, default_tz=default_tz, adopt=adopt)
+            return _take_over(acting, root, *copied, fmt=fmt, dry_run=dry_run, default_tz=default_tz, adopt=adopt,
+                              allow_empty=allow_empty)  # fmt: skip
     reported = scan.reported
     if fmt == "auto" and linked is not None and linked.format_given:
         fmt = linked.dialect  # named with --format when linked: files are read in it on every run
@@ -656,6 +682,8 @@ def _sync(
     removed = {path for path, state in states.items() if state.file_sha256 == REMOVED}
     new_paths = sorted(path for path in disk if path not in known or path in removed)
     renames = _renames(run, missing, new_paths)
+    if linked is not None and not allow_empty:
+        _refuse_emptied(root, set(known), states, [state for state in missing if state.path not in renames])
     for path, state in sorted(states.items()):
         if path in disk and path not in removed:
             _compare(run, state)
@@ -709,19 +737,64 @@ def _sync(
     return summary
 
 
-def _copy_of(acting: ActingUser, folders: list[LinkedFolder], disk: dict[str, str]) -> tuple[LinkedFolder, int] | None:
-    """The linked folder of mine that a folder not linked yet (`disk`: its files' SHA-256) is a copy
-    of: more than half of that folder's files are here, at their paths, byte for byte as its last
-    sync saw them (it moved, was renamed or cloned, or is an older copy); of several, the one with
-    most such files. With how many of its files are not here so (differ or missing). A site that
-    only shares some names (`index.md`) or a few files with another is none."""
+def _copy_of(
+    acting: ActingUser, root: Path, folders: list[LinkedFolder], disk: dict[str, str], *, fmt: str, default_tz: tzinfo
+) -> tuple[LinkedFolder, int] | None:
+    """The linked folder of mine that a folder not linked yet (`root`; `disk`: its files' SHA-256) is a
+    copy of: more than half of that folder's files are here, at their paths, byte for byte as its last
+    sync saw them (it moved, was renamed or cloned, or is an older copy); of several, the one with most
+    such files. Else one gone from disk (`_changed_copy_of`) more than half of whose files are here as
+    the same posts, changed or not (moved, then edited). With how many of its files are not here byte
+    for byte (differ or missing). A site that only shares some names (`index.md`) or a few files with
+    another is none."""
     with unit_of_work(acting) as conn:
         copied = sync_rows.copied_files(conn, files=disk, removed=REMOVED)
+        gone = [folder for folder in folders if not os.path.isdir(folder.folder)]
+        held = sync_rows.folder_files(conn, folder_ids=[folder.id for folder in gone], removed=REMOVED) if gone else {}
     copies = [(copied[f.id], f) for f in folders if f.id in copied and copied[f.id][0] * 2 > copied[f.id][1]]
-    if not copies:
-        return None
-    (same, held), folder = max(copies, key=lambda copy: copy[0][0])  # the first linked of equals
-    return folder, held - same
+    if copies:
+        (same, count), folder = max(copies, key=lambda copy: copy[0][0])  # the first linked of equals
+        return folder, count - same
+    return _changed_copy_of(root, gone, held, disk, fmt=fmt, default_tz=default_tz)
+
+
+def _changed_copy_of(
+    root: Path,
+    gone: list[LinkedFolder],
+    held: dict[UUID, dict[str, tuple[str, str | None]]],
+    disk: dict[str, str],
+    *,
+    fmt: str,
+    default_tz: tzinfo,
+) -> tuple[LinkedFolder, int] | None:
+    """Of my linked folders gone from disk (`gone`; `held`: each one's files as `sync_rows.folder_files`
+    reads them), the first one more than half of whose files are here at their paths as the same posts:
+    byte for byte as its last sync saw them, or a changed file that reads as the post the link records
+    there (its slug, or its post's `-N` of it), as a moved folder whose files were edited since is.
+    With how many of its files are not here byte for byte. A folder still on disk is no such copy:
+    another site sharing its file names would be refused for as long as both are linked."""
+    from blogster_cli.content.slugs import is_suffixed
+    from blogster_cli.services import imports
+
+    for folder in gone:
+        files = held.get(folder.id, {})
+        same = sum(1 for path, (sha256, _) in files.items() if disk.get(path) == sha256)
+        changed = sorted(
+            (path, slug) for path, (sha256, slug) in files.items() if path in disk and disk[path] != sha256 and slug
+        )
+        needed = len(files) // 2 + 1 - same  # changed files that must read as their posts
+        if needed <= 0 or needed > len(changed):
+            continue
+        for number, (path, slug) in enumerate(changed):
+            source = imports.ImportSource(label=path, root=root, relative=PurePosixPath(path))
+            read = imports.read_post_file(source, fmt=fmt, default_tz=default_tz)
+            if read is not None and is_suffixed(slug, read.base_slug):
+                needed -= 1
+            if needed == 0:
+                return folder, len(files) - same
+            if needed > len(changed) - number - 1:
+                break  # too few left to read
+    return None
 
 
 def _take_over(
@@ -734,6 +807,7 @@ def _take_over(
     dry_run: bool,
     default_tz: tzinfo,
     adopt: bool,
+    allow_empty: bool,
 ) -> SyncSummary:
     """The first run of `root`, a copy of my linked folder `copied`: when that folder is gone from
     disk and every file its last sync saw is here as it saw it (`differ`: how many are not), `root`
@@ -745,7 +819,6 @@ def _take_over(
     copy, whose older files would roll posts back and whose missing ones would trash them."""
     import shlex
 
-    from blogster_cli.errors import Conflict
     from blogster_cli.terminal_text import single_line
 
     if Path(copied.folder).is_dir():
@@ -767,10 +840,47 @@ def _take_over(
             moved = sync_rows.move_folder(conn, folder_id=copied.id, folder=str(root))
     # not moved: `copied` was unlinked meanwhile (a first run, then), or `root` linked (a later run)
     summary = _sync(acting, root, fmt=fmt, dry_run=dry_run, default_tz=default_tz, changed_files=None, adopt=adopt,
-                    folder_id=None, moved_from=copied if dry_run else None)  # fmt: skip
+                    folder_id=None, allow_empty=allow_empty, moved_from=copied if dry_run else None)  # fmt: skip
     if moved:
         summary.moved_from = copied.folder
     return summary
+
+
+def _refuse_emptied(root: Path, known: set[str], states: dict[str, FileState], gone: list[FileState]) -> None:
+    """FolderEmptied when the files gone from disk (`gone`: missing, not moved) are every file of
+    the folder its last sync saw (`known`, but for those removed with their trashed post), or all of
+    those in a folder at its top that is gone itself (a site's `content/`); nothing else is read as a
+    deletion of many posts at once: deleting files one by one, or a section's files, is a sync's work."""
+    import shlex
+
+    from blogster_cli.terminal_text import single_line
+
+    gone = [state for state in gone if state.file_sha256 != REMOVED]
+    if all(state.blog_id is None for state in gone):
+        return  # no post to trash
+    held = {path for path in known if path not in states or states[path].file_sha256 != REMOVED}
+    missing = {state.path for state in gone}
+    tops = sorted({path.split("/", 1)[0] for path in missing if "/" in path})
+    lost = [
+        top for top in tops
+        if not os.path.lexists(root / top) and all(path in missing for path in held if path.startswith(f"{top}/"))
+    ]  # fmt: skip
+    if held <= missing:
+        what = f"{single_line(str(root))} holds none of the {plural(len(held), 'file')} its last sync saw"
+    elif lost:
+        count = sum(1 for path in held if path.split("/", 1)[0] in lost)
+        folders = ", ".join(f"{single_line(top)}/" for top in lost)
+        what = (
+            f"{single_line(str(root))}: {folders} {agreeing(len(lost), 'is', 'are')} gone, with"
+            f" {plural(count, 'file')} its last sync saw"
+        )
+    else:
+        return
+    raise FolderEmptied(
+        f"{what} (a drive not mounted? a folder emptied by mistake?): nothing changed; to move their posts to the"
+        f" trash, sync it again with --allow-empty; to stop syncing it, `blogster sync"
+        f" {single_line(shlex.quote(str(root)))} --unlink` (the posts stay)"
+    )
 
 
 def _renames(run: _Run, missing: list[FileState], new_paths: list[str]) -> dict[str, str]:
@@ -940,7 +1050,7 @@ def _import_changed(run: _Run) -> None:
         return
     targets = [(_source(run, path), post_id) for path, post_id, _, _ in run.imports]
     outcomes = imports.import_into(
-        run.acting, targets=targets, fmt=run.fmt, dry_run=run.dry_run, default_tz=run.default_tz
+        run.acting, targets=targets, fmt=run.fmt, dry_run=run.dry_run, default_tz=run.default_tz, on_read=run.read
     )
     for (path, post_id, action, note), outcome in zip(run.imports, outcomes, strict=True):
         if outcome.outcome in ("failed", "skipped"):
@@ -974,7 +1084,7 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[str]:
     def imported(group: list[Any], on_conflict: str, dry_run: bool) -> list[Any]:
         summary = imports.import_sources(
             run.acting, sources=group, fmt=run.fmt, on_conflict=on_conflict, dry_run=dry_run,
-            default_tz=run.default_tz,
+            default_tz=run.default_tz, on_read=run.read if dry_run else None,
         )  # fmt: skip
         run.summary.warnings.extend(w for w in summary.warnings if w not in run.summary.warnings)
         return summary.files
@@ -1050,7 +1160,20 @@ PictureIndex = dict[str, dict[str, Stat | None]]
 # What a file that may link to a local picture holds (`content.linked_images.image_links`): a file
 # without any of these is not read as a post again for its pictures (most files, on a first run).
 _MAY_LINK_PICTURES = re.compile(rb"!\[|<img|figure|\.(?:png|jpe?g|gif|webp|svg|avif)\b", re.IGNORECASE)
+_MAY_LINK_PICTURES_TEXT = re.compile(_MAY_LINK_PICTURES.pattern.decode(), re.IGNORECASE)  # in a post as read
 _SHOWN_PICTURES = 5  # pictures named in a file's one warning about those left as linked
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What this run's import read a file as (`_Run.read`), so the file is not read again for its
+    pictures (`_pictures_of`) or its dialect (`_detected_dialect`): its body only when it may link to a
+    picture (`_MAY_LINK_PICTURES`), else None."""
+
+    sha256: str | None  # of the bytes read: used only while the file is the one this run hashed
+    dialect: str
+    markdown: str | None
+    featured_image: str | None
 
 
 @dataclass(frozen=True)
@@ -1188,15 +1311,20 @@ def _pictures_of(run: _Run, path: str, taken: dict[str, tuple[Stat | None, _Stor
     from blogster_cli.content.linked_images import image_links, local_link, picture_file
 
     found = _FilePictures()
-    try:
-        if _MAY_LINK_PICTURES.search(read_regular_file(run.root / path)) is None:
-            return found
-    except (NotRegularFile, OSError):
-        return found
-    read = _read_file(run, path)
+    read = _parsed(run, path)
     if read is None:
+        try:
+            if _MAY_LINK_PICTURES.search(read_regular_file(run.root / path)) is None:
+                return found
+        except (NotRegularFile, OSError):
+            return found
+        post = _read_file(run, path)
+        if post is None:
+            return found
+        read = _Read(None, post.dialect, post.content["markdown"], post.featured_image)
+    if read.markdown is None:
         return found
-    links = image_links(read.content["markdown"])
+    links = image_links(read.markdown)
     featured = local_link(read.featured_image) if read.featured_image else None
     if featured is not None and all(link.target != featured.target for link in links):
         links.append(featured)
@@ -1221,6 +1349,12 @@ def _pictures_of(run: _Run, path: str, taken: dict[str, tuple[Stat | None, _Stor
         elif stored is not None or not link.path.startswith(("media/", "./media/")):  # not Blogster's own link
             found.left.setdefault(stored or f"not found {where.where}", []).append(link.target)
     return found
+
+
+def _parsed(run: _Run, path: str) -> _Read | None:
+    """What this run's import read the file at `path` as, while it is the file this run hashed."""
+    read = run.parsed.get(path)
+    return read if read is not None and read.sha256 is not None and read.sha256 == run.disk.get(path) else None
 
 
 def _take_picture(run: _Run, picture: str) -> tuple[Stat | None, _Stored | str | None]:
@@ -1277,7 +1411,7 @@ def _detected_dialect(run: _Run, found: list[str]) -> str:
     counts = Counter(
         read.dialect
         for path in paths[:: max(1, -(-len(paths) // _DIALECT_SAMPLE))]
-        if (read := _read_file(run, path)) is not None
+        if (read := _parsed(run, path) or _read_file(run, path)) is not None
     )
     return counts.most_common(1)[0][0] if counts else "markdown"
 
@@ -1835,7 +1969,8 @@ def unlink(acting: ActingUser, *, directory: Path, dry_run: bool = False) -> Unl
 def status(acting: ActingUser, *, default_tz: tzinfo = UTC) -> list[FolderStatus]:
     """My linked folders: last run, changes waiting and conflicts, as a sync of each folder on this
     machine would report them (a dry run: a file edited while its post is in the trash is one,
-    which no row records); of a folder elsewhere, the conflicts its last sync recorded."""
+    which no row records); of a folder elsewhere, or one a sync refuses as emptied (FolderEmptied:
+    a drive not mounted there), the conflicts its last sync recorded."""
     with unit_of_work(acting) as conn:
         folders = sync_rows.my_folders(conn)
         conflicts = {folder.id: sync_rows.count_conflicts(conn, folder_id=folder.id) for folder in folders}
@@ -1843,8 +1978,12 @@ def status(acting: ActingUser, *, default_tz: tzinfo = UTC) -> list[FolderStatus
     for number, folder in enumerate(folders):
         pending, conflicted = None, conflicts[folder.id]
         if Path(folder.folder).is_dir() and _too_wide(Path(folder.folder)) is None:  # (one linked before the guard)
-            plan = sync_folder(acting, directory=Path(folder.folder), dry_run=True, default_tz=default_tz)
-            pending, conflicted = plan.changed, len(plan.conflicts)
+            try:
+                plan = sync_folder(acting, directory=Path(folder.folder), dry_run=True, default_tz=default_tz)
+            except FolderEmptied:
+                plan = None
+            if plan is not None:
+                pending, conflicted = plan.changed, len(plan.conflicts)
         found.append(FolderStatus(folder.folder, folder.dialect, folder.last_run_at, number == 0, pending, conflicted))
     return found
 
@@ -1880,6 +2019,7 @@ def watch(
     debounce: float = 0.05,
     rescan: float = 300.0,
     adopt: bool = False,
+    allow_empty: bool = False,
 ) -> None:
     """Sync now, then again whenever a file under `directory` or one of my posts changes
     (watchfiles; LISTEN on the folder's channel), once no change came for `debounce`
@@ -1891,13 +2031,14 @@ def watch(
     watcher missed one (an overflowing event queue). The watchers start after the first run
     (which links the folder, whose channel they listen on), so once both are listening, one
     more run lists the folder: a save or an edit made in between is not left for the rescan.
-    `adopt` applies to the first run only. FolderUnlinked once the folder is unlinked (`sync
+    `adopt` and `allow_empty` apply to the first run only (a drive unmounted during the watch stops it:
+    FolderEmptied). FolderUnlinked once the folder is unlinked (`sync
     --unlink`, or linked anew since): the watch stops rather than link it again. A file skipped
     (a link, a section page) and a warning about the folder are in the first summary that has
     them, not in every later one: a watch says them once."""
     root = folder_to_sync(directory)
     on_run = _said_once(on_run)
-    on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz, adopt=adopt))
+    on_run(sync_folder(acting, directory=root, fmt=fmt, default_tz=default_tz, adopt=adopt, allow_empty=allow_empty))
     last_full = time.monotonic()
     with unit_of_work(acting) as conn:
         linked = sync_rows.folder_by_path(conn, folder=str(root))

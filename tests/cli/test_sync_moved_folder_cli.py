@@ -203,3 +203,43 @@ def test_a_copy_made_before_a_conflict_is_an_older_copy(cli, signed_up, tmp_path
     result = cli("sync", str(stale))
     assert result.exit_code == 5 and "1 of its files changed or missing" in result.stderr, result.stderr
     assert cli("blogs", "show", "two", "--json").json()["title"] == "Two, edited"
+
+
+def test_a_moved_folder_with_half_its_files_changed_is_refused_not_imported_again(cli, signed_up, tmp_path):
+    """Moved, then half its files edited (or all: a formatter run over them): not byte for byte a copy,
+    its first sync imported every post again as `one-2`... It reads as the moved folder's posts, which
+    the link records at those paths: refused as a changed copy is, naming the old folder."""
+    old = site(tmp_path / "blog")
+    (old / "four.md").write_text("---\ntitle: Four\n---\nFourth.\n")
+    assert cli("sync", str(old)).exit_code == 0
+    new = old.rename(tmp_path / "renamed")
+    for name in ("one", "two"):
+        (new / f"{name}.md").write_text(f"---\ntitle: {name.title()}\n---\nEdited after the move.\n")
+    for extra in ([], ["--dry-run"]):
+        result = cli("sync", str(new), *extra)
+        assert result.exit_code == 5 and result.stdout == "", result.stderr
+        assert result.stderr.startswith(
+            f"error: {new} looks like an older or changed copy of {old} (linked, not on disk here): 2 of its files"
+            f" changed or missing; to link this one anyway, unlink that folder first (`blogster sync {old} --unlink`)"
+        )
+    assert slugs(cli) == ["four", "one", "three", "two"] and [item["folder"] for item in linked(cli)] == [str(old)]
+
+    assert cli("sync", str(old), "--unlink").exit_code == 0
+    relinked = cli("sync", str(new))
+    assert relinked.exit_code == 0, relinked.stderr
+    assert relinked.stderr.splitlines()[-1] == f"{new} (linked now) [hugo]: 2 updated; 2 unchanged."
+    assert slugs(cli) == ["four", "one", "three", "two"] and "Edited after the move." in body(cli, "one")
+
+
+def test_a_site_at_a_gone_folders_paths_stating_other_slugs_is_its_own(cli, signed_up, tmp_path):
+    """The same names as a linked folder gone from disk, but other posts (each states its slug): not a copy."""
+    old = site(tmp_path / "blog")
+    assert cli("sync", str(old)).exit_code == 0
+    old.rename(tmp_path / "away")
+    other = tmp_path / "other"
+    other.mkdir()
+    for name in ("one", "two", "three"):
+        (other / f"{name}.md").write_text(f"---\ntitle: Other {name}\nslug: other-{name}\n---\nElse.\n")
+    result = cli("sync", str(other))
+    assert result.exit_code == 0 and "3 imported" in result.stderr, result.stderr
+    assert slugs(cli) == ["one", "other-one", "other-three", "other-two", "three", "two"]

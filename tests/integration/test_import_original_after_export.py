@@ -245,3 +245,29 @@ def test_sync_never_pairs_a_file_by_its_body(account, tmp_path):
     after = posts(acting)
     assert {post_id: after[post_id] for post_id in before} == before
     assert sorted(post[:2] for post in after.values()) == [("about", "About X"), ("about-2", "About Z")]
+
+
+def test_sync_never_pairs_a_file_by_a_path_its_post_was_imported_from_before(account, tmp_path):
+    """Red team 44: sync matches a file only by its own link records and import's path and text, never
+    by a path a post was imported from before (kept for `import` of the original site): another site's
+    `_posts/2020-01-02-notes.md` was paired with my post of that slug, whose Jekyll file moved to
+    Hugo since, and skipped on every run (never linked, never its own post)."""
+    acting = account()
+    write(tmp_path / "first" / "_posts" / "2020-01-02-notes.md", "---\ntitle: Notes\n---\nThe first notes.\n")
+    assert imports.import_paths(acting, paths=[tmp_path / "first"]).counts["imported"] == 1
+    assert exports.export_posts(acting, directory=tmp_path / "hugo", dialect="hugo").failed == []
+    assert imports.import_paths(acting, paths=[tmp_path / "hugo"]).counts["imported"] == 0
+    before = posts(acting)
+    other = tmp_path / "other"
+    write(other / "_posts" / "2020-01-02-notes.md", "---\ntitle: Other notes\n---\nAnother site's notes.\n")
+    [file] = imports.import_paths(acting, paths=[other], dry_run=True).files
+    assert file.outcome == "skipped" and "(matched by slug and a path its post was imported from before)" in (
+        file.reason or ""
+    )
+
+    summary = sync_service.sync_folder(acting, directory=other)
+    assert [(file.action, file.path) for file in summary.files] == [("imported", "_posts/2020-01-02-notes.md")]
+    assert sync_service.sync_folder(acting, directory=other).files == []
+    after = posts(acting)
+    assert {post_id: after[post_id] for post_id in before} == before
+    assert sorted(post[:2] for post in after.values()) == [("notes", "Notes"), ("notes-2", "Other notes")]
