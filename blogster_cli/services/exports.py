@@ -346,7 +346,7 @@ def _render_safely(
     from blogster_cli.content.export import LeftAsWritten
 
     rendered = _or_reason(
-        partial(_render_noting, post, dialect, default_tz, new_folder=new_folder, resolve_liquid=resolve_liquid)
+        partial(render, post, dialect, default_tz, new_folder=new_folder, resolve_liquid=resolve_liquid)
     )
     if isinstance(rendered, str):
         return rendered, LeftAsWritten()
@@ -533,8 +533,9 @@ def render(
     at: str | None = None,
     new_folder: PurePosixPath | None = None,
     resolve_liquid: bool = False,
-) -> tuple[str, str, str | None]:
-    """(relative path, text, note) of one post; the note says when its source path was unsafe.
+) -> tuple[str, str, str | None, LeftAsWritten]:
+    """(relative path, text, note, what the file carries over that `dialect`'s generator does not
+    read) of one post; the note says when its source path was unsafe.
 
     `at` is where it is written instead of its own path (see render_at, which decides when):
     the text then reads back as the post at that path, its slug stated in the front matter
@@ -542,22 +543,6 @@ def render(
     an Astro post without a path of its own goes (`new_posts_folder`). `resolve_liquid`: as
     `export_posts` takes it.
     """
-    path, text, note, _ = _render_noting(
-        post, dialect, default_tz, at=at, new_folder=new_folder, resolve_liquid=resolve_liquid
-    )
-    return path, text, note
-
-
-def _render_noting(
-    post: StoredPost,
-    dialect: str,
-    default_tz: tzinfo = UTC,
-    *,
-    at: str | None = None,
-    new_folder: PurePosixPath | None = None,
-    resolve_liquid: bool = False,
-) -> tuple[str, str, str | None, LeftAsWritten]:
-    """render(), with what the file carries over that `dialect`'s generator does not read."""
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.export import LeftAsWritten, export_file, source_zone
 
@@ -637,7 +622,7 @@ def render_at(
 
     if file_stem(PurePosixPath(at)) == file_stem(PurePosixPath(rendered[0])):
         return rendered
-    return render(post, dialect, default_tz, at=at, resolve_liquid=resolve_liquid)
+    return render(post, dialect, default_tz, at=at, resolve_liquid=resolve_liquid)[:3]
 
 
 def _read_manifest(root: Path) -> tuple[dict[str, Written], bytes | None]:

@@ -1144,7 +1144,7 @@ def _own_files(run: _Run, by_slug: dict[str, UUID]) -> dict[str, UUID]:
         post = stored[post_id]
         try:
             text = render_at(post, read.dialect, run.default_tz, at=path,
-                             rendered=render(post, read.dialect, run.default_tz))[1]  # fmt: skip
+                             rendered=render(post, read.dialect, run.default_tz)[:3])[1]  # fmt: skip
         except (ValueError, TypeError, KeyError, BlogsterError):
             continue  # cannot be exported: not a file export wrote
         if _sha(text.encode("utf-8")) == run.disk[path]:
@@ -1468,7 +1468,7 @@ def _render_all(run: _Run) -> None:
         elif item.mode != "new" and isinstance(stated, str) and stated in FORMATS[1:]:
             dialect = stated
         try:
-            rendered = render(post, dialect, run.default_tz, new_folder=new_folder if dialect == "astro" else None)
+            rendered = render(post, dialect, run.default_tz, new_folder=new_folder if dialect == "astro" else None)[:3]
             if item.mode == "new":
                 item.path = _new_path(rendered[0], run.dialect, used, left_out, sections)
                 used.add(folded_path(item.path))
