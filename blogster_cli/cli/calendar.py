@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from blogster_cli.models.calendar import CalendarEntryPublic
     from blogster_cli.planning.model import PlannedEvent
     from blogster_cli.services.calendar import ImportRemoval, ScheduledPost
-    from blogster_cli.services.newsletters import SendReport
 
 app = command_group("calendar")
 
@@ -561,6 +560,7 @@ def run_due(
         hold=mail_hold.kept(ctx),
     )  # fmt: skip
     report = due_work.run_due(acting, now=moment, dry_run=dry_run, site=site, distribution=distribution)
+    counts = newsletters.due_counts(report.newsletters_sent)
     if json:
         output.print_json(report)
     else:
@@ -570,8 +570,9 @@ def run_due(
             f" {plural(report.calendar_marked, 'calendar entry', 'calendar entries')} marked;"
             f" {plural(len(report.social_due), 'social post')} and {plural(len(report.newsletters_due), 'newsletter')} due"
             + ("" if dry_run else f", {sum(o.error is None for o in report.social_posted)} posted")
-            + ("" if dry_run else f", {sum(_finished(r) for r in report.newsletters_sent)} sent")
-            + (f", {held} held by your daily sending limit" if (held := _held(report.newsletters_sent)) else "")
+            + ("" if dry_run else f", {counts.sent} sent")
+            + (f", {counts.held} held by your daily sending limit" if counts.held else "")
+            + (f", {counts.busy} busy in another run" if counts.busy else "")
             + ("; site rebuilt." if report.site_rebuilt else ".")
         )
     for note in report.notes:
@@ -586,16 +587,6 @@ def run_due(
         output.error(problem)
     if report.errors:
         raise typer.Exit(1)
-
-
-def _finished(report: SendReport) -> bool:
-    """A due newsletter this run sent (to the end), not one it failed, found busy or left held."""
-    return report.error is None and not report.busy and not report.stopped_by_limit
-
-
-def _held(reports: list[SendReport]) -> int:
-    """Due newsletters whose send stopped at the account's daily sending limit (still due)."""
-    return sum(r.stopped_by_limit for r in reports)
 
 
 @app.command("next-change")

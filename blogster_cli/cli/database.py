@@ -195,6 +195,11 @@ def restore(
             f"Switched off {plural(summary.logins_switched_off, 'stray login')}: account roles"
             " no database on the server has an account for."
         )
+    if not summary.migration_times_kept:
+        output.message(
+            "note: the backup does not say when its migrations were applied (an earlier Blogster made it):"
+            " `blogster db status` shows them applied at this restore."
+        )
     if me is not None and signed_out:
         from blogster_cli.services.sessions import login_command
 

@@ -11,6 +11,12 @@ from blogster_cli.cli.state import JSON_OPTION, PASSWORD_STDIN_OPTION, app_conte
 def quickstart(
     email: str | None = typer.Option(None, "--email", help="Email for the first account (asked on a terminal)."),
     password_stdin: bool = PASSWORD_STDIN_OPTION,
+    examples: bool | None = typer.Option(
+        None,
+        "--examples/--no-examples",
+        help="Give a new account the dozen example posts, most of them published (default: on the embedded"
+        " database only, not on a server others use).",
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """First run: start the database, apply the schema, create and log in the first account.
@@ -18,6 +24,8 @@ def quickstart(
     The first account on a database becomes its administrator. Safe to run twice.
     Off a terminal with no --email and no password, the account is <OS user>@localhost
     with a generated password kept in the credential store (change it: blogster auth passwd).
+    On a server others use (BLOGSTER_DATABASE_URL), the example posts are left out unless
+    --examples: they would be published where the whole team sees them.
 
     Example: blogster quickstart --email ada@example.com --password-stdin < pw.txt
     """
@@ -36,8 +44,9 @@ def quickstart(
         return read_password(from_stdin=password_stdin, confirm=True)
 
     report = run_quickstart(
-        app_context(), email=email, password_source=password_source, local_account=not password_given
-    )
+        app_context(), email=email, password_source=password_source, local_account=not password_given,
+        examples=examples,
+    )  # fmt: skip
     if json:
         output.print_json(report)
     else:  # what it did, for a person: on stderr, as other commands' messages

@@ -196,7 +196,8 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     From: newsletter_from (BLOGSTER_NEWSLETTER_FROM) for the newsletters of the account this profile
     is logged in as (only); every other account's go from that account's email. Each account mails
     at most its daily sending limit (`admin newsletters limits`): a newsletter stopped there stays
-    due, counted as held. --json: the counts (sent, held, failed, failed_accounts) and each
+    due, counted as held; one another run is sending (the workers, another cron run) is counted as
+    busy, not sent. --json: the counts (sent, held, busy, failed, failed_accounts) and each
     newsletter's report under newsletters (held_by_limit: its readers left for later).
 
     Example: blogster workers send-newsletters --json
@@ -214,8 +215,10 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     sent = newsletters.send_due_for_every_account(
         ctx.database, smtp=smtp, timeouts=ctx.timeouts, hold=mail_hold.kept(ctx), quiet_while_held=False
     )
-    held = sum(report.stopped_by_limit for report in sent.results)
-    _distribution_report(sent, json, key="sent", items="newsletters", noun="newsletters sent", held=held)
+    counts = newsletters.due_counts(sent.results)
+    _distribution_report(
+        sent, json, key="sent", items="newsletters", noun="newsletters sent", held=counts.held, busy=counts.busy
+    )
 
 
 def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -> None:
@@ -228,22 +231,26 @@ def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -
 
 
 def _distribution_report(
-    done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: str, held: int | None = None
-) -> None:
+    done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: str, held: int | None = None,
+    busy: int | None = None,
+) -> None:  # fmt: skip
     """Counts, as every cron command's (`key` done, `failed`, `failed_accounts`), and under `items`
     each post's or newsletter's outcome; then each failure and each account whose share failed on
-    stderr (exit 1). `held`: of the newsletters, those an account's daily sending limit stopped
-    (SendReport.stopped_by_limit: still due), counted apart, under `held`."""
+    stderr (exit 1). `held` and `busy`: of the newsletters, those an account's daily sending limit
+    stopped (still due) and those another run was sending (this one mailed nobody), counted apart
+    (newsletters.due_counts), under `held` and `busy`."""
     results = done.results
     errors = [f"{getattr(r, 'id', '')}: {getattr(r, 'error', None)}" for r in results if getattr(r, "error", None)]
-    stopped = held or 0
-    finished = len(results) - len(errors) - stopped
+    stopped, elsewhere = held or 0, busy or 0
+    finished = len(results) - len(errors) - stopped - elsewhere
     if json:
         counts = {key: finished, **({"held": stopped} if held is not None else {})}
+        counts |= {"busy": elsewhere} if busy is not None else {}
         output.print_json({**counts, "failed": len(errors), "failed_accounts": len(done.failures), items: results})
     else:
         at_limit = f", {stopped} held by a daily sending limit" if stopped else ""
-        output.message(f"{finished} {noun}{at_limit}, {len(errors)} failed")
+        in_another = f", {elsewhere} busy in another run" if elsewhere else ""
+        output.message(f"{finished} {noun}{at_limit}{in_another}, {len(errors)} failed")
     for problem in errors:
         output.error(problem)
     _account_failures(done)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, BinaryIO
 from blogster_cli.db.rows import scalar
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import psycopg
     from psycopg.sql import Composable
 
@@ -125,6 +127,21 @@ def image_paths(conn: psycopg.Connection) -> list[str]:
 
 def applied_migrations(conn: psycopg.Connection) -> list[tuple[str, str]]:
     return conn.execute("select name, checksum from internal.schema_migrations order by name").fetchall()
+
+
+def migration_times(conn: psycopg.Connection) -> dict[str, datetime]:
+    """When each applied migration was applied, by name (what `db status` shows)."""
+    return dict(conn.execute("select name, applied_at from internal.schema_migrations order by name").fetchall())
+
+
+def set_migration_times(conn: psycopg.Connection, *, times: dict[str, datetime]) -> None:
+    """Puts back when each named migration was applied: a restore applies them anew, and `db status`
+    would show every one applied at the restore's time."""
+    conn.execute(
+        "update internal.schema_migrations m set applied_at = t.applied_at"
+        " from unnest(%s::text[], %s::timestamptz[]) as t (name, applied_at) where m.name = t.name",
+        (list(times), list(times.values())),
+    )
 
 
 def account_role_names(conn: psycopg.Connection) -> set[str]:

@@ -152,12 +152,16 @@ CLAIM_WAIT = "200ms"
 class DeliveryClaim:
     """A reader's ledger row taken before their mail goes (claim_delivery)."""
 
-    state: Literal["claimed", "recorded", "in use"]
+    state: Literal["claimed", "recorded", "in use", "at limit", "turn held"]
     """claimed: this transaction holds the row, as accepted (counted against the daily limit), and
     commits it once the server accepted the mail (a kill before that rolls it back: the re-run mails
     that one reader again); recorded: an earlier run's outcome (skip them); in use: another
-    transaction holds it (skip them this run)."""
+    transaction holds it (skip them this run); at limit: the account's daily limit leaves no room
+    (nothing recorded); turn held: another transaction kept the account's sending turn past
+    lock_timeout (nothing recorded)."""
     savepoint: SessionTransaction | None = None
+    allowance: SendingAllowance | None = None
+    """The account's allowance as counted with its turn taken (claimed, at limit)."""
 
     def keep(self) -> None:
         """Keeps the row (the server accepted the mail): it commits with the unit of work."""
@@ -171,13 +175,32 @@ class DeliveryClaim:
 
 
 def claim_delivery(session: Session, *, newsletter_id: UUID, email: str, message_id: str) -> DeliveryClaim:
-    """Records `email` as accepted ahead of the mail, in a savepoint the caller undoes if it is not.
+    """Records `email` as accepted ahead of the mail, in a savepoint the caller undoes if it is not,
+    once the account's daily limit leaves room for it.
+
+    The limit is checked with the account's sending turn taken (public.newsletter_take_sending_turn,
+    0180), held until the unit of work commits the record or the savepoint is undone: another send
+    of the account waits for it, then counts this mail, so sends running at once never pass the
+    limit together. Past lock_timeout waiting for the turn it answers 'turn held'.
 
     Waits at most CLAIM_WAIT for a row another transaction holds (an account's own open
     transaction may hold one of its readers' as long as it likes), then answers 'in use'
     rather than waiting out lock_timeout and failing the account's whole send."""
     savepoint = session.begin_nested()
     connection = session.connection()
+    try:
+        with session.begin_nested():
+            turn = "select daily_limit, sent, frees_at from public.newsletter_take_sending_turn()"
+            daily_limit, sent, frees_at = connection.execute(text(turn)).one()
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        savepoint.rollback()
+        return DeliveryClaim("turn held")
+    allowance = SendingAllowance(daily_limit, int(sent), frees_at)
+    if allowance.left == 0:
+        savepoint.rollback()  # the turn with it
+        return DeliveryClaim("at limit", allowance=allowance)
     try:
         with session.begin_nested():
             before = connection.execute(
@@ -193,14 +216,17 @@ def claim_delivery(session: Session, *, newsletter_id: UUID, email: str, message
             ).first()
             connection.execute(text("select set_config('lock_timeout', :before, true)"), {"before": before})
     except OperationalError as exc:
-        if getattr(exc.orig, "sqlstate", None) != "55P03":
+        if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
             raise
         savepoint.rollback()
         return DeliveryClaim("in use")
     if taken is None:
         savepoint.rollback()
         return DeliveryClaim("recorded")
-    return DeliveryClaim("claimed", savepoint)
+    return DeliveryClaim("claimed", savepoint, allowance)
+
+
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def last_refusal(session: Session, *, newsletter_id: UUID) -> NewsletterDelivery | None:

@@ -1,7 +1,7 @@
 """Backups that restore a working installation, and restores that run nothing from the file.
 
 A backup is one tar file (mode 0600 from its first byte) holding:
-  manifest.json        format, versions, the migrations applied, each table's columns,
+  manifest.json        format, versions, the migrations applied (and when), each table's columns,
                        sequence values, and the SHA-256 of every other member
   accounts.json        each account's role: can it log in, is it an admin, its SCRAM verifier
   data/<table>.copy    each table's rows in COPY text format
@@ -134,6 +134,8 @@ class _Snapshot:
     roles: list[backup_data.AccountRole]
     images: list[str]
     migrations: list[list[str]]
+    migration_times: dict[str, str]
+    """When each migration was applied (ISO 8601), kept so a restore keeps them (MIGRATION_TIMES)."""
     server_version: int
 
 
@@ -153,6 +155,7 @@ def _snapshot(db: Database, scratch: Path) -> _Snapshot:
             roles=backup_data.account_roles(conn),
             images=[path for path in backup_data.image_paths(conn) if MEDIA_MEMBER.match(f"media/{path}")],
             migrations=[list(row) for row in backup_data.applied_migrations(conn)],
+            migration_times={name: at.isoformat() for name, at in backup_data.migration_times(conn).items()},
             server_version=conn.info.server_version,
         )
         conn.rollback()
@@ -198,6 +201,7 @@ def backup(db: Database, *, path: Path, force: bool = False) -> BackupSummary:
             "blogster_version": __version__,
             "server_version_num": snapshot.server_version,
             "migrations": snapshot.migrations,
+            MIGRATION_TIMES: snapshot.migration_times,
             "tables": snapshot.tables,
             "sequences": snapshot.sequences,
             "members": {name: _sha256_of(file) for name, file in members.items()},
@@ -338,6 +342,9 @@ class RestoreSummary:
     """The restored accounts' emails, in alphabetical order."""
     backup_created_at: datetime | None = None
     """When the backup was made (its manifest's time)."""
+    migration_times_kept: bool = True
+    """Each migration the backup had keeps when it was applied (`db status`); False for a backup made
+    before backups held those times: `db status` shows them applied at the restore."""
 
 
 @dataclass(frozen=True)
@@ -378,6 +385,8 @@ class _CheckedBackup:
     accounts: list[backup_data.AccountRole]
     tables: dict[str, Path]
     media: dict[str, Path]
+    migration_times: dict[str, datetime] | None = None
+    """When each of its migrations was applied (None: a backup made before backups held them)."""
 
 
 def _refuse(path: Path, why: str) -> InvalidInput:
@@ -582,6 +591,32 @@ def _check_migrations(path: Path, recorded: object) -> str:
     return known[len(pairs) - 1][0]  # the same pair as pairs[-1], typed
 
 
+MIGRATION_TIMES = "migrations_applied_at"
+"""The manifest's {migration name: when it was applied (ISO 8601, with its offset)}: a restore, which
+applies the migrations anew, puts these times back. Absent from backups made before it was added."""
+
+
+def _check_migration_times(path: Path, manifest: dict[str, Any]) -> dict[str, datetime] | None:
+    """The manifest's MIGRATION_TIMES, one time with an offset for each migration it lists, or None
+    when it has none (an earlier backup's)."""
+    recorded = manifest.get(MIGRATION_TIMES)
+    if recorded is None:
+        return None
+    names = {item[0] for item in manifest["migrations"]}  # checked by _check_migrations
+    if not isinstance(recorded, dict) or set(recorded) != names:
+        raise _refuse(path, f"its {MIGRATION_TIMES} does not name each of its migrations once")
+    times = {}
+    for name, text in recorded.items():
+        try:
+            at = datetime.fromisoformat(text) if isinstance(text, str) else None
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            raise _refuse(path, f"its {MIGRATION_TIMES} holds a time that is not ISO 8601 with an offset: {name}")
+        times[name] = at
+    return times
+
+
 def _check_accounts(path: Path, entries: object) -> list[backup_data.AccountRole]:
     if not isinstance(entries, list):
         raise _refuse(path, "accounts.json is not a list")
@@ -615,6 +650,7 @@ def _check_backup(path: Path, scratch: Path) -> _CheckedBackup:
         if _sha256_of(file) != checksums[name]:
             raise _refuse(path, f"{name} is damaged (checksum mismatch)")
     _check_migrations(path, manifest.get("migrations"))
+    times = _check_migration_times(path, manifest)
     accounts = _check_accounts(path, _read_json(path, extracted["accounts.json"], "accounts.json"))
     tables = {match.group(1): file for name, file in extracted.items() if (match := TABLE_MEMBER.match(name))}
     if not isinstance(manifest.get("tables"), dict) or set(manifest["tables"]) != set(tables):
@@ -626,7 +662,7 @@ def _check_backup(path: Path, scratch: Path) -> _CheckedBackup:
             if _sha256_of(file) != match.group(1).split(".")[0]:
                 raise _refuse(path, f"{name} does not hold the image its name promises")
             media[match.group(1)] = file
-    return _CheckedBackup(manifest, accounts, tables, media)
+    return _CheckedBackup(manifest, accounts, tables, media, times)
 
 
 def _load(target: Database, checked: _CheckedBackup, path: Path, on_stage: Callable[[str], None] = _no_stage) -> None:
@@ -653,6 +689,8 @@ def _load(target: Database, checked: _CheckedBackup, path: Path, on_stage: Calla
             if not isinstance(value, int) or isinstance(value, bool):
                 raise _refuse(path, f"sequence {name} has no whole-number value")
             backup_data.set_sequence(conn, qualified_name=name, last_value=value)
+        if checked.migration_times is not None:
+            backup_data.set_migration_times(conn, times=checked.migration_times)
         restored_roles = backup_data.account_role_names(conn)
         strangers = [role.role_name for role in checked.accounts if role.role_name not in restored_roles]
         if strangers:
@@ -757,7 +795,7 @@ def _restore(db: Database, *, path: Path, on_stage: Callable[[str], None]) -> Re
                     stray_logins.switch_on(conn, shut_out)
             raise
     return RestoreSummary(path, len(emails), roles_created, len(checked.media), applied, len(shut_out), emails,
-                          _manifest_time(checked.manifest))  # fmt: skip
+                          _manifest_time(checked.manifest), checked.migration_times is not None)  # fmt: skip
 
 
 def _shut_out(conn: Connection, db: Database, swap: database_swap.Swap, *, kept: set[str]) -> list[str]:

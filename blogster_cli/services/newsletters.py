@@ -51,10 +51,14 @@ in any 24 hours by default, none for an administrator's own account), since the 
 account's newsletters through the operator's SMTP server. The database counts each mail the server
 accepted as its delivery is recorded (the same commit, so a killed send counts what it recorded,
 once); a send asks for the allowance before its first mail and after each accepted one, and stops at
-the limit. The readers left are not dropped: the newsletter stays due (a draft sent directly becomes
-due now), says how many readers the limit holds and until when (HELD_KEY, `newsletter list`), and
-the workers or the next run mail them as the 24 hours allow. At the limit from the start, a send
-makes no SMTP connection.
+the limit. Each mail's check and its claim are one step (db/migrations/0180): the unit of work that
+claims the reader takes the account's sending turn, checks the limit and holds the turn until the
+mail is recorded, so two sends of one account at once take turns and never pass the limit together
+(one that waits past lock_timeout for the turn stops there, the rest left for the next run). The
+readers left are not dropped: the newsletter stays due (a draft sent directly becomes due now), says
+how many readers the limit holds and until when (HELD_KEY, `newsletter list`), and the workers or the
+next run mail them as the 24 hours allow. At the limit from the start, a send makes no SMTP
+connection.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ import html
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from blogster_cli import id_prefixes, mail_headers, terminal_text
@@ -589,6 +593,33 @@ class SendReport:
         send-newsletters)."""
         return not self.error and self.held_by_limit > 0
 
+    @property
+    def counted_as(self) -> Literal["sent", "held", "busy", "failed"]:
+        """How a due run counts this send, the one rule of `calendar run-due` and `workers
+        send-newsletters`: failed (an error), busy (another run was sending it: this one mailed
+        nobody), held (stopped_by_limit), else sent."""
+        if self.error:
+            return "failed"
+        if self.busy:
+            return "busy"
+        return "held" if self.stopped_by_limit else "sent"
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """Due newsletters a run sent, left held by the daily limit, found busy (another run sending
+    them) and failed: each report counted once, by SendReport.counted_as."""
+
+    sent: int = 0
+    held: int = 0
+    busy: int = 0
+    failed: int = 0
+
+
+def due_counts(reports: list[SendReport]) -> DueCounts:
+    kinds = [report.counted_as for report in reports]
+    return DueCounts(kinds.count("sent"), kinds.count("held"), kinds.count("busy"), kinds.count("failed"))
+
 
 @dataclass(frozen=True)
 class _Target:
@@ -992,8 +1023,10 @@ def _mail(
     committed once the server accepted it (newsletter_rows.claim_delivery): one already recorded
     is not mailed, and one another transaction holds is left for the next run (`in_use`), the
     others going on. At the account's daily sending limit (outbox.allowance, asked
-    again in the unit of work that records each accepted mail) it stops and the targets left are
-    `held`; at the limit from the start, the server is not asked anything.
+    again in the unit of work that records each accepted mail, and checked with the account's
+    sending turn as each reader is claimed, so another send's mails count) it stops and the targets
+    left are `held`; at the limit from the start, the server is not asked anything. A claim that
+    waited past lock_timeout for the turn stops the send, that reader left `in_use`.
 
     The copies go largest first (_largest_first), and none goes when the largest is over the size
     the server announces (SIZE). A message too big for the server stops the send, recorded against
@@ -1024,6 +1057,12 @@ def _mail(
                 claim = newsletter_rows.claim_delivery(
                     session, newsletter_id=plan.newsletter_id, email=target.email, message_id=identity
                 )  # fmt: skip
+                if claim.state == "at limit" and claim.allowance is not None:  # another send took the room left
+                    allowance, held = claim.allowance, len(targets) - number + 1
+                    break
+                if claim.state == "turn held":  # past lock_timeout: the rest wait for the next run too
+                    in_use.append(f"{target.email}: {TURN_HELD}")
+                    break
                 if claim.state == "in use":
                     in_use.append(f"{target.email}: {IN_USE}")
                 elif claim.state == "claimed":
@@ -1053,6 +1092,10 @@ def _mail(
 
 
 IN_USE = "another transaction of this account holds this reader's delivery record: tried again on the next run"
+TURN_HELD = (
+    "another send of this account kept its daily sending limit's turn past lock_timeout: this send"
+    " stopped here, and the next run mails this reader and the rest"
+)
 
 
 @dataclass(frozen=True)

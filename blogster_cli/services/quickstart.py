@@ -3,6 +3,10 @@
 Off a terminal with no email given (a script, CI, a container), the account is a
 local one for the OS user, `<user>@localhost`, with a generated password kept in
 the credential store, so `pip install -e . && blogster quickstart` needs no input.
+
+The example posts go to a new account on the embedded database only, unless asked: on a server
+others use (BLOGSTER_DATABASE_URL), most of them would be published, and a team's public feed and
+site would show a dozen posts nobody wrote. The step says how to add them there anyway.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class QuickstartReport:
     is_admin: bool
     steps: list[str] = field(default_factory=list)
     examples_imported: int = 0
+    examples_left_out: bool = False
+    """A new account's example posts were not imported: a shared server's, or --no-examples."""
     docs_imported: int = 0
     intents_imported: int = 0
 
@@ -40,15 +46,27 @@ def examples_dir() -> Path | None:
     return bundled_dir("_examples/posts", "examples/posts")
 
 
-def _import_examples(ctx: AppContext, steps: list[str]) -> int:
-    """Gives a new account a dozen example posts to try the commands on."""
-
-    from blogster_cli.services.imports import import_paths
+def _import_examples(ctx: AppContext, steps: list[str], *, wanted: bool | None) -> int | None:
+    """Gives a new account a dozen example posts to try the commands on; None when it leaves them
+    out (`wanted` False, or None on a server other than the embedded one: see the module docstring)."""
+    import shlex
 
     folder = examples_dir()
     if folder is None:
         steps.append("no example posts in this installation")
         return 0
+    if wanted is False:
+        steps.append("left out the example posts (--no-examples)")
+        return None
+    if wanted is None and not ctx.database.is_embedded:
+        steps.append(
+            "left out the example posts: on a server others use (BLOGSTER_DATABASE_URL) most of them would be"
+            " published where the whole team sees them; to add them anyway:"
+            f" blogster import {shlex.quote(str(folder))}"
+        )
+        return None
+    from blogster_cli.services.imports import import_paths
+
     summary = import_paths(sessions.current_user(ctx), paths=[folder], default_tz=ctx.tzinfo)
     imported = summary.counts["imported"]
     steps.append(f"imported {plural(imported, 'example post')} (blogster blogs list)")
@@ -109,11 +127,13 @@ def _generated_password(ctx: AppContext) -> str:
 
 
 def quickstart(
-    ctx: AppContext, *, email: str | None, password_source: Callable[[], str], local_account: bool = False
-) -> QuickstartReport:
+    ctx: AppContext, *, email: str | None, password_source: Callable[[], str], local_account: bool = False,
+    examples: bool | None = None,
+) -> QuickstartReport:  # fmt: skip
     """`password_source()` is called only when a password is needed (it may prompt).
 
     With `local_account` and no email, the account is local_email() with a generated password.
+    `examples`: whether a new account gets the example posts (None: on the embedded database only).
     """
     db = ctx.database
     where = "embedded PostgreSQL" if db.is_embedded else db.describe()
@@ -161,7 +181,9 @@ def quickstart(
             f" as '{ctx.profile}:{sessions.GENERATED_PASSWORD_KEY}'; set your own with: blogster auth passwd"
             " (or start over with: blogster quickstart --email YOU@EXAMPLE.COM on a fresh BLOGSTER_HOME)"
         )
-    examples = _import_examples(ctx, steps)
+    imported = _import_examples(ctx, steps, wanted=examples)
     docs = _import_docs(ctx, steps) if made_admin else 0
     intents = _import_intents(ctx, steps) if made_admin else 0
-    return QuickstartReport(where, migrated.applied, email, True, made_admin, steps, examples, docs, intents)
+    return QuickstartReport(
+        where, migrated.applied, email, True, made_admin, steps, imported or 0, imported is None, docs, intents
+    )

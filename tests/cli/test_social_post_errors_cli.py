@@ -161,7 +161,7 @@ def test_post_social_and_send_newsletters_print_counts_as_every_cron_command(cli
     assert empty.exit_code == 0 and empty.json() == {"posted": 0, "failed": 0, "failed_accounts": 0, "posts": []}
     letters = cli("workers", "send-newsletters", "--json", env={"BLOGSTER_SMTP_URL": ""})
     assert letters.exit_code == 0
-    assert letters.json() == {"sent": 0, "held": 0, "failed": 0, "failed_accounts": 0, "newsletters": []}
+    assert letters.json() == {"sent": 0, "held": 0, "busy": 0, "failed": 0, "failed_accounts": 0, "newsletters": []}
     due_posts(cli, count=2)
     FakeSocial(x.server, platform="linkedin").install()
     [bad] = due_posts(cli, "linkedin", "not-the-linkedin-token", count=1)

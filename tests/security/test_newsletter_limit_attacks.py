@@ -15,6 +15,7 @@ from blogster_cli.db.acting import acting_transaction
 SENDS = "internal.newsletter_sends"
 LIMITS = "internal.newsletter_daily_limits"
 DEFAULT = "internal.newsletter_default_daily_limit"
+TURNS = "internal.newsletter_sending_turns"
 
 
 @pytest.fixture
@@ -61,6 +62,8 @@ def allowance(db, actor) -> tuple:
         f"delete from {LIMITS}",
         f"update {DEFAULT} set daily_limit = null",
         f"truncate {SENDS}",
+        f"select * from {TURNS} for update",
+        f"delete from {TURNS}",
         "select internal.newsletter_daily_limit_of(auth.uid())",
         "select internal.count_newsletter_send()",
         "alter table public.newsletter_deliveries disable trigger count_newsletter_send",
@@ -156,3 +159,22 @@ def test_an_accounts_open_transaction_makes_the_workers_record_wait_for_nothing(
         run(db, bob, "insert into public.newsletter_deliveries (newsletter_id, email, outcome, message_id)"
             " values (%s, 'next@example.com', 'sent', 'm')", (letters[bob.email],), timeouts=quick)  # fmt: skip
     assert allowance(db, bob)[1] == 4
+
+
+def test_an_account_holds_its_own_sending_turn_only(db, pair, make_user):
+    """0180's sending turn is a row lock that public.newsletter_take_sending_turn() takes for the
+    caller's own account only (it takes no account id): bob holding his in an open transaction stalls
+    his own sends, not carol's (an advisory lock would: any login may take any), and no account or
+    anon reaches the turns' table or takes a turn without an account."""
+    bob, _, _ = pair
+    carol = make_user("carol@example.com")
+    quick = Timeouts(statement_ms=5000, lock_ms=200)
+    take = "select daily_limit, sent, frees_at from public.newsletter_take_sending_turn()"
+    with db.connect() as held, acting_transaction(held, bob.role_name):
+        assert held.execute(take).fetchall() == [(1000, 2, None)]
+        assert run(db, carol, take, timeouts=quick) == [(1000, 0, None)]
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            run(db, bob, take, timeouts=quick)  # his own other send waits for it
+    for role in ("anon", "authenticated"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            run(db, role, take)

@@ -67,7 +67,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     (
         "mailing past your daily newsletter sending limit through the operator's SMTP server: raising or"
         " resetting your own limit or its count by raw SQL, deleting what was counted, skipping the count,"
-        " spending another account's allowance, holding a lock the workers' record would wait on",
+        " spending another account's allowance, holding a lock the workers' record would wait on or another account's sending turn",
         ("test_newsletter_limit_attacks.py",),
     ),
     (
