@@ -147,10 +147,10 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=max(10_000, round(1_000_000 * scale)))
     args = parser.parse_args()
 
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-analytics-"))
-    server = EmbeddedServer(scratch / "home")
+    server = embedded_server(scratch / "home")
     try:
         log = scratch / "access.log"
         started = time.perf_counter()

@@ -78,12 +78,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from icalendar import Calendar
+    from prepared import embedded_server
 
-    from blogster_cli.db.embedded import EmbeddedServer
     from blogster_cli.planning.ics import to_ics
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-calendar-"))
-    server = EmbeddedServer(scratch / "home")
+    server = embedded_server(scratch / "home")
     try:
         server.ensure_running()
         db = Database(server.conninfo())

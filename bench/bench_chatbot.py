@@ -260,9 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         if external:
             conninfo = external
         else:
-            from blogster_cli.db.embedded import EmbeddedServer
+            from prepared import embedded_server
 
-            server = EmbeddedServer(work / "pg")
+            server = embedded_server(work / "pg")
             server.ensure_running()
             conninfo = server.conninfo("blogster")
         env = {**os.environ, "BLOGSTER_HOME": str(work / "home"), "BLOGSTER_DATABASE_URL": conninfo,

@@ -54,14 +54,15 @@ def paired_median_ms(floor: list[str], command: list[str], env: dict[str, str]) 
 def main() -> None:
     import compileall
 
+    from prepared import embedded_server
+
     import blogster_cli
-    from blogster_cli.db.embedded import EmbeddedServer
 
     compileall.compile_dir(Path(blogster_cli.__file__).parent, quiet=1)
     home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
     env = {**os.environ, "BLOGSTER_HOME": str(home)}
     env.pop("BLOGSTER_DATABASE_URL", None)
-    server = EmbeddedServer(home)
+    server = embedded_server(home)
     try:
         subprocess.run(
             [SCRIPT, "quickstart", "--email", "bench@example.com", "--password-stdin"],

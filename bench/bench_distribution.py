@@ -59,8 +59,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from aiosmtpd.controller import Controller
-
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     counter = Counter()
     with socket.socket() as probe:
@@ -69,7 +68,7 @@ def main() -> None:
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-distribution-"))
-    server = EmbeddedServer(scratch / "home")
+    server = embedded_server(scratch / "home")
     try:
         server.ensure_running()
         db = Database(server.conninfo())

@@ -158,10 +158,10 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=max(500, round(10000 * scale)))
     args = parser.parse_args()
 
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-docs-"))
-    server = EmbeddedServer(scratch / "home")
+    server = embedded_server(scratch / "home")
     try:
         server.ensure_running()
         db = Database(server.conninfo())

@@ -61,11 +61,12 @@ def medians(run) -> tuple[float, float]:
 
 
 def main() -> int:
+    from prepared import embedded_server
+
     from blogster_cli.actors import ActingUser, Actor
     from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.db import migrations
     from blogster_cli.db.connection import Database
-    from blogster_cli.db.embedded import EmbeddedServer
     from blogster_cli.repositories import accounts
     from blogster_cli.services import generation
     from tests.ai_server import MODEL, FakeProvider, _handler
@@ -77,7 +78,7 @@ def main() -> int:
     provider = ProviderConfig(fake.base_url, MODEL, "sk-bench", "keyring", timeout_s=30, max_retries=0)
 
     home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
-    server = EmbeddedServer(home)
+    server = embedded_server(home)
     try:
         server.ensure_running()
         db = Database(server.conninfo("blogster"))

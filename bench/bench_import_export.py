@@ -227,10 +227,10 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-import-"))
-    server = EmbeddedServer(scratch / "home")
+    server = embedded_server(scratch / "home")
     files = None
     try:
         files = Path(tempfile.mkdtemp(prefix="blogster-bench-files-", dir=args.files_dir))

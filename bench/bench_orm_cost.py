@@ -62,7 +62,7 @@ def median_ms(command: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> None:
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
     env = {**os.environ, "BLOGSTER_HOME": str(home)}
@@ -73,7 +73,7 @@ def main() -> None:
         if done.returncode != 0:
             raise SystemExit(f"blogster {' '.join(args)}: {done.stderr.strip()}")
 
-    server = EmbeddedServer(home)
+    server = embedded_server(home)
     try:
         blogster("quickstart", "--email", "bench@example.com", "--password-stdin", stdin="bench-password\n")
         blogster("posts", "new", "A post", "--tag", "python", "--tag", "bench")

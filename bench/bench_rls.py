@@ -429,10 +429,10 @@ def main(argv: list[str] | None = None) -> int:
         if external:
             conninfo = external
         else:
-            from blogster_cli.db.embedded import EmbeddedServer
+            from prepared import embedded_server
 
             home = Path(kept).resolve() if kept else Path(tempfile.mkdtemp(prefix="blogster-bench-"))
-            server = EmbeddedServer(home)
+            server = embedded_server(home)
             if kept and args.fresh:
                 server.destroy()
             started = time.perf_counter()

@@ -111,10 +111,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=max(1000, round(50_000 * scale)))
     args = parser.parse_args()
 
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-seo-"))
-    server = EmbeddedServer(scratch / "home")
+    server = embedded_server(scratch / "home")
     try:
         server.ensure_running()
         db = Database(server.conninfo())

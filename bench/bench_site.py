@@ -187,10 +187,10 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-site-"))
-    server = EmbeddedServer(scratch / "home")
+    server = embedded_server(scratch / "home")
     try:
         server.ensure_running()
         db = Database(server.conninfo())

@@ -115,10 +115,10 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     scratch = Path(tempfile.mkdtemp(prefix="blogster-bench-sync-"))
-    server = EmbeddedServer(scratch / "home")
+    server = embedded_server(scratch / "home")
     try:
         started = time.perf_counter()
         server.ensure_running()

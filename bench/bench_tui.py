@@ -257,7 +257,7 @@ def load_account(conninfo: str, email: str) -> None:
 
 
 def main() -> None:
-    from blogster_cli.db.embedded import EmbeddedServer
+    from prepared import embedded_server
 
     home = Path(tempfile.mkdtemp(prefix="blogster-bench-tui-"))
     env = {**os.environ, "BLOGSTER_HOME": str(home), "TERM": "xterm-256color"}
@@ -267,7 +267,7 @@ def main() -> None:
     # ~50 of its modules from source (~40 ms of CPU) while Textual, the hello-world's, came compiled.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     email = "tui-bench@example.com"
-    server = EmbeddedServer(home)
+    server = embedded_server(home)
     try:
         subprocess.run(
             [SCRIPT, "quickstart", "--email", email, "--password-stdin"],

@@ -232,10 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         if external:
             conninfo = external
         else:
-            from blogster_cli.db.embedded import EmbeddedServer
+            from prepared import embedded_server
 
             home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
-            server = EmbeddedServer(home)
+            server = embedded_server(home)
             server.ensure_running()
             conninfo = server.conninfo("blogster")
         migrations.apply(Database(conninfo))

@@ -12,7 +12,8 @@ lanes each start such a run as their test pass ends, so both end together.
 Benchmarks measure; they do not pass or fail on their goals. Ratios against floors measured
 in the same run make the figures comparable on noisy machines. The exit status is 1 when a
 benchmark crashed (exited non-zero), which the last lines name; `run.wall_time` is the whole
-run's, beside the machine's load average.
+run's, beside the machine's load average. The benchmarks' embedded servers start on copies of
+one cluster the run migrates once (bench/prepared.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from prepared import PREPARED, PreparedCluster  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -45,17 +49,22 @@ def main(argv: list[str]) -> int:
     crashed: list[str] = []
     ran = 0
     run_started = time.perf_counter()
-    for script in scripts:
-        if args.claim_dir is not None and not claimed(args.claim_dir / script.stem):
-            continue
-        ran += 1
-        print(f"# {script.stem}", flush=True)
-        started = time.perf_counter()
-        returncode = run_benchmark(script, env)
-        print(f"{script.stem}.wall_time: {time.perf_counter() - started:.1f} s", flush=True)
-        if returncode != 0:
-            print(f"{script.stem}: crashed (exit {returncode})", flush=True)
-            crashed.append(script.stem)
+    cluster = PreparedCluster()
+    try:
+        for script in scripts:
+            if args.claim_dir is not None and not claimed(args.claim_dir / script.stem):
+                continue
+            ran += 1
+            env[PREPARED] = str(cluster.data_dir())
+            print(f"# {script.stem}", flush=True)
+            started = time.perf_counter()
+            returncode = run_benchmark(script, env)
+            print(f"{script.stem}.wall_time: {time.perf_counter() - started:.1f} s", flush=True)
+            if returncode != 0:
+                print(f"{script.stem}: crashed (exit {returncode})", flush=True)
+                crashed.append(script.stem)
+    finally:
+        cluster.close()
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"run.wall_time: {time.perf_counter() - run_started:.1f} s ({ran} benchmarks at scale"
           f" {args.scale:g}; load average {load} on {os.cpu_count()} cores)", flush=True)  # fmt: skip

@@ -80,6 +80,9 @@ Definitions:
   view has no measurable time and is left out of the average);
 - bounce rate: the share of visits landing on the post that have one page view.
 Days are UTC dates. Bots that send a browser's user agent cannot be told apart and count as visitors.
+The summary's unique visitors (unique_visitors in --json) are the log's own: IP + day + user agent
+over every request not answered 4xx, crawlers and pages other than posts included, as GoAccess
+counts them; `analytics report` and `dashboard` count only your posts' readers, so theirs is smaller.
 Blogster's own tracking requests are never page views: a quiz's, poll's, survey's or
 calculator's (/_i/TRACKING-ID/start and /complete: not from a crawler, answered 2xx, 304 or
 404, they are added to its participation count and completion rate; `interactive stats
@@ -201,13 +204,19 @@ def print_summary(summary: IngestSummary) -> None:
         f"Read {plural(summary.lines, 'new line')} from {plural(len(summary.files), 'log')}: {summary.parsed} parsed"
         f"{others}, {summary.malformed} malformed{sample}, {summary.crawlers} from crawlers,"
         f" {plural(summary.page_views, 'page view')}{days}"
-        f" ({summary.matched} on your posts), {plural(summary.unique_visitors, 'unique visitor')};"
+        f" ({summary.matched} on your posts), {plural(summary.unique_visitors, 'unique visitor')} of any page,"
+        " crawlers included (as GoAccess counts; `analytics report` counts your posts' readers);"
         f" {plural(summary.post_days_updated, 'post-day')} updated,"
         f" {plural(summary.newsletter_hits, 'newsletter open/click', 'newsletter opens/clicks')},"
         f" {plural(summary.newsletter_unsubscribes, 'newsletter unsubscribe')},"
         f" {plural(summary.interactive_starts, 'interactive start')} ({summary.interactive_completions} completed)"
         f" in {summary.seconds:.2f} s."
     )
+
+
+def _whose(blog: str | None) -> str:
+    """Whose visitors a report's figure counts: not the log's (the ingest summary counts those)."""
+    return "of the post" if blog else "of your posts"
 
 
 def _period(first: date, last: date) -> str:
@@ -250,7 +259,8 @@ def dashboard(json: bool = JSON_OPTION) -> None:
     engagement rate: the share of views that did not bounce (1 - bounce rate, weighted by views);
     trending score: views of the last 30 days / views of the 30 days before - 1 (0.25 = a quarter more);
     deltas: each figure of the last 30 days minus the same figure of the 30 days before. Days are UTC dates.
-    unique visitors: each day's (IP + user agent, once a day whatever the posts read) added up over the days.
+    unique visitors: your posts' readers each day (IP + user agent, once a day whatever the posts read;
+    crawlers left out) added up over the days: fewer than the ingest summary's, which counts the whole log's.
 
     Off a terminal (piped) it is data, as `report`: "Figures:" (a row a figure: last_30_days,
     previous_30_days, delta) and "Stats:" (total_blogs, published_blogs, new_blogs_30d,
@@ -316,9 +326,10 @@ def report(
     any dates (UTC, both included; --to alone: the 30 days up to it), so a log of any date
     can be reported.
 
-    A day's visitors count each visitor (IP + user agent) once, however many posts they read;
-    the period's total adds up the days' (a visitor of two days counts twice, as GoAccess's
-    daily unique visitors). With --blog, and in the top posts, they are that post's visitors.
+    A day's visitors are your posts' readers (crawlers left out), each (IP + user agent) once,
+    however many posts they read; the period's total adds up the days' (a visitor of two days counts
+    twice, as GoAccess's daily unique visitors). With --blog, and in the top posts, they are that
+    post's visitors. The ingest summary's unique visitors are more: the whole log's, crawlers included.
     Your site's own addresses as set now (custom domain, url, subdomain) are no referrer, on
     days counted before you set them too.
 
@@ -351,7 +362,8 @@ def report(
     output.print_lines(
         [
             f"{result.since} to {result.until}{' for ' + result.blog if result.blog else ''}:"
-            f" {plural(totals['views'], 'view')}, {plural(totals['unique_visitors'], 'visitor')}, bounce rate {percent(totals['bounce_rate'])},"
+            f" {plural(totals['views'], 'view')}, {plural(totals['unique_visitors'], 'visitor')} {_whose(result.blog)},"
+            f" bounce rate {percent(totals['bounce_rate'])},"
             f" time on page {_seconds(totals['avg_time_on_page'])}",
             *bar_chart([(str(day["date"]), day["views"], day["unique_visitors"]) for day in result.days]),
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import typer
@@ -98,13 +99,20 @@ def crosspost_post(
     outcomes = [crossposting.crosspost(acting, ref=ref, endpoint=e, base_domain=base_domain) for e in endpoints]
     # The default site_base_domain is no site of yours: https://SUBDOMAIN.blogster.page/ leads nowhere.
     default_domain = "site_base_domain" not in ctx.settings.sources
-    sent = any(o.action not in ("failed", "busy") for o in outcomes)
-    if sent and default_domain and (address := crossposting.unchosen_site_address(acting, base_domain=base_domain)):
-        output.warning(
+    sent = [o.action not in ("failed", "busy") for o in outcomes]
+    about_links: list[str] = []  # said of each copy sent: in its --json warnings too
+    address = (
+        crossposting.unchosen_site_address(acting, base_domain=base_domain) if any(sent) and default_domain else None
+    )
+    if address:
+        about_links.append(
             f"your site's address is not set, so the copies link back to {address}, a default address"
             " no site of yours is at: set it with `blogster site settings set url https://YOUR-SITE/` (or"
             " custom-domain), then run this again to update the copies"
         )
-    for ignored in site_settings.ignored_addresses(acting, base_domain=base_domain) if sent else ():
-        output.warning(ignored)
+    if any(sent):
+        about_links += site_settings.ignored_addresses(acting, base_domain=base_domain)
+    outcomes = [
+        replace(o, warnings=[*o.warnings, *about_links]) if s else o for o, s in zip(outcomes, sent, strict=True)
+    ]
     _report(outcomes, json)

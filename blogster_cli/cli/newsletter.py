@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,23 +54,22 @@ def create(
     refs = [ref.strip() for item in blogs for ref in item.split(",") if ref.strip()]
     ctx, acting = app_context(), acting_user()
     made = newsletters.create(acting, refs=refs, subject=subject, base_domain=ctx.settings.site_base_domain)
+    made = replace(made, warnings=[*made.warnings, *_address_warnings(acting)])
     output.print_json(made) if json else output.message(
         f"newsletter {made.id} created ({plural(len(made.posts), 'post')})"
     )
     for warning in made.warnings:
         output.warning(warning)
-    _warn_about_the_address(acting)
 
 
-def _warn_about_the_address(acting: ActingUser) -> None:
+def _address_warnings(acting: ActingUser) -> list[str]:
     """The one-line warning per stored custom domain or url the site's address leaves out (one the
     setting refuses now), as `site build` and `crosspost` give it: the newsletter's links use the
-    address without it."""
+    address without it. Added to the `warnings` a command prints, so its --json holds them too."""
     from blogster_cli.services import site_settings
 
     base_domain = app_context().settings.site_base_domain
-    for ignored in site_settings.ignored_addresses(acting, base_domain=base_domain):
-        output.warning(ignored)
+    return list(site_settings.ignored_addresses(acting, base_domain=base_domain))
 
 
 @app.command("list")
@@ -115,7 +115,8 @@ def preview(
         output.print_json(shown)
     else:
         output.print_lines([f"Subject: {shown.subject}", "", shown.html if html else shown.text])
-    _warn_about_the_address(acting)
+    for warning in _address_warnings(acting):
+        output.warning(warning)
 
 
 @app.command("send")
@@ -159,6 +160,7 @@ def send(
     if at is not None:
         when = parse_at(at, timezone=ctx.tzinfo)
         report = newsletters.schedule(acting, ref=newsletter_id, at=when.moment, csv_text=csv_text)
+        report = replace(report, warnings=[*report.warnings, *_address_warnings(acting)])
         output.print_json(report) if json else output.message(
             f"newsletter {report.id} scheduled for {output.local_time(when.moment)}"
         )
@@ -168,7 +170,6 @@ def send(
             output.warning(f"{problem} (left out)")
         for warning in report.warnings:
             output.warning(warning)
-        _warn_about_the_address(acting)
         return
     smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
     with output.progress("Sending", None) as bar:
@@ -177,7 +178,7 @@ def send(
             on_progress=lambda done, total: bar.advance(), hold=mail_hold.kept(ctx),
         )  # fmt: skip
     if not report.busy and not report.error:
-        _warn_about_the_address(acting)
+        report = replace(report, warnings=[*report.warnings, *_address_warnings(acting)])
     _report([report], json)
 
 

@@ -385,8 +385,3 @@ def daily_views(session: Session, *, since: date) -> list[tuple[date, int, list[
             hours = [a + b for a, b in zip(hours or [0] * 24, hourly, strict=True)]
         merged[day] = (total + views, hours)
     return [(day, total, hours) for day, (total, hours) in sorted(merged.items())]
-
-
-def published_count(session: Session) -> int:
-    """How many of my posts are live (run-due compares it with the site manifest)."""
-    return session.exec(select(func.count()).where(MY_POSTS, Blog.status == BlogStatus.PUBLISHED)).one()

@@ -123,7 +123,8 @@ class IngestedFile:
 
 @dataclass
 class IngestSummary:
-    """The run's figures (`--json`); unique_visitors counts IP + day + agent as GoAccess does."""
+    """The run's figures (`--json`); unique_visitors counts IP + day + agent over every request not answered
+    4xx, crawlers and pages other than posts included, as GoAccess does: the reports count only the posts' readers."""
 
     lines: int = 0
     parsed: int = 0

@@ -60,7 +60,8 @@ class CrosspostOutcome:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     """What the copy shows as written that it should not: Liquid a post imported from Jekyll still
-    holds outside code (`content.liquid`), which the platform's readers see as text."""
+    holds outside code (`content.liquid`), which the platform's readers see as text; the CLI adds what
+    it says of a sent copy's link back (the site's address not set, a stored one it leaves out)."""
 
 
 @dataclass(frozen=True)

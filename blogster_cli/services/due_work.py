@@ -9,7 +9,7 @@ call it. Safe to run again and to run twice at once, from any of them. Publishin
 so each post gets exactly one `published` activity). Marking calendar entries reconciles
 with the posts' state rather than remembering the last run, so a run killed between the
 steps is finished by the next one; the site is rebuilt when something went live or the
-output's manifest lags behind the published posts.
+output's manifest lags behind the published posts (whoever published, changed or took them down).
 """
 
 from __future__ import annotations
@@ -129,11 +129,10 @@ def run_due(
             report.calendar_marked = marked + len(calendar_rows.mark_published_posts_done(session))
             report.social_due = calendar_rows.due_social_posts(session, now=now)
             report.newsletters_due = calendar_rows.due_newsletters(session, now=now)
-            live = calendar_rows.published_count(session)
     except BlogsterError as exc:
         report.errors.append(f"calendar: {exc}")
         return report
-    if site is not None and (report.published or _site_lags(site.out, live)):
+    if site is not None and (report.published or _site_lags(acting, site.out, report)):
         _rebuild(acting, site, report)
     elif site is None and report.published:
         report.notes.append(NO_SITE)
@@ -207,14 +206,23 @@ def _preview(acting: ActingUser, report: DueReport, site: SiteTarget | None) -> 
     return report
 
 
-def _site_lags(out: Path, live: int) -> bool:
-    """The output folder was built, but with fewer or more posts than are live now (a run killed
-    before its build), or a build of it was cut short (its journal is left, even a first one's)."""
-    from blogster_cli.services.site_files import JOURNAL, MANIFEST, load_manifest
+def _site_lags(acting: ActingUser, out: Path, report: DueReport) -> bool:
+    """Whether the site in `out` lags behind my live posts, whoever changed them since its last build
+    (the workers' publish-due, `publish`, an edit, `unpublish`): site_files.lags_behind, against the
+    versions a build reads (two short queries and the manifest: cheap enough for a run each minute).
+    A failure to tell is reported, and the social posts and newsletters still go out."""
+    from blogster_cli.repositories import site as site_rows
+    from blogster_cli.services.site_files import lags_behind
 
-    if (out / JOURNAL).exists():
-        return True
-    return (out / MANIFEST).exists() and len(load_manifest(out).posts) != live
+    try:
+        with unit_of_work(acting) as conn:
+            versions, tags = site_rows.published_versions(conn), site_rows.tag_signature(conn)
+        return lags_behind(out, versions=versions, tags=tags, owner=str(acting.actor.user_id))
+    except BlogsterError as exc:
+        report.errors.append(f"site: {exc}")
+    except OSError as exc:
+        report.errors.append(f"site: {out}: {exc.strerror or exc}")
+    return False
 
 
 def _rebuild(acting: ActingUser, site: SiteTarget, report: DueReport) -> None:

@@ -42,7 +42,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,6 +329,38 @@ def refuse_foreign_folder(out: Path) -> None:
             f"{out} holds files but no {MANIFEST}, so no earlier site build wrote them; build into an empty"
             " or new folder, or --force overwrites the files the site has"
         )
+
+
+def lags_behind(out: Path, *, versions: Mapping[str, str], tags: str, owner: str) -> bool:
+    """Whether the site in `out` no longer shows `owner`'s live posts: `versions` and `tags` as a build
+    reads them now (repositories/site.py `published_versions`, `tag_signature`). It lags when a build
+    of it was cut short (its journal is left, even a first one's), when its last build made its pages
+    from other posts, other versions of them or other tags (whoever published, changed or took one
+    down since), or, with posts live, when no build wrote the folder yet and nothing else is in it.
+    A folder that is not `owner`'s site (another account's manifest, files no build wrote) never
+    lags: a build there is refused, which a run each minute would report each minute. A build ends
+    the lag (its manifest records what it read), so this is true once per change.
+    One read of the manifest and no file of the site: a run each minute pays only that."""
+    import orjson
+
+    if (out / JOURNAL).exists():
+        return True
+    try:
+        data = orjson.loads((out / MANIFEST).read_bytes())
+    except (FileNotFoundError, NotADirectoryError):  # no build finished there
+        if not versions:
+            return False
+        return not out.exists() or out.is_dir() and all(is_private(entry.name) for entry in out.iterdir())
+    except (OSError, ValueError):  # unreadable or damaged: the build says so (and how to fix it)
+        return True
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:  # damaged, or an older build's
+        return True
+    if data.get("owner", owner) != owner:
+        return False
+    posts = data.get("posts")
+    if data.get("tags") != tags or not isinstance(posts, dict) or len(posts) != len(versions):
+        return True
+    return any(not isinstance(record, dict) or versions.get(key) != record.get("row") for key, record in posts.items())
 
 
 @dataclass

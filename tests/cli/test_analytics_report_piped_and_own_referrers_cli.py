@@ -15,12 +15,13 @@ PERIOD = ("--from", "2015-10-25", "--to", "2015-10-31")
 
 @pytest.fixture
 def counted(cli, signed_up):
-    """The shared real log (hackers-access.log, 25-30 Oct 2015) counted for its three posts."""
+    """The shared real log (hackers-access.log, 25-30 Oct 2015) counted for its three posts: the run's result."""
     for slug in SLUGS:
         assert cli("posts", "new", slug, "--slug", slug).exit_code == 0
     log = shared_data("access_logs", "hackers-access.log")
     ingested = cli("analytics", "ingest", str(log), "--map", "/linux/{slug}")
     assert ingested.exit_code == 0, ingested.stderr
+    return ingested
 
 
 def sections(text: str) -> dict[str, list[list[str]]]:
@@ -75,7 +76,7 @@ def test_on_a_terminal_the_report_keeps_its_chart_and_percentages(cli, counted, 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.setenv("COLUMNS", "200")
     text = cli("analytics", "report", *PERIOD).stdout
-    assert text.startswith("2015-10-25 to 2015-10-31: 193 views, 163 visitors, bounce rate 14%")
+    assert text.startswith("2015-10-25 to 2015-10-31: 193 views, 163 visitors of your posts, bounce rate 14%")
     assert "▒" in text and "Top posts" in text and "Top referrers" in text
 
 
@@ -96,3 +97,19 @@ def test_a_custom_domain_set_after_the_log_was_counted_is_no_referrer(cli, count
 def test_a_site_url_on_www_counts_as_the_site_too(cli, counted):
     assert cli("site", "settings", "set", "url", "https://www.howto.basjes.nl/").exit_code == 0
     assert cli("analytics", "report", *PERIOD, "--json").json()["top_referrers"] == []
+
+
+def test_the_ingest_and_the_report_say_whose_visitors_they_count(cli, counted, monkeypatch):
+    """h382 item 3: `analytics ingest` gave the log's unique visitors (crawlers and other pages included, as
+    GoAccess counts) and `analytics report` fewer, your posts' readers, both as plain "visitors"."""
+    import re
+    import sys
+
+    found = re.search(r", (\d+) unique visitors of any page, crawlers included \(as GoAccess counts; ", counted.stderr)
+    assert found, counted.stderr
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    report = cli("analytics", "report", *PERIOD)
+    readers = cli("analytics", "report", *PERIOD, "--json").json()["totals"]["unique_visitors"]
+    assert f", {readers} visitors of your posts, " in report.stdout and readers < int(found[1])
+    one = cli("analytics", "report", *PERIOD, "--blog", SLUGS[0]).stdout
+    assert " visitors of the post, " in one.splitlines()[0]

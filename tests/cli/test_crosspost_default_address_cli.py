@@ -38,6 +38,7 @@ def test_a_copy_made_before_the_address_is_set_warns_and_a_rerun_after_setting_i
         f"{WARNING}{made_up}, a default address no site of yours is at: set it with `blogster site settings set"
         " url https://YOUR-SITE/` (or custom-domain), then run this again to update the copies\n"
     )
+    assert first.json()[0]["warnings"] == [first.stderr[len("warning: ") : -1]]  # what it printed, in its --json too
     [article] = forem.posts.values()
     assert article["canonical_url"].startswith(made_up)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -170,6 +171,7 @@ def test_a_cross_posts_canonical_url_is_on_the_sites_own_address(cli, ada, setti
     [outcome] = sent.json()
     assert outcome["canonical_url"] == f"https://{ada}.blogster.page/posts/alpha/"
     assert setting.warning(ada) in sent.stderr
+    assert outcome["warnings"] == [line.removeprefix("warning: ") for line in sent.stderr.splitlines()]  # in --json too
 
 
 def test_an_import_no_longer_counts_the_other_sites_pages_as_mine(cli, ada, tmp_path):
@@ -193,6 +195,7 @@ def test_newsletters_say_their_links_leave_it_out(cli, ada, setting, smtp, tmp_p
     made = cli("newsletter", "create", "--blogs", "alpha", "--subject", "News", "--json")
     assert made.exit_code == 0, made.stderr
     assert made.stderr == warning
+    assert made.json()["warnings"] == [warning[9:-1]]  # what it printed is in its --json too
     newsletter = made.json()["id"]
     preview = cli("newsletter", "preview", newsletter)
     assert preview.exit_code == 0 and preview.stderr == warning
@@ -200,9 +203,14 @@ def test_newsletters_say_their_links_leave_it_out(cli, ada, setting, smtp, tmp_p
     readers = tmp_path / "readers.csv"
     readers.write_text("email\nreader@example.com\n")
     recorder, url = smtp
-    sent = cli("newsletter", "send", newsletter, "--to", str(readers), env={"BLOGSTER_SMTP_URL": url})
+    later = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    kept = cli("newsletter", "send", newsletter, "--to", str(readers), "--at", f"{later} +00:00", "--json")
+    assert kept.exit_code == 0 and kept.stderr == warning, kept.stderr
+    assert kept.json()["warnings"] == [warning[9:-1]]
+    sent = cli("newsletter", "send", newsletter, "--to", str(readers), "--json", env={"BLOGSTER_SMTP_URL": url})
     assert sent.exit_code == 0, sent.stderr
     assert sent.stderr.startswith(warning) and sent.stderr.count("warning:") == 1
+    assert sent.json()[0]["warnings"] == [warning[9:-1]]
     assert len(recorder.messages) == 1
 
 

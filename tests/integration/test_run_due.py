@@ -261,6 +261,51 @@ def test_a_rebuild_reports_the_files_it_left_and_a_cut_short_first_build_is_fini
     assert (cut_short / "posts" / "late-1" / "index.html").exists() and not (cut_short / JOURNAL).exists()
 
 
+def test_a_post_the_workers_published_is_built_by_the_next_run_and_only_once(db, make_user, superuser, tmp_path):
+    """A post the workers' minute job published (not run-due) reaches the site folder on the next
+    run-due, even a first one (no manifest yet); so does one taken down, one edited and a tag
+    linked; a run after a build rebuilds nothing. A folder that is not this account's site is left alone."""
+    from blogster_cli.actors import Timeouts
+
+    actor, acting = account_with_a_site(db, make_user, superuser)
+    out = tmp_path / "public"
+    site = due_work.SiteTarget(out, "blogster.page", "UTC")
+    assert not due_work.run_due(acting, site=site).site_rebuilt  # nothing live: no site to make
+    scheduled_posts(superuser, actor.user_id, 2)
+    assert due_work.publish_due_for_every_author(db, timeouts=Timeouts()).results == [2]
+    report = due_work.run_due(acting, site=site)
+    assert report.published == [] and report.site_rebuilt and report.errors == []
+    assert (out / "posts" / "due-1" / "index.html").exists()
+    assert not due_work.run_due(acting, site=site).site_rebuilt  # built: nothing lags any more
+
+    scheduled_posts(superuser, actor.user_id, 1, prefix="late")
+    superuser.execute("update public.blogs set status = 'draft', published_at = null where slug = 'due-2'")
+    due_work.publish_due_for_every_author(db, timeouts=Timeouts())  # as many posts live as before
+    assert due_work.run_due(acting, site=site).site_rebuilt
+    assert (out / "posts" / "late-1" / "index.html").exists() and not (out / "posts" / "due-2").exists()
+    assert not due_work.run_due(acting, site=site).site_rebuilt
+
+    superuser.execute("update public.blogs set title = 'Renamed' where slug = 'due-1'")
+    assert due_work.run_due(acting, site=site).site_rebuilt
+    assert "Renamed" in (out / "posts" / "due-1" / "index.html").read_text()
+    assert not due_work.run_due(acting, site=site).site_rebuilt
+
+    tag = superuser.execute("insert into public.blog_tags (name) values ('linked-later') returning id").fetchone()[0]
+    superuser.execute(
+        "insert into public.blogs_to_tags (blog_id, tag_id) select id, %s from public.blogs where slug = 'due-1'",
+        (tag,),
+    )
+    assert due_work.run_due(acting, site=site).site_rebuilt
+    assert "linked-later" in (out / "posts" / "due-1" / "index.html").read_text()
+    assert not due_work.run_due(acting, site=site).site_rebuilt
+
+    foreign = tmp_path / "theirs"
+    foreign.mkdir()
+    (foreign / "index.html").write_text("not a build of ours")
+    report = due_work.run_due(acting, site=due_work.SiteTarget(foreign, "blogster.page", "UTC"))
+    assert not report.site_rebuilt and report.errors == []  # refused each minute otherwise
+
+
 @pytest.mark.parametrize("markdown", ["", "\u00a0\u3000\n"])
 def test_a_due_post_with_nothing_in_it_is_not_published_and_is_named(db, make_user, superuser, markdown):
     """A scheduled post emptied by raw SQL (every command refuses one) came due and went live:

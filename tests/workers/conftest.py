@@ -1,14 +1,18 @@
-"""Real worker processes (`blogster serve-workers`) against the test database and a real SMTP server."""
+"""Worker processes (`blogster serve-workers`; `--once` runs in the test process) against the test database and a real SMTP server."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
+import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 
@@ -63,13 +67,17 @@ def smtp() -> Iterator[tuple[SmtpRecorder, str]]:
         controller.stop()
 
 
-@pytest.fixture
-def start_worker(db: Database) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Starts `blogster serve-workers` on the test database; kills leftovers at the end."""
-    started: list[subprocess.Popen] = []
+class WorkerStarter:
+    """`start_worker(*args, smtp_url=...)` starts `blogster serve-workers` in a process of its own;
+    `start_worker.once(smtp_url)` runs `serve-workers --once` in this process instead (the tests of
+    what the jobs do: a process's start cost ~1 s of CPU each run)."""
 
-    def start(*args: str, smtp_url: str | None = None) -> subprocess.Popen:
-        env = dict(os.environ, BLOGSTER_DATABASE_URL=db.conninfo)
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.started: list[subprocess.Popen] = []
+
+    def __call__(self, *args: str, smtp_url: str | None = None) -> subprocess.Popen:
+        env = dict(os.environ, BLOGSTER_DATABASE_URL=self.db.conninfo)
         env.pop("BLOGSTER_SMTP_URL", None)
         if smtp_url:
             env["BLOGSTER_SMTP_URL"] = smtp_url
@@ -80,11 +88,62 @@ def start_worker(db: Database) -> Iterator[Callable[..., subprocess.Popen]]:
             stderr=subprocess.PIPE,
             text=True,
         )
-        started.append(process)
+        self.started.append(process)
         return process
 
-    yield start
-    for process in started:
+    def once(self, smtp_url: str | None) -> subprocess.CompletedProcess[str]:
+        """`blogster serve-workers --once` through the CLI's entry point, as the `cli` fixture runs a
+        command, with the process's environment a started worker gets; what it changes of this
+        process (the stop signals' handlers, the logging set-up, its CLI state) is put back after."""
+        from blogster_cli.cli import output, state
+        from blogster_cli.cli.entry import main
+
+        args = ["serve-workers", "--once"]
+        stops = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+        handlers = {signum: signal.getsignal(signum) for signum in stops}
+        root = logging.getLogger()
+        root_handlers, root_level = root.handlers[:], root.level
+        pool_level = logging.getLogger("psycopg.pool").level
+        stdout, stderr = io.StringIO(), io.StringIO()
+        code = 0
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("BLOGSTER_DATABASE_URL", self.db.conninfo)
+            patch.delenv("BLOGSTER_SMTP_URL", raising=False)
+            if smtp_url:
+                patch.setenv("BLOGSTER_SMTP_URL", smtp_url)
+            patch.setattr(sys, "argv", ["blogster", *args])
+            patch.setattr(sys, "stdin", io.StringIO(""))
+            patch.setattr(os, "_exit", _exit_here)
+            state._context = None
+            output.QUIET = False
+            try:
+                with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                    main()
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            finally:
+                if state._context is not None:
+                    state._context.database.close()
+                state._context = None
+                for signum, handler in handlers.items():
+                    signal.signal(signum, handler)
+                root.handlers[:] = root_handlers
+                root.setLevel(root_level)
+                logging.getLogger("psycopg.pool").setLevel(pool_level)
+        return subprocess.CompletedProcess(["blogster", *args], code, stdout.getvalue(), stderr.getvalue())
+
+
+def _exit_here(code: int) -> None:
+    """The runner's os._exit at its end (the event loop's idle job threads outlive it): the run's exit."""
+    raise SystemExit(code)
+
+
+@pytest.fixture
+def start_worker(db: Database) -> Iterator[WorkerStarter]:
+    """Starts `blogster serve-workers` on the test database; kills leftovers at the end."""
+    starter = WorkerStarter(db)
+    yield starter
+    for process in starter.started:
         if process.poll() is None:
             process.kill()
             process.wait()
