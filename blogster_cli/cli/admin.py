@@ -25,7 +25,9 @@ app.add_typer(workers, name="workers")
 def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION, json: bool = JSON_OPTION) -> None:
     """List every account and its login.
 
-    The login (u_ and the account's id in hex) is what its member logs in with on a shared server.
+    The login (u_ and the account's id in hex) is what its member logs in with on a shared server,
+    where can_log_in says it does: not on the embedded server (its accounts log in with their
+    email), for an account made by `auth signup` or `quickstart`, nor while banned.
 
     Example: blogster admin users list --json
     """
@@ -36,6 +38,7 @@ def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
             "id": a.id,
             "email": a.email,
             "login": a.login,
+            "can_log_in": a.can_log_in,
             "admin": a.is_admin,
             "created_at": a.created_at,
             "last_sign_in_at": a.last_sign_in_at,
@@ -44,7 +47,7 @@ def list_users(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
         }
         for a in accounts.list_users(acting_user(), ctx=app_context())
     ]
-    columns = ["email", "login", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"]
+    columns = ["email", "login", "can_log_in", "admin", "created_at", "last_sign_in_at", "banned_until", "deleted"]
     show_list(rows, columns, fmt=fmt, json=json, limit=limit)
 
 
@@ -55,6 +58,10 @@ def add(
     json: bool = JSON_OPTION,
 ) -> None:
     """Create an account. Without a password one is generated and printed once.
+
+    On a shared server the account logs in with the login shown (blogster auth login --login LOGIN);
+    on the embedded server accounts have no login of their own: it logs in with its email
+    (--json: can_log_in).
 
     Example: blogster admin users add lin@example.com
     """
@@ -67,13 +74,26 @@ def add(
     if password_stdin or os.environ.get("BLOGSTER_PASSWORD"):
         given = read_password(from_stdin=password_stdin)
     created = accounts.add_user(acting_user(), ctx=app_context(), email=email, password=given)
-    result = {"id": created.actor.user_id, "email": created.actor.email, "login": created.login}
+    result = {"id": created.actor.user_id, "email": created.actor.email, "login": created.login,
+              "can_log_in": created.can_log_in}  # fmt: skip
     if created.password:
         result["password"] = created.password
     if json:
         output.print_json(result)
-    else:
-        output.print_record(result)
+        return
+    if created.can_log_in:
+        output.print_record({key: value for key, value in result.items() if key != "can_log_in"})
+        return
+    output.print_record({key: value for key, value in result.items() if key not in ("login", "can_log_in")})
+    output.message(_by_email(created.actor.email))
+
+
+def _by_email(email: str) -> str:
+    """How an account on the embedded server logs in: its role has no login of its own there."""
+    return (
+        f"{email} logs in with its email (blogster auth login --email {email}): on the embedded server"
+        " accounts have no login of their own"
+    )
 
 
 @users.command("grant-admin")
@@ -133,7 +153,9 @@ def reset_password(
     """Set a new password for an account (generated and printed if not given).
 
     Its login is shown too: on a shared server the member logs in again with both (blogster auth
-    login --login LOGIN).
+    login --login LOGIN), and an account without a login of its own (made by `auth signup` or
+    `quickstart`) gets one; a banned account's login opens with the ban's lifting. On the embedded
+    server accounts have no login of their own: it logs in with its email (--json: can_log_in).
 
     Example: blogster admin users reset-password lin@example.com
     """
@@ -143,11 +165,27 @@ def reset_password(
     given = read_password(from_stdin=password_stdin) if password_stdin else None
     reset = accounts.reset_password(acting_user(), ctx=app_context(), email=email, password=given)
     if json:
-        output.print_json({"email": email, "login": reset.login, "password": reset.password})
-    elif reset.password:
-        output.print_record({"email": email, "login": reset.login, "password": reset.password})
+        output.print_json(
+            {"email": email, "login": reset.login, "password": reset.password, "can_log_in": reset.can_log_in}
+        )
+        return
+    embedded = reset.closed is accounts.LoginClosed.EMBEDDED
+    if reset.password:
+        shown = {"email": email} if embedded else {"email": email, "login": reset.login}
+        output.print_record({**shown, "password": reset.password})
+    elif embedded:
+        output.message(f"Password for {email} changed.")
     else:
         output.message(f"Password for {email} (login {reset.login}) changed.")
+    if embedded:
+        output.message(_by_email(email))
+    elif reset.closed is accounts.LoginClosed.BANNED:
+        output.message(
+            f"{reset.login} stays closed while {email} is banned: lifting the ban"
+            f" (blogster admin users ban {email} --lift) opens it, with this password"
+        )
+    elif reset.closed is accounts.LoginClosed.DELETED:
+        output.message(f"{reset.login} stays closed: {email} awaits its purge (account delete)")
 
 
 @users.command()

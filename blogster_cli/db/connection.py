@@ -46,7 +46,16 @@ _BAD_OPTION = re.compile(
 
 class LoginRefused(ConfigError):
     """The server refused the login itself (a wrong or missing password, an unknown or NOLOGIN
-    role, pg_hba.conf): the settings are wrong, and trying again changes nothing (exit 6, not 7)."""
+    role, pg_hba.conf): the settings are wrong, and trying again changes nothing (exit 6, not 7).
+
+    `password_asked`: whether the server asked for the password before refusing (libpq's
+    PQconnectionUsedPassword), None when not known. A role without LOGIN is refused only after its
+    authentication: by a server that asked, once the password was right; by one that asks none
+    (the embedded server trusts its owner's socket), whatever the password."""
+
+    def __init__(self, message: str, *, password_asked: bool | None = None) -> None:
+        super().__init__(message)
+        self.password_asked = password_asked
 
 
 def server_version_problem(version_num: int) -> str | None:
@@ -189,7 +198,9 @@ class Database:
         given = f" given by {self.source}" if self.source else ""
         refusal = _refusal_reason(exc)
         if refusal is not None:
-            return LoginRefused(f"{where} refused the login{given}: {refusal}")
+            pgconn = getattr(exc, "pgconn", None)  # the failed attempt's, kept by psycopg
+            asked = None if pgconn is None else bool(pgconn.used_password)
+            return LoginRefused(f"{where} refused the login{given}: {refusal}", password_asked=asked)
         if _BAD_OPTION.search(_reason(exc)):  # libpq refused the options before connecting
             named = f" ({self.source})" if self.source else ""
             return ConfigError(f"the database URL{named}: {_reason(exc)}")
@@ -248,6 +259,22 @@ class Database:
 
         params = conninfo_to_dict(self.conninfo)
         return str(params.get("dbname") or params.get("user"))
+
+    @property
+    def names_the_embedded_server(self) -> bool:
+        """Whether this is this home's embedded server: its own, or a URL naming its socket folder
+        (`db dsn`'s URL, another login put in), which only its owner reaches."""
+        if self.embedded is not None:
+            return True
+        from pathlib import Path
+
+        from psycopg.conninfo import conninfo_to_dict
+
+        from blogster_cli.config import home_dir
+        from blogster_cli.db.embedded import EmbeddedServer
+
+        host = str(conninfo_to_dict(self.conninfo).get("host") or "")
+        return host.startswith("/") and Path(host) == EmbeddedServer(home_dir()).socket_dir
 
     def for_database(self, name: str, *, application_name: str | None = None) -> Database:
         """The same server and login, connected to the database `name` (restore's scratch copy),

@@ -31,6 +31,8 @@ class AccountRow:
     banned_until: datetime | None
     deleted_at: datetime | None
     is_admin: bool
+    can_log_in: bool
+    """Whether its role may log in (LOGIN): never on the embedded server, nor after a ban elsewhere."""
 
 
 _ACCOUNT_COLUMNS = """
@@ -38,7 +40,8 @@ _ACCOUNT_COLUMNS = """
   u.banned_until, u.deleted_at,
   exists (select 1 from pg_auth_members m
           join pg_roles member on member.oid = m.member and member.rolname = u.role_name
-          where m.roleid = 'blogster_admin'::regrole) as is_admin
+          where m.roleid = 'blogster_admin'::regrole) as is_admin,
+  coalesce((select r.rolcanlogin from pg_roles r where r.rolname = u.role_name), false) as can_log_in
 """
 
 

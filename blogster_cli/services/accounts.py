@@ -7,6 +7,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Actor, require_admin_login, require_superuser_login
@@ -200,11 +201,14 @@ def _account_by_email(conn: Connection, email: str) -> accounts.AccountRow:
 @dataclass(frozen=True)
 class UserListed:
     """One account as the admin's user list shows it: no password hash. `login` is its database role,
-    which on a shared server is the login its member types (`auth login --login`)."""
+    which on a shared server is the login its member types (`auth login --login`) while `can_log_in`:
+    never on the embedded server (its accounts log in with their email), nor for an account made by
+    `auth signup` or `quickstart`, nor while banned."""
 
     id: UUID
     email: str
     login: str
+    can_log_in: bool
     is_admin: bool
     created_at: datetime
     last_sign_in_at: datetime | None
@@ -218,7 +222,8 @@ def list_users(acting: ActingUser, *, ctx: AppContext) -> list[UserListed]:
         rows = accounts.list_accounts(conn)
     return [
         UserListed(
-            id=row.id, email=row.email, login=row.role_name, is_admin=row.is_admin, created_at=row.created_at,
+            id=row.id, email=row.email, login=row.role_name, can_log_in=row.can_log_in, is_admin=row.is_admin,
+            created_at=row.created_at,
             last_sign_in_at=row.last_sign_in_at, banned_until=row.banned_until, deleted_at=row.deleted_at,
         )
         for row in rows
@@ -231,6 +236,9 @@ class NewAccount:
     login: str
     password: str | None
     """The generated password, shown once; None when the admin supplied one."""
+    can_log_in: bool
+    """Whether `login` logs in with the password (a shared server); on the embedded server the
+    account logs in with its email."""
 
 
 def add_user(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> NewAccount:
@@ -246,7 +254,7 @@ def add_user(acting: ActingUser, *, ctx: AppContext, email: str, password: str |
         user_id = accounts.insert_user(conn, email=email, password_hash=sessions.hash_password(password), metadata={})
         role_name = "u_" + user_id.hex
         accounts.create_role(conn, role_name=role_name, login_password=password if shared_login else None)
-    return NewAccount(Actor(user_id=user_id, email=email), role_name, generated)
+    return NewAccount(Actor(user_id=user_id, email=email), role_name, generated, can_log_in=shared_login)
 
 
 _SESSION_END_WAIT_MS = 3000  # how long a ban or password reset waits for each session to end
@@ -284,16 +292,33 @@ def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | No
             accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
 
 
+class LoginClosed(StrEnum):
+    """Why an account's login does not log in with its new password."""
+
+    EMBEDDED = "embedded"  # the embedded server's accounts have none: they log in with their email
+    BANNED = "banned"  # a ban closed it; lifting the ban opens it, with the new password
+    DELETED = "deleted"  # the account awaits its purge
+
+
 @dataclass(frozen=True)
 class PasswordReset:
     login: str
     """The account's login (its member logs in again with it on a shared server)."""
     password: str | None
     """The generated password, shown once; None when the admin supplied one."""
+    closed: LoginClosed | None
+    """Why `login` does not log in with the password, or None: it does."""
+
+    @property
+    def can_log_in(self) -> bool:
+        return self.closed is None
 
 
 def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password: str | None) -> PasswordReset:
-    """Sets a new password (generated if not given) and ends the user's sessions."""
+    """Sets a new password (generated if not given) and ends the user's sessions. On a shared server
+    the account's login takes it too, and one without LOGIN (made by `auth signup` or `quickstart`, or
+    on an embedded server and restored here) gets it: its member logs in with the login and password
+    shown. A banned account's login stays closed (lifting the ban opens it, with this password)."""
     _require_admin(ctx, acting)
     generated = None
     if password is None:
@@ -305,9 +330,23 @@ def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password:
         accounts.terminate_sessions(conn, role_name=account.role_name, wait_ms=_SESSION_END_WAIT_MS)
         accounts.update_password_hash(conn, user_id=account.id, password_hash=sessions.hash_password(password))
         accounts.revoke_all_sessions(conn, user_id=account.id)
-        if not ctx.database.is_embedded and accounts.role_can_login(conn, role_name=account.role_name):
+        closed = _login_closed(ctx, account)
+        if closed not in (LoginClosed.EMBEDDED, LoginClosed.DELETED):  # a banned login's, for when it opens
             accounts.set_login_password(conn, role_name=account.role_name, password=password)
-    return PasswordReset(account.role_name, generated)
+            if closed is None and not account.can_log_in:
+                accounts.set_can_login(conn, role_name=account.role_name, can_login=True)
+    return PasswordReset(account.role_name, generated, closed)
+
+
+def _login_closed(ctx: AppContext, account: accounts.AccountRow) -> LoginClosed | None:
+    """Why the account's login will not log in after a password reset, or None: it will."""
+    if ctx.database.is_embedded:
+        return LoginClosed.EMBEDDED
+    if account.banned_until is not None and not account.can_log_in:
+        return LoginClosed.BANNED  # closed by `admin users ban` until `--lift`, its days past or not
+    if account.deleted_at is not None and not account.can_log_in:
+        return LoginClosed.DELETED
+    return None
 
 
 def purge_user(acting: ActingUser, *, ctx: AppContext, email: str) -> None:

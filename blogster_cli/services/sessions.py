@@ -165,12 +165,17 @@ def _own_login_refused(ctx: AppContext, login: str, refused: LoginRefused, given
     reason = str(refused)
     again = f"{login_command(ctx)} --login {login}"
     if _LOGIN_SWITCHED_OFF in reason:
-        return AuthError(
-            f"{login} may not log in: the account is banned (or no longer on this server); ask your administrator"
-        )
+        if refused.password_asked is False:  # any password would have been refused alike
+            return _switched_off_unasked(ctx, login)
+        return AuthError(_banned(login))
     if not any(words in reason for words in _WRONG_CREDENTIALS):
         return refused
     if given is OwnLoginFrom.TYPED:
+        # A role with no login of its own has no password either: every password is wrong. Where this
+        # profile's connection may read the account (a superuser URL), it says so instead.
+        _, account = _account_of_login(ctx, login)
+        if account is not None and not (account.can_log_in or account.deleted_at or account.banned_until):
+            return _no_own_login(ctx, login, account)
         return AuthError(WRONG_LOGIN)
     if given is OwnLoginFrom.ENVIRONMENT:
         return AuthError(
@@ -182,6 +187,72 @@ def _own_login_refused(ctx: AppContext, login: str, refused: LoginRefused, given
         f"{kept} for {login} was refused: an administrator may have reset it (or it was changed elsewhere);"
         f" ask them for the new one, then run: {again}"
     )
+
+
+def _banned(login: str) -> str:
+    return f"{login} may not log in: the account is banned (or no longer on this server); ask your administrator"
+
+
+def _switched_off_unasked(ctx: AppContext, login: str) -> BlogsterError:
+    """Why a server that asked no password (the embedded server trusts its owner's socket) refused
+    `login` for want of LOGIN: there the refusal tells nothing of the password, so not a ban either.
+    Every account on the embedded server has no login of its own (its accounts log in with their
+    email), as has one `auth signup` or `quickstart` made on a shared server's superuser URL. Where
+    this profile's own connection may read the accounts (the embedded server's, a superuser URL),
+    the account says which; elsewhere the message names both (exit 6 unless a ban: neither another
+    password nor trying again changes it)."""
+    by_email = f"{login_command(ctx)} --email"
+    known, account = _account_of_login(ctx, login)
+    if not known and ctx.database.names_the_embedded_server:  # its accounts never have one
+        given = f" ({ctx.database.source})" if ctx.database.source else ""
+        return ConfigError(
+            f"{login} has no login of its own: the database URL{given} names the embedded"
+            f" server, whose accounts log in with their email on its owner's connection ({by_email} EMAIL,"
+            " without that URL)"
+        )
+    if not known:
+        return ConfigError(
+            f"{login} may not log in, and this server asked no password, so it cannot say why: the account"
+            f" has no login of its own here (one made on an embedded server, or by `auth signup` or"
+            f" `quickstart`, logs in with its email: {by_email} EMAIL), or it is banned; ask your administrator"
+        )
+    embedded = ctx.database.is_embedded
+    if account is None or account.deleted_at is not None:
+        return AuthError(_banned(login))
+    if account.banned_until is not None and (not embedded or account.banned_until > datetime.now(UTC)):
+        return AuthError(_banned(login))  # a shared server's ban closed the login until it is lifted
+    return _no_own_login(ctx, login, account)
+
+
+def _no_own_login(ctx: AppContext, login: str, account: accounts.AccountRow) -> ConfigError:
+    """That `account`'s role has no login of its own, on this profile's superuser connection."""
+    by_email = f"{login_command(ctx)} --email {account.email}"
+    if ctx.database.is_embedded:
+        return ConfigError(
+            f"{login} has no login of its own: on the embedded server accounts log in with their email ({by_email})"
+        )
+    return ConfigError(
+        f"{login} has no login of its own on this server (an account made by `auth signup` or `quickstart`, or"
+        f" on an embedded server, has none): log in with its email on this administrator's connection"
+        f" ({by_email}), or give it one (blogster admin users reset-password {account.email})"
+    )
+
+
+def _account_of_login(ctx: AppContext, login: str) -> tuple[bool, accounts.AccountRow | None]:
+    """(True, the account whose role `login` is, or None) where this profile's own connection may read
+    the accounts (a superuser: the embedded server's, an administrator's URL); (False, None) elsewhere."""
+    from uuid import UUID
+
+    embedded = ctx.database.embedded
+    if not is_account_login(login) or ctx.database.login_name == login or (embedded and not embedded.is_running()):
+        return False, None  # a stopped embedded server is not started for it: nothing logged in through it
+    try:
+        if not ctx.database.login_is_superuser:
+            return False, None
+        with admin_unit_of_work(ctx.database) as conn:
+            return True, accounts.find_by_id(conn, user_id=UUID(login.removeprefix("u_")))
+    except BlogsterError:
+        return False, None
 
 
 @dataclass(frozen=True)
