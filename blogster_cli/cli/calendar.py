@@ -122,7 +122,8 @@ def add(
         acting, title=title, day=day, at=_clock(at), timezone=_timezone(), blog=blog,
         content_type=content_type, topic=topic, audience=audience, description=description,
     )  # fmt: skip
-    output.print_json(entry) if json else output.message(f"Planned {short(entry.id)} for {entry.scheduled_date}.")
+    when = f" at {entry.scheduled_time:%H:%M} {entry.timezone}" if entry.scheduled_time is not None else ""
+    output.print_json(entry) if json else output.message(f"Planned {short(entry.id)} for {entry.scheduled_date}{when}.")
     _note_gap(entry)
 
 

@@ -1,4 +1,5 @@
-"""blogster newsletter create | list | preview | send | send-due | limit | unsubscribe | subscribers ... | smtp-password."""
+"""blogster newsletter create | list | preview | send | send-due | unschedule | rm | limit | unsubscribe |
+subscribers ... | smtp-password."""
 
 from __future__ import annotations
 
@@ -206,6 +207,11 @@ def _report(reports: list[SendReport], json: bool) -> None:
             continue
         elif report.busy:
             output.message(f"newsletter {report.id}: another run is sending it right now; nothing sent")
+        elif report.counted_as == "busy":  # turn_held, nobody mailed: what to do is in its note or deferred line
+            output.message(
+                f"newsletter {report.id}: another send or open transaction of your account holds its sending turn;"
+                " nothing sent"
+            )
         else:
             deferred = (
                 f" ({len(report.deferred)} deferred for now: run the same command later to retry them)"
@@ -249,6 +255,68 @@ def send_due(json: bool = JSON_OPTION) -> None:
     ctx, acting = app_context(), acting_user()
     smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
     _report(newsletters.send_due(acting, smtp=smtp, hold=mail_hold.kept(ctx)), json)
+
+
+@app.command("unschedule")
+def unschedule(
+    newsletter_id: str = typer.Argument(..., help="The newsletter's id (or its first characters)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Take a scheduled newsletter back to a draft: no due run sends it, and nothing is mailed.
+
+    `newsletter send ID` sends it later (with --at, schedules it again), mailing nobody it already
+    reached. One that is not scheduled is left as it is, with a note (exit 0). One a run is sending
+    right now (the workers, `send-due`, another `send`) is refused (exit 5): run it again once that
+    send ends.
+
+    Example: blogster newsletter unschedule $(blogster newsletter list --format ids --limit 1)
+    """
+    from blogster_cli.services import newsletters
+
+    done = newsletters.unschedule(acting_user(), ref=newsletter_id)
+    shown = done.newsletter
+    if json:
+        output.print_json({**output.to_plain(shown), "unscheduled": done.was_due_at is not None})
+    elif done.was_due_at is not None:
+        output.message(
+            f"newsletter {shown.id} unscheduled (it was due {output.local_time(done.was_due_at)}): it stays a draft"
+            f" and nobody is mailed; `blogster newsletter send {shown.id}` sends it (--at schedules it again)"
+        )
+    if done.was_due_at is None:
+        output.message(f"note: newsletter {shown.id} is not scheduled ({shown.status}): left as it is")
+
+
+@app.command("rm")
+def remove(
+    newsletter_id: str = typer.Argument(..., help="The newsletter's id (or its first characters)."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Delete a newsletter for good, with its record of whom it mailed and its open and click figures
+    (--json: the newsletter as it was).
+
+    The mails it sent stay counted toward your daily sending limit (`newsletter limit`). Asks first
+    on a terminal; elsewhere give --yes. One a run is sending right now (the workers, `send-due`,
+    another `send`) is refused (exit 5): run it again once that send ends.
+
+    Example: blogster newsletter rm $(blogster newsletter list --format ids --limit 1) --yes
+    """
+    from blogster_cli.id_prefixes import short
+    from blogster_cli.services import newsletters
+    from blogster_cli.terminal_text import safe
+
+    acting = acting_user()
+    ref = newsletter_id
+    if not yes:
+        ask.can_ask(instead="use --yes")
+        found = newsletters.get(acting, ref=newsletter_id)
+        reached = f", sent to {plural(found.recipient_count, 'reader')}" if found.recipient_count else ""
+        about = f'"{found.subject_line or ""}", {found.status}{reached}'
+        if not ask.yes(safe(f"Delete newsletter {short(found.id)} ({about}) for good?"), instead="use --yes"):
+            raise typer.Abort()
+        ref = str(found.id)  # the one asked about, whatever the prefix names by now
+    removed = newsletters.remove(acting, ref=ref)
+    output.print_json(removed) if json else output.message(f"newsletter {removed.id} deleted")
 
 
 @app.command("limit")

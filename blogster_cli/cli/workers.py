@@ -197,8 +197,10 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     is logged in as (only); every other account's go from that account's email. Each account mails
     at most its daily sending limit (`admin newsletters limits`): a newsletter stopped there stays
     due, counted as held; one another run is sending (the workers, another cron run) is counted as
-    busy, not sent. --json: the counts (sent, held, busy, failed, failed_accounts) and each
-    newsletter's report under newsletters (held_by_limit: its readers left for later).
+    busy, not sent, as is one that mailed nobody because the account's sending turn was held (an
+    account's own open transaction: waited for once a run, its other newsletters left due). --json:
+    the counts (sent, held, busy, failed, failed_accounts) and each newsletter's report under
+    newsletters (held_by_limit: its readers left for later; turn_held: the turn was held).
 
     Example: blogster workers send-newsletters --json
     """

@@ -106,3 +106,14 @@ def ping(conn: psycopg.Connection) -> None:
     """One round trip: the server answers (after a crash, once its recovery is done). On a plain
     connection of its own, not the thread's pooled Session: that one may be what the crash broke."""
     conn.execute("select 1")
+
+
+def login_runs_jobs(conn: psycopg.Connection) -> tuple[str, bool]:
+    """The connection's login, and whether it may run the queue: a superuser, or a worker login (a
+    member of service_role, for the queue, and of blogster_job_runner, to act as each job's account)."""
+    login, runs_jobs = conn.execute(
+        "select session_user::text, pg_catalog.current_setting('is_superuser') = 'on'"
+        " or (pg_catalog.pg_has_role(session_user, 'service_role', 'MEMBER')"
+        " and pg_catalog.pg_has_role(session_user, 'blogster_job_runner', 'MEMBER'))"
+    ).fetchone() or ("", False)  # a select without FROM: one row
+    return str(login), bool(runs_jobs)

@@ -121,6 +121,14 @@ def delete_subscriber(session: Session, *, subscriber_id: UUID) -> bool:
     return session.connection().execute(statement, {"id": subscriber_id}).first() is not None
 
 
+def delete_newsletter(session: Session, *, newsletter_id: UUID) -> bool:
+    """The one place a newsletter is deleted: through public.delete_rows (users hold no DELETE), its
+    owner's DELETE policy deciding. Its deliveries go with it (ON DELETE CASCADE); the mails they
+    counted against the daily limit stay counted (internal.newsletter_sends, 0175)."""
+    statement = text("select public.delete_rows('public.email_newsletters', array[cast(:id as uuid)])")
+    return session.connection().execute(statement, {"id": newsletter_id}).first() is not None
+
+
 def delivered(session: Session, *, newsletter_id: UUID) -> bool:
     """Whether this newsletter was already accepted or refused for anyone (its send started)."""
     query = select(NewsletterDelivery.id).where(NewsletterDelivery.newsletter_id == newsletter_id).limit(1)
@@ -146,6 +154,8 @@ def audience(
 
 CLAIM_WAIT = "200ms"
 """How long claim_delivery waits for another transaction holding the reader's ledger row."""
+NO_WAIT = "1ms"
+"""claim_delivery's wait once a run met a held row (lock_timeout 0 would mean no limit at all)."""
 
 
 @dataclass
@@ -174,7 +184,9 @@ class DeliveryClaim:
             self.savepoint.rollback()
 
 
-def claim_delivery(session: Session, *, newsletter_id: UUID, email: str, message_id: str) -> DeliveryClaim:
+def claim_delivery(
+    session: Session, *, newsletter_id: UUID, email: str, message_id: str, wait: str = CLAIM_WAIT
+) -> DeliveryClaim:
     """Records `email` as accepted ahead of the mail, in a savepoint the caller undoes if it is not,
     once the account's daily limit leaves room for it.
 
@@ -183,9 +195,9 @@ def claim_delivery(session: Session, *, newsletter_id: UUID, email: str, message
     of the account waits for it, then counts this mail, so sends running at once never pass the
     limit together. Past lock_timeout waiting for the turn it answers 'turn held'.
 
-    Waits at most CLAIM_WAIT for a row another transaction holds (an account's own open
-    transaction may hold one of its readers' as long as it likes), then answers 'in use'
-    rather than waiting out lock_timeout and failing the account's whole send."""
+    Waits at most `wait` (CLAIM_WAIT; NO_WAIT once the run met one) for a row another transaction
+    holds (an account's own open transaction may hold one of its readers' as long as it likes), then
+    answers 'in use' rather than waiting out lock_timeout and failing the account's whole send."""
     savepoint = session.begin_nested()
     connection = session.connection()
     try:
@@ -205,7 +217,7 @@ def claim_delivery(session: Session, *, newsletter_id: UUID, email: str, message
         with session.begin_nested():
             before = connection.execute(
                 text("select current_setting('lock_timeout'), set_config('lock_timeout', :wait, true)"),
-                {"wait": CLAIM_WAIT},
+                {"wait": wait},
             ).scalar_one()
             taken = connection.execute(
                 text(

@@ -54,7 +54,8 @@ once); a send asks for the allowance before its first mail and after each accept
 the limit. Each mail's check and its claim are one step (db/migrations/0180): the unit of work that
 claims the reader takes the account's sending turn, checks the limit and holds the turn until the
 mail is recorded, so two sends of one account at once take turns and never pass the limit together
-(one that waits past lock_timeout for the turn stops there, the rest left for the next run). The
+(one that waits past lock_timeout for the turn stops there, and a due run tries none of the account's
+other newsletters after it: the rest left for the next run, one wait a run). The
 readers left are not dropped: the newsletter stays due (a draft sent directly becomes due now), says
 how many readers the limit holds and until when (HELD_KEY, `newsletter list`), and the workers or the
 next run mail them as the 24 hours allow. At the limit from the start, a send makes no SMTP
@@ -78,7 +79,7 @@ from blogster_cli.credentials import SMTP_PASSWORD_KEY
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import driver_connection, orm_guard_unit_of_work, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import newsletter as letters
-from blogster_cli.errors import ConfigError, DatabaseUnavailable, InvalidInput, NotFound
+from blogster_cli.errors import ConfigError, Conflict, DatabaseUnavailable, InvalidInput, NotFound
 from blogster_cli.models.newsletters import EmailNewsletter
 from blogster_cli.repositories import newsletters as newsletter_rows
 from blogster_cli.repositories.newsletters import SendingAllowance
@@ -351,6 +352,66 @@ PREVIEW_TOKEN = "EACH-READERS-OWN-TOKEN"
 """What a preview shows in place of the reader's unsubscribe token (a send puts each reader's own)."""
 
 
+# -- Unscheduling and deleting ------------------------------------------------------------------
+
+
+def get(acting: ActingUser, *, ref: str) -> NewsletterPublic:
+    """One of my newsletters, by id or its first characters (what `newsletter rm` asks about)."""
+    with orm_unit_of_work(acting) as session:
+        row = _find(session, ref)
+        return _public(row, sent=newsletter_rows.sent_count(session, newsletter_id=row.id))
+
+
+def _for_change(session: Any, ref: str, *, doing: str) -> EmailNewsletter:
+    """My newsletter `ref`, locked for the change; Conflict when a run is sending it right now (its
+    guard holds the row: _send), rather than waiting for a send that may last an hour, or changing
+    it under that send. Waits for nobody (SKIP LOCKED), so it never meets lock_timeout."""
+    found = _find(session, ref)
+    row = newsletter_rows.lock_newsletter(session, newsletter_id=found.id)
+    if row is None:
+        raise Conflict(
+            f"newsletter {found.id} is being sent right now (the workers, `newsletter send-due` or another"
+            f" `newsletter send`): nothing changed; {doing} once that send ends (`blogster newsletter list`)"
+        )
+    return row
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    newsletter: NewsletterPublic
+    """The newsletter as it is now."""
+    was_due_at: dt.datetime | None
+    """When it was to go; None: it was not scheduled, and is left as it was."""
+
+
+def unschedule(acting: ActingUser, *, ref: str) -> Unscheduled:
+    """Takes a scheduled newsletter back to a draft: no due run sends it, nothing is mailed. `newsletter
+    send` sends it later (or `--at` schedules it again), mailing nobody its ledger shows mailed. One
+    that is not scheduled is left as it is (as `unpublish` leaves a draft); one a run is sending right
+    now is refused (_for_change). A due run that listed it before is told by _send's check."""
+    with orm_unit_of_work(acting) as session:
+        row = _for_change(session, ref, doing="unschedule it")
+        sent = newsletter_rows.sent_count(session, newsletter_id=row.id)
+        if row.status != NewsletterStatus.SCHEDULED:
+            return Unscheduled(_public(row, sent=sent), None)
+        was_due_at = row.scheduled_time
+        row.status, row.scheduled_time = NewsletterStatus.DRAFT, None
+        row.content = _with_held(row.content or {}, readers=0, until=None)  # no longer due: nothing held
+        session.add(row)
+        return Unscheduled(_public(row, sent=sent), was_due_at)
+
+
+def remove(acting: ActingUser, *, ref: str) -> NewsletterPublic:
+    """Deletes one of my newsletters with its send ledger and figures; returns it as it was. The mails
+    it sent stay counted toward my daily sending limit (db/migrations/0175). One a run is sending
+    right now is refused (_for_change); a due run that listed it before skips it (send_due)."""
+    with orm_unit_of_work(acting) as session:
+        row = _for_change(session, ref, doing="delete it")
+        removed = _public(row, sent=newsletter_rows.sent_count(session, newsletter_id=row.id))
+        newsletter_rows.delete_newsletter(session, newsletter_id=row.id)
+        return removed
+
+
 # -- Subscribers ----------------------------------------------------------------------------
 
 
@@ -585,6 +646,13 @@ class SendReport:
     draft becomes due now), and the workers or the next run mail them as the limit allows."""
     held_until: dt.datetime | None = None
     """When the limit lets the next of them go (None: not before an administrator raises it)."""
+    not_due: bool = False
+    """Asked as due (send_due), it was no longer scheduled once its lock was taken (`newsletter
+    unschedule` between the run's listing and its send): nobody mailed, left out of the run's reports."""
+    turn_held: bool = False
+    """Another send or open transaction of the account held its daily sending limit's turn past
+    lock_timeout: the send stopped there (or, in a due run after one that did, was not tried), the
+    rest left due for the next run."""
 
     @property
     def stopped_by_limit(self) -> bool:
@@ -596,11 +664,11 @@ class SendReport:
     @property
     def counted_as(self) -> Literal["sent", "held", "busy", "failed"]:
         """How a due run counts this send, the one rule of `calendar run-due` and `workers
-        send-newsletters`: failed (an error), busy (another run was sending it: this one mailed
-        nobody), held (stopped_by_limit), else sent."""
+        send-newsletters`: failed (an error), busy (another run was sending it, or held the account's
+        sending turn: this one mailed nobody), held (stopped_by_limit), else sent."""
         if self.error:
             return "failed"
-        if self.busy:
+        if self.busy or (self.turn_held and not self.sent):
             return "busy"
         return "held" if self.stopped_by_limit else "sent"
 
@@ -765,7 +833,7 @@ def _audience_note(session: Any, row: EmailNewsletter, *, wanted: list[str] | No
 def send(
     acting: ActingUser, *, ref: str, smtp: SmtpSettings, csv_text: str | None = None,
     on_progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] | None = None,
-    due: bool = False, hold: MailHold | None = None,
+    due: bool = False, hold: MailHold | None = None, own_locks: OwnLocks | None = None,
 ) -> SendReport:  # fmt: skip
     """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest.
 
@@ -787,7 +855,8 @@ def send(
     send has stored nothing (not the --to list's subscribers, nor the audience or the secret).
 
     `hold` (mail_hold): a send the server took mail from ends cron's hold on newsletters (the
-    user's own `newsletter send` after fixing the settings); it is tried whatever the hold says."""
+    user's own `newsletter send` after fixing the settings); it is tried whatever the hold says.
+    `own_locks`: what the run's earlier sends met (send_due), else this send's own."""
     from blogster_cli.services.email_delivery import SmtpConnection, SmtpUnavailable
 
     parsed = _audience_csv(csv_text)
@@ -804,7 +873,7 @@ def send(
                 unreachable = str(exc)
         report = _send(
             acting, ref=ref, outbox=_Outbox(sender, connection, unreachable, allowance), parsed=parsed,
-            on_progress=on_progress, should_stop=should_stop, due=due, left_out=left_out,
+            on_progress=on_progress, should_stop=should_stop, due=due, left_out=left_out, own_locks=own_locks,
         )  # fmt: skip
         if hold is not None:
             _release_if_taken(hold, acting, [report])
@@ -855,7 +924,7 @@ def _sender(acting: ActingUser, smtp: SmtpSettings) -> Address:
 def _send(
     acting: ActingUser, *, ref: str, outbox: _Outbox, parsed: letters.RecipientList | None,
     on_progress: Callable[[int, int], None] | None, should_stop: Callable[[], bool] | None, due: bool,
-    left_out: list[str],
+    left_out: list[str], own_locks: OwnLocks | None = None,
 ) -> SendReport:  # fmt: skip
     note = _prepare(acting, ref=ref, parsed=parsed)
     wanted = [r.email for r in parsed.recipients] if parsed is not None else None
@@ -866,6 +935,11 @@ def _send(
             return SendReport(
                 id=found.id, status=str(found.status), sent=0, refused=[], already_done=0, unsubscribed=0,
                 recipient_count=found.recipient_count, busy=True, left_out=left_out,
+            )  # fmt: skip
+        if due and row.status != NewsletterStatus.SCHEDULED:  # unscheduled since the run listed it
+            return SendReport(
+                id=row.id, status=str(row.status), sent=0, refused=[], already_done=0, unsubscribed=0,
+                recipient_count=row.recipient_count, not_due=True,
             )  # fmt: skip
         if wanted is not None and not _same_audience(guard, _stored_audience(row.content or {}), wanted):
             raise InvalidInput(f"another run changed newsletter {row.id}'s audience meanwhile: run the command again")
@@ -890,7 +964,9 @@ def _send(
                 id=row.id, status=str(row.status), sent=0, refused=[], already_done=0,
                 unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=nobody, left_out=left_out,
             )  # fmt: skip
-        mailed = _mail(acting, plan=plan, outbox=outbox, on_progress=on_progress, should_stop=should_stop)
+        mailed = _mail(
+            acting, plan=plan, outbox=outbox, on_progress=on_progress, should_stop=should_stop, own_locks=own_locks
+        )  # fmt: skip
         error, refusals = mailed.error, None
         row.recipient_count = newsletter_rows.sent_count(guard, newsletter_id=plan.newsletter_id)
         if mailed.too_big:  # the newsletter's own: not retried every run, and the next due one goes
@@ -935,7 +1011,7 @@ def _send(
             already_done=plan.already_done, refused_before=plan.refused_before, unsubscribed=plan.unsubscribed,
             recipient_count=row.recipient_count, error=error, interrupted=mailed.interrupted,
             deferred=mailed.deferred + mailed.in_use, left_out=left_out, note=note,
-            warnings=plan.warnings, held_by_limit=mailed.held, held_until=held_until,
+            warnings=plan.warnings, held_by_limit=mailed.held, held_until=held_until, turn_held=mailed.turn_held,
         )  # fmt: skip
 
 
@@ -1011,18 +1087,31 @@ class _Mailed:
     in_use: list[str] = field(default_factory=list)
     """'address: reason' for each reader whose ledger row another transaction held (claim_delivery):
     not mailed, left for the next run, reported with the deferred."""
+    turn_held: bool = False
+    """A claim waited past lock_timeout for the account's sending turn: the send stopped there."""
+
+
+@dataclass
+class OwnLocks:
+    """Locks of the account's own a run met so far, shared by a due run's sends (send_due) so that it
+    waits for each kind once: its login may hold them in an open transaction as long as it likes, and
+    each wait per reader and newsletter would add up to hours (every account after it waiting too)."""
+
+    records_held: bool = False
+    """A claim found a reader's delivery record held (after CLAIM_WAIT): later claims wait for none."""
 
 
 def _mail(
     acting: ActingUser, *, plan: _Plan, outbox: _Outbox, on_progress: Callable[[int, int], None] | None,
-    should_stop: Callable[[], bool] | None = None,
+    should_stop: Callable[[], bool] | None = None, own_locks: OwnLocks | None = None,
 ) -> _Mailed:  # fmt: skip
     """Mails the plan's targets, each outcome committed as it comes; interrupted when `should_stop`
     said so before a mail (none is cut off midway). A deferred address (4xx) is not recorded, so
     the next run tries it again. Each reader's ledger row is taken before their mail goes and
     committed once the server accepted it (newsletter_rows.claim_delivery): one already recorded
     is not mailed, and one another transaction holds is left for the next run (`in_use`), the
-    others going on. At the account's daily sending limit (outbox.allowance, asked
+    others going on (after one such reader, the run's later claims wait for none: `own_locks`). At
+    the account's daily sending limit (outbox.allowance, asked
     again in the unit of work that records each accepted mail, and checked with the account's
     sending turn as each reader is claimed, so another send's mails count) it stops and the targets
     left are `held`; at the limit from the start, the server is not asked anything. A claim that
@@ -1038,6 +1127,7 @@ def _mail(
     sender, connection, allowance = outbox.sender, outbox.connection, outbox.allowance
     sent, refused, deferred, error, interrupted, too_big, held = 0, [], [], None, False, False, 0
     in_use: list[str] = []
+    turn_held, own_locks = False, own_locks or OwnLocks()
     try:
         if outbox.unreachable is not None:
             raise SmtpUnavailable(outbox.unreachable)
@@ -1054,17 +1144,20 @@ def _mail(
             # The reader's ledger row is taken first and committed once the server accepted the mail
             # (a kill between rolls it back: that one reader is mailed again, same Message-ID).
             with orm_guard_unit_of_work(acting) as session:
+                wait = newsletter_rows.NO_WAIT if own_locks.records_held else newsletter_rows.CLAIM_WAIT
                 claim = newsletter_rows.claim_delivery(
-                    session, newsletter_id=plan.newsletter_id, email=target.email, message_id=identity
+                    session, newsletter_id=plan.newsletter_id, email=target.email, message_id=identity, wait=wait
                 )  # fmt: skip
                 if claim.state == "at limit" and claim.allowance is not None:  # another send took the room left
                     allowance, held = claim.allowance, len(targets) - number + 1
                     break
                 if claim.state == "turn held":  # past lock_timeout: the rest wait for the next run too
                     in_use.append(f"{target.email}: {TURN_HELD}")
+                    turn_held = True
                     break
                 if claim.state == "in use":
                     in_use.append(f"{target.email}: {IN_USE}")
+                    own_locks.records_held = True
                 elif claim.state == "claimed":
                     reason = _mail_one(plan, sender, target, connection)
                     if reason is not None and not reason.for_good:
@@ -1088,7 +1181,7 @@ def _mail(
         error = f"{exc}{RUN_AGAIN}"
     except MessageTooBig as exc:
         error, too_big = str(exc), True
-    return _Mailed(sent, refused, deferred, error, interrupted, too_big, held, allowance, in_use)
+    return _Mailed(sent, refused, deferred, error, interrupted, too_big, held, allowance, in_use, turn_held)
 
 
 IN_USE = "another transaction of this account holds this reader's delivery record: tried again on the next run"
@@ -1217,30 +1310,59 @@ def send_due(
     With `hold` (mail_hold) a configuration error holds the newsletters rather than trying the
     server again at each run (see _unless_held): while held, each run raises the ConfigError again
     saying until when (cron's commands: the run fails, and says why), or with `quiet_while_held`
-    (the workers) returns nothing, the error said once already."""
+    (the workers) returns nothing, the error said once already.
+
+    A lock the account's own login holds costs the run one wait at most (every_account's promise,
+    each account after it waiting too): once a send waited lock_timeout for the account's sending
+    turn, the other due newsletters are not tried (reported turn_held, still due); once a claim met a
+    reader's delivery record held, the later claims wait for none (OwnLocks)."""
     moment = now or dt.datetime.now(dt.UTC)
     if should_stop is not None and should_stop():
         return []
     with orm_unit_of_work(acting) as session:
-        due = [str(row.id) for row in newsletter_rows.due_newsletters(session, now=moment)]
+        due = {str(row.id): row.recipient_count for row in newsletter_rows.due_newsletters(session, now=moment)}
     if not due:
         return []
 
     def send_them() -> list[SendReport]:
-        reports = []
-        for newsletter_id in due:
+        reports: list[SendReport] = []
+        own_locks = OwnLocks()
+        for number, newsletter_id in enumerate(due, 1):
             if should_stop is not None and should_stop():
                 break
             try:
-                reports.append(send(acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=True))
+                report = send(
+                    acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=True, own_locks=own_locks
+                )  # fmt: skip
+            except NotFound:  # deleted since it was listed (`newsletter rm`): nothing to send
+                continue
             except ConfigError as exc:  # it stays due: kept for `newsletter list`, and the next would fail alike
                 _keep_send_error(acting, newsletter_id=UUID(newsletter_id), error=str(exc))
                 raise
+            if not report.not_due:
+                reports.append(report)
+            if report.turn_held:  # waited for once: the turn is as likely held for the next one
+                reports += [_not_tried(UUID(rest), reached=due[rest]) for rest in list(due)[number:]]
+                break
         return reports
 
     if hold is None:
         return send_them()
     return _unless_held(acting, send_them, hold=hold, smtp=smtp, now=moment, quiet=quiet_while_held)
+
+
+NOT_TRIED = (
+    "not tried in this run: another send or open transaction of this account kept its daily sending limit's"
+    " turn past lock_timeout (waited for once a run, not for each newsletter); it stays due for the next run"
+)
+
+
+def _not_tried(newsletter_id: UUID, *, reached: int) -> SendReport:
+    """A due newsletter a run left, the account's sending turn held (send_due): still due, as listed."""
+    return SendReport(
+        id=newsletter_id, status=str(NewsletterStatus.SCHEDULED), sent=0, refused=[], already_done=0,
+        unsubscribed=0, recipient_count=reached, turn_held=True, note=NOT_TRIED,
+    )  # fmt: skip
 
 
 def _keep_send_error(acting: ActingUser, *, newsletter_id: UUID, error: str) -> None:

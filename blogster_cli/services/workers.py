@@ -8,7 +8,7 @@ from typing import Any
 from blogster_cli.db.acting import admin_connection
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work
-from blogster_cli.errors import DatabaseUnavailable, NotFound
+from blogster_cli.errors import ConfigError, DatabaseUnavailable, NotFound
 from blogster_cli.repositories import job_queue
 
 FAILED_JOBS_SHOWN = 50
@@ -45,6 +45,21 @@ def record_failure(db: Database, *, job_id: int, task_name: str, error: str) -> 
     line = " ".join(error.split())
     with orm_service_unit_of_work(db) as session:
         job_queue.record_failure(session, job_id=job_id, task_name=task_name, error=line[:2000])
+
+
+def check_login(db: Database, *, source: str) -> None:
+    """`serve-workers` starts only on a login that may run the queue (the administrator's, or a worker
+    login): an account's own login (a teammate's URL) has no USAGE on the queue's schema, and failed
+    at its first query with "unexpected failure" (exit 1). A ConfigError (exit 6), as every `workers`
+    command says it; `source`: where the URL came from."""
+    with admin_connection(db) as conn:
+        login, runs_jobs = job_queue.login_runs_jobs(conn)
+    if not runs_jobs:
+        raise ConfigError(
+            "serve-workers needs the administrator's connection (superuser), which sees every row, or a worker"
+            f" login (`blogster admin workers add`, in BLOGSTER_WORKER_DATABASE_URL): {source} logs in as"
+            f" {login}, which is neither"
+        )
 
 
 def check_database(db: Database) -> None:

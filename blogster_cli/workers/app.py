@@ -38,6 +38,13 @@ def worker_context(context: AppContext) -> AppContext:
     return AppContext(profile=context.profile, database_url=worker_url, check_schema=context.check_schema)
 
 
+def login_source(context: AppContext) -> str:
+    """Where the worker's login (worker_context) came from, for a message naming it."""
+    if os.environ.get("BLOGSTER_WORKER_DATABASE_URL"):
+        return "BLOGSTER_WORKER_DATABASE_URL"
+    return context.database.source or "the database URL"
+
+
 def build_app(context: AppContext, *, pool_size: int) -> procrastinate.App:
     from procrastinate import App, PsycopgConnector
 

@@ -288,8 +288,9 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
     the database, hands back the jobs it was running and goes on. With --once it stops there
     with DatabaseUnavailable (exit 7) instead, its one line the only one said about the loss.
     """
+    from blogster_cli.services import workers
     from blogster_cli.workers import stopping
-    from blogster_cli.workers.app import build_app, job_middleware, worker_context
+    from blogster_cli.workers.app import build_app, job_middleware, login_source, worker_context
 
     stopping.take_signals()  # cli/app.py took them already, as it started parsing the command line
     handler = configure_logging(log_level)
@@ -303,6 +304,7 @@ def serve(context: AppContext, *, concurrency: int, queues: list[str], once: boo
         with stopping.raising():  # a stop before the worker runs: at once, exit 0
             context = worker_context(context)
             context.database.connection()  # starts the embedded server, fails early if unreachable
+            workers.check_login(context.database, source=login_source(context))  # else exit 6, said plainly
             app = build_app(context, pool_size=concurrency + 3)
     except stopping.Stopped as stopped:
         log.warning("received %s: stopping", stopped.signum.name)

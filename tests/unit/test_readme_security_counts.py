@@ -37,6 +37,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_chatbot_attacks.py",
             "test_dashboard_totals_attacks.py",
             "test_distribution_attacks.py",
+            "test_newsletter_removal_attacks.py",
             "test_account_emails_attacks.py",
             "test_social_error_attacks.py",
             "test_docs_rls.py",

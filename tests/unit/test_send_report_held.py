@@ -27,3 +27,18 @@ def _report(**changes: object) -> SendReport:
 )
 def test_a_send_is_held_by_the_limit_when_readers_wait_for_it_and_nothing_failed(changes, held):
     assert _report(**changes).stopped_by_limit is held
+
+
+@pytest.mark.parametrize(
+    ("changes", "counted_as"),
+    [
+        ({"turn_held": True}, "busy"),  # another send or transaction held the account's turn: nobody mailed
+        ({"turn_held": True, "sent": 2}, "sent"),  # it mailed some before the turn was held
+        ({"turn_held": True, "error": "smtp.example.com refused the login"}, "failed"),
+        ({"busy": True}, "busy"),
+        ({}, "sent"),
+    ],
+)
+def test_a_send_that_mailed_nobody_for_a_held_turn_counts_as_busy(changes, counted_as):
+    """Red team 45 (L1): it was counted as sent."""
+    assert _report(**changes).counted_as == counted_as

@@ -1,0 +1,122 @@
+"""`newsletter unschedule` and `newsletter rm`: a scheduled newsletter could be neither cancelled nor
+deleted (the only way out was `send ID --at` a date far ahead). Unscheduled, it stays a draft that
+no due run sends; deleted, its mails stay counted toward the daily sending limit. Neither changes a
+newsletter a run is sending right now (exit 5), and a due run that listed it before the change
+sends nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.id_prefixes import short
+from blogster_cli.services import newsletters
+from tests.cli.conftest import error_message
+from tests.cli.test_newsletter_busy_counts_cli import sending_elsewhere
+from tests.cli.test_newsletter_worker_red_team_cli import due_newsletter
+
+
+def row(superuser, newsletter_id):
+    return superuser.execute(
+        "select status, scheduled_time from public.email_newsletters where id = %s", (newsletter_id,)
+    ).fetchone()
+
+
+def test_unschedule_leaves_a_draft_that_no_due_run_sends(cli, signed_up, smtp, tmp_path, superuser):
+    recorder, url = smtp
+    newsletter_id = due_newsletter(cli, tmp_path, profile="ada", readers=["reader@example.com"])
+    done = cli("newsletter", "unschedule", newsletter_id[:8])
+    assert done.exit_code == 0, done.stderr
+    assert done.stderr.startswith(f"newsletter {newsletter_id} unscheduled (it was due ")
+    assert "it stays a draft and nobody is mailed" in done.stderr
+    assert row(superuser, newsletter_id) == ("draft", None)
+
+    env = {"BLOGSTER_SMTP_URL": url}
+    assert cli("newsletter", "send-due", env=env).exit_code == 0
+    ran = cli("workers", "send-newsletters", "--json", env=env)
+    assert ran.exit_code == 0, ran.stderr
+    assert (ran.json()["sent"], ran.json()["newsletters"]) == (0, [])
+    assert recorder.messages == []
+
+    again = cli("newsletter", "unschedule", newsletter_id, "--json")  # a draft: left as it is
+    assert again.exit_code == 0, again.stderr
+    assert (again.json()["status"], again.json()["unscheduled"]) == ("draft", False)
+    assert again.stderr == f"note: newsletter {newsletter_id} is not scheduled (draft): left as it is\n"
+
+    sent = cli("newsletter", "send", newsletter_id, "--json", env=env)  # still the user's to send
+    assert sent.exit_code == 0, sent.stderr
+    assert sent.json()[0]["sent"] == 1 and len(recorder.to("reader@example.com")) == 1
+
+
+def test_rm_asks_on_a_terminal_and_leaves_the_mails_counted(cli, newsletter, smtp, tmp_path, superuser, monkeypatch):
+    from blogster_cli.cli import ask
+
+    recorder, url = smtp
+    readers = tmp_path / "readers.csv"
+    readers.write_text("email\nr1@example.com\nr2@example.com\n")
+    sent = cli("newsletter", "send", newsletter, "--to", str(readers), "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0 and sent.json()[0]["sent"] == 2, sent.stderr
+    assert cli("newsletter", "limit", "--json").json()["sent_last_24h"] == 2
+
+    off_terminal = cli("newsletter", "rm", newsletter)
+    assert "not on a terminal, so nobody to ask: use --yes" in error_message(off_terminal, 2)
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)
+    declined = cli("newsletter", "rm", newsletter[:8], input="n\n")
+    assert declined.exit_code == 1
+    question = f'Delete newsletter {short(newsletter)} ("This week", sent, sent to 2 readers) for good? [y/N]: '
+    assert declined.stderr.startswith(question)
+    assert row(superuser, newsletter) is not None
+
+    accepted = cli("newsletter", "rm", newsletter[:8], input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert accepted.stderr == f"{question}newsletter {newsletter} deleted\n"
+    assert row(superuser, newsletter) is None
+    assert superuser.execute("select count(*) from public.newsletter_deliveries").fetchone() == (0,)
+    assert cli("newsletter", "limit", "--json").json()["sent_last_24h"] == 2  # README: they stay counted
+    assert cli("newsletter", "list", "--json").json() == []
+
+
+def test_rm_yes_json_gives_the_newsletter_as_it_was(cli, newsletter, superuser):
+    removed = cli("newsletter", "rm", newsletter, "--yes", "--json")
+    assert removed.exit_code == 0, removed.stderr
+    assert (removed.json()["id"], removed.json()["subject_line"]) == (newsletter, "This week")
+    assert row(superuser, newsletter) is None
+    assert "no newsletter" in error_message(cli("newsletter", "rm", newsletter, "--yes"), 3)
+    assert "no newsletter" in error_message(cli("newsletter", "unschedule", newsletter), 3)
+
+
+def test_a_newsletter_being_sent_right_now_is_neither_unscheduled_nor_deleted(cli, signed_up, tmp_path, superuser):
+    newsletter_id = due_newsletter(cli, tmp_path, profile="ada", readers=["reader@example.com"])
+    before = row(superuser, newsletter_id)
+    with sending_elsewhere(superuser, newsletter_id):
+        for command in (("unschedule", newsletter_id), ("rm", newsletter_id, "--yes")):
+            message = error_message(cli("newsletter", *command), 5)
+            assert message.startswith(f"newsletter {newsletter_id} is being sent right now"), message
+            assert f"{'unschedule' if command[0] == 'unschedule' else 'delete'} it once that send ends" in message
+    assert row(superuser, newsletter_id) == before
+    assert cli("newsletter", "unschedule", newsletter_id).exit_code == 0  # the send over: it goes
+
+
+@pytest.mark.parametrize("change", ["unschedule", "remove"])
+def test_a_due_run_that_listed_it_before_the_change_sends_nothing(
+    db, cli, signed_up, smtp, tmp_path, superuser, change
+):  # fmt: skip
+    """The workers list the due newsletters, then send each: one unscheduled (or deleted) between
+    the two was sent anyway (or failed the account's whole run with "no newsletter")."""
+    recorder, url = smtp
+    newsletter_id = due_newsletter(cli, tmp_path, profile="ada", readers=["reader@example.com"])
+    (user_id,) = superuser.execute("select id from auth.users where email = %s", (signed_up,)).fetchone()
+    acting = ActingUser(db, Actor(user_id=user_id, email=signed_up))
+    asked = []
+
+    def changed_meanwhile() -> bool:
+        """send_due asks before it lists the due ones, then before each send: the change goes there."""
+        asked.append(True)
+        if len(asked) == 2:
+            getattr(newsletters, change)(acting, ref=newsletter_id)
+        return False
+
+    smtp_settings = newsletters.SmtpSettings(url=url, password=None, sender=None, sender_owner=None)
+    assert newsletters.send_due(acting, smtp=smtp_settings, should_stop=changed_meanwhile) == []
+    assert len(asked) >= 2 and recorder.messages == []
+    assert row(superuser, newsletter_id) == (("draft", None) if change == "unschedule" else None)
