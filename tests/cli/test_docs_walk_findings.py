@@ -5,6 +5,8 @@ change still makes exactly one revision."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.cli.test_docs_cli import SMALL_TREE, write
 from tests.conftest import shared_data
 
@@ -47,6 +49,7 @@ def test_a_phrase_and_an_excluded_word_stay_as_written_in_a_small_tree(cli, sign
     assert found["did_you_mean"] == 'workers OR threads -workrs "workrs"'
 
 
+@pytest.mark.same_on_every_server  # the real corpora, Python-bound: CI's second pass leaves it out
 def test_the_exported_help_imported_back_with_replace_is_unchanged(cli, signed_up, tmp_path):
     """The walk: export, then import --replace said "0 created, 355 updated, 355 taken over". The
     pages are the same: unchanged, and taken over by the export's folder (later imports of it

@@ -9,6 +9,9 @@ import pytest
 
 from tests.cli.test_blogs_cli import new_post
 
+# Output options, command names and the pager: Python's (CLI argument handling and rendering).
+pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
+
 LISTS = [
     ("posts", "list"),
     ("blogs", "list"),
@@ -124,7 +127,6 @@ def test_tags_list_counts_my_posts(cli, some_posts):
     assert cli("tags", "list", "--format", "ids").stdout.split() == ["shell", "rust"]
 
 
-@pytest.mark.same_on_every_server  # the pager is Python's to start: CI's second pass leaves it out
 def test_long_tables_are_paged_on_a_terminal_only(cli, some_posts, tmp_path):
     import pty
 

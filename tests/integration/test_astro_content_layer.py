@@ -18,6 +18,9 @@ from blogster_cli.db.acting import unit_of_work
 from blogster_cli.services import blogs, exports, imports
 from blogster_cli.services import sync as sync_service
 
+# Reading and writing the site's files is Python's.
+pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
+
 CONFIG = """\
 // Astro 5 content layer: collections live outside src/content/.
 import { defineCollection, reference, z } from 'astro:content';

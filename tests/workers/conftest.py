@@ -93,44 +93,56 @@ class WorkerStarter:
 
     def once(self, smtp_url: str | None) -> subprocess.CompletedProcess[str]:
         """`blogster serve-workers --once` through the CLI's entry point, as the `cli` fixture runs a
-        command, with the process's environment a started worker gets; what it changes of this
-        process (the stop signals' handlers, the logging set-up, its CLI state) is put back after."""
-        from blogster_cli.cli import output, state
-        from blogster_cli.cli.entry import main
+        command, with the process's environment a started worker gets."""
+        return blogster_here(
+            "serve-workers",
+            "--once",
+            env={"BLOGSTER_DATABASE_URL": self.db.conninfo, "BLOGSTER_SMTP_URL": smtp_url or None},
+        )
 
-        args = ["serve-workers", "--once"]
-        stops = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
-        handlers = {signum: signal.getsignal(signum) for signum in stops}
-        root = logging.getLogger()
-        root_handlers, root_level = root.handlers[:], root.level
-        pool_level = logging.getLogger("psycopg.pool").level
-        stdout, stderr = io.StringIO(), io.StringIO()
-        code = 0
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("BLOGSTER_DATABASE_URL", self.db.conninfo)
-            patch.delenv("BLOGSTER_SMTP_URL", raising=False)
-            if smtp_url:
-                patch.setenv("BLOGSTER_SMTP_URL", smtp_url)
-            patch.setattr(sys, "argv", ["blogster", *args])
-            patch.setattr(sys, "stdin", io.StringIO(""))
-            patch.setattr(os, "_exit", _exit_here)
+
+def blogster_here(
+    *args: str, env: dict[str, str | None] | None = None, input: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """`blogster ARGS` through the CLI's entry point in this process (a process of its own costs ~1 s
+    of CPU), `env` set over this process's environment (None: unset); what the command changes of
+    this process (the stop signals' handlers, the logging set-up, its CLI state) is put back after."""
+    from blogster_cli.cli import output, state
+    from blogster_cli.cli.entry import main
+
+    stops = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    handlers = {signum: signal.getsignal(signum) for signum in stops}
+    root = logging.getLogger()
+    root_handlers, root_level = root.handlers[:], root.level
+    pool_level = logging.getLogger("psycopg.pool").level
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = 0
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (env or {}).items():
+            if value is None:
+                patch.delenv(name, raising=False)
+            else:
+                patch.setenv(name, value)
+        patch.setattr(sys, "argv", ["blogster", *args])
+        patch.setattr(sys, "stdin", io.StringIO(input))
+        patch.setattr(os, "_exit", _exit_here)
+        state._context = None
+        output.QUIET = False
+        try:
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            if state._context is not None:
+                state._context.database.close()
             state._context = None
-            output.QUIET = False
-            try:
-                with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-                    main()
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            finally:
-                if state._context is not None:
-                    state._context.database.close()
-                state._context = None
-                for signum, handler in handlers.items():
-                    signal.signal(signum, handler)
-                root.handlers[:] = root_handlers
-                root.setLevel(root_level)
-                logging.getLogger("psycopg.pool").setLevel(pool_level)
-        return subprocess.CompletedProcess(["blogster", *args], code, stdout.getvalue(), stderr.getvalue())
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
+            root.handlers[:] = root_handlers
+            root.setLevel(root_level)
+            logging.getLogger("psycopg.pool").setLevel(pool_level)
+    return subprocess.CompletedProcess(["blogster", *args], code, stdout.getvalue(), stderr.getvalue())
 
 
 def _exit_here(code: int) -> None:
