@@ -19,9 +19,26 @@ _ANIMATIONS = frozenset({"set", "animate", "animatemotion", "animatetransform", 
 # Link targets a picture may have: a fragment, a web address, or a raster image inline.
 _SAFE_URL = re.compile(r"(?:#|https?:|data:image/(?:png|jpeg|gif|webp|avif)[;,])|[^:]*$", re.IGNORECASE)
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20]")
-# CSS comments and escapes (`@\69mport`), undone before looking for `@import` (`_imports_stylesheet`).
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+# CSS read as a browser's tokenizer reads it (CSS Syntax 3, section 4), as far as telling comments
+# from strings and url() tokens needs: `/*` in `"..."` or `url(...)` starts no comment, and one
+# taken for a comment there would hide what follows (`@import`) from `_imports_stylesheet`.
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9A-Fa-f]{1,6})[ \t\n\r\f]?|(.))", re.DOTALL)
+_CSS_NEWLINE = re.compile(r"\r\n?|\f")
+_ESCAPED = r"\\(?:[0-9A-Fa-f]{1,6}[ \t\n]?|[^\n0-9A-Fa-f])"
+_NAME_CHAR = rf"(?:[A-Za-z0-9_-]|[^\x00-\x7f]|{_ESCAPED})"
+_IDENT = rf"(?:--|-?(?:[A-Za-z_]|[^\x00-\x7f]|{_ESCAPED})){_NAME_CHAR}*"
+_CSS_TOKEN = re.compile(
+    r"(?P<comment>/\*.*?(?:\*/|\Z))"
+    r"|\"(?:[^\"\\\n]|\\.?)*\"?|'(?:[^'\\\n]|\\.?)*'?"  # a string ends at its quote, a newline or the end
+    rf"|@{_IDENT}|#{_NAME_CHAR}+"  # an at-keyword or a hash: `@url(` and `#url(` are no url()
+    rf"|[+-]?(?:[0-9]*\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?(?:{_IDENT}|%)?"  # a number: `5url(` is none
+    rf"|(?P<ident>{_IDENT})(?P<call>\()?"
+    r"|[^\"'/@#+.0-9A-Za-z_\\\x80-\U0010ffff-]+"  # a run of what starts none of those (blanks, `{;:}`)
+    r"|.",
+    re.DOTALL,
+)
+_URL_REST = re.compile(r"(?:[^)\\]|\\.?)*\)?", re.DOTALL)  # an unquoted url(), bad or not: to its `)`
+_QUOTED_ARGUMENT = re.compile(r"[ \t\n]*[\"']")
 
 
 class ActiveContent(ValueError):
@@ -89,8 +106,32 @@ def _check(data: bytes) -> None:
 def _imports_stylesheet(css: str) -> bool:
     """Whether `css` imports a stylesheet (`@import url(...)`), spelled with comments or escapes
     too: one from elsewhere, which this check never sees, as `<?xml-stylesheet?>` is refused."""
-    plain = _CSS_ESCAPE.sub(_unescaped, _CSS_COMMENT.sub("", css))
+    plain = _CSS_ESCAPE.sub(_unescaped, _without_comments(css))
     return "@import" in plain.lower()
+
+
+def _without_comments(css: str) -> str:
+    """`css` without its comments, its strings and url() tokens kept whole (a `/*` in them is text)."""
+    css = _CSS_NEWLINE.sub("\n", css)
+    kept: list[str] = []
+    at = 0
+    while at < len(css):
+        token = _CSS_TOKEN.match(css, at)
+        assert token is not None  # `.` matches any character
+        end = token.end()
+        ident = token.group("ident")
+        if (
+            token.group("call")
+            and _CSS_ESCAPE.sub(_unescaped, ident).lower() == "url"
+            and not _QUOTED_ARGUMENT.match(css, end)
+        ):
+            rest = _URL_REST.match(css, end)
+            assert rest is not None  # it matches the empty text too
+            end = rest.end()
+        if token.group("comment") is None:
+            kept.append(css[at:end])
+        at = end
+    return "".join(kept)
 
 
 def _unescaped(found: re.Match[str]) -> str:

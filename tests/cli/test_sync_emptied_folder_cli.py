@@ -66,12 +66,84 @@ def test_a_site_without_the_folder_at_its_top_that_held_its_posts_is_refused(cli
     ), result.stderr
     assert live(cli) == ["idea", "one", "three", "two"]
 
-    # A file deleted, or a folder's files deleted with the folder still there, is a sync's work.
+    # A file deleted, or some of a folder's files, is a sync's work.
     (folder / "_posts").mkdir()
     (folder / "_posts" / "2024-01-01-one.md").write_text("---\ntitle: One\n---\nText.\n")
     result = cli("sync", str(folder))
     assert result.exit_code == 0 and "2 trashed" in result.stderr, result.stderr
     assert live(cli) == ["idea", "one"]
+
+
+def blog_with_posts(folder: Path) -> Path:
+    """`index.md` at the top, `posts/{one,two,three}.md` beside it, synced once."""
+    site(folder, "posts")
+    (folder / "index.md").write_text("---\ntitle: Home\n---\nHome.\n")
+    return folder
+
+
+@pytest.mark.parametrize("left", ["emptied", "a link to nothing", "a file"])
+def test_a_folder_at_its_top_emptied_or_no_longer_a_folder_is_refused(cli, signed_up, tmp_path, left):
+    """h388 (red team 45 M2): `posts/` left empty (an unmounted drive's mount point), or made a link
+    to nothing or a file, trashed its 3 posts: only `posts/` gone was refused, and `index.md` still
+    there defeated "holds none of its files"."""
+    folder = blog_with_posts(tmp_path / "blog")
+    assert cli("sync", str(folder)).exit_code == 0, cli("sync", "status").stdout
+    before = live(cli)
+    for path in (folder / "posts").iterdir():
+        path.unlink()
+    shown = "posts/"
+    if left != "emptied":
+        (folder / "posts").rmdir()
+        shown = "posts (no longer a folder)"
+        if left == "a link to nothing":
+            (folder / "posts").symlink_to(tmp_path / "unmounted", target_is_directory=True)
+        else:
+            (folder / "posts").write_text("a file\n")
+
+    for extra in ([], ["--dry-run"]):
+        result = cli("sync", str(folder), *extra)
+        assert (result.exit_code, result.stdout) == (5, ""), result.stderr
+        assert result.stderr.startswith(
+            f"error: {folder}: {shown} holds none of the 3 files its last sync saw there (a drive not mounted?"
+        ), result.stderr
+    assert live(cli) == before and len(before) == 4
+
+    allowed = cli("sync", str(folder), "--allow-empty")
+    assert allowed.exit_code == 0 and "3 trashed" in allowed.stderr, allowed.stderr
+    assert len(live(cli)) == 1
+
+
+def test_files_deleted_one_by_one_are_trashed_to_the_last(cli, signed_up, tmp_path):
+    """Each sync finds one file fewer, the last of `posts/` too: a folder of one file emptied is a
+    post deleted, not many."""
+    folder = blog_with_posts(tmp_path / "blog")
+    assert cli("sync", str(folder)).exit_code == 0
+    for name in ("one", "two", "three"):
+        (folder / "posts" / f"{name}.md").unlink()
+        result = cli("sync", str(folder))
+        assert result.exit_code == 0 and "1 trashed" in result.stderr, (name, result.stderr)
+    assert len(live(cli)) == 1
+
+
+def test_a_post_in_a_folder_of_its_own_deleted_is_trashed(cli, signed_up, tmp_path):
+    """One folder at the top per post (page bundles): deleting one, its folder with it, is a sync's
+    work (it was refused as a folder gone); two at once are refused as any two emptied folders."""
+    folder = tmp_path / "bundles"
+    for name in ("one", "two", "three", "four"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "index.md").write_text(f"---\ntitle: {name.title()}\n---\nText.\n")
+    assert cli("sync", str(folder)).exit_code == 0
+    shutil.rmtree(folder / "one")
+    result = cli("sync", str(folder))
+    assert result.exit_code == 0 and "1 trashed" in result.stderr, result.stderr
+
+    shutil.rmtree(folder / "two")
+    (folder / "three" / "index.md").unlink()
+    result = cli("sync", str(folder))
+    assert result.exit_code == 5 and result.stderr.startswith(
+        f"error: {folder}: three/, two/ hold none of the 2 files its last sync saw there (a drive not mounted?"
+    ), result.stderr
+    assert len(live(cli)) == 3
 
 
 def test_allow_empty_does_not_go_with_unlink(cli, signed_up, tmp_path):

@@ -73,6 +73,9 @@ HOSTILE = {
         "blogster_cli.content.astro_collections", "m.read_config(text)",
         "'{' * (n // 21) + \"}from'astro/loaders'\" * (n // 21)"),
     "a Keyword Planner volume of blanks": ("blogster_cli.analytics.keywords", "m.volume_range(text)", "'1' + ' ' * n + 'x'"),
+    # h388: an SVG's CSS read token by token, so a `/*` in a string or url() starts no comment
+    "an SVG's CSS of @": ("blogster_cli.publish.svg", "m.active_content(f'<svg><style>{text}</style></svg>'.encode())",
+                          "'@' * n"),
 }  # fmt: skip
 
 _SETUP = """

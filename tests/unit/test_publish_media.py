@@ -47,6 +47,9 @@ def test_served_links_point_at_the_sites_media_folder_and_leave_other_urls_alone
         "<style>rect { fill: red }</style><!-- <script>alert(1)</script> -->",
         '<style>text { content: "import" } /* @import */</style><text style="fill: red">@ import</text>',
         '<animate attributeName="opacity" from="0" to="1"/>',
+        # a comment after a string or url() holding `/*`; `5url(`, `@url(`, `#url(` start no url(): a comment
+        "<style>text { content: '/*' } rect { fill: url(/*) } /* @import */</style>",
+        "<style>rect { x: 5url(/*) @import */; y: @url(/*) @import */; z: #url(/*) @import */ }</style>",
     ],
 )
 def test_plain_pictures_pass(inner):
@@ -74,6 +77,12 @@ def test_plain_pictures_pass(inner):
         SVG.format("<style>@\\69mport url(x.css);</style>"),
         SVG.format("<style>@imp</style><style>ort</style><style>@imp<!-- c -->ort url(x.css);</style>"),
         SVG.format('<rect style="@import url(x.css); fill: red"/>'),
+        # h388 (red team 45 L2): `/*` in a string or url() starts no comment, so `@import` after it is read
+        SVG.format('<style>@charset "/*"; @import url(https://evil.example/x.css); @charset "*/";</style>'),
+        SVG.format("<style>@x '/*'; @import url(x.css); @y '*/'</style>"),
+        SVG.format("<style>@x url(/*); @import url(x.css); @y url(*/)</style>"),
+        SVG.format("<style>@x U\\72L( /*); @import url(x.css); @y u\\72l(*/)</style>"),
+        SVG.format("<rect style=\"--a: '/*'; @import url(x.css); --b: '*/'\"/>"),
     ],
 )
 def test_svgs_that_could_run_code_are_named(svg):
