@@ -3,8 +3,9 @@ from outside would: no `except`, no `finally`, its sessions closed by the kernel
 
 The steps are found by the statements the restore sends, so the same points exist in any
 version of the swap: the first statement that touches the database itself (the copy is
-complete by then), the rename that puts the copy in the database's place (the database is
-already renamed aside or dropped), and just after that rename.
+complete by then), the database closed to new sessions just before it is renamed aside, the
+rename that puts the copy in the database's place (the database is already renamed aside or
+dropped), and just after that rename.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 KILL_POINTS = {
     "loading": "while the rows are copied into the scratch database",
     "before-swap": 'before:^(alter|drop) database (if exists )?"{live}"',
+    "closed": 'after:^alter database "{live}" with allow_connections false$',
     "between-renames": 'before:rename to "{live}"$',
     "after-swap": 'after:rename to "{live}"$',
 }

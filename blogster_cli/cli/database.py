@@ -16,7 +16,7 @@ from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.actors import Actor
-    from blogster_cli.services.backup import BackupContents
+    from blogster_cli.services.backup import BackupContents, Carried
 
 app = command_group("db")
 
@@ -158,7 +158,9 @@ def restore(
     says it replaces the whole database, every account's data and not only yours (on the embedded
     server any profile can restore), names the backup's date and accounts, and says when yours is
     not among them (you would be signed out). Account roles that no database on the server then
-    has an account for lose their login (see db disable-stray-logins).
+    has an account for lose their login (see db disable-stray-logins). Newsletter mails, cross-posts,
+    social posts and notification emails done since the backup are carried over from the database it
+    replaces (`carried_over` in --json), so none is done again.
 
     Example: blogster db restore backup.blogster-backup --yes
     """
@@ -175,12 +177,24 @@ def restore(
         question = f"This replaces the whole database {ctx.database.database_name}, {every}, with {_backup_of(held)}."
         if me is not None and not held.holds(me.user_id):
             question += f" {me.email} (you) is not in it: you will be signed out."
+        question += (
+            " Mails, cross-posts and social posts done since the backup are carried over from the database it"
+            " replaces and not done again."
+        )
         if not ask.yes(f"{question} Continue?", instead="use --yes"):
             output.error("aborted; nothing changed")
             raise typer.Exit(exit_codes.ERROR)
     with output.progress("Restoring", len(backups.RESTORE_STAGES)) as bar:
-        summary = backups.restore(ctx.database, path=file, on_stage=bar.stage)
+        summary = backups.restore(
+            ctx.database, path=file, on_stage=bar.stage, on_wait=lambda what: output.message(f"note: {what}")
+        )
     signed_out = me is not None and _signed_in() is None
+    if summary.not_carried_over is not None:
+        output.warning(
+            f"the database it replaced could not be read ({summary.not_carried_over}): mails, cross-posts and"
+            " social posts done since the backup may be done again (a newsletter mailed to its readers again,"
+            " a second copy on a platform)"
+        )
     if json:
         output.print_json({**output.to_plain(summary), "signed_out": signed_out})
         return
@@ -190,6 +204,12 @@ def restore(
         f" {plural(summary.images, 'image')} from {summary.path}"
         f"{f' (made {output.local_time(summary.backup_created_at)})' if summary.backup_created_at else ''}."
     )
+    carried = _carried(summary.carried_over)
+    if carried:
+        output.message(
+            "Carried over from the database it replaced what was done outside since the backup, so none of it"
+            f" is done again: {carried}."
+        )
     if summary.logins_switched_off:
         output.message(
             f"Switched off {plural(summary.logins_switched_off, 'stray login')}: account roles"
@@ -205,6 +225,21 @@ def restore(
 
         why = "your session is not in the backup" if held.holds(me.user_id) else "your account is not in the backup"
         output.message(f"You ({me.email}) are signed out: {why}; sign in with: {login_command(ctx)}")
+
+
+def _carried(carried: Carried) -> str:
+    """'3 newsletter mails (1 newsletter), 3 mails counted towards the daily limit, 1 cross-post' (none: '')."""
+    mails = plural(carried.newsletter_mails, "newsletter mail")
+    parts = [
+        f"{mails} ({plural(carried.newsletters, 'newsletter')})" if carried.newsletters else mails,
+        plural(carried.mails_counted, "mail") + " counted towards the daily limit",
+        plural(carried.crossposts, "cross-post"),
+        plural(carried.social_posts, "social post"),
+        plural(carried.notification_emails, "notification email"),
+    ]
+    counts = [carried.newsletter_mails, carried.mails_counted, carried.crossposts, carried.social_posts,
+              carried.notification_emails]  # fmt: skip
+    return ", ".join(part for part, count in zip(parts, counts, strict=True) if count)
 
 
 SHOWN_EMAILS = 3  # the accounts a restore's question and result name; the rest are counted

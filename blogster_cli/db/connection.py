@@ -176,7 +176,9 @@ class Database:
     def _remedy(self, exc: Exception, tried: set[str]) -> str | None:
         if _timed_out(exc) or _refusal_reason(exc) is not None:
             return None
-        if "swap" not in tried and f'database "{self.database_name}" does not exist' in str(exc):
+        if "swap" not in tried and any(
+            f'database "{self.database_name}" {state}' in str(exc) for state in SWAP_STATES
+        ):  # a restore killed between its renames, or as it closed the database to rename it
             from blogster_cli.db.database_swap import finish_interrupted_swap
 
             return "swap" if finish_interrupted_swap(self) else None
@@ -305,6 +307,10 @@ class Database:
 
 
 _POLL_IN = select.POLLIN if hasattr(select, "poll") else None
+
+
+SWAP_STATES = ("does not exist", "is not currently accepting connections")
+"""What the server says of a database a killed restore left mid-swap (db/database_swap.py)."""
 
 
 def closed_by_server(conn: psycopg.Connection) -> bool:

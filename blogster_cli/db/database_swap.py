@@ -31,6 +31,7 @@ autocommit superuser connection to the maintenance database.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import time
@@ -164,6 +165,17 @@ def _end_sessions(conn: Connection, name: str) -> None:
     )
 
 
+def end_sessions_but(conn: Connection, name: str, *, kept: int) -> int:
+    """Ends every session on `name` but the server process `kept` (a restore's own, holding its
+    sending work: services/backup.py) and this one, without waiting for them to go; returns how many."""
+    row = conn.execute(
+        "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+        " where datname = %s and pid <> pg_backend_pid() and pid <> %s",
+        (name, kept),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _end_loaders(conn: Connection, item: _Found) -> None:
     """Ends what is left of an abandoned restore's own sessions on its copy (a killed client's
     server process can still be finishing a statement), waiting up to 5 s for each to go."""
@@ -191,6 +203,28 @@ def _rename(conn: Connection, name: str, new_name: str) -> None:
             if attempt == RENAME_ATTEMPTS - 1:
                 raise Conflict(f"database {name} stayed in use by other sessions; try again") from None
             time.sleep(0.05)
+
+
+def _allow_connections(conn: Connection, name: str, *, allowed: bool) -> None:
+    from psycopg import sql
+
+    conn.execute(
+        sql.SQL("alter database {} with allow_connections {}").format(
+            sql.Identifier(name), sql.SQL("true" if allowed else "false")
+        )
+    )
+
+
+def _reopen_if_closed_by_a_killed_swap(conn: Connection, database: str) -> None:
+    """Opens `database` to connections again when a restore killed between closing it and
+    renaming it away (`swap_in`) left it closed: its complete copy stays beside it, for the next
+    restore to drop. A database closed with no abandoned copy beside it is someone's choice."""
+    row = conn.execute("select datallowconn from pg_database where datname = %s", (database,)).fetchone()
+    if row is None or row[0]:
+        return
+    owners = _owners(conn)
+    if any(item.stage == "ready" and item.id not in owners for item in _found(conn, database)):
+        _allow_connections(conn, database, allowed=True)
 
 
 def _drop(conn: Connection, name: str, *, force: bool) -> bool:
@@ -263,12 +297,22 @@ def swap_in(conn: Connection, swap: Swap) -> None:
     between the renames puts the old one back; a kill there is finished by `finish_interrupted`."""
     had_one = _exists(conn, swap.database)
     if had_one:
-        _rename(conn, swap.database, swap.replaced)
+        # No session comes in from here: a client that reconnects at once (a worker's pool) would
+        # keep each attempt at the rename waiting the server's 5 s for it to leave. A kill before
+        # the rename leaves it closed, which `finish_interrupted` undoes.
+        _allow_connections(conn, swap.database, allowed=False)
+        try:
+            _rename(conn, swap.database, swap.replaced)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                _allow_connections(conn, swap.database, allowed=True)
+            raise
     try:
         _rename(conn, swap.ready, swap.database)
     except BaseException:
         if had_one and not _exists(conn, swap.database):
             _rename(conn, swap.replaced, swap.database)
+            _allow_connections(conn, swap.database, allowed=True)
         raise
     if had_one:
         _drop(conn, swap.replaced, force=True)
@@ -280,7 +324,9 @@ def swap_in(conn: Connection, swap: Swap) -> None:
 def finish_interrupted(conn: Connection, database: str, *, wait_seconds: float = FINISH_WAIT_SECONDS) -> bool:
     """When `database` does not exist, puts in its place what an interrupted restore left: its
     complete copy (finishing the restore), else the database it had set aside. A restore still
-    running is given `wait_seconds` to finish its own swap. Returns whether `database` exists."""
+    running is given `wait_seconds` to finish its own swap. A database a killed swap left closed
+    to connections is opened again. Returns whether `database` exists."""
+    _reopen_if_closed_by_a_killed_swap(conn, database)
     deadline = time.monotonic() + wait_seconds
     while not _exists(conn, database):
         found = _found(conn, database)

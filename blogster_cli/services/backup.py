@@ -35,7 +35,7 @@ import tarfile
 from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -57,10 +57,12 @@ from blogster_cli.private_files import (
     try_lock,
 )
 from blogster_cli.repositories import accounts as account_rows
-from blogster_cli.repositories import backup_data
+from blogster_cli.repositories import backup_data, outside_work
 from blogster_cli.scratch_folders import scratch_folder
 from blogster_cli.services import stray_logins
 from blogster_cli.wording import already_exists
+
+Carried = outside_work.Carried  # what a restore carried over (RestoreSummary.carried_over), for the front ends
 
 BACKUP_FORMAT = 2
 TABLE_MEMBER = re.compile(r"^data/([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\.copy$")
@@ -345,6 +347,12 @@ class RestoreSummary:
     migration_times_kept: bool = True
     """Each migration the backup had keeps when it was applied (`db status`); False for a backup made
     before backups held those times: `db status` shows them applied at the restore."""
+    carried_over: outside_work.Carried = field(default_factory=outside_work.Carried)
+    """The records of work done outside since the backup (mails, remote posts), taken from the
+    database it replaced so that none of it is done again (_outside_work_held)."""
+    not_carried_over: str | None = None
+    """Why the database it replaced could not give them (None: it did, or there was none): mails and
+    posts done since the backup may be done again."""
 
 
 @dataclass(frozen=True)
@@ -728,7 +736,9 @@ RESTORE_STOPPED = (
 )
 
 
-def restore(db: Database, *, path: Path, on_stage: Callable[[str], None] = _no_stage) -> RestoreSummary:
+def restore(
+    db: Database, *, path: Path, on_stage: Callable[[str], None] = _no_stage, on_wait: Callable[[str], None] = _no_stage
+) -> RestoreSummary:
     """Replaces the database with the backup's (after checking all of it), migrated to this version.
 
     The backup is loaded, its roles rebuilt, migrated and its images stored in a scratch
@@ -736,17 +746,21 @@ def restore(db: Database, *, path: Path, on_stage: Callable[[str], None] = _no_s
     any moment leaves the database, or its complete replacement ready to be put in place. A
     restore first finishes or clears what an interrupted one left. The logins of account roles
     no database will have an account for (those it replaces and the backup does not hold, and
-    strays earlier restores left) are switched off with the swap (`_shut_out`). `on_stage` hears
-    the name of each of RESTORE_STAGES as it starts."""
+    strays earlier restores left) are switched off with the swap (`_shut_out`). The records of work
+    done outside since the backup come over from the database it replaces (`_outside_work_held`).
+    `on_stage` hears the name of each of RESTORE_STAGES as it starts, `on_wait` what the restore
+    waits for when that takes long (once)."""
     try:
-        return _restore(db, path=path, on_stage=on_stage)
+        return _restore(db, path=path, on_stage=on_stage, on_wait=on_wait)
     except LoginRefused as refused:
         raise administrator_needed("db restore", refused) from None
     except DatabaseUnavailable as exc:  # the server went away (or stopped answering) mid-restore
         raise DatabaseUnavailable(RESTORE_STOPPED.format(error=exc)) from exc
 
 
-def _restore(db: Database, *, path: Path, on_stage: Callable[[str], None]) -> RestoreSummary:
+def _restore(
+    db: Database, *, path: Path, on_stage: Callable[[str], None], on_wait: Callable[[str], None]
+) -> RestoreSummary:
     path = path.expanduser().resolve()
     dbname = db.database_name
     if dbname == database_swap.MAINTENANCE_DATABASE:
@@ -764,38 +778,134 @@ def _restore(db: Database, *, path: Path, on_stage: Callable[[str], None]) -> Re
         checked = _check_backup(path, scratch)
         swap = database_swap.begin(conn, dbname)
         scratch_db = db.for_database(swap.loading, application_name=swap.loader)
-        try:
-            _load(scratch_db, checked, path, on_stage)
-            on_stage(RESTORE_STAGES[3])
-            with conn.transaction():
-                roles_created = _rebuild_roles(conn, checked.accounts)
-            reconcile_roles(scratch_db)
-            applied = migrations.apply(scratch_db)
-            with admin_unit_of_work(scratch_db) as scratch_conn:
-                # The rows came in with triggers off, and the roles may be new: memberships from the rows (0093).
-                backup_data.sync_assignee_roles(scratch_conn)
-                emails = backup_data.account_emails(scratch_conn)
-                restored_roles = backup_data.account_role_names(scratch_conn)
-            _restore_media(checked.media)
-            scratch_db.close()
-            database_swap.mark_ready(conn, swap)
-        except BaseException:
-            scratch_db.close()
-            with contextlib.suppress(Exception):  # else left over: the next restore drops it, doctor lists it
-                database_swap.abandon(conn, swap)
-            raise
-        shut_out: list[str] = []
-        try:
-            shut_out = _shut_out(conn, db, swap, kept=restored_roles)
-            db.close()
-            database_swap.swap_in(conn, swap)
-        except BaseException:
-            with contextlib.suppress(Exception):  # the connection lost: the next restore shuts them out again
-                if shut_out and database_swap.not_swapped_in(conn, swap):
-                    stray_logins.switch_on(conn, shut_out)
-            raise
+        made = _manifest_time(checked.manifest)
+        with contextlib.ExitStack() as until_swapped:
+            try:
+                _load(scratch_db, checked, path, on_stage)
+                on_stage(RESTORE_STAGES[3])
+                with conn.transaction():
+                    roles_created = _rebuild_roles(conn, checked.accounts)
+                reconcile_roles(scratch_db)
+                applied = migrations.apply(scratch_db)
+                with admin_unit_of_work(scratch_db) as scratch_conn:
+                    # The rows came in with triggers off, and the roles may be new: memberships from the rows (0093).
+                    backup_data.sync_assignee_roles(scratch_conn)
+                    emails = backup_data.account_emails(scratch_conn)
+                    restored_roles = backup_data.account_role_names(scratch_conn)
+                held = until_swapped.enter_context(
+                    _outside_work_held(conn, db, since=None if made is None else made - CARRY_MARGIN, on_wait=on_wait)
+                )
+                carried, not_carried = _carry_over(scratch_db, held)
+                _restore_media(checked.media)
+                scratch_db.close()
+                database_swap.mark_ready(conn, swap)
+            except BaseException:
+                scratch_db.close()
+                with contextlib.suppress(Exception):  # else left over: the next restore drops it, doctor lists it
+                    database_swap.abandon(conn, swap)
+                raise
+            shut_out: list[str] = []
+            try:
+                shut_out = _shut_out(conn, db, swap, kept=restored_roles)
+                db.close()
+                database_swap.swap_in(conn, swap)  # ends the session holding the outside work with the rest
+            except BaseException:
+                with contextlib.suppress(Exception):  # the connection lost: the next restore shuts them out again
+                    if shut_out and database_swap.not_swapped_in(conn, swap):
+                        stray_logins.switch_on(conn, shut_out)
+                raise
     return RestoreSummary(path, len(emails), roles_created, len(checked.media), applied, len(shut_out), emails,
-                          _manifest_time(checked.manifest), checked.migration_times is not None)  # fmt: skip
+                          made, checked.migration_times is not None, carried, not_carried)  # fmt: skip
+
+
+CARRY_MARGIN = timedelta(days=1)
+"""How long before the backup the records a restore carries over may be stamped: a record carries
+the time its transaction began (a mail's, before the server accepted it; a cross-post's, before
+the platform answered), and may have committed after the backup was made. Those the backup holds
+are skipped by their ids."""
+HOLD_FIRST_WAIT_MS = 2000
+"""How long a restore lets a send in flight finish (and record itself) before ending its session."""
+HOLD_WAIT_MS = 500
+HOLD_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The outside work of the database a restore replaces: its records (None: none read) and why
+    they could not be read (None: they were, or no database was there to replace)."""
+
+    records: dict[str, str] | None
+    unread: str | None = None
+
+
+@contextmanager
+def _outside_work_held(
+    conn: Connection, db: Database, *, since: datetime | None, on_wait: Callable[[str], None]
+) -> Iterator[_Held]:
+    """Holds the replaced database's outside work (sends, cross-posts, social posts, notification
+    mails: outside_work.HELD_TABLES locked, in a session of its own that the swap ends) and reads
+    its records since `since`, until the block ends. Nothing more can be sent there meanwhile,
+    so the records read are all there will be. A send in flight is given HOLD_FIRST_WAIT_MS to
+    finish, then the database's other sessions are ended (a kill's effect: at most the mail or
+    post in flight goes again). A database that cannot be read (a broken one may be why it is
+    restored) holds nothing and says why."""
+    from blogster_cli.db.errors import translated_errors
+
+    if not database_swap.exists(conn, db.database_name):
+        yield _Held(None)
+        return
+    held: Connection | None = None
+    try:
+        with translated_errors():
+            held = db.connect(autocommit=False)
+            records = _hold_and_read(conn, held, db.database_name, since=since, on_wait=on_wait)
+    except BlogsterError as exc:
+        if held is not None:
+            held.close()
+        yield _Held(None, str(exc))
+        return
+    try:
+        yield _Held(records)
+    finally:
+        held.close()  # ended already when the swap was done; else its locks go with it
+
+
+def _hold_and_read(
+    conn: Connection, held: Connection, dbname: str, *, since: datetime | None, on_wait: Callable[[str], None]
+) -> dict[str, str]:
+    """outside_work.hold on `held`, ending the other sessions on `dbname` between attempts, then
+    outside_work.read. Conflict when they stay (someone reconnects and sends at once each time)."""
+    from blogster_cli.db.errors import translated_errors
+
+    tables = outside_work.existing(held, outside_work.HELD_TABLES)
+    held.rollback()
+    pid = held.info.backend_pid
+    for attempt in range(HOLD_ATTEMPTS):
+        try:
+            with translated_errors():  # a lock wait past its time: Conflict
+                outside_work.hold(held, tables=tables, wait_ms=HOLD_FIRST_WAIT_MS if attempt == 0 else HOLD_WAIT_MS)
+            return outside_work.read(held, since=since)
+        except Conflict:
+            held.rollback()
+            if attempt == 0:
+                on_wait(
+                    f"waiting for the other sessions on database {dbname} (a running `blogster serve-workers`,"
+                    " a send in another shell) to let go of their mail and posting: ending them"
+                )
+            database_swap.end_sessions_but(conn, dbname, kept=pid)
+    raise Conflict(f"database {dbname} stayed busy sending (other sessions reconnect at once); try again")
+
+
+def _carry_over(scratch_db: Database, held: _Held) -> tuple[outside_work.Carried, str | None]:
+    """Writes the held records into the restored copy; what was carried over, and why nothing was
+    (None: there was nothing to say)."""
+    if held.records is None:
+        return outside_work.Carried(), held.unread
+    try:
+        with admin_unit_of_work(scratch_db) as scratch_conn:
+            return outside_work.write(scratch_conn, held.records), None
+    except BlogsterError as exc:
+        return outside_work.Carried(), str(exc)
 
 
 def _shut_out(conn: Connection, db: Database, swap: database_swap.Swap, *, kept: set[str]) -> list[str]:

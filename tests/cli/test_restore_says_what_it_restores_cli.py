@@ -45,12 +45,13 @@ def test_the_question_names_the_backups_accounts_and_date_and_declining_changes_
     assert declined.stderr == (
         f"This replaces the whole database {db.database_name}, every account's data and not only yours, with the"
         f" backup of {made} UTC (1 account: ada@example.com). bob@example.com (you) is not in it: you will be signed"
-        " out. Continue? [y/N]: error: aborted; nothing changed\n"
+        " out. Mails, cross-posts and social posts done since the backup are carried over from the database it"
+        " replaces and not done again. Continue? [y/N]: error: aborted; nothing changed\n"
     )
     assert cli("auth", "whoami", "--json").json()["email"] == "bob@example.com"  # nothing changed
     login(cli, "ada@example.com")
     mine = cli("db", "restore", str(target), input="\n")  # Enter: the default, no
-    assert mine.exit_code == 1 and "(1 account: ada@example.com). Continue? [y/N]: " in mine.stderr
+    assert mine.exit_code == 1 and "(1 account: ada@example.com). Mails, cross-posts" in mine.stderr
     assert "signed out" not in mine.stderr
     assert cli("auth", "logout").exit_code == 0
     nobody = cli("db", "restore", str(target), input="n\n")  # signed out: no "yours"

@@ -1,0 +1,205 @@
+"""What a restore carries over from the database it replaces: the records of work done outside
+(mails, remote posts) since the backup, so that none of it is done again.
+
+The backup's rows say a newsletter is due, a post has no copy on a platform, a social post is
+scheduled, a notification is unmailed; the database being replaced knows they were done since.
+`hold` stops more such work there (its tables locked until the restore's swap ends the session),
+`read` takes its records as JSON (each row whole, `to_jsonb`, so an older schema reads too) and
+`write` adds them to the restored copy by their ids, each only where the copy has what it
+belongs to (the newsletter, the post, the account) and lacks it:
+
+  newsletter_deliveries   who was mailed or refused, with the Message-ID (a re-send skips them),
+                          and the newsletter's send state with them (status, count, audience)
+  newsletter_sends        the mails of the last 24 hours, which count towards the daily limit
+  platform_republishing   a cross-post's remote id, URL and site (the next crosspost updates it)
+  social_media_posts      a social post posted since, with its remote id
+  email_deliveries        notification emails mailed (the worker looks there before mailing)
+
+psycopg on the administrative (superuser) connections of a restore, as backup_data: each row is
+moved as data (jsonb_populate_recordset), never as SQL text, with triggers off (the rows are
+final: their counts and times as they were).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from blogster_cli.db.rows import scalar
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    import psycopg
+
+# Locked in this order, the tables whose row locks guard a send first (a newsletter's, a copy's,
+# a social post's, a notification's), then the records: a wait for the first holds nothing else.
+HELD_TABLES = (
+    "public.email_newsletters",
+    "public.platform_republishing",
+    "public.social_media_posts",
+    "internal.notification_outbox",
+    "public.newsletter_deliveries",
+    "internal.newsletter_sends",
+    "internal.email_deliveries",
+)
+
+# Each record's rows, as one jsonb array; %(since)s null reads them all.
+READS = {
+    "newsletter_deliveries": "select to_jsonb(d) from public.newsletter_deliveries d"
+    " where %(since)s::timestamptz is null or d.sent_at >= %(since)s",
+    "email_newsletters": "select to_jsonb(n) from public.email_newsletters n where n.id in"
+    " (select d.newsletter_id from public.newsletter_deliveries d"
+    "  where %(since)s::timestamptz is null or d.sent_at >= %(since)s)",
+    "newsletter_sends": "select to_jsonb(s) from internal.newsletter_sends s"
+    " where s.sent_at > pg_catalog.now() - interval '24 hours'",
+    "platform_republishing": "select to_jsonb(r) from public.platform_republishing r"
+    " where r.platform_post_id is not null and (%(since)s::timestamptz is null or r.updated_at >= %(since)s)",
+    "social_media_posts": "select to_jsonb(p) from public.social_media_posts p"
+    " where p.post_status = 'published' and p.platform_post_id is not null"
+    " and (%(since)s::timestamptz is null or p.updated_at >= %(since)s)",
+    "email_deliveries": "select to_jsonb(e) from internal.email_deliveries e"
+    " where %(since)s::timestamptz is null or e.recorded_at >= %(since)s",
+}
+NEEDED = {  # the table each read needs: absent (an older schema), there is nothing of it to carry
+    "newsletter_deliveries": "public.newsletter_deliveries",
+    "email_newsletters": "public.newsletter_deliveries",
+    "newsletter_sends": "internal.newsletter_sends",
+    "platform_republishing": "public.platform_republishing",
+    "social_media_posts": "public.social_media_posts",
+    "email_deliveries": "internal.email_deliveries",
+}
+
+WRITE_DELIVERIES = """
+insert into public.newsletter_deliveries (id, user_id, newsletter_id, email, outcome, message_id, error, sent_at)
+select i.id, i.user_id, i.newsletter_id, i.email, i.outcome, i.message_id, i.error, i.sent_at
+from jsonb_populate_recordset(null::public.newsletter_deliveries, %s::jsonb) i
+where exists (select 1 from public.email_newsletters n where n.id = i.newsletter_id and n.user_id = i.user_id)
+on conflict do nothing
+returning newsletter_id
+"""
+# The send state goes with the deliveries: the replaced database's newsletter had them.
+WRITE_NEWSLETTERS = """
+update public.email_newsletters n
+set status = i.status, recipient_count = i.recipient_count, scheduled_time = i.scheduled_time,
+    content = i.content, updated_at = i.updated_at
+from jsonb_populate_recordset(null::public.email_newsletters, %s::jsonb) i
+where n.id = i.id and n.user_id = i.user_id and n.id = any(%s::uuid[])
+"""
+# The mails counted against the daily limit: each (account, time) as often as either database has
+# it (the rows the backup holds are the replaced database's too: never counted twice).
+WRITE_SENDS = """
+with incoming as (
+  select i.user_id, i.sent_at, row_number() over (partition by i.user_id, i.sent_at) as n
+  from jsonb_populate_recordset(null::internal.newsletter_sends, %s::jsonb) i
+), present as (
+  select s.user_id, s.sent_at, row_number() over (partition by s.user_id, s.sent_at) as n
+  from internal.newsletter_sends s
+)
+insert into internal.newsletter_sends (user_id, sent_at)
+select i.user_id, i.sent_at from incoming i
+where exists (select 1 from auth.users u where u.id = i.user_id)
+  and not exists (select 1 from present p where (p.user_id, p.sent_at, p.n) = (i.user_id, i.sent_at, i.n))
+"""
+# A copy the restored one does not know, or knows without this remote id and from before.
+WRITE_CROSSPOSTS = """
+insert into public.platform_republishing as r
+  (id, blog_id, author_id, platform, platform_post_id, platform_url, platform_site, canonical_url,
+   publication_status, last_error, created_at, updated_at)
+select i.id, i.blog_id, b.author_id, i.platform, i.platform_post_id, i.platform_url, i.platform_site,
+       i.canonical_url, i.publication_status, i.last_error, i.created_at, i.updated_at
+from jsonb_populate_recordset(null::public.platform_republishing, %s::jsonb) i
+join public.blogs b on b.id = i.blog_id
+where true
+  and not exists (select 1 from public.platform_republishing o where o.id = i.id
+                  and (o.blog_id, o.platform) <> (i.blog_id, i.platform))
+on conflict (blog_id, platform) do update
+set platform_post_id = excluded.platform_post_id, platform_url = excluded.platform_url,
+    platform_site = excluded.platform_site, canonical_url = excluded.canonical_url,
+    publication_status = excluded.publication_status, last_error = excluded.last_error,
+    updated_at = excluded.updated_at
+where r.platform_post_id is null
+   or (r.platform_post_id is distinct from excluded.platform_post_id and r.updated_at < excluded.updated_at)
+"""
+WRITE_SOCIAL_POSTS = """
+update public.social_media_posts p
+set post_status = i.post_status, platform_post_id = i.platform_post_id, error = i.error, updated_at = i.updated_at
+from jsonb_populate_recordset(null::public.social_media_posts, %s::jsonb) i
+where p.id = i.id
+  and (p.platform_post_id is null
+       or (p.platform_post_id is distinct from i.platform_post_id and p.updated_at < i.updated_at))
+"""
+WRITE_EMAIL_DELIVERIES = """
+insert into internal.email_deliveries (notification_id, user_id, status, error, recorded_at)
+select i.notification_id, i.user_id, i.status, i.error, i.recorded_at
+from jsonb_populate_recordset(null::internal.email_deliveries, %s::jsonb) i
+where exists (select 1 from auth.users u where u.id = i.user_id)
+on conflict do nothing
+"""
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What a restore carried over from the database it replaced (counts of rows added or updated)."""
+
+    newsletter_mails: int = 0
+    """Readers mailed (or refused) since the backup: a send skips them."""
+    newsletters: int = 0
+    """Newsletters whose send state (sent, how far) came with those mails."""
+    mails_counted: int = 0
+    """Mails of the last 24 hours counted again towards their account's daily sending limit."""
+    crossposts: int = 0
+    """Copies on a platform (their remote id): the next crosspost updates them, none is made twice."""
+    social_posts: int = 0
+    """Social posts posted since the backup: not posted again."""
+    notification_emails: int = 0
+    """Notification emails mailed since the backup: not mailed again."""
+
+
+def existing(conn: psycopg.Connection, tables: tuple[str, ...]) -> list[str]:
+    """Which of `tables` the database has (an older schema lacks the newer ones), in their order."""
+    rows = conn.execute(
+        "select t.name from unnest(%s::text[]) with ordinality as t (name, at)"
+        " where to_regclass(t.name) is not null order by t.at",
+        (list(tables),),
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def hold(conn: psycopg.Connection, *, tables: list[str], wait_ms: int) -> None:
+    """Locks `tables` (EXCLUSIVE: reads go on; a send's row lock, a record, waits) until the
+    transaction ends, waiting at most `wait_ms` (psycopg's LockNotAvailable past it)."""
+    from psycopg import sql
+
+    conn.execute("select set_config('lock_timeout', %s, true)", (f"{wait_ms}ms",))
+    targets = sql.SQL(", ").join(sql.Identifier(*name.split(".", 1)) for name in tables)
+    conn.execute(sql.SQL("lock table {} in exclusive mode").format(targets))
+
+
+def read(conn: psycopg.Connection, *, since: datetime | None) -> dict[str, str]:
+    """Each record's rows since `since` (None: all) as a JSON array's text, by READS' names."""
+    present = set(existing(conn, tuple(NEEDED.values())))
+    found = {}
+    for name, query in READS.items():
+        if NEEDED[name] in present:
+            wrapped = f"select coalesce(jsonb_agg(r.row), '[]')::text from ({query}) as r (row)"
+            found[name] = scalar(conn.execute(wrapped, {"since": since}), str)
+    return found
+
+
+def write(conn: psycopg.Connection, records: dict[str, str]) -> Carried:
+    """Adds `records` (read's) to this database, in the caller's transaction, triggers off."""
+    conn.execute("set local session_replication_role = replica")
+    empty = "[]"
+    newsletter_ids = [row[0] for row in conn.execute(WRITE_DELIVERIES, (records.get("newsletter_deliveries", empty),))]
+    mails = len(newsletter_ids)
+    ids = sorted(set(newsletter_ids))
+    newsletters = conn.execute(WRITE_NEWSLETTERS, (records.get("email_newsletters", empty), ids)).rowcount if ids else 0
+    return Carried(
+        newsletter_mails=mails,
+        newsletters=newsletters,
+        mails_counted=conn.execute(WRITE_SENDS, (records.get("newsletter_sends", empty),)).rowcount,
+        crossposts=conn.execute(WRITE_CROSSPOSTS, (records.get("platform_republishing", empty),)).rowcount,
+        social_posts=conn.execute(WRITE_SOCIAL_POSTS, (records.get("social_media_posts", empty),)).rowcount,
+        notification_emails=conn.execute(WRITE_EMAIL_DELIVERIES, (records.get("email_deliveries", empty),)).rowcount,
+    )

@@ -1,0 +1,132 @@
+"""`db restore` carries over, from the database it replaces, the records of work done outside since
+the backup (new-user walk, h384): restoring a backup made before a newsletter went out mailed its
+readers again (same Message-IDs) and gave the daily limit its mails back; a cross-post's remote id
+and a social post posted since were lost with it, so they would go again. Now those records come
+over by their ids, the result says so (`carried_over` in --json), and nothing already done is done
+again; a replaced database that cannot be read is said, and the restore goes on."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests.cli.conftest import connect
+from tests.cli.test_crosspost_cli import POST, TOKEN, publish_post
+from tests.cli.test_newsletter_cli import readers_csv
+from tests.cli.test_social_posting_cli import backdate, published_post
+from tests.platform_servers import X_TOKEN, FakeForem, FakeSocial
+
+
+def restored(cli, backup) -> dict:
+    done = cli("db", "restore", str(backup), "--yes", "--json")
+    assert done.exit_code == 0, done.stderr
+    return done.json()
+
+
+def test_a_newsletter_sent_since_the_backup_is_not_mailed_again_and_stays_counted(cli, newsletter, smtp, tmp_path):
+    recorder, url = smtp
+    env = {"BLOGSTER_SMTP_URL": url}
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, "--at", "2099-01-01 09:00").exit_code == 0
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    backdate("email_newsletters", [newsletter])  # due: the worker's next minute sends it
+    sent = cli("workers", "send-newsletters", "--json", env=env)
+    assert sent.exit_code == 0 and len(recorder.messages) == 3, sent.stderr
+    message_ids = sorted(str(message["Message-ID"]) for _, message in recorder.messages)
+
+    result = restored(cli, backup)
+    again = cli("workers", "send-newsletters", "--json", env=env)
+    assert again.exit_code == 0, again.stderr
+    assert cli("newsletter", "send", newsletter, env=env).exit_code == 0  # "already sent"
+    assert sorted(str(message["Message-ID"]) for _, message in recorder.messages) == message_ids
+    assert again.json()["newsletters"] == []
+    assert cli("newsletter", "limit", "--json").json()["sent_last_24h"] == 3
+    [listed] = cli("newsletter", "list", "--json").json()
+    assert (listed["status"], listed["recipient_count"]) == ("sent", 3)
+    assert result["carried_over"] == {
+        "newsletter_mails": 3, "newsletters": 1, "mails_counted": 3, "crossposts": 0, "social_posts": 0,
+        "notification_emails": 0,
+    }  # fmt: skip
+    assert result["not_carried_over"] is None
+
+    # Restored again, over the copy that has them: nothing twice (no row, no count).
+    assert restored(cli, backup)["carried_over"]["newsletter_mails"] == 3
+    assert cli("newsletter", "limit", "--json").json()["sent_last_24h"] == 3
+    assert cli("newsletter", "list", "--json").json()[0]["recipient_count"] == 3
+
+
+def test_a_crosspost_and_a_social_post_made_since_the_backup_are_not_made_again(cli, signed_up, http, tmp_path):
+    forem, x = FakeForem(http).install(), FakeSocial(http).install()
+    slug = publish_post(cli, tmp_path, POST)
+    published_post(cli, slug)
+    connect(cli, "devto", TOKEN)
+    assert (
+        cli("social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input=X_TOKEN).exit_code
+        == 0
+    )
+    made = cli("social", "new", slug, "--platform", "twitter", "--text", "Habits", "--json")
+    post = str(made.json()["id"])
+    assert cli("social", "schedule", post, "--at", "2099-01-01 09:00").exit_code == 0
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+
+    env = {"BLOGSTER_DEVTO_URL": forem.url, "BLOGSTER_TWITTER_URL": x.url}
+    assert cli("crosspost", slug, "--to", "devto", "--json", env=env).json()[0]["action"] == "created"
+    backdate("social_media_posts", [post])
+    assert cli("social", "post-due", env=env).exit_code == 0
+    assert len(forem.posts) == 1 and len(x.posts) == 1
+
+    result = restored(cli, backup)
+    [copy] = cli("crosspost", "status", slug, "--json").json()
+    assert (copy["publication_status"], copy["platform_post_id"]) == ("published", "1001")
+    assert cli("social", "show", post, "--json").json()["status"] == "published"
+    assert cli("social", "post-due", env=env).exit_code == 0
+    assert cli("crosspost", slug, "--to", "devto", "--json", env=env).json()[0]["action"] == "updated"
+    assert len(forem.posts) == 1 and len(x.posts) == 1
+    assert result["not_carried_over"] is None, result["not_carried_over"]
+    assert (result["carried_over"]["crossposts"], result["carried_over"]["social_posts"]) == (1, 1)
+
+
+def test_text_output_says_what_came_over_and_an_unreadable_database_is_said(cli, newsletter, smtp, tmp_path, db):
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 2)).exit_code == 0
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, env={"BLOGSTER_SMTP_URL": url}).exit_code == 0
+    done = cli("db", "restore", str(backup), "--yes")
+    assert done.exit_code == 0, done.stderr
+    assert (
+        "Carried over from the database it replaced what was done outside since the backup, so none of it"
+        " is done again: 2 newsletter mails (1 newsletter), 2 mails counted towards the daily limit." in done.stderr
+    ), done.stderr
+
+    # The replaced database cannot be read (here: its connections switched off): the restore goes
+    # on and says what may be done again.
+    name = db.database_name
+    with psycopg.connect(db.conninfo, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'alter database "{name}" with allow_connections false')
+    broken = cli("db", "restore", str(backup), "--yes", "--json")
+    assert broken.exit_code == 0, broken.stderr
+    assert broken.json()["carried_over"]["newsletter_mails"] == 0
+    assert "not currently accepting connections" in broken.json()["not_carried_over"]
+    assert (
+        "warning: the database it replaced could not be read (" in broken.stderr
+        and "): mails, cross-posts and social posts done since the backup may be done again" in broken.stderr
+    ), broken.stderr
+    assert cli("newsletter", "list", "--json").json()[0]["status"] == "draft"  # the backup's, as it was
+
+
+@pytest.mark.parametrize("answer", ["n"])
+def test_the_question_says_what_happens_to_work_done_since_the_backup(cli, signed_up, tmp_path, monkeypatch, answer):
+    from blogster_cli.cli import ask
+
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    monkeypatch.setattr(ask, "on_terminal", lambda: True)
+    declined = cli("db", "restore", str(backup), input=f"{answer}\n")
+    assert declined.exit_code == 1
+    assert (
+        "Mails, cross-posts and social posts done since the backup are carried over from the database it"
+        " replaces and not done again." in declined.stderr
+    ), declined.stderr
