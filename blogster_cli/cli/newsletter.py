@@ -112,11 +112,12 @@ def preview(
 
     acting = acting_user()
     shown = newsletters.preview(acting, ref=newsletter_id)
+    shown = replace(shown, warnings=[*shown.warnings, *_address_warnings(acting)])
     if json:
         output.print_json(shown)
     else:
         output.print_lines([f"Subject: {shown.subject}", "", shown.html if html else shown.text])
-    for warning in _address_warnings(acting):
+    for warning in shown.warnings:
         output.warning(warning)
 
 

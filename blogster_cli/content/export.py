@@ -332,6 +332,35 @@ def kept_spelling(previous: str, text: str) -> str:
     return text if edited is None else edited + after.body
 
 
+def kept_name(
+    previous: str, at: str, rendered: str, date: datetime | None, dialect: Dialect, default_tz: tzinfo = UTC
+) -> bool:
+    """Whether a post's file an earlier export wrote at `at` (its text `previous`) keeps that name
+    though export now names it `rendered`: the two names differ only by the day they start with (a
+    Jekyll `_posts/2024-05-21-x.md`, its day in the zone set then) and `previous` states the post's
+    `date` (what its name's day is taken from), the same moment. `_adjusted_path`'s rule for an
+    imported file's name (a date left as it was keeps the name as it was), for a file export wrote:
+    after `config set timezone` moved the day, the file is not renamed for a date that did not
+    change, as `kept_spelling` keeps its text."""
+    kept, wanted = PurePosixPath(at), PurePosixPath(rendered)
+    separators = name_date_separators(dialect)
+    old, new = dated_name(file_stem(kept), separators), dated_name(file_stem(wanted), separators)
+    if kept == wanted or old is None or new is None or date is None:
+        return False
+    stem = old.text + file_stem(wanted)[len(new.text) :]
+    same_name = wanted.parent.parent / stem / wanted.name if is_bundle(wanted) else wanted.parent / _file_name(
+        stem, wanted.suffix
+    )  # fmt: skip
+    if same_name != kept:
+        return False
+    try:
+        split = split_front_matter(previous)
+        read = map_metadata(parse_metadata(split).values, split.body, kept, dialect, default_tz)
+    except (ContentError, ValueError, RecursionError):
+        return False
+    return _same_moment(read.date, date)
+
+
 def slug_misread(fmt: FrontMatterFormat | None, values: dict[Any, Any], path: PurePosixPath, slug: str) -> bool:
     """Whether `blogster import DIR` (no --format, no site config) would read another slug than
     `slug` from the file at `path` with front matter `values` in `fmt` (None: none), in the

@@ -28,15 +28,18 @@ from blogster_cli.distribution.newsletter import OPEN_PATH, UNSUBSCRIBE_PATH
 from blogster_cli.planning.times import in_zone
 from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.media import served_links
-from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SiteConfig, SitePost
+from blogster_cli.publish.model import (
+    FORMAT_VERSION,
+    RECORD_FORMAT,
+    Page,
+    RenderedPost,
+    SiteConfig,
+    SitePost,
+    digest,
+    site_key,
+)
 from blogster_cli.publish.themes import Theme
 
-# 12: a post imported from Jekyll shows `{{ site.baseurl }}` as the site's path (`content.liquid`);
-# 11: the newsletters' unsubscribe page (`unsubscribe/`), the RSS channel's link is the site, a post's
-# last change as the site shows it ("mod"); 10: a title taken from the body's first heading is shown as
-# its words, and that heading once, as the page's (`publish.titles`); 9: video players framed and gists
-# linked (`sanitize`); 8: addresses that cannot be files on disk, or clash with another file, are left out
-FORMAT_VERSION = "12"
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/", f"/{UNSUBSCRIBE_PATH}")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 UNSUBSCRIBE_PAGE = f"{UNSUBSCRIBE_PATH}index.html"
@@ -54,21 +57,10 @@ _MICROSECOND = timedelta(microseconds=1)
 AT, PAGE_KEY, LISTED, DATED, REDIRECT_KEY = range(5)
 
 
-def digest(*parts: Any) -> str:
-    """A key for `parts`: strings, numbers, datetimes, and tuples, lists and dataclasses of them
-    (their repr is exact and stable, and several times cheaper than JSON)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
 def digest_texts(*parts: str) -> str:
     """A key for strings joined with a separator they cannot hold: what keys over thousands of
     posts use, since joining strings costs a fraction of repr() on nested objects."""
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def site_key(config: SiteConfig, theme: Theme, timezone: str) -> str:
-    """What every file of a site depends on besides its posts: settings, theme, time zone, this code's format."""
-    return digest(FORMAT_VERSION, config, theme.key, timezone)
 
 
 def post_record(post: SitePost, *, row: str, summary: str) -> dict[str, Any]:
@@ -211,7 +203,7 @@ class SitePlan:
         self.config, self.theme = config, theme
         self.zone = ZoneInfo(timezone)
         self.root = urlsplit(config.base_url).path or "/"
-        self.site_key = site_key(config, theme, timezone)
+        self.site_key = site_key(config, theme.key, timezone)
         self.records = records
         if not reuse:
             for record in records.values():

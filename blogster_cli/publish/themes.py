@@ -30,6 +30,17 @@ class Theme:
         return rendered
 
 
+def theme_key(name: str) -> str:
+    """`Theme.key` of the theme `name` (ConfigError: no such theme), read without loading its templates."""
+    if name not in available():
+        raise ConfigError(f"unknown theme {name!r}; choose from {', '.join(available())}")
+    digest = hashlib.sha256()
+    for folder in (THEMES_DIR / name, THEMES_DIR / SHARED):
+        for path in sorted(folder.iterdir()):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def load_theme(name: str, *, cache: Path | None = None) -> Theme:
     """The theme `name`; with `cache`, a folder (private to the user) where compiled templates
     are kept between runs, so a rebuild that renders a few pages does not compile them again
@@ -38,13 +49,8 @@ def load_theme(name: str, *, cache: Path | None = None) -> Theme:
     otherwise stat each template's file at every page it renders."""
     import jinja2
 
-    if name not in available():
-        raise ConfigError(f"unknown theme {name!r}; choose from {', '.join(available())}")
+    key = theme_key(name)
     folders = [THEMES_DIR / name, THEMES_DIR / SHARED]
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.iterdir()):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     css_path = THEMES_DIR / name / "style.css"
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
@@ -55,7 +61,7 @@ def load_theme(name: str, *, cache: Path | None = None) -> Theme:
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
     )
-    return Theme(name=name, environment=environment, key=digest.hexdigest(), css=css_path.read_text(encoding="utf-8"))
+    return Theme(name=name, environment=environment, key=key, css=css_path.read_text(encoding="utf-8"))
 
 
 # What a mail client keeps of a theme's page and link rules when they are inlined (no layout, no selectors).

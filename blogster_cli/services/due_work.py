@@ -9,7 +9,8 @@ call it. Safe to run again and to run twice at once, from any of them. Publishin
 so each post gets exactly one `published` activity). Marking calendar entries reconciles
 with the posts' state rather than remembering the last run, so a run killed between the
 steps is finished by the next one; the site is rebuilt when something went live or the
-output's manifest lags behind the published posts (whoever published, changed or took them down).
+output's manifest lags behind the published posts (whoever published, changed or took them down) or the
+settings every page shows (the site's title, theme, address, the time zone).
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def run_due(
     except BlogsterError as exc:
         report.errors.append(f"calendar: {exc}")
         return report
-    if site is not None and (report.published or _site_lags(acting, site.out, report)):
+    if site is not None and (report.published or _site_lags(acting, site, report)):
         _rebuild(acting, site, report)
     elif site is None and report.published:
         report.notes.append(NO_SITE)
@@ -206,22 +207,25 @@ def _preview(acting: ActingUser, report: DueReport, site: SiteTarget | None) -> 
     return report
 
 
-def _site_lags(acting: ActingUser, out: Path, report: DueReport) -> bool:
-    """Whether the site in `out` lags behind my live posts, whoever changed them since its last build
-    (the workers' publish-due, `publish`, an edit, `unpublish`): site_files.lags_behind, against the
-    versions a build reads (two short queries and the manifest: cheap enough for a run each minute).
-    A failure to tell is reported, and the social posts and newsletters still go out."""
+def _site_lags(acting: ActingUser, site: SiteTarget, report: DueReport) -> bool:
+    """Whether the site in `site.out` lags behind my live posts or my site's settings, whoever changed
+    them since its last build (the workers' publish-due, `publish`, an edit, `unpublish`, `site settings
+    set`, `config set timezone`): site_files.lags_behind, against the versions and the site key a build
+    reads (four short queries, the theme's few files and the manifest: cheap enough for a run each
+    minute). A failure to tell is reported, and the social posts and newsletters still go out."""
     from blogster_cli.repositories import site as site_rows
+    from blogster_cli.services.site_address import own_site_key
     from blogster_cli.services.site_files import lags_behind
 
     try:
         with unit_of_work(acting) as conn:
             versions, tags = site_rows.published_versions(conn), site_rows.tag_signature(conn)
-        return lags_behind(out, versions=versions, tags=tags, owner=str(acting.actor.user_id))
+            key = own_site_key(conn, base_domain=site.base_domain, timezone=site.timezone)
+        return lags_behind(site.out, versions=versions, tags=tags, site=key, owner=str(acting.actor.user_id))
     except BlogsterError as exc:
         report.errors.append(f"site: {exc}")
     except OSError as exc:
-        report.errors.append(f"site: {out}: {exc.strerror or exc}")
+        report.errors.append(f"site: {site.out}: {exc.strerror or exc}")
     return False
 
 

@@ -27,6 +27,9 @@ Rules this module adds:
   and the id of the post each file holds, which import reads: `content.export_manifest`) was
   edited by hand: it is left alone and listed in the summary, unless `force`. A file
   that already holds what the export would write is left as it is (not rewritten).
+- A post's file the last export wrote keeps its name where only the day a Jekyll name starts with
+  changed, while the post's date is the same moment (`config set timezone` moved the day: a post
+  written in Blogster is dated in the zone set now), as its date's text is kept (`_Writer._kept_name`).
 - Every file, and the manifest, is written whole (`private_files.replace_whole`: a partial
   file renamed over it), after being listed with its new hash in `JOURNAL`
   (`private_files.WriteJournal`), which the manifest replaces at the end. A run killed or
@@ -693,6 +696,9 @@ class _Writer:
         self.file_mode = 0o600 if private else 0o666
         self.written_before, self.manifest_bytes = _read_manifest(root)
         self.manifest = dict(self.written_before)
+        self.earlier = {  # post id -> the path the last export wrote its file at
+            entry.post: shown for shown, entry in self.written_before.items() if entry.post and not entry.moved_to
+        }
         self.placed: dict[str, str] = {}  # post id -> the path this run exported it to
         self.journal = WriteJournal(root / JOURNAL, self.file_mode)
         self.journaled = WriteJournal.read(self.journal.path)  # what a run that did not finish wrote
@@ -717,6 +723,21 @@ class _Writer:
             return ExportedPost(post.id, post.slug, None, note=f"cannot export: unsafe path {path!r}")
         from blogster_cli.content.mapping import folded_path
 
+        kept = self._kept_name(post, relative)
+        if kept is not None:  # rendered again for the name its file has (its day in the zone set then)
+            again = _or_reason(
+                partial(
+                    render_at,
+                    post,
+                    self.dialect,
+                    self.default_tz,
+                    at=kept.as_posix(),
+                    rendered=rendered,
+                    resolve_liquid=self.resolve_liquid,
+                )  # fmt: skip
+            )
+            if not isinstance(again, str):
+                relative, text = kept, again[1]
         renamed_from = None
         free = free_path(relative, self.used)  # `rust-2.md` after `Rust.md`
         if free != relative:
@@ -765,6 +786,32 @@ class _Writer:
         exported = ExportedPost(post.id, post.slug, relative.as_posix(), renamed_from=renamed_from, note=note)
         exported.images = [(folder / name).as_posix() for name in copied]
         return exported
+
+    def _kept_name(self, post: StoredPost, relative: PurePosixPath) -> PurePosixPath | None:
+        """Where the last export wrote `post`'s file, when it stays there rather than at `relative`:
+        `content.export.kept_name` (the names differ only by the day a Jekyll name starts with, which
+        `config set timezone` moved since, and the file states the post's date, the same moment), the
+        file as that export wrote it (`_ours`) and its name not another post's in this run; else None."""
+        from blogster_cli.content.export import kept_name
+        from blogster_cli.content.mapping import folded_path
+
+        shown = self.earlier.get(str(post.id))
+        kept = safe_relative(shown) if shown is not None and shown != relative.as_posix() else None
+        if shown is None or kept is None or folded_path(shown) in self.used:
+            return None
+        target = self.root / kept
+        try:
+            if not target.parent.resolve().is_relative_to(self.root) or target.is_symlink() or not target.is_file():
+                return None
+            data = target.read_bytes()
+            previous = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None  # not kept: the post's file is written at `relative`, as it would be
+        if not self._ours(shown, hashlib.sha256(data).hexdigest()):
+            return None
+        date = post.published_at if post.published_at is not None else post.created_at  # as its name is dated
+        dialect = cast("Dialect", self.dialect)
+        return kept if kept_name(previous, shown, relative.as_posix(), date, dialect, self.default_tz) else None
 
     def _read(self, target: Path) -> bytes | None:
         """The bytes of the file at `target`; None when there is none (or a symlink, replaced), or,

@@ -335,6 +335,8 @@ class Preview:
     subject: str
     text: str
     html: str
+    warnings: list[str] = field(default_factory=list)
+    """What its posts show as written that they should not (LIQUID_KEY), as create and each send say it."""
 
 
 def preview(acting: ActingUser, *, ref: str) -> Preview:
@@ -345,7 +347,7 @@ def preview(acting: ActingUser, *, ref: str) -> Preview:
     link = letters.unsubscribe_url(str(content.get("site_url") or ""), PREVIEW_TOKEN)
     text = str(content.get("text", "")).replace(letters.UNSUBSCRIBE_PLACEHOLDER, link)
     page = str(content.get("html", "")).replace(letters.UNSUBSCRIBE_PLACEHOLDER, html.escape(link, quote=True))
-    return Preview(row.id, row.subject_line or "", text, page)
+    return Preview(row.id, row.subject_line or "", text, page, warnings=_liquid_left(content))
 
 
 PREVIEW_TOKEN = "EACH-READERS-OWN-TOKEN"

@@ -21,7 +21,7 @@ from blogster_cli.errors import NotFound
 from blogster_cli.publish.model import RECORD_FORMAT, Page, RenderedPost, SitePost
 from blogster_cli.repositories import site as site_rows
 from blogster_cli.repositories.site import PublishedRow
-from blogster_cli.services.site_address import ignored_addresses, site_config
+from blogster_cli.services.site_address import ignored_addresses, own_site
 from blogster_cli.services.site_files import (
     Manifest,
     build_lock,
@@ -166,9 +166,8 @@ def _collector_paused() -> Iterator[None]:
 def _build(
     acting: ActingUser, *, out: Path, base_domain: str, timezone: str, media: Path | None, full: bool, force: bool
 ) -> BuildReport:
-    from dataclasses import replace
-
-    from blogster_cli.publish.pages import SitePlan, site_key
+    from blogster_cli.publish.model import site_key
+    from blogster_cli.publish.pages import SitePlan
     from blogster_cli.publish.themes import load_theme
     from blogster_cli.services.media_files import media_dir
 
@@ -176,10 +175,10 @@ def _build(
     previous = load_manifest(out, full=full, owner=str(acting.actor.user_id))
     gone = frozenset() if full else missing_files(out, previous)  # removed by hand: written again
     with unit_of_work(acting) as conn:
-        settings = site_rows.own_settings(conn)
-        if settings is None:
+        site = own_site(conn, base_domain=base_domain)
+        if site is None:
             raise NotFound("you have no site settings (subdomain) yet")
-        config = replace(site_config(settings, base_domain=base_domain), author=site_rows.own_author_name(conn))
+        settings, config = site
         warnings = ignored_addresses(settings, base_domain=base_domain)
         notes = () if settings.site_title else (_untitled(config.title),)
         theme = load_theme(config.theme, cache=_template_cache())
@@ -192,7 +191,7 @@ def _build(
         shown = {r["img"] for r in records.values() if r["img"]}
         shown.update(f"media/{name}" for r in records.values() for name in r["med"])
         images = site_rows.image_files(conn, urls=sorted(shown))
-        same_site = previous.site == site_key(config, theme, timezone)
+        same_site = previous.site == site_key(config, theme.key, timezone)
         image_pages = _image_pages(images, media or media_dir(), previous.files if same_site else {})
         unshown, left_out = _featured_unserved(records, {page.path for page in image_pages})
         altered = altered or unshown

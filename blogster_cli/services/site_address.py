@@ -111,6 +111,37 @@ def site_config(settings: SiteSettingsRow, *, base_domain: str) -> SiteConfig:
     )
 
 
+def own_site(conn: Connection, *, base_domain: str) -> tuple[SiteSettingsRow, SiteConfig] | None:
+    """My site's settings row and configuration as a build shows it (the feeds' author: my profile's
+    name); None when I have no site settings yet."""
+    from dataclasses import replace
+
+    settings = site_rows.own_settings(conn)
+    if settings is None:
+        return None
+    return settings, replace(site_config(settings, base_domain=base_domain), author=site_rows.own_author_name(conn))
+
+
+def own_site_key(conn: Connection, *, base_domain: str, timezone: str) -> str | None:
+    """The key a build of my site makes now (`publish.model.site_key`), which its manifest records:
+    it changes with anything every page shows of the settings (title, description, address, theme,
+    permalink, page size, my name), the time zone, the theme's files and the pages' format. None
+    when no build can be made (no site settings yet, or a theme stored by SQL that Blogster does not
+    have): the build says why when a post changes, not each minute. Two short queries and the
+    theme's few files, no template loaded: cheap enough for `calendar run-due` each minute."""
+    from blogster_cli.errors import ConfigError
+    from blogster_cli.publish.model import site_key
+    from blogster_cli.publish.themes import theme_key
+
+    site = own_site(conn, base_domain=base_domain)
+    if site is None:
+        return None
+    try:
+        return site_key(site[1], theme_key(site[1].theme), timezone)
+    except ConfigError:
+        return None
+
+
 def published_address(conn: Connection, row: BlogRow, *, base_domain: str) -> tuple[SiteConfig, str]:
     """My site's configuration and the published post's address on it (its canonical URL)."""
     settings = site_rows.own_settings(conn)

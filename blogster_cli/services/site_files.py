@@ -331,12 +331,14 @@ def refuse_foreign_folder(out: Path) -> None:
         )
 
 
-def lags_behind(out: Path, *, versions: Mapping[str, str], tags: str, owner: str) -> bool:
-    """Whether the site in `out` no longer shows `owner`'s live posts: `versions` and `tags` as a build
-    reads them now (repositories/site.py `published_versions`, `tag_signature`). It lags when a build
+def lags_behind(out: Path, *, versions: Mapping[str, str], tags: str, site: str | None, owner: str) -> bool:
+    """Whether the site in `out` no longer shows `owner`'s live posts or settings: `versions`, `tags` and
+    `site` as a build reads them now (repositories/site.py `published_versions`, `tag_signature`;
+    site_address `own_site_key`, None: no settings, so no build to compare with). It lags when a build
     of it was cut short (its journal is left, even a first one's), when its last build made its pages
     from other posts, other versions of them or other tags (whoever published, changed or took one
-    down since), or, with posts live, when no build wrote the folder yet and nothing else is in it.
+    down since) or under another site key (the title, theme, address, time zone... changed since),
+    or, with posts live, when no build wrote the folder yet and nothing else is in it.
     A folder that is not `owner`'s site (another account's manifest, files no build wrote) never
     lags: a build there is refused, which a run each minute would report each minute. A build ends
     the lag (its manifest records what it read), so this is true once per change.
@@ -359,6 +361,8 @@ def lags_behind(out: Path, *, versions: Mapping[str, str], tags: str, owner: str
         return False
     posts = data.get("posts")
     if data.get("tags") != tags or not isinstance(posts, dict) or len(posts) != len(versions):
+        return True
+    if site is not None and data.get("site") != site:
         return True
     return any(not isinstance(record, dict) or versions.get(key) != record.get("row") for key, record in posts.items())
 

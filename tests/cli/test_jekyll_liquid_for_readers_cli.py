@@ -148,6 +148,8 @@ def test_the_newsletter_mails_resolved_links_and_warns_at_each_send(cli, signed_
         " is left as written, so readers see it as text: edit the post to say it without Liquid"
     )
     assert warned(created.stderr) == [line]
+    previewed = cli("newsletter", "preview", created.json()["id"], "--json")  # h391: the mail it shows, as a send
+    assert warned(previewed.stderr) == [line] and previewed.json()["warnings"] == [line.removeprefix("warning: ")]
     readers = tmp_path / "readers.csv"
     readers.write_text("email\nada@example.com\n")
     sent = cli(

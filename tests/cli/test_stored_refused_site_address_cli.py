@@ -200,6 +200,9 @@ def test_newsletters_say_their_links_leave_it_out(cli, ada, setting, smtp, tmp_p
     preview = cli("newsletter", "preview", newsletter)
     assert preview.exit_code == 0 and preview.stderr == warning
     assert f"https://{ada}.blogster.page/posts/alpha/" in preview.stdout and "bob.blogster.page" not in preview.stdout
+    previewed = cli("newsletter", "preview", newsletter, "--json")  # h391: its --json had no warnings
+    assert previewed.exit_code == 0 and previewed.stderr == warning
+    assert previewed.json()["warnings"] == [warning[9:-1]]
     readers = tmp_path / "readers.csv"
     readers.write_text("email\nreader@example.com\n")
     recorder, url = smtp

@@ -112,3 +112,46 @@ def test_a_date_keeps_its_text_after_the_timezone_setting_changed(author, tmp_pa
     assert (out / file.path).read_text() == before.replace("title: Written here", "title: Written there")
     fresh = exports.export_posts(author, directory=tmp_path / "fresh", dialect="hugo", default_tz=tokyo)
     assert "+09:00\n" in (tmp_path / "fresh" / fresh.files[0].path).read_text()
+
+
+def test_a_jekyll_file_keeps_its_name_after_the_timezone_setting_moved_its_day(author, tmp_path):
+    """h391: a Jekyll post's file name starts with its day (`_posts/2024-05-21-x.md`), which export
+    took from the zone set now, so after `config set timezone Asia/Tokyo` moved that day the post's
+    file got a new name and the manifest recorded a move (a sync or import of the folder saw a new
+    file). The file an earlier export wrote keeps its name while the post's date is the same moment,
+    as its date text does; a date changed since, and a new export, take the day in the zone set now."""
+    from zoneinfo import ZoneInfo
+
+    from blogster_cli.content.export_manifest import MANIFEST, parse
+    from blogster_cli.services import blogs
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    evening = dt.datetime(2024, 5, 21, 20, 30, tzinfo=dt.UTC)  # the 22nd in Tokyo
+    blogs.create(author, new=blogs.NewBlog(title="Written here", markdown="Hello.\n", status="published",
+                                           published_at=evening))  # fmt: skip
+    out = tmp_path / "jekyll"
+    first = exports.export_posts(author, directory=out, dialect="jekyll")
+    [file] = first.files
+    assert file.path == "_posts/2024-05-21-written-here.md"
+    before = (out / file.path).read_text()
+    manifest = (out / MANIFEST).read_bytes()
+
+    again = exports.export_posts(author, directory=out, dialect="jekyll", default_tz=tokyo)
+    assert [f.path for f in again.files] == [file.path] and (again.written, again.unchanged) == (0, 1)
+    assert sorted(p.name for p in (out / "_posts").iterdir()) == ["2024-05-21-written-here.md"]
+    assert (out / file.path).read_text() == before and (out / MANIFEST).read_bytes() == manifest
+
+    blogs.update(author, ref="written-here", changes=blogs.BlogChanges(title="Written there"))
+    edited = exports.export_posts(author, directory=out, dialect="jekyll", default_tz=tokyo)
+    assert [f.path for f in edited.files] == [file.path] and edited.written == 1
+    assert (out / file.path).read_text() == before.replace("title: Written here", "title: Written there")
+    assert parse((out / MANIFEST).read_bytes())[file.path].moved_to is None
+
+    fresh = exports.export_posts(author, directory=tmp_path / "fresh", dialect="jekyll", default_tz=tokyo)
+    assert [f.path for f in fresh.files] == ["_posts/2024-05-22-written-here.md"]
+
+    with unit_of_work(author) as conn:
+        conn.execute("update public.blogs set published_at = published_at + interval '1 hour'")
+    moved = exports.export_posts(author, directory=out, dialect="jekyll", default_tz=tokyo)
+    assert [f.path for f in moved.files] == ["_posts/2024-05-22-written-here.md"]
+    assert parse((out / MANIFEST).read_bytes())[file.path].moved_to == "_posts/2024-05-22-written-here.md"

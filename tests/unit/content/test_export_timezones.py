@@ -96,3 +96,27 @@ def test_a_file_rendered_again_keeps_the_spelling_of_the_one_it_replaces_for_wha
     assert "date: 2026-12-06 06:56:48.123000+09:00\n" in kept and "title: Written there" in kept  # as rendered
     assert kept_spelling("no front matter\n", after) == after
     assert kept_spelling('+++\ntitle = "x"\n+++\n', after) == after  # another format: as rendered
+
+
+def test_a_jekyll_name_the_zone_moved_is_kept_while_the_file_states_the_same_moment() -> None:
+    """h391: export names a Jekyll post by its day in the zone set now; `kept_name` tells when the name
+    an earlier export wrote stays: only its day differs and the file states the post's date."""
+    import datetime as dt
+
+    from blogster_cli.content.document import new_document
+    from blogster_cli.content.export import kept_name
+    from blogster_cli.content.post import PostFields
+
+    moment = dt.datetime(2026, 12, 5, 20, 56, 48, tzinfo=dt.UTC)
+    post = PostFields(title="Written here", slug="written-here", tags=[], published_at=moment, created_at=moment)
+    content = new_document("Hello.\n", source=None)
+    before = export_file(post, content, "jekyll")
+    tokyo = ZoneInfo("Asia/Tokyo")
+    now = export_file(post, content, "jekyll", default_tz=tokyo).path
+    assert (before.path, now) == ("_posts/2026-12-05-written-here.md", "_posts/2026-12-06-written-here.md")
+    assert kept_name(before.text, before.path, now, moment, "jekyll", tokyo)
+    assert not kept_name(before.text, before.path, now, moment + dt.timedelta(hours=1), "jekyll", tokyo)  # moved
+    assert not kept_name(before.text, before.path, "_posts/2026-12-06-renamed.md", moment, "jekyll", tokyo)
+    assert not kept_name(before.text, before.path, "_drafts/written-here.md", moment, "jekyll", tokyo)
+    assert not kept_name(before.text, before.path, before.path, moment, "jekyll", tokyo)  # nothing to keep
+    assert not kept_name("---\ntitle: [\n---\n", before.path, now, moment, "jekyll", tokyo)  # unreadable
