@@ -132,6 +132,9 @@ def ban(
 ) -> None:
     """Ban an account (ends its sessions), or lift a ban with --lift.
 
+    On a shared server its login is closed for the ban: when the --days pass, the workers open it again
+    within a minute (or `blogster workers reopen-logins` from cron), with the member's password.
+
     Example: blogster admin users ban spammer@example.com --days 30
     """
     from blogster_cli.services import accounts
@@ -154,8 +157,9 @@ def reset_password(
 
     Its login is shown too: on a shared server the member logs in again with both (blogster auth
     login --login LOGIN), and an account without a login of its own (made by `auth signup` or
-    `quickstart`) gets one; a banned account's login opens with the ban's lifting. On the embedded
-    server accounts have no login of their own: it logs in with its email (--json: can_log_in).
+    `quickstart`) gets one; a banned account's login opens when the ban ends or is lifted, and one
+    awaiting its purge (account delete) stays closed. On the embedded server accounts have no login
+    of their own: it logs in with its email (--json: can_log_in).
 
     Example: blogster admin users reset-password lin@example.com
     """
@@ -181,8 +185,8 @@ def reset_password(
         output.message(_by_email(email))
     elif reset.closed is accounts.LoginClosed.BANNED:
         output.message(
-            f"{reset.login} stays closed while {email} is banned: lifting the ban"
-            f" (blogster admin users ban {email} --lift) opens it, with this password"
+            f"{reset.login} stays closed while {email} is banned: the ban's end, or lifting it"
+            f" (blogster admin users ban {email} --lift), opens it, with this password"
         )
     elif reset.closed is accounts.LoginClosed.DELETED:
         output.message(f"{reset.login} stays closed: {email} awaits its purge (account delete)")

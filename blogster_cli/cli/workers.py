@@ -143,6 +143,22 @@ def end_idle_chats(
     )
 
 
+@app.command("reopen-logins")
+def reopen_logins(json: bool = JSON_OPTION) -> None:
+    """Open again the logins of accounts whose ban has ended (what the workers do each minute), for cron.
+
+    On a shared server `admin users ban --days N` closes the account's login for the ban; only a
+    superuser may open it again, so run this from the administrator's cron where the workers run on
+    a worker login. An account awaiting its purge stays closed. --json: the logins opened.
+
+    Example: blogster workers reopen-logins --json
+    """
+    from blogster_cli.services import accounts
+
+    opened = accounts.reopen_ended_bans(app_context().database)
+    output.print_json({"reopened": opened}) if json else output.message(f"{plural(len(opened), 'login')} opened again")
+
+
 @app.command("refresh-analytics")
 def refresh_analytics(json: bool = JSON_OPTION) -> None:
     """Roll yesterday's and today's chatbot figures up (what the workers do hourly), for cron.

@@ -364,6 +364,27 @@ def set_can_login(conn: psycopg.Connection, *, role_name: str, can_login: bool) 
     )
 
 
+# Accounts whose ban has ended while `admin users ban` left their login closed (NOLOGIN): not deleted
+# (awaiting its purge, a login stays closed), with a password (one made by `auth signup` or on an
+# embedded server has none: it never had a login of its own). pg_authid: a superuser's read. A row
+# another transaction holds (a new ban being set) is left for the next run.
+ENDED_BANS_SQL = """
+select u.role_name from auth.users u join pg_catalog.pg_authid r on r.rolname = u.role_name
+where u.banned_until <= now() and u.deleted_at is null and not r.rolcanlogin and r.rolpassword is not null
+order by u.role_name
+for update of u skip locked
+"""
+
+
+def reopen_ended_bans(conn: psycopg.Connection) -> list[str]:
+    """Gives LOGIN back to the logins whose ban has ended (what `admin users ban --lift` does, but
+    banned_until is kept: the ban's record); returns them."""
+    roles = [name for (name,) in conn.execute(ENDED_BANS_SQL)]
+    for role_name in roles:
+        set_can_login(conn, role_name=role_name, can_login=True)
+    return roles
+
+
 def own_login_identity(conn: psycopg.Connection) -> tuple[UUID, str, bool] | None:
     """(id, email, is_admin) of the account a user's own login belongs to; AuthError if the
     login is not a Blogster account (its server has no auth.me(), or refuses it)."""

@@ -6,8 +6,9 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Actor, require_admin_login, require_superuser_login
@@ -16,6 +17,9 @@ from blogster_cli.db.acting import Connection, admin_unit_of_work, unit_of_work
 from blogster_cli.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
 from blogster_cli.services import sessions
+
+if TYPE_CHECKING:
+    from blogster_cli.db.connection import Database
 
 
 @dataclass(frozen=True)
@@ -109,9 +113,16 @@ def whoami(acting: ActingUser) -> AccountPublic:
     return AccountPublic(*row)
 
 
+_SESSION_END_WAIT_MS = 3000  # how long a ban or password change waits for each session to end
+
+
 def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, new_password: str) -> None:
     """Also forgets the password quickstart generated for this profile when it was the one changed:
-    it no longer logs in, and the new one is the user's to keep, not the store's."""
+    it no longer logs in, and the new one is the user's to keep, not the store's.
+
+    On a shared server's email session (the administrator's superuser URL) the account's own login
+    takes the new password too, in the same unit of work, as `admin users reset-password` sets both:
+    the old one must not keep opening `u_...`. Whether that login may log in (LOGIN) is unchanged."""
     sessions.check_password_strength(new_password)
     if not acting.own_login:  # switching mode: argon2 hash in auth.users
         try:
@@ -121,9 +132,13 @@ def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, n
                 raise AuthError("the current password is wrong") from None
             raise
         with admin_unit_of_work(ctx.database) as conn:
+            if not ctx.database.is_embedded:  # its own login's sessions end first: one may hold its row locked
+                accounts.terminate_sessions(conn, role_name=acting.actor.role_name, wait_ms=_SESSION_END_WAIT_MS)
             accounts.update_password_hash(
                 conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
             )
+            if not ctx.database.is_embedded:
+                accounts.set_login_password(conn, role_name=acting.actor.role_name, password=new_password)
             accounts.revoke_all_sessions(conn, user_id=acting.actor.user_id)
         if ctx.credentials.get(sessions.GENERATED_PASSWORD_KEY) == old_password:
             ctx.credentials.delete(sessions.GENERATED_PASSWORD_KEY)
@@ -257,9 +272,6 @@ def add_user(acting: ActingUser, *, ctx: AppContext, email: str, password: str |
     return NewAccount(Actor(user_id=user_id, email=email), role_name, generated, can_log_in=shared_login)
 
 
-_SESSION_END_WAIT_MS = 3000  # how long a ban or password reset waits for each session to end
-
-
 def set_admin(acting: ActingUser, *, ctx: AppContext, email: str, admin: bool) -> None:
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
@@ -270,9 +282,10 @@ def set_admin(acting: ActingUser, *, ctx: AppContext, email: str, admin: bool) -
 
 
 def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | None) -> None:
-    """Bans (or, with None, lifts the ban). On a shared server the account's login is closed and
-    its sessions ended first, in a transaction of their own: one of its sessions may hold its
-    own row locked (an open transaction), which would otherwise make the ban fail."""
+    """Bans (or, with None, lifts the ban). On a shared server the account's login is closed (NOLOGIN:
+    a banned member cannot connect at all) and its sessions ended first, in a transaction of their
+    own: one of its sessions may hold its own row locked (an open transaction), which would otherwise
+    make the ban fail. The ban's end opens the login again (reopen_ended_bans), as lifting it does."""
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
@@ -318,7 +331,8 @@ def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password:
     """Sets a new password (generated if not given) and ends the user's sessions. On a shared server
     the account's login takes it too, and one without LOGIN (made by `auth signup` or `quickstart`, or
     on an embedded server and restored here) gets it: its member logs in with the login and password
-    shown. A banned account's login stays closed (lifting the ban opens it, with this password)."""
+    shown. A banned account's login stays closed (lifting the ban, or its end, opens it, with this
+    password); one awaiting its purge stays closed for good, and its login keeps its old password."""
     _require_admin(ctx, acting)
     generated = None
     if password is None:
@@ -339,14 +353,37 @@ def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password:
 
 
 def _login_closed(ctx: AppContext, account: accounts.AccountRow) -> LoginClosed | None:
-    """Why the account's login will not log in after a password reset, or None: it will."""
+    """Why the account's login will not log in after a password reset, or None: it will. An account
+    awaiting its purge keeps its login closed, LOGIN or not (`account delete` on its own login keeps
+    LOGIN with a password nobody knows): a reset must not open it again."""
     if ctx.database.is_embedded:
         return LoginClosed.EMBEDDED
-    if account.banned_until is not None and not account.can_log_in:
-        return LoginClosed.BANNED  # closed by `admin users ban` until `--lift`, its days past or not
-    if account.deleted_at is not None and not account.can_log_in:
+    if account.deleted_at is not None:
         return LoginClosed.DELETED
+    if _ban_holds(account):
+        return LoginClosed.BANNED  # closed by `admin users ban` until `--lift` or its end
     return None
+
+
+def _ban_holds(account: accounts.AccountRow) -> bool:
+    """Whether a ban keeps the account's login closed: a ban's end opens it (reopen_ended_bans)."""
+    return account.banned_until is not None and account.banned_until > datetime.now(UTC)
+
+
+def reopen_ended_bans(db: Database, *, where_allowed: bool = False) -> list[str]:
+    """Gives their login back (LOGIN) to the accounts whose ban has ended; returns those logins. A ban
+    closes the login on a shared server so that a banned member cannot connect at all, and only a
+    superuser may open it again: the workers do it each minute, `workers reopen-logins` from cron.
+    The embedded server's accounts have no login: nothing to do. `where_allowed` (the workers, which
+    may run on a worker login): a login that is no superuser does nothing, where PermissionDenied."""
+    if db.is_embedded:
+        return []
+    if not db.login_is_superuser:
+        if where_allowed:
+            return []
+        raise PermissionDenied("only a superuser may open a login again")
+    with admin_unit_of_work(db) as conn:
+        return accounts.reopen_ended_bans(conn)
 
 
 def purge_user(acting: ActingUser, *, ctx: AppContext, email: str) -> None:

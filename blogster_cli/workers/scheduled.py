@@ -1,8 +1,8 @@
-"""Periodic jobs: `publish_due` and `end_idle_chats` (every minute), `refresh_analytics`
-(hourly), `ensure_partitions`, `refresh_freshness` and `refill_credits` (daily; the refill
-happens once a month).
+"""Periodic jobs: `publish_due`, `end_idle_chats` and `reopen_logins` (every minute),
+`refresh_analytics` (hourly), `ensure_partitions`, `refresh_freshness` and `refill_credits`
+(daily; the refill happens once a month).
 
-Each also runs once from cron: `blogster workers publish-due | end-idle-chats |
+Each also runs once from cron: `blogster workers publish-due | end-idle-chats | reopen-logins |
 refresh-analytics | ensure-partitions | refresh-freshness | refill-credits`.
 """
 
@@ -22,6 +22,8 @@ ENSURE_PARTITIONS = "ensure_partitions"
 ENSURE_PARTITIONS_CRON = "7 3 * * *"
 END_IDLE_CHATS = "end_idle_chats"
 END_IDLE_CHATS_CRON = "* * * * *"
+REOPEN_LOGINS = "reopen_logins"
+REOPEN_LOGINS_CRON = "* * * * *"
 REFRESH_ANALYTICS = "refresh_analytics"
 REFRESH_ANALYTICS_CRON = "41 * * * *"
 REFRESH_FRESHNESS = "refresh_freshness"
@@ -32,7 +34,7 @@ REFILL_CREDITS_CRON = "23 0 * * *"
 
 
 def register(app: procrastinate.App, context: AppContext) -> None:
-    from blogster_cli.services import analytics_reports, due_work, scheduled_jobs
+    from blogster_cli.services import accounts, analytics_reports, due_work, scheduled_jobs
 
     # queueing_lock: at most one waiting run of each, however many workers defer it.
     @app.periodic(cron=PUBLISH_DUE_CRON, periodic_id=PUBLISH_DUE)
@@ -49,6 +51,12 @@ def register(app: procrastinate.App, context: AppContext) -> None:
     @app.task(name=END_IDLE_CHATS, queue=QUEUE, queueing_lock=END_IDLE_CHATS)
     def end_idle_chats(timestamp: int) -> None:
         scheduled_jobs.end_idle_chats(context.database)
+
+    # On a worker login, which may not give a role LOGIN, it does nothing: the administrator's cron does.
+    @app.periodic(cron=REOPEN_LOGINS_CRON, periodic_id=REOPEN_LOGINS)
+    @app.task(name=REOPEN_LOGINS, queue=QUEUE, queueing_lock=REOPEN_LOGINS)
+    def reopen_logins(timestamp: int) -> None:
+        accounts.reopen_ended_bans(context.database, where_allowed=True)
 
     @app.periodic(cron=REFRESH_ANALYTICS_CRON, periodic_id=REFRESH_ANALYTICS)
     @app.task(name=REFRESH_ANALYTICS, queue=QUEUE, queueing_lock=REFRESH_ANALYTICS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -60,10 +61,15 @@ def cli(db, monkeypatch, capsys):
         monkeypatch.setattr(sys, "stdin", io.StringIO(input or ""))
         capsys.readouterr()
         code = 0
+        root = logging.getLogger()  # a command may log to the stream capsys swaps in (serve-workers does)
+        handlers, level = root.handlers[:], root.level
         try:
             main()
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            root.handlers[:] = handlers
+            root.setLevel(level)
         captured = capsys.readouterr()
         for key in env or {}:
             monkeypatch.delenv(key)

@@ -83,8 +83,8 @@ def test_a_banned_accounts_login_stays_closed_after_a_reset_until_the_ban_is_lif
     assert reset.exit_code == 0, reset.stderr
     assert reset.stderr == (
         f"Password for {cara['email']} (login {cara['login']}) changed.\n"
-        f"{cara['login']} stays closed while {cara['email']} is banned: lifting the ban (blogster admin users ban"
-        f" {cara['email']} --lift) opens it, with this password\n"
+        f"{cara['login']} stays closed while {cara['email']} is banned: the ban's end, or lifting it (blogster admin"
+        f" users ban {cara['email']} --lift), opens it, with this password\n"
     )
     banned = f"{cara['login']} may not log in: the account is banned (or no longer on this server)"
     assert error_message(admins_url_login(cli, cara["login"], NEW_PASSWORD), 1).startswith(banned)

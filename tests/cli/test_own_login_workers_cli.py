@@ -24,6 +24,7 @@ NEEDS = "needs the administrator's connection (superuser)"
         ("workers", "refill-credits"),
         ("workers", "ensure-partitions"),
         ("workers", "end-idle-chats"),
+        ("workers", "reopen-logins"),
         ("workers", "refresh-analytics"),
         ("workers", "refresh-freshness"),
         ("workers", "post-social"),

@@ -111,6 +111,7 @@ def test_the_workers_schedule_every_periodic_job(db):
         "publish_due",
         "ensure_partitions",
         "end_idle_chats",
+        "reopen_logins",
         "refresh_analytics",
         "refresh_freshness",
         "refill_credits",
@@ -119,6 +120,7 @@ def test_the_workers_schedule_every_periodic_job(db):
     }
     assert scheduled["publish_due"] == scheduled["post_social"] == scheduled["send_newsletters"] == "* * * * *"
     assert scheduled["refill_credits"] == "23 0 * * *"
+    assert scheduled["reopen_logins"] == "* * * * *"  # a ban's end opens its login within a minute
 
 
 def test_refill_credits_tops_plans_up_once_a_month(cli, db, make_user, superuser):

@@ -47,6 +47,7 @@ USER_CALLABLE_DEFINERS = {
     "feature_flags_version()",  # how often the flags (which everyone reads) changed: one number (0085)
     "auth.my_other_sessions()",  # process ids of the caller's own login's other sessions (0096)
     "newsletter_sending_allowance()",  # the caller's own daily sending limit and its count (0175)
+    "newsletter_take_sending_turn()",  # locks the caller's own sending turn, then its allowance (0180)
 }
 # RLS tables without any policy: reachable only by BYPASSRLS roles (workers, definer functions).
 SERVICE_ONLY_TABLES = {
@@ -71,6 +72,7 @@ SERVICE_ONLY_TABLES = {
     "internal.newsletter_sends",
     "internal.newsletter_daily_limits",
     "internal.newsletter_default_daily_limit",
+    "internal.newsletter_sending_turns",  # one row per account, locked only by its definer function (0180)
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}

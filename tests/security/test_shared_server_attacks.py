@@ -225,6 +225,30 @@ def test_banning_revokes_login_and_ends_sessions_and_unbanning_restores_them(db,
     ctx.database.close()
 
 
+def test_an_accomplice_cannot_end_a_ban_early_for_the_workers_to_open_the_login(db, make_user):
+    """A ban's end opens the login again (accounts.reopen_ended_bans, each minute in the workers): so
+    the ban's end is the target. Another account cannot move it, and until it comes nothing opens."""
+    ctx = AppContext(database_url=db.conninfo)
+    admin, alice = make_user(admin=True), make_user(login_password=LOGIN_PASSWORD)
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    accounts.ban(
+        ActingUser(ctx.database, admin), ctx=ctx, email=bob.email, until=datetime.now(UTC) + timedelta(days=30)
+    )
+    with login_as(db, alice.role_name) as accomplice:
+        for statement in (
+            "update auth.users set banned_until = now() - interval '1 day' where id = %s",
+            "update auth.users set banned_until = null where id = %s",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                accomplice.execute(statement, (bob.user_id,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            accomplice.execute(sql.SQL("alter role {} login").format(sql.Identifier(bob.role_name)))
+    assert accounts.reopen_ended_bans(ctx.database) == []
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        login_as(db, bob.role_name)
+    ctx.database.close()
+
+
 def test_deleting_ones_own_account_locks_its_login_and_ends_its_sessions(db, superuser, make_user):
     """Item 9 (delete): a user cannot drop their own LOGIN, so the password becomes a random
     SCRAM verifier nobody knows, and the account's other sessions end."""
