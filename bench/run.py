@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from prepared import PREPARED, PreparedCluster  # noqa: E402
+from bench.prepared import PREPARED, PreparedCluster  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -63,6 +63,26 @@ def open_lock_file(path: Path, *, create: bool = False) -> int | None:
     return fd
 
 
+def read_regular(path: Path, *, limit: int) -> bytes | None:
+    """The bytes of the regular file at `path`, None when nothing is there. Never follows a link,
+    never waits on a FIFO and never reads a device (which may never end): OSError EINVAL for
+    anything but a regular file (a folder too), EFBIG for one larger than `limit`, left unread."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):  # swapped since it was looked at
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        data = handle.read(limit + 1) if found.st_size <= limit else b""
+    if found.st_size > limit or len(data) > limit:  # (or grown while read)
+        raise OSError(errno.EFBIG, f"larger than {limit >> 20} MB", str(path))
+    return data
+
+
 def try_lock(fd: int, operation: int) -> bool:
     """flock `operation` (LOCK_EX or LOCK_SH) on `fd` if no one holds it the other way; never waits."""
     try:
@@ -286,6 +306,10 @@ def replace_whole_at(folder: int, name: str, source: BinaryIO, *, mode: int = 0o
         raise
 
 
+JOURNAL_MAX_BYTES = 256 << 20
+"""The largest `WriteJournal` read: a record is a path and a SHA-256 (about 130 bytes), so two million files."""
+
+
 class WriteJournal:
     """The files a run is about to write, each listed (relative path and the SHA-256 of its new
     bytes) before it is written, in an append-only file beside the run's manifest.
@@ -302,13 +326,15 @@ class WriteJournal:
 
     @staticmethod
     def read(path: Path) -> dict[str, set[str]]:
-        """Relative path -> the SHA-256s a run that did not finish meant to write there."""
+        """Relative path -> the SHA-256s a run that did not finish meant to write there. Read as
+        `read_regular` reads (OSError for a link, folder, FIFO or device there, or a journal larger
+        than JOURNAL_MAX_BYTES, which no run writes)."""
         import json
 
-        try:
-            text = path.read_bytes().decode("utf-8", "replace")
-        except (FileNotFoundError, NotADirectoryError):
+        data = read_regular(path, limit=JOURNAL_MAX_BYTES)
+        if data is None:
             return {}
+        text = data.decode("utf-8", "replace")
         listed: dict[str, set[str]] = {}
         for line in text.splitlines():
             try:

@@ -49,7 +49,9 @@ MEANINGS: dict[int, str] = {
     " or another `db migrate` still running after 60 s",
     CONFIGURATION: (
         "configuration error (a bad stored setting; the database refusing the URL's login, a"
-        " connection option it cannot use, or no such database; an unsupported server version;"
+        " connection option it cannot use, or no such database; an account's own login (`--login"
+        " u_...`) where it has none: on the embedded server, or one `auth signup` or `quickstart`"
+        " made; an unsupported server version;"
         " no Blogster database yet: `blogster quickstart`; a database older than this Blogster:"
         " `blogster db migrate`)"
     ),

@@ -82,6 +82,7 @@ from blogster_cli.services.site_files import (
     is_left_out,
     is_private,
     open_site_file,
+    read_manifest,
 )
 from blogster_cli.wording import plural
 
@@ -131,13 +132,11 @@ def _in_folder(path: object) -> bool:
 
 
 def _built(out: Path) -> dict[str, str]:
-    """Path -> sha256 of each file the build in `out` wrote (its manifest), but its private ones."""
-    try:
-        text = (out / MANIFEST).read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
+    """Path -> sha256 of each file the build in `out` wrote (its manifest), but its private ones
+    (read_manifest: something else at its name is damaged, never waited on)."""
+    text = read_manifest(out)
+    if text is None:
         text = b"{}"
-    except OSError as error:
-        raise FileSystemError(f"cannot read {out / MANIFEST}: {error.strerror}") from None
     try:
         entries = _manifest_entries(json.loads(text))
     except (ValueError, RecursionError):

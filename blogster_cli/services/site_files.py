@@ -48,8 +48,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blogster_cli.errors import Conflict, FileSystemError, InvalidInput
-from blogster_cli.private_files import PARTIAL_SUFFIX, WriteJournal, open_lock_file, replace_whole, try_lock
+from blogster_cli.errors import BlogsterError, Conflict, FileSystemError, InvalidInput
+from blogster_cli.private_files import (
+    PARTIAL_SUFFIX,
+    WriteJournal,
+    open_lock_file,
+    read_regular,
+    replace_whole,
+    try_lock,
+)
 from blogster_cli.publish.model import Page
 
 MANIFEST = ".blogster-site.json"
@@ -60,6 +67,9 @@ LOCK = ".blogster-site.lock"
 BUILD_WAIT_S = 600.0
 """How long a build waits for another one into its folder (a hung build must not stall cron's for ever)."""
 MANIFEST_VERSION = 2
+MAX_MANIFEST_BYTES = 256 << 20
+"""The largest manifest read: about 1.2 KB a post (a build of 1,000 of bench_site's real posts wrote
+1.2 MB), so twice what 100,000 posts write. A larger one is damaged (`read_manifest`)."""
 PRIVATE_PREFIX = ".blogster-"
 """The manifest, a deploy's record and their partial files: never deployed, never served."""
 
@@ -183,18 +193,53 @@ def load_manifest(out: Path, *, full: bool = False, owner: str | None = None) ->
         if manifest.owner and manifest.owner != owner:
             raise Conflict(f"{out} holds another account's site (its {MANIFEST}); build into a folder of your own")
         manifest.owner = owner
-    manifest.journaled = WriteJournal.read(out / JOURNAL)
+    try:
+        manifest.journaled = WriteJournal.read(out / JOURNAL)
+    except OSError as exc:
+        raise _damaged(out / JOURNAL, exc) from None
     for path in manifest.journaled:
         manifest.files[path] = ["", ""]  # whatever the manifest says, the file may be the newer one
     return manifest
+
+
+def read_manifest(out: Path) -> bytes | None:
+    """The manifest's bytes, None when no build finished in `out`. Read as `_sha_of` reads a site
+    file: never through a link, never waited on (a FIFO), only a regular file of at most
+    MAX_MANIFEST_BYTES (never /dev/zero, read for ever). Anything else is damaged: InvalidInput,
+    one line saying what to do (a folder, link, FIFO or device: remove it; too large: `--full`)."""
+    try:
+        return read_regular(out / MANIFEST, limit=MAX_MANIFEST_BYTES)
+    except OSError as exc:
+        raise _damaged(out / MANIFEST, exc) from None
+
+
+class _TooLarge(InvalidInput):
+    """A manifest larger than any build writes: `--full` builds as if there were none."""
+
+
+def _damaged(path: Path, exc: OSError) -> BlogsterError:
+    """The one line for a manifest or journal `read_regular` refused (`exc`)."""
+    if exc.errno == errno.EFBIG:
+        return _TooLarge(f"{path} is damaged (larger than any build writes); build again with --full")
+    if exc.errno == errno.EINVAL:
+        return InvalidInput(f"{path} is damaged (not a regular file: a folder, link, FIFO or device); remove it")
+    return FileSystemError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}")
 
 
 def _load_manifest(out: Path, *, full: bool) -> Manifest:
     import orjson
 
     try:
-        data = orjson.loads((out / MANIFEST).read_bytes())
-    except (FileNotFoundError, IsADirectoryError, ValueError):  # orjson.JSONDecodeError is a ValueError
+        text = read_manifest(out)
+    except _TooLarge:
+        if not full:
+            raise
+        return Manifest()  # written anew; the files it may have listed are not known to be ours
+    if text is None:
+        return Manifest()
+    try:
+        data = orjson.loads(text)
+    except ValueError:  # orjson.JSONDecodeError is a ValueError
         return Manifest()
     if not isinstance(data, dict):
         return Manifest()
@@ -339,32 +384,49 @@ def lags_behind(out: Path, *, versions: Mapping[str, str], tags: str, site: str 
     from other posts, other versions of them or other tags (whoever published, changed or took one
     down since) or under another site key (the title, theme, address, time zone... changed since),
     or, with posts live, when no build wrote the folder yet and nothing else is in it.
-    A folder that is not `owner`'s site (another account's manifest, files no build wrote) never
-    lags: a build there is refused, which a run each minute would report each minute. A build ends
-    the lag (its manifest records what it read), so this is true once per change.
+    A folder that is not `owner`'s site (another account's manifest, whatever its version or a
+    journal beside it; files no build wrote) never lags: a build there is refused, which a run each
+    minute would report each minute. A manifest or journal that is no regular file, or a manifest
+    larger than any build writes, is damaged (InvalidInput, `read_manifest`): never waited on nor
+    built over, for a build would fail there each minute. A build ends the lag (its manifest records
+    what it read), so this is true once per change.
     One read of the manifest and no file of the site: a run each minute pays only that."""
     import orjson
 
-    if (out / JOURNAL).exists():
-        return True
+    text = read_manifest(out)
     try:
-        data = orjson.loads((out / MANIFEST).read_bytes())
-    except (FileNotFoundError, NotADirectoryError):  # no build finished there
+        data = orjson.loads(text) if text is not None else None
+    except ValueError:  # damaged: the build says so, or (not JSON at all) makes it again
+        return True
+    theirs = data.get("owner") if isinstance(data, dict) else None
+    if isinstance(theirs, str) and theirs and theirs != owner:
+        return False
+    if _journal_left(out):
+        return True
+    if text is None:  # no build finished there
         if not versions:
             return False
         return not out.exists() or out.is_dir() and all(is_private(entry.name) for entry in out.iterdir())
-    except (OSError, ValueError):  # unreadable or damaged: the build says so (and how to fix it)
-        return True
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:  # damaged, or an older build's
         return True
-    if data.get("owner", owner) != owner:
-        return False
     posts = data.get("posts")
     if data.get("tags") != tags or not isinstance(posts, dict) or len(posts) != len(versions):
         return True
     if site is not None and data.get("site") != site:
         return True
     return any(not isinstance(record, dict) or versions.get(key) != record.get("row") for key, record in posts.items())
+
+
+def _journal_left(out: Path) -> bool:
+    """Whether a build that did not finish left its journal in `out` (one lstat); something else at
+    its name is damaged (InvalidInput), as the build would find it (`load_manifest`)."""
+    try:
+        mode = os.lstat(out / JOURNAL).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if not stat.S_ISREG(mode):
+        raise _damaged(out / JOURNAL, OSError(errno.EINVAL, "not a regular file"))
+    return True
 
 
 @dataclass
@@ -568,7 +630,7 @@ def _write_files(
         **({"owner": previous.owner} if previous.owner else {}),  # checked by load_manifest(owner=)
     }
     data = orjson.dumps(manifest)
-    if summary.written or summary.removed or _read(out / MANIFEST) != data:
+    if summary.written or summary.removed or _read(out) != data:
         _write(out, out / MANIFEST, data, made)
     return summary
 
@@ -600,10 +662,11 @@ def _remove(out: Path, inside: _Inside, target: Path, ours: set[str], *, force: 
     return True
 
 
-def _read(path: Path) -> bytes | None:
+def _read(out: Path) -> bytes | None:
+    """The manifest in place, None when there is none or it cannot be read (then written over)."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
+        return read_manifest(out)
+    except BlogsterError:
         return None
 
 

@@ -3,7 +3,8 @@
 Import and export do the reading and writing: a file changed on disk goes in exactly as
 `import` reads it (`imports.import_into`, a new revision), a post changed in the database
 comes out exactly as `export` renders it (`exports.render`, byte for byte), but for what the
-file it replaces already says, which keeps its text there (`_kept_spelling`). This module
+file it replaces already says, which keeps its text there (`_kept_spelling`), and a Jekyll
+name whose day only the zone set since moved, which keeps that name (`_kept_name`). This module
 only decides which side changed, from what the last sync saw (`sync_files`: each file's
 SHA-256 and its post's version), which is kept in the database, never in the folder:
 
@@ -101,6 +102,7 @@ from blogster_cli.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from blogster_cli.content.mapping import Dialect
+    from blogster_cli.repositories.blogs_bulk import StoredPost
 
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown")
 
@@ -1495,6 +1497,8 @@ def _render_all(run: _Run) -> None:
             moved = None  # a file whose post is another file's now stays where it is
             if item.mode == "write" and not elsewhere:
                 moved = _renamed_path(item.path, rendered[0], dialect, run.root, left_out, sections)
+                if moved is not None and _kept_name(run, item, moved, post, dialect):
+                    moved = None  # its date is the same moment: only the zone set now names another day
             if moved is None or folded_path(moved) in used:
                 moved, taken = None, moved
                 # Written where its name is not the one rendered (numbered apart from another post's
@@ -1519,22 +1523,44 @@ def _render_all(run: _Run) -> None:
         _place(run, item, data, note)
 
 
+def _synced_text(run: _Run, item: _Render) -> str | None:
+    """The text of a synced file while it is as the last sync left it (else its edit is a
+    conflict, and it is not read for what to keep of it); None when it is not."""
+    from blogster_cli.content.files import NotRegularFile, read_regular_file
+
+    state, target = item.state, _inside(run.root, item.path)
+    if state is None or target is None or run.disk.get(item.path) != state.file_sha256:
+        return None
+    try:
+        data = read_regular_file(target)
+        return data.decode("utf-8") if _sha(data) == state.file_sha256 else None
+    except (NotRegularFile, OSError, UnicodeDecodeError):
+        return None
+
+
+def _kept_name(run: _Run, item: _Render, moved: str, post: StoredPost, dialect: str) -> bool:
+    """Whether the file of a post changed in Blogster keeps its name though export now names it
+    `moved`: `content.export.kept_name` (the names differ only by the day a Jekyll name starts with,
+    which `config set timezone` moved since, and the file states the post's date, the same moment),
+    as export keeps it. Read only while it is as the last sync left it."""
+    from blogster_cli.content.export import kept_name
+
+    previous = _synced_text(run, item)
+    if previous is None:
+        return False
+    date = post.published_at if post.published_at is not None else post.created_at  # as its name is dated
+    return kept_name(previous, item.path, moved, date, cast("Dialect", dialect), run.default_tz)
+
+
 def _kept_spelling(run: _Run, item: _Render, text: str) -> str:
     """`text`, the file of a post changed in Blogster, keeping the text of the file it replaces
     for what both say (`content.export.kept_spelling`: a date at the offset of the zone set when
     it was written stays, while the same moment), so a rewrite changes only what changed. The
     file is read only while it is as the last sync left it (else its edit is a conflict)."""
     from blogster_cli.content.export import kept_spelling
-    from blogster_cli.content.files import NotRegularFile, read_regular_file
 
-    state, target = item.state, _inside(run.root, item.path)
-    if state is None or target is None or run.disk.get(item.path) != state.file_sha256:
-        return text
-    try:
-        data = read_regular_file(target)
-        return kept_spelling(data.decode("utf-8"), text) if _sha(data) == state.file_sha256 else text
-    except (NotRegularFile, OSError, UnicodeDecodeError):
-        return text
+    previous = _synced_text(run, item)
+    return text if previous is None else kept_spelling(previous, text)
 
 
 def _read_here(run: _Run, path: str, source: dict[str, Any]) -> bool:

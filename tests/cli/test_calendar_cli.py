@@ -527,6 +527,23 @@ def test_run_due_exits_1_when_a_step_fails_and_keeps_what_was_done(cli, signed_u
     assert statuses(superuser) == {"due-1": "published"}
 
 
+@pytest.mark.timeout(120)  # the FIFO held the run in open(2) for good: a signal ends it
+def test_run_due_says_in_one_line_that_a_fifo_at_the_manifest_s_name_is_damaged(cli, signed_up, superuser, tmp_path):
+    """Red team 46 F2: `mkfifo site/.blogster-site.json` hung `calendar run-due --json` for good, and a
+    run each minute piled up behind it. Now it is one error line, exit 1, the post published."""
+    import os
+
+    (user_id,) = superuser.execute("select id from auth.users").fetchone()
+    scheduled_posts(superuser, user_id, 1)
+    (site := tmp_path / "site").mkdir()
+    os.mkfifo(site / ".blogster-site.json")
+    result = cli("calendar", "run-due", "--json", env={"BLOGSTER_SITE_OUT": str(site)})
+    assert result.exit_code == 1
+    damaged = f"site: {site / '.blogster-site.json'} is damaged (not a regular file: a folder, link, FIFO or device); remove it"
+    assert result.json()["errors"] == [damaged] and result.stderr == f"error: {damaged}\n"
+    assert statuses(superuser) == {"due-1": "published"}
+
+
 @pytest.mark.same_on_every_server  # reading ICS is Python's: CI's second pass leaves it out
 def test_an_event_with_an_unreadable_or_repeated_start_is_refused_in_one_line(cli, signed_up, tmp_path):
     for start in (b"DTSTART:\r\n", b"DTSTART:soon\r\n", b"DTSTART:20261210\r\nDTSTART:20261211\r\n"):

@@ -405,3 +405,42 @@ def test_a_publication_marks_the_one_entry_it_fulfils(db, make_user, superuser):
     marked = superuser.execute("select title from public.content_calendar where status = 'published' order by title")
     assert [title for (title,) in marked] == ["already done", "launch"]
     assert due_work.run_due(acting).calendar_marked == 0
+
+
+@pytest.mark.parametrize("planted", ["fifo", "folder"])
+def test_something_else_at_the_manifest_s_name_is_one_line_and_the_sending_goes_on(
+    db, make_user, superuser, tmp_path, monkeypatch, planted
+):
+    """Red team 46 F2, F3(a): a FIFO at the site manifest's name hung every run for good, before the
+    social posts and newsletters went (the site is checked first); a folder there made each run build
+    the whole site, then fail to write the manifest. Now each run says so in one line, builds
+    nothing, and sends what is due, whether a post went live in it (the build reads the manifest)
+    or not (the check of the site does)."""
+    from blogster_cli.services.site_files import MANIFEST, is_private
+
+    actor, acting = account_with_a_site(db, make_user, superuser)
+    out = tmp_path / "public"
+    out.mkdir()
+    {"fifo": os.mkfifo, "folder": os.mkdir}[planted](out / MANIFEST)
+    distributed: list[due_work.DueReport] = []
+    monkeypatch.setattr(due_work, "_distribute", lambda acting, distribution, report: distributed.append(report))
+    site, distribution = due_work.SiteTarget(out, "blogster.page", "UTC"), due_work.Distribution(social=None, smtp=None)
+    for prefix in ("due", "later"):  # published by the run, then live already
+        scheduled_posts(superuser, actor.user_id, 1, prefix=prefix)
+        if prefix == "later":
+            publishing.publish_due(acting, now=datetime.now(UTC))
+        reports: list[due_work.DueReport] = []
+        running = threading.Thread(
+            target=lambda done=reports: done.append(due_work.run_due(acting, site=site, distribution=distribution)),
+            daemon=True,
+        )
+        running.start()
+        running.join(60)
+        assert len(reports) == 1, "the run waited on the manifest"
+        report = reports[0]
+        assert [post.slug for post in report.published] == (["due-1"] if prefix == "due" else [])
+        assert report.errors == [
+            f"site: {out / MANIFEST} is damaged (not a regular file: a folder, link, FIFO or device); remove it"
+        ]
+        assert not report.site_rebuilt and all(is_private(path.name) for path in out.iterdir())  # no page built
+        assert distributed[-1] is report

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.errors import Conflict, FileSystemError
+from blogster_cli.errors import Conflict, FileSystemError, InvalidInput
 from blogster_cli.services import blogs, publishing, site, site_deploy
-from blogster_cli.services.site_files import LOCK, MANIFEST
+from blogster_cli.services.site_files import JOURNAL, LOCK, MANIFEST
 
 BASE = "blogster.page"
 
@@ -28,6 +28,11 @@ def author(db, make_user) -> ActingUser:
 
 def build(acting: ActingUser, out: Path, **options: bool) -> site.BuildReport:
     return site.build(acting, out=out, base_domain=BASE, **options)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Each file's bytes, links and FIFOs left unread."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file() and not p.is_symlink()}
 
 
 def site_files(folder: Path) -> set[str]:
@@ -83,6 +88,58 @@ def test_something_else_at_the_lock_s_name_is_refused_not_waited_on(author, tmp_
     ]
     assert sorted(path.name for path in out.iterdir()) == [LOCK]
     assert not (tmp_path / "nothing").exists() and elsewhere.read_bytes() == b""
+
+
+@pytest.mark.parametrize("planted", ["fifo", "link", "folder", "journal fifo", "journal folder"])
+def test_something_else_at_the_manifest_s_name_is_damaged_never_read_nor_built_over(author, tmp_path, planted):
+    """Red team 46 F2, F3(a): the build read its manifest (and journal) with no look at what was there:
+    a FIFO hung it for good, a link was followed (to /dev/zero: read until the process was killed for
+    memory), a folder made it render the whole site, then fail to write the manifest. Each is one line
+    now, before anything is rendered; a deploy, which reads the manifest too, says the same."""
+    import os
+    import threading
+
+    out = tmp_path / "public"
+    build(author, out)
+    before = snapshot(out)
+    (elsewhere := tmp_path / "elsewhere.json").write_bytes((out / MANIFEST).read_bytes())
+    name = out / (JOURNAL if planted.startswith("journal") else MANIFEST)
+    name.unlink(missing_ok=True)
+    blogs.update(author, ref="post-0", changes=blogs.BlogChanges(markdown="Changed since."))
+    {"fifo": os.mkfifo, "link": lambda at: at.symlink_to(elsewhere), "folder": os.mkdir}[planted.split()[-1]](name)
+    work = [lambda: build(author, out)]
+    if name.name == MANIFEST:  # (a deploy never reads the journal)
+        work.append(lambda: site_deploy.to_folder(out, tmp_path / "www"))
+    refused: list[str] = []
+
+    def runs() -> None:
+        for step in work:
+            try:
+                step()
+            except InvalidInput as exc:
+                refused.append(str(exc))
+
+    running = threading.Thread(target=runs, daemon=True)
+    running.start()
+    running.join(30)
+    assert refused == [f"{name} is damaged (not a regular file: a folder, link, FIFO or device); remove it"] * len(work)
+    assert snapshot(out) == {path: kept for path, kept in before.items() if out / path != name}
+
+
+def test_a_manifest_larger_than_any_build_writes_is_damaged_and_full_builds_anew(author, tmp_path, monkeypatch):
+    """Larger than MAX_MANIFEST_BYTES (twice what 100,000 posts write), a manifest is no build's: it is not
+    read, and `--full` builds as if there were none (files it cannot tell are its own are left, as for a
+    manifest that is not JSON)."""
+    from blogster_cli.services import site_files
+
+    out = tmp_path / "public"
+    build(author, out)
+    monkeypatch.setattr(site_files, "MAX_MANIFEST_BYTES", (out / MANIFEST).stat().st_size - 1)
+    with pytest.raises(InvalidInput, match=r"is damaged \(larger than any build writes\); build again with --full$"):
+        build(author, out)
+    build(author, out, full=True)  # no raise: the manifest is written anew
+    monkeypatch.undo()
+    assert not build(author, out).edited
 
 
 def test_a_new_or_empty_folder_builds_as_before(author, tmp_path):
