@@ -133,18 +133,22 @@ def ban(
     """Ban an account (ends its sessions), or lift a ban with --lift.
 
     On a shared server its login is closed for the ban: when the --days pass, the workers open it again
-    within a minute (or `blogster workers reopen-logins` from cron), with the member's password.
+    within a minute (or `blogster workers reopen-logins` from cron), with the member's password. A login
+    serves every database on the server: while another one bans the account (or awaits its purge), it
+    stays closed, as --lift then warns.
 
     Example: blogster admin users ban spammer@example.com --days 30
     """
     from blogster_cli.services import accounts
 
     until = None if lift else datetime.now(UTC) + timedelta(days=days or 365 * 100)
-    accounts.ban(acting_user(), ctx=app_context(), email=email, until=until)
+    kept_closed = accounts.ban(acting_user(), ctx=app_context(), email=email, until=until)
     if json:
         output.print_json({"email": email, "banned_until": until})
     else:
         output.message(f"Lifted the ban on {email}." if lift else f"Banned {email}.")
+    if kept_closed is not None:
+        output.warning(f"its login stays closed: {kept_closed}, and a login serves every database on the server")
 
 
 @users.command("reset-password")
@@ -158,8 +162,9 @@ def reset_password(
     Its login is shown too: on a shared server the member logs in again with both (blogster auth
     login --login LOGIN), and an account without a login of its own (made by `auth signup` or
     `quickstart`) gets one; a banned account's login opens when the ban ends or is lifted, and one
-    awaiting its purge (account delete) stays closed. On the embedded server accounts have no login
-    of their own: it logs in with its email (--json: can_log_in).
+    awaiting its purge (account delete) stays closed, as does one that another database on the server
+    bans or deletes the account of (a login serves every database there). On the embedded server
+    accounts have no login of their own: it logs in with its email (--json: can_log_in).
 
     Example: blogster admin users reset-password lin@example.com
     """
@@ -190,6 +195,11 @@ def reset_password(
         )
     elif reset.closed is accounts.LoginClosed.DELETED:
         output.message(f"{reset.login} stays closed: {email} awaits its purge (account delete)")
+    elif reset.closed is accounts.LoginClosed.ELSEWHERE:
+        output.message(
+            f"{reset.login} does not log in with this password: {reset.elsewhere}, and a login serves every"
+            " database on the server"
+        )
 
 
 @users.command()

@@ -376,13 +376,28 @@ for update of u skip locked
 """
 
 
-def reopen_ended_bans(conn: psycopg.Connection) -> list[str]:
-    """Gives LOGIN back to the logins whose ban has ended (what `admin users ban --lift` does, but
-    banned_until is kept: the ban's record); returns them."""
-    roles = [name for (name,) in conn.execute(ENDED_BANS_SQL)]
-    for role_name in roles:
-        set_can_login(conn, role_name=role_name, can_login=True)
-    return roles
+def ended_bans(conn: psycopg.Connection) -> list[str]:
+    """The logins whose ban here has ended while they stay closed, their rows locked for this
+    transaction: what a ban's end may open again (what `admin users ban --lift` does, but
+    banned_until is kept: the ban's record), unless another database keeps it closed."""
+    return [name for (name,) in conn.execute(ENDED_BANS_SQL)]
+
+
+# The accounts of this database whose login must stay closed: a ban in force, or awaiting its purge.
+# None in a database without Blogster's accounts (another program's on the same server).
+CLOSED_ACCOUNT_ROLES_SQL = """
+select role_name, deleted_at is not null from auth.users
+where role_name = any(%s) and (deleted_at is not null or banned_until > now())
+"""
+
+
+def closed_account_roles_among(conn: psycopg.Connection, *, role_names: set[str]) -> dict[str, bool]:
+    """Which of `role_names` this database keeps closed: role -> whether its account awaits its purge
+    (False: banned). Roles are the cluster's, so one database's ban closes the login in all of them."""
+    if not scalar(conn.execute("select to_regclass('auth.users') is not null"), bool):
+        return {}
+    rows = conn.execute(CLOSED_ACCOUNT_ROLES_SQL, (sorted(role_names),))
+    return {name: bool(deleted) for name, deleted in rows}
 
 
 def own_login_identity(conn: psycopg.Connection) -> tuple[UUID, str, bool] | None:

@@ -16,7 +16,7 @@ from blogster_cli.context import AppContext
 from blogster_cli.db.acting import Connection, admin_unit_of_work, unit_of_work
 from blogster_cli.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
-from blogster_cli.services import sessions
+from blogster_cli.services import sessions, stray_logins
 
 if TYPE_CHECKING:
     from blogster_cli.db.connection import Database
@@ -132,12 +132,13 @@ def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, n
                 raise AuthError("the current password is wrong") from None
             raise
         with admin_unit_of_work(ctx.database) as conn:
-            if not ctx.database.is_embedded:  # its own login's sessions end first: one may hold its row locked
+            # Its own login's sessions end first: one may hold its row locked.
+            if not ctx.database.names_the_embedded_server:
                 accounts.terminate_sessions(conn, role_name=acting.actor.role_name, wait_ms=_SESSION_END_WAIT_MS)
             accounts.update_password_hash(
                 conn, user_id=acting.actor.user_id, password_hash=sessions.hash_password(new_password)
             )
-            if not ctx.database.is_embedded:
+            if not ctx.database.names_the_embedded_server:
                 accounts.set_login_password(conn, role_name=acting.actor.role_name, password=new_password)
             accounts.revoke_all_sessions(conn, user_id=acting.actor.user_id)
         if ctx.credentials.get(sessions.GENERATED_PASSWORD_KEY) == old_password:
@@ -264,7 +265,7 @@ def add_user(acting: ActingUser, *, ctx: AppContext, email: str, password: str |
     if password is None:
         password = generated = secrets.token_urlsafe(18)
     sessions.check_password_strength(password)
-    shared_login = not ctx.database.is_embedded
+    shared_login = not ctx.database.names_the_embedded_server
     with admin_unit_of_work(ctx.database) as conn:
         user_id = accounts.insert_user(conn, email=email, password_hash=sessions.hash_password(password), metadata={})
         role_name = "u_" + user_id.hex
@@ -281,28 +282,36 @@ def set_admin(acting: ActingUser, *, ctx: AppContext, email: str, admin: bool) -
         accounts.set_admin(conn, role_name=account.role_name, admin=admin)
 
 
-def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | None) -> None:
+def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | None) -> str | None:
     """Bans (or, with None, lifts the ban). On a shared server the account's login is closed (NOLOGIN:
     a banned member cannot connect at all) and its sessions ended first, in a transaction of their
     own: one of its sessions may hold its own row locked (an open transaction), which would otherwise
-    make the ban fail. The ban's end opens the login again (reopen_ended_bans), as lifting it does."""
+    make the ban fail. The ban's end opens the login again (reopen_ended_bans), as lifting it does,
+    unless another database on the server keeps it closed: returns why then (a lifted ban), else None."""
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
     if account.id == acting.actor.user_id:
         raise PermissionDenied("you cannot ban yourself")
-    closing = until is not None and not ctx.database.is_embedded
+    shared = not ctx.database.names_the_embedded_server
+    closing = until is not None and shared
     if closing:
         with admin_unit_of_work(ctx.database) as conn:
             accounts.terminate_sessions(conn, role_name=account.role_name, wait_ms=_SESSION_END_WAIT_MS)
             accounts.set_can_login(conn, role_name=account.role_name, can_login=False)
+    kept_closed = None
     with admin_unit_of_work(ctx.database) as conn:
         if closing:  # a session that logged in before the login closed
             accounts.terminate_sessions(conn, role_name=account.role_name, wait_ms=_SESSION_END_WAIT_MS)
         accounts.set_banned_until(conn, user_id=account.id, until=until)
         accounts.revoke_all_sessions(conn, user_id=account.id)
-        if not ctx.database.is_embedded and (until is not None or account.banned_until is not None):
-            accounts.set_can_login(conn, role_name=account.role_name, can_login=until is None)
+        if shared and until is not None:
+            accounts.set_can_login(conn, role_name=account.role_name, can_login=False)
+        elif shared and account.banned_until is not None and account.deleted_at is None:
+            kept_closed = stray_logins.kept_closed(conn, ctx.database, [account.role_name]).get(account.role_name)
+            if kept_closed is None:
+                accounts.set_can_login(conn, role_name=account.role_name, can_login=True)
+    return kept_closed
 
 
 class LoginClosed(StrEnum):
@@ -311,6 +320,7 @@ class LoginClosed(StrEnum):
     EMBEDDED = "embedded"  # the embedded server's accounts have none: they log in with their email
     BANNED = "banned"  # a ban closed it; lifting the ban opens it, with the new password
     DELETED = "deleted"  # the account awaits its purge
+    ELSEWHERE = "elsewhere"  # another database on the server bans it or awaits its purge (or was not read)
 
 
 @dataclass(frozen=True)
@@ -321,6 +331,8 @@ class PasswordReset:
     """The generated password, shown once; None when the admin supplied one."""
     closed: LoginClosed | None
     """Why `login` does not log in with the password, or None: it does."""
+    elsewhere: str | None = None
+    """For LoginClosed.ELSEWHERE: which database keeps it closed, and how (or which was not read)."""
 
     @property
     def can_log_in(self) -> bool:
@@ -332,7 +344,10 @@ def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password:
     the account's login takes it too, and one without LOGIN (made by `auth signup` or `quickstart`, or
     on an embedded server and restored here) gets it: its member logs in with the login and password
     shown. A banned account's login stays closed (lifting the ban, or its end, opens it, with this
-    password); one awaiting its purge stays closed for good, and its login keeps its old password."""
+    password); one awaiting its purge stays closed for good, and its login keeps its old password.
+    A login is the server's, not one database's: one that another database bans or deletes the
+    account of stays closed too; it takes the password only while it cannot log in (NOLOGIN), since
+    with LOGIN (an account deleted there keeps it, with a password nobody knows) the password opens it."""
     _require_admin(ctx, acting)
     generated = None
     if password is None:
@@ -340,23 +355,28 @@ def reset_password(acting: ActingUser, *, ctx: AppContext, email: str, password:
     sessions.check_password_strength(password)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)
+        closed = _login_closed(ctx, account)
+        elsewhere = None
+        if closed is None:
+            elsewhere = stray_logins.kept_closed(conn, ctx.database, [account.role_name]).get(account.role_name)
+            closed = None if elsewhere is None else LoginClosed.ELSEWHERE
         # Its sessions end first: one may hold its own row locked (an open transaction).
         accounts.terminate_sessions(conn, role_name=account.role_name, wait_ms=_SESSION_END_WAIT_MS)
         accounts.update_password_hash(conn, user_id=account.id, password_hash=sessions.hash_password(password))
         accounts.revoke_all_sessions(conn, user_id=account.id)
-        closed = _login_closed(ctx, account)
-        if closed not in (LoginClosed.EMBEDDED, LoginClosed.DELETED):  # a banned login's, for when it opens
+        if closed in (None, LoginClosed.BANNED) or (closed is LoginClosed.ELSEWHERE and not account.can_log_in):
             accounts.set_login_password(conn, role_name=account.role_name, password=password)
             if closed is None and not account.can_log_in:
                 accounts.set_can_login(conn, role_name=account.role_name, can_login=True)
-    return PasswordReset(account.role_name, generated, closed)
+    return PasswordReset(account.role_name, generated, closed, elsewhere)
 
 
 def _login_closed(ctx: AppContext, account: accounts.AccountRow) -> LoginClosed | None:
-    """Why the account's login will not log in after a password reset, or None: it will. An account
-    awaiting its purge keeps its login closed, LOGIN or not (`account delete` on its own login keeps
-    LOGIN with a password nobody knows): a reset must not open it again."""
-    if ctx.database.is_embedded:
+    """Why the account's login will not log in after a password reset, as this database has it, or
+    None: no reason here. An account awaiting its purge keeps its login closed, LOGIN or not (`account
+    delete` on its own login keeps LOGIN with a password nobody knows): a reset must not open it again.
+    A URL naming the embedded server's socket (`db dsn`) is the embedded server too."""
+    if ctx.database.names_the_embedded_server:
         return LoginClosed.EMBEDDED
     if account.deleted_at is not None:
         return LoginClosed.DELETED
@@ -374,16 +394,24 @@ def reopen_ended_bans(db: Database, *, where_allowed: bool = False) -> list[str]
     """Gives their login back (LOGIN) to the accounts whose ban has ended; returns those logins. A ban
     closes the login on a shared server so that a banned member cannot connect at all, and only a
     superuser may open it again: the workers do it each minute, `workers reopen-logins` from cron.
+    A login another database on the server keeps closed (a ban there, a deletion) stays closed.
     The embedded server's accounts have no login: nothing to do. `where_allowed` (the workers, which
     may run on a worker login): a login that is no superuser does nothing, where PermissionDenied."""
-    if db.is_embedded:
+    if db.names_the_embedded_server:
         return []
     if not db.login_is_superuser:
         if where_allowed:
             return []
         raise PermissionDenied("only a superuser may open a login again")
     with admin_unit_of_work(db) as conn:
-        return accounts.reopen_ended_bans(conn)
+        ended = accounts.ended_bans(conn)
+        if not ended:
+            return []
+        kept_closed = stray_logins.kept_closed(conn, db, ended)
+        opened = [role_name for role_name in ended if role_name not in kept_closed]
+        for role_name in opened:
+            accounts.set_can_login(conn, role_name=role_name, can_login=True)
+    return opened
 
 
 def purge_user(acting: ActingUser, *, ctx: AppContext, email: str) -> None:

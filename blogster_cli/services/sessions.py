@@ -216,7 +216,7 @@ def _switched_off_unasked(ctx: AppContext, login: str) -> BlogsterError:
             f" has no login of its own here (one made on an embedded server, or by `auth signup` or"
             f" `quickstart`, logs in with its email: {by_email} EMAIL), or it is banned; ask your administrator"
         )
-    embedded = ctx.database.is_embedded
+    embedded = ctx.database.names_the_embedded_server
     if account is None or account.deleted_at is not None:
         return AuthError(_banned(login))
     if account.banned_until is not None and (not embedded or account.banned_until > datetime.now(UTC)):
@@ -227,7 +227,7 @@ def _switched_off_unasked(ctx: AppContext, login: str) -> BlogsterError:
 def _no_own_login(ctx: AppContext, login: str, account: accounts.AccountRow) -> ConfigError:
     """That `account`'s role has no login of its own, on this profile's superuser connection."""
     by_email = f"{login_command(ctx)} --email {account.email}"
-    if ctx.database.is_embedded:
+    if ctx.database.names_the_embedded_server:
         return ConfigError(
             f"{login} has no login of its own: on the embedded server accounts log in with their email ({by_email})"
         )

@@ -17,11 +17,15 @@ themselves.
 Used by `db restore` (with the swap), `db disable-stray-logins` and `doctor`. Each takes an
 autocommit superuser connection to the maintenance database; other databases are read on
 connections of their own.
+
+The other way round, a login that a database's account keeps closed (a ban, a deletion) is closed
+in every database: `kept_closed` reads the others before a password reset, a ban lifted or a ban's
+end gives one LOGIN again (services/accounts.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from blogster_cli.db import database_swap
@@ -54,12 +58,60 @@ def find(
     candidates = account_rows.login_account_roles(conn, also=set(also)) - set(kept)
     if not candidates:
         return StrayLogins([])
+    left, why = _read_every_database(
+        conn, db, candidates, lambda other, _name, roles: backup_data.account_roles_among(other, roles),
+        leaving_out=leaving_out,
+    )  # fmt: skip
+    return StrayLogins(sorted(left), why)
+
+
+def kept_closed(conn: Connection, db: Database, role_names: Collection[str]) -> dict[str, str]:
+    """Which of `role_names` another database of the server keeps closed, and why: its account there is
+    banned (a ban in force) or awaits its purge. A login opened for one database opens it in every one,
+    so one is given LOGIN (a password reset, a ban lifted or ended) only when none is kept closed. The
+    caller's own database is not read: its rows are the caller's, in its own transaction. Every role
+    counts as kept closed while a database could not be read (or a restore ran, or databases were
+    created or renamed meanwhile): it may hold a ban."""
+    closed: dict[str, str] = {}
+
+    def closed_in(other: Connection, name: str, roles: set[str]) -> set[str]:
+        for role, deleted in account_rows.closed_account_roles_among(other, role_names=roles).items():
+            closed[role] = f"it {'awaits its purge' if deleted else 'is banned'} in the database {name}"
+        return set(closed) & roles
+
+    left: set[str] = set(role_names)
+    why: str | None = _CHANGED
+    for _ in range(_READS):  # a database copied or renamed meanwhile: all are read again
+        left, why = _read_every_database(conn, db, set(role_names), closed_in, leaving_out={db.database_name})
+        if why != _CHANGED:
+            break
+    if why is not None:
+        closed.update(dict.fromkeys(left, why))
+    return closed
+
+
+_CHANGED = "databases were created or renamed on the server while they were read"
+_READS = 3  # how often kept_closed reads every database while they change meanwhile
+
+
+def _read_every_database(
+    conn: Connection,
+    db: Database,
+    candidates: set[str],
+    settled_in: Callable[[Connection, str, set[str]], set[str]],
+    *,
+    leaving_out: Collection[str],
+) -> tuple[set[str], str | None]:
+    """Reads each database of the server but those `leaving_out` while some `candidates` are left,
+    taking out those `settled_in` (a connection to it, its name, those left) settles there. Returns
+    those left, and why a database not read may still settle them (None: every one was read)."""
+    candidates = set(candidates)
     restoring = database_swap.restores_running(conn)
     before = database_swap.databases(conn)
     unread = []
     for database in before:
         if not candidates:
-            return StrayLogins([])
+            return candidates, None
         if database.name in leaving_out:
             continue
         if not database.connectable:
@@ -67,11 +119,11 @@ def find(
             continue
         try:
             with admin_connection(db.for_database(database.name)) as other:
-                candidates -= backup_data.account_roles_among(other, candidates)
+                candidates -= settled_in(other, database.name, candidates)
         except BlogsterError:  # gone meanwhile (dropped: its accounts went with it), or not readable
             unread.append(database)
     if not candidates:
-        return StrayLogins([])
+        return candidates, None
     after = {database.oid: database.name for database in database_swap.databases(conn)}
     why: str | None
     if restoring or database_swap.restores_running(conn):
@@ -79,11 +131,11 @@ def find(
     elif any(after.get(database.oid, database.name) != database.name for database in before) or set(after) - {
         database.oid for database in before
     }:
-        why = "databases were created or renamed on the server while they were read"
+        why = _CHANGED
     else:
         unreadable = [database.name for database in unread if database.oid in after]
         why = _could_not_read(unreadable) if unreadable else None
-    return StrayLogins(sorted(candidates), why)
+    return candidates, why
 
 
 def _could_not_read(databases: list[str]) -> str:

@@ -177,3 +177,21 @@ def test_an_own_login_on_the_embedded_server_is_told_to_log_in_with_the_email(em
     banned = blogster(embedded_home, "--profile", "dan", "auth", "login", "--login", login, "--password-stdin",
                       input="any-password-1\n")  # fmt: skip
     assert one_error(banned, 1).startswith(f"{login} may not log in: the account is banned")
+
+
+def test_the_embedded_servers_url_gives_no_account_a_login_of_its_own(embedded_home):
+    """`db dsn`'s URL names the embedded server as its own connection does (red team 46, F4): through
+    it, `reset-password`, `add` and `ban --lift` gave the account's role LOGIN and said can_log_in."""
+    dsn = {"BLOGSTER_DATABASE_URL": blogster(embedded_home, "db", "dsn").stdout.strip()}
+    reset = blogster(embedded_home, "admin", "users", "reset-password", "eve@example.com", "--json", env=dsn)
+    assert reset.returncode == 0, reset.stderr
+    assert json.loads(reset.stdout)["can_log_in"] is False
+    added = blogster(embedded_home, "admin", "users", "add", "hal@example.com", "--json", env=dsn)
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["can_log_in"] is False
+    for ban in (["--days", "1"], ["--lift"]):
+        banned = blogster(embedded_home, "admin", "users", "ban", "hal@example.com", *ban, env=dsn)
+        assert banned.returncode == 0, banned.stderr
+    listed = json.loads(blogster(embedded_home, "admin", "users", "list", "--json", env=dsn).stdout)
+    assert {"eve@example.com", "hal@example.com"} <= {row["email"] for row in listed}
+    assert not any(row["can_log_in"] for row in listed)
