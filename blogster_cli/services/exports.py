@@ -711,6 +711,22 @@ class _Writer:
         self.pool = ThreadPoolExecutor(max_workers=io_threads, thread_name_prefix="export") if io_threads else None
         self.pending: deque[tuple[Future[object], str]] = deque()
 
+    def _rendered_at(
+        self, post: StoredPost, at: PurePosixPath, rendered: tuple[str, str, str | None]
+    ) -> tuple[str, str, str | None] | str:
+        """`render_at` for this export's dialect, zone and Liquid choice, or why it cannot be exported."""
+        return _or_reason(
+            partial(
+                render_at,
+                post,
+                self.dialect,
+                self.default_tz,
+                at=at.as_posix(),
+                rendered=rendered,
+                resolve_liquid=self.resolve_liquid,
+            )
+        )
+
     def place(
         self, post: StoredPost, rendered: tuple[str, str, str | None] | str, images: Sequence[str]
     ) -> ExportedPost:
@@ -725,17 +741,7 @@ class _Writer:
 
         kept = self._kept_name(post, relative)
         if kept is not None:  # rendered again for the name its file has (its day in the zone set then)
-            again = _or_reason(
-                partial(
-                    render_at,
-                    post,
-                    self.dialect,
-                    self.default_tz,
-                    at=kept.as_posix(),
-                    rendered=rendered,
-                    resolve_liquid=self.resolve_liquid,
-                )  # fmt: skip
-            )
+            again = self._rendered_at(post, kept, rendered)
             if not isinstance(again, str):
                 relative, text = kept, again[1]
         renamed_from = None
@@ -743,17 +749,7 @@ class _Writer:
         if free != relative:
             renamed_from, relative = relative.as_posix(), free
             # rendered for the path it lost, rendered again for this one (its name states `x-2`)
-            again = _or_reason(
-                partial(
-                    render_at,
-                    post,
-                    self.dialect,
-                    self.default_tz,
-                    at=relative.as_posix(),
-                    rendered=rendered,
-                    resolve_liquid=self.resolve_liquid,
-                )  # fmt: skip
-            )
+            again = self._rendered_at(post, relative, rendered)
             if isinstance(again, str):
                 return ExportedPost(post.id, post.slug, None, note=again)
             text = again[1]
