@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
-from time import thread_time
 from typing import Any
 
 from blogster_cli.planning.model import PlannedEvent
@@ -48,7 +47,8 @@ MAX_FILE_OCCURRENCES = 10_000  # occurrences one file's recurring events make in
 MAX_ICS_BYTES = 32 * 2**20  # an .ics read (import, rm --imported): its parse takes ~50x its size in memory
 _MAX_STEPS = 50_000  # occurrences stepped over before the window (a minutely COUNT rule) before giving up
 _MAX_YIELDS = 2 * _MAX_STEPS  # instants the rules may yield in all, repeats too: a hard bound on the walk
-_WALK_SECONDS = 0.3  # dateutil's walk of one event's rules, matching or not, before giving up
+_IDLE_WALK = 270_000  # days dateutil may look at in one event's rules without a match, weighted (~0.3 s)
+_LOOK_WEIGHT = (1, 1, 1, 2, 3, 3, 3)  # a look's cost by FREQ, YEARLY to SECONDLY: finer rules do more a day
 _UID_LENGTH = 255  # content_calendar.uid
 _MAX_SEQUENCE = 2**31 - 1  # content_calendar.sequence, an integer
 
@@ -368,37 +368,40 @@ class _Expansion:
 
 @dataclass
 class _Walk:
-    """The time dateutil spends walking one event's rules, only while it does (not ours between its
-    instants): a rule that never matches (Feb 30) yields nothing and ignores UNTIL, walking to year
-    9999, so `_Watch` checks it on every day dateutil walks. CPU time of this thread, not the
-    clock's: on a busy machine a walk the step limit would refuse ran out of clock time first, so
-    an import's outcome depended on the load."""
+    """The days dateutil looks at in one event's rules without finding an instant: a rule that never
+    matches (Feb 30) yields nothing and ignores UNTIL, walking to year 9999, so `_Watch` counts each
+    day it looks at. Counted, not timed: on a busy machine a clock (even this thread's CPU time)
+    stretched, and an import's outcome depended on the load (CI run 80, and 119 with CPU time)."""
 
-    spent: float = 0.0
-    since: float = 0.0  # when the current step began
+    idle: int = 0  # weighted looks that found nothing, in the steps before the current one
+    current: int = 0  # weighted looks in the current step
 
     def steps(self, rule: Iterable[datetime]) -> Iterator[datetime]:
         moments = iter(rule)
         while True:
-            self.since = thread_time()
+            self.current = 0
             moment = next(moments, None)
-            self.spent += thread_time() - self.since
             if moment is None:
                 return
+            self.idle += max(0, self.current - 1)  # the look that found it was not idle
             yield moment
 
-    def check(self) -> None:
-        if self.spent + thread_time() - self.since > _WALK_SECONDS:
-            raise ValueError(f"walking it took over {_WALK_SECONDS} s: a date that never comes, such as February 30?")
+    def look(self, weight: int) -> None:
+        self.current += weight
+        if self.idle + self.current > _IDLE_WALK:
+            raise ValueError(
+                "it looked at centuries of days without a match: a date that never comes, such as February 30?"
+            )
 
 
 class _Watch(tuple[int, ...]):
     """A BY-part's values that also check the walk's time each time dateutil looks at a day."""
 
     walk: _Walk
+    weight: int
 
     def __contains__(self, value: object) -> bool:
-        self.walk.check()
+        self.walk.look(self.weight)
         return super().__contains__(value)
 
 
@@ -414,7 +417,7 @@ def _watched(rule: Any, walk: _Walk) -> Iterator[datetime]:
     else:
         watch = _Watch(rule._bymonth or range(1, 13))
         rule._bymonth = watch
-    watch.walk = walk
+    watch.walk, watch.weight = walk, _LOOK_WEIGHT[rule._freq]
     return walk.steps(rule)
 
 
@@ -423,7 +426,7 @@ def _recurrence_set(component: Any, start: date | datetime, window: tuple[date, 
 
     dateutil walks a rule period by period from its start, yielding nothing while a rule does not
     match (Feb 30), and past an UNTIL too: a rule without COUNT starts just before the window, a
-    COUNT is counted here, and a walk longer than `_WALK_SECONDS` or yielding more than
+    COUNT is counted here, and a walk looking at more than `_IDLE_WALK` days without a match or yielding more than
     `_MAX_YIELDS` instants (INTERVAL=0 yields one forever) is refused.
     """
     from dateutil.rrule import rrule, rrulestr
