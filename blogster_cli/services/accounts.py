@@ -308,9 +308,7 @@ def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | No
         if shared and until is not None:
             accounts.set_can_login(conn, role_name=account.role_name, can_login=False)
         elif shared and account.banned_until is not None and account.deleted_at is None:
-            kept_closed = stray_logins.kept_closed(conn, ctx.database, [account.role_name]).get(account.role_name)
-            if kept_closed is None:
-                accounts.set_can_login(conn, role_name=account.role_name, can_login=True)
+            kept_closed = stray_logins.reopen(conn, ctx.database, [account.role_name]).get(account.role_name)
     return kept_closed
 
 
@@ -407,11 +405,8 @@ def reopen_ended_bans(db: Database, *, where_allowed: bool = False) -> list[str]
         ended = accounts.ended_bans(conn)
         if not ended:
             return []
-        kept_closed = stray_logins.kept_closed(conn, db, ended)
-        opened = [role_name for role_name in ended if role_name not in kept_closed]
-        for role_name in opened:
-            accounts.set_can_login(conn, role_name=role_name, can_login=True)
-    return opened
+        kept_closed = stray_logins.reopen(conn, db, ended)
+    return [role_name for role_name in ended if role_name not in kept_closed]
 
 
 def purge_user(acting: ActingUser, *, ctx: AppContext, email: str) -> None:

@@ -59,12 +59,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.export_manifest import MANIFEST, Written, dump, parse
+from blogster_cli.content.export_manifest import MANIFEST, MAX_MANIFEST_BYTES, Written, dump, parse
 from blogster_cli.content.files import safe_relative
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.file_names import NAME_MAX_BYTES, hashed_hidden_name, name_bytes
-from blogster_cli.private_files import WriteJournal, private_dir, replace_whole
+from blogster_cli.private_files import WriteJournal, private_dir, read_regular, replace_whole
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.services.media_files import is_stored_name
@@ -630,12 +630,16 @@ def render_at(
 
 def _read_manifest(root: Path) -> tuple[dict[str, Written], bytes | None]:
     """What the last export wrote under `root` (relative path -> the SHA-256 of the bytes and
-    the post's id), and the manifest's own bytes (None when there is none)."""
+    the post's id), and the manifest's own bytes (None when there is none). Read as import reads
+    it: only a regular file of at most MAX_MANIFEST_BYTES, never through a link, never waited on
+    (a FIFO hung the export for good), never read whole when larger (`read_regular`). Anything else
+    counts as no manifest, as one that cannot be read or parsed does: files that differ are hand
+    edits, and this run's manifest replaces it."""
     try:
-        data = (root / MANIFEST).read_bytes()
+        data = read_regular(root / MANIFEST, limit=MAX_MANIFEST_BYTES)
     except OSError:
         return {}, None
-    return parse(data), data
+    return ({}, None) if data is None else (parse(data), data)
 
 
 def _kept_spelling(on_disk: bytes, text: str) -> str:

@@ -20,7 +20,7 @@ connections of their own.
 
 The other way round, a login that a database's account keeps closed (a ban, a deletion) is closed
 in every database: `kept_closed` reads the others before a password reset, a ban lifted or a ban's
-end gives one LOGIN again (services/accounts.py).
+end gives one LOGIN again (services/accounts.py; `reopen` for the two ends of a ban).
 """
 
 from __future__ import annotations
@@ -87,6 +87,17 @@ def kept_closed(conn: Connection, db: Database, role_names: Collection[str]) -> 
             break
     if why is not None:
         closed.update(dict.fromkeys(left, why))
+    return closed
+
+
+def reopen(conn: Connection, db: Database, role_names: Collection[str]) -> dict[str, str]:
+    """LOGIN given back to those of `role_names` that no other database keeps closed (a ban lifted or
+    ended); returns the others, and why (`kept_closed`). A password reset asks `kept_closed` itself:
+    it must know before it sets the login's password, and opens the login only after."""
+    closed = kept_closed(conn, db, role_names)
+    for name in role_names:
+        if name not in closed:
+            account_rows.set_can_login(conn, role_name=name, can_login=True)
     return closed
 
 
