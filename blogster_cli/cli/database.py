@@ -230,14 +230,17 @@ def restore(
 def _carried(carried: Carried) -> str:
     """'3 newsletter mails (1 newsletter), 3 mails counted towards the daily limit, 1 cross-post' (none: '')."""
     mails = plural(carried.newsletter_mails, "newsletter mail")
+    deleted, it = carried.deleted_newsletters, "it" if carried.deleted_newsletters == 1 else "they"
     parts = [
         f"{mails} ({plural(carried.newsletters, 'newsletter')})" if carried.newsletters else mails,
+        f"{plural(deleted, 'newsletter')} mailed and then deleted (back as sent, mailing nobody more; whom {it}"
+        f" mailed was deleted with {'it' if deleted == 1 else 'them'})",
         plural(carried.mails_counted, "mail") + " counted towards the daily limit",
         plural(carried.crossposts, "cross-post"),
         plural(carried.social_posts, "social post"),
         plural(carried.notification_emails, "notification email"),
     ]
-    counts = [carried.newsletter_mails, carried.mails_counted, carried.crossposts, carried.social_posts,
+    counts = [carried.newsletter_mails, deleted, carried.mails_counted, carried.crossposts, carried.social_posts,
               carried.notification_emails]  # fmt: skip
     return ", ".join(part for part, count in zip(parts, counts, strict=True) if count)
 

@@ -17,6 +17,8 @@ from uuid import UUID
 from blogster_cli.db.rows import scalar
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     import psycopg
 
 
@@ -364,13 +366,28 @@ def set_can_login(conn: psycopg.Connection, *, role_name: str, can_login: bool) 
     )
 
 
+# The rule for giving a login closed by a ban LOGIN again (its end, or `ban --lift`): the role (pg_authid
+# r) has a password of its own. One made by `auth signup` or `quickstart`, or on an embedded server, has
+# none: it never had a login to give back, and with LOGIN it would log in wherever the server asks no
+# password. pg_authid: a superuser's read.
+HAS_OWN_PASSWORD = "r.rolpassword is not null"
+
+WITH_OWN_PASSWORD_SQL = f"""
+select r.rolname::text from pg_catalog.pg_authid r where r.rolname = any(%s) and {HAS_OWN_PASSWORD}
+"""
+
+
+def with_own_password(conn: psycopg.Connection, *, role_names: Collection[str]) -> set[str]:
+    """Those of `role_names` whose role has a password of its own (HAS_OWN_PASSWORD)."""
+    return {name for (name,) in conn.execute(WITH_OWN_PASSWORD_SQL, (sorted(role_names),))}
+
+
 # Accounts whose ban has ended while `admin users ban` left their login closed (NOLOGIN): not deleted
-# (awaiting its purge, a login stays closed), with a password (one made by `auth signup` or on an
-# embedded server has none: it never had a login of its own). pg_authid: a superuser's read. A row
+# (awaiting its purge, a login stays closed), with a password of its own (HAS_OWN_PASSWORD). A row
 # another transaction holds (a new ban being set) is left for the next run.
-ENDED_BANS_SQL = """
+ENDED_BANS_SQL = f"""
 select u.role_name from auth.users u join pg_catalog.pg_authid r on r.rolname = u.role_name
-where u.banned_until <= now() and u.deleted_at is null and not r.rolcanlogin and r.rolpassword is not null
+where u.banned_until <= now() and u.deleted_at is null and not r.rolcanlogin and {HAS_OWN_PASSWORD}
 order by u.role_name
 for update of u skip locked
 """

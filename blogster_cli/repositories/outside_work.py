@@ -6,10 +6,12 @@ scheduled, a notification is unmailed; the database being replaced knows they we
 `hold` stops more such work there (its tables locked until the restore's swap ends the session),
 `read` takes its records as JSON (each row whole, `to_jsonb`, so an older schema reads too) and
 `write` adds them to the restored copy by their ids, each only where the copy has what it
-belongs to (the newsletter, the post, the account) and lacks it:
+belongs to (the newsletter, the post, the account), of the same account, and lacks it:
 
   newsletter_deliveries   who was mailed or refused, with the Message-ID (a re-send skips them),
                           and the newsletter's send state with them (status, count, audience)
+  deleted_newsletters     a newsletter deleted after it mailed (how many, when; not whom: its
+                          deliveries went with it): the backup's copy comes back sent, not due
   newsletter_sends        the mails of the last 24 hours, which count towards the daily limit
   platform_republishing   a cross-post's remote id, URL and site (the next crosspost updates it)
   social_media_posts      a social post posted since, with its remote id
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 # Locked in this order, the tables whose row locks guard a send first (a newsletter's, a copy's,
 # a social post's, a notification's), then the records: a wait for the first holds nothing else.
+# (internal.deleted_newsletters is written as a newsletter is deleted, which its lock holds.)
 HELD_TABLES = (
     "public.email_newsletters",
     "public.platform_republishing",
@@ -51,6 +54,8 @@ READS = {
     "email_newsletters": "select to_jsonb(n) from public.email_newsletters n where n.id in"
     " (select d.newsletter_id from public.newsletter_deliveries d"
     "  where %(since)s::timestamptz is null or d.sent_at >= %(since)s)",
+    "deleted_newsletters": "select to_jsonb(x) from internal.deleted_newsletters x"
+    " where %(since)s::timestamptz is null or x.last_mailed_at >= %(since)s",
     "newsletter_sends": "select to_jsonb(s) from internal.newsletter_sends s"
     " where s.sent_at > pg_catalog.now() - interval '24 hours'",
     "platform_republishing": "select to_jsonb(r) from public.platform_republishing r"
@@ -64,6 +69,7 @@ READS = {
 NEEDED = {  # the table each read needs: absent (an older schema), there is nothing of it to carry
     "newsletter_deliveries": "public.newsletter_deliveries",
     "email_newsletters": "public.newsletter_deliveries",
+    "deleted_newsletters": "internal.deleted_newsletters",
     "newsletter_sends": "internal.newsletter_sends",
     "platform_republishing": "public.platform_republishing",
     "social_media_posts": "public.social_media_posts",
@@ -86,6 +92,25 @@ set status = i.status, recipient_count = i.recipient_count, scheduled_time = i.s
 from jsonb_populate_recordset(null::public.email_newsletters, %s::jsonb) i
 where n.id = i.id and n.user_id = i.user_id and n.id = any(%s::uuid[])
 """
+# A newsletter deleted after it mailed (db/migrations/0181): the backup's copy, where its ledger
+# shows fewer mails, is sent (whom it mailed went with it: a `sent` newsletter mails nobody more).
+WRITE_DELETED_NEWSLETTERS = """
+update public.email_newsletters n
+set status = 'sent', recipient_count = greatest(n.recipient_count, i.mailed)
+from jsonb_populate_recordset(null::internal.deleted_newsletters, %s::jsonb) i
+where n.id = i.id and n.user_id = i.user_id and n.status <> 'sent'
+  and i.mailed > (select count(*) from public.newsletter_deliveries d where d.newsletter_id = n.id and d.outcome = 'sent')
+"""
+# And the records themselves, so that a later restore of that backup over this copy knows them too.
+WRITE_DELETED_RECORDS = """
+insert into internal.deleted_newsletters as k (user_id, id, mailed, last_mailed_at, deleted_at)
+select i.user_id, i.id, i.mailed, i.last_mailed_at, i.deleted_at
+from jsonb_populate_recordset(null::internal.deleted_newsletters, %s::jsonb) i
+where exists (select 1 from auth.users u where u.id = i.user_id)
+on conflict (user_id, id) do update
+set mailed = greatest(k.mailed, excluded.mailed), last_mailed_at = greatest(k.last_mailed_at, excluded.last_mailed_at),
+    deleted_at = greatest(k.deleted_at, excluded.deleted_at)
+"""
 # The mails counted against the daily limit: each (account, time) as often as either database has
 # it (the rows the backup holds are the replaced database's too: never counted twice).
 WRITE_SENDS = """
@@ -101,7 +126,8 @@ select i.user_id, i.sent_at from incoming i
 where exists (select 1 from auth.users u where u.id = i.user_id)
   and not exists (select 1 from present p where (p.user_id, p.sent_at, p.n) = (i.user_id, i.sent_at, i.n))
 """
-# A copy the restored one does not know, or knows without this remote id and from before.
+# A copy the restored one does not know, or knows without this remote id and from before; of a
+# post of the same author (another account may have made a post with a deleted post's id since).
 WRITE_CROSSPOSTS = """
 insert into public.platform_republishing as r
   (id, blog_id, author_id, platform, platform_post_id, platform_url, platform_site, canonical_url,
@@ -109,7 +135,7 @@ insert into public.platform_republishing as r
 select i.id, i.blog_id, b.author_id, i.platform, i.platform_post_id, i.platform_url, i.platform_site,
        i.canonical_url, i.publication_status, i.last_error, i.created_at, i.updated_at
 from jsonb_populate_recordset(null::public.platform_republishing, %s::jsonb) i
-join public.blogs b on b.id = i.blog_id
+join public.blogs b on b.id = i.blog_id and b.author_id = i.author_id
 where true
   and not exists (select 1 from public.platform_republishing o where o.id = i.id
                   and (o.blog_id, o.platform) <> (i.blog_id, i.platform))
@@ -121,11 +147,12 @@ set platform_post_id = excluded.platform_post_id, platform_url = excluded.platfo
 where r.platform_post_id is null
    or (r.platform_post_id is distinct from excluded.platform_post_id and r.updated_at < excluded.updated_at)
 """
+# The same account's social post (another may have made one with a deleted post's id since).
 WRITE_SOCIAL_POSTS = """
 update public.social_media_posts p
 set post_status = i.post_status, platform_post_id = i.platform_post_id, error = i.error, updated_at = i.updated_at
 from jsonb_populate_recordset(null::public.social_media_posts, %s::jsonb) i
-where p.id = i.id
+where p.id = i.id and p.author_id = i.author_id
   and (p.platform_post_id is null
        or (p.platform_post_id is distinct from i.platform_post_id and p.updated_at < i.updated_at))
 """
@@ -146,6 +173,8 @@ class Carried:
     """Readers mailed (or refused) since the backup: a send skips them."""
     newsletters: int = 0
     """Newsletters whose send state (sent, how far) came with those mails."""
+    deleted_newsletters: int = 0
+    """Newsletters deleted after they mailed (since the backup): back as sent, so they mail nobody again."""
     mails_counted: int = 0
     """Mails of the last 24 hours counted again towards their account's daily sending limit."""
     crossposts: int = 0
@@ -195,9 +224,12 @@ def write(conn: psycopg.Connection, records: dict[str, str]) -> Carried:
     mails = len(newsletter_ids)
     ids = sorted(set(newsletter_ids))
     newsletters = conn.execute(WRITE_NEWSLETTERS, (records.get("email_newsletters", empty), ids)).rowcount if ids else 0
+    deleted = records.get("deleted_newsletters", empty)
+    conn.execute(WRITE_DELETED_RECORDS, (deleted,))
     return Carried(
         newsletter_mails=mails,
         newsletters=newsletters,
+        deleted_newsletters=conn.execute(WRITE_DELETED_NEWSLETTERS, (deleted,)).rowcount,
         mails_counted=conn.execute(WRITE_SENDS, (records.get("newsletter_sends", empty),)).rowcount,
         crossposts=conn.execute(WRITE_CROSSPOSTS, (records.get("platform_republishing", empty),)).rowcount,
         social_posts=conn.execute(WRITE_SOCIAL_POSTS, (records.get("social_media_posts", empty),)).rowcount,

@@ -287,7 +287,8 @@ def ban(acting: ActingUser, *, ctx: AppContext, email: str, until: datetime | No
     a banned member cannot connect at all) and its sessions ended first, in a transaction of their
     own: one of its sessions may hold its own row locked (an open transaction), which would otherwise
     make the ban fail. The ban's end opens the login again (reopen_ended_bans), as lifting it does,
-    unless another database on the server keeps it closed: returns why then (a lifted ban), else None."""
+    unless it has no password of its own (`auth signup`: it never had a login, stray_logins.reopen), or
+    another database on the server keeps it closed: returns why for the latter (a lifted ban), else None."""
     _require_admin(ctx, acting)
     with admin_unit_of_work(ctx.database) as conn:
         account = _account_by_email(conn, email)

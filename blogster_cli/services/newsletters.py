@@ -390,7 +390,7 @@ def unschedule(acting: ActingUser, *, ref: str) -> Unscheduled:
     """Takes a scheduled newsletter back to a draft: no due run sends it, nothing is mailed. `newsletter
     send` sends it later (or `--at` schedules it again), mailing nobody its ledger shows mailed. One
     that is not scheduled is left as it is (as `unpublish` leaves a draft); one a run is sending right
-    now is refused (_for_change). A due run that listed it before is told by _send's check."""
+    now is refused (_for_change). A due run that listed it before skips it (_send's check)."""
     with orm_unit_of_work(acting) as session:
         row = _for_change(session, ref, doing="unschedule it")
         sent = newsletter_rows.sent_count(session, newsletter_id=row.id)
@@ -758,12 +758,13 @@ def _deferred_too_long(content: dict[str, Any]) -> bool:
 def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | None) -> SendReport:
     """Keeps the newsletter (and, with a CSV, its audience) for `send_due` at `at`, a time to come:
     mailing every subscriber is an outside effect, so a time past (a typo, a year ago) is refused
-    rather than sent at the next `send-due`."""
+    rather than sent at the next `send-due`. One a run is sending right now is refused (_for_change),
+    as unschedule is; a due run that listed it before skips it once it is due later (_send's check)."""
     if at <= dt.datetime.now(dt.UTC):
         raise InvalidInput(f"--at {at:%Y-%m-%d %H:%M} is in the past; leave out --at to send now")
     parsed = _audience_csv(csv_text)
     with orm_unit_of_work(acting) as session:
-        row = _find(session, ref)
+        row = _for_change(session, ref, doing="schedule it")
         if row.status == NewsletterStatus.SENT:  # due again, it would mail whoever joined since
             raise InvalidInput(f"newsletter {row.id} was already sent: make a new one (`blogster newsletter create`)")
         started = newsletter_rows.delivered(session, newsletter_id=row.id)
@@ -835,7 +836,7 @@ def _audience_note(session: Any, row: EmailNewsletter, *, wanted: list[str] | No
 def send(
     acting: ActingUser, *, ref: str, smtp: SmtpSettings, csv_text: str | None = None,
     on_progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] | None = None,
-    due: bool = False, hold: MailHold | None = None, own_locks: OwnLocks | None = None,
+    due: dt.datetime | None = None, hold: MailHold | None = None, own_locks: OwnLocks | None = None,
 ) -> SendReport:  # fmt: skip
     """Mails everyone not yet mailed (see the module docstring); one refusal does not stop the rest.
 
@@ -846,6 +847,9 @@ def send(
     A newsletter with nobody to mail, and nobody mailed before, is not "sent": asked directly,
     the send is refused (InvalidInput, the newsletter left as it was); `due` (send_due), it is
     marked failed with the reason, so the other due newsletters still go.
+
+    `due` is the moment a due run (send_due) listed the newsletters due by: one no longer due by then
+    once its lock is taken (unscheduled, or moved to a later time since) is not sent (not_due).
 
     The audience is fixed when the send starts (_prepare): a re-run mails the rest of it, and a
     newsletter once `sent` mails nobody more. Every address refused for good (none reached) is
@@ -925,7 +929,7 @@ def _sender(acting: ActingUser, smtp: SmtpSettings) -> Address:
 
 def _send(
     acting: ActingUser, *, ref: str, outbox: _Outbox, parsed: letters.RecipientList | None,
-    on_progress: Callable[[int, int], None] | None, should_stop: Callable[[], bool] | None, due: bool,
+    on_progress: Callable[[int, int], None] | None, should_stop: Callable[[], bool] | None, due: dt.datetime | None,
     left_out: list[str], own_locks: OwnLocks | None = None,
 ) -> SendReport:  # fmt: skip
     note = _prepare(acting, ref=ref, parsed=parsed)
@@ -938,7 +942,7 @@ def _send(
                 id=found.id, status=str(found.status), sent=0, refused=[], already_done=0, unsubscribed=0,
                 recipient_count=found.recipient_count, busy=True, left_out=left_out,
             )  # fmt: skip
-        if due and row.status != NewsletterStatus.SCHEDULED:  # unscheduled since the run listed it
+        if due is not None and not _due_by(row, due):  # unscheduled or moved later since the run listed it
             return SendReport(
                 id=row.id, status=str(row.status), sent=0, refused=[], already_done=0, unsubscribed=0,
                 recipient_count=row.recipient_count, not_due=True,
@@ -958,7 +962,7 @@ def _send(
             nobody = f"nobody to send it to ({plan.unsubscribed} unsubscribed)" if plan.unsubscribed else (
                 "nobody to send it to: add subscribers (`blogster newsletter subscribers add`) or pass --csv"
             )  # fmt: skip
-            if not due:
+            if due is None:
                 raise InvalidInput(nobody)
             row.status = NewsletterStatus.FAILED
             guard.add(row)
@@ -1015,6 +1019,11 @@ def _send(
             deferred=mailed.deferred + mailed.in_use, left_out=left_out, note=note,
             warnings=plan.warnings, held_by_limit=mailed.held, held_until=held_until, turn_held=mailed.turn_held,
         )  # fmt: skip
+
+
+def _due_by(row: EmailNewsletter, moment: dt.datetime) -> bool:
+    """Whether the newsletter is scheduled for `moment` or before: what due_newsletters lists."""
+    return row.status == NewsletterStatus.SCHEDULED and row.scheduled_time is not None and row.scheduled_time <= moment
 
 
 def _with_held(content: dict[str, Any], *, readers: int, until: dt.datetime | None) -> dict[str, Any]:
@@ -1334,7 +1343,7 @@ def send_due(
                 break
             try:
                 report = send(
-                    acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=True, own_locks=own_locks
+                    acting, ref=newsletter_id, smtp=smtp, should_stop=should_stop, due=moment, own_locks=own_locks
                 )  # fmt: skip
             except NotFound:  # deleted since it was listed (`newsletter rm`): nothing to send
                 continue

@@ -91,13 +91,16 @@ def kept_closed(conn: Connection, db: Database, role_names: Collection[str]) -> 
 
 
 def reopen(conn: Connection, db: Database, role_names: Collection[str]) -> dict[str, str]:
-    """LOGIN given back to those of `role_names` that no other database keeps closed (a ban lifted or
-    ended); returns the others, and why (`kept_closed`). A password reset asks `kept_closed` itself:
-    it must know before it sets the login's password, and opens the login only after."""
-    closed = kept_closed(conn, db, role_names)
-    for name in role_names:
-        if name not in closed:
-            account_rows.set_can_login(conn, role_name=name, can_login=True)
+    """LOGIN given back to those of `role_names` with a password of their own (HAS_OWN_PASSWORD: one
+    made by `auth signup` never had a login, and stays closed) that no other database keeps closed (a
+    ban lifted or ended); returns those kept closed, and why (`kept_closed`). A password reset asks
+    `kept_closed` itself: it must know before it sets the login's password, and opens the login only after."""
+    openable = account_rows.with_own_password(conn, role_names=role_names)
+    if not openable:
+        return {}
+    closed = kept_closed(conn, db, openable)
+    for name in sorted(openable - set(closed)):
+        account_rows.set_can_login(conn, role_name=name, can_login=True)
     return closed
 
 

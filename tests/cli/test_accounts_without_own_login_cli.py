@@ -93,6 +93,20 @@ def test_a_banned_accounts_login_stays_closed_after_a_reset_until_the_ban_is_lif
     assert logged_in.exit_code == 0, logged_in.stderr
 
 
+def test_lifting_a_ban_leaves_closed_a_login_without_a_password(cli, cara, superuser):
+    """Red team 47: `ban --lift` gave LOGIN to cara's role, which has no password (`auth signup`), where
+    the ban's end leaves it closed: it logged in wherever the server asks no password."""
+    for ban in (["--days", "2"], ["--lift"]):
+        banned = cli("admin", "users", "ban", cara["email"], *ban)
+        assert (banned.exit_code, banned.stderr) == (0, f"{'Lifted the ban on' if ban == ['--lift'] else 'Banned'}"
+                                                        f" {cara['email']}.\n")  # fmt: skip
+    login = superuser.execute("select rolcanlogin, rolpassword is not null from pg_authid where rolname = %s",
+                              (cara["login"],)).fetchone()  # fmt: skip
+    assert login == (False, False)
+    listed = {row["email"]: row for row in cli("admin", "users", "list", "--json").json()}
+    assert listed[cara["email"]]["can_log_in"] is False and listed[cara["email"]]["banned_until"] is None
+
+
 # -- the embedded server ---------------------------------------------------------------------------------
 
 

@@ -1,10 +1,12 @@
 """`newsletter unschedule` and `newsletter rm`: a scheduled newsletter could be neither cancelled nor
 deleted (the only way out was `send ID --at` a date far ahead). Unscheduled, it stays a draft that
 no due run sends; deleted, its mails stay counted toward the daily sending limit. Neither changes a
-newsletter a run is sending right now (exit 5), and a due run that listed it before the change
-sends nothing."""
+newsletter a run is sending right now (exit 5), nor does moving it to another time (`send --at`), and
+a due run that listed it before the change (or before it was moved later) sends nothing."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -14,6 +16,7 @@ from blogster_cli.services import newsletters
 from tests.cli.conftest import error_message
 from tests.cli.test_newsletter_busy_counts_cli import sending_elsewhere
 from tests.cli.test_newsletter_worker_red_team_cli import due_newsletter
+from tests.cli.test_social_posting_cli import backdate
 
 
 def row(superuser, newsletter_id):
@@ -85,14 +88,22 @@ def test_rm_yes_json_gives_the_newsletter_as_it_was(cli, newsletter, superuser):
     assert "no newsletter" in error_message(cli("newsletter", "unschedule", newsletter), 3)
 
 
-def test_a_newsletter_being_sent_right_now_is_neither_unscheduled_nor_deleted(cli, signed_up, tmp_path, superuser):
+def test_a_newsletter_being_sent_right_now_is_neither_unscheduled_moved_nor_deleted(
+    cli, signed_up, tmp_path, superuser
+):  # fmt: skip
+    """Moved under a send (`send --at`, red team 47), it waited for the send's lock: past lock_timeout
+    an error, and where the send ended sooner it made the newsletter the send left sent due again."""
     newsletter_id = due_newsletter(cli, tmp_path, profile="ada", readers=["reader@example.com"])
     before = row(superuser, newsletter_id)
     with sending_elsewhere(superuser, newsletter_id):
-        for command in (("unschedule", newsletter_id), ("rm", newsletter_id, "--yes")):
+        for command, doing in (
+            (("unschedule", newsletter_id), "unschedule it"),
+            (("send", newsletter_id, "--at", "2099-06-01 09:00"), "schedule it"),
+            (("rm", newsletter_id, "--yes"), "delete it"),
+        ):
             message = error_message(cli("newsletter", *command), 5)
             assert message.startswith(f"newsletter {newsletter_id} is being sent right now"), message
-            assert f"{'unschedule' if command[0] == 'unschedule' else 'delete'} it once that send ends" in message
+            assert f"{doing} once that send ends" in message
     assert row(superuser, newsletter_id) == before
     assert cli("newsletter", "unschedule", newsletter_id).exit_code == 0  # the send over: it goes
 
@@ -120,3 +131,43 @@ def test_a_due_run_that_listed_it_before_the_change_sends_nothing(
     assert newsletters.send_due(acting, smtp=smtp_settings, should_stop=changed_meanwhile) == []
     assert len(asked) >= 2 and recorder.messages == []
     assert row(superuser, newsletter_id) == (("draft", None) if change == "unschedule" else None)
+
+
+def test_a_newsletter_moved_later_while_a_due_run_mails_another_goes_at_its_new_time(
+    db, cli, signed_up, smtp, tmp_path, superuser
+):  # fmt: skip
+    """Red team 47: a due run listed two newsletters and mailed the first (a slow server); the second,
+    moved to a later time meanwhile (`newsletter send ID --at`, told "scheduled for ..."), was mailed
+    anyway when the run reached it, and left sent with its time still ahead."""
+    recorder, url = smtp
+    first = due_newsletter(cli, tmp_path, profile="ada", readers=["first@example.com"])
+    second = cli("newsletter", "create", "--blogs", "ada-week", "--subject", "Next week", "--json").json()["id"]
+    readers = tmp_path / "second.csv"
+    readers.write_text("email\nsecond@example.com\n")
+    scheduled = cli("newsletter", "send", second, "--to", str(readers), "--at", "2099-01-01 09:01")
+    assert scheduled.exit_code == 0, scheduled.stderr
+    backdate("email_newsletters", [second])  # due after the first
+    (user_id,) = superuser.execute("select id from auth.users where email = %s", (signed_up,)).fetchone()
+    acting = ActingUser(db, Actor(user_id=user_id, email=signed_up))
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(microsecond=0)
+    moved = []
+
+    def move_the_second(kept: int) -> None:
+        """The first newsletter's mail is in the server's hands: the run has listed both."""
+        if kept == 1:
+            moved.append(newsletters.schedule(acting, ref=second, at=later, csv_text=None))
+
+    recorder.on_data = move_the_second
+    ran = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url})
+    recorder.on_data = None
+    assert ran.exit_code == 0, ran.stderr
+    assert [moved[0].scheduled_time] == [later]
+    assert [(report["id"], report["sent"]) for report in ran.json()] == [(first, 1)]
+    assert [rcpt for rcpt, _ in recorder.messages] == ["first@example.com"]
+    assert row(superuser, second) == ("scheduled", later)
+
+    smtp_settings = newsletters.SmtpSettings(url=url, password=None, sender=None, sender_owner=None)
+    assert newsletters.send_due(acting, smtp=smtp_settings, now=later - dt.timedelta(seconds=1)) == []
+    [due] = newsletters.send_due(acting, smtp=smtp_settings, now=later)  # its new time come
+    assert (str(due.id), due.sent, due.status) == (second, 1, "sent")
+    assert len(recorder.to("second@example.com")) == 1

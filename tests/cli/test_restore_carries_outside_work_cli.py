@@ -45,8 +45,8 @@ def test_a_newsletter_sent_since_the_backup_is_not_mailed_again_and_stays_counte
     [listed] = cli("newsletter", "list", "--json").json()
     assert (listed["status"], listed["recipient_count"]) == ("sent", 3)
     assert result["carried_over"] == {
-        "newsletter_mails": 3, "newsletters": 1, "mails_counted": 3, "crossposts": 0, "social_posts": 0,
-        "notification_emails": 0,
+        "newsletter_mails": 3, "newsletters": 1, "deleted_newsletters": 0, "mails_counted": 3, "crossposts": 0,
+        "social_posts": 0, "notification_emails": 0,
     }  # fmt: skip
     assert result["not_carried_over"] is None
 
@@ -130,3 +130,77 @@ def test_the_question_says_what_happens_to_work_done_since_the_backup(cli, signe
         "Mails, cross-posts and social posts done since the backup are carried over from the database it"
         " replaces and not done again." in declined.stderr
     ), declined.stderr
+
+
+def test_a_newsletter_mailed_and_deleted_since_the_backup_comes_back_sent(cli, newsletter, smtp, tmp_path, db):
+    """Red team 47 (F2): `newsletter rm` deleted the deliveries a restore carries over, so the
+    backup's copy came back due and the next run mailed every reader again (the same Message-IDs).
+    The database keeps how many a deleted newsletter mailed (0181): it comes back sent, and the
+    result says so; the record comes over too, for a later restore of that backup."""
+    recorder, url = smtp
+    env = {"BLOGSTER_SMTP_URL": url}
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, "--at", "2099-01-01 09:00").exit_code == 0
+    backdate("email_newsletters", [newsletter])  # due in the backup
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    assert cli("newsletter", "send-due", env=env).exit_code == 0 and len(recorder.messages) == 3
+    assert cli("newsletter", "rm", newsletter, "--yes").exit_code == 0
+
+    done = cli("db", "restore", str(backup), "--yes")
+    assert done.exit_code == 0, done.stderr
+    assert cli("newsletter", "send-due", env=env).exit_code == 0
+    assert cli("newsletter", "send", newsletter, env=env).exit_code == 0  # "already sent"
+    assert len(recorder.messages) == 3
+    [listed] = cli("newsletter", "list", "--json").json()
+    assert (listed["id"], listed["status"], listed["recipient_count"]) == (newsletter, "sent", 3)
+    assert (
+        " is done again: 1 newsletter mailed and then deleted (back as sent, mailing nobody more; whom it mailed"
+        " was deleted with it), 3 mails counted towards the daily limit." in done.stderr
+    ), done.stderr
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        kept = conn.execute("select id::text, mailed from internal.deleted_newsletters").fetchall()
+    assert kept == [(newsletter, 3)]
+
+
+def test_another_accounts_rows_on_a_deleted_posts_ids_are_not_carried_onto_it(cli, signed_up, make_user, tmp_path, db):
+    """Red team 47 (F4): on a shared server, after ada's post was deleted since the backup, carol
+    (by SQL as her own role) made a post with its id and, on it, a cross-post and a social post with
+    the id of ada's deleted social post, remote ids of her choosing. The restore carried both onto
+    ada's restored post as hers. A row comes over only onto a row of the same account."""
+    carol = make_user("carol@example.com")
+    slug = publish_post(cli, tmp_path, POST)
+    connect(cli, "devto", TOKEN)
+    assert (
+        cli("social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input=X_TOKEN).exit_code
+        == 0
+    )
+    post = str(cli("social", "new", slug, "--platform", "twitter", "--text", "Habits", "--json").json()["id"])
+    assert cli("social", "schedule", post, "--at", "2099-01-01 09:00").exit_code == 0
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        (blog,) = conn.execute("delete from public.blogs where slug = %s returning id", (slug,)).fetchone()
+        conn.execute(f"set role {carol.role_name}")
+        conn.execute("insert into public.blogs (id, title, slug) values (%s, 'Mine', 'mine')", (blog,))
+        (profile,) = conn.execute(
+            "insert into public.social_media_profiles (platform, profile_id, is_connected)"
+            " values ('twitter', 'carol', true) returning id"
+        ).fetchone()
+        conn.execute(
+            "insert into public.social_media_posts (id, blog_id, social_profile_id, content, post_status,"
+            " platform_post_id) values (%s, %s, %s, 'Mine', 'published', '4242')",
+            (post, blog, profile),
+        )
+        conn.execute(
+            "insert into public.platform_republishing (blog_id, platform, platform_post_id, platform_url,"
+            " publication_status) values (%s, 'dev_to', '4242', 'https://dev.to/carol/4242', 'published')",
+            (blog,),
+        )
+
+    result = restored(cli, backup)
+    assert (result["carried_over"]["crossposts"], result["carried_over"]["social_posts"]) == (0, 0)
+    assert cli("crosspost", "status", slug, "--json").json() == []
+    shown = cli("social", "show", post, "--json").json()
+    assert shown["status"] == "scheduled", shown

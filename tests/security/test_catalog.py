@@ -73,6 +73,7 @@ SERVICE_ONLY_TABLES = {
     "internal.newsletter_daily_limits",
     "internal.newsletter_default_daily_limit",
     "internal.newsletter_sending_turns",  # one row per account, locked only by its definer function (0180)
+    "internal.deleted_newsletters",  # how many a deleted newsletter mailed, by a definer trigger, for a restore (0181)
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}

@@ -16,6 +16,7 @@ SENDS = "internal.newsletter_sends"
 LIMITS = "internal.newsletter_daily_limits"
 DEFAULT = "internal.newsletter_default_daily_limit"
 TURNS = "internal.newsletter_sending_turns"
+DELETED = "internal.deleted_newsletters"
 
 
 @pytest.fixture
@@ -68,6 +69,8 @@ def allowance(db, actor) -> tuple:
         "select internal.count_newsletter_send()",
         "alter table public.newsletter_deliveries disable trigger count_newsletter_send",
         "drop trigger count_newsletter_send on public.newsletter_deliveries",
+        f"delete from {DELETED}",
+        "alter table public.email_newsletters disable trigger remember_deleted_newsletter",
         "set local session_replication_role = replica",
     ],
 )
@@ -96,6 +99,25 @@ def test_deleting_what_was_counted_leaves_the_count(db, pair):
     run(db, bob, "select public.delete_rows('public.email_newsletters', array[%s::uuid])", (letters[bob.email],))
     assert run(db, bob, "select count(*) from public.newsletter_deliveries") == [(0,)]
     assert allowance(db, bob)[1] == 2
+
+
+def test_a_deleted_newsletter_is_remembered_as_mailed_and_goes_with_its_account(db, pair, superuser):
+    """0181: how many a newsletter deleted after mailing had mailed, and when (not whom), for a
+    restore of an earlier backup; one that mailed nobody leaves nothing. An account's deletion (its
+    newsletters with it, one of them mailed) removes its records and records nothing."""
+    bob, ada, letters = pair
+    for actor in (bob, ada):
+        run(
+            db, actor, "select public.delete_rows('public.email_newsletters', array[%s::uuid])", (letters[actor.email],)
+        )
+    kept = superuser.execute(f"select user_id, id, mailed from {DELETED}").fetchall()
+    assert kept == [(bob.user_id, letters[bob.email], 2)]
+    (another,) = superuser.execute(
+        "insert into public.email_newsletters (user_id, title) values (%s, 'W') returning id", (bob.user_id,)
+    ).fetchone()
+    record(db, bob, another, "reader@example.com")
+    superuser.execute("delete from auth.users where id = %s", (bob.user_id,))
+    assert superuser.execute(f"select count(*) from {DELETED}").fetchone() == (0,)
 
 
 def test_a_delivery_counts_now_whatever_time_it_claims(db, pair, superuser):
