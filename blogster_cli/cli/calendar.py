@@ -436,7 +436,8 @@ def import_ics(
 
     A recurring event adds its occurrences in the next 12 months (at most 366), each under a UID of its
     own; a note on stderr (and "recurring" in --json) says which were imported. A file whose recurring
-    events would make more than 10,000 entries in all is refused whole (exit 2).
+    events would make more than 10,000 entries in all, or whose rules take too long to expand in all
+    (a dozen that never match, such as February 30), is refused whole (exit 2).
 
     Example: blogster calendar import --ics plan.ics
     """

@@ -17,7 +17,10 @@ A file's recurring events make at most `MAX_FILE_OCCURRENCES` entries in all: a 
 is refused whole (TooManyOccurrences), found while expanding, so a small file of fine rules (800
 minutely events, 74 KB: 292,800 entries) cannot fill the memory or the account's calendar. Plain
 events are not counted: each is written in the file, so they grow with its size (which
-read_named_text bounds), as a 70,000-event export from another program does.
+read_named_text bounds), as a 70,000-event export from another program does. Their rules walk
+at most `_FILE_WALK` in all, counted (`_FileWalk`), not timed: past it the file is refused whole
+too (TooLongToExpand), so 100 rules that never match (15 KB) take seconds, not 43 s. A rule
+without COUNT is walked from the last of its periods before the window, not from its start.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ MAX_ICS_BYTES = 32 * 2**20  # an .ics read (import, rm --imported): its parse ta
 _MAX_STEPS = 50_000  # occurrences stepped over before the window (a minutely COUNT rule) before giving up
 _MAX_YIELDS = 2 * _MAX_STEPS  # instants the rules may yield in all, repeats too: a hard bound on the walk
 _IDLE_WALK = 270_000  # days dateutil may look at in one event's rules without a match, weighted (~0.3 s)
+_FILE_WALK = 3_000_000  # weighted looks and instants of all a file's rules (~3 s): past it, the file is refused
+_STEP_WEIGHT = 3  # an instant a rule yields, in looks: what is done with it costs more than a look
 _LOOK_WEIGHT = (1, 1, 1, 2, 3, 3, 3)  # a look's cost by FREQ, YEARLY to SECONDLY: finer rules do more a day
 _UID_LENGTH = 255  # content_calendar.uid
 _MAX_SEQUENCE = 2**31 - 1  # content_calendar.sequence, an integer
@@ -59,6 +64,10 @@ class InvalidCalendar(ValueError):
 
 class TooManyOccurrences(InvalidCalendar):
     """A file whose recurring events make more entries than one import adds from them."""
+
+
+class TooLongToExpand(InvalidCalendar):
+    """A file whose recurring events' rules take more walking in all than one import does (`_FILE_WALK`)."""
 
 
 @dataclass(frozen=True)
@@ -163,13 +172,15 @@ def read_ics(
 
     A recurring event becomes its occurrences from `today` for `horizon_days` days, at most
     `max_occurrences` (module docstring). Raises InvalidCalendar for text that does not parse
-    or an event without UID or DTSTART, and TooManyOccurrences as soon as the recurring events
+    or an event without UID or DTSTART, TooManyOccurrences as soon as the recurring events
     read make more than `max_file_occurrences` (default MAX_FILE_OCCURRENCES) entries: at most
-    one event's occurrences past it are held.
+    one event's occurrences past it are held, and TooLongToExpand as soon as their rules walked
+    more than `_FILE_WALK` (module docstring).
     """
     window = (today, days_after(today, horizon_days, clamp=True))
     components = _events(data)
     cap = MAX_FILE_OCCURRENCES if max_file_occurrences is None else max_file_occurrences  # read now: tests lower it
+    walked = _FileWalk(_FILE_WALK)  # one count for all the file's rules (read now: tests lower it)
     changed: dict[str, dict[str, tuple[PlannedEvent, bool]]] = {}  # UID -> occurrence UID -> (its change, cancelled)
     notes: list[str] = []
     for component in components:
@@ -194,8 +205,11 @@ def read_ics(
             if component.get("rrule") is None and component.get("rdate") is None:
                 events.append(event)
                 continue
-            expansion = _Expansion(component, event, uid, default_timezone, window, max_occurrences)
-            occurrences, outcome = expansion.run(changed.pop(uid, {}))
+            expansion = _Expansion(component, event, uid, default_timezone, window, max_occurrences, walked)
+            try:
+                occurrences, outcome = expansion.run(changed.pop(uid, {}))
+            except _WalkedTooFar:
+                raise _too_long(read, len(components)) from None
             expanded += len(occurrences)
             _check_occurrences(expanded, cap, read, len(components))
             events.extend(occurrences)
@@ -263,6 +277,20 @@ def _check_occurrences(expanded: int, cap: int, events_read: int, events: int) -
         )
 
 
+def _too_long(events_read: int, events: int) -> TooLongToExpand:
+    """Why the file is refused once its rules walked past `_FILE_WALK`: the whole file, as
+    `_check_occurrences` refuses it; counted, not timed, so importing it again refuses it again."""
+    which = (
+        f"its {events:,} {agreeing(events, 'event')}"
+        if events_read == events
+        else f"its first {events_read:,} of {events:,} events"
+    )
+    return TooLongToExpand(
+        "recurring events take too long to expand in all (rules that never match, such as February 30, or that"
+        f" repeat thousands of times before today): {which} went past the limit; split the file, or fix its rules"
+    )
+
+
 @contextmanager
 def _reading(component: Any) -> Iterator[str]:
     """The event's UID, and its errors as InvalidCalendar naming it."""
@@ -306,6 +334,7 @@ class _Expansion:
     default_timezone: str
     window: tuple[date, date]
     limit: int
+    walked: _FileWalk
 
     def run(self, changed: dict[str, tuple[PlannedEvent, bool]]) -> tuple[list[PlannedEvent], Recurrence]:
         """The entries, with the changed occurrences (RECURRENCE-ID) in place: a cancelled one, or one
@@ -325,7 +354,7 @@ class _Expansion:
         start = _moment(self.component["dtstart"], "DTSTART")
         found: dict[str, PlannedEvent] = {}
         truncated, skipped = False, 0
-        for moment in _recurrence_set(self.component, start, self.window):
+        for moment in _recurrence_set(self.component, start, self.window, self.walked):
             original = moment if isinstance(start, datetime) else moment.date()
             day, at, timezone = wall_time(original, self.default_timezone)
             if day < self.window[0]:
@@ -366,13 +395,34 @@ class _Expansion:
         return Recurrence(self.uid, title, len(days), first, last, truncated, note)
 
 
+class _WalkedTooFar(Exception):
+    """The file's rules walked past `_FileWalk.limit`: not a ValueError, which refuses one event's rule only."""
+
+
+@dataclass
+class _FileWalk:
+    """The walking all a file's rules did so far, in weighted looks (`_Walk`) and the instants they
+    yielded: each event's own limits (`_IDLE_WALK`, `_MAX_STEPS`) cost up to a third of a second,
+    which a 15 KB file of 100 rules that never match added up to 43 s of; this one bounds the file."""
+
+    limit: int
+    spent: int = 0
+
+    def add(self, cost: int) -> None:
+        self.spent += cost
+        if self.spent > self.limit:
+            raise _WalkedTooFar
+
+
 @dataclass
 class _Walk:
     """The days dateutil looks at in one event's rules without finding an instant: a rule that never
     matches (Feb 30) yields nothing and ignores UNTIL, walking to year 9999, so `_Watch` counts each
-    day it looks at. Counted, not timed: on a busy machine a clock (even this thread's CPU time)
-    stretched, and an import's outcome depended on the load (CI run 80, and 119 with CPU time)."""
+    day it looks at (and `file`, every look and instant). Counted, not timed: on a busy machine a clock
+    (even this thread's CPU time) stretched, and an import's outcome depended on the load (CI run 80,
+    and 119 with CPU time)."""
 
+    file: _FileWalk
     idle: int = 0  # weighted looks that found nothing, in the steps before the current one
     current: int = 0  # weighted looks in the current step
 
@@ -384,10 +434,12 @@ class _Walk:
             if moment is None:
                 return
             self.idle += max(0, self.current - 1)  # the look that found it was not idle
+            self.file.add(_STEP_WEIGHT)
             yield moment
 
     def look(self, weight: int) -> None:
         self.current += weight
+        self.file.add(weight)
         if self.idle + self.current > _IDLE_WALK:
             raise ValueError(
                 "it looked at centuries of days without a match: a date that never comes, such as February 30?"
@@ -421,20 +473,22 @@ def _watched(rule: Any, walk: _Walk) -> Iterator[datetime]:
     return walk.steps(rule)
 
 
-def _recurrence_set(component: Any, start: date | datetime, window: tuple[date, date]) -> Iterator[datetime]:
+def _recurrence_set(
+    component: Any, start: date | datetime, window: tuple[date, date], walked: _FileWalk
+) -> Iterator[datetime]:
     """DTSTART, the RRULE and RDATE occurrences less the EXDATE ones, in order, none after the window.
 
     dateutil walks a rule period by period from its start, yielding nothing while a rule does not
     match (Feb 30), and past an UNTIL too: a rule without COUNT starts just before the window, a
     COUNT is counted here, and a walk looking at more than `_IDLE_WALK` days without a match or yielding more than
-    `_MAX_YIELDS` instants (INTERVAL=0 yields one forever) is refused.
+    `_MAX_YIELDS` instants (INTERVAL=0 yields one forever) is refused; `walked` counts it for the file.
     """
     from dateutil.rrule import rrule, rrulestr
     from icalendar.prop import vRecur
 
     base = start if isinstance(start, datetime) else datetime.combine(start, time())
     bound = _like(days_after(window[1], 1, clamp=True), base, end_of_day=True)  # a day on: offsets move the local day
-    walk = _Walk()
+    walk = _Walk(walked)
     streams: list[Iterable[datetime]] = [[base]]
     for recur in _listed(component.get("rrule")):
         if any(interval < 1 for interval in recur.get("INTERVAL", [])):
@@ -458,17 +512,33 @@ def _recurrence_set(component: Any, start: date | datetime, window: tuple[date, 
 
 
 _FIXED = {"WEEKLY": 7 * 86400, "DAILY": 86400, "HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}  # a period's seconds
+_MONTHS = {"YEARLY": 12, "MONTHLY": 1}  # a calendar period's months
 
 
 def _closer(base: datetime, target: datetime, recur: Any) -> datetime:
     """The rule's start moved forward by whole periods to just before `target` (when it is before):
     the same occurrences from there on, for a rule without COUNT whose periods have a fixed length
-    (wall-clock, as dateutil counts them)."""
-    seconds = _FIXED.get(str(recur.get("FREQ", [""])[0]).upper())
-    if seconds is None or target <= base:
+    (wall-clock, as dateutil counts them), or are years or months: then on the same day of the month
+    (what dateutil takes from the start when the rule names no day; a birthday from 1950 is not walked
+    from 1950), so a 29 February or a 31st a few periods earlier where the moved day does not exist."""
+    freq, interval = str(recur.get("FREQ", [""])[0]).upper(), int(recur.get("INTERVAL", [1])[0])
+    if target <= base:
         return base
-    period = timedelta(seconds=seconds * int(recur.get("INTERVAL", [1])[0]))
-    return base + period * ((target.replace(tzinfo=None) - base.replace(tzinfo=None)) // period)
+    seconds = _FIXED.get(freq)
+    if seconds is not None:
+        period = timedelta(seconds=seconds * interval)
+        return base + period * ((target.replace(tzinfo=None) - base.replace(tzinfo=None)) // period)
+    step = _MONTHS.get(freq, 0) * interval
+    periods = ((target.year - base.year) * 12 + target.month - base.month) // step if step else 0
+    for back in range(periods, 0, -1):
+        months = base.month - 1 + back * step
+        try:
+            moved = base.replace(year=base.year + months // 12, month=months % 12 + 1)
+        except ValueError:  # no such day that month (29 February, a 31st)
+            continue
+        if moved <= target:
+            return moved
+    return base
 
 
 def _metered(moments: Iterable[datetime]) -> Iterator[datetime]:

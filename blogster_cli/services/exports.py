@@ -25,8 +25,10 @@ Rules this module adds:
   matches it to its post (`services.imports._exported_match`).
 - A file that differs from what the last export wrote there (`MANIFEST` keeps the hashes,
   and the id of the post each file holds, which import reads: `content.export_manifest`) was
-  edited by hand: it is left alone and listed in the summary, unless `force`. A file
-  that already holds what the export would write is left as it is (not rewritten).
+  edited by hand: it is left alone and listed in the summary, unless `force`; so is one larger
+  than any post's file (`MAX_POST_FILE_BYTES`), left unread. A file that already holds what the
+  export would write is left as it is (not rewritten). Only a regular file there is read: a link,
+  a FIFO or a device is replaced, never followed, waited on or read (`private_files.read_regular`).
 - A post's file the last export wrote keeps its name where only the day a Jekyll name starts with
   changed, while the post's date is the same moment (`config set timezone` moved the day: a post
   written in Blogster is dated in the zone set now), as its date's text is kept (`_Writer._kept_name`).
@@ -44,6 +46,7 @@ Rules this module adds:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import posixpath
@@ -61,6 +64,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.export_manifest import MANIFEST, MAX_MANIFEST_BYTES, Written, dump, parse
 from blogster_cli.content.files import safe_relative
+from blogster_cli.content.rules import MAX_CONTENT_BYTES
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.file_names import NAME_MAX_BYTES, hashed_hidden_name, name_bytes
@@ -92,6 +96,12 @@ PARALLEL_THRESHOLD = 400
 # wrote, to tell files edited by hand from ours, and the post each holds, which import reads.
 # The files a run is writing, with their new hashes: left behind only by a run that did not finish.
 JOURNAL = ".blogster-export.pending"
+MAX_POST_FILE_BYTES = 4 * MAX_CONTENT_BYTES
+"""The largest file at a post's place that is read to be hashed (or what this run writes there, when
+larger): a post holds at most 4 MiB stored (`content.rules`), and its file, rendered from that, is not
+much larger (front matter respelled, media links rewritten). A larger file is no export's: left unread
+(a 6 GB one was read whole), it counts as edited by hand."""
+_TOO_LARGE = "larger than any post's file"  # what `_Writer.place` holds as such a file's hash: no SHA-256
 
 
 @dataclass
@@ -768,11 +778,11 @@ class _Writer:
 
             text = rewrite_media_links(text, {name: self._image_link(relative, folder, name) for name in copied})
         shown = relative.as_posix()
-        on_disk = self._read(target)
-        held = hashlib.sha256(on_disk).hexdigest() if on_disk is not None else None
         data = text.encode("utf-8")
         sha = hashlib.sha256(data).hexdigest()
-        if on_disk is not None and held is not None and held != sha and self._ours(shown, held):
+        on_disk = self._read(target, limit=max(MAX_POST_FILE_BYTES, len(data)))  # at least what goes there
+        held = hashlib.sha256(on_disk).hexdigest() if isinstance(on_disk, bytes) else on_disk  # or _TOO_LARGE, None
+        if isinstance(on_disk, bytes) and held is not None and held != sha and self._ours(shown, held):
             data = _kept_spelling(on_disk, text).encode("utf-8")
             sha = hashlib.sha256(data).hexdigest()
         action = self._action(shown, sha, held, post.id)
@@ -801,9 +811,11 @@ class _Writer:
             return None
         target = self.root / kept
         try:
-            if not target.parent.resolve().is_relative_to(self.root) or target.is_symlink() or not target.is_file():
+            if not target.parent.resolve().is_relative_to(self.root):
                 return None
-            data = target.read_bytes()
+            data = read_regular(target, limit=MAX_POST_FILE_BYTES)  # a link, a FIFO, a huge file: not read
+            if data is None:
+                return None
             previous = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None  # not kept: the post's file is written at `relative`, as it would be
@@ -813,21 +825,25 @@ class _Writer:
         dialect = cast("Dialect", self.dialect)
         return kept if kept_name(previous, shown, relative.as_posix(), date, dialect, self.default_tz) else None
 
-    def _read(self, target: Path) -> bytes | None:
-        """The bytes of the file at `target`; None when there is none (or a symlink, replaced), or,
-        with `force`, it cannot be read (replaced whole, a rename, so it is overwritten)."""
-        if target.is_symlink() or not target.is_file():
-            return None
+    def _read(self, target: Path, *, limit: int) -> bytes | str | None:
+        """The bytes of the file at `target`; _TOO_LARGE, unread, when it holds more than `limit`;
+        None when there is none or no regular file (a link, a FIFO, a device: replaced, never read or
+        waited on: `read_regular`), or, with `force`, it cannot be read (replaced whole, a rename, so
+        it is overwritten)."""
         try:
-            return target.read_bytes()
+            return read_regular(target, limit=limit)
         except OSError as exc:
-            if self.force:
+            if exc.errno == errno.EFBIG:
+                return _TOO_LARGE
+            if self.force or exc.errno in (errno.EINVAL, errno.ELOOP):  # ELOOP: a link swapped in since
                 return None
             raise FileSystemError(f"cannot read {target}: {(exc.strerror or str(exc)).lower()}") from None
 
     def _ours(self, shown: str, held: str) -> bool:
         """Whether the file at `shown`, of SHA-256 `held`, is what an export wrote there (the last,
-        or one that did not finish)."""
+        or one that did not finish); never one larger than any export writes (_TOO_LARGE)."""
+        if held == _TOO_LARGE:
+            return False
         before = self.written_before.get(shown)
         return (before is not None and held == before.sha256) or held in self.journaled.get(shown, ())
 

@@ -287,6 +287,31 @@ def test_an_import_past_the_entry_cap_is_refused_whole_in_one_line_and_writes_no
     assert cli("calendar", "list", "--format", "count").stdout.strip() == "0"
 
 
+@pytest.mark.same_on_every_server  # reading ICS is Python's: CI's second pass leaves it out
+def test_an_import_whose_rules_walk_past_the_file_s_limit_is_refused_whole_in_one_line(
+    cli, signed_up, tmp_path, monkeypatch
+):
+    """Red team 47 F5: 100 rules that never match (15 KB) took 17-43 s of CPU; now a file whose rules
+    walk past the file's limit (lowered here: 3,000,000 looks in use) is refused, exit 2, and adds none."""
+    from blogster_cli.planning import ics
+
+    monkeypatch.setattr(ics, "_FILE_WALK", 400_000)  # one rule that never matches walks 270,000
+    never = [
+        f"UID:n{n}@x\r\nSUMMARY:n{n}\r\nDTSTART:20250101T000000Z\r\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\r\n"
+        for n in range(3)
+    ]
+    result = cli("calendar", "import", "--ics", str(ics_events(tmp_path / "never.ics", *never)))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert (
+        "recurring events take too long to expand in all (rules that never match, such as February 30" in result.stderr
+    )
+    assert "its first 2 of 3 events went past the limit; split the file, or fix its rules" in result.stderr
+    assert cli("calendar", "list", "--format", "count").stdout.strip() == "0"
+    alone = cli("calendar", "import", "--ics", str(ics_events(tmp_path / "one.ics", never[0])))
+    assert alone.exit_code == 0 and "such as February 30?" in alone.stderr  # one alone: imported with its note
+
+
 def test_views_and_next_change_load_only_the_entries_they_need_not_every_upcoming_one(cli, signed_up, superuser):
     """Red team 27b F6: after a large import the calendar commands were slow. The views read their
     days (and a day each side) only; `next-change` loaded every upcoming entry (6.5 s for 200,000)

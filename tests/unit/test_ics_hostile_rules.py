@@ -26,12 +26,23 @@ def read(data: bytes) -> CalendarFile:
 
 
 def read_within(data: bytes, seconds: float) -> CalendarFile:
-    """`read(data)` in a thread: a walk that never ends fails the test instead of hanging it."""
+    """`read(data)` in a thread: a walk that never ends fails the test instead of hanging it; what
+    it raises is raised here."""
     found: dict[str, CalendarFile] = {}
-    worker = threading.Thread(target=lambda: found.update(read=read(data)), daemon=True)
+    failed: list[Exception] = []
+
+    def reading() -> None:
+        try:
+            found["read"] = read(data)
+        except Exception as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=reading, daemon=True)
     worker.start()
     worker.join(seconds)
     assert not worker.is_alive(), f"still reading after {seconds} s"
+    if failed:
+        raise failed[0]
     return found["read"]
 
 
@@ -182,9 +193,120 @@ def test_what_a_rule_imports_does_not_depend_on_any_clock(monkeypatch):
             monkeypatch.setattr(ics, name, lambda: float(next(ticks)))
         monkeypatch.setattr(clock, name, lambda: float(next(ticks)))
     minutely = "UID:m@x\r\nSUMMARY:M\r\nDTSTART:20251101T000000Z\r\nRRULE:FREQ=MINUTELY;COUNT=1000000\r\n"
-    birthday = "UID:b@x\r\nSUMMARY:B\r\nDTSTART;VALUE=DATE:15000314\r\nRRULE:FREQ=YEARLY\r\n"
+    birthday = "UID:b@x\r\nSUMMARY:B\r\nDTSTART;VALUE=DATE:15000314\r\nRRULE:FREQ=YEARLY;COUNT=1000\r\n"
     never = "UID:n@x\r\nSUMMARY:N\r\nDTSTART:00010101T000000Z\r\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\r\n"
     found = {r.uid: r.note for r in read(calendar_of(minutely, birthday, never)).recurring}
     assert "repeats more than 50,000 times" in found["m@x"]
-    assert "its 1 occurrence" in found["b@x"]  # five centuries of yearly looks, each one a match
+    assert "its 1 occurrence" in found["b@x"]  # five centuries of yearly looks (COUNT: walked from 1500)
     assert "such as February 30?" in found["n@x"]
+
+
+NEVER = "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\r\n"  # dateutil walks to 9999 for it
+
+
+def _spy_expansions(monkeypatch) -> list[str]:
+    """The UIDs of the recurring events expanded, in order."""
+    expanded: list[str] = []
+    run = ics._Expansion.run
+    monkeypatch.setattr(ics._Expansion, "run", lambda self, changed: expanded.append(self.uid) or run(self, changed))
+    return expanded
+
+
+def test_a_file_of_rules_that_never_match_is_refused_whole_once_they_walked_the_file_s_limit(monkeypatch):
+    """Red team 47 F5: each rule that never matches is given up after a third of a second (`_IDLE_WALK`),
+    but 100 of them (15 KB) took 17 s (YEARLY; SECONDLY 43 s) and the 32 MB cap allowed a day. The walk
+    of all a file's rules is counted (`_FILE_WALK`, looks not time): past it the file is refused, exit 2."""
+    expanded = _spy_expansions(monkeypatch)
+    never = [f"UID:n{n}@x\r\nSUMMARY:N\r\nDTSTART:20250101T000000Z\r\n{NEVER}" for n in range(100)]
+    plain = "UID:p@x\r\nSUMMARY:P\r\nDTSTART:20261210T090000Z\r\n"
+    with pytest.raises(ics.TooLongToExpand) as refused:
+        read_within(calendar_of(plain, *never), 60)  # old: ~15 s, every event 'cannot expand'
+    assert len(expanded) == 12  # 11 x 270,000 looks: the 12th passes 3,000,000; 88 never walked
+    assert str(refused.value) == (
+        "recurring events take too long to expand in all (rules that never match, such as February 30, or that"
+        " repeat thousands of times before today): its first 13 of 101 events went past the limit;"
+        " split the file, or fix its rules"
+    )
+    assert isinstance(refused.value, InvalidCalendar)  # the service's InvalidInput: exit 2
+
+
+def test_the_file_s_limit_counts_the_steps_of_every_rule_not_only_those_that_find_nothing(monkeypatch):
+    """A minutely COUNT rule from last year steps 50,000 times before the window (a quarter of a second,
+    refused per event with a note of its own): those count too, with the looks of the rules that match."""
+    monkeypatch.setattr(ics, "_FILE_WALK", 400_000)  # ~300,000 such a rule: 150,000 its looks, the rest its steps
+    expanded = _spy_expansions(monkeypatch)
+    counted = "RRULE:FREQ=MINUTELY;COUNT=1000000\r\n"
+    events = [f"UID:c{n}@x\r\nSUMMARY:C\r\nDTSTART:20251101T000000Z\r\n{counted}" for n in range(3)]
+    with pytest.raises(ics.TooLongToExpand, match=r"its first 2 of 3 events went past the limit;"):
+        read(calendar_of(*events))
+    assert expanded == ["c0@x", "c1@x"]
+    (alone,) = read(calendar_of(events[0])).recurring  # under it: the event's own note, as before
+    assert "repeats more than 50,000 times" in alone.note
+
+
+def test_the_file_s_limit_is_the_same_count_on_every_run_whatever_the_clocks_say(monkeypatch):
+    """One count, no clock (CI runs 80 and 119): every clock runs a second a call, and the refusal
+    comes at the same event."""
+    monkeypatch.setattr(ics, "_FILE_WALK", 400_000)
+    ticks = iter(range(10**9))
+    for name in ("thread_time", "process_time", "perf_counter", "monotonic", "time"):
+        monkeypatch.setattr(clock, name, lambda: float(next(ticks)))
+    never = [f"UID:n{n}@x\r\nSUMMARY:N\r\nDTSTART:20250101T000000Z\r\n{NEVER}" for n in range(3)]
+    for _ in range(2):
+        with pytest.raises(ics.TooLongToExpand, match="its first 2 of 3 events"):
+            read(calendar_of(*never))
+    assert "such as February 30?" in read(calendar_of(never[0])).recurring[0].note  # one alone: its note
+
+
+def test_hundreds_of_birthdays_from_long_ago_stay_well_within_the_file_s_limit():
+    """A yearly rule without COUNT is walked from its last year before the window, not from 1950 (76
+    years of looks, 28,800 an event: 300 birthdays came to 8.6 million); each costs about 1,100 now."""
+    birthdays = [
+        f"UID:b{n}@x\r\nSUMMARY:B{n}\r\nDTSTART;VALUE=DATE:{1950 + n % 50}{n % 12 + 1:02d}{n % 28 + 1:02d}\r\n"
+        "RRULE:FREQ=YEARLY\r\n"
+        for n in range(300)
+    ]
+    found = read_ics(
+        calendar_of(*birthdays), default_timezone="Europe/Berlin", types={"blog"}, statuses={"planned"}, today=TODAY
+    )
+    assert len(found.events) == 300 and all(r.imported == 1 for r in found.recurring)
+    walked = ics._FileWalk(ics._FILE_WALK)
+    for component in ics._events(calendar_of(*birthdays)):
+        start = ics._moment(component["dtstart"], "DTSTART")
+        list(ics._recurrence_set(component, start, (TODAY, TODAY + timedelta(days=365)), walked))
+    assert walked.spent < 300 * 1_500  # a ninth of the limit: some 2,500 birthdays fit
+
+
+@pytest.mark.parametrize(
+    "start, rule",
+    [
+        ("DTSTART;VALUE=DATE:19520229", "FREQ=YEARLY"),  # a 29 February: moved to a leap year
+        ("DTSTART;VALUE=DATE:18960229", "FREQ=YEARLY;INTERVAL=3"),  # 1896 + 3n: a leap year every 12
+        ("DTSTART;TZID=Europe/Berlin:19900131T093000", "FREQ=MONTHLY"),  # the 31st: months without one skipped
+        ("DTSTART;TZID=Europe/Berlin:19900131T093000", "FREQ=MONTHLY;INTERVAL=5"),
+        ("DTSTART;TZID=America/New_York:19901105T020000", "FREQ=YEARLY;BYMONTH=3,11;BYDAY=1SU"),  # DST days
+        ("DTSTART;TZID=Europe/Berlin:19700105T090000", "FREQ=YEARLY;BYWEEKNO=1,20,53;BYDAY=MO"),
+        ("DTSTART:19700101T120000Z", "FREQ=YEARLY;BYYEARDAY=1,-1,100"),
+        ("DTSTART:19700101T120000", "FREQ=MONTHLY;INTERVAL=7;BYDAY=MO,FR;BYSETPOS=-1"),
+        ("DTSTART;VALUE=DATE:19991231", "FREQ=MONTHLY;BYMONTHDAY=-1,15"),
+        ("DTSTART:19631122T183000Z", "FREQ=YEARLY;INTERVAL=4;BYMONTH=11;BYDAY=TU;BYMONTHDAY=2,3,4,5,6,7,8"),
+    ],
+)
+def test_a_yearly_or_monthly_rule_from_long_ago_gives_the_occurrences_dateutil_does_from_its_start(start, rule):
+    """Such a rule's walk starts at its last period before the window (the same day of the month,
+    which dateutil takes from the start): the same instants as dateutil's own walk from the start."""
+    from dateutil.rrule import rrulestr
+
+    data = calendar_of(f"UID:y@x\r\nSUMMARY:Y\r\n{start}\r\nRRULE:{rule}\r\n")
+    today = date(2027, 6, 1) if "0229" in start else TODAY  # a window with a 29 February
+    found = read_ics(data, default_timezone="Europe/Berlin", types={"blog"}, statuses={"planned"}, today=today)
+    begins = ics._moment(ics._events(data)[0]["dtstart"], "DTSTART")
+    base = begins if isinstance(begins, datetime) else datetime.combine(begins, time())
+    end = today + timedelta(days=365)
+    around = (datetime(today.year - 1, 1, 1, tzinfo=base.tzinfo), datetime(end.year + 1, 1, 1, tzinfo=base.tzinfo))
+    expected = [
+        ics.wall_time(moment if isinstance(begins, datetime) else moment.date(), "Europe/Berlin")[:2]
+        for moment in rrulestr(rule, dtstart=base).between(*around)
+    ]
+    assert [(e.day, e.at) for e in found.events] == [(day, at) for day, at in expected if today <= day < end]
+    assert found.events
