@@ -379,11 +379,14 @@ def batches(reader: LogReader, batch_bytes: int, is_whole_line: Callable[[bytes]
     while True:
         start = reader.offset
         data = reader.read(batch_bytes)
-        while data and b"\n" not in data and len(data) <= MAX_LINE_BYTES:  # one line longer than a batch
-            more = reader.read(batch_bytes)
-            if not more:
-                break
-            data += more
+        if data and b"\n" not in data:  # one line longer than a batch: read on in pieces, joined once
+            pieces, size = [data], len(data)
+            while size <= MAX_LINE_BYTES and (more := reader.read(batch_bytes)):
+                pieces.append(more)
+                size += len(more)
+                if b"\n" in more:
+                    break
+            data = b"".join(pieces)
         if b"\n" not in data and len(data) > MAX_LINE_BYTES:
             cut_line = _cut_line(reader, start, data)
             if cut_line is None:
