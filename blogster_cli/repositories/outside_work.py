@@ -14,7 +14,9 @@ belongs to (the newsletter, the post, the account), of the same account, and lac
                           deliveries went with it): the backup's copy comes back sent, not due
   newsletter_sends        the mails of the last 24 hours, which count towards the daily limit
   platform_republishing   a cross-post's remote id, URL and site (the next crosspost updates it)
+  deleted_crossposts      the same, of a copy deleted since (its post purged: db/migrations/0183)
   social_media_posts      a social post posted since, with its remote id
+  deleted_social_posts    the same, of a social post deleted since (0183): the backup's is not posted again
   email_deliveries        notification emails mailed (the worker looks there before mailing)
 
 psycopg on the administrative (superuser) connections of a restore, as backup_data: each row is
@@ -36,7 +38,8 @@ if TYPE_CHECKING:
 
 # Locked in this order, the tables whose row locks guard a send first (a newsletter's, a copy's,
 # a social post's, a notification's), then the records: a wait for the first holds nothing else.
-# (internal.deleted_newsletters is written as a newsletter is deleted, which its lock holds.)
+# (internal.deleted_newsletters, deleted_crossposts and deleted_social_posts are written as a
+# newsletter, a copy or a social post is deleted, which their locks hold.)
 HELD_TABLES = (
     "public.email_newsletters",
     "public.platform_republishing",
@@ -60,9 +63,13 @@ READS = {
     " where s.sent_at > pg_catalog.now() - interval '24 hours'",
     "platform_republishing": "select to_jsonb(r) from public.platform_republishing r"
     " where r.platform_post_id is not null and (%(since)s::timestamptz is null or r.updated_at >= %(since)s)",
+    "deleted_crossposts": "select to_jsonb(x) || jsonb_build_object('updated_at', x.copy_updated_at)"
+    " from internal.deleted_crossposts x where %(since)s::timestamptz is null or x.copy_updated_at >= %(since)s",
     "social_media_posts": "select to_jsonb(p) from public.social_media_posts p"
     " where p.post_status = 'published' and p.platform_post_id is not null"
     " and (%(since)s::timestamptz is null or p.updated_at >= %(since)s)",
+    "deleted_social_posts": "select to_jsonb(x) || jsonb_build_object('updated_at', x.post_updated_at)"
+    " from internal.deleted_social_posts x where %(since)s::timestamptz is null or x.post_updated_at >= %(since)s",
     "email_deliveries": "select to_jsonb(e) from internal.email_deliveries e"
     " where %(since)s::timestamptz is null or e.recorded_at >= %(since)s",
 }
@@ -72,7 +79,9 @@ NEEDED = {  # the table each read needs: absent (an older schema), there is noth
     "deleted_newsletters": "internal.deleted_newsletters",
     "newsletter_sends": "internal.newsletter_sends",
     "platform_republishing": "public.platform_republishing",
+    "deleted_crossposts": "internal.deleted_crossposts",
     "social_media_posts": "public.social_media_posts",
+    "deleted_social_posts": "internal.deleted_social_posts",
     "email_deliveries": "internal.email_deliveries",
 }
 
@@ -128,6 +137,9 @@ where exists (select 1 from auth.users u where u.id = i.user_id)
 """
 # A copy the restored one does not know, or knows without this remote id and from before; of a
 # post of the same author (another account may have made a post with a deleted post's id since).
+# Also run on the records of copies deleted since (internal.deleted_crossposts: the same columns, its
+# copy_updated_at read as updated_at), after the live copies, so that a newer live copy of the post
+# is not replaced by an older record.
 WRITE_CROSSPOSTS = """
 insert into public.platform_republishing as r
   (id, blog_id, author_id, platform, platform_post_id, platform_url, platform_site, canonical_url,
@@ -147,7 +159,9 @@ set platform_post_id = excluded.platform_post_id, platform_url = excluded.platfo
 where r.platform_post_id is null
    or (r.platform_post_id is distinct from excluded.platform_post_id and r.updated_at < excluded.updated_at)
 """
-# The same account's social post (another may have made one with a deleted post's id since).
+# The same account's social post (another may have made one with a deleted post's id since); also
+# run on the records of social posts deleted since (internal.deleted_social_posts: the same columns,
+# its post_updated_at read as updated_at).
 WRITE_SOCIAL_POSTS = """
 update public.social_media_posts p
 set post_status = i.post_status, platform_post_id = i.platform_post_id, error = i.error, updated_at = i.updated_at
@@ -155,6 +169,33 @@ from jsonb_populate_recordset(null::public.social_media_posts, %s::jsonb) i
 where p.id = i.id and p.author_id = i.author_id
   and (p.platform_post_id is null
        or (p.platform_post_id is distinct from i.platform_post_id and p.updated_at < i.updated_at))
+"""
+# The records of copies and social posts deleted since, themselves, for a later restore of that
+# backup over this copy (the newer where both have one).
+WRITE_DELETED_CROSSPOST_RECORDS = """
+insert into internal.deleted_crossposts as k
+  (author_id, blog_id, platform, id, platform_post_id, platform_url, platform_site, canonical_url,
+   publication_status, last_error, created_at, copy_updated_at, deleted_at)
+select i.author_id, i.blog_id, i.platform, i.id, i.platform_post_id, i.platform_url, i.platform_site,
+       i.canonical_url, i.publication_status, i.last_error, i.created_at, i.copy_updated_at, i.deleted_at
+from jsonb_populate_recordset(null::internal.deleted_crossposts, %s::jsonb) i
+where exists (select 1 from auth.users u where u.id = i.author_id)
+on conflict (author_id, blog_id, platform) do update
+set id = excluded.id, platform_post_id = excluded.platform_post_id, platform_url = excluded.platform_url,
+    platform_site = excluded.platform_site, canonical_url = excluded.canonical_url,
+    publication_status = excluded.publication_status, last_error = excluded.last_error,
+    created_at = excluded.created_at, copy_updated_at = excluded.copy_updated_at, deleted_at = excluded.deleted_at
+where k.copy_updated_at < excluded.copy_updated_at
+"""
+WRITE_DELETED_SOCIAL_RECORDS = """
+insert into internal.deleted_social_posts as k (author_id, id, post_status, platform_post_id, post_updated_at, deleted_at)
+select i.author_id, i.id, i.post_status, i.platform_post_id, i.post_updated_at, i.deleted_at
+from jsonb_populate_recordset(null::internal.deleted_social_posts, %s::jsonb) i
+where exists (select 1 from auth.users u where u.id = i.author_id)
+on conflict (author_id, id) do update
+set post_status = excluded.post_status, platform_post_id = excluded.platform_post_id,
+    post_updated_at = excluded.post_updated_at, deleted_at = excluded.deleted_at
+where k.post_updated_at < excluded.post_updated_at
 """
 WRITE_EMAIL_DELIVERIES = """
 insert into internal.email_deliveries (notification_id, user_id, status, error, recorded_at)
@@ -178,9 +219,10 @@ class Carried:
     mails_counted: int = 0
     """Mails of the last 24 hours counted again towards their account's daily sending limit."""
     crossposts: int = 0
-    """Copies on a platform (their remote id): the next crosspost updates them, none is made twice."""
+    """Copies on a platform (their remote id), those deleted since with their post too: the next
+    crosspost updates them, none is made twice."""
     social_posts: int = 0
-    """Social posts posted since the backup: not posted again."""
+    """Social posts posted since the backup (deleted since too): not posted again."""
     notification_emails: int = 0
     """Notification emails mailed since the backup: not mailed again."""
 
@@ -226,12 +268,26 @@ def write(conn: psycopg.Connection, records: dict[str, str]) -> Carried:
     newsletters = conn.execute(WRITE_NEWSLETTERS, (records.get("email_newsletters", empty), ids)).rowcount if ids else 0
     deleted = records.get("deleted_newsletters", empty)
     conn.execute(WRITE_DELETED_RECORDS, (deleted,))
+    deleted_copies, deleted_social = (
+        records.get("deleted_crossposts", empty),
+        records.get("deleted_social_posts", empty),
+    )
+    conn.execute(WRITE_DELETED_CROSSPOST_RECORDS, (deleted_copies,))
+    conn.execute(WRITE_DELETED_SOCIAL_RECORDS, (deleted_social,))
+    crossposts = sum(
+        conn.execute(WRITE_CROSSPOSTS, (found,)).rowcount
+        for found in (records.get("platform_republishing", empty), deleted_copies)
+    )
+    social_posts = sum(
+        conn.execute(WRITE_SOCIAL_POSTS, (found,)).rowcount
+        for found in (records.get("social_media_posts", empty), deleted_social)
+    )
     return Carried(
         newsletter_mails=mails,
         newsletters=newsletters,
         deleted_newsletters=conn.execute(WRITE_DELETED_NEWSLETTERS, (deleted,)).rowcount,
         mails_counted=conn.execute(WRITE_SENDS, (records.get("newsletter_sends", empty),)).rowcount,
-        crossposts=conn.execute(WRITE_CROSSPOSTS, (records.get("platform_republishing", empty),)).rowcount,
-        social_posts=conn.execute(WRITE_SOCIAL_POSTS, (records.get("social_media_posts", empty),)).rowcount,
+        crossposts=crossposts,
+        social_posts=social_posts,
         notification_emails=conn.execute(WRITE_EMAIL_DELIVERIES, (records.get("email_deliveries", empty),)).rowcount,
     )

@@ -167,7 +167,8 @@ def test_another_accounts_rows_on_a_deleted_posts_ids_are_not_carried_onto_it(cl
     """Red team 47 (F4): on a shared server, after ada's post was deleted since the backup, carol
     (by SQL as her own role) made a post with its id and, on it, a cross-post and a social post with
     the id of ada's deleted social post, remote ids of her choosing. The restore carried both onto
-    ada's restored post as hers. A row comes over only onto a row of the same account."""
+    ada's restored post as hers. A row comes over only onto a row of the same account; so do the
+    records of those carol made first and purged (0183: kept as hers)."""
     carol = make_user("carol@example.com")
     slug = publish_post(cli, tmp_path, POST)
     connect(cli, "devto", TOKEN)
@@ -183,24 +184,74 @@ def test_another_accounts_rows_on_a_deleted_posts_ids_are_not_carried_onto_it(cl
     with psycopg.connect(db.conninfo, autocommit=True) as conn:
         (blog,) = conn.execute("delete from public.blogs where slug = %s returning id", (slug,)).fetchone()
         conn.execute(f"set role {carol.role_name}")
-        conn.execute("insert into public.blogs (id, title, slug) values (%s, 'Mine', 'mine')", (blog,))
         (profile,) = conn.execute(
             "insert into public.social_media_profiles (platform, profile_id, is_connected)"
             " values ('twitter', 'carol', true) returning id"
         ).fetchone()
-        conn.execute(
-            "insert into public.social_media_posts (id, blog_id, social_profile_id, content, post_status,"
-            " platform_post_id) values (%s, %s, %s, 'Mine', 'published', '4242')",
-            (post, blog, profile),
-        )
-        conn.execute(
-            "insert into public.platform_republishing (blog_id, platform, platform_post_id, platform_url,"
-            " publication_status) values (%s, 'dev_to', '4242', 'https://dev.to/carol/4242', 'published')",
-            (blog,),
-        )
+        for remote in ("4141", "4242"):  # the first purged (its records kept, as hers), the second kept
+            conn.execute("insert into public.blogs (id, title, slug) values (%s, 'Mine', 'mine')", (blog,))
+            conn.execute(
+                "insert into public.social_media_posts (id, blog_id, social_profile_id, content, post_status,"
+                " platform_post_id) values (%s, %s, %s, 'Mine', 'published', %s)",
+                (post, blog, profile, remote),
+            )
+            conn.execute(
+                "insert into public.platform_republishing (blog_id, platform, platform_post_id, platform_url,"
+                " publication_status) values (%s, 'dev_to', %s, 'https://dev.to/carol/x', 'published')",
+                (blog, remote),
+            )
+            if remote == "4141":
+                conn.execute("select public.delete_rows('public.blogs', array[%s]::uuid[])", (blog,))
+        conn.execute("reset role")
+        kept = conn.execute(
+            "select author_id, platform_post_id from internal.deleted_crossposts union all"
+            " select author_id, platform_post_id from internal.deleted_social_posts"
+        ).fetchall()
+    assert kept == [(carol.user_id, "4141")] * 2
 
     result = restored(cli, backup)
     assert (result["carried_over"]["crossposts"], result["carried_over"]["social_posts"]) == (0, 0)
     assert cli("crosspost", "status", slug, "--json").json() == []
     shown = cli("social", "show", post, "--json").json()
     assert shown["status"] == "scheduled", shown
+
+
+def test_a_post_cross_posted_social_posted_and_purged_since_the_backup_keeps_its_copies(
+    cli, signed_up, http, tmp_path, db
+):
+    """Red team 47's F2 for copies and social posts: `posts purge` deleted the post's copies and
+    social posts (ON DELETE CASCADE), so the backup's post came back without the dev.to article made
+    since, and the next crosspost made a second one; its scheduled social post was posted again. The
+    database keeps their remote ids (0183): the backup's post comes back knowing both, and the
+    records come over too, for a later restore of that backup."""
+    forem, x = FakeForem(http).install(), FakeSocial(http).install()
+    slug = publish_post(cli, tmp_path, POST)
+    connect(cli, "devto", TOKEN)
+    assert (
+        cli("social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input=X_TOKEN).exit_code
+        == 0
+    )
+    post = str(cli("social", "new", slug, "--platform", "twitter", "--text", "Habits", "--json").json()["id"])
+    assert cli("social", "schedule", post, "--at", "2099-01-01 09:00").exit_code == 0
+    backdate("social_media_posts", [post])  # due in the backup
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    env = {"BLOGSTER_DEVTO_URL": forem.url, "BLOGSTER_TWITTER_URL": x.url}
+    assert cli("crosspost", slug, "--to", "devto", "--json", env=env).json()[0]["action"] == "created"
+    assert cli("social", "post-due", env=env).exit_code == 0
+    assert cli("blogs", "purge", slug, "--yes").exit_code == 0
+
+    result = restored(cli, backup)
+    assert (result["carried_over"]["crossposts"], result["carried_over"]["social_posts"]) == (1, 1)
+    [copy] = cli("crosspost", "status", slug, "--json").json()
+    assert (copy["publication_status"], copy["platform_post_id"]) == ("published", "1001")
+    assert cli("social", "show", post, "--json").json()["status"] == "published"
+    assert cli("social", "post-due", env=env).exit_code == 0
+    assert cli("crosspost", slug, "--to", "devto", "--json", env=env).json()[0]["action"] == "updated"
+    assert len(forem.posts) == 1 and len(x.posts) == 1
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        kept = conn.execute(
+            "select (select count(*) from internal.deleted_crossposts),"
+            " (select count(*) from internal.deleted_social_posts)"
+        ).fetchone()
+    assert kept == (1, 1)

@@ -74,6 +74,9 @@ SERVICE_ONLY_TABLES = {
     "internal.newsletter_default_daily_limit",
     "internal.newsletter_sending_turns",  # one row per account, locked only by its definer function (0180)
     "internal.deleted_newsletters",  # how many a deleted newsletter mailed, by a definer trigger, for a restore (0181)
+    # A deleted copy's and posted social post's remote ids, by definer triggers, for a restore (0183).
+    "internal.deleted_crossposts",
+    "internal.deleted_social_posts",
 }
 # The migration runner's own bookkeeping: in `internal`, where user roles have no USAGE at all.
 RUNNER_TABLES = {"internal.schema_migrations"}

@@ -197,3 +197,96 @@ def test_bob_cannot_reach_alices_distribution_through_the_cli(cli, superuser, tm
             f"select count(*) from public.{table} t where to_jsonb(t)::text like '%%alice-devto-token%%'"
         ).fetchone()
         assert count == 0
+
+
+DELETED_COPIES, DELETED_SOCIAL = "internal.deleted_crossposts", "internal.deleted_social_posts"
+
+
+@pytest.fixture
+def alices_records(db, superuser, alices_distribution):
+    """Alice's post purged after its copy (remote id 1001) and a social post (remote id 7) were made:
+    0183 keeps both remote ids, for a restore of an earlier backup."""
+    alice, _, blog_id, *_ = alices_distribution
+    (profile,) = superuser.execute(
+        "insert into public.social_media_profiles (user_id, platform, profile_id, is_connected)"
+        " values (%s, 'twitter', 'alice', true) returning id",
+        (alice.user_id,),
+    ).fetchone()
+    superuser.execute(
+        "insert into public.social_media_posts (blog_id, social_profile_id, post_status, platform_post_id)"
+        " values (%s, %s, 'published', '7'), (%s, %s, 'scheduled', null)",
+        (blog_id, profile, blog_id, profile),
+    )
+    assert as_role(db, alice, "select public.delete_rows('public.blogs', array[%s]::uuid[])", (blog_id,)) != []
+    return alice, records(superuser)
+
+
+def records(superuser):
+    return [
+        superuser.execute(f"select author_id, platform_post_id from {DELETED_COPIES} order by 2").fetchall(),
+        superuser.execute(f"select author_id, platform_post_id from {DELETED_SOCIAL} order by 2").fetchall(),
+    ]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"select count(*) from {DELETED_COPIES}",
+        f"select count(*) from {DELETED_SOCIAL}",
+        f"delete from {DELETED_COPIES}",
+        f"delete from {DELETED_SOCIAL}",
+        f"update {DELETED_COPIES} set platform_post_id = '666'",
+        f"insert into {DELETED_COPIES} (author_id, blog_id, platform, id, platform_post_id, publication_status,"
+        " created_at, copy_updated_at) values (auth.uid(), gen_random_uuid(), 'dev_to', gen_random_uuid(), '666',"
+        " 'published', now(), now())",
+        f"insert into {DELETED_SOCIAL} (author_id, id, post_status, platform_post_id, post_updated_at)"
+        " values (auth.uid(), gen_random_uuid(), 'published', '666', now())",
+        "select internal.remember_deleted_crosspost()",
+        "alter table public.platform_republishing disable trigger remember_deleted_crosspost",
+        "alter table public.social_media_posts disable trigger remember_deleted_social_post",
+        "drop trigger remember_deleted_social_post on public.social_media_posts",
+        "set local session_replication_role = replica",
+    ],
+)
+@pytest.mark.parametrize("who", ["alice", "admin"])
+def test_no_account_reaches_the_records_of_deleted_copies(db, superuser, make_user, alices_records, statement, who):
+    """0183's records of deleted copies and social posts decide what a restore does not do again:
+    no account (nor an administrator's) reads, forges, changes or deletes them, or skips the trigger
+    that writes them (no USAGE on `internal`, no owner's rights on the tables)."""
+    alice, before = alices_records
+    actor = alice if who == "alice" else make_user("root@example.com", admin=True)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        as_role(db, actor, statement)
+    assert records(superuser) == before
+
+
+def test_a_deleted_copy_or_posted_social_post_is_kept_as_its_accounts_and_goes_with_it(db, superuser, alices_records):
+    """0183: the copy's and the posted social post's remote ids are kept as Alice's, whether her post's
+    purge took them or she removed one herself; a social post never posted leaves nothing. Her
+    account's deletion (with another copy and posted social post of hers going) removes them and
+    records nothing."""
+    alice, before = alices_records
+    assert before == [[(alice.user_id, "1001")], [(alice.user_id, "7")]]
+    (blog_id,) = superuser.execute(
+        "insert into public.blogs (title, slug, author_id) values ('B', 'b', %s) returning id", (alice.user_id,)
+    ).fetchone()
+    (copy_id,) = superuser.execute(
+        "insert into public.platform_republishing (blog_id, platform, platform_post_id) values (%s, 'hashnode', 'h1')"
+        " returning id",
+        (blog_id,),
+    ).fetchone()
+    assert as_role(
+        db, alice, "select public.delete_rows('public.platform_republishing', array[%s]::uuid[])", (copy_id,)
+    )
+    assert records(superuser)[0] == [(alice.user_id, "1001"), (alice.user_id, "h1")]
+    superuser.execute(
+        "insert into public.platform_republishing (blog_id, platform, platform_post_id) values (%s, 'dev_to', 'd2')",
+        (blog_id,),
+    )
+    superuser.execute(
+        "insert into public.social_media_posts (blog_id, social_profile_id, post_status, platform_post_id)"
+        " select %s, p.id, 'published', 's2' from public.social_media_profiles p where p.user_id = %s",
+        (blog_id, alice.user_id),
+    )
+    superuser.execute("delete from auth.users where id = %s", (alice.user_id,))
+    assert records(superuser) == [[], []]
