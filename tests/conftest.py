@@ -407,13 +407,14 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
-# Workers for `-n auto` (pyproject's addopts): each has its own embedded server; one more than the
-# cores, at most MAX_WORKERS: tests waiting on processes, sleeps and the server left two cores 70-90%
-# busy with a worker each (CI run 120), which a third worker fills. On servers of the machine's or
-# elsewhere (BLOGSTER_TEST_DATABASE_URL) one worker per cluster named, and one process for a single
-# one: workers sharing a cluster would share its roles, and some tests end every backend with a
-# given application name.
-MAX_WORKERS = 3
+# Workers for `-n auto` (pyproject's addopts): each has its own embedded server, so the suite runs
+# on up to MAX_WORKERS cores; tests waiting on processes, sleeps and the server leave a core idle a
+# quarter of the time, which a second worker fills (a third, one more than the cores, made CI's pass
+# 1,450 -> ~1,800 s: waits on locks, polls and timeouts grew with the load). On servers of the
+# machine's or elsewhere (BLOGSTER_TEST_DATABASE_URL) one worker per cluster named, and one process
+# for a single one: workers sharing a cluster would share its roles, and some tests end every
+# backend with a given application name.
+MAX_WORKERS = 2
 
 
 def _test_database_urls() -> list[str]:
@@ -437,8 +438,9 @@ def _worker_test_database_url() -> str | None:
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     if urls := _test_database_urls():
         return len(urls) if len(urls) > 1 else 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(MAX_WORKERS, cores + 1)
+    return max(
+        1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
