@@ -20,9 +20,9 @@ def line(ip: str, agent: str, status: int = 200, day: str = "04/Dec/2026") -> st
 def test_a_long_agent_costs_what_its_start_costs():
     """The crawler list's alternation costs ~7 us a character searched: 64 KB agents took 870 ms each."""
     agents = [f"Mozilla/5.0 ({n}) " + "x" * 64_000 for n in range(20)]
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: a loaded machine stretches the clock
     assert not any(is_crawler(agent) for agent in agents)
-    assert time.perf_counter() - started < 2.0
+    assert time.thread_time() - started < 2.0
     assert is_crawler("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" + "x" * 64_000)
 
 

@@ -29,9 +29,9 @@ def test_twenty_thousand_aliases_are_carried_over_in_well_under_a_second() -> No
     text = "---\ntitle: T\ndate: 2015-05-21\nredirect_from:\n" + "".join(f"- /old/{i}/\n" for i in range(20_000))
     post = import_post(text + "- /old/7/\n---\nBody.\n", "_posts/2015-05-21-t.md")
     values, _ = _base_values(post.content["front_matter"])
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: a loaded machine stretches the clock
     moves, dropped = _address_moves(values, post.content, "hugo", PurePosixPath("content/posts/t.md"))
-    assert time.perf_counter() - started < 1.0  # 3.5 s before, and 88 s for 100,000
+    assert time.thread_time() - started < 1.0  # 3.5 s before, and 88 s for 100,000
     assert moves[-1].value == [f"/old/{i}/" for i in range(20_000)] and dropped == 0  # the repeat once
 
 

@@ -14,7 +14,8 @@ import pytest
 from blogster_cli.content.liquid import ForReaders, _liquid, resolved
 
 MB = 1_000_000
-BOUND = 2.0  # seconds: each body takes well under 0.2 s; the old reading took minutes to hours
+BOUND = 2.0  # CPU seconds of this thread: each body takes well under 0.2 s; the old reading took minutes to hours
+# (CPU time, not the clock: CI run 122 took 2.3 s of wall clock for one on a loaded machine)
 # The regex each Liquid tag and output was found with: the spec `_liquid` keeps, in linear time.
 REGEX = re.compile(r"\{%.*?%\}|\{\{(?![<%]).*?\}\}")
 PIECES = ["{", "}", "%", "{{", "}}", "{%", "%}", "<", "\n", "\r\n", "\r", " ", "`", "a", "-", "site.url", "|", "#"]
@@ -32,9 +33,9 @@ PIECES = ["{", "}", "%", "{{", "}}", "{%", "%}", "<", "\n", "\r\n", "\r", " ", "
     ids=["tags", "outputs", "code-spans", "mixed-4mb", "mixed-4mb-lines"],
 )
 def test_a_body_of_unclosed_liquid_is_read_in_linear_time(body: str) -> None:
-    started = time.perf_counter()
+    started = time.thread_time()
     shown = resolved(body, base="/b")
-    assert time.perf_counter() - started < BOUND
+    assert time.thread_time() - started < BOUND
     assert shown == ForReaders(body)
 
 
