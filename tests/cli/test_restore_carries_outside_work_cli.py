@@ -170,14 +170,7 @@ def test_another_accounts_rows_on_a_deleted_posts_ids_are_not_carried_onto_it(cl
     ada's restored post as hers. A row comes over only onto a row of the same account; so do the
     records of those carol made first and purged (0183: kept as hers)."""
     carol = make_user("carol@example.com")
-    slug = publish_post(cli, tmp_path, POST)
-    connect(cli, "devto", TOKEN)
-    assert (
-        cli("social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input=X_TOKEN).exit_code
-        == 0
-    )
-    post = str(cli("social", "new", slug, "--platform", "twitter", "--text", "Habits", "--json").json()["id"])
-    assert cli("social", "schedule", post, "--at", "2099-01-01 09:00").exit_code == 0
+    slug, post = _post_with_devto_and_a_scheduled_social_post(cli, tmp_path)
     backup = tmp_path / "team.bak"
     assert cli("db", "backup", str(backup)).exit_code == 0
 
@@ -225,14 +218,7 @@ def test_a_post_cross_posted_social_posted_and_purged_since_the_backup_keeps_its
     database keeps their remote ids (0183): the backup's post comes back knowing both, and the
     records come over too, for a later restore of that backup."""
     forem, x = FakeForem(http).install(), FakeSocial(http).install()
-    slug = publish_post(cli, tmp_path, POST)
-    connect(cli, "devto", TOKEN)
-    assert (
-        cli("social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input=X_TOKEN).exit_code
-        == 0
-    )
-    post = str(cli("social", "new", slug, "--platform", "twitter", "--text", "Habits", "--json").json()["id"])
-    assert cli("social", "schedule", post, "--at", "2099-01-01 09:00").exit_code == 0
+    slug, post = _post_with_devto_and_a_scheduled_social_post(cli, tmp_path)
     backdate("social_media_posts", [post])  # due in the backup
     backup = tmp_path / "team.bak"
     assert cli("db", "backup", str(backup)).exit_code == 0
@@ -255,3 +241,16 @@ def test_a_post_cross_posted_social_posted_and_purged_since_the_backup_keeps_its
             " (select count(*) from internal.deleted_social_posts)"
         ).fetchone()
     assert kept == (1, 1)
+
+
+def _post_with_devto_and_a_scheduled_social_post(cli, tmp_path) -> tuple[str, str]:
+    """Ada's published post, dev.to connected, and a social post of it scheduled: (slug, its id)."""
+    slug = publish_post(cli, tmp_path, POST)
+    connect(cli, "devto", TOKEN)
+    assert (
+        cli("social", "profiles", "connect", "twitter", "--handle", "ada", "--token-stdin", input=X_TOKEN).exit_code
+        == 0
+    )
+    post = str(cli("social", "new", slug, "--platform", "twitter", "--text", "Habits", "--json").json()["id"])
+    assert cli("social", "schedule", post, "--at", "2099-01-01 09:00").exit_code == 0
+    return slug, post
