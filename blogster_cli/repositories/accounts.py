@@ -208,6 +208,12 @@ def update_password_hash(conn: psycopg.Connection, *, user_id: UUID, password_ha
     conn.execute("update auth.users set encrypted_password = %s where id = %s", (password_hash, user_id))
 
 
+def set_own_password_hash(conn: psycopg.Connection, *, password_hash: str) -> None:
+    """On a user's own login: its own argon2 hash (accounts may not write auth.users; the definer
+    function writes only the caller's row, migration 0185) and the end of its email sessions."""
+    conn.execute("select auth.set_own_password_hash(%s)", (password_hash,))
+
+
 def set_banned_until(conn: psycopg.Connection, *, user_id: UUID, until: datetime | None) -> None:
     conn.execute("update auth.users set banned_until = %s where id = %s", (until, user_id))
 

@@ -122,7 +122,9 @@ def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, n
 
     On a shared server's email session (the administrator's superuser URL) the account's own login
     takes the new password too, in the same unit of work, as `admin users reset-password` sets both:
-    the old one must not keep opening `u_...`. Whether that login may log in (LOGIN) is unchanged."""
+    the old one must not keep opening `u_...`. Whether that login may log in (LOGIN) is unchanged.
+    On the account's own login the email sign-in's argon2 hash takes it with the role's password, in
+    one transaction, and the account's email sessions end: the old password must not sign in by email."""
     sessions.check_password_strength(new_password)
     if not acting.own_login:  # switching mode: argon2 hash in auth.users
         try:
@@ -148,7 +150,10 @@ def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, n
     # Own login: the database role's password is the credential.
     if ctx.credentials.get(sessions.PASSWORD_KEY) not in (None, old_password):
         raise AuthError("the current password is wrong")
+    password_hash = sessions.hash_password(new_password)  # before the transaction: argon2 takes its time
     with admin_unit_of_work(acting.db) as conn:
+        # The email sign-in's password too, in the same transaction: the old one must not sign in by email.
+        accounts.set_own_password_hash(conn, password_hash=password_hash)
         accounts.set_login_password(conn, role_name=acting.actor.role_name, password=new_password)
     # Kept as a login of its own: one from the database URL (config set database_url -) has the old password.
     ctx.credentials.set(sessions.LOGIN_KEY, acting.actor.role_name)

@@ -1,7 +1,8 @@
 """An account's own login follows its password and its ban (h390).
 
 On a shared server `auth passwd` over an email session (the administrator's superuser URL) changed
-only the stored hash: the old password kept opening the account's own login `u_...`. A ban of some
+only the stored hash: the old password kept opening the account's own login `u_...`; over the own
+login it changed only the login's password, and the old one kept signing in by email. A ban of some
 days closed the login (NOLOGIN) and only `admin users ban --lift` opened it again, never the ban's
 end. `admin users reset-password` of an account awaiting its purge (`account delete`, whose login
 keeps LOGIN with a password nobody knows) gave that login a working password again.
@@ -81,6 +82,33 @@ def test_auth_passwd_on_an_email_session_changes_the_accounts_own_login_too(cli,
         again = bob_runs(cli, member, "auth", "login", "--login", member.login, "--password-stdin",
                          input=NEW_PASSWORD + "\n")  # fmt: skip
         assert again.exit_code == 0, again.stderr
+
+
+# -- auth passwd over the own login ----------------------------------------------------------------------
+
+
+def test_auth_passwd_on_the_own_login_changes_the_email_sign_ins_password_too(cli, superuser, member):  # noqa: F811
+    """The other way round (0185): `auth passwd` on the own login changed only the role's password, and
+    the argon2 hash an email sign-in checks (on the administrator's superuser URL) kept the old one,
+    which still signed in. Both change in one transaction now, and the account's email sessions end,
+    as after an email session's `auth passwd`."""
+    emailed = cli("--profile", "bobmail", "auth", "login", "--email", member.email, "--password-stdin",
+                  input=MEMBER_PASSWORD + "\n")  # fmt: skip
+    assert emailed.exit_code == 0, emailed.stderr
+    changed = bob_runs(cli, member, "auth", "passwd", "--password-stdin", input=f"{MEMBER_PASSWORD}\n{NEW_PASSWORD}\n")
+    assert changed.exit_code == 0, changed.stderr
+    old = cli("--profile", "bobmail2", "auth", "login", "--email", member.email, "--password-stdin",
+              input=MEMBER_PASSWORD + "\n")  # fmt: skip
+    assert error_message(old, 1) == "wrong email or password"
+    new = cli("--profile", "bobmail3", "auth", "login", "--email", member.email, "--password-stdin", "--json",
+              input=NEW_PASSWORD + "\n")  # fmt: skip
+    assert new.exit_code == 0, new.stderr
+    assert new.json()["email"] == member.email
+    ended = error_message(cli("--profile", "bobmail", "auth", "whoami"), 1)
+    assert ended == "your session has ended; run: blogster --profile bobmail auth login"
+    can_login, verifier = role_login(superuser, member.login)
+    assert can_login and opens(verifier, NEW_PASSWORD) and not opens(verifier, MEMBER_PASSWORD)
+    assert bob_runs(cli, member, "auth", "whoami").exit_code == 0  # the own login goes on, with the new password
 
 
 # -- a ban's end --------------------------------------------------------------------------------------------

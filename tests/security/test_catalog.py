@@ -19,6 +19,8 @@ USER_CALLABLE_DEFINERS = {
     "auth.me()",
     "auth.request_account_deletion()",
     "auth.record_own_sign_in()",  # the caller's own last_sign_in_at, nothing else (0177)
+    # The caller's own email sign-in hash (argon2id, bounded), and the end of its own email sessions (0185).
+    "auth.set_own_password_hash(text)",
     "delete_rows(regclass,uuid[])",
     "unlink_blog_tags(uuid[],uuid[])",
     "image_file_in_use(text)",
