@@ -92,6 +92,12 @@ _CONSTRAINT_MESSAGES = {
     "newsletter_subscribers_email_shape": "that is not an email address",
     "newsletter_subscribers_name_length": "a subscriber's name has at most 200 characters",
     "chatbot_conversations_feedback_length": "feedback has at most 5,000 characters",
+    # A cross-post's canonical URL is the post's address on its site (0186): the site's `url` and
+    # `permalink` settings make it (a platform's own ids and URLs are checked before they are stored).
+    "platform_republishing_canonical_url_length": (
+        "a post's address on its site (a cross-post's canonical URL) has at most 8,192 characters:"
+        " shorten the site's url or permalink setting"
+    ),
 }
 
 

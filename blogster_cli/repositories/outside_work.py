@@ -4,9 +4,10 @@
 The backup's rows say a newsletter is due, a post has no copy on a platform, a social post is
 scheduled, a notification is unmailed; the database being replaced knows they were done since.
 `hold` stops more such work there (its tables locked until the restore's swap ends the session),
-`read` takes its records as JSON (each row whole, `to_jsonb`, so an older schema reads too) and
-`write` adds them to the restored copy by their ids, each only where the copy has what it
-belongs to (the newsletter, the post, the account), of the same account, and lacks it:
+`carry` streams its records, row by row (COPY, only the columns the carry-over writes; a column an
+older schema lacks as null), into temporary tables of the restored copy and adds them there by
+their ids, each only where the copy has what it belongs to (the newsletter, the post, the
+account), of the same account, and lacks it:
 
   newsletter_deliveries   who was mailed or refused, with the Message-ID (a re-send skips them),
                           and the newsletter's send state with them (status, count, audience)
@@ -19,17 +20,19 @@ belongs to (the newsletter, the post, the account), of the same account, and lac
   deleted_social_posts    the same, of a social post deleted since (0183): the backup's is not posted again
   email_deliveries        notification emails mailed (the worker looks there before mailing)
 
+No record is gathered into one value (red team 48: a jsonb array of every account's rows, which
+one account's could push past PostgreSQL's 256 MB, so nobody's came over), and a row that cannot be
+read loses only its account's records of that kind, which `carry` names (`Carry.unread`).
+
 psycopg on the administrative (superuser) connections of a restore, as backup_data: each row is
-moved as data (jsonb_populate_recordset), never as SQL text, with triggers off (the rows are
-final: their counts and times as they were).
+moved as data (COPY), never as SQL text, with triggers off (the rows are final: their counts and
+times as they were, cut to the restored copy's limits: db/migrations/0186).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from blogster_cli.db.rows import scalar
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -50,45 +53,129 @@ HELD_TABLES = (
     "internal.email_deliveries",
 )
 
-# Each record's rows, as one jsonb array; %(since)s null reads them all.
-READS = {
-    "newsletter_deliveries": "select to_jsonb(d) from public.newsletter_deliveries d"
-    " where %(since)s::timestamptz is null or d.sent_at >= %(since)s",
-    "email_newsletters": "select to_jsonb(n) from public.email_newsletters n where n.id in"
-    " (select d.newsletter_id from public.newsletter_deliveries d"
-    "  where %(since)s::timestamptz is null or d.sent_at >= %(since)s)",
-    "deleted_newsletters": "select to_jsonb(x) from internal.deleted_newsletters x"
-    " where %(since)s::timestamptz is null or x.last_mailed_at >= %(since)s",
-    "newsletter_sends": "select to_jsonb(s) from internal.newsletter_sends s"
-    " where s.sent_at > pg_catalog.now() - interval '24 hours'",
-    "platform_republishing": "select to_jsonb(r) from public.platform_republishing r"
-    " where r.platform_post_id is not null and (%(since)s::timestamptz is null or r.updated_at >= %(since)s)",
-    "deleted_crossposts": "select to_jsonb(x) || jsonb_build_object('updated_at', x.copy_updated_at)"
-    " from internal.deleted_crossposts x where %(since)s::timestamptz is null or x.copy_updated_at >= %(since)s",
-    "social_media_posts": "select to_jsonb(p) from public.social_media_posts p"
-    " where p.post_status = 'published' and p.platform_post_id is not null"
-    " and (%(since)s::timestamptz is null or p.updated_at >= %(since)s)",
-    "deleted_social_posts": "select to_jsonb(x) || jsonb_build_object('updated_at', x.post_updated_at)"
-    " from internal.deleted_social_posts x where %(since)s::timestamptz is null or x.post_updated_at >= %(since)s",
-    "email_deliveries": "select to_jsonb(e) from internal.email_deliveries e"
-    " where %(since)s::timestamptz is null or e.recorded_at >= %(since)s",
-}
-NEEDED = {  # the table each read needs: absent (an older schema), there is nothing of it to carry
-    "newsletter_deliveries": "public.newsletter_deliveries",
-    "email_newsletters": "public.newsletter_deliveries",
-    "deleted_newsletters": "internal.deleted_newsletters",
-    "newsletter_sends": "internal.newsletter_sends",
-    "platform_republishing": "public.platform_republishing",
-    "deleted_crossposts": "internal.deleted_crossposts",
-    "social_media_posts": "public.social_media_posts",
-    "deleted_social_posts": "internal.deleted_social_posts",
-    "email_deliveries": "internal.email_deliveries",
-}
 
+@dataclass(frozen=True)
+class _Column:
+    """A column a record's rows bring over, `alias` its name in the restored copy's temporary table."""
+
+    name: str
+    alias: str = ""
+    cut: int | None = None
+    """The length the restored copy's check allows: a longer value (a database older than 0186,
+    where only an account's own SQL wrote one) comes over cut to it, as 0186 cut those it held."""
+    not_ahead: bool = False
+    """A time an account could set ahead before 0186: read as at most the replaced database's now."""
+
+    def read(self, present: set[str]) -> str:
+        """Its expression on the replaced database, whose table has the columns `present`."""
+        if self.name not in present:
+            return f"null as {self.alias or self.name}"
+        value = f"x.{self.name}"
+        if self.cut is not None:
+            value = f"left({value}, {self.cut})"
+        if self.not_ahead:
+            value = f"least({value}, pg_catalog.now())"
+        return f"{value} as {self.alias or self.name}"
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One record: its table, whose each row is (`owner`), what of it comes over, which rows (since
+    the backup: `%(since)s` null takes them all)."""
+
+    table: str
+    owner: str
+    columns: tuple[_Column, ...]
+    where: str
+    needs: str = ""
+    """Another table `where` reads (absent in an older schema: nothing of this kind to carry)."""
+
+
+def _plain(*names: str) -> tuple[_Column, ...]:
+    return tuple(_Column(name) for name in names)
+
+
+_SINCE = "%(since)s::timestamptz is null or x.{} >= %(since)s"
+_COPY = (
+    *_plain("id", "blog_id", "author_id", "platform"),
+    _Column("platform_post_id", cut=200),
+    _Column("platform_url", cut=2048),
+    _Column("platform_site", cut=2048),
+    _Column("canonical_url", cut=8192),
+    _Column("publication_status"),
+    _Column("last_error", cut=1000),
+    _Column("created_at", not_ahead=True),
+)
+KINDS = {
+    "newsletter_deliveries": _Kind(
+        "public.newsletter_deliveries",
+        "user_id",
+        (*_plain("id", "user_id", "newsletter_id", "email", "outcome", "message_id", "error"),
+         _Column("sent_at", not_ahead=True)),
+        _SINCE.format("sent_at"),
+    ),
+    # Their send state: the newsletters of those deliveries (content holds the audience a send fixed).
+    "email_newsletters": _Kind(
+        "public.email_newsletters",
+        "user_id",
+        (*_plain("id", "user_id", "status", "recipient_count", "scheduled_time", "content"),
+         _Column("updated_at", not_ahead=True)),
+        "x.id in (select d.newsletter_id from public.newsletter_deliveries d"
+        " where %(since)s::timestamptz is null or d.sent_at >= %(since)s)",
+        needs="public.newsletter_deliveries",
+    ),
+    "deleted_newsletters": _Kind(
+        "internal.deleted_newsletters",
+        "user_id",
+        (*_plain("user_id", "id", "mailed"), _Column("last_mailed_at", not_ahead=True),
+         _Column("deleted_at", not_ahead=True)),
+        _SINCE.format("last_mailed_at"),
+    ),
+    "newsletter_sends": _Kind(
+        "internal.newsletter_sends", "user_id", _plain("user_id", "sent_at"),
+        "x.sent_at > pg_catalog.now() - interval '24 hours'",
+    ),
+    "platform_republishing": _Kind(
+        "public.platform_republishing",
+        "author_id",
+        (*_COPY, _Column("updated_at", not_ahead=True)),
+        "x.platform_post_id is not null and (" + _SINCE.format("updated_at") + ")",
+    ),
+    # The columns named as in platform_republishing (the copy's updated_at as updated_at), with deleted_at.
+    "deleted_crossposts": _Kind(
+        "internal.deleted_crossposts",
+        "author_id",
+        (*_COPY, _Column("copy_updated_at", "updated_at", not_ahead=True), _Column("deleted_at", not_ahead=True)),
+        _SINCE.format("copy_updated_at"),
+    ),
+    "social_media_posts": _Kind(
+        "public.social_media_posts",
+        "author_id",
+        (*_plain("id", "author_id", "post_status"), _Column("platform_post_id", cut=200), _Column("error", cut=500),
+         _Column("updated_at", not_ahead=True)),
+        "x.post_status = 'published' and x.platform_post_id is not null and (" + _SINCE.format("updated_at") + ")",
+    ),
+    # Named as in social_media_posts (the post's updated_at as updated_at; no error), with deleted_at.
+    "deleted_social_posts": _Kind(
+        "internal.deleted_social_posts",
+        "author_id",
+        (*_plain("id", "author_id", "post_status"), _Column("platform_post_id", cut=200),
+         _Column("post_updated_at", "updated_at", not_ahead=True), _Column("deleted_at", not_ahead=True)),
+        _SINCE.format("post_updated_at"),
+    ),
+    "email_deliveries": _Kind(
+        "internal.email_deliveries",
+        "user_id",
+        (*_plain("notification_id", "user_id", "status", "error"), _Column("recorded_at", not_ahead=True)),
+        _SINCE.format("recorded_at"),
+    ),
+}  # fmt: skip
+
+# Each writes a record's temporary table (pg_temp.carried_<kind>: `carry`) into the restored copy.
 WRITE_DELIVERIES = """
 insert into public.newsletter_deliveries (id, user_id, newsletter_id, email, outcome, message_id, error, sent_at)
 select i.id, i.user_id, i.newsletter_id, i.email, i.outcome, i.message_id, i.error, i.sent_at
-from jsonb_populate_recordset(null::public.newsletter_deliveries, %s::jsonb) i
+from pg_temp.carried_newsletter_deliveries i
 where exists (select 1 from public.email_newsletters n where n.id = i.newsletter_id and n.user_id = i.user_id)
 on conflict do nothing
 returning newsletter_id
@@ -98,7 +185,7 @@ WRITE_NEWSLETTERS = """
 update public.email_newsletters n
 set status = i.status, recipient_count = i.recipient_count, scheduled_time = i.scheduled_time,
     content = i.content, updated_at = i.updated_at
-from jsonb_populate_recordset(null::public.email_newsletters, %s::jsonb) i
+from pg_temp.carried_email_newsletters i
 where n.id = i.id and n.user_id = i.user_id and n.id = any(%s::uuid[])
 """
 # A newsletter deleted after it mailed (db/migrations/0181): the backup's copy, where its ledger
@@ -106,7 +193,7 @@ where n.id = i.id and n.user_id = i.user_id and n.id = any(%s::uuid[])
 WRITE_DELETED_NEWSLETTERS = """
 update public.email_newsletters n
 set status = 'sent', recipient_count = greatest(n.recipient_count, i.mailed)
-from jsonb_populate_recordset(null::internal.deleted_newsletters, %s::jsonb) i
+from pg_temp.carried_deleted_newsletters i
 where n.id = i.id and n.user_id = i.user_id and n.status <> 'sent'
   and i.mailed > (select count(*) from public.newsletter_deliveries d where d.newsletter_id = n.id and d.outcome = 'sent')
 """
@@ -114,7 +201,7 @@ where n.id = i.id and n.user_id = i.user_id and n.status <> 'sent'
 WRITE_DELETED_RECORDS = """
 insert into internal.deleted_newsletters as k (user_id, id, mailed, last_mailed_at, deleted_at)
 select i.user_id, i.id, i.mailed, i.last_mailed_at, i.deleted_at
-from jsonb_populate_recordset(null::internal.deleted_newsletters, %s::jsonb) i
+from pg_temp.carried_deleted_newsletters i
 where exists (select 1 from auth.users u where u.id = i.user_id)
 on conflict (user_id, id) do update
 set mailed = greatest(k.mailed, excluded.mailed), last_mailed_at = greatest(k.last_mailed_at, excluded.last_mailed_at),
@@ -125,7 +212,7 @@ set mailed = greatest(k.mailed, excluded.mailed), last_mailed_at = greatest(k.la
 WRITE_SENDS = """
 with incoming as (
   select i.user_id, i.sent_at, row_number() over (partition by i.user_id, i.sent_at) as n
-  from jsonb_populate_recordset(null::internal.newsletter_sends, %s::jsonb) i
+  from pg_temp.carried_newsletter_sends i
 ), present as (
   select s.user_id, s.sent_at, row_number() over (partition by s.user_id, s.sent_at) as n
   from internal.newsletter_sends s
@@ -137,16 +224,15 @@ where exists (select 1 from auth.users u where u.id = i.user_id)
 """
 # A copy the restored one does not know, or knows without this remote id and from before; of a
 # post of the same author (another account may have made a post with a deleted post's id since).
-# Also run on the records of copies deleted since (internal.deleted_crossposts: the same columns, its
-# copy_updated_at read as updated_at), after the live copies, so that a newer live copy of the post
-# is not replaced by an older record.
+# Also run on the records of copies deleted since (carried_deleted_crossposts: the same columns),
+# after the live copies, so that a newer live copy of the post is not replaced by an older record.
 WRITE_CROSSPOSTS = """
 insert into public.platform_republishing as r
   (id, blog_id, author_id, platform, platform_post_id, platform_url, platform_site, canonical_url,
    publication_status, last_error, created_at, updated_at)
 select i.id, i.blog_id, b.author_id, i.platform, i.platform_post_id, i.platform_url, i.platform_site,
        i.canonical_url, i.publication_status, i.last_error, i.created_at, i.updated_at
-from jsonb_populate_recordset(null::public.platform_republishing, %s::jsonb) i
+from pg_temp.{rows} i
 join public.blogs b on b.id = i.blog_id and b.author_id = i.author_id
 where true
   and not exists (select 1 from public.platform_republishing o where o.id = i.id
@@ -160,12 +246,11 @@ where r.platform_post_id is null
    or (r.platform_post_id is distinct from excluded.platform_post_id and r.updated_at < excluded.updated_at)
 """
 # The same account's social post (another may have made one with a deleted post's id since); also
-# run on the records of social posts deleted since (internal.deleted_social_posts: the same columns,
-# its post_updated_at read as updated_at).
+# run on the records of social posts deleted since (carried_deleted_social_posts: no error).
 WRITE_SOCIAL_POSTS = """
 update public.social_media_posts p
-set post_status = i.post_status, platform_post_id = i.platform_post_id, error = i.error, updated_at = i.updated_at
-from jsonb_populate_recordset(null::public.social_media_posts, %s::jsonb) i
+set post_status = i.post_status, platform_post_id = i.platform_post_id, error = {error}, updated_at = i.updated_at
+from pg_temp.{rows} i
 where p.id = i.id and p.author_id = i.author_id
   and (p.platform_post_id is null
        or (p.platform_post_id is distinct from i.platform_post_id and p.updated_at < i.updated_at))
@@ -177,8 +262,8 @@ insert into internal.deleted_crossposts as k
   (author_id, blog_id, platform, id, platform_post_id, platform_url, platform_site, canonical_url,
    publication_status, last_error, created_at, copy_updated_at, deleted_at)
 select i.author_id, i.blog_id, i.platform, i.id, i.platform_post_id, i.platform_url, i.platform_site,
-       i.canonical_url, i.publication_status, i.last_error, i.created_at, i.copy_updated_at, i.deleted_at
-from jsonb_populate_recordset(null::internal.deleted_crossposts, %s::jsonb) i
+       i.canonical_url, i.publication_status, i.last_error, i.created_at, i.updated_at, i.deleted_at
+from pg_temp.carried_deleted_crossposts i
 where exists (select 1 from auth.users u where u.id = i.author_id)
 on conflict (author_id, blog_id, platform) do update
 set id = excluded.id, platform_post_id = excluded.platform_post_id, platform_url = excluded.platform_url,
@@ -189,8 +274,8 @@ where k.copy_updated_at < excluded.copy_updated_at
 """
 WRITE_DELETED_SOCIAL_RECORDS = """
 insert into internal.deleted_social_posts as k (author_id, id, post_status, platform_post_id, post_updated_at, deleted_at)
-select i.author_id, i.id, i.post_status, i.platform_post_id, i.post_updated_at, i.deleted_at
-from jsonb_populate_recordset(null::internal.deleted_social_posts, %s::jsonb) i
+select i.author_id, i.id, i.post_status, i.platform_post_id, i.updated_at, i.deleted_at
+from pg_temp.carried_deleted_social_posts i
 where exists (select 1 from auth.users u where u.id = i.author_id)
 on conflict (author_id, id) do update
 set post_status = excluded.post_status, platform_post_id = excluded.platform_post_id,
@@ -200,7 +285,7 @@ where k.post_updated_at < excluded.post_updated_at
 WRITE_EMAIL_DELIVERIES = """
 insert into internal.email_deliveries (notification_id, user_id, status, error, recorded_at)
 select i.notification_id, i.user_id, i.status, i.error, i.recorded_at
-from jsonb_populate_recordset(null::internal.email_deliveries, %s::jsonb) i
+from pg_temp.carried_email_deliveries i
 where exists (select 1 from auth.users u where u.id = i.user_id)
 on conflict do nothing
 """
@@ -227,6 +312,16 @@ class Carried:
     """Notification emails mailed since the backup: not mailed again."""
 
 
+@dataclass(frozen=True)
+class Carry:
+    """`carry`'s result: what came over, and whose records could not be read."""
+
+    carried: Carried
+    unread: dict[str, str] = field(default_factory=dict)
+    """Each account (its email, else its id) some of whose records could not be read: why (the
+    first); the others' came over."""
+
+
 def existing(conn: psycopg.Connection, tables: tuple[str, ...]) -> list[str]:
     """Which of `tables` the database has (an older schema lacks the newer ones), in their order."""
     rows = conn.execute(
@@ -247,47 +342,124 @@ def hold(conn: psycopg.Connection, *, tables: list[str], wait_ms: int) -> None:
     conn.execute(sql.SQL("lock table {} in exclusive mode").format(targets))
 
 
-def read(conn: psycopg.Connection, *, since: datetime | None) -> dict[str, str]:
-    """Each record's rows since `since` (None: all) as a JSON array's text, by READS' names."""
-    present = set(existing(conn, tuple(NEEDED.values())))
-    found = {}
-    for name, query in READS.items():
-        if NEEDED[name] in present:
-            wrapped = f"select coalesce(jsonb_agg(r.row), '[]')::text from ({query}) as r (row)"
-            found[name] = scalar(conn.execute(wrapped, {"since": since}), str)
+def carry(source: psycopg.Connection, target: psycopg.Connection, *, since: datetime | None) -> Carry:
+    """Adds the records since `since` (None: all) of `source` (the database a restore replaces, in
+    the transaction that holds it) to `target` (the restored copy, in the caller's transaction).
+
+    Each record's rows stream from one COPY to another, whatever their number. When a kind's rows
+    cannot be read (a damaged row), they are read again account by account: only the accounts whose
+    own rows fail lose that kind, and are named."""
+    columns = _columns(source, tuple(kind.table for kind in KINDS.values()))
+    failed: dict[str, str] = {}
+    for name, kind in KINDS.items():
+        made = ", ".join(f"x.{column.name} as {column.alias or column.name}" for column in kind.columns)
+        target.execute(
+            f"create temp table carried_{name} on commit drop as select {made} from {kind.table} x with no data"
+        )
+        if kind.table in columns and (not kind.needs or kind.needs in columns):
+            for owner, why in _streamed(source, target, name, kind, columns[kind.table], since=since).items():
+                failed.setdefault(owner, why)
+    return Carry(_write(target), _whose(source, failed))
+
+
+def _columns(conn: psycopg.Connection, tables: tuple[str, ...]) -> dict[str, set[str]]:
+    """The columns of each of `tables` the database has (an older schema lacks some, or the table)."""
+    rows = conn.execute(
+        "select t.name, a.attname::text from unnest(%s::text[]) as t (name)"
+        " join pg_catalog.pg_attribute a on a.attrelid = to_regclass(t.name) and a.attnum > 0 and not a.attisdropped",
+        (list(tables),),
+    ).fetchall()
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, set()).add(column)
     return found
 
 
-def write(conn: psycopg.Connection, records: dict[str, str]) -> Carried:
-    """Adds `records` (read's) to this database, in the caller's transaction, triggers off."""
+def _streamed(
+    source: psycopg.Connection,
+    target: psycopg.Connection,
+    name: str,
+    kind: _Kind,
+    present: set[str],
+    *,
+    since: datetime | None,
+) -> dict[str, str]:
+    """Copies `kind`'s rows into pg_temp.carried_<name>; when that fails, account by account: the
+    accounts (their ids) whose rows could not be read, and why."""
+    import psycopg
+
+    read = ", ".join(column.read(present) for column in kind.columns)
+    query = f"select {read} from {kind.table} x where ({kind.where})"
+    into = f"copy pg_temp.carried_{name} from stdin"
+    try:
+        _copy(source, target, f"copy ({query}) to stdout", into, {"since": since})
+        return {}
+    except psycopg.Error:
+        if source.broken or target.broken:
+            raise
+    failed: dict[str, str] = {}
+    owners = source.execute(
+        f"select distinct x.{kind.owner}::text from {kind.table} x where ({kind.where})", {"since": since}
+    ).fetchall()
+    for (owner,) in owners:
+        try:
+            _copy(source, target, f"copy ({query} and x.{kind.owner} = %(owner)s) to stdout", into,
+                  {"since": since, "owner": owner})  # fmt: skip
+        except psycopg.Error as exc:
+            if source.broken or target.broken:
+                raise
+            failed[owner] = str(exc).strip().splitlines()[0]
+    return failed
+
+
+def _copy(
+    source: psycopg.Connection, target: psycopg.Connection, out: str, into: str, params: dict[str, object]
+) -> None:
+    """`out`'s rows (COPY TO) into `into` (COPY FROM) as they come, each side in a savepoint."""
+    with (
+        source.transaction(),
+        target.transaction(),
+        source.cursor() as reading,
+        target.cursor() as writing,
+        reading.copy(out, params) as rows,
+        writing.copy(into) as copy,
+    ):
+        for row in rows:
+            copy.write(row)
+
+
+def _whose(conn: psycopg.Connection, failed: dict[str, str]) -> dict[str, str]:
+    """`failed` by the accounts' emails (an id whose account is not there stays an id)."""
+    rows = conn.execute("select id::text, email from auth.users where id = any(%s::uuid[])", (list(failed),))
+    emails: dict[str, str] = dict(rows.fetchall())
+    return {emails.get(owner, owner): why for owner, why in failed.items()}
+
+
+def _write(conn: psycopg.Connection) -> Carried:
+    """Adds the records `carry` copied to this database, in the caller's transaction, triggers off."""
+    from psycopg import sql
+
     conn.execute("set local session_replication_role = replica")
-    empty = "[]"
-    newsletter_ids = [row[0] for row in conn.execute(WRITE_DELIVERIES, (records.get("newsletter_deliveries", empty),))]
-    mails = len(newsletter_ids)
+    newsletter_ids = [row[0] for row in conn.execute(WRITE_DELIVERIES)]
     ids = sorted(set(newsletter_ids))
-    newsletters = conn.execute(WRITE_NEWSLETTERS, (records.get("email_newsletters", empty), ids)).rowcount if ids else 0
-    deleted = records.get("deleted_newsletters", empty)
-    conn.execute(WRITE_DELETED_RECORDS, (deleted,))
-    deleted_copies, deleted_social = (
-        records.get("deleted_crossposts", empty),
-        records.get("deleted_social_posts", empty),
-    )
-    conn.execute(WRITE_DELETED_CROSSPOST_RECORDS, (deleted_copies,))
-    conn.execute(WRITE_DELETED_SOCIAL_RECORDS, (deleted_social,))
+    newsletters = conn.execute(WRITE_NEWSLETTERS, (ids,)).rowcount if ids else 0
+    conn.execute(WRITE_DELETED_RECORDS)
+    conn.execute(WRITE_DELETED_CROSSPOST_RECORDS)
+    conn.execute(WRITE_DELETED_SOCIAL_RECORDS)
     crossposts = sum(
-        conn.execute(WRITE_CROSSPOSTS, (found,)).rowcount
-        for found in (records.get("platform_republishing", empty), deleted_copies)
+        conn.execute(sql.SQL(WRITE_CROSSPOSTS).format(rows=sql.Identifier(rows))).rowcount
+        for rows in ("carried_platform_republishing", "carried_deleted_crossposts")
     )
     social_posts = sum(
-        conn.execute(WRITE_SOCIAL_POSTS, (found,)).rowcount
-        for found in (records.get("social_media_posts", empty), deleted_social)
+        conn.execute(sql.SQL(WRITE_SOCIAL_POSTS).format(rows=sql.Identifier(rows), error=sql.SQL(error))).rowcount
+        for rows, error in (("carried_social_media_posts", "i.error"), ("carried_deleted_social_posts", "null"))
     )
     return Carried(
-        newsletter_mails=mails,
+        newsletter_mails=len(newsletter_ids),
         newsletters=newsletters,
-        deleted_newsletters=conn.execute(WRITE_DELETED_NEWSLETTERS, (deleted,)).rowcount,
-        mails_counted=conn.execute(WRITE_SENDS, (records.get("newsletter_sends", empty),)).rowcount,
+        deleted_newsletters=conn.execute(WRITE_DELETED_NEWSLETTERS).rowcount,
+        mails_counted=conn.execute(WRITE_SENDS).rowcount,
         crossposts=crossposts,
         social_posts=social_posts,
-        notification_emails=conn.execute(WRITE_EMAIL_DELIVERIES, (records.get("email_deliveries", empty),)).rowcount,
+        notification_emails=conn.execute(WRITE_EMAIL_DELIVERIES).rowcount,
     )

@@ -792,10 +792,9 @@ def _restore(
                     backup_data.sync_assignee_roles(scratch_conn)
                     emails = backup_data.account_emails(scratch_conn)
                     restored_roles = backup_data.account_role_names(scratch_conn)
-                held = until_swapped.enter_context(
-                    _outside_work_held(conn, db, since=None if made is None else made - CARRY_MARGIN, on_wait=on_wait)
-                )
-                carried, not_carried = _carry_over(scratch_db, held)
+                held = until_swapped.enter_context(_outside_work_held(conn, db, on_wait=on_wait))
+                since = None if made is None else made - CARRY_MARGIN
+                carried, not_carried = _carry_over(scratch_db, held, since=since)
                 _restore_media(checked.media)
                 scratch_db.close()
                 database_swap.mark_ready(conn, swap)
@@ -831,23 +830,21 @@ HOLD_ATTEMPTS = 20
 
 @dataclass(frozen=True)
 class _Held:
-    """The outside work of the database a restore replaces: its records (None: none read) and why
-    they could not be read (None: they were, or no database was there to replace)."""
+    """The outside work of the database a restore replaces: the session holding it (None: none) and
+    why it could not be held (None: it was, or no database was there to replace)."""
 
-    records: dict[str, str] | None
+    session: Connection | None
     unread: str | None = None
 
 
 @contextmanager
-def _outside_work_held(
-    conn: Connection, db: Database, *, since: datetime | None, on_wait: Callable[[str], None]
-) -> Iterator[_Held]:
+def _outside_work_held(conn: Connection, db: Database, *, on_wait: Callable[[str], None]) -> Iterator[_Held]:
     """Holds the replaced database's outside work (sends, cross-posts, social posts, notification
-    mails: outside_work.HELD_TABLES locked, in a session of its own that the swap ends) and reads
-    its records since `since`, until the block ends. Nothing more can be sent there meanwhile,
-    so the records read are all there will be. A send in flight is given HOLD_FIRST_WAIT_MS to
+    mails: outside_work.HELD_TABLES locked, in a session of its own that the swap ends) until the
+    block ends, for _carry_over to read its records. Nothing more can be sent there meanwhile, so
+    the records read are all there will be. A send in flight is given HOLD_FIRST_WAIT_MS to
     finish, then the database's other sessions are ended (a kill's effect: at most the mail or
-    post in flight goes again). A database that cannot be read (a broken one may be why it is
+    post in flight goes again). A database that cannot be held (a broken one may be why it is
     restored) holds nothing and says why."""
     from blogster_cli.db.errors import translated_errors
 
@@ -858,23 +855,21 @@ def _outside_work_held(
     try:
         with translated_errors():
             held = db.connect(autocommit=False)
-            records = _hold_and_read(conn, held, db.database_name, since=since, on_wait=on_wait)
+            _hold(conn, held, db.database_name, on_wait=on_wait)
     except BlogsterError as exc:
         if held is not None:
             held.close()
         yield _Held(None, str(exc))
         return
     try:
-        yield _Held(records)
+        yield _Held(held)
     finally:
         held.close()  # ended already when the swap was done; else its locks go with it
 
 
-def _hold_and_read(
-    conn: Connection, held: Connection, dbname: str, *, since: datetime | None, on_wait: Callable[[str], None]
-) -> dict[str, str]:
-    """outside_work.hold on `held`, ending the other sessions on `dbname` between attempts, then
-    outside_work.read. Conflict when they stay (someone reconnects and sends at once each time)."""
+def _hold(conn: Connection, held: Connection, dbname: str, *, on_wait: Callable[[str], None]) -> None:
+    """outside_work.hold on `held`, ending the other sessions on `dbname` between attempts.
+    Conflict when they stay (someone reconnects and sends at once each time)."""
     from blogster_cli.db.errors import translated_errors
 
     tables = outside_work.existing(held, outside_work.HELD_TABLES)
@@ -884,7 +879,7 @@ def _hold_and_read(
         try:
             with translated_errors():  # a lock wait past its time: Conflict
                 outside_work.hold(held, tables=tables, wait_ms=HOLD_FIRST_WAIT_MS if attempt == 0 else HOLD_WAIT_MS)
-            return outside_work.read(held, since=since)
+            return
         except Conflict:
             held.rollback()
             if attempt == 0:
@@ -896,16 +891,22 @@ def _hold_and_read(
     raise Conflict(f"database {dbname} stayed busy sending (other sessions reconnect at once); try again")
 
 
-def _carry_over(scratch_db: Database, held: _Held) -> tuple[outside_work.Carried, str | None]:
-    """Writes the held records into the restored copy; what was carried over, and why nothing was
-    (None: there was nothing to say)."""
-    if held.records is None:
+def _carry_over(
+    scratch_db: Database, held: _Held, *, since: datetime | None
+) -> tuple[outside_work.Carried, str | None]:
+    """Adds the held database's records since `since` to the restored copy; what was carried over,
+    and why not all of it was (None: there was nothing to say): the database could not be read
+    (nothing came over), or some accounts' records could not (the others' came over)."""
+    if held.session is None:
         return outside_work.Carried(), held.unread
     try:
         with admin_unit_of_work(scratch_db) as scratch_conn:
-            return outside_work.write(scratch_conn, held.records), None
+            done = outside_work.carry(held.session, scratch_conn, since=since)
     except BlogsterError as exc:
         return outside_work.Carried(), str(exc)
+    if not done.unread:
+        return done.carried, None
+    return done.carried, "only the records of " + "; ".join(f"{who}: {why}" for who, why in sorted(done.unread.items()))
 
 
 def _shut_out(conn: Connection, db: Database, swap: database_swap.Swap, *, kept: set[str]) -> list[str]:

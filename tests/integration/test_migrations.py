@@ -283,3 +283,96 @@ def test_migrate_backs_a_database_with_accounts_up_into_a_backups_folder_it_make
     assert result.applied == ["9999_pending"] and result.backup is not None
     assert result.backup.parent == tmp_path / "home" / "backups" and result.backup.is_file()
     assert stat.S_IMODE(result.backup.parent.stat().st_mode) == 0o700
+
+
+def test_0186_cuts_and_brings_back_to_now_what_an_account_wrote_past_the_new_bounds(empty_db, tmp_path, monkeypatch):
+    """Upgrading a 0185 database (red team 48's rows, written by an account's own SQL): remote ids and
+    URLs past 0186's lengths are cut to them (the constraints checked whole), times ahead brought back
+    to now (a record's to its deletion time); rows within them stay as they were."""
+    use_copied_migrations(tmp_path, monkeypatch, before="0186")
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
+        post, kept = (
+            conn.execute(
+                "insert into public.blogs (title, slug, author_id) values (%s, %s, %s) returning id",
+                (slug, slug, author),
+            ).fetchone()[0]
+            for slug in ("long", "kept")
+        )
+        conn.execute(
+            "insert into public.platform_republishing (blog_id, platform, platform_post_id, platform_url, canonical_url,"
+            " created_at, updated_at) values (%s, 'medium', repeat('1', 300), repeat('u', 3000), repeat('c', 9000),"
+            " '9999-01-01', '9999-01-01'), (%s, 'medium', '2', 'https://medium.com/2', null, '2020-01-01', '2020-01-01')",
+            (post, kept),
+        )
+        (profile,) = conn.execute(
+            "insert into public.social_media_profiles (user_id, platform, profile_id) values (%s, 'twitter', 'o')"
+            " returning id",
+            (author,),
+        ).fetchone()
+        conn.execute(
+            "insert into public.social_media_posts (blog_id, social_profile_id, platform_post_id, updated_at)"
+            " values (%s, %s, repeat('9', 300), '9999-01-01')",
+            (post, profile),
+        )
+        (letter,) = conn.execute(
+            "insert into public.email_newsletters (user_id, title) values (%s, 'L') returning id", (author,)
+        ).fetchone()
+        conn.execute(
+            "insert into public.newsletter_deliveries (user_id, newsletter_id, email, outcome, message_id, sent_at)"
+            " values (%s, %s, 'a@example.com', 'sent', 'm', '9999-01-01')",
+            (author, letter),
+        )
+        conn.execute(
+            "insert into internal.deleted_crossposts (author_id, blog_id, platform, id, platform_post_id, platform_url,"
+            " platform_site, canonical_url, publication_status, last_error, created_at, copy_updated_at, deleted_at)"
+            " values (%s, gen_random_uuid(), 'hashnode', gen_random_uuid(), repeat('1', 300), repeat('u', 3000),"
+            " repeat('s', 3000), repeat('c', 9000), 'published', repeat('e', 2000), now(), '9999-01-01', '2026-01-01')",
+            (author,),
+        )
+        conn.execute(
+            "insert into internal.deleted_social_posts (author_id, id, post_status, platform_post_id, post_updated_at,"
+            " deleted_at) values (%s, gen_random_uuid(), 'published', repeat('9', 300), '9999-01-01', '2026-01-01')",
+            (author,),
+        )
+        conn.execute(
+            "insert into internal.deleted_newsletters (user_id, id, mailed, last_mailed_at, deleted_at)"
+            " values (%s, gen_random_uuid(), 1, '9999-01-01', '2026-01-01')",
+            (author,),
+        )
+    monkeypatch.undo()
+    assert migrations.apply(empty_db)[0] == "0186_carried_over_records_bounded_and_not_ahead"
+    with empty_db.connect() as conn:
+        copies = conn.execute(
+            "select length(platform_post_id), length(platform_url), length(canonical_url), created_at <= now(),"
+            " updated_at <= now() from public.platform_republishing where blog_id = %s",
+            (post,),
+        ).fetchone()
+        untouched = conn.execute(
+            "select platform_post_id, platform_url, created_at::date::text, updated_at::date::text"
+            " from public.platform_republishing where blog_id = %s",
+            (kept,),
+        ).fetchone()
+        social = conn.execute(
+            "select length(platform_post_id), updated_at <= now() from public.social_media_posts"
+        ).fetchone()
+        sent = conn.execute("select sent_at <= now() from public.newsletter_deliveries").fetchone()
+        records = conn.execute(
+            "select length(platform_post_id), length(platform_url), length(platform_site), length(canonical_url),"
+            " length(last_error), copy_updated_at::date::text from internal.deleted_crossposts"
+        ).fetchone()
+        others = conn.execute(
+            "select (select length(platform_post_id) from internal.deleted_social_posts),"
+            " (select post_updated_at::date::text from internal.deleted_social_posts),"
+            " (select last_mailed_at::date::text from internal.deleted_newsletters)"
+        ).fetchone()
+        unchecked = conn.execute(
+            "select count(*) from pg_constraint where conname like '%\\_length' and not convalidated"
+        ).fetchone()
+    assert copies == (200, 2048, 8192, True, True)
+    assert untouched == ("2", "https://medium.com/2", "2020-01-01", "2020-01-01")
+    assert social == (200, True) and sent == (True,)
+    assert records == (200, 2048, 2048, 8192, 1000, "2026-01-01")
+    assert others == (200, "2026-01-01", "2026-01-01")
+    assert unchecked == (0,)

@@ -72,6 +72,12 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         ("test_newsletter_limit_attacks.py",),
     ),
     (
+        "stopping every `db restore` from carrying over anyone's mails and posts with your own rows: remote ids"
+        " and URLs past their length, copies, social posts and deliveries dated ahead (by insert or update,"
+        " and in the records a deletion leaves), the bounds turned off",
+        ("test_carried_over_records_attacks.py",),
+    ),
+    (
         "catalog gates over every table, view and function: RLS enabled and forced, definer functions"
         " owned and pinned (search_path), views that run as the caller, no TRUNCATE/TRIGGER/REFERENCES,"
         " statistics that do not leak, temp objects shadowing functions",

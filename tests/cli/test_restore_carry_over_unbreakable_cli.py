@@ -1,0 +1,212 @@
+"""Red team 48 (F1, High): one account stopped every later `db restore` from carrying over anyone's
+mails and posts. The restore read each kind of record for every account as one jsonb array, which
+PostgreSQL refuses past 256 MB; carol, by SQL as her own role, pushed the cross-posts' past it
+(URLs of 100 MB, `updated_at` 9999-01-01 so they always counted as "since the backup", then deleted
+them into 0183's records, which she cannot delete). The restore then carried over nothing: ada's
+newsletter mailed since the backup came back due and mailed her readers again.
+
+Now the rows stream (none is gathered into one value), only the columns the carry-over writes;
+the columns are bounded and no time is set ahead (0186); and a row that cannot be read loses only
+its account's records, which the warning names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from tests.cli.test_newsletter_cli import readers_csv
+
+JSONB_LIMIT = 268_435_455  # bytes: PostgreSQL's largest jsonb value
+
+
+def restored(cli, backup) -> dict:
+    done = cli("db", "restore", str(backup), "--yes", "--json")
+    assert done.exit_code == 0, done.stderr
+    return done.json()
+
+
+def mailed_after_the_backup(cli, newsletter, smtp, tmp_path):
+    """Ada's newsletter to 3 readers, the backup (made before it went), then the send: the backup."""
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, env={"BLOGSTER_SMTP_URL": url}).exit_code == 0
+    assert len(recorder.messages) == 3
+    return backup
+
+
+def carols_post(conn, carol) -> str:
+    (post,) = conn.execute(
+        "insert into public.blogs (title, slug, author_id, status, published_at)"
+        " values ('Mine', 'mine', %s, 'published', now()) returning id::text",
+        (carol.user_id,),
+    ).fetchone()
+    return post
+
+
+def assert_adas_newsletter_carried_over(cli, result, smtp) -> None:
+    recorder, url = smtp
+    assert result["carried_over"]["newsletter_mails"] == 3, result
+    assert cli("newsletter", "send-due", env={"BLOGSTER_SMTP_URL": url}).exit_code == 0
+    assert len(recorder.messages) == 3
+    [listed] = cli("newsletter", "list", "--json").json()
+    assert (listed["status"], listed["recipient_count"]) == ("sent", 3)
+
+
+def test_carols_copies_cannot_be_oversized_or_dated_ahead_and_adas_mails_come_over(
+    cli, newsletter, smtp, make_user, tmp_path, db
+):
+    """The red team's steps, as carol's own role: a URL past its limit is refused (insert and
+    update), `updated_at` 9999 is kept at now, and so are the records her deletion leaves. Ada's
+    mails come over; so do carol's records."""
+    carol = make_user("carol@example.com")
+    backup = mailed_after_the_backup(cli, newsletter, smtp, tmp_path)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        post = carols_post(conn, carol)
+        conn.execute(f"set role {carol.role_name}")
+        for column, limit in (("platform_url", 2048), ("canonical_url", 8192), ("platform_post_id", 200)):
+            with pytest.raises(psycopg.errors.CheckViolation):
+                conn.execute(
+                    f"insert into public.platform_republishing (blog_id, platform, {column})"
+                    " values (%s, 'medium', repeat('A', %s))",
+                    (post, limit + 1),
+                )
+        conn.execute(
+            "insert into public.platform_republishing (blog_id, platform, platform_post_id, platform_url,"
+            " canonical_url, created_at, updated_at)"
+            " select %s, p::public.republishing_platform, 'x', repeat('A', 2048), repeat('A', 8192),"
+            " '9999-01-01', '9999-01-01' from unnest(array['medium', 'hashnode', 'wordpress']) p",
+            (post,),
+        )
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("update public.platform_republishing set platform_url = repeat('A', 2049)")
+        conn.execute("update public.platform_republishing set created_at = '9999-01-01'")
+        dated = conn.execute("select max(created_at), max(updated_at) from public.platform_republishing").fetchone()
+        conn.execute(
+            "select public.delete_rows('public.platform_republishing',"
+            " array(select id from public.platform_republishing where blog_id = %s))",
+            (post,),
+        )
+        conn.execute("reset role")
+        (kept,) = conn.execute("select max(copy_updated_at) from internal.deleted_crossposts").fetchone()
+    now = datetime.now(UTC)
+    assert dated[0] <= now and dated[1] <= now and kept <= now
+
+    result = restored(cli, backup)
+    assert result["not_carried_over"] is None, result["not_carried_over"]
+    assert_adas_newsletter_carried_over(cli, result, smtp)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        records = conn.execute("select author_id from internal.deleted_crossposts").fetchall()
+    assert records == [(carol.user_id,)] * 3
+
+
+def test_carols_records_past_the_largest_jsonb_value_do_not_stop_anyones(
+    cli, newsletter, smtp, make_user, tmp_path, db
+):
+    """Within 0186's limits, many rows still add up: 20,000 records of deleted copies, each at its
+    limits (about 14 KB), are some 270 MB, past the largest value PostgreSQL holds. Ada's mails come
+    over, and carol's records too (each row streams on its own)."""
+    carol = make_user("carol@example.com")
+    backup = mailed_after_the_backup(cli, newsletter, smtp, tmp_path)
+    count = 20_000
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        conn.execute(
+            "insert into internal.deleted_crossposts (author_id, blog_id, platform, id, platform_post_id,"
+            " platform_url, platform_site, canonical_url, publication_status, last_error, created_at,"
+            " copy_updated_at) select %s, gen_random_uuid(), 'dev_to', gen_random_uuid(), repeat('7', 200),"
+            " repeat('u', 2048), repeat('s', 2048), repeat('c', 8192), 'published', repeat('e', 1000), now(), now()"
+            " from generate_series(1, %s)",
+            (carol.user_id, count),
+        )
+        (row,) = conn.execute(
+            "select octet_length(to_jsonb(x)::text) from internal.deleted_crossposts x limit 1"
+        ).fetchone()
+    assert row * count > JSONB_LIMIT
+
+    result = restored(cli, backup)
+    assert result["not_carried_over"] is None, result["not_carried_over"]
+    assert_adas_newsletter_carried_over(cli, result, smtp)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        assert conn.execute("select count(*) from internal.deleted_crossposts").fetchone() == (count,)
+
+
+def test_a_row_that_cannot_be_read_loses_only_its_accounts_records_and_is_named(
+    cli, newsletter, smtp, make_user, tmp_path, db
+):
+    """A damaged row (here: carol's copy's platform, its label gone from the catalog) is no reason to
+    carry over nobody's: ada's mails come over, and the warning names carol."""
+    carol = make_user("carol@example.com")
+    backup = mailed_after_the_backup(cli, newsletter, smtp, tmp_path)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        post = carols_post(conn, carol)
+        conn.execute(
+            "insert into public.platform_republishing (blog_id, platform, platform_post_id)"
+            " values (%s, 'linkedin', 'x')",
+            (post,),
+        )
+        conn.execute(
+            "delete from pg_catalog.pg_enum"
+            " where enumtypid = 'public.republishing_platform'::regtype and enumlabel = 'linkedin'"
+        )
+    done = cli("db", "restore", str(backup), "--yes", "--json")
+    assert done.exit_code == 0, done.stderr
+    result = done.json()
+    assert result["not_carried_over"].startswith("only the records of carol@example.com: invalid internal value")
+    assert "warning: the database it replaced could not be read (only the records of carol@example.com:" in (
+        done.stderr
+    )
+    assert_adas_newsletter_carried_over(cli, result, smtp)
+
+
+def test_a_database_older_than_the_bounds_still_carries_over_cut_and_not_ahead(
+    cli, newsletter, smtp, make_user, tmp_path, db
+):
+    """Replacing a database of an earlier version (a column it lacks, here the deliveries' error;
+    0183's records past 0186's lengths and dated 9999): its rows come over, the values cut to the
+    restored copy's limits and the times at most now, so none of the checks refuses them all."""
+    carol = make_user("carol@example.com")
+    backup = mailed_after_the_backup(cli, newsletter, smtp, tmp_path)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        conn.execute("alter table public.newsletter_deliveries drop column error")
+        for column in ("platform_post_id", "platform_url", "canonical_url"):
+            conn.execute(f"alter table internal.deleted_crossposts drop constraint deleted_crossposts_{column}_length")
+        conn.execute(
+            "insert into internal.deleted_crossposts (author_id, blog_id, platform, id, platform_post_id,"
+            " platform_url, canonical_url, publication_status, created_at, copy_updated_at, deleted_at)"
+            " values (%s, gen_random_uuid(), 'dev_to', gen_random_uuid(), repeat('7', 300), repeat('u', 3000),"
+            " repeat('c', 9000), 'published', '9999-01-01', '9999-01-01', '9999-01-01')",
+            (carol.user_id,),
+        )
+
+    result = restored(cli, backup)
+    assert result["not_carried_over"] is None, result["not_carried_over"]
+    assert_adas_newsletter_carried_over(cli, result, smtp)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        record = conn.execute(
+            "select length(platform_post_id), length(platform_url), length(canonical_url),"
+            " greatest(created_at, copy_updated_at, deleted_at) <= now() from internal.deleted_crossposts"
+        ).fetchone()
+    assert record == (200, 2048, 8192, True)
+
+
+def test_a_canonical_url_past_its_bound_is_said_in_words(cli, signed_up, tmp_path, http):
+    """0186 bounds a copy's canonical URL (the post's address on its site, which the site's url
+    and permalink settings make, neither of them bounded): a crosspost past it says which setting
+    to shorten (exit 2), and nothing is sent."""
+    from tests.cli.conftest import connect
+    from tests.cli.test_crosspost_cli import POST, TOKEN, publish_post
+    from tests.platform_servers import FakeForem
+
+    forem = FakeForem(http).install()
+    slug = publish_post(cli, tmp_path, POST)
+    connect(cli, "devto", TOKEN)
+    assert cli("site", "settings", "set", "url", "https://blog.example.com/" + "a" * 8200 + "/").exit_code == 0
+    refused = cli("crosspost", slug, "--to", "devto", env={"BLOGSTER_DEVTO_URL": forem.url})
+    assert refused.exit_code == 2, refused.stderr
+    assert "a post's address on its site (a cross-post's canonical URL) has at most 8,192 characters" in (
+        refused.stderr
+    )
+    assert forem.posts == {}
