@@ -12,7 +12,8 @@ URL of a scratch database) and applies the migrations, then prints `name: value 
   (concurrency 4 each) started beforehand; seconds from the commit that queues them to the
   last outcome recorded. No SMTP server is configured, so each job does its whole database
   path (ledger read, the user's own read as the user, outcome write) and records "failed";
-  SMTP time is left out on purpose: it is the remote side's.
+  SMTP time is left out on purpose: it is the remote side's. A round empties the queue only once no
+  job is `doing` (a worker still recording the last outcome; at most SETTLE_SECONDS, else an error).
 - latency: p50 from a job's `deferred` event (the enqueueing transaction) to its `started`
   event (a worker claimed it), one job at a time, LISTEN/NOTIFY waking an idle worker; goal
   <= 50 ms. Successful jobs are deleted with their events, so a trigger this benchmark adds
@@ -38,8 +39,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scaling import bench_scale
-
+from bench.scaling import bench_scale
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
 
@@ -78,7 +78,27 @@ def only_these_want_email(conn: psycopg.Connection, prefix: str) -> None:
     )
 
 
+SETTLE_SECONDS = 30.0
+
+
+def wait_until_settled(conn: psycopg.Connection, *, timeout: float = SETTLE_SECONDS) -> None:
+    """Waits until no job is `doing`: a worker records its job's outcome after the deliveries a
+    round counts, and a job deleted before that makes procrastinate log a traceback."""
+    deadline = time.monotonic() + timeout
+    while doing := doing_jobs(conn):
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"{doing} job(s) still in 'doing' status after {timeout:g} s: did a worker stop mid-job?"
+            )
+        time.sleep(0.05)
+
+
+def doing_jobs(conn: psycopg.Connection) -> int:
+    return conn.execute("select count(*) from procrastinate.procrastinate_jobs where status = 'doing'").fetchone()[0]
+
+
 def clear_queue(conn: psycopg.Connection) -> None:
+    wait_until_settled(conn)
     conn.execute("delete from internal.email_deliveries")
     conn.execute("delete from procrastinate.procrastinate_jobs")
 
@@ -232,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         if external:
             conninfo = external
         else:
-            from prepared import embedded_server
+            from bench.prepared import embedded_server
 
             home = Path(tempfile.mkdtemp(prefix="blogster-bench-"))
             server = embedded_server(home)

@@ -396,7 +396,10 @@ def purge(
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Delete posts for good, with their revisions and analytics.
+    """Delete posts for good, with their revisions and analytics. Their copies on other platforms stay
+    there, and the copies' and posted social posts' remote ids (not their text) are kept until your
+    account is deleted: after a restore of an earlier backup, `crosspost` updates those copies instead of
+    making second ones, and those social posts are not posted again.
 
     Example: blogster posts purge old-draft --yes
     """

@@ -540,7 +540,9 @@ def run_due(
     json: bool = JSON_OPTION,
 ) -> None:
     """Publish posts whose scheduled time has come, mark their calendar entries, rebuild the site, then
-    post due social posts and send due newsletters (as the workers do each minute), for cron.
+    post due social posts and send due newsletters (as the workers do each minute), for cron. --json:
+    each newsletter's send report under newsletters_sent, or under newsletters_busy when another run
+    was sending it (or held the sending turn) and this one mailed nobody.
 
     Example: blogster calendar run-due --dry-run --json
     """
@@ -562,7 +564,7 @@ def run_due(
         hold=mail_hold.kept(ctx),
     )  # fmt: skip
     report = due_work.run_due(acting, now=moment, dry_run=dry_run, site=site, distribution=distribution)
-    counts = newsletters.due_counts(report.newsletters_sent)
+    counts = newsletters.due_counts(report.newsletters_sent + report.newsletters_busy)
     if json:
         output.print_json(report)
     else:

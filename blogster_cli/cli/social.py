@@ -164,7 +164,9 @@ def rm(
     post_id: str = typer.Argument(..., help="The social post's id (or its first characters)."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Remove a social post (--json: the post as it was).
+    """Remove a social post (--json: the post as it was). One already posted stays on its platform, and
+    its remote id (not its text) is kept until your account is deleted, so restoring an earlier backup
+    does not post it again.
 
     Example: blogster social rm $(blogster social list --format ids --limit 1)
     """

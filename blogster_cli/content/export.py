@@ -777,18 +777,25 @@ def _address_moves(
 def _as_served(address: Any, source_dialect: str | None, dialect: Dialect, *, hugo_url: bool = False) -> Any:
     """`address` (from the site's root) spelled so that `dialect`'s generator writes it at the file
     `source_dialect`'s did, the same public URL. Jekyll adds `.html` to an address that ends with
-    neither `/` nor `.html` (`permalink: /about` and `redirect_from: /old` are `about.html` and
-    `old.html`), where Hugo and Zola write a folder (`about/index.html`); and they write an alias
-    not ending with `.html`, or a Hugo `url` without an extension, as a folder (`/old` is
-    `old/index.html`), which Jekyll writes so only from `/old/`. Other addresses are left as written."""
+    neither `/` nor an extension (`permalink: /about` and `redirect_from: /old` are `about.html` and
+    `old.html`; `/feed.xml` is `feed.xml`, the extension its output's), where Hugo and Zola write a
+    folder (`about/index.html`); and they write an alias not ending with `.html`, or a Hugo `url`
+    without an extension, as a folder (`/old` is `old/index.html`), which Jekyll writes so only from
+    `/old/`. Other addresses are left as written (an alias Jekyll wrote as `old.xml` is Hugo's and
+    Zola's folder `old.xml/`, which a web server sends `/old.xml` on to)."""
     if not isinstance(address, str) or address.endswith("/") or _OTHER_SITE.match(address):
         return address
     if source_dialect == "jekyll":  # exported to Hugo or Zola
-        return address if address.endswith(".html") else address + ".html"
+        return address if _extension(address) else address + ".html"
     if dialect == "jekyll" and source_dialect in ("hugo", "zola"):
-        named = posixpath.splitext(posixpath.basename(address))[1] if hugo_url else address.endswith(".html")
+        named = _extension(address) if hugo_url else address.endswith(".html")
         return address if named else address + "/"
     return address
+
+
+def _extension(address: str) -> str:
+    """The extension of the address's last part (`.xml`; '' for `/about` or `/.well-known`)."""
+    return posixpath.splitext(posixpath.basename(address))[1]
 
 
 def _seen_key(alias: Any) -> Any:

@@ -14,12 +14,13 @@ from typing import Any, NamedTuple
 # 4: "mod", the post's last change as the site shows it (`SitePost.modified_at`).
 RECORD_FORMAT = 4
 
+# 13: an address ending in `.xml` (an imported post's, an alias) is a folder, like every name but HTML's;
 # 12: a post imported from Jekyll shows `{{ site.baseurl }}` as the site's path (`content.liquid`);
 # 11: the newsletters' unsubscribe page (`unsubscribe/`), the RSS channel's link is the site, a post's
 # last change as the site shows it ("mod"); 10: a title taken from the body's first heading is shown as
 # its words, and that heading once, as the page's (`publish.titles`); 9: video players framed and gists
 # linked (`sanitize`); 8: addresses that cannot be files on disk, or clash with another file, are left out
-FORMAT_VERSION = "12"
+FORMAT_VERSION = "13"
 
 
 @dataclass(frozen=True)

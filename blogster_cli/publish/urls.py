@@ -12,7 +12,9 @@ from blogster_cli.file_names import NAME_MAX_BYTES, name_bytes
 
 # A URL path we are willing to turn into a file path: no "..", no backslashes, no control characters.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\?#\"'<>:]")
-_FILE_SUFFIXES = (".html", ".htm", ".xml")
+# The names a page keeps as its file: any other (`/feed.xml`, an imported post's `url`) is a folder,
+# whose page a web server serves as HTML (from `feed.xml` it would say XML, which a browser cannot show).
+_FILE_SUFFIXES = (".html", ".htm")
 
 
 def base_url(*, site_url: str | None, custom_domain: str | None, subdomain: str, base_domain: str) -> str:

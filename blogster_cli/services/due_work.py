@@ -58,6 +58,10 @@ class DueReport:
     newsletters_due: list[UUID] = field(default_factory=list)
     social_posted: list[SocialPostOutcome] = field(default_factory=list)
     newsletters_sent: list[SendReport] = field(default_factory=list)
+    """The sends this run made: those that mailed, those the daily sending limit held, those that failed."""
+    newsletters_busy: list[SendReport] = field(default_factory=list)
+    """Due newsletters this run mailed nobody for because another run was sending them or held the
+    account's sending turn (SendReport.counted_as "busy"): apart, so none reads as sent."""
     site_rebuilt: bool = False
     site_files_written: int = 0
     site_files_left: list[str] = field(default_factory=list)
@@ -156,11 +160,12 @@ def _distribute(acting: ActingUser, distribution: Distribution, report: DueRepor
         report.errors.append("newsletters: due, but no SMTP server is configured (smtp_url or BLOGSTER_SMTP_URL)")
     elif report.newsletters_due and distribution.smtp is not None:
         try:
-            report.newsletters_sent = newsletters.send_due(
-                acting, smtp=distribution.smtp, now=report.now, hold=distribution.hold
-            )
+            sends = newsletters.send_due(acting, smtp=distribution.smtp, now=report.now, hold=distribution.hold)
         except BlogsterError as exc:
+            sends = []
             report.errors.append(f"newsletters: {exc}")
+        report.newsletters_busy = [r for r in sends if r.counted_as == "busy"]
+        report.newsletters_sent = [r for r in sends if r.counted_as != "busy"]
         report.errors += [f"newsletter {r.id}: {r.error}" for r in report.newsletters_sent if r.error]
 
 

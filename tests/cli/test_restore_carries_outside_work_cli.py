@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+import typer.main
 
+from blogster_cli.cli.app import app
 from tests.cli.conftest import connect
 from tests.cli.test_crosspost_cli import POST, TOKEN, publish_post
 from tests.cli.test_newsletter_cli import readers_csv
@@ -254,3 +256,13 @@ def _post_with_devto_and_a_scheduled_social_post(cli, tmp_path) -> tuple[str, st
     post = str(cli("social", "new", slug, "--platform", "twitter", "--text", "Habits", "--json").json()["id"])
     assert cli("social", "schedule", post, "--at", "2099-01-01 09:00").exit_code == 0
     return slug, post
+
+
+@pytest.mark.parametrize("path", [("posts", "purge"), ("social", "rm")])
+def test_the_deleting_commands_help_says_the_remote_ids_are_kept(path):
+    """What 0183 keeps is said where the deletion is asked for, not only under `db restore`."""
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.get_command(None, name)
+    shown = " ".join(command.help.split())
+    assert "remote id" in shown and "until your account is deleted" in shown and "earlier backup" in shown

@@ -74,8 +74,18 @@ def test_addresses_keep_the_file_their_generator_wrote_them_at() -> None:
     jekyll = exported(hugo_text, "content/about.md", "jekyll")
     assert (jekyll["permalink"], jekyll["redirect_from"]) == ("/about/", ["/old/", "/old.html"])
     assert exported(hugo_text.replace("/about\n", "/feed.xml\n"), "content/about.md", "jekyll")["permalink"] == (
-        "/feed.xml"  # a file in Hugo, named by its extension
+        "/feed.xml"  # a file in Hugo, named by its extension: Jekyll's output takes that extension too
     )
+
+
+def test_a_jekyll_address_with_an_extension_is_the_file_it_names() -> None:
+    """Jekyll writes `permalink: /feed.xml` at `feed.xml` (its output takes the permalink's extension;
+    only one without gets `.html`): Hugo's `url` names that file as written, where `/feed.xml.html`
+    moved the post; an alias, which Hugo and Zola write as a folder, keeps the address too."""
+    text = "---\ntitle: Feed\ndate: 2015-05-21\npermalink: /feed.xml\nredirect_from:\n- /old.txt\n---\nBody.\n"
+    hugo = exported(text, "_posts/2015-05-21-feed.md", "hugo")
+    assert (hugo["url"], hugo["aliases"]) == ("/feed.xml", ["/old.txt"])
+    assert exported(text, "_posts/2015-05-21-feed.md", "zola")["aliases"] == ["feed.xml", "old.txt"]
 
 
 def test_jekyll_default_address_is_kept_only_when_the_site_style_is_known() -> None:
