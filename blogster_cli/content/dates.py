@@ -66,19 +66,29 @@ def parse_date(value: object, default_tz: tzinfo = UTC) -> datetime:
     Accepts datetime and date objects (YAML, TOML) and strings. Raises DateParseError
     with the reason for anything else, and for a moment outside years 1-9999 in UTC.
     """
-    return _in_range(_aware(value, default_tz), value)
+    return placed(written_date(value), default_tz, value)
 
 
-def _aware(value: object, default_tz: tzinfo) -> datetime:
+def written_date(value: object) -> datetime:
+    """`value` as written: aware when it states an offset or zone, else naive (a floating wall
+    time, midnight for a date without a time), which `placed` reads in a zone. A value read in
+    one zone at import reads as the same moment later only in that zone (`source.timezone`)."""
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=default_tz)
+        return value
     if isinstance(value, date):
-        return day_start(value, default_tz)
+        return datetime.combine(value, time())
     if isinstance(value, str):
-        return _parse_text(value, default_tz)
+        return _parse_text(value)
     if isinstance(value, time):
         raise DateParseError(f"{value.isoformat()!r} is a time of day without a date")
     raise DateParseError(f"{value!r} is a {type(value).__name__}, not a date")
+
+
+def placed(moment: datetime, zone: tzinfo, written: object = None) -> datetime:
+    """`moment` (`written_date`'s) as an aware datetime: a floating one in `zone`. Raises
+    DateParseError, naming `written` (else `moment`), for a moment `_in_range` refuses."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    return _in_range(aware, moment if written is None else written)
 
 
 def _in_range(moment: datetime, written: object) -> datetime:
@@ -97,13 +107,13 @@ def _in_range(moment: datetime, written: object) -> datetime:
     return moment
 
 
-def _parse_text(text: str, default_tz: tzinfo) -> datetime:
+def _parse_text(text: str) -> datetime:
     cleaned = _TRAILING_NOTE.sub("", text.strip())
     cleaned = _THREE_DIGIT_OFFSET.sub(r"\g<1>0\2\3", cleaned)
     if not cleaned:
         raise DateParseError(f"{text!r} is empty, not a date")
     try:
-        return _aware(datetime.fromisoformat(cleaned), default_tz)
+        return datetime.fromisoformat(cleaned)
     except ValueError:
         pass
     parsed = [_dateutil_parse(text, cleaned, default) for default in _PROBE_DEFAULTS]
@@ -111,7 +121,7 @@ def _parse_text(text: str, default_tz: tzinfo) -> datetime:
     missing = [name for name in ("year", "month", "day") if getattr(first, name) != getattr(second, name)]
     if missing:
         raise DateParseError(f"{text!r} has no {', '.join(missing)}")
-    return _aware(first, default_tz)
+    return first
 
 
 def _dateutil_parse(original: str, cleaned: str, default: datetime) -> datetime:

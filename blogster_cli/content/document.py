@@ -45,7 +45,8 @@ Version 1 has these keys:
   WordPress's `post_date_gmt`; null when the source gives no date. `timezone` is the zone
   import read a date without an offset in (settings.timezone; absent for UTC), so that export
   reads the stored front matter as import did after the setting changed
-  (`content.export.source_zone`). `imported` is what the
+  (`content.export.source_zone`), and a later import of the post's file reads a date it still
+  states so (`services.imports._in_post_zone`). `imported` is what the
   last import of the file wrote (hashes of the post's fields and of the file's text, and
   the slug), which the next import compares to keep an edit made in Blogster since
   (services/imports.py); absent on posts imported before it was recorded. `layout_path`

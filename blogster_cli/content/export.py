@@ -1073,7 +1073,8 @@ def _written_date(moment: datetime, default_tz: tzinfo) -> date | datetime:
 
 
 def _date_value(moment: datetime, default_tz: tzinfo) -> date | datetime:
-    """A date when `moment` is midnight in `default_tz` (it reads back the same), else the datetime."""
+    """A date when `moment` is midnight in `default_tz` (the zone the post's dates are read in,
+    `source_zone`, where import reads it back the same after `config set timezone`), else the datetime."""
     local = in_zone(moment, default_tz)
     return local.date() if local.timetz().replace(tzinfo=None) == time() else local
 

@@ -26,11 +26,11 @@ import posixpath
 import unicodedata
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from blogster_cli.content.dates import dated_name, day_start, parse_date, zola_path_date
+from blogster_cli.content.dates import dated_name, day_start, placed, written_date, zola_path_date
 from blogster_cli.content.errors import ContentError, DateParseError
 from blogster_cli.content.frontmatter import Metadata
 from blogster_cli.file_names import NAME_MAX_BYTES, fitted_name, name_bytes
@@ -83,6 +83,9 @@ class MappedPost:
     meta_description: str | None
     meta_keywords: str | None
     featured_image: str | None
+    # the date as written when it states no offset (a naive wall time; `date` is it in the zone it
+    # was read in), which reads as another moment in another zone: None when it states one
+    floating: datetime | None = None
 
     @property
     def all_tags(self) -> list[str]:
@@ -156,7 +159,7 @@ def map_metadata(
     metadata: Metadata | None = None,
 ) -> MappedPost:
     """Read a post's fields from its front matter `values`, body and relative path."""
-    date, date_origin, date_text = _date(values, path, dialect, default_tz, metadata)
+    date, date_origin, date_text, floating = _date(values, path, dialect, default_tz, metadata)
     slug, slug_origin = _slug(values, path, dialect)
     return MappedPost(
         title=_title(values, body, path, dialect),
@@ -171,6 +174,7 @@ def map_metadata(
         meta_description=_text(find_key(tables(values, CUSTOM_TABLES), DESCRIPTION_KEYS)),
         meta_keywords=_keywords(find_key(tables(values, CUSTOM_TABLES), KEYWORD_KEYS)),
         featured_image=_text(find_image(values)),
+        floating=floating,
     )
 
 
@@ -292,28 +296,30 @@ def _date(
     dialect: str,
     default_tz: tzinfo,
     metadata: Metadata | None,
-) -> tuple[datetime | None, Origin | None, str | None]:
+) -> tuple[datetime | None, Origin | None, str | None, datetime | None]:
+    """The date, where it was read from, its text and, when it states no offset, its wall time."""
     found = find_key([values], date_keys_for(dialect))
     if found is not None:
         value = found.value
         try:
-            moment = parse_date(value, default_tz)
+            written = written_date(value)
+            moment = placed(written, default_tz, value)
         except DateParseError as error:
             raise DateParseError(f"{found.key}: {error}") from None
         text = metadata.text_of(value) if metadata is not None else None
         if text is None:
             text = value if isinstance(value, str) else value.isoformat()
-        return moment, "key", text
+        return moment, "key", text, written if written.tzinfo is None else None
     if dialect == "zola":
         zola_path = find_key([values], (ZOLA_PATH_KEY,), str)
         dated = zola_path_date(zola_path.value) if zola_path is not None else None
         if dated is not None:
-            return day_start(dated.day, default_tz), "path_key", dated.text
+            return day_start(dated.day, default_tz), "path_key", dated.text, datetime.combine(dated.day, time())
     if path is not None:
         dated = dated_name(file_stem(path), name_date_separators(dialect))
         if dated is not None:
-            return day_start(dated.day, default_tz), "file_name", dated.text
-    return None, None, None
+            return day_start(dated.day, default_tz), "file_name", dated.text, datetime.combine(dated.day, time())
+    return None, None, None, None
 
 
 def truthy(value: Any) -> bool | None:

@@ -49,7 +49,7 @@ from blogster_cli.content.mapping import (
     map_metadata,
     truthy,
 )
-from blogster_cli.planning.times import zone_name
+from blogster_cli.planning.times import UnknownTimezone, zone, zone_name
 
 
 @dataclass(kw_only=True)
@@ -89,6 +89,7 @@ class ImportedPost:
     featured_image: str | None
     content: dict[str, Any]
     not_a_page: str | None = None  # why its site renders no page of it (`unrendered_reason`): import skips it
+    floating_date: datetime | None = None  # its date as written when that states no offset (`MappedPost.floating`)
 
     def fields(self, slug: str | None = None) -> PostFields:
         """These values as export takes them; pass `slug` when the import had none."""
@@ -186,7 +187,7 @@ def import_post(
             "dialect": chosen,
             "path": relative.as_posix() if relative is not None else None,
             "date_text": mapped.date_text,
-            **({"timezone": zone_name(default_tz)} if mapped.date_text is not None and not _is_utc(default_tz) else {}),
+            **_zone_record(default_tz, mapped.date_text),
             **({"layout_path": shape.as_posix()} if shape is not None and (shape != relative or collection) else {}),
             **({"collection": collection[0], "collection_base": collection[1]} if collection is not None else {}),
             **({"site_permalink": site_permalink} if site_permalink and chosen in ("jekyll", "hugo") else {}),
@@ -199,6 +200,39 @@ def import_post(
 
 def _is_utc(zone: tzinfo) -> bool:
     return zone is UTC or zone_name(zone) in ("UTC", "Etc/UTC")
+
+
+def _zone_record(read_in: tzinfo, date_text: str | None) -> dict[str, str]:
+    """The `source.timezone` of a post whose dates were read in `read_in`: none for UTC, nor for
+    a source that gives no date (`content.document`)."""
+    return {"timezone": zone_name(read_in)} if date_text is not None and not _is_utc(read_in) else {}
+
+
+def imported_zone(content: Mapping[str, Any] | None) -> tzinfo | None:
+    """The zone an imported post's dates without an offset were read in: its `source.timezone`,
+    else UTC (import records none for UTC; a post imported before the zone was recorded was read
+    in the setting of that day, which only its date can tell). None for a post from no file, and
+    for a recorded name this system does not know."""
+    source = (content or {}).get("source")
+    if not isinstance(source, dict):
+        return None
+    recorded = source.get("timezone")
+    if recorded is None:
+        return UTC
+    try:
+        return zone(recorded) if isinstance(recorded, str) else None
+    except UnknownTimezone:
+        return None
+
+
+def with_zone(content: dict[str, Any], read_in: tzinfo) -> dict[str, Any]:
+    """An imported post's `content` recording `read_in` as the zone its dates were read in, as
+    `import_post` records it."""
+    source = content.get("source")
+    if not isinstance(source, dict):
+        return content
+    kept = {key: value for key, value in source.items() if key != "timezone"}
+    return {**content, "source": {**kept, **_zone_record(read_in, source.get("date_text"))}}
 
 
 def post_from_mapping(mapped: MappedPost, content: dict[str, Any]) -> ImportedPost:
@@ -216,6 +250,7 @@ def post_from_mapping(mapped: MappedPost, content: dict[str, Any]) -> ImportedPo
         meta_keywords=mapped.meta_keywords,
         featured_image=mapped.featured_image,
         content=content,
+        floating_date=mapped.floating,
     )
 
 

@@ -54,7 +54,9 @@ a file or a WordPress item the one whose body is this file's exactly and not bla
 only, and only a post whose file was replaced so: its source path is not the one it was made
 with; another site's page of the same slug and body is a new post): `update` leaves such a post
 as it is when the file would change what it shows (`_keep_other_file`).
-A post matched by its place in the site keeps the longer of the two source paths. `on_conflict` decides what a match does: `update` (the default) writes the
+A post matched by its place in the site keeps the longer of the two source paths. A matched file's
+date without an offset is read in the zone its post was imported in while it is the post's date
+there (`_in_post_zone`): `config set timezone` since moves no date. `on_conflict` decides what a match does: `update` (the default) writes the
 file's values when they differ, `skip` leaves the post alone, `rename` imports a new post
 under a suffixed slug, `overwrite` updates even a post edited in Blogster since its file was
 last imported. `update` keeps such an edit (the post remembers what its import wrote:
@@ -218,6 +220,7 @@ class Candidate:
     # tags, description, keywords or picture, and an update keeps the post's
     metadata_stated: bool = True
     file_sha256: str | None = None  # of the file's bytes as read (a file source's), for an export's manifest
+    floating_date: datetime | None = None  # its date as written when that states no offset: `_in_post_zone`
 
 
 @dataclass(frozen=True)
@@ -811,6 +814,7 @@ def _candidate(label: str, post: Any) -> Candidate:
         status_stated=source.get("dialect") != "markdown" or stated_status(fields) is not None,
         metadata_stated=source.get("dialect") != "markdown"
         or (content.get("front_matter") or {}).get("format") is not None,
+        floating_date=post.floating_date,
     )
 
 
@@ -1682,7 +1686,7 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     """Decide what an update changes; no change at all makes it 'unchanged' (hold run.lock)."""
     from blogster_cli.content.slugs import is_suffixed
 
-    candidate = plan.candidate
+    candidate = plan.candidate = _in_post_zone(plan.candidate, stored)
     if not candidate.metadata_stated:  # a plain markdown file without front matter keeps what it cannot say
         candidate = plan.candidate = replace(
             candidate, tags=list(stored.tags), meta_description=stored.meta_description,
@@ -1839,7 +1843,7 @@ def says_what_post_says(candidate: Candidate, post: StoredPost) -> bool:
     front matter may be written otherwise (another dialect's file of the same post)."""
     from blogster_cli.content.slugs import is_suffixed
 
-    c = candidate
+    c = _in_post_zone(candidate, post)
     status = c.status if c.status_stated else post.status
     if c.metadata_stated:
         metadata = (c.meta_description, c.meta_keywords, c.featured_image, c.tags)
@@ -1850,6 +1854,32 @@ def says_what_post_says(candidate: Candidate, post: StoredPost) -> bool:
         and is_suffixed(post.slug, c.base_slug)
         and (c.published_at is None or c.published_at == post.published_at)
     )
+
+
+def _in_post_zone(candidate: Candidate, post: StoredPost) -> Candidate:
+    """`candidate` read in the zone its post's dates were read in at import (`source.timezone`),
+    when its date states no offset (a date alone, a Jekyll name's or a Zola path's day) and reads
+    there as the post's date: an unchanged file keeps the moment it was first imported as, and
+    so does a file export wrote in that zone, after `config set timezone`. A date changed since
+    (or a post from no file) is read in the zone set now, as it was."""
+    from blogster_cli.content.dates import placed
+    from blogster_cli.content.errors import DateParseError
+    from blogster_cli.content.post import imported_zone, with_zone
+
+    read_in = imported_zone(post.content)
+    if candidate.floating_date is None or post.published_at is None or read_in is None:
+        return candidate
+    try:
+        moment = placed(candidate.floating_date, read_in)
+    except DateParseError:
+        return candidate
+    if moment != post.published_at:
+        return candidate
+    status = candidate.status
+    if status in ("published", "scheduled"):  # a live post dated later is scheduled (`content.mapping`)
+        status = "scheduled" if moment > datetime.now(UTC) else "published"
+    content = with_zone(candidate.content, read_in)
+    return replace(candidate, published_at=moment, created_at=moment, status=status, content=content)
 
 
 def _file_print(content: dict[str, Any]) -> str:

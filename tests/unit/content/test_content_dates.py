@@ -53,6 +53,26 @@ def test_naive_values_are_taken_in_the_configured_zone() -> None:
     assert parse_date("2021-06-16 10:00 +0000", NEW_YORK) == dt.datetime(2021, 6, 16, 10, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("path", "text", "floating"),
+    [
+        ("_posts/2021-05-06-bare.md", "No front matter.\n", dt.datetime(2021, 5, 6)),
+        ("content/a.md", '+++\ntitle = "A"\npath = "2016/09/29/a"\n+++\nBody\n', dt.datetime(2016, 9, 29)),
+        ("content/posts/a.md", "---\ntitle: A\ndate: 2023-10-04\n---\nBody\n", dt.datetime(2023, 10, 4)),
+        ("_posts/2015-09-21-a.md", "---\ntitle: A\ndate: 2015-09-21 16:52\n---\n", dt.datetime(2015, 9, 21, 16, 52)),
+        ("content/posts/a.md", '+++\ntitle = "A"\ndate = 2024-08-03T10:00:00\n+++\n', dt.datetime(2024, 8, 3, 10)),
+        ("_posts/2016-03-22-a.md", "---\ntitle: A\ndate: 2016-03-22 10:00 EDT\n---\n", None),
+        ("content/posts/a.md", "---\ntitle: A\ndate: 2024-01-15T08:00:00+01:00\n---\n", None),
+    ],
+)
+def test_a_date_without_an_offset_keeps_its_wall_time(path: str, text: str, floating: dt.datetime | None) -> None:
+    """What import needs to read the date again in the zone its post was imported in."""
+    post = import_post(text, path, default_tz=NEW_YORK)
+    assert post.floating_date == floating
+    if floating is not None:
+        assert post.published_at == floating.replace(tzinfo=NEW_YORK)
+
+
 def test_yaml_and_toml_date_objects() -> None:
     yaml_values = parse_metadata(split_front_matter("---\na: 2021-06-16\nb: 2021-06-16 10:00:00\n---\n")).values
     toml_values = parse_metadata(
