@@ -19,7 +19,10 @@ minutely events, 74 KB: 292,800 entries) cannot fill the memory or the account's
 events are not counted: each is written in the file, so they grow with its size (which
 read_named_text bounds), as a 70,000-event export from another program does. Their rules walk
 at most `_FILE_WALK` in all, counted (`_FileWalk`), not timed: past it the file is refused whole
-too (TooLongToExpand), so 100 rules that never match (15 KB) take seconds, not 43 s. A rule
+too (TooLongToExpand), so 100 rules that never match (15 KB) take seconds, not 43 s. The count
+takes in what dateutil does besides looking at days: the hours, minutes and seconds a finer rule
+steps through between its instants (3 secondly rules at 23:59:59, 560 bytes, took 22 s), the times
+of day a rule makes (every second: 86,400) and long BYSETPOS, BYYEARDAY and BYEASTER lists. A rule
 without COUNT is walked from the last of its periods before the window, not from its start.
 """
 
@@ -54,6 +57,8 @@ _IDLE_WALK = 270_000  # days dateutil may look at in one event's rules without a
 _FILE_WALK = 3_000_000  # weighted looks and instants of all a file's rules (~3 s): past it, the file is refused
 _STEP_WEIGHT = 3  # an instant a rule yields, in looks: what is done with it costs more than a look
 _LOOK_WEIGHT = (1, 1, 1, 2, 3, 3, 3)  # a look's cost by FREQ, YEARLY to SECONDLY: finer rules do more a day
+_VALUES_PER_LOOK = 16  # BYSETPOS or BYYEARDAY values that add a look to each day looked at (BYSETPOS's: and instant)
+_CLOCK_WEIGHT = 1  # an hour, minute or second an hourly to secondly rule checks or adds to its times, in looks
 _UID_LENGTH = 255  # content_calendar.uid
 _MAX_SEQUENCE = 2**31 - 1  # content_calendar.sequence, an integer
 
@@ -342,7 +347,7 @@ class _Expansion:
         event, title = self.event, self.event.title
         try:
             return self._expand(changed)
-        except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # a rule dateutil cannot read
+        except (ValueError, TypeError, AttributeError, OverflowError, IndexError) as exc:  # one dateutil cannot read
             note = (
                 f"'{title}' repeats by a rule Blogster cannot expand ({_first_line(exc)}):"
                 f" only its first occurrence, {event.day}, was imported"
@@ -414,63 +419,100 @@ class _FileWalk:
             raise _WalkedTooFar
 
 
+_NO_DAY = "it looked at centuries of days without a match: a date that never comes, such as February 30?"
+_NO_TIME = "it stepped through hundreds of thousands of hours, minutes or seconds: a DAILY rule with BYHOUR instead?"
+
+
 @dataclass
 class _Walk:
     """The days dateutil looks at in one event's rules without finding an instant: a rule that never
     matches (Feb 30) yields nothing and ignores UNTIL, walking to year 9999, so `_Watch` counts each
-    day it looks at (and `file`, every look and instant). Counted, not timed: on a busy machine a clock
-    (even this thread's CPU time) stretched, and an import's outcome depended on the load (CI run 80,
-    and 119 with CPU time)."""
+    day it looks at, and `_Listed` each hour, minute or second a finer rule checks between two instants
+    (a secondly rule at 23:59:59 checks 86,400 a day) or makes into its times (and `file`, every look
+    and instant). Counted, not timed: on a busy machine a clock (even this thread's CPU time)
+    stretched, and an import's outcome depended on the load (CI run 80, and 119 with CPU time)."""
 
     file: _FileWalk
     idle: int = 0  # weighted looks that found nothing, in the steps before the current one
     current: int = 0  # weighted looks in the current step
+    last: int = 0  # the weight of the latest look
+    times: int = 0  # the looks at hours, minutes and seconds among them all
 
-    def steps(self, rule: Iterable[datetime]) -> Iterator[datetime]:
+    def steps(self, rule: Iterable[datetime], weight: int) -> Iterator[datetime]:
+        """`rule`'s instants, each counted as `weight` looks for the file."""
         moments = iter(rule)
         while True:
             self.current = 0
             moment = next(moments, None)
             if moment is None:
                 return
-            self.idle += max(0, self.current - 1)  # the look that found it was not idle
-            self.file.add(_STEP_WEIGHT)
+            self.idle += max(0, self.current - self.last)  # the look that found it was not idle
+            self.file.add(weight)
             yield moment
 
-    def look(self, weight: int) -> None:
+    def look(self, weight: int, *, time_of_day: bool = False) -> None:
+        """Counts `weight` looks (at days, or at times of day); past `_IDLE_WALK` the rule is refused,
+        told of the times it stepped through when they were most of its looks, else of dates that never come."""
         self.current += weight
+        self.last = weight
+        self.times += weight if time_of_day else 0
         self.file.add(weight)
         if self.idle + self.current > _IDLE_WALK:
-            raise ValueError(
-                "it looked at centuries of days without a match: a date that never comes, such as February 30?"
-            )
+            raise ValueError(_NO_TIME if 2 * self.times > self.idle + self.current else _NO_DAY)
 
 
 class _Watch(tuple[int, ...]):
-    """A BY-part's values that also check the walk's time each time dateutil looks at a day."""
+    """A BY-part's values that count `weight` looks (`_Walk.look`) each time dateutil checks a value
+    against them."""
 
     walk: _Walk
     weight: int
+    time_of_day: bool  # BYHOUR, BYMINUTE or BYSECOND
 
     def __contains__(self, value: object) -> bool:
-        self.walk.look(self.weight)
+        self.walk.look(self.weight, time_of_day=self.time_of_day)
         return super().__contains__(value)
+
+
+class _Listed(_Watch):
+    """A `_Watch` that also counts a look for each value each time dateutil goes through them: an hourly to
+    secondly rule's BYHOUR, BYMINUTE and BYSECOND (checked at each hour, minute or second it steps through
+    between two instants, gone through to make each period's times, BYMINUTE x BYSECOND an hour) and
+    BYEASTER (dateutil's, not RFC 5545's: gone through whole each month or year, however long)."""
+
+    def __iter__(self) -> Iterator[int]:
+        self.walk.look(self.weight * len(self), time_of_day=self.time_of_day)
+        return super().__iter__()
+
+
+def _watch(kind: type[_Watch], values: Iterable[int], walk: _Walk, weight: int, *, time_of_day: bool = False) -> _Watch:
+    watch = kind(values)
+    watch.walk, watch.weight, watch.time_of_day = walk, weight, time_of_day
+    return watch
 
 
 def _watched(rule: Any, walk: _Walk) -> Iterator[datetime]:
     """`rule`'s instants, `walk` checked on each day: BYMONTH is checked first, so it watches (all
     months when the rule names none), but for a yearly rule of nth weekdays, where a BYMONTH would
-    change the meaning, BYDAY does (all weekdays when it names none)."""
-    from dateutil.rrule import YEARLY
+    change the meaning, BYDAY does (all weekdays when it names none). A day costs a look more for each
+    `_VALUES_PER_LOOK` values of BYSETPOS (for each, dateutil goes through the period's days, and the
+    instants found so far: an instant costs one more too) or BYYEARDAY (read one by one for each day);
+    BYEASTER, and an hourly to secondly rule's times, are counted as dateutil goes through them (`_Listed`)."""
+    from dateutil.rrule import HOURLY, YEARLY
 
+    setpos = len(rule._bysetpos or ()) // _VALUES_PER_LOOK
+    weight = _LOOK_WEIGHT[rule._freq] + setpos + len(rule._byyearday or ()) // _VALUES_PER_LOOK
     if rule._bymonth is None and rule._freq == YEARLY and rule._bynweekday:
-        watch = _Watch(rule._byweekday or range(7))
-        rule._byweekday = watch
+        rule._byweekday = _watch(_Watch, rule._byweekday or range(7), walk, weight)
     else:
-        watch = _Watch(rule._bymonth or range(1, 13))
-        rule._bymonth = watch
-    watch.walk, watch.weight = walk, _LOOK_WEIGHT[rule._freq]
-    return walk.steps(rule)
+        rule._bymonth = _watch(_Watch, rule._bymonth or range(1, 13), walk, weight)
+    if rule._byeaster:
+        rule._byeaster = _watch(_Listed, rule._byeaster, walk, 1)
+    if rule._freq >= HOURLY:  # a rule of days made its times with the rule (`_times_a_day`)
+        for part in ("_byhour", "_byminute", "_bysecond"):
+            if getattr(rule, part) is not None:
+                setattr(rule, part, _watch(_Listed, getattr(rule, part), walk, _CLOCK_WEIGHT, time_of_day=True))
+    return walk.steps(rule, _STEP_WEIGHT + setpos)
 
 
 def _recurrence_set(
@@ -494,6 +536,7 @@ def _recurrence_set(
         if any(interval < 1 for interval in recur.get("INTERVAL", [])):
             raise ValueError("INTERVAL must be at least 1")
         kept: Any = vRecur({key: value for key, value in recur.items() if key.upper() not in ("UNTIL", "COUNT")})
+        walked.add(2 * _times_a_day(recur))  # made with the rule, here twice: as read, then moved to `first`
         rule = rrulestr(kept.to_ical().decode(), dtstart=base)
         if not isinstance(rule, rrule):
             raise ValueError("one RRULE holds several rules")
@@ -509,6 +552,18 @@ def _recurrence_set(
         if moment != previous and moment not in excluded:
             yield moment
         previous = moment
+
+
+def _times_a_day(recur: Any) -> int:
+    """The times of day dateutil makes with a rule of days (DAILY to YEARLY), all at once when it makes
+    the rule: BYHOUR x BYMINUTE x BYSECOND, 86,400 (~45 ms) for every second; none for a finer rule,
+    which makes a period's times each period (`_Listed` counts those)."""
+    if str(recur.get("FREQ", [""])[0]).upper() not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+        return 0
+    times = 1
+    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        times *= max(1, len(set(recur.get(part, []))))
+    return times
 
 
 _FIXED = {"WEEKLY": 7 * 86400, "DAILY": 86400, "HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}  # a period's seconds

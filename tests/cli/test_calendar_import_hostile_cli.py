@@ -77,3 +77,27 @@ def test_a_rule_with_interval_0_imports_its_first_occurrence_instead_of_hanging(
     result = cli("calendar", "import", "--ics", str(path), env=BERLIN)
     assert result.exit_code == 0, result.stderr
     assert "note: 'I0' repeats by a rule Blogster cannot expand (INTERVAL must be at least 1)" in result.stderr
+
+
+@pytest.mark.same_on_every_server  # reading ICS is Python's: CI's second pass leaves it out
+def test_rules_that_step_through_every_second_are_given_up_with_a_note_or_refuse_the_file_in_one_line(
+    cli, signed_up, tmp_path
+):
+    """Red team 48 F2: the seconds a secondly rule steps through between its instants were not counted:
+    three events at 23:59:59 from 1800 took 22 s and imported nothing; 1,000 of BYHOUR=25 (never: dateutil
+    gives up after a day's seconds) 16.5 s, each imported with a note. Each event is now given up with a
+    note of its own, and a file of many is refused whole (exit 2, one line), nothing imported."""
+    rule = "RRULE:FREQ=SECONDLY;BYHOUR=23;BYMINUTE=59;BYSECOND=59;COUNT=1000\r\n"
+    late = [f"UID:s{n}@x\r\nSUMMARY:S{n}\r\nDTSTART:18000101T000000Z\r\n{rule}" for n in range(3)]
+    result = cli("calendar", "import", "--ics", str(ics_file(tmp_path, *late)), env=BERLIN)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("it stepped through hundreds of thousands of hours, minutes or seconds") == 3
+    never = [
+        f"UID:c{n}@x\r\nSUMMARY:C\r\nDTSTART:20261210T090000Z\r\nRRULE:FREQ=SECONDLY;BYHOUR=25\r\n" for n in range(100)
+    ]
+    refused = cli("calendar", "import", "--ics", str(ics_file(tmp_path, *never)), env=BERLIN)
+    assert refused.exit_code == 2, refused.stderr
+    assert refused.stderr.count("\n") == 1 and refused.stderr.startswith("error: ")
+    assert ".ics: recurring events take too long to expand in all (" in refused.stderr
+    assert "its first 35 of 100 events went past the limit; split the file, or fix its rules" in refused.stderr
+    assert len(cli("calendar", "list", "--json").json()) == 3  # the three above, nothing of this file

@@ -4,6 +4,7 @@ starts that are not dates, NUL, long or repeated UIDs, SEQUENCE past an integer,
 import hashlib
 import threading
 import time as clock
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,10 +47,19 @@ def read_within(data: bytes, seconds: float) -> CalendarFile:
     return found["read"]
 
 
-@pytest.mark.parametrize("rule", ["FREQ=DAILY;INTERVAL=0", "FREQ=DAILY;INTERVAL=-1", "FREQ=MINUTELY;BYSECOND=60"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=DAILY;INTERVAL=-1",
+        "FREQ=MINUTELY;BYSECOND=60",
+        "FREQ=YEARLY;BYMONTH=12;BYDAY=53MO",
+    ],
+)
 def test_a_rule_part_dateutil_accepts_but_cannot_walk_imports_the_first_occurrence_with_a_note(rule):
     """INTERVAL=0 made dateutil yield DTSTART forever (the import hung at 100% CPU); INTERVAL=-1
-    and BYSECOND=60 failed mid-walk and refused the whole file."""
+    and BYSECOND=60 failed mid-walk and refused the whole file; the 53rd Monday of December raised
+    an IndexError in dateutil, an "unexpected failure" (exit 1)."""
     found = read_within(calendar_of(f"UID:r@x\r\nSUMMARY:R\r\nDTSTART:20261210T090000Z\r\nRRULE:{rule}\r\n"), 5)
     assert [(e.uid, e.day) for e in found.events] == [("r@x", date(2026, 12, 10))]
     (recurring,) = found.recurring
@@ -310,3 +320,193 @@ def test_a_yearly_or_monthly_rule_from_long_ago_gives_the_occurrences_dateutil_d
     ]
     assert [(e.day, e.at) for e in found.events] == [(day, at) for day, at in expected if today <= day < end]
     assert found.events
+
+
+@dataclass
+class Measured:
+    """What reading a file gave (its CalendarFile, or what it raised), the CPU time of the thread that
+    read it, and the looks its rules' walk counted for the file (`_FileWalk.spent`)."""
+
+    read: CalendarFile | Exception
+    cpu: float
+    looks: int
+
+
+def read_measured(data: bytes, monkeypatch) -> Measured:
+    """`read(data)` in a thread of its own (joined within a minute, so a walk that never ends fails
+    the test), measured there: this thread's CPU time, never the wall clock, which a loaded machine stretches."""
+    walks: list[ics._FileWalk] = []
+
+    class Spied(ics._FileWalk):
+        def __init__(self, limit: int) -> None:
+            super().__init__(limit)
+            walks.append(self)
+
+    monkeypatch.setattr(ics, "_FileWalk", Spied)
+    measured: list[Measured] = []
+
+    def reading() -> None:
+        began = clock.thread_time()
+        try:
+            found: CalendarFile | Exception = read(data)
+        except InvalidCalendar as exc:
+            found = exc
+        measured.append(Measured(found, clock.thread_time() - began, walks[0].spent))
+
+    worker = threading.Thread(target=reading, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert measured, "still reading after 60 s (or failed: see the thread's traceback)"
+    return measured[0]
+
+
+EVERY_SECOND = (
+    f"BYHOUR={','.join(map(str, range(24)))};BYMINUTE={','.join(map(str, range(60)))}"
+    f";BYSECOND={','.join(map(str, range(60)))}"
+)
+
+
+def test_a_secondly_rule_stepping_through_a_day_for_each_instant_is_given_up_for_the_seconds_it_checks(monkeypatch):
+    """Red team 48 F2, vector A: each instant of this rule (once a day, at 23:59:59) is 86,400 seconds
+    dateutil steps through, a look only once a day: three such events from 1800 (560 bytes) took 22 s
+    of CPU, imported nothing, and ten of COUNT=50000 an hour. Each second it checks is counted now."""
+    rule = "RRULE:FREQ=SECONDLY;BYHOUR=23;BYMINUTE=59;BYSECOND=59;COUNT=1000\r\n"
+    events = [f"UID:s{n}@x\r\nSUMMARY:S\r\nDTSTART:18000101T000000Z\r\n{rule}" for n in range(3)]
+    measured = read_measured(calendar_of(*events), monkeypatch)
+    assert isinstance(measured.read, CalendarFile)
+    assert [r.note for r in measured.read.recurring] == 3 * [
+        "'S' repeats by a rule Blogster cannot expand (it stepped through hundreds of thousands of hours, minutes or"
+        " seconds: a DAILY rule with BYHOUR instead?): only its first occurrence, 1800-01-01, was imported"
+    ]
+    assert measured.looks < 3 * 300_000 and measured.cpu < 2  # each given up past 270,000 (old: 18,000, 22 s)
+    monkeypatch.setattr(ics, "_FILE_WALK", 500_000)  # and the seconds count for the file
+    with pytest.raises(ics.TooLongToExpand, match="its first 2 of 3 events went past the limit"):
+        read(calendar_of(*events))
+
+
+def test_the_times_a_rule_of_days_makes_with_it_count_for_the_file(monkeypatch):
+    """Vector B: dateutil makes a daily rule's times when it makes the rule, BYHOUR x BYMINUTE x BYSECOND
+    (every second: 86,400, ~90 ms), uncounted: 100 such events with COUNT=1 (52 KB) took 9.6 s of CPU,
+    and the 32 MiB cap allowed an hour and a half. Counted now, they refuse the file at its 18th."""
+    events = [
+        f"UID:b{n}@x\r\nSUMMARY:B\r\nDTSTART:20261210T090000Z\r\nRRULE:FREQ=DAILY;{EVERY_SECOND};COUNT=1\r\n"
+        for n in range(100)
+    ]
+    measured = read_measured(calendar_of(*events), monkeypatch)
+    assert isinstance(measured.read, ics.TooLongToExpand)
+    assert "its first 18 of 100 events went past the limit;" in str(measured.read)  # 2 x 86,400 looks each
+    assert measured.cpu < 5  # old: 9.6 s, every event read
+    (alone,) = read(calendar_of(events[0])).events  # one alone: read, as before
+    assert (alone.day, alone.at) == (date(2026, 12, 10), time(10))
+
+
+def test_a_rule_dateutil_gives_up_after_stepping_through_a_day_counts_its_steps_for_the_file(monkeypatch):
+    """Vector C: BYHOUR=25 never comes; dateutil steps through a day's 86,400 seconds (~16 ms) before
+    refusing the rule, which refused that event only, uncounted: 1,000 such events (106 KB) took 16.5 s.
+    Those steps count for the file now: it is refused at its 35th (here at its 12th, the limit lowered)."""
+    monkeypatch.setattr(ics, "_FILE_WALK", 1_000_000)
+    events = [
+        f"UID:c{n}@x\r\nSUMMARY:C\r\nDTSTART:20261210T090000Z\r\nRRULE:FREQ=SECONDLY;BYHOUR=25\r\n" for n in range(100)
+    ]
+    measured = read_measured(calendar_of(*events), monkeypatch)
+    assert isinstance(measured.read, ics.TooLongToExpand)
+    assert "its first 12 of 100 events went past the limit;" in str(measured.read)  # 86,400 looks each
+    assert measured.cpu < 2  # old: 1.6 s here and every event read, 16.5 s for 1,000
+    (alone,) = read(calendar_of(events[0])).recurring  # one alone: dateutil's refusal, as before
+    assert "cannot expand (Invalid combination of interval, byhour and byminute" in alone.note
+
+
+@pytest.mark.parametrize(
+    "rule, why",
+    [
+        (
+            f"FREQ=HOURLY;BYMINUTE={','.join(map(str, range(60)))};BYSECOND=0,1,2,3,4;BYMONTH=2;BYMONTHDAY=30",
+            "it stepped through hundreds of thousands of hours, minutes or seconds: a DAILY rule with BYHOUR instead?",
+        ),
+        (
+            "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30;BYSETPOS=" + ",".join(map(str, [*range(1, 367), *range(-366, 0)])),
+            "it looked at centuries of days without a match: a date that never comes, such as February 30?",
+        ),
+    ],
+)
+def test_a_rule_that_never_matches_is_given_up_for_the_work_dateutil_does_each_period_not_only_its_days(
+    monkeypatch, rule, why
+):
+    """An hourly rule makes its times each hour (BYMINUTE x BYSECOND), and for each BYSETPOS value dateutil
+    goes through the period's days: both uncounted, one such rule took 8 s and 5 s of CPU (1 and 3 KB; 100
+    s with every second of the hour) before its note. Both are counted now; the note names what most of
+    the looks were at."""
+    measured = read_measured(
+        calendar_of(f"UID:p@x\r\nSUMMARY:P\r\nDTSTART:20250101T000000Z\r\nRRULE:{rule}\r\n"), monkeypatch
+    )
+    assert isinstance(measured.read, CalendarFile)
+    assert f"cannot expand ({why}): only its first occurrence" in measured.read.recurring[0].note
+    assert measured.looks < 300_000 and measured.cpu < 1.5
+
+
+@pytest.mark.parametrize(
+    "start, rule",
+    [
+        ("DTSTART;TZID=Europe/Berlin:20240108T093000", "FREQ=WEEKLY;BYDAY=MO"),  # a weekly meeting (Google)
+        ("DTSTART;TZID=America/New_York:20200107T100000", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=SU"),  # Outlook
+        ("DTSTART;VALUE=DATE:19800314", "FREQ=YEARLY"),  # a birthday
+        ("DTSTART;TZID=Europe/London:20230131T090000", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
+        ("DTSTART;TZID=Europe/London:20230103T090000", "FREQ=MONTHLY;BYDAY=1TU"),
+        ("DTSTART;TZID=Europe/Berlin:20261204T080000", "FREQ=DAILY;BYHOUR=8,12,17;UNTIL=20270301T000000Z"),
+        ("DTSTART;TZID=Australia/Sydney:20250405T020000", "FREQ=WEEKLY;BYDAY=SA,SU"),  # DST ends at 03:00 there
+        ("DTSTART;TZID=America/New_York:20200101T020000", "FREQ=YEARLY;BYMONTH=3,11;BYDAY=2SU,1SU;BYSETPOS=1"),
+        ("DTSTART;TZID=Europe/Berlin:20261204T090000", "FREQ=HOURLY;INTERVAL=4;BYHOUR=9,13,17;COUNT=30"),
+        ("DTSTART:20261204T090000Z", "FREQ=MINUTELY;INTERVAL=30;BYHOUR=9,10;COUNT=40"),
+    ],
+)
+def test_calendars_other_programs_export_give_the_occurrences_dateutil_does(start, rule):
+    """What red team 48 F2's counting must not change: everyday rules give dateutil's own instants in the window,
+    less an EXDATE, with an RDATE, all within the file's limit and none given up."""
+    from dateutil.rrule import rruleset, rrulestr
+
+    data = calendar_of(
+        f"UID:e@x\r\nSUMMARY:E\r\n{start}\r\nRRULE:{rule}\r\n"
+        "EXDATE:20261214T083000Z,20270105T170000Z\r\nRDATE:20261216T083000Z\r\n"
+    )
+    found = read(data)
+    begins = ics._moment(ics._events(data)[0]["dtstart"], "DTSTART")
+    base = begins if isinstance(begins, datetime) else datetime.combine(begins, time())
+    moments = rruleset()
+    moments.rrule(rrulestr(rule, dtstart=base))
+    moments.rdate(ics._like(datetime(2026, 12, 16, 8, 30, tzinfo=ZoneInfo("UTC")), base))
+    for excluded in (datetime(2026, 12, 14, 8, 30), datetime(2027, 1, 5, 17)):
+        moments.exdate(ics._like(excluded.replace(tzinfo=ZoneInfo("UTC")), base))
+    end = TODAY + timedelta(days=365)
+    around = (datetime(TODAY.year - 1, 1, 1, tzinfo=base.tzinfo), datetime(end.year + 1, 1, 1, tzinfo=base.tzinfo))
+    expected = [
+        ics.wall_time(moment if isinstance(begins, datetime) else moment.date(), "Europe/Berlin")[:2]
+        for moment in moments.between(*around)
+    ]
+    assert [(e.day, e.at) for e in found.events] == [(day, at) for day, at in expected if TODAY <= day < end][:366]
+    (recurring,) = found.recurring
+    assert recurring.imported == len(found.events) > 1 and "cannot expand" not in recurring.note
+
+
+def test_a_long_byyearday_list_counts_for_each_day_dateutil_reads_it_on(monkeypatch):
+    """dateutil reads BYYEARDAY (up to 732 values) one by one for each day it looks at: 12 such daily
+    rules with COUNT from 1800 (38 KB), each stepping 50,000 days before today, took 6.4 s of CPU; each
+    16 values now cost a look more, and the file is refused at its second."""
+    days = ",".join(map(str, [*range(-366, 0), *range(1, 367)]))
+    rule = f"RRULE:FREQ=DAILY;COUNT=100000;BYYEARDAY={days}\r\n"
+    events = [f"UID:y{n}@x\r\nSUMMARY:Y\r\nDTSTART:18000101T000000Z\r\n{rule}" for n in range(12)]
+    measured = read_measured(calendar_of(*events), monkeypatch)
+    assert isinstance(measured.read, ics.TooLongToExpand)
+    assert "its first 2 of 12 events went past the limit;" in str(measured.read)
+    assert measured.cpu < 2.5  # old: 6.4 s, refused at the 12th
+    assert "repeats more than 50,000 times" in read(calendar_of(events[0])).recurring[0].note  # one alone: as before
+
+
+def test_byeaster_s_values_count_each_time_dateutil_goes_through_them(monkeypatch):
+    """BYEASTER (dateutil's, not RFC 5545's) is not made unique, and dateutil goes through it whole each
+    year: a list of 50,000 offsets cost a second an event while counted as a year's days."""
+    easter = ",".join(["0"] * 5_000)
+    data = calendar_of(f"UID:e@x\r\nSUMMARY:E\r\nDTSTART:20260405T090000Z\r\nRRULE:FREQ=YEARLY;BYEASTER={easter}\r\n")
+    measured = read_measured(data, monkeypatch)
+    assert isinstance(measured.read, CalendarFile)
+    assert [e.day for e in measured.read.events] == [date(2027, 3, 28)]  # Easter Sunday, as before
+    assert measured.looks > 2 * 5_000  # the years walked, each with its 5,000 values (old: their days only)
