@@ -81,8 +81,9 @@ def _note_choice(backend: KeyringBackend | None) -> None:
             return
     except OSError:
         pass
+    if not path.parent.is_dir():  # no home yet: a command before quickstart creates nothing for a note
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}")
         partial.write_text(choice, encoding="utf-8")
         partial.replace(path)  # whole or not at all: a reader sees the old note or the new one

@@ -48,7 +48,13 @@ def already_exists(path: object) -> str:
     return f"{path} already exists; use --force to overwrite it"
 
 
-def not_one_of(name: str, choices: Iterable[str], given: str) -> str:
+def not_one_of(name: str, choices: Iterable[str], given: str, *, repeatable: bool = False) -> str:
     """The message for a value that is none of its choices, alike in every command:
-    "--format must be one of csv, json, not 'xml'"."""
-    return f"{name} must be one of {', '.join(choices)}, not {given!r}"
+    "--format must be one of csv, json, not 'xml'". For an option given once per value and repeated
+    for more (`repeatable`: --status), a comma-separated list says how to give them:
+    "..., not 'published,draft': one per --status, repeated (--status published --status draft)"."""
+    message = f"{name} must be one of {', '.join(choices)}, not {given!r}"
+    listed = [value.strip() for value in given.split(",") if value.strip()]
+    if repeatable and len(listed) > 1:
+        message += f": one per {name}, repeated ({' '.join(f'{name} {value}' for value in listed)})"
+    return message

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import termios
+from collections.abc import Callable
 
 from blogster_cli.errors import InvalidInput
 
@@ -74,9 +75,30 @@ def secret(question: str, *, instead: str) -> str:
         termios.tcsetattr(fd, termios.TCSANOW, echoing)
 
 
-def new_secret(question: str, *, instead: str) -> str:
-    """A new secret, typed twice so a typo does not lock its owner out."""
+def new_secret(question: str, *, instead: str, check: Callable[[str], None] | None = None, tries: int = 3) -> str:
+    """A new secret, typed twice so a typo does not lock its owner out. One that `check` refuses
+    (InvalidInput: too short) is asked for again, its reason said, up to `tries` times in all: the
+    person at the keyboard fixes it rather than starting the command over; the last refusal is the
+    command's error."""
     first = secret(question, instead=instead)
+    for _ in range(tries - 1):
+        problem = _refusal(check, first)
+        if problem is None:
+            break
+        sys.stderr.write(f"{problem}: try again\n")
+        first = secret(question, instead=instead)
+    if check is not None:
+        check(first)
     if secret("Repeat for confirmation", instead=instead) != first:
         raise InvalidInput("the two entries differ; nothing was changed")
     return first
+
+
+def _refusal(check: Callable[[str], None] | None, value: str) -> str | None:
+    """Why `check` refuses `value` (its InvalidInput), or None."""
+    try:
+        if check is not None:
+            check(value)
+    except InvalidInput as refused:
+        return str(refused)
+    return None

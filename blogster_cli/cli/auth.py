@@ -20,6 +20,10 @@ def signup(
 ) -> None:
     """Create an account on this database and log in to it.
 
+    The profile then acts as the new account: one logged in as another is switched to it, and says
+    so (--json: replaced_session, the account it was logged in as). To keep both, sign up on a
+    profile of its own: blogster --profile NAME auth signup --email EMAIL.
+
     Example: blogster auth signup --email grace@example.com
     """
     from blogster_cli.services import accounts, sessions
@@ -27,11 +31,19 @@ def signup(
     ctx = app_context()
     secret = read_password(from_stdin=password_stdin, confirm=True)
     actor, made_admin = accounts.signup(ctx, email=email, password=secret, username=username)
+    replaced = sessions.session_email(ctx)  # read once signup proved the login may read sessions
     result = sessions.login(ctx, email=actor.email, password=secret)  # as stored: trimmed
     if json:
-        output.print_json({"id": actor.user_id, "email": actor.email, "is_admin": made_admin})
+        output.print_json(
+            {"id": actor.user_id, "email": actor.email, "is_admin": made_admin, "replaced_session": replaced}
+        )
         return
     output.message(f"Created {actor.email}{' (administrator)' if made_admin else ''}; logged in ({result.stored_in}).")
+    if replaced is not None:
+        output.message(
+            f"This profile is now logged in as {actor.email} (was {replaced}); to keep both, use --profile NAME:"
+            f" blogster --profile NAME auth login --email {actor.email}, then here blogster auth login --email {replaced}"
+        )
 
 
 @app.command()
@@ -155,27 +167,43 @@ def whoami(json: bool = JSON_OPTION) -> None:
 @app.command()
 def passwd(
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the current and the new password from two lines of standard input."
+        False,
+        "--password-stdin",
+        help="Read the current and the new password from two lines of standard input (the new one alone"
+        " while quickstart's generated password is kept: it is the current one).",
     ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Change your password; other sessions are logged out.
+
+    After a quickstart off a terminal (a local account with a generated password, kept in the
+    credential store) the generated password is the current one: it is not asked for, only the new
+    one; the generated one is then forgotten.
 
     Example: blogster auth passwd
     """
     import sys
 
     from blogster_cli.errors import InvalidInput
-    from blogster_cli.services import accounts
+    from blogster_cli.services import accounts, sessions
 
     ctx = app_context()
     acting = acting_user()
     if password_stdin:
         old, new = sys.stdin.readline().rstrip("\r\n"), sys.stdin.readline().rstrip("\r\n")
-        if not old or not new:
+        generated = accounts.generated_password(acting, ctx=ctx) if old and not new else None
+        if generated is not None:  # one line: the new password, the generated one the current
+            old, new = generated, old
+        elif not old or not new:
             raise InvalidInput("expected the current and the new password on two lines")
     else:
-        old = ask.secret("Current password", instead="use --password-stdin")
+        ask.can_ask(instead="use --password-stdin")  # before the generated password's check, which takes time
+        old = accounts.generated_password(acting, ctx=ctx) or ""
+        if old:
+            kept = f"'{ctx.profile}:{sessions.GENERATED_PASSWORD_KEY}' in the credential store"
+            output.message(f"Using the password quickstart generated ({kept}) as the current one.")
+        else:
+            old = ask.secret("Current password", instead="use --password-stdin")
         new = ask.new_secret("New password", instead="use --password-stdin")
     accounts.change_password(acting, ctx=ctx, old_password=old, new_password=new)
     if json:

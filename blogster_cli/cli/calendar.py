@@ -362,7 +362,7 @@ def agenda(
         shown = calendar_views.days_json(start, end, events, timezone, skip_empty=True)
         output.print_json(shown) if chosen == "json" else output.print_yaml(shown)
     elif chosen == "table":
-        output.print_renderable(calendar_views.agenda(events, timezone))
+        output.print_renderable(calendar_views.agenda(events, timezone, days=days))
     else:
         records = [calendar_views.event_record(e) for e in events]
         show_list(records, calendar_views.EVENT_COLUMNS, fmt=chosen, json=False, id_key="uid")

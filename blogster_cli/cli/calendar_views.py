@@ -101,13 +101,16 @@ def week_table(monday: date, events: list[PlannedEvent], timezone: str) -> Any:
     return _Grid(build)
 
 
-def agenda(events: list[PlannedEvent], timezone: str) -> Any:
+def agenda(events: list[PlannedEvent], timezone: str, *, days: int) -> Any:
+    """The `days` from today, day by day; with nothing in them, a line naming the window (entries
+    further ahead are not "nothing planned")."""
     from rich.console import Group
     from rich.text import Text
 
     grouped = by_day(events)
     if not grouped:
-        return Text("Nothing planned.")
+        window = "today" if days == 1 else f"in the next {days} days"
+        return Text(f"Nothing planned {window} (--days N for more).")
     parts: list[Any] = [Text(f"Agenda ({timezone})", style="bold")]
     for day in sorted(grouped):
         parts.append(Text(f"{day:%a %Y-%m-%d}", style="bold underline"))

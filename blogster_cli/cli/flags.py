@@ -19,6 +19,18 @@ if TYPE_CHECKING:
 
 app = command_group("flags")
 COLUMNS = ["name", "enabled", "strategy", "rollout_percentage", "description"]
+NEW_NAME_HELP = (
+    "The name `flags check` and your code ask by: lowercase letters, digits, '.', '_' or '-', starting"
+    " with a letter or digit (at most 100)."
+)
+NAME_HELP = "The flag's name (`flags list` shows them)."
+DESCRIPTION_HELP = "What the flag turns on, for the people reading `flags list`."
+STRATEGY_HELP = (
+    "Who it is on for, once enabled: all; percentage (--percentage of accounts, the same ones each time);"
+    " user_ids or subscription_tier (the accounts or tiers --conditions names)."
+)
+PERCENTAGE_HELP = "With --strategy percentage: the share of accounts it is on for, 0-100."
+CONDITIONS_HELP = 'JSON, e.g. {"tiers": ["pro"]}; users by id or email: {"user_ids": ["ada@example.com"]}'
 
 
 def _conditions(text: str | None) -> dict[str, Any] | None:
@@ -47,14 +59,14 @@ def _show(flag: FlagPublic, json: bool) -> None:
 
 @app.command("create")
 def create(
-    name: str = typer.Argument(...),
-    description: str | None = typer.Option(None, "--description"),
-    strategy: FeatureFlagStrategy = typer.Option(FeatureFlagStrategy.ALL, "--strategy"),
-    percentage: int = typer.Option(0, "--percentage"),
+    name: str = typer.Argument(..., help=NEW_NAME_HELP),
+    description: str | None = typer.Option(None, "--description", help=DESCRIPTION_HELP),
+    strategy: FeatureFlagStrategy = typer.Option(FeatureFlagStrategy.ALL, "--strategy", help=STRATEGY_HELP),
+    percentage: int = typer.Option(0, "--percentage", help=PERCENTAGE_HELP),
     conditions: str | None = typer.Option(
         None,
         "--conditions",
-        help='JSON, e.g. {"tiers": ["pro"]}; users by id or email: {"user_ids": ["ada@example.com"]}',
+        help=CONDITIONS_HELP,
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -77,11 +89,11 @@ def create(
 
 @app.command("update")
 def update(
-    name: str = typer.Argument(...),
-    description: str | None = typer.Option(None, "--description"),
-    strategy: FeatureFlagStrategy | None = typer.Option(None, "--strategy"),
-    percentage: int | None = typer.Option(None, "--percentage"),
-    conditions: str | None = typer.Option(None, "--conditions"),
+    name: str = typer.Argument(..., help=NAME_HELP),
+    description: str | None = typer.Option(None, "--description", help=DESCRIPTION_HELP),
+    strategy: FeatureFlagStrategy | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
+    percentage: int | None = typer.Option(None, "--percentage", help=PERCENTAGE_HELP),
+    conditions: str | None = typer.Option(None, "--conditions", help=CONDITIONS_HELP),
     json: bool = JSON_OPTION,
 ) -> None:
     """Change a flag.
@@ -102,7 +114,7 @@ def update(
 
 
 @app.command("enable")
-def enable(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
+def enable(name: str = typer.Argument(..., help=NAME_HELP), json: bool = JSON_OPTION) -> None:
     """Turn a flag on.
 
     Example: blogster flags enable new-editor
@@ -113,7 +125,7 @@ def enable(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
 
 
 @app.command("disable")
-def disable(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
+def disable(name: str = typer.Argument(..., help=NAME_HELP), json: bool = JSON_OPTION) -> None:
     """Turn a flag off.
 
     Example: blogster flags disable new-editor
@@ -125,7 +137,7 @@ def disable(name: str = typer.Argument(...), json: bool = JSON_OPTION) -> None:
 
 @app.command("rm")
 def rm(
-    name: str = typer.Argument(...),
+    name: str = typer.Argument(..., help=NAME_HELP),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -177,7 +189,7 @@ def log(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json:
 
 @app.command("check")
 def check(
-    name: str = typer.Argument(...),
+    name: str = typer.Argument(..., help=NAME_HELP),
     user: str | None = typer.Option(None, "--user", help="This account's email instead of yours (administrators)."),
     json: bool = JSON_OPTION,
 ) -> None:

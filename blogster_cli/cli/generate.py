@@ -216,11 +216,12 @@ def image(
 ) -> None:
     """Generate an image for a post with the provider's images endpoint; stored like `images add`. Uses one credit.
 
-    Prints the markdown to paste, as `images add` does (--json: the image's id, path and size).
+    Prints the markdown to paste, as `images add` does, the prompt as its alt text (--json: the
+    image's id, path, size and alt_text).
 
     Example: blogster generate image sourdough-basics --prompt "a crusty loaf on a board" --model gpt-image-1
     """
-    from blogster_cli.services import revising
+    from blogster_cli.services import images, revising
     from blogster_cli.services.ai_settings import provider_config
 
     ctx = app_context()
@@ -232,7 +233,7 @@ def image(
         output.print_json(picture)
         return
     output.message(f"Added {picture.url} ({picture.file_type}, {picture.size} bytes) to {picture.post}; paste:")
-    output.print_lines([f"![]({picture.url})"])  # no alt text yet, as `images add` without --alt
+    output.print_lines([images.markdown_image(picture.url, picture.alt_text)])
 
 
 @app.command()

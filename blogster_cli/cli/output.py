@@ -210,6 +210,49 @@ def progress(description: str, total: int | None) -> Iterator[Any]:
         yield _RichProgress(bar, task, safe(description))
 
 
+@contextmanager
+def status(description: str) -> Iterator[Any]:
+    """A spinner beside `description` on stderr while slow work runs with nothing else to show (a
+    database being made), where progress() draws its bar: on a terminal, not --quiet; no colour with
+    NO_COLOR (rich reads it). Off a terminal nothing: the command's summary says what was done.
+    Yields what pauses it (`paused()`, for a question) and relabels it (`update(text)`)."""
+    if not progress_shown():
+        yield _NoStatus()
+        return
+    from rich.text import Text  # not a str: rich would read one as markup
+
+    with safe_console(stderr=True).status(Text(safe(description))) as shown:
+        yield _RichStatus(shown)
+
+
+class _NoStatus:
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        yield
+
+    def update(self, description: str) -> None:
+        pass
+
+
+class _RichStatus:
+    def __init__(self, shown: Any):
+        self._shown = shown
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The spinner gone from the screen while a question is asked, back after."""
+        self._shown.stop()
+        try:
+            yield
+        finally:
+            self._shown.start()
+
+    def update(self, description: str) -> None:
+        from rich.text import Text
+
+        self._shown.update(Text(safe(description)))
+
+
 class _NoProgress:
     def advance(self, step: int = 1) -> None:
         pass

@@ -40,13 +40,18 @@ def quickstart(
         if not email:
             raise InvalidInput("no email given: use --email EMAIL")
 
-    def password_source() -> str:
-        return read_password(from_stdin=password_stdin, confirm=True)
+    with output.status("Setting up the database (the first time takes a few seconds)") as working:
 
-    report = run_quickstart(
-        app_context(), email=email, password_source=password_source, local_account=not password_given,
-        examples=examples,
-    )  # fmt: skip
+        def password_source() -> str:
+            with working.paused():  # the question on a line of its own
+                secret = read_password(from_stdin=password_stdin, confirm=True)
+            working.update("Setting up your account")
+            return secret
+
+        report = run_quickstart(
+            app_context(), email=email, password_source=password_source, local_account=not password_given,
+            examples=examples,
+        )  # fmt: skip
     if json:
         output.print_json(report)
     else:  # what it did, for a person: on stderr, as other commands' messages

@@ -141,10 +141,22 @@ def read_password(*, from_stdin: bool, confirm: bool = False, prompt: str = "Pas
     if os.environ.get("BLOGSTER_PASSWORD"):
         return os.environ["BLOGSTER_PASSWORD"]
     instead = "use --password-stdin or BLOGSTER_PASSWORD"
-    entered = ask.new_secret(prompt, instead=instead) if confirm else ask.secret(prompt, instead=instead)
+    if confirm:  # a new account's: one too short is asked for again, the rule said
+        entered = ask.new_secret(prompt, instead=instead, check=_strong_enough)
+    else:
+        entered = ask.secret(prompt, instead=instead)
     if not entered:
         raise InvalidInput(f"no password given: {instead}")
     return entered
+
+
+def _strong_enough(password: str) -> None:
+    """The password rule on a typed password, so that a short one is asked for again; nothing typed
+    is left to read_password's "no password given"."""
+    from blogster_cli.services.sessions import check_password_strength
+
+    if password:
+        check_password_strength(password)
 
 
 def _json_or_global(value: bool) -> bool:

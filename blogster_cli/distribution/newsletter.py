@@ -12,7 +12,9 @@ the unkeyed form their first messages already carried (secret None).
 
 A post's embeds reach a mail as links (`playable_as_links`, `playable_as_text`): most mail clients
 (Gmail, Outlook, Apple Mail) show no frame and play no `<video>` or `<audio>`, so the YouTube or
-Vimeo player the site frames would leave nothing where the video was.
+Vimeo player the site frames would leave nothing where the video was. What a page leaves out unseen
+(an HTML comment: a template's guidance, a writer's note) is not in the plain-text part either
+(`unseen_left_out`).
 
 A copy's size on the wire (`wire_size`, what a server's SIZE limit counts) differs between readers
 only by their To line (`to_header_size`) and their unsubscribe token's length: every other part
@@ -36,10 +38,17 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.policy import default as _default_policy
 from email.utils import formatdate
+from functools import cache
+from itertools import accumulate
+from typing import TYPE_CHECKING
 
-from blogster_cli.distribution.crosspost import embeds_outside_code, play_link
+from blogster_cli.content.fences import split_lines
+from blogster_cli.distribution.crosspost import CODE_IN_MARKDOWN, embeds_outside_code, play_link
 from blogster_cli.mail_headers import header_text, mailbox
 from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # The same shape the database's CHECK accepts (newsletter_subscribers_email_shape).
 EMAIL_SHAPE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
@@ -157,7 +166,8 @@ def unsubscribe_tokens(log_lines: list[str]) -> list[str]:
 @dataclass(frozen=True)
 class PostSection:
     """One post of a newsletter: its HTML for the HTML part, its markdown (plain text that reads
-    as written) for the plain-text part, so both parts carry the whole post."""
+    as written, but for what the page leaves out unseen) for the plain-text part, so both parts
+    carry the whole post."""
 
     title: str
     url: str
@@ -203,6 +213,151 @@ def playable_as_text(markdown: str) -> str:
     return embeds_outside_code(markdown, words)
 
 
+# What starts a piece of markdown its page leaves out unseen, with all it holds (the sanitiser,
+# publish/sanitize.py, drops it): an HTML comment, a processing instruction (`<?php ?>`), a
+# declaration or CDATA section, a `<style>` or `<template>` element.
+_UNSEEN_START = r"<!--|<\?|<!\[CDATA\[|<![A-Z]|<(?i:style|template)(?=[\s/>])"
+_UNSEEN = re.compile(_UNSEEN_START)
+# Code first (fenced code, code spans: `CODE_IN_MARKDOWN`), which shows its text as written.
+_CODE_OR_UNSEEN = re.compile(f"{CODE_IN_MARKDOWN.pattern}|(?P<unseen>{_UNSEEN_START})", re.MULTILINE | re.DOTALL)
+# What ends a piece: a comment's `-->`, a tag's `>`, an element's closing tag.
+_ENDS = {
+    "comment": re.compile("-->"),
+    "tag": re.compile(">"),
+    "style": re.compile(r"</style[\s/>]", re.IGNORECASE),
+    "template": re.compile(r"</template[\s/>]", re.IGNORECASE),
+}
+_CLOSERS = {"<?": "?>", "<![CDATA[": "]]>"}  # a declaration's is its `>`
+_BLOCK_LEAD = re.compile(r"[ \t>*+.)0-9-]*")  # before an HTML block's start: indentation, quote marks, list markers
+_BLANKS_TO_LINE_END = re.compile(r"[ \t]*(?:\r?\n|\Z)")
+_BLANK_LINE = re.compile(r"[ \t]*\r?\n")
+
+
+def unseen_left_out(markdown: str) -> str:
+    """`markdown` without what its page leaves out unseen (`_UNSEEN_START`), but in code: code blocks
+    (fenced and indented, as CommonMark reads them) and code spans show their text as written. A
+    piece on lines of its own goes with them, and with the blank line after it where one is before
+    it: a template's guidance between two paragraphs leaves one blank line. In time linear in the
+    text's length."""
+    if _UNSEEN.search(markdown) is None:  # most posts
+        return markdown
+    parts: list[str] = []
+    done = 0
+    for start, end in [*_code_blocks(markdown), (len(markdown), len(markdown))]:
+        parts += [_Unseen(markdown[done:start]).left_out(), markdown[start:end]]
+        done = end
+    return "".join(parts)
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    """CommonMark with the site's tables, reading blocks only (as `content.liquid` reads code)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+
+
+def _code_blocks(markdown: str) -> list[tuple[int, int]]:
+    """Where `markdown`'s fenced and indented code blocks are: the offsets of their whole lines."""
+    lines = split_lines(markdown)
+    offsets = list(accumulate((len(line) for line in lines), initial=0))
+    return [
+        (offsets[token.map[0]], offsets[min(token.map[1], len(lines))])
+        for token in _block_parser().parse(markdown)
+        if token.type in ("fence", "code_block") and token.map is not None
+    ]
+
+
+class _Unseen:
+    """The unseen pieces of a text (markdown outside code blocks, from a line's start), read forward:
+    each search for a piece's end, a line's start or its block lead runs only past the last one's
+    place, so the whole reading is linear in the text's length."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._found = {name: (-1, len(text) + 1) for name in _ENDS}  # name -> (found at, searched from)
+        self._line = (0, 0, -1)  # the last place asked about, its line's start, its block lead's end
+
+    def left_out(self) -> str:
+        text, parts = self.text, []
+        done = at = 0
+        ends_blank = True  # what is kept so far ends with a blank line (or is nothing)
+        while (found := _CODE_OR_UNSEEN.search(text, at)) is not None:
+            at = found.end()
+            if found.group("unseen") is None:  # code
+                continue
+            start = found.start()
+            end = self._end(start, found.group("unseen"))
+            if end is None:  # not what the page reads as markup: shown as its text
+                continue
+            line_start, rest = self._line_start(start), _BLANKS_TO_LINE_END.match(text, end)
+            if line_start >= done and not text[line_start:start].strip(" \t") and rest is not None:
+                kept = text[done:line_start]  # whole lines, each with its line ending
+                blank_before = not kept[:-1].rpartition("\n")[2].strip() if kept else ends_blank
+                start, end = line_start, rest.end()
+                following = _BLANK_LINE.match(text, end) if blank_before else None
+                end, ends_blank = following.end() if following else end, blank_before
+            else:
+                ends_blank = False
+            parts.append(text[done:start])
+            done = at = end
+        return "".join(parts) + text[done:]
+
+    def _end(self, start: int, opener: str) -> int | None:
+        """Where the piece `opener` starts at `start` ends as the page reads it; None where the page
+        shows it as text. A comment at its `-->` (`<!-->` and `<!--->` are whole ones); one without
+        an end runs to the text's end where it starts an HTML block, else it is text. An element at
+        its closing tag (without one, the text's end) once its opening tag ends; a processing
+        instruction, a declaration or CDATA at its first `>`, when that is its `?>`, `>` or `]]>`."""
+        text = self.text
+        if opener == "<!--":
+            if text.startswith((">", "->"), start + 4):
+                return text.index(">", start + 4) + 1
+            end = self._next("comment", start + 4)
+            if end >= 0:
+                return end + 3
+            return len(text) if self._lead_end(start) == start else None
+        tag_end = self._next("tag", start + len(opener))
+        if tag_end < 0:
+            return None
+        name = opener[1:].lower()
+        if name in ("style", "template"):
+            closing = self._next(name, tag_end)
+            closed = self._next("tag", closing) if closing >= 0 else -1
+            return closed + 1 if closed >= 0 else len(text)
+        closer = _CLOSERS.get(opener, ">")
+        closes = tag_end + 1 - len(closer) >= start + len(opener) and text.startswith(closer, tag_end + 1 - len(closer))
+        return tag_end + 1 if closes else None
+
+    def _next(self, name: str, at: int) -> int:
+        """Where `_ENDS[name]` is next found at or after `at` (-1: nowhere)."""
+        found, searched_from = self._found[name]
+        if searched_from <= at and (found < 0 or found >= at):
+            return found
+        match = _ENDS[name].search(self.text, at)
+        self._found[name] = (match.start() if match else -1, at)
+        return self._found[name][0]
+
+    def _line_start(self, at: int) -> int:
+        """Where the line `at` is on starts."""
+        asked, start, lead_end = self._line
+        newline = self.text.rfind("\n", asked, at) if at >= asked else self.text.rfind("\n", 0, at)
+        if newline >= 0 or at < asked:
+            start, lead_end = newline + 1, -1
+        self._line = (at, start, lead_end)
+        return start
+
+    def _lead_end(self, at: int) -> int:
+        """Where the block lead (`_BLOCK_LEAD`) of the line `at` is on ends."""
+        start = self._line_start(at)
+        asked, _, lead_end = self._line
+        if lead_end < 0:
+            lead = _BLOCK_LEAD.match(self.text, start)
+            lead_end = lead.end() if lead else start
+            self._line = (asked, start, lead_end)
+        return lead_end
+
+
 # Header lines up to RFC 5322's 998 characters: with the default 78, a List-Unsubscribe URL
 # (one long word) was folded into RFC 2047 encoded words, which no mail client reads as a URL.
 _MAIL_POLICY = _default_policy.clone(max_line_length=998)
@@ -216,7 +371,8 @@ def render(
 ) -> Bodies:  # fmt: skip
     """The HTML and plain-text parts, with UNSUBSCRIBE_PLACEHOLDER where each reader's link goes.
     `body_style` and `link_style` are inline CSS (the site theme's look: mail clients drop stylesheets).
-    Each post's players, videos and sounds are links (`playable_as_links`, `playable_as_text`)."""
+    Each post's players, videos and sounds are links (`playable_as_links`, `playable_as_text`); its
+    text is without what its page leaves out unseen (`unseen_left_out`)."""
     link = f' style="{html.escape(link_style, quote=True)}"' if link_style else ""
     sections = "\n".join(
         f'<article><h2><a href="{html.escape(p.url, quote=True)}"{link}>{html.escape(p.title)}</a></h2>\n'
@@ -234,7 +390,8 @@ def render(
         "</body></html>\n"
     )
     text_sections = "\n\n".join(
-        f"{p.title}\n{'=' * len(p.title)}\n\n{playable_as_text(p.text).strip()}\n\n{_READ_IT}{p.url}" for p in posts
+        f"{p.title}\n{'=' * len(p.title)}\n\n{playable_as_text(unseen_left_out(p.text)).strip()}\n\n{_READ_IT}{p.url}"
+        for p in posts
     )
     text_body = f"{site_title}\n\n{text_sections}\n\n--\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
     return Bodies(html=html_body, text=text_body)

@@ -116,6 +116,20 @@ def whoami(acting: ActingUser) -> AccountPublic:
 _SESSION_END_WAIT_MS = 3000  # how long a ban or password change waits for each session to end
 
 
+def generated_password(acting: ActingUser, *, ctx: AppContext) -> str | None:
+    """The password quickstart generated for this profile, while it still signs the acting account in
+    (an email session's: its argon2 hash checked), so `auth passwd` need not ask for a password its
+    user never saw; None when none is kept, or it is no longer this account's (changed, another account)."""
+    stored = ctx.credentials.get(sessions.GENERATED_PASSWORD_KEY)
+    if not stored or acting.own_login:  # an own login's password is the one its administrator gave
+        return None
+    try:
+        sessions.authenticate_password(ctx, email=acting.actor.email, password=stored)
+    except AuthError:
+        return None
+    return stored
+
+
 def change_password(acting: ActingUser, *, ctx: AppContext, old_password: str, new_password: str) -> None:
     """Also forgets the password quickstart generated for this profile when it was the one changed:
     it no longer logs in, and the new one is the user's to keep, not the store's.

@@ -60,10 +60,23 @@ LENGTH_LIMIT = "length"
 MAX_REDIRECTS = 20
 # The most of a redirect's URL a message shows (the server chose it).
 MAX_SHOWN_URL = 200
+# The endpoints called, under the base URL: what a 404 names.
+MODELS, CHAT, IMAGES, TRANSCRIPTIONS = "/models", "/chat/completions", "/images/generations", "/audio/transcriptions"
+# An OpenAI-compatible API's base URL ends so (Ollama's http://localhost:11434/v1): a 404 without it names it.
+API_PATH = "/v1"
+# A 404's error that says the model is missing (OpenAI's code; Ollama's, vLLM's and OpenAI's words),
+# read in the first MAX_READ_ERROR characters of its message: the server's text, tested, never shown.
+_MISSING_MODEL = re.compile(r"model_not_found|\bmodel\b.{0,200}?(?:not found|does not exist)", re.I | re.S)
+MAX_READ_ERROR = 1000
 
 
 class ProviderError(BlogsterError):
     """The provider failed, refused, timed out or answered something unusable."""
+
+
+class PathNotFound(ConfigError):
+    """The provider's server answered 404 (not found) for an endpoint itself, not for a model: the base
+    URL is not the API's (Ollama's without its /v1). The server answered: `ai status` says it is reachable."""
 
 
 @dataclass(frozen=True)
@@ -264,9 +277,10 @@ def _bounded_stream_class() -> type[Any]:
 
 
 @contextmanager
-def provider_errors(provider: ProviderConfig) -> Iterator[None]:
+def provider_errors(provider: ProviderConfig, path: str, *, model: str | None = None) -> Iterator[None]:
     """The client's exceptions as one-line ProviderError/ConfigError messages (no key, no body; a
-    URL the HTTP client cannot read, without its words, which quote the URL's password)."""
+    URL the HTTP client cannot read, without its words, which quote the URL's password); a 404 for
+    `path` (asking for `model`, else the provider's) as `_not_found` reads it."""
     import httpx2
     import openai
 
@@ -296,10 +310,8 @@ def provider_errors(provider: ProviderConfig) -> Iterator[None]:
         ) from None
     except openai.AuthenticationError:
         raise ConfigError(f"the AI provider at {where} refused the API key (see `blogster ai status`)") from None
-    except openai.NotFoundError:
-        raise ConfigError(
-            f"the AI provider at {where} has no model {provider.model!r} (see `blogster ai models`)"
-        ) from None
+    except openai.NotFoundError as exc:
+        raise _not_found(provider, path, model or provider.model, exc.body) from None
     except openai.RateLimitError:
         raise ProviderError(f"the AI provider at {where} is rate limiting requests (HTTP 429); try later") from None
     except openai.APIStatusError as exc:
@@ -310,10 +322,47 @@ def provider_errors(provider: ProviderConfig) -> Iterator[None]:
         raise ProviderError(f"the AI provider at {where} sent an unreadable answer ({type(exc).__name__})") from None
 
 
+def _not_found(provider: ProviderConfig, path: str, model: str, body: object) -> ConfigError:
+    """A 404 for `path` in words: `model` missing where the error says so, or where /models lists
+    models without it; else the endpoint is not at the base URL (`PathNotFound`): /models itself, or
+    another endpoint when /models is not found either or lists the model (a base URL without its
+    /v1 was reported as a missing model, naming `ai models`, which failed the same way)."""
+    no_model = ConfigError(f"the AI provider at {provider.shown_url} has no model {model!r} (see `blogster ai models`)")
+    paths = path
+    if path != MODELS:
+        if _names_a_missing_model(body):
+            return no_model
+        try:
+            if model not in list_models(provider):
+                return no_model
+        except PathNotFound:
+            paths = f"{path} and {MODELS}"
+        except BlogsterError:  # no list to tell by, and the error named no model: the path's 404 is said
+            pass
+    where = provider.shown_url.rstrip("/")
+    usual = f" (an OpenAI-compatible API's usually ends in {API_PATH}: {where}{API_PATH})"
+    return PathNotFound(
+        f"the AI provider at {provider.shown_url} answered HTTP 404 (not found) for {paths}: check the base URL"
+        f" with `blogster ai setup --base-url`{'' if where.endswith(API_PATH) else usual}"
+    )
+
+
+def _names_a_missing_model(body: object) -> bool:
+    """Whether a 404's error (the JSON `error` object, or the body's text) says the model is missing."""
+    if isinstance(body, dict):
+        if body.get("code") == "model_not_found":  # OpenAI's
+            return True
+        body = body.get("message")
+    return isinstance(body, str) and _MISSING_MODEL.search(body[:MAX_READ_ERROR]) is not None
+
+
 @contextmanager
-def _call(provider: ProviderConfig, *, max_bytes: int = MAX_ANSWER_BYTES) -> Iterator[OpenAI]:
-    """The client for one call of at most `provider.timeout_s` in all, its answers bounded."""
-    with provider_errors(provider):
+def _call(
+    provider: ProviderConfig, path: str, *, model: str | None = None, max_bytes: int = MAX_ANSWER_BYTES
+) -> Iterator[OpenAI]:
+    """The client for one call to `path` (for `model`, else the provider's) of at most
+    `provider.timeout_s` in all, its answers bounded."""
+    with provider_errors(provider, path, model=model):
         endpoint = _endpoint(provider)
         limits = endpoint.limits
         limits.deadline, limits.max_bytes = time.monotonic() + provider.timeout_s, max_bytes
@@ -370,8 +419,8 @@ def _unfinished(where: str, finish: object) -> str | None:
 
 
 def list_models(provider: ProviderConfig) -> list[str]:
-    with _call(provider) as client:
-        models = _field(client.get("/models", cast_to=object), "data")
+    with _call(provider, MODELS) as client:
+        models = _field(client.get(MODELS, cast_to=object), "data")
         if not isinstance(models, list):
             raise _UnexpectedAnswer
         ids = [_field(model, "id") for model in models]
@@ -387,8 +436,8 @@ def complete(
     body: dict[str, Any] = {"model": provider.model, "messages": messages}
     if response_format:
         body["response_format"] = response_format
-    with _call(provider) as client:
-        answer = client.post("/chat/completions", cast_to=object, body=body)
+    with _call(provider, CHAT) as client:
+        answer = client.post(CHAT, cast_to=object, body=body)
         choices = _field(answer, "choices")
         if not isinstance(choices, list):
             raise _UnexpectedAnswer
@@ -415,8 +464,8 @@ def stream(provider: ProviderConfig, messages: list[dict[str, str]], on_token: C
     model = provider.model
     finish: object = None
     body = {"model": provider.model, "messages": messages, "stream": True, "stream_options": {"include_usage": True}}
-    with _call(provider, max_bytes=MAX_STREAM_BYTES) as client:
-        chunks = client.post("/chat/completions", cast_to=object, body=body, stream=True, stream_cls=Stream[object])
+    with _call(provider, CHAT, max_bytes=MAX_STREAM_BYTES) as client:
+        chunks = client.post(CHAT, cast_to=object, body=body, stream=True, stream_cls=Stream[object])
         with chunks:
             for chunk in chunks:
                 model = _model(_field(chunk, "model"), model)
@@ -451,8 +500,8 @@ def generate_image(provider: ProviderConfig, prompt: str, *, model: str | None =
     import base64
 
     body = {"model": model or provider.model, "prompt": prompt, "n": 1}
-    with _call(provider, max_bytes=MAX_IMAGE_ANSWER_BYTES) as client:
-        images = _field(client.post("/images/generations", cast_to=object, body=body), "data")
+    with _call(provider, IMAGES, model=model, max_bytes=MAX_IMAGE_ANSWER_BYTES) as client:
+        images = _field(client.post(IMAGES, cast_to=object, body=body), "data")
         if images is not None and not isinstance(images, list):
             raise _UnexpectedAnswer
         data = _text(_field(images[0], "b64_json")) if images else ""
@@ -463,9 +512,9 @@ def generate_image(provider: ProviderConfig, prompt: str, *, model: str | None =
 
 def transcribe(provider: ProviderConfig, file_name: str, audio: bytes, *, model: str | None = None) -> str:
     """The text of `audio` (the name tells the endpoint its format)."""
-    with _call(provider) as client:
+    with _call(provider, TRANSCRIPTIONS, model=model) as client:
         answer = client.post(
-            "/audio/transcriptions", cast_to=object, body={"model": model or provider.model},
+            TRANSCRIPTIONS, cast_to=object, body={"model": model or provider.model},
             files=[("file", (file_name, audio))], options={"headers": {"Content-Type": "multipart/form-data"}},
         )  # fmt: skip
         return _text(_field(answer, "text"))

@@ -80,7 +80,7 @@ def status(ctx: AppContext) -> ProviderStatus:
     """What is configured, and whether the endpoint answers and offers the model; with nothing
     configured, a report saying so and how to set it up (not an error: nothing is wrong yet)."""
     from blogster_cli.ai.provider import SETUP_HINT, NoProviderConfigured
-    from blogster_cli.services.ai_provider import list_models
+    from blogster_cli.services.ai_provider import PathNotFound, list_models
 
     try:
         provider = provider_config(ctx)
@@ -90,7 +90,8 @@ def status(ctx: AppContext) -> ProviderStatus:
     try:
         models = list_models(provider)
     except BlogsterError as exc:  # a status report states the failure instead of raising it
-        return ProviderStatus(shown, provider.model, provider.key_source, False, False, str(exc))
+        answered = isinstance(exc, PathNotFound)  # a 404 for /models: reached, at the wrong address
+        return ProviderStatus(shown, provider.model, provider.key_source, answered, False, str(exc))
     available = provider.model in models
     problem = None if available else f"the endpoint does not list model {provider.model!r}"
     return ProviderStatus(shown, provider.model, provider.key_source, True, available, problem)

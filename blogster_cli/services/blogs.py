@@ -27,6 +27,7 @@ from blogster_cli.services.post_steps import (  # re-exported: blogs.create take
 from blogster_cli.services.post_steps import (
     as_saved,
     check_status,
+    check_status_filter,
     content_to_store,
     find_own,
     insert_new,
@@ -84,9 +85,7 @@ def list_blogs(
         created_after=created_after, created_before=created_before, trashed=trashed, all_authors=all_authors,
         sort=sort, limit=limit,
     )  # fmt: skip
-    if filters.statuses:
-        for status in filters.statuses:
-            check_status(status)
+    check_status_filter(filters.statuses)
     if filters.sort not in blog_rows.SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(blog_rows.SORTS)}")
     if filters.all_authors and (filters.trashed or set(filters.statuses or ["published"]) != {"published"}):

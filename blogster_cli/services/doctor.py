@@ -81,12 +81,15 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
         )
     )
     try:
-        pending = [s.migration.name for s in migrations.status(ctx.database) if s.applied_at is None]
+        states = migrations.status(ctx.database)
+        pending = [s.migration.name for s in states if s.applied_at is None]
         checks.append(
             Check(
                 "migrations",
                 "warn" if pending else "ok",
-                f"{len(pending)} pending: run blogster db migrate" if pending else "up to date",
+                f"{len(pending)} pending: run {_what_migrates(ctx.database, set_up=len(pending) < len(states))}"
+                if pending
+                else "up to date",
             )
         )
     except BlogsterError as exc:
@@ -127,6 +130,23 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             )
         )
     return checks
+
+
+def _what_migrates(db: Database, *, set_up: bool) -> str:
+    """The command for pending migrations: `db migrate` where accounts are, else `quickstart` (on a
+    database not set up yet (`set_up` False: nothing applied), or with no account: it migrates and
+    makes the first one, README's first step)."""
+    from blogster_cli.db.acting import admin_unit_of_work
+    from blogster_cli.repositories import accounts
+
+    if not set_up:
+        return "blogster quickstart"
+    try:
+        with admin_unit_of_work(db) as conn:
+            has_accounts = accounts.has_accounts(conn)
+    except BlogsterError:  # a login that may read the record but not the accounts: as before
+        return "blogster db migrate"
+    return "blogster db migrate" if has_accounts else "blogster quickstart"
 
 
 OWN_LOGIN_MIGRATIONS = (

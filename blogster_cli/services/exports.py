@@ -72,7 +72,7 @@ from blogster_cli.private_files import WriteJournal, private_dir, read_regular, 
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.services.media_files import is_stored_name
-from blogster_cli.vocabulary import BlogStatus
+from blogster_cli.services.post_steps import check_status_filter
 from blogster_cli.wording import agreeing, not_one_of, plural
 
 if TYPE_CHECKING:
@@ -159,9 +159,7 @@ class ExportSummary:
 def _check(dialect: str, statuses: Sequence[str] | None) -> None:
     if dialect not in DIALECTS:
         raise InvalidInput(not_one_of("--format", DIALECTS, dialect))
-    for status in statuses or ():
-        if status not in set(BlogStatus):
-            raise InvalidInput(f"--status must be one of {', '.join(BlogStatus)}")
+    check_status_filter(statuses)
 
 
 def count_posts(acting: ActingUser, *, statuses: Sequence[str] | None = None) -> int:

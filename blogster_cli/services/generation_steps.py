@@ -48,7 +48,9 @@ if TYPE_CHECKING:
     from blogster_cli.models.ideas import BlogIdea
 
 T = TypeVar("T")
-NO_CREDITS = "no AI credits left (see `blogster credits`)"
+NO_CREDITS = (
+    "no AI credits left (see `blogster credits`); an administrator adds more: `blogster admin credits grant EMAIL N`"
+)
 STORE_ATTEMPTS = 3
 
 

@@ -69,8 +69,13 @@ def attach(
 
 def markdown_link(image: ImageRow) -> str:
     """The markdown that shows `image` in its post's body (export rewrites the path per site)."""
-    alt = (image.alt_text or "").replace("[", "\\[").replace("]", "\\]")
-    return f"![{alt}]({image.url})"
+    return markdown_image(image.url, image.alt_text)
+
+
+def markdown_image(url: str, alt: str | None) -> str:
+    """`![alt](url)`, the brackets in `alt` escaped (`images add`, `generate image`)."""
+    escaped = (alt or "").replace("[", "\\[").replace("]", "\\]")
+    return f"![{escaped}]({url})"
 
 
 def list_images(acting: ActingUser, *, blog_ref: str | None = None) -> list[ImageRow]:

@@ -143,7 +143,8 @@ class ImportSummary:
     on_conflict: str = "update"
     # WordPress's own items of an export (attachments, menu items...), by type: not posts
     not_posts: Counter[str] = field(default_factory=Counter)
-    # about the run, not one file: an Astro site's content config that cannot be read (`site_warnings`)
+    # about the run, not one file: an Astro site's content config that cannot be read (`site_warnings`);
+    # `--json`'s `warnings` adds each file's (`said_warnings`)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -160,6 +161,15 @@ class ImportSummary:
         return counts
 
     @property
+    def said_warnings(self) -> list[str]:
+        """Every warning the run says, as `--json` lists them: the run's, then each file's that is
+        news (FileOutcome.warned) as `path: warning`, the `warning:` lines the import prints."""
+        return [
+            *self.warnings,
+            *(f"{file.path}: {text}" for file in self.files if file.warned for text in file.warnings),
+        ]
+
+    @property
     def failed(self) -> list[FileOutcome]:
         return [file for file in self.files if file.outcome == "failed"]
 
@@ -173,7 +183,7 @@ class ImportSummary:
             "on_conflict": self.on_conflict,
             "counts": self.counts,
             "not_posts": dict(sorted(self.not_posts.items())),
-            "warnings": list(self.warnings),
+            "warnings": self.said_warnings,
             "files": [vars(file) for file in self.files],
         }
 

@@ -8,7 +8,7 @@ a use case needs this module, never another use case, to find or create a post.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +22,7 @@ from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.vocabulary import ActivityType, BlogStatus
+from blogster_cli.wording import not_one_of
 
 
 def not_found(conn: Connection, ref: str, *, trashed: bool | None = False) -> NotFound:
@@ -163,6 +164,13 @@ def check_status(status: str) -> str:
     if status not in set(BlogStatus):
         raise InvalidInput(f"status must be one of {', '.join(BlogStatus)}")
     return status
+
+
+def check_status_filter(statuses: Sequence[str] | None) -> None:
+    """The statuses a list or an export keeps (`--status`, given once per status)."""
+    for status in statuses or ():
+        if status not in set(BlogStatus):
+            raise InvalidInput(not_one_of("--status", BlogStatus, status, repeatable=True))
 
 
 def insert_new(

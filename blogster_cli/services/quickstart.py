@@ -69,7 +69,7 @@ def _import_examples(ctx: AppContext, steps: list[str], *, wanted: bool | None) 
 
     summary = import_paths(sessions.current_user(ctx), paths=[folder], default_tz=ctx.tzinfo)
     imported = summary.counts["imported"]
-    steps.append(f"imported {plural(imported, 'example post')} (blogster blogs list)")
+    steps.append(f"imported {plural(imported, 'example post')} (blogster posts list)")
     return imported
 
 
@@ -147,8 +147,9 @@ def quickstart(
     if email is not None and held is not None and held.lower() != email.lower():
         # Not silently: it would have made another account and logged this profile out of yours.
         raise Conflict(
-            f"this profile is logged in as {held}; for another account use"
-            f" `blogster auth signup --email {email}` (or `blogster --profile NAME quickstart --email {email}`)"
+            f"this profile is logged in as {held}; to keep it and add another account, give that one a"
+            f" profile of its own: `blogster --profile NAME quickstart --email {email}`"
+            f" (`blogster auth signup --email {email}` would log this profile in as it instead)"
         )
     try:
         acting = sessions.current_user(ctx)

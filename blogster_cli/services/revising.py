@@ -233,6 +233,23 @@ class GeneratedImage:
     ai_prompt: str
     post: str = ""
     """The post's slug, as `images add` names it."""
+    alt_text: str = ""
+    """The prompt as the picture's description (`alt_text`): what it was asked to show."""
+
+
+ALT_TEXT_CHARACTERS = 125
+"""How much of a prompt a generated picture's alt text keeps: about what a screen reader reads out
+before its listener loses the thread, and the sentence a writer would write."""
+
+
+def alt_text(prompt: str) -> str:
+    """A generated picture's alt text: its prompt on one line, a longer one cut after its last word
+    that fits in ALT_TEXT_CHARACTERS with the `…` that says so."""
+    text = " ".join(prompt.split())
+    if len(text) <= ALT_TEXT_CHARACTERS:
+        return text
+    head = text[:ALT_TEXT_CHARACTERS]
+    return (head.rsplit(" ", 1)[0] if " " in head else head[:-1]) + "…"
 
 
 def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str, model: str | None) -> GeneratedImage:
@@ -265,12 +282,12 @@ def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str
         name, mime_type, size = stored[0]
         asset = ImageAsset(
             url=f"media/{name}", path=name, size=size, file_type=mime_type, blog_id=blog.id, ai_generated=True,
-            ai_prompt=prompt, created_by=acting.actor.user_id,
+            ai_prompt=prompt, alt_text=alt_text(prompt), created_by=acting.actor.user_id,
         )  # fmt: skip
         session.add(asset)
         session.flush()
         rows.insert_log(session, log=log_row(request_id, prompt, completion, _links(blog), image_model))
-        return GeneratedImage(asset.id, blog.id, asset.url, size, mime_type, prompt, blog.slug)
+        return GeneratedImage(asset.id, blog.id, asset.url, size, mime_type, prompt, blog.slug, asset.alt_text or "")
 
     return generation_steps.metered(
         acting, request_id=request_id, prompt=prompt, provider=provider, links=_links(blog), call=call, store=store

@@ -5,7 +5,7 @@ drafted, failed, skipped) and `ai models --format/--limit` like every other list
 import json
 
 from tests.ai_server import MODEL
-from tests.cli.test_generate_cli import IDEA
+from tests.cli.test_generate_cli import IDEA, NO_CREDITS
 
 SECRET = "sk-setup-Zq81xT"
 
@@ -84,9 +84,9 @@ def test_generate_batch_json_summarises_drafted_failed_and_skipped(cli, signed_u
     assert by_id[drafted["idea_id"]] == "One" and drafted["slug"] == "a-title"
     assert [(p["id"], p["slug"]) for p in cli("posts", "list", "--json").json()] == [(drafted["blog_id"], "a-title")]
     (failed,) = summary["failed"]
-    assert failed["error"] == "no AI credits left (see `blogster credits`)"
+    assert failed["error"] == NO_CREDITS
     (skipped,) = summary["skipped"]  # not tried: nothing was reserved or asked for it
-    assert skipped == {"idea_id": skipped["idea_id"], "reason": "no AI credits left (see `blogster credits`)"}
+    assert skipped == {"idea_id": skipped["idea_id"], "reason": NO_CREDITS}
     assert {failed["idea_id"], skipped["idea_id"]} < set(by_id) and failed["idea_id"] != skipped["idea_id"]
     assert len(ai_env.calls("/v1/chat/completions")) == 2  # the ideas, and the one draft
 

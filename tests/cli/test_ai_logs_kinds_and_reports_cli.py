@@ -56,7 +56,8 @@ def test_generate_image_prints_the_markdown_to_paste(cli, signed_up, ai_env, tmp
     made = cli("generate", "image", slug, "--prompt", "a crusty loaf", "--model", "gpt-image-1")
     assert made.exit_code == 0, made.stderr
     [picture] = cli("images", "list", "--json").json()
-    assert made.stdout == f"![]({picture['url']})\n"
+    assert made.stdout == f"![a crusty loaf]({picture['url']})\n"  # the prompt as alt text, as stored
+    assert picture["alt_text"] == "a crusty loaf"
     assert f"Added {picture['url']} (image/png, " in made.stderr and f"to {slug}; paste:" in made.stderr
 
 

@@ -19,6 +19,10 @@ IDEA = {
     "estimated_word_count": 1200,
 }
 
+NO_CREDITS = (  # what it says, and how an administrator grants more
+    "no AI credits left (see `blogster credits`); an administrator adds more: `blogster admin credits grant EMAIL N`"
+)
+
 
 def credits_of(superuser, email):
     return superuser.execute(
@@ -68,7 +72,7 @@ def test_json_prints_the_stored_post_and_nothing_streams(cli, signed_up, ai_env)
 def test_zero_credits_is_a_clear_error_and_no_call(cli, signed_up, ai_env, superuser):
     superuser.execute("update public.user_subscriptions set credits_remaining = 0")
     result = cli("generate", "draft", "--topic", "Anything")
-    assert result.exit_code == 1 and result.stderr == "error: no AI credits left (see `blogster credits`)\n"
+    assert result.exit_code == 1 and result.stderr == f"error: {NO_CREDITS}\n"
     assert ai_env.calls(CHAT) == [] and reservations(superuser) == 0
 
 

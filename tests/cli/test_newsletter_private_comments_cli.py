@@ -1,0 +1,48 @@
+"""A post scaffolded from a template keeps each section's guidance as an HTML comment; the site's
+pages, feeds and the newsletter's HTML part leave it out. New-user walk (h408): the plain-text part
+(the markdown as written) mailed every `<!-- ... -->` to the subscribers, and `newsletter preview`
+showed it. A fenced code block showing HTML keeps its text."""
+
+from __future__ import annotations
+
+import re
+
+import html5lib
+
+SECTION_TEXT = "Words of my own for this section."
+CODE = "```html\n<!-- an example comment, shown -->\n<p>Hi</p>\n```\n"
+
+
+def published_from_a_template(cli, tmp_path) -> str:
+    made = cli("posts", "new", "Ten terminal habits", "--template", "listicle", "--persona", "Software developer")
+    assert made.exit_code == 0, made.stderr
+    shown = cli("posts", "show", "ten-terminal-habits", "--json")
+    scaffold = shown.json()["markdown"]
+    assert scaffold.count("<!--") >= 2 and "Software developer" in scaffold  # the persona's guidance
+    written = re.sub(r"(<!--.*?-->\n)", rf"\1{SECTION_TEXT}\n", scaffold, flags=re.DOTALL)
+    (tmp_path / "post.md").write_text(f"{written}\nTo show a comment in HTML:\n\n{CODE}")
+    assert cli("posts", "edit", "ten-terminal-habits", "--from", str(tmp_path / "post.md")).exit_code == 0
+    assert cli("posts", "status", "ten-terminal-habits", "published").exit_code == 0
+    created = cli("newsletter", "create", "--blogs", "ten-terminal-habits", "--subject", "This week", "--json")
+    assert created.exit_code == 0, created.stderr
+    return str(created.json()["id"])
+
+
+def test_the_template_s_guidance_reaches_neither_part_of_the_mail(cli, signed_up, smtp, tmp_path):
+    recorder, url = smtp
+    newsletter = published_from_a_template(cli, tmp_path)
+    preview = cli("newsletter", "preview", newsletter)
+    assert preview.exit_code == 0, preview.stderr
+    assert "<!--" not in preview.stdout.replace(CODE, "") and "Written for" not in preview.stdout
+    (tmp_path / "readers.csv").write_text("email\nada@example.com\n")
+    sent = cli("newsletter", "send", newsletter, "--to", str(tmp_path / "readers.csv"), env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0, sent.stderr
+    [message] = recorder.to("ada@example.com")
+
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text.count(SECTION_TEXT) >= 2 and "Written for" not in text
+    assert text.count("<!--") == 1 and CODE in text  # the code block's, as written
+    assert "\n\n\n" not in text  # a section's guidance leaves no gap behind
+    page = message.get_body(("html",)).get_content()
+    shown = "".join(html5lib.parse(page, namespaceHTMLElements=False).itertext())
+    assert "Written for" not in page and "an example comment, shown" in shown  # the HTML part, as before

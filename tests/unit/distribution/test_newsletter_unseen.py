@@ -1,0 +1,82 @@
+"""A newsletter's plain-text part (the post's markdown) leaves out what the post's page leaves out
+unseen: HTML comments (a template's guidance), processing instructions, declarations, `<style>` and
+`<template>` elements. Code (fenced, indented, in a list or a quote, and code spans) keeps its text,
+as the page shows it. New-user walk (h408): every `<!-- ... -->` was mailed to the subscribers."""
+
+from __future__ import annotations
+
+import html5lib
+import pytest
+
+from blogster_cli.distribution.newsletter import PostSection, render, unseen_left_out
+from blogster_cli.publish.markdown import render_post
+
+
+def page_text(markdown: str) -> str:
+    """What a reader of the post's page sees: the text of its sanitised HTML."""
+    tree = html5lib.parse(render_post(markdown).html, namespaceHTMLElements=False)
+    return "".join(tree.itertext())
+
+
+HIDDEN = [
+    "Intro.\n\n<!-- HIDDEN guidance -->\n\nText.\n",
+    "Intro.\n\n<!--\nHIDDEN over\nlines\n-->\nText.\n",
+    "Text <!-- HIDDEN note --> goes on.\n",
+    "Text <!-- HIDDEN -- with dashes --> goes on.\n",
+    "Text <!-- HIDDEN `not code` --> goes on.\n",
+    "Text <!--> goes <!---> on.\n",
+    "> quoted <!-- HIDDEN --> text\n",
+    "- item <!-- HIDDEN\n  over lines -->\n- two\n",
+    "Text.\n\n<!-- HIDDEN never closed\n\nnor here\n",
+    "Text <style>p { HIDDEN: red }</style> goes on.\n",
+    "Text.\n\n<style>\nHIDDEN { color: red }\n</style>\n\nMore.\n",
+    "Text <template><p>HIDDEN</p></template> goes on.\n",
+    "Text <?php HIDDEN ?> goes on.\n",
+    "Text <!DOCTYPE HIDDEN> goes on.\n",
+    "Text <![CDATA[ HIDDEN ]]> goes on.\n",
+]
+
+
+@pytest.mark.parametrize("markdown", HIDDEN)
+def test_what_the_page_leaves_out_unseen_the_text_part_leaves_out(markdown):
+    assert "HIDDEN" not in page_text(markdown)  # the page's reading, which the text part follows
+    text = unseen_left_out(markdown)
+    assert "HIDDEN" not in text and "<!--" not in text
+    assert ("Text" in text) == ("Text" in markdown)
+
+
+SHOWN = [
+    "```html\n<!-- SHOWN -->\n<style>SHOWN</style>\n```\n",
+    "~~~\n<!-- SHOWN\n~~~\n\nText.\n",
+    "Write `<!-- SHOWN -->` for a comment.\n",
+    "Write ``<!-- SHOWN ` -->`` for a comment.\n",
+    "Text.\n\n    <!-- SHOWN in indented code -->\n\nMore.\n",
+    "1. Step\n\n    ```html\n    <!-- SHOWN in a list's fence -->\n    ```\n",
+    "- item\n\n      <!-- SHOWN in a list's indented code -->\n",
+    "> quote\n>\n>     <!-- SHOWN in a quote's code -->\n",
+    "Text <!-- SHOWN never closed, mid-paragraph\n\nMore.\n",
+    "Text `a <!-- b` SHOWN --> c\n",
+    "Text <!x SHOWN> and <?php SHOWN->x ?>\n",
+]
+
+
+@pytest.mark.parametrize("markdown", SHOWN)
+def test_what_the_page_shows_as_text_the_text_part_keeps(markdown):
+    assert "SHOWN" in page_text(markdown)
+    assert unseen_left_out(markdown) == markdown
+
+
+def test_a_template_s_guidance_leaves_one_blank_line_between_sections():
+    scaffold = (
+        "## Why\n\n<!-- Hook the reader (about 100 words) Written for Software developer. -->\nMy words.\n\n"
+        "## How\n\n<!-- The steps -->\n\n<!-- More guidance -->\n\nMore words.\r\n\r\n<!-- c -->\r\n\r\nLast.\n"
+    )
+    assert unseen_left_out(scaffold) == "## Why\n\nMy words.\n\n## How\n\nMore words.\r\n\r\nLast.\n"
+
+
+def test_the_mail_s_text_part_leaves_the_guidance_out_and_keeps_code():
+    markdown = "## Why\n\n<!-- Written for Software developer -->\nWords.\n\n```html\n<!-- kept -->\n```\n"
+    post = PostSection("Terminal habits", "https://example.com/t/", render_post(markdown).html, markdown)
+    text = render(subject="This week", site_title="Site", site_url="https://example.com/", posts=[post]).text
+    assert "Written for" not in text
+    assert "## Why\n\nWords.\n\n```html\n<!-- kept -->\n```\n\nRead it on the site" in text
