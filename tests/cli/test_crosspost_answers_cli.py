@@ -204,11 +204,12 @@ def test_wordpress_gets_absolute_picture_urls_in_the_html(cli, published, platfo
 
 
 def test_an_unusable_id_stored_by_an_earlier_version_is_not_sent_back(cli, published, platform_server, superuser):
-    """A copy whose stored id is 100 KB (kept unchecked before): the next run does not put it in a
-    request path (which ended in "unexpected failure") but looks the copy up by its canonical URL."""
+    """A copy whose stored id is unusable (kept unchecked before: 100 KB ones, which 0186 cut to 200
+    characters, or a line break, which still fits): the next run does not put it in a request path
+    (which ended in "unexpected failure") but looks the copy up by its canonical URL."""
     forem, env = platform_server("devto")
     assert cli("crosspost", published, "--to", "devto", env=env).exit_code == 0
-    superuser.execute("update public.platform_republishing set platform_post_id = %s", ("9" * 100_000,))
+    superuser.execute("update public.platform_republishing set platform_post_id = %s", ("9" * 100 + "\n" + "9" * 99,))
     result = cli("crosspost", published, "--to", "devto", "--json", env=env)
     assert result.exit_code == 0, result.stderr
     assert result.json()[0]["action"] == "recovered" and result.json()[0]["platform_post_id"] == "1001"
