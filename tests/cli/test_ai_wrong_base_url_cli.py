@@ -55,11 +55,7 @@ def test_a_plain_404_server_is_a_wrong_base_url_not_a_missing_model(cli, signed_
 
 
 def test_a_404_is_a_missing_model_where_the_model_list_leaves_it_out(cli, signed_up, http):
-    listed = {"object": "list", "data": [{"id": "another-model", "object": "model"}]}
-    http.expect_request("/v1/models").respond_with_json(listed)
-    http.expect_request(re.compile(".*")).respond_with_data(NOT_FOUND, status=404, content_type="text/plain")
-    url = http.url_for("/v1")
-    environment = {"BLOGSTER_AI_BASE_URL": url, "BLOGSTER_AI_MODEL": MODEL}
+    url, environment = _listing_only(http, "another-model")
     result = cli("generate", "ideas", "--topic", "sourdough", env=environment)
     assert result.exit_code == 6
     assert result.stderr == f"error: the AI provider at {url} has no model '{MODEL}' (see `blogster ai models`)\n"
@@ -76,11 +72,7 @@ def test_a_404_whose_error_names_the_model_is_a_missing_model_at_once(cli, signe
 
 
 def test_a_404_for_an_endpoint_the_server_lacks_beside_a_listed_model_names_that_endpoint(cli, signed_up, http):
-    listed = {"object": "list", "data": [{"id": MODEL, "object": "model"}]}
-    http.expect_request("/v1/models").respond_with_json(listed)
-    http.expect_request(re.compile(".*")).respond_with_data(NOT_FOUND, status=404, content_type="text/plain")
-    url = http.url_for("/v1")
-    environment = {"BLOGSTER_AI_BASE_URL": url, "BLOGSTER_AI_MODEL": MODEL}
+    url, environment = _listing_only(http, MODEL)
     result = cli("generate", "ideas", "--topic", "sourdough", env=environment)
     assert result.exit_code == 6
     assert result.stderr == (
@@ -99,3 +91,12 @@ def test_a_missing_image_model_is_named_not_the_chat_model(cli, signed_up, http)
     result = cli("generate", "image", made.json()["slug"], "--prompt", "a loaf", "--model", "dall-e-3", env=environment)
     assert result.exit_code == 6
     assert result.stderr == f"error: the AI provider at {url} has no model 'dall-e-3' (see `blogster ai models`)\n"
+
+
+def _listing_only(http, listed_model: str) -> tuple[str, dict[str, str]]:
+    """A server whose /v1/models lists `listed_model` and which answers 404 to everything else."""
+    listed = {"object": "list", "data": [{"id": listed_model, "object": "model"}]}
+    http.expect_request("/v1/models").respond_with_json(listed)
+    http.expect_request(re.compile(".*")).respond_with_data(NOT_FOUND, status=404, content_type="text/plain")
+    url = http.url_for("/v1")
+    return url, {"BLOGSTER_AI_BASE_URL": url, "BLOGSTER_AI_MODEL": MODEL}
