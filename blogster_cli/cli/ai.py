@@ -63,8 +63,10 @@ def setup(
 def status(json: bool = JSON_OPTION) -> None:
     """Show the configured endpoint, model and where the key comes from (never the key), and check them.
 
-    Exit 1 when the endpoint cannot be reached or does not offer the model. With no provider set
-    up it says so and how to set one up (--json: "configured": false), exit 0.
+    Exit 1 when the endpoint cannot be reached, answers with an error or does not offer the model.
+    reachable: whether the server answered at all (a refused key or HTTP 500 is an answer: yes, and
+    problem says which). With no provider set up it says so and how to set one up (--json:
+    "configured": false), exit 0.
 
     Example: blogster ai status
     """

@@ -20,9 +20,9 @@ def signup(
 ) -> None:
     """Create an account on this database and log in to it.
 
-    The profile then acts as the new account: one logged in as another is switched to it, and says
-    so (--json: replaced_session, the account it was logged in as). To keep both, sign up on a
-    profile of its own: blogster --profile NAME auth signup --email EMAIL.
+    The profile then acts as the new account: one logged in as another is switched to it, its
+    session ended on the database, and says so (--json: replaced_session, the account it was logged
+    in as). To keep both, sign up on a profile of its own: blogster --profile NAME auth signup --email EMAIL.
 
     Example: blogster auth signup --email grace@example.com
     """
@@ -55,6 +55,9 @@ def login(
 ) -> None:
     """Log in; the session is kept in the OS keyring, never the password.
 
+    A session this profile had is ended on the database, as `auth logout` ends it; where it cannot
+    be, a warning says it stays valid there until it expires.
+
     On a shared server each account logs in with its own login instead of the email: --login u_...
     (the login your administrator gave you: `admin users add`, `list` and `reset-password` show it),
     and its password is what the keyring keeps.
@@ -67,6 +70,11 @@ def login(
         email, login_name = _login_from_environment_or_terminal()
     secret = read_password(from_stdin=password_stdin)
     result = sessions.login(app_context(), email=email, password=secret, login_name=login_name)
+    if result.not_ended is not None:
+        output.warning(
+            f"the session this profile had could not be ended on the database ({result.not_ended}): it stays"
+            " valid there until it expires, though this profile has forgotten it"
+        )
     if json:
         output.print_json(
             {

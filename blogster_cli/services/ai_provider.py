@@ -74,9 +74,18 @@ class ProviderError(BlogsterError):
     """The provider failed, refused, timed out or answered something unusable."""
 
 
+class NotReached(ProviderError):
+    """No answer came from the provider's server: it could not be connected to, or did not answer in
+    time. Every other failure is an answer (a refused key, HTTP 500): `ai status` says it is reachable."""
+
+
+class UnusableURL(ConfigError):
+    """The base URL is not one the HTTP client reads: nothing was sent (`ai status`: not reachable)."""
+
+
 class PathNotFound(ConfigError):
     """The provider's server answered 404 (not found) for an endpoint itself, not for a model: the base
-    URL is not the API's (Ollama's without its /v1). The server answered: `ai status` says it is reachable."""
+    URL is not the API's (Ollama's without its /v1)."""
 
 
 @dataclass(frozen=True)
@@ -288,9 +297,9 @@ def provider_errors(provider: ProviderConfig, path: str, *, model: str | None = 
     try:
         yield
     except httpx2.InvalidURL:
-        raise ConfigError(f"the AI base URL {where} is not one the HTTP client reads") from None
+        raise UnusableURL(f"the AI base URL {where} is not one the HTTP client reads") from None
     except (openai.APITimeoutError, _DeadlinePassed):
-        raise ProviderError(f"the AI provider at {where} did not answer within {provider.timeout_s:g} s") from None
+        raise NotReached(f"the AI provider at {where} did not answer within {provider.timeout_s:g} s") from None
     except _AnswerTooLarge as exc:
         raise ProviderError(
             f"the AI provider at {where} sent an answer larger than {exc.limit // 2**20} MiB; stopped reading it"
@@ -309,7 +318,9 @@ def provider_errors(provider: ProviderConfig, path: str, *, model: str | None = 
             " configuration or `blogster ai setup --base-url`)"
         ) from None
     except openai.AuthenticationError:
-        raise ConfigError(f"the AI provider at {where} refused the API key (see `blogster ai status`)") from None
+        raise ConfigError(
+            f"the AI provider at {where} refused the API key (HTTP 401: {_which_key(provider)})"
+        ) from None
     except openai.NotFoundError as exc:
         raise _not_found(provider, path, model or provider.model, exc.body) from None
     except openai.RateLimitError:
@@ -317,9 +328,18 @@ def provider_errors(provider: ProviderConfig, path: str, *, model: str | None = 
     except openai.APIStatusError as exc:
         raise ProviderError(f"the AI provider at {where} failed with HTTP {exc.status_code}") from None
     except openai.APIConnectionError:
-        raise ProviderError(f"cannot reach the AI provider at {where}") from None
+        raise NotReached(f"cannot reach the AI provider at {where}") from None
     except (openai.OpenAIError, ValueError) as exc:
         raise ProviderError(f"the AI provider at {where} sent an unreadable answer ({type(exc).__name__})") from None
+
+
+def _which_key(provider: ProviderConfig) -> str:
+    """The key a 401 refused, by where it came from (never the key): `ai status` shows that beside it."""
+    if provider.key_source == "environment":
+        return "the one in OPENAI_API_KEY"
+    if provider.key_source == "none":
+        return "none was sent; `blogster ai setup` stores one"
+    return "the one `blogster ai setup` stored for it"
 
 
 def _not_found(provider: ProviderConfig, path: str, model: str, body: object) -> ConfigError:

@@ -68,6 +68,8 @@ class ProviderStatus:
     key: str
     """Where the key comes from ('environment', 'keyring', 'credentials_file', 'none'): never the key itself."""
     reachable: bool
+    """Whether the server answered, an error too (a refused key, HTTP 500: `problem` says which); not
+    when it could not be connected to or did not answer in time."""
     model_available: bool
     problem: str | None
     configured: bool = True
@@ -80,7 +82,7 @@ def status(ctx: AppContext) -> ProviderStatus:
     """What is configured, and whether the endpoint answers and offers the model; with nothing
     configured, a report saying so and how to set it up (not an error: nothing is wrong yet)."""
     from blogster_cli.ai.provider import SETUP_HINT, NoProviderConfigured
-    from blogster_cli.services.ai_provider import PathNotFound, list_models
+    from blogster_cli.services.ai_provider import NotReached, UnusableURL, list_models
 
     try:
         provider = provider_config(ctx)
@@ -90,8 +92,9 @@ def status(ctx: AppContext) -> ProviderStatus:
     try:
         models = list_models(provider)
     except BlogsterError as exc:  # a status report states the failure instead of raising it
-        answered = isinstance(exc, PathNotFound)  # a 404 for /models: reached, at the wrong address
-        return ProviderStatus(shown, provider.model, provider.key_source, answered, False, str(exc))
+        # Any answer (a refused key, HTTP 404 or 500, one unreadable) reached the server: the problem says what.
+        reached = not isinstance(exc, (NotReached, UnusableURL))
+        return ProviderStatus(shown, provider.model, provider.key_source, reached, False, str(exc))
     available = provider.model in models
     problem = None if available else f"the endpoint does not list model {provider.model!r}"
     return ProviderStatus(shown, provider.model, provider.key_source, True, available, problem)

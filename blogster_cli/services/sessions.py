@@ -261,6 +261,9 @@ class LoginResult:
     mode: str
     expires_at: datetime | None
     stored_in: str
+    not_ended: str | None = None
+    """Why the session this login replaced on the profile could not be ended on the database (it
+    stays valid there until it expires), or None."""
 
 
 def logs_in_with_own_login(ctx: AppContext) -> bool:
@@ -270,18 +273,22 @@ def logs_in_with_own_login(ctx: AppContext) -> bool:
 
 
 def login(ctx: AppContext, *, email: str | None, password: str, login_name: str | None = None) -> LoginResult:
-    """Verifies credentials and stores what later commands need in the keyring."""
+    """Verifies credentials and stores what later commands need in the keyring. The session the
+    profile held is ended on the database, as `auth logout` ends it: forgotten only, it stayed valid
+    there until it expired."""
     store = ctx.credentials
+    replaced = store.get(SESSION_KEY)
     if login_name or logs_in_with_own_login(ctx):
         if not login_name:  # an email is no database login: said before asking the server anything
             raise InvalidInput(_own_login_needed(ctx))
         acting = _authenticate_own_login(ctx, login_name, password, OwnLoginFrom.TYPED)
         with admin_unit_of_work(acting.db) as conn:  # its own login: acting as itself, no switch
             accounts.record_own_sign_in(conn)
+        not_ended = None if replaced is None else _end_session(ctx, replaced)
         store.delete(SESSION_KEY)
         store.set(LOGIN_KEY, login_name)
         store.set(PASSWORD_KEY, password)
-        return LoginResult(acting.actor, "own login", None, store.backend_name)
+        return LoginResult(acting.actor, "own login", None, store.backend_name, not_ended)
     if not email:
         raise InvalidInput("--email is required")
     actor = authenticate_password(ctx, email=email, password=password)
@@ -290,6 +297,8 @@ def login(ctx: AppContext, *, email: str | None, password: str, login_name: str 
     with admin_unit_of_work(ctx.database) as conn:
         accounts.insert_session(conn, user_id=actor.user_id, token_hash=token_hash(token), expires_at=expires_at)
         accounts.record_sign_in(conn, user_id=actor.user_id)
+        if replaced is not None:  # ends with the new one's start: one transaction
+            accounts.revoke_session(conn, token_hash=token_hash(replaced))
     store.delete(LOGIN_KEY)
     store.delete(PASSWORD_KEY)
     store.set(SESSION_KEY, token)
@@ -348,14 +357,20 @@ def logout(ctx: AppContext) -> LogoutResult:
     not_ended = None
     embedded = ctx.database.embedded
     if token is not None and (embedded is None or embedded.is_initialized()):  # no server made only to log out
-        try:
-            with admin_unit_of_work(ctx.database) as conn:
-                accounts.revoke_session(conn, token_hash=token_hash(token))
-        except BlogsterError as exc:
-            not_ended = str(exc)
+        not_ended = _end_session(ctx, token)
     logout_quietly(ctx)
     url_login = _url_own_login(ctx)
     return LogoutResult(had_any, not_ended, None if url_login is None else _url_still_acting(ctx, url_login))
+
+
+def _end_session(ctx: AppContext, token: str) -> str | None:
+    """Revokes the session of a stored `token` on the database; why it could not, or None."""
+    try:
+        with admin_unit_of_work(ctx.database) as conn:
+            accounts.revoke_session(conn, token_hash=token_hash(token))
+    except BlogsterError as exc:
+        return str(exc)
+    return None
 
 
 def _url_still_acting(ctx: AppContext, login: str) -> str:

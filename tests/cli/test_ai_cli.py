@@ -1,6 +1,7 @@
 """blogster ai setup / status / models against the local OpenAI-compatible server."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -74,6 +75,33 @@ def test_unreachable_endpoint_is_reported(cli):
         result.exit_code == 1
         and result.stderr.strip() == "error: cannot reach the AI provider at http://127.0.0.1:9/v1"
     )
+
+
+@pytest.mark.parametrize(
+    "status, problem",
+    [(401, "refused the API key (HTTP 401: the one in OPENAI_API_KEY)"), (500, "failed with HTTP 500")],
+)
+def test_status_says_a_server_that_answered_with_an_error_is_reachable_and_what_it_answered(cli, http, status, problem):
+    """Only a 404 counted as an answer: a refused key or a server error read as "reachable: no", though it answered."""
+    cli("config", "set", "ai_max_retries", "0")
+    http.expect_request("/v1/models").respond_with_json({"error": {"message": "nope"}}, status=status)
+    url = http.url_for("/v1")
+    environment = {"BLOGSTER_AI_BASE_URL": url, "BLOGSTER_AI_MODEL": MODEL, "OPENAI_API_KEY": "sk-test-refused"}
+    report = cli("ai", "status", "--json", env=environment)
+    assert report.exit_code == 1
+    assert (report.json()["reachable"], report.json()["problem"]) == (True, f"the AI provider at {url} {problem}")
+    shown = cli("ai", "status", env=environment)
+    assert shown.exit_code == 1 and re.search(r"^reachable\s+yes$", shown.stdout, re.M), shown.stdout
+
+
+def test_status_says_a_server_that_could_not_be_connected_to_is_not_reachable(cli):
+    cli("config", "set", "ai_max_retries", "0")
+    environment = {"BLOGSTER_AI_BASE_URL": "http://127.0.0.1:9/v1", "BLOGSTER_AI_MODEL": MODEL}
+    report = cli("ai", "status", "--json", env=environment)
+    assert report.exit_code == 1
+    assert (report.json()["reachable"], report.json()["problem"]) == (
+        False, "cannot reach the AI provider at http://127.0.0.1:9/v1",
+    )  # fmt: skip
 
 
 def _imported_after(args: list[str]) -> list[str]:

@@ -4,8 +4,9 @@ import time
 
 import pytest
 
+from blogster_cli.credentials import CredentialStore
 from blogster_cli.db.acting import acting_transaction
-from tests.cli.conftest import PASSWORD, error_message
+from tests.cli.conftest import PASSWORD, database_url, error_message
 
 
 def test_signup_then_whoami_names_the_account(cli, signed_up):
@@ -34,6 +35,51 @@ def test_logout_ends_the_session_server_side(cli, signed_up, superuser):
     assert "not logged in" in error_message(cli("auth", "whoami"), 1)
     live = superuser.execute("select count(*) from auth.sessions where revoked_at is null").fetchone()[0]
     assert live == 0
+
+
+def ended(cli, token: str, profile: str = "default") -> bool:
+    """Whether the session of `token`, put back in `profile`, no longer signs in."""
+    CredentialStore(profile).set("session", token)
+    refused = cli("--profile", profile, "auth", "whoami")
+    return refused.exit_code == 1 and "your session has ended" in refused.stderr
+
+
+def test_signup_and_login_as_another_account_end_the_session_they_replace(cli, signed_up):
+    """Both forgot the profile's session without ending it: it stayed valid on the database until it expired."""
+    ada = CredentialStore("default").get("session")
+    signup = cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert signup.exit_code == 0, signup.stderr
+    bob = CredentialStore("default").get("session")
+    login = cli("auth", "login", "--email", "ada@example.com", "--password-stdin", input=PASSWORD + "\n")
+    assert login.exit_code == 0 and "warning" not in login.stderr, login.stderr
+    assert ada is not None and bob is not None
+    assert ended(cli, ada) and ended(cli, bob)
+
+
+def test_an_own_login_ends_the_session_it_replaces_or_says_it_could_not(cli, signed_up, db):
+    """Ended on the profile's connection, as `auth logout` ends it; one that may not (the account's own
+    login) leaves it valid, and says so in a warning, the login done."""
+    added = cli("admin", "users", "add", "carol@example.com", "--json")
+    assert added.exit_code == 0, added.stderr
+    carol, password = added.json()["login"], added.json()["password"]
+    ada = CredentialStore("default").get("session")
+    own = cli("auth", "login", "--login", carol, "--password-stdin", input=password + "\n")
+    assert own.exit_code == 0 and "warning" not in own.stderr, own.stderr
+    assert ada is not None and ended(cli, ada)
+
+    by_email = cli("--profile", "c", "auth", "login", "--email", "ada@example.com", "--password-stdin",
+                   input=PASSWORD + "\n")  # fmt: skip
+    assert by_email.exit_code == 0, by_email.stderr
+    kept = CredentialStore("c").get("session")
+    url = database_url(db, user=carol, password=password)
+    own = cli("--database-url", url, "--profile", "c", "auth", "login", "--login", carol, "--password-stdin",
+              input=password + "\n")  # fmt: skip
+    assert own.exit_code == 0, own.stderr
+    (warning,) = [line for line in own.stderr.splitlines() if "session" in line]  # and one on the URL's password
+    assert warning.startswith("warning: the session this profile had could not be ended on the database (")
+    assert warning.endswith("): it stays valid there until it expires, though this profile has forgotten it")
+    assert kept is not None and CredentialStore("c").get("session") is None
+    assert not ended(cli, kept, "c")
 
 
 def test_session_token_is_stored_hashed_and_file_is_private(cli, signed_up, superuser, isolated_environment):
