@@ -191,9 +191,8 @@ def restore(
     signed_out = me is not None and _signed_in() is None
     if summary.not_carried_over is not None:
         output.warning(
-            f"the database it replaced could not be read ({summary.not_carried_over}): mails, cross-posts and"
-            " social posts done since the backup may be done again (a newsletter mailed to its readers again,"
-            " a second copy on a platform)"
+            f"{summary.not_carried_over}: mails, cross-posts and social posts done since the backup may be done"
+            " again (a newsletter mailed to its readers again, a second copy on a platform)"
         )
     if json:
         output.print_json({**output.to_plain(summary), "signed_out": signed_out})

@@ -22,7 +22,10 @@ account), of the same account, and lacks it:
 
 No record is gathered into one value (red team 48: a jsonb array of every account's rows, which
 one account's could push past PostgreSQL's 256 MB, so nobody's came over), and a row that cannot be
-read loses only its account's records of that kind, which `carry` names (`Carry.unread`).
+read loses only its account's records of that kind, which `carry` names (`Carry.unread`). So does
+a row the restored copy refuses (red team 49: two records of one account with one copy id broke the
+copies' primary key, and with it everyone's): each kind is written in a savepoint and, when that
+fails, again account by account (`Carry.unwritten`); each write also takes a repeated id once.
 
 psycopg on the administrative (superuser) connections of a restore, as backup_data: each row is
 moved as data (COPY), never as SQL text, with triggers off (the rows are final: their counts and
@@ -32,12 +35,13 @@ times as they were, cut to the restored copy's limits: db/migrations/0186).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     import psycopg
+    from psycopg import sql
 
 # Locked in this order, the tables whose row locks guard a send first (a newsletter's, a copy's,
 # a social post's, a notification's), then the records: a wait for the first holds nothing else.
@@ -171,22 +175,29 @@ KINDS = {
     ),
 }  # fmt: skip
 
-# Each writes a record's temporary table (pg_temp.carried_<kind>: `carry`) into the restored copy.
+# Each writes a record's temporary table (pg_temp.carried_<kind>: `carry`) into the restored copy,
+# the rows of one account when %(owner)s is not null (`_written`). ON CONFLICT DO NOTHING (no
+# target) skips a row that any unique key of the table has, earlier rows of the same statement too.
+# The send state goes with the deliveries (the replaced database's newsletter had them), in the same
+# statement: the mails and the newsletters they came to, counted here.
 WRITE_DELIVERIES = """
-insert into public.newsletter_deliveries (id, user_id, newsletter_id, email, outcome, message_id, error, sent_at)
-select i.id, i.user_id, i.newsletter_id, i.email, i.outcome, i.message_id, i.error, i.sent_at
-from pg_temp.carried_newsletter_deliveries i
-where exists (select 1 from public.email_newsletters n where n.id = i.newsletter_id and n.user_id = i.user_id)
-on conflict do nothing
-returning newsletter_id
-"""
-# The send state goes with the deliveries: the replaced database's newsletter had them.
-WRITE_NEWSLETTERS = """
-update public.email_newsletters n
-set status = i.status, recipient_count = i.recipient_count, scheduled_time = i.scheduled_time,
-    content = i.content, updated_at = i.updated_at
-from pg_temp.carried_email_newsletters i
-where n.id = i.id and n.user_id = i.user_id and n.id = any(%s::uuid[])
+with added as (
+  insert into public.newsletter_deliveries (id, user_id, newsletter_id, email, outcome, message_id, error, sent_at)
+  select i.id, i.user_id, i.newsletter_id, i.email, i.outcome, i.message_id, i.error, i.sent_at
+  from pg_temp.carried_newsletter_deliveries i
+  where exists (select 1 from public.email_newsletters n where n.id = i.newsletter_id and n.user_id = i.user_id)
+    and (%(owner)s::uuid is null or i.user_id = %(owner)s::uuid)
+  on conflict do nothing
+  returning newsletter_id
+), sent as (
+  update public.email_newsletters n
+  set status = i.status, recipient_count = i.recipient_count, scheduled_time = i.scheduled_time,
+      content = i.content, updated_at = i.updated_at
+  from pg_temp.carried_email_newsletters i
+  where n.id = i.id and n.user_id = i.user_id and n.id in (select a.newsletter_id from added a)
+  returning n.id
+)
+select (select count(*) from added), (select count(*) from sent)
 """
 # A newsletter deleted after it mailed (db/migrations/0181): the backup's copy, where its ledger
 # shows fewer mails, is sent (whom it mailed went with it: a `sent` newsletter mails nobody more).
@@ -195,6 +206,7 @@ update public.email_newsletters n
 set status = 'sent', recipient_count = greatest(n.recipient_count, i.mailed)
 from pg_temp.carried_deleted_newsletters i
 where n.id = i.id and n.user_id = i.user_id and n.status <> 'sent'
+  and (%(owner)s::uuid is null or i.user_id = %(owner)s::uuid)
   and i.mailed > (select count(*) from public.newsletter_deliveries d where d.newsletter_id = n.id and d.outcome = 'sent')
 """
 # And the records themselves, so that a later restore of that backup over this copy knows them too.
@@ -203,6 +215,7 @@ insert into internal.deleted_newsletters as k (user_id, id, mailed, last_mailed_
 select i.user_id, i.id, i.mailed, i.last_mailed_at, i.deleted_at
 from pg_temp.carried_deleted_newsletters i
 where exists (select 1 from auth.users u where u.id = i.user_id)
+  and (%(owner)s::uuid is null or i.user_id = %(owner)s::uuid)
 on conflict (user_id, id) do update
 set mailed = greatest(k.mailed, excluded.mailed), last_mailed_at = greatest(k.last_mailed_at, excluded.last_mailed_at),
     deleted_at = greatest(k.deleted_at, excluded.deleted_at)
@@ -213,6 +226,7 @@ WRITE_SENDS = """
 with incoming as (
   select i.user_id, i.sent_at, row_number() over (partition by i.user_id, i.sent_at) as n
   from pg_temp.carried_newsletter_sends i
+  where %(owner)s::uuid is null or i.user_id = %(owner)s::uuid
 ), present as (
   select s.user_id, s.sent_at, row_number() over (partition by s.user_id, s.sent_at) as n
   from internal.newsletter_sends s
@@ -226,17 +240,23 @@ where exists (select 1 from auth.users u where u.id = i.user_id)
 # post of the same author (another account may have made a post with a deleted post's id since).
 # Also run on the records of copies deleted since (carried_deleted_crossposts: the same columns),
 # after the live copies, so that a newer live copy of the post is not replaced by an older record.
+# Those records are keyed by post and platform, so an id can repeat there (an account that gave two
+# of its copies one id by SQL, deleting each: red team 49); the newest of an id is taken, as the
+# guard against another copy's id cannot see the rows this statement adds. (A post and platform
+# cannot repeat: the copies' own unique key, and the records' with the post's author.)
 WRITE_CROSSPOSTS = """
 insert into public.platform_republishing as r
   (id, blog_id, author_id, platform, platform_post_id, platform_url, platform_site, canonical_url,
    publication_status, last_error, created_at, updated_at)
-select i.id, i.blog_id, b.author_id, i.platform, i.platform_post_id, i.platform_url, i.platform_site,
+select distinct on (i.id)
+       i.id, i.blog_id, b.author_id, i.platform, i.platform_post_id, i.platform_url, i.platform_site,
        i.canonical_url, i.publication_status, i.last_error, i.created_at, i.updated_at
 from pg_temp.{rows} i
 join public.blogs b on b.id = i.blog_id and b.author_id = i.author_id
-where true
+where (%(owner)s::uuid is null or i.author_id = %(owner)s::uuid)
   and not exists (select 1 from public.platform_republishing o where o.id = i.id
                   and (o.blog_id, o.platform) <> (i.blog_id, i.platform))
+order by i.id, i.updated_at desc
 on conflict (blog_id, platform) do update
 set platform_post_id = excluded.platform_post_id, platform_url = excluded.platform_url,
     platform_site = excluded.platform_site, canonical_url = excluded.canonical_url,
@@ -252,6 +272,7 @@ update public.social_media_posts p
 set post_status = i.post_status, platform_post_id = i.platform_post_id, error = {error}, updated_at = i.updated_at
 from pg_temp.{rows} i
 where p.id = i.id and p.author_id = i.author_id
+  and (%(owner)s::uuid is null or i.author_id = %(owner)s::uuid)
   and (p.platform_post_id is null
        or (p.platform_post_id is distinct from i.platform_post_id and p.updated_at < i.updated_at))
 """
@@ -265,6 +286,7 @@ select i.author_id, i.blog_id, i.platform, i.id, i.platform_post_id, i.platform_
        i.canonical_url, i.publication_status, i.last_error, i.created_at, i.updated_at, i.deleted_at
 from pg_temp.carried_deleted_crossposts i
 where exists (select 1 from auth.users u where u.id = i.author_id)
+  and (%(owner)s::uuid is null or i.author_id = %(owner)s::uuid)
 on conflict (author_id, blog_id, platform) do update
 set id = excluded.id, platform_post_id = excluded.platform_post_id, platform_url = excluded.platform_url,
     platform_site = excluded.platform_site, canonical_url = excluded.canonical_url,
@@ -277,6 +299,7 @@ insert into internal.deleted_social_posts as k (author_id, id, post_status, plat
 select i.author_id, i.id, i.post_status, i.platform_post_id, i.updated_at, i.deleted_at
 from pg_temp.carried_deleted_social_posts i
 where exists (select 1 from auth.users u where u.id = i.author_id)
+  and (%(owner)s::uuid is null or i.author_id = %(owner)s::uuid)
 on conflict (author_id, id) do update
 set post_status = excluded.post_status, platform_post_id = excluded.platform_post_id,
     post_updated_at = excluded.post_updated_at, deleted_at = excluded.deleted_at
@@ -287,6 +310,7 @@ insert into internal.email_deliveries (notification_id, user_id, status, error, 
 select i.notification_id, i.user_id, i.status, i.error, i.recorded_at
 from pg_temp.carried_email_deliveries i
 where exists (select 1 from auth.users u where u.id = i.user_id)
+  and (%(owner)s::uuid is null or i.user_id = %(owner)s::uuid)
 on conflict do nothing
 """
 
@@ -314,12 +338,15 @@ class Carried:
 
 @dataclass(frozen=True)
 class Carry:
-    """`carry`'s result: what came over, and whose records could not be read."""
+    """`carry`'s result: what came over, and whose records could not be read or written."""
 
     carried: Carried
     unread: dict[str, str] = field(default_factory=dict)
     """Each account (its email, else its id) some of whose records could not be read: why (the
     first); the others' came over."""
+    unwritten: dict[str, str] = field(default_factory=dict)
+    """Each account some of whose records the restored copy refused: which and why (the first);
+    the others' came over."""
 
 
 def existing(conn: psycopg.Connection, tables: tuple[str, ...]) -> list[str]:
@@ -359,7 +386,9 @@ def carry(source: psycopg.Connection, target: psycopg.Connection, *, since: date
         if kind.table in columns and (not kind.needs or kind.needs in columns):
             for owner, why in _streamed(source, target, name, kind, columns[kind.table], since=since).items():
                 failed.setdefault(owner, why)
-    return Carry(_write(target), _whose(source, failed))
+    refused: dict[str, str] = {}
+    carried = _write(target, refused)
+    return Carry(carried, _whose(source, failed), _whose(source, refused))
 
 
 def _columns(conn: psycopg.Connection, tables: tuple[str, ...]) -> dict[str, set[str]]:
@@ -435,31 +464,69 @@ def _whose(conn: psycopg.Connection, failed: dict[str, str]) -> dict[str, str]:
     return {emails.get(owner, owner): why for owner, why in failed.items()}
 
 
-def _write(conn: psycopg.Connection) -> Carried:
-    """Adds the records `carry` copied to this database, in the caller's transaction, triggers off."""
+def _write(conn: psycopg.Connection, refused: dict[str, str]) -> Carried:
+    """Adds the records `carry` copied to this database, in the caller's transaction, triggers off;
+    the accounts whose records of a kind it refused (their ids) into `refused`, with which and why."""
     from psycopg import sql
 
     conn.execute("set local session_replication_role = replica")
-    newsletter_ids = [row[0] for row in conn.execute(WRITE_DELIVERIES)]
-    ids = sorted(set(newsletter_ids))
-    newsletters = conn.execute(WRITE_NEWSLETTERS, (ids,)).rowcount if ids else 0
-    conn.execute(WRITE_DELETED_RECORDS)
-    conn.execute(WRITE_DELETED_CROSSPOST_RECORDS)
-    conn.execute(WRITE_DELETED_SOCIAL_RECORDS)
-    crossposts = sum(
-        conn.execute(sql.SQL(WRITE_CROSSPOSTS).format(rows=sql.Identifier(rows))).rowcount
-        for rows in ("carried_platform_republishing", "carried_deleted_crossposts")
+
+    def count(name: str, what: str, statement: str | sql.Composed) -> int:
+        return sum(cursor.rowcount for cursor in _written(conn, statement, name=name, what=what, refused=refused))
+
+    def crossposts(name: str) -> sql.Composed:
+        return sql.SQL(WRITE_CROSSPOSTS).format(rows=sql.Identifier(f"carried_{name}"))
+
+    def social_posts(name: str, error: str) -> sql.Composed:
+        return sql.SQL(WRITE_SOCIAL_POSTS).format(rows=sql.Identifier(f"carried_{name}"), error=sql.SQL(error))
+
+    deliveries = _written(
+        conn, WRITE_DELIVERIES, name="newsletter_deliveries", what="newsletter mails", refused=refused
     )
-    social_posts = sum(
-        conn.execute(sql.SQL(WRITE_SOCIAL_POSTS).format(rows=sql.Identifier(rows), error=sql.SQL(error))).rowcount
-        for rows, error in (("carried_social_media_posts", "i.error"), ("carried_deleted_social_posts", "null"))
+    sent = [row for cursor in deliveries for row in cursor]  # each run's (mails, newsletters)
+    count("deleted_newsletters", "deleted newsletters", WRITE_DELETED_RECORDS)
+    count("deleted_crossposts", "deleted cross-posts", WRITE_DELETED_CROSSPOST_RECORDS)
+    count("deleted_social_posts", "deleted social posts", WRITE_DELETED_SOCIAL_RECORDS)
+    copies = sum(
+        count(name, "cross-posts", crossposts(name)) for name in ("platform_republishing", "deleted_crossposts")
+    )
+    posted = sum(
+        count(name, "social posts", social_posts(name, error))
+        for name, error in (("social_media_posts", "i.error"), ("deleted_social_posts", "null"))
     )
     return Carried(
-        newsletter_mails=len(newsletter_ids),
-        newsletters=newsletters,
-        deleted_newsletters=conn.execute(WRITE_DELETED_NEWSLETTERS).rowcount,
-        mails_counted=conn.execute(WRITE_SENDS).rowcount,
-        crossposts=crossposts,
-        social_posts=social_posts,
-        notification_emails=conn.execute(WRITE_EMAIL_DELIVERIES).rowcount,
+        newsletter_mails=sum(mails for mails, _ in sent),
+        newsletters=sum(newsletters for _, newsletters in sent),
+        deleted_newsletters=count("deleted_newsletters", "deleted newsletters", WRITE_DELETED_NEWSLETTERS),
+        mails_counted=count("newsletter_sends", "mails counted", WRITE_SENDS),
+        crossposts=copies,
+        social_posts=posted,
+        notification_emails=count("email_deliveries", "notification emails", WRITE_EMAIL_DELIVERIES),
     )
+
+
+def _written(
+    conn: psycopg.Connection, statement: str | sql.Composed, *, name: str, what: str, refused: dict[str, str]
+) -> list[psycopg.Cursor[Any]]:
+    """Runs `statement` (a write of pg_temp.carried_<name>) in a savepoint; when the restored copy
+    refuses it, again account by account, each in its own: the accounts refused (their ids) into
+    `refused`, with `what` and why. The cursors of the runs that were kept."""
+    import psycopg
+
+    try:
+        with conn.transaction():
+            return [conn.execute(statement, {"owner": None})]
+    except psycopg.Error:
+        if conn.broken:
+            raise
+    kept: list[psycopg.Cursor[Any]] = []
+    owners = conn.execute(f"select distinct {KINDS[name].owner}::text from pg_temp.carried_{name}").fetchall()
+    for (owner,) in owners:
+        try:
+            with conn.transaction():
+                kept.append(conn.execute(statement, {"owner": owner}))
+        except psycopg.Error as exc:
+            if conn.broken:
+                raise
+            refused.setdefault(owner, f"{what}: {str(exc).strip().splitlines()[0]}")
+    return kept

@@ -351,8 +351,9 @@ class RestoreSummary:
     """The records of work done outside since the backup (mails, remote posts), taken from the
     database it replaced so that none of it is done again (_outside_work_held)."""
     not_carried_over: str | None = None
-    """Why the database it replaced could not give them (None: it did, or there was none): mails and
-    posts done since the backup may be done again."""
+    """What of them did not come over, and why (None: they all did, or there was no database): the
+    database it replaced could not be read, or some accounts' records could not be read or carried
+    over (each named). Mails and posts done since the backup may be done again."""
 
 
 @dataclass(frozen=True)
@@ -891,22 +892,27 @@ def _hold(conn: Connection, held: Connection, dbname: str, *, on_wait: Callable[
     raise Conflict(f"database {dbname} stayed busy sending (other sessions reconnect at once); try again")
 
 
+NOT_READ = "the database it replaced could not be read"
+
+
 def _carry_over(
     scratch_db: Database, held: _Held, *, since: datetime | None
 ) -> tuple[outside_work.Carried, str | None]:
     """Adds the held database's records since `since` to the restored copy; what was carried over,
-    and why not all of it was (None: there was nothing to say): the database could not be read
-    (nothing came over), or some accounts' records could not (the others' came over)."""
+    and what was not and why (None: there was nothing to say): the database could not be read, or
+    its records not carried over (nothing came over); some accounts' records could not be read, or
+    the restored copy refused some (those accounts' of that kind are lost, the others' came over)."""
     if held.session is None:
-        return outside_work.Carried(), held.unread
+        return outside_work.Carried(), None if held.unread is None else f"{NOT_READ} ({held.unread})"
     try:
         with admin_unit_of_work(scratch_db) as scratch_conn:
             done = outside_work.carry(held.session, scratch_conn, since=since)
     except BlogsterError as exc:
-        return outside_work.Carried(), str(exc)
-    if not done.unread:
-        return done.carried, None
-    return done.carried, "only the records of " + "; ".join(f"{who}: {why}" for who, why in sorted(done.unread.items()))
+        return outside_work.Carried(), f"the records of the database it replaced could not be carried over ({exc})"
+    unread = "; ".join(f"{who}: {why}" for who, why in sorted(done.unread.items()))
+    said = [f"{NOT_READ} (only the records of {unread})"] if unread else []
+    said += [f"the records of {who} could not be carried over ({why})" for who, why in sorted(done.unwritten.items())]
+    return done.carried, "; ".join(said) or None
 
 
 def _shut_out(conn: Connection, db: Database, swap: database_swap.Swap, *, kept: set[str]) -> list[str]:

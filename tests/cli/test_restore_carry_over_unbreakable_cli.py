@@ -154,7 +154,9 @@ def test_a_row_that_cannot_be_read_loses_only_its_accounts_records_and_is_named(
     done = cli("db", "restore", str(backup), "--yes", "--json")
     assert done.exit_code == 0, done.stderr
     result = done.json()
-    assert result["not_carried_over"].startswith("only the records of carol@example.com: invalid internal value")
+    assert result["not_carried_over"].startswith(
+        "the database it replaced could not be read (only the records of carol@example.com: invalid internal value"
+    )
     assert "warning: the database it replaced could not be read (only the records of carol@example.com:" in (
         done.stderr
     )
@@ -210,3 +212,93 @@ def test_a_canonical_url_past_its_bound_is_said_in_words(cli, signed_up, tmp_pat
         refused.stderr
     )
     assert forem.posts == {}
+
+
+def test_one_accounts_copy_id_used_twice_does_not_stop_anyones_copies(cli, make_user, tmp_path, db):
+    """Red team 49 (F1, High): alice, by SQL as her own role, gave a copy on each of two of her posts
+    one id, deleting it each time: 0183 keeps both records (keyed by post and platform), and the
+    restore wrote both as copies in one statement, which broke the copies' primary key, so nobody's
+    records came over (bob's copy made since the backup was lost, and warned of as a database that
+    "could not be read"). Now the newer record of an id comes back; bob's copy comes over."""
+    alice, bob = make_user("alice@example.com"), make_user("bob@example.com")
+    reused = "11111111-2222-3333-4444-555555555555"
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        first, second, bobs = (
+            conn.execute(
+                "insert into public.blogs (title, slug, author_id, status, published_at)"
+                " values (%s, %s, %s, 'published', now()) returning id::text",
+                (slug, slug, author.user_id),
+            ).fetchone()[0]
+            for slug, author in (("one", alice), ("two", alice), ("bobs", bob))
+        )
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        conn.execute(f"set role {alice.role_name}")
+        for post, remote in ((first, "a1"), (second, "a2")):
+            conn.execute(
+                "insert into public.platform_republishing (id, blog_id, platform, platform_post_id,"
+                " publication_status) values (%s, %s, 'hashnode', %s, 'published')",
+                (reused, post, remote),
+            )
+            conn.execute("select public.delete_rows('public.platform_republishing', array[%s]::uuid[])", (reused,))
+        conn.execute(f"set role {bob.role_name}")
+        conn.execute(
+            "insert into public.platform_republishing (blog_id, platform, platform_post_id, publication_status)"
+            " values (%s, 'dev_to', 'b1', 'published')",
+            (bobs,),
+        )
+        conn.execute("reset role")
+        assert conn.execute("select count(*) from internal.deleted_crossposts where id = %s", (reused,)).fetchone() == (
+            2,
+        )
+
+    result = restored(cli, backup)
+    assert result["not_carried_over"] is None, result["not_carried_over"]
+    assert result["carried_over"]["crossposts"] == 2
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        copies = conn.execute(
+            "select id::text, blog_id::text, platform::text, platform_post_id from public.platform_republishing"
+            " order by platform_post_id"
+        ).fetchall()
+        (records,) = conn.execute("select count(*) from internal.deleted_crossposts").fetchone()
+    assert copies == [(reused, second, "hashnode", "a2"), (copies[1][0], bobs, "dev_to", "b1")]
+    assert records == 2
+
+
+def test_a_record_the_restored_copy_refuses_loses_only_its_accounts_and_is_named(
+    cli, newsletter, smtp, make_user, tmp_path, db
+):
+    """Red team 49 (F1): a record that reads well but that the restored copy refuses (here: carol's
+    delivery whose outcome the replaced database, its check dropped, let in) was written with
+    everyone's in one statement, and its failure lost them all. A kind whose write fails is written
+    again account by account: only carol's deliveries are lost, ada's mails come over, and the
+    warning names carol as not carried over (not as a database that could not be read)."""
+    carol = make_user("carol@example.com")
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        (letter,) = conn.execute(
+            "insert into public.email_newsletters (user_id, title) values (%s, 'Mine') returning id",
+            (carol.user_id,),
+        ).fetchone()
+    backup = mailed_after_the_backup(cli, newsletter, smtp, tmp_path)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        conn.execute("alter table public.newsletter_deliveries drop constraint newsletter_deliveries_outcome")
+        conn.execute(
+            "insert into public.newsletter_deliveries (user_id, newsletter_id, email, outcome, message_id)"
+            " values (%s, %s, 'reader@example.com', 'bounced', '<1@example.com>')",
+            (carol.user_id, letter),
+        )
+
+    done = cli("db", "restore", str(backup), "--yes", "--json")
+    assert done.exit_code == 0, done.stderr
+    result = done.json()
+    assert result["not_carried_over"].startswith(
+        "the records of carol@example.com could not be carried over (newsletter mails: new row for relation"
+    ), result["not_carried_over"]
+    assert "warning: the records of carol@example.com could not be carried over (" in done.stderr, done.stderr
+    assert "could not be read" not in done.stderr
+    assert_adas_newsletter_carried_over(cli, result, smtp)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        assert conn.execute(
+            "select count(*) from public.newsletter_deliveries where user_id = %s", (carol.user_id,)
+        ).fetchone() == (0,)
