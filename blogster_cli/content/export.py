@@ -374,14 +374,15 @@ def slug_misread(fmt: FrontMatterFormat | None, values: dict[Any, Any], path: Pu
 def source_zone(content: Mapping[str, Any], when: datetime | None, default_tz: tzinfo = UTC) -> tzinfo:
     """The zone to read a post's stored front matter in, so that a date without an offset
     means what it meant at import: the zone import read it in (`source.timezone`), else
-    `default_tz`; for a post imported before the zone was recorded (in UTC, then absent), UTC
-    when the stored date reads back as the post's date (`when`) in UTC and not in `default_tz`.
+    `default_tz` (also for what is no zone's name there: `post.unknown_zone_warning`); for a post
+    imported before the zone was recorded (in UTC, then absent), UTC when the stored date reads
+    back as the post's date (`when`) in UTC and not in `default_tz`.
     """
     source = content.get("source") or {}
     recorded = source.get("timezone")
-    if isinstance(recorded, str):
+    if recorded is not None:
         try:
-            return zone(recorded)
+            return zone(recorded) if isinstance(recorded, str) else default_tz
         except UnknownTimezone:
             return default_tz
     if when is None or source.get("date_text") is None or zone_name(default_tz) in ("UTC", "Etc/UTC"):

@@ -212,7 +212,7 @@ def imported_zone(content: Mapping[str, Any] | None) -> tzinfo | None:
     """The zone an imported post's dates without an offset were read in: its `source.timezone`,
     else UTC (import records none for UTC; a post imported before the zone was recorded was read
     in the setting of that day, which only its date can tell). None for a post from no file, and
-    for a recorded name this system does not know."""
+    for a recorded name this system does not know (`unknown_zone_warning` says so)."""
     source = (content or {}).get("source")
     if not isinstance(source, dict):
         return None
@@ -223,6 +223,34 @@ def imported_zone(content: Mapping[str, Any] | None) -> tzinfo | None:
         return zone(recorded) if isinstance(recorded, str) else None
     except UnknownTimezone:
         return None
+
+
+def recorded_zone(content: Mapping[str, Any] | None) -> object:
+    """An imported post's `source.timezone` as stored (None: none, or a post from no file)."""
+    source = (content or {}).get("source")
+    return source.get("timezone") if isinstance(source, dict) else None
+
+
+SHOWN_ZONE_NAME = 60
+"""The characters of a recorded zone name a warning shows: an account's own SQL may store 14,000."""
+
+
+def unknown_zone_warning(recorded: object, read_in: tzinfo | str) -> str | None:
+    """The warning for a post whose recorded zone (`source.timezone`: import records only a zone's
+    name, but an account's own SQL may write anything there) is no zone this system knows, so its
+    dates without an offset are read in `read_in` instead; None for a zone's name, or none recorded.
+    The name is checked as `planning.times.zone` checks a setting: never a path outside the zones."""
+    if recorded is None:
+        return None
+    where = read_in if isinstance(read_in, str) else zone_name(read_in)
+    if not isinstance(recorded, str):
+        return f"the timezone recorded for this post is not text; its date is read in {where}"
+    try:
+        zone(recorded)
+    except UnknownTimezone:
+        shown = recorded if len(recorded) <= SHOWN_ZONE_NAME else recorded[: SHOWN_ZONE_NAME - 1] + "…"
+        return f"the timezone recorded for this post ({shown!r}) is unknown; its date is read in {where}"
+    return None
 
 
 def with_zone(content: dict[str, Any], read_in: tzinfo) -> dict[str, Any]:

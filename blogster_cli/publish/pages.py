@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 
 from blogster_cli.content.mapping import folded_path as _folded
 from blogster_cli.distribution.newsletter import OPEN_PATH, UNSUBSCRIBE_PATH
-from blogster_cli.planning.times import in_zone
+from blogster_cli.planning.times import UnknownTimezone, in_zone
+from blogster_cli.planning.times import zone as named_zone
 from blogster_cli.publish import feeds, urls
 from blogster_cli.publish.media import served_links
 from blogster_cli.publish.model import (
@@ -104,8 +105,8 @@ def last_change(
     default_tz: tzinfo = UTC
     if isinstance(zone, str) and zone:
         try:
-            default_tz = ZoneInfo(zone)
-        except (KeyError, ValueError, OSError):  # unknown (ZoneInfoNotFoundError), or no zone's name
+            default_tz = named_zone(zone)  # else no zone's name (the account's own SQL wrote it): the build says so
+        except UnknownTimezone:
             default_tz = UTC
     for value in stated:
         if not isinstance(value, str) or len(value) > _DATE_TEXT_MAX:  # JSON holds dates as text

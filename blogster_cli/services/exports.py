@@ -124,8 +124,8 @@ class ExportSummary:
     written: int = 0  # post files written by this run
     unchanged: int = 0  # post files that already held what it would write, left as they are
     warnings: list[str] = field(default_factory=list)
-    """The export folder's Astro content config unread; what the posts carry over that the generator
-    does not read (`_LeftOver`): one line per kind."""
+    """The export folder's Astro content config unread; a post whose recorded zone is no zone (one
+    line each); what the posts carry over that the generator does not read (`_LeftOver`): one line per kind."""
 
     @property
     def posts(self) -> int:
@@ -190,11 +190,14 @@ def export_posts(
     else every body is written byte for byte (an account export, which import reads back as the same posts).
 
     `default_tz` is the time zone setting (settings.timezone); dates without an offset are read
-    in the zone the post's import read them in (`content.export.source_zone`).
+    in the zone the post's import read them in (`content.export.source_zone`), in `default_tz`
+    with a warning where what it recorded is no zone's name.
     Large exports render in `workers` processes (default: automatic). A file that differs
     from what the last export wrote there (edited by hand) is left alone and listed in
     `summary.edited`, unless `force`.
     """
+    from blogster_cli.content.post import recorded_zone, unknown_zone_warning
+
     _check(dialect, statuses)
     if media_root is None:
         from blogster_cli.services.media_files import media_dir
@@ -222,8 +225,12 @@ def export_posts(
             images = blogs_bulk.my_image_paths(conn)
             posts = map(_pictures_as_stored, blogs_bulk.stream_my_posts(conn, statuses=statuses))
             for post, (rendered, left) in _rendered(posts, dialect, default_tz, workers, new_folder, resolve_liquid):
-                summary.files.append(writer.place(post, rendered, images.get(post.id, ())))
+                placed = writer.place(post, rendered, images.get(post.id, ()))
+                summary.files.append(placed)
                 left_over.add(post.slug, left)
+                zone_warning = unknown_zone_warning(recorded_zone(post.content), default_tz)
+                if zone_warning is not None and placed.path is not None:  # read in the setting (`source_zone`)
+                    summary.warnings.append(f"{placed.path}: {zone_warning}")
                 if on_progress is not None:
                     on_progress(1)
         except BaseException:

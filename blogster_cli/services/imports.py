@@ -1871,13 +1871,19 @@ def _in_post_zone(candidate: Candidate, post: StoredPost) -> Candidate:
     when its date states no offset (a date alone, a Jekyll name's or a Zola path's day) and reads
     there as the post's date: an unchanged file keeps the moment it was first imported as, and
     so does a file export wrote in that zone, after `config set timezone`. A date changed since
-    (or a post from no file) is read in the zone set now, as it was."""
+    (or a post from no file) is read in the zone set now, as it was, and so is one whose recorded
+    zone is no zone (only the account's own SQL writes one), with a warning."""
     from blogster_cli.content.dates import placed
     from blogster_cli.content.errors import DateParseError
-    from blogster_cli.content.post import imported_zone, with_zone
+    from blogster_cli.content.post import imported_zone, recorded_zone, unknown_zone_warning, with_zone
 
+    if candidate.floating_date is None:
+        return candidate
     read_in = imported_zone(post.content)
-    if candidate.floating_date is None or post.published_at is None or read_in is None:
+    if read_in is None:
+        warning = unknown_zone_warning(recorded_zone(post.content), imported_zone(candidate.content) or UTC)
+        return candidate if warning is None else replace(candidate, warnings=[*candidate.warnings, warning])
+    if post.published_at is None:
         return candidate
     try:
         moment = placed(candidate.floating_date, read_in)

@@ -264,7 +264,8 @@ def _liquid_left(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
 
 
 def _left_out(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    return [record["lo"] for record in records.values() if record.get("lo")]
+    """What was left out of each post's front matter ("lo"), and a recorded zone that is no zone ("tz")."""
+    return [record[key] for record in records.values() for key in ("lo", "tz") if record.get(key)]
 
 
 def _untitled(shown: str) -> str:
@@ -280,10 +281,12 @@ def _records(
     """(post id -> record of each published post, the contents read on the way): records read
     again from the database for `changed` (all of them when `everything`), carried over from
     the last build for the rest. A record's "lo" says what of its post's front matter was left out,
-    Python cannot read it (`repositories.site.contents`): kept while the row is, so every build says it."""
+    Python cannot read it (`repositories.site.contents`), and its "tz" that the zone its import recorded
+    is no zone's name (`content.post.unknown_zone_warning`): kept while the row is, so every build says them."""
     from dataclasses import replace
 
     from blogster_cli.content.linked_images import featured_as_stored, with_stored_pictures
+    from blogster_cli.content.post import unknown_zone_warning
     from blogster_cli.publish import urls
     from blogster_cli.publish.media import linked_names
     from blogster_cli.publish.pages import last_change, post_record
@@ -307,18 +310,22 @@ def _records(
                 stated=document.get("modified") or [], zone=document.get("timezone"),
             )  # fmt: skip
             unread = _unread(row.slug, left_out.get(row.id))
+            zone_warning = unknown_zone_warning(document.get("timezone"), "UTC")  # as `last_change` reads it
+            unknown_zone = None if zone_warning is None else f"the post {row.slug!r}: {zone_warning}"
         else:  # its row (title and body) as it was: as shown then
             before = kept[row.id]
             source_url, aliases, summary, linked = before["src"], before["al"], before["sum"], before["med"]
             row = replace(row, featured_image=before["img"])  # as shown then: a picture a sync stored (`_contents`)
             title, from_heading = before["title"], bool(before.get("hb"))
             modified = datetime.fromisoformat(before["mod"])
-            unread = before.get("lo")
+            unread, unknown_zone = before.get("lo"), before.get("tz")
         site_post = _site_post(row, source_url, aliases, title, from_heading, modified)
         read[row.id] = post_record(site_post, row=row.version, summary=summary)
         read[row.id]["med"] = linked
         if unread:
             read[row.id]["lo"] = unread
+        if unknown_zone:
+            read[row.id]["tz"] = unknown_zone
     records = {}
     for post_id in versions:
         record = read.get(post_id) or kept.get(post_id)

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 import pytest
+from psycopg.types.json import Jsonb
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
@@ -140,3 +141,77 @@ def test_sync_keeps_the_date_of_a_file_edited_after_the_timezone_changed(author,
     with unit_of_work(author) as conn:
         content = blogs_bulk.my_posts_by_id(conn, ids=[post_id])[post_id].content
     assert content is not None and "timezone" not in content["source"]  # still read in UTC
+
+
+LOS_ANGELES = ZONES[1]
+WORKSHOP = "how-to-run-your-own-3-sprint-agile-workshop"  # JEKYLL[1]'s post, dated 2014-10-21 (a date alone)
+# What an account's own SQL may write as its post's recorded zone (red team 49): none is a zone here,
+# and none may be read as a path outside the zones' folder.
+NO_ZONES = {
+    "unknown": "Mars/Olympus_Mons",
+    "14,000 characters": "Europe/" + "x" * 14_000,
+    "a path out": "../../etc/passwd",
+    "an absolute path": "/etc/passwd",
+    "leap seconds": "right/UTC",
+    "a folder of zones": "America",
+}
+
+
+def imported_in_berlin_then_recorded(author: ActingUser, root: Path, recorded: object) -> Path:
+    """The file of WORKSHOP imported in Berlin (its zone recorded), then `recorded` written as that
+    zone by the account's own SQL on its own post; the file's path."""
+    path = root / "_posts" / JEKYLL[1]
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(shared_data("blog_md", "18f-jekyll", JEKYLL[1]), path)
+    assert imports.import_paths(author, paths=[root], default_tz=BERLIN).failed == []
+    with unit_of_work(author) as conn:
+        conn.execute(
+            "update public.blogs set content = jsonb_set(content, '{source,timezone}', %s) where author_id = auth.uid()",
+            (Jsonb(recorded),),
+        )
+    return path
+
+
+@pytest.mark.parametrize("recorded", NO_ZONES.values(), ids=NO_ZONES)
+def test_a_recorded_zone_that_is_no_zone_is_said_once_by_export_site_build_and_import(author, tmp_path, recorded):
+    """Its dates are read in the setting (the site build's last change in UTC), as before, but no
+    longer silently: one warning line per post, the name cut to 60 characters; nothing fails."""
+    from blogster_cli.services import site, site_settings
+
+    path = imported_in_berlin_then_recorded(author, tmp_path / "blog", recorded)
+    shown = recorded if len(recorded) <= 60 else recorded[:59] + "…"
+    said = f"the timezone recorded for this post ({shown!r}) is unknown; its date is read in"
+
+    exported = exports.export_posts(author, directory=tmp_path / "out", dialect="jekyll", default_tz=LOS_ANGELES)
+    assert exported.failed == []  # written as the 20th: midnight in Berlin is the day before in Los Angeles
+    assert exported.warnings == [f"{exported.files[0].path}: {said} America/Los_Angeles"]
+
+    site_settings.set_value(author, key="title", value="Notes", base_domain="blogster.page")
+    for _ in range(2):  # a rebuild, with the post's record carried over, says it again
+        built = site.build(author, out=tmp_path / "site", base_domain="blogster.page")
+        assert built.warnings == (f"the post {WORKSHOP!r}: {said} UTC",)
+
+    again = imports.import_paths(author, paths=[tmp_path / "blog"], default_tz=LOS_ANGELES)
+    assert again.failed == [] and again.said_warnings == [f"{path}: {said} America/Los_Angeles"]
+    assert dates(author) == {WORKSHOP: dt.datetime(2014, 10, 21, tzinfo=LOS_ANGELES)}
+    # read in the setting, which it now records: the next import has nothing to say
+    assert imports.import_paths(author, paths=[tmp_path / "blog"], default_tz=LOS_ANGELES).said_warnings == []
+
+
+def test_a_recorded_zone_that_is_not_text_is_said_too(author, tmp_path):
+    """A number where the zone's name goes: the export refuses the post (as before: its content
+    document breaks the contract), the site build and the import say it and read the date as above."""
+    from blogster_cli.services import site, site_settings
+
+    path = imported_in_berlin_then_recorded(author, tmp_path / "blog", 5)
+    said = "the timezone recorded for this post is not text; its date is read in"
+
+    exported = exports.export_posts(author, directory=tmp_path / "out", dialect="jekyll", default_tz=LOS_ANGELES)
+    assert [file.note for file in exported.failed] == ["cannot export: content document source timezone is not text"]
+    assert exported.warnings == []  # its failure says it
+    site_settings.set_value(author, key="title", value="Notes", base_domain="blogster.page")
+    built = site.build(author, out=tmp_path / "site", base_domain="blogster.page")
+    assert built.warnings == (f"the post {WORKSHOP!r}: {said} UTC",)
+    again = imports.import_paths(author, paths=[tmp_path / "blog"], default_tz=LOS_ANGELES)
+    assert again.said_warnings == [f"{path}: {said} America/Los_Angeles"]
+    assert dates(author) == {WORKSHOP: dt.datetime(2014, 10, 21, tzinfo=LOS_ANGELES)}

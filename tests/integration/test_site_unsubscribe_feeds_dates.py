@@ -154,6 +154,9 @@ def test_a_stated_last_change_is_used_only_between_the_post_and_its_import():
     assert change(None, "2015-01-02") == datetime(2015, 1, 2, tzinfo=UTC)
     assert change("2015-01-02 10:00", zone="Europe/Paris") == datetime(2015, 1, 2, 9, 0, tzinfo=UTC)
     assert change("2015-01-02", zone="No/Such_Zone") == datetime(2015, 1, 2, tzinfo=UTC)
+    # what ZoneInfo opens but names no zone (posixrules: New York's copy) is read as UTC too, as the build says
+    for no_zone in ("posixrules", "posix/Asia/Tokyo", "Europe/" + "x" * 14_000, "../../etc/passwd"):
+        assert change("2015-01-02 10:00", zone=no_zone) == datetime(2015, 1, 2, 10, 0, tzinfo=UTC), no_zone
     too_long = "2015-01-02" + " " * 200
     for wrong in ("2013-01-01", "2099-01-01", "soon", 42, ["2015-01-02"], {"a": 1}, "99999-01-01", too_long):
         assert change(wrong) == published, wrong
