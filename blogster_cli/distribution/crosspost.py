@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -116,22 +117,60 @@ def with_original_link(html: str, canonical: str) -> str:
 
 # -- Pictures from the media store, for readers off the site ------------------------------------
 
-# Markdown's fenced code blocks (an unclosed one runs to the end) and code spans: the text they
-# show is written as it is, so what looks like a link or an HTML tag there is none.
-_CODE = (
-    r"(?P<fence>^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=mark)[`~]*[ \t]*(?:\n|\Z)"
-    r"|^[ ]{0,3}(?:`{3,}|~{3,})[^\n]*\n.*\Z)"
-    r"|(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?P=ticks))"
-)
-CODE_IN_MARKDOWN = re.compile(_CODE, re.MULTILINE | re.DOTALL)
-# In markdown: a link or image target (`](media/x.png`, `](<media/x.png>`), a reference
-# definition (`[x]: media/x.png`) or an HTML attribute (`src="media/x.png"`); fenced code
-# blocks and code spans are matched first and left as they are (they show the text).
-_MEDIA_IN_MARKDOWN = re.compile(
-    _CODE + r"|(?P<lead>\]\([ \t]*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\s(?:src|href)=[\"'])"
-    rf"(?:\./)?media/(?P<name>{MEDIA_NAME})(?![\w.-])",
+# Markdown's fenced code blocks (an unclosed one runs to the end): the text they show is written
+# as it is, so what looks like a link or an HTML tag there is none; so is a code span's.
+_FENCE = re.compile(
+    r"^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=mark)[`~]*[ \t]*(?:\n|\Z)"
+    r"|^[ ]{0,3}(?:`{3,}|~{3,})[^\n]*\n.*\Z",
     re.MULTILINE | re.DOTALL,
 )
+# Outside code: a backslash escape (an escaped backtick opens no code span) or a backtick run.
+_ESCAPE_OR_TICKS = re.compile(r"\\[!-/:-@\[-`{-~]|`+")
+_TICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# In markdown: a link or image target (`](media/x.png`, `](<media/x.png>`), a reference
+# definition (`[x]: media/x.png`) or an HTML attribute (`src="media/x.png"`), outside code.
+_MEDIA_IN_MARKDOWN = re.compile(
+    r"(?P<lead>\]\([ \t]*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|\s(?:src|href)=[\"'])"
+    rf"(?:\./)?media/(?P<name>{MEDIA_NAME})(?![\w.-])",
+    re.MULTILINE,
+)
+
+
+def code_spans(text: str, *, fences: bool = True) -> list[tuple[int, int]]:
+    """Where `text`'s code spans (and, with `fences`, fenced code blocks) are, in order. A code span
+    closes at the next backtick run of its opener's length before a blank line (or a fence); each
+    opener looks its closer up by length, so the reading is O(n log n) where a regex searching on
+    from each opener took quadratic time on runs of falling length."""
+    runs: dict[int, list[int]] = {}
+    for run in _TICKS.finditer(text):
+        runs.setdefault(len(run.group()), []).append(run.start())
+    blanks = [blank.start() for blank in _BLANK_LINE.finditer(text)]
+    found: list[tuple[int, int]] = []
+    at, fence = 0, _FENCE.search(text) if fences else None
+    while (ticks := _ESCAPE_OR_TICKS.search(text, at)) is not None or fence is not None:
+        if fence is not None and (ticks is None or fence.start() <= ticks.start()):
+            found.append(fence.span())
+            at = fence.end()
+            fence = _FENCE.search(text, at)
+            continue
+        assert ticks is not None
+        at = ticks.end()
+        if ticks.group().startswith("\\"):
+            continue
+        starts, size = runs.get(len(ticks.group()), []), len(ticks.group())
+        index = bisect_right(starts, ticks.start())
+        closer = starts[index] if index < len(starts) else None
+        limit = min(
+            blanks[index] if (index := bisect_left(blanks, ticks.start())) < len(blanks) else len(text),
+            fence.start() if fence is not None else len(text),
+        )
+        if closer is not None and closer < limit:
+            found.append((ticks.start(), closer + size))
+            at = closer + size
+        if fence is not None and fence.start() < at:
+            fence = _FENCE.search(text, at)
+    return found
 
 
 def media_url(base_url: str) -> str | None:
@@ -154,12 +193,15 @@ def absolute_media_markdown(markdown: str, media: str | None) -> str:
     if not media or "media/" not in markdown:
         return markdown
 
-    def replace(match: re.Match[str]) -> str:
-        if match.group("lead") is None:
-            return match.group(0)
-        return f"{match.group('lead')}{media}{match.group('name')}"
-
-    return _MEDIA_IN_MARKDOWN.sub(replace, markdown)
+    parts: list[str] = []
+    done = 0
+    for start, end in [*code_spans(markdown), (len(markdown), len(markdown))]:
+        for link in _MEDIA_IN_MARKDOWN.finditer(markdown, done, start):
+            parts += [markdown[done : link.start()], f"{link.group('lead')}{media}{link.group('name')}"]
+            done = link.end()
+        parts.append(markdown[done:end])
+        done = end
+    return "".join(parts)
 
 
 def absolute_media_html(html: str, media: str | None) -> str:
@@ -209,14 +251,14 @@ def play_link(embed: Embed) -> Play | None:
 def embeds_outside_code(markdown: str, replace: Callable[[Embed], str]) -> str:
     """`markdown` with each embed element it keeps as HTML (`embeds_replaced`, with `<video>` and
     `<audio>`) replaced by what `replace` makes of it, outside fenced code and code spans
-    (`CODE_IN_MARKDOWN`: they show their text as written). An element is `alone` as in the whole
+    (`code_spans`: they show their text as written). An element is `alone` as in the whole
     text: one right after a code span is not at a line's start, one at the text's end is."""
     if "<" not in markdown:
         return markdown
     parts: list[str] = []
     done = 0
-    for code in [*CODE_IN_MARKDOWN.finditer(markdown), None]:
-        end = code.start() if code is not None else len(markdown)
+    for code in [*code_spans(markdown), None]:
+        end = code[0] if code is not None else len(markdown)
         text = markdown[done:end]
         if "<" in text:
             lead = "" if done == 0 or markdown[done - 1] == "\n" else " "  # after a code span: mid-line
@@ -225,8 +267,8 @@ def embeds_outside_code(markdown: str, replace: Callable[[Embed], str]) -> str:
             text = shown[len(lead) : len(shown) - len(tail)]
         parts.append(text)
         if code is not None:
-            parts.append(code.group())
-            done = code.end()
+            parts.append(markdown[code[0] : code[1]])
+            done = code[1]
     return "".join(parts)
 
 

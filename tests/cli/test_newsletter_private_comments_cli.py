@@ -46,3 +46,18 @@ def test_the_template_s_guidance_reaches_neither_part_of_the_mail(cli, signed_up
     page = message.get_body(("html",)).get_content()
     shown = "".join(html5lib.parse(page, namespaceHTMLElements=False).itertext())
     assert "Written for" not in page and "an example comment, shown" in shown  # the HTML part, as before
+
+
+def test_a_note_after_a_backtick_line_in_an_html_block_stays_out_of_the_preview(cli, signed_up, tmp_path):
+    """RT49 F2: a ``` line inside an HTML block is no fence (CommonMark), but was read as one left
+    unclosed, and every comment after it was kept in the text part."""
+    leak = "Our launch plan.\n\n<div>\n```\n</div>\n\nVisible paragraph.\n\n<!-- TODO: internal note - pricing is $9 -->\n\nMore text.\n"
+    (tmp_path / "leak.md").write_text(leak)
+    made = cli("posts", "new", "leak", "--slug", "leak", "--status", "published", "--from", str(tmp_path / "leak.md"))
+    assert made.exit_code == 0, made.stderr
+    created = cli("newsletter", "create", "--blogs", "leak", "--subject", "leak", "--json")
+    assert created.exit_code == 0, created.stderr
+    preview = cli("newsletter", "preview", str(created.json()["id"]))
+    assert preview.exit_code == 0, preview.stderr
+    assert "internal note" not in preview.stdout and "Visible paragraph." in preview.stdout
+    assert "More text." in preview.stdout

@@ -4,10 +4,14 @@ Author's HTML, so the copies lost the post's players, gists and videos."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from blogster_cli.distribution.crosspost import (
     Article,
+    absolute_media_markdown,
+    embeds_outside_code,
     for_platform,
     forem_markdown,
     hashnode_markdown,
@@ -176,3 +180,22 @@ def test_hostile_input_takes_linear_time() -> None:
         convert(text)
     wordpress_html(text)
     assert time.perf_counter() - began < 10
+
+
+def test_code_is_found_in_linear_time() -> None:
+    """RT49 F4: a code span's closer was searched for from each backtick run on to the paragraph's
+    end: runs of falling length took quadratic time (400 KB, 20 s; the 4 MiB limit, ~25 min)."""
+
+    def cost(k: int) -> float:
+        hostile = f"{YOUTUBE} ![a](media/a.png) x" + "".join("`" * j + "x" for j in range(k, 0, -1))
+        started = time.thread_time()
+        embeds_outside_code(hostile, lambda embed: "")
+        absolute_media_markdown(hostile, "https://example.com/media/")
+        return time.thread_time() - started
+
+    small, large = cost(630), cost(890)  # ~200 KB, ~400 KB
+    assert large < 3 * small + 0.05
+
+
+def test_an_escaped_backtick_opens_no_code_span() -> None:
+    assert forem_markdown(f"Text \\`{YOUTUBE}` on\n") == "Text \\`{% youtube QNNl_uWmQXE %}` on\n"

@@ -5,6 +5,8 @@ as the page shows it. New-user walk (h408): every `<!-- ... -->` was mailed to t
 
 from __future__ import annotations
 
+import time
+
 import html5lib
 import pytest
 
@@ -34,6 +36,19 @@ HIDDEN = [
     "Text <?php HIDDEN ?> goes on.\n",
     "Text <!DOCTYPE HIDDEN> goes on.\n",
     "Text <![CDATA[ HIDDEN ]]> goes on.\n",
+    # RT49 F2: a ``` line CommonMark reads as no fence (in an HTML block, or with a backtick in its
+    # info string) keeps nothing after it; an escaped backtick opens no code span; in an HTML block
+    # backticks are no code; a processing instruction or CDATA ends at its first `>`.
+    "Our launch plan.\n\n<div>\n```\n</div>\n\nVisible paragraph.\n\n<!-- TODO: HIDDEN pricing is $9 -->\n\nMore.\n",
+    "```` ``` not a fence\n\n<!-- HIDDEN -->\n\nText.\n",
+    "Text \\`<!-- HIDDEN note -->` goes on.\n",
+    "<div>\n`<!-- HIDDEN -->`\n</div>\n\nText.\n",
+    "Text <?php HIDDEN > x ?> goes on.\n",
+    "<div>\n<?php HIDDEN > x ?>\n</div>\n\nText.\n",
+    "Text <![CDATA[ HIDDEN > x ]]> goes on.\n",
+    # ...and one never closed leaves out the rest of the page, code blocks too.
+    "Text.\n\n<!-- HIDDEN never closed\n\n```\nHIDDEN code\n```\n",
+    "Text <style>HIDDEN\n\n    HIDDEN code\n",
 ]
 
 
@@ -56,7 +71,17 @@ SHOWN = [
     "> quote\n>\n>     <!-- SHOWN in a quote's code -->\n",
     "Text <!-- SHOWN never closed, mid-paragraph\n\nMore.\n",
     "Text `a <!-- b` SHOWN --> c\n",
-    "Text <!x SHOWN> and <?php SHOWN->x ?>\n",
+    "Text <!x SHOWN> and more\n",
+    # RT49 F3: what the page shows as text. An escaped `<`; a `<!--` in a tag's quoted value; a
+    # comment in an element the page's parser reads as text; a comment cut by a blank line.
+    "Text \\<!-- SHOWN --> shown\n",
+    'See <a title="<!--">A</a> and SHOWN --> end\n',
+    "Text <textarea><!-- SHOWN --></textarea> on\n",
+    "Text <title><!-- SHOWN --></title> on\n",
+    "Text <xmp><!-- SHOWN --></xmp> on\n",
+    "<noscript><!-- SHOWN --></noscript>\n",
+    "<textarea>\n<!-- SHOWN -->\n</textarea>\n\nText.\n",
+    "Text <!-- SHOWN\n\nmore --> end\n",
 ]
 
 
@@ -80,3 +105,21 @@ def test_the_mail_s_text_part_leaves_the_guidance_out_and_keeps_code():
     text = render(subject="This week", site_title="Site", site_url="https://example.com/", posts=[post]).text
     assert "Written for" not in text
     assert "## Why\n\nWords.\n\n```html\n<!-- kept -->\n```\n\nRead it on the site" in text
+
+
+def test_a_processing_instruction_leaves_out_what_the_page_leaves_out():
+    assert unseen_left_out("Text <?php X > Y ?> on.\n") == "Text  Y ?> on.\n"  # the page: "Text  Y ?> on."
+
+
+def test_the_text_part_is_read_in_linear_time():
+    """RT49 F4: a code span's closer was searched for from each backtick run on to the paragraph's
+    end: runs of falling length took quadratic time (400 KB, 20 s)."""
+
+    def cost(k: int) -> float:
+        hostile = "<!-- x --> x" + "".join("`" * j + "x" for j in range(k, 0, -1))
+        started = time.thread_time()
+        unseen_left_out(hostile)
+        return time.thread_time() - started
+
+    small, large = cost(630), cost(890)  # ~200 KB, ~400 KB
+    assert large < 3 * small + 0.05
