@@ -10,7 +10,8 @@ import time
 import html5lib
 import pytest
 
-from blogster_cli.distribution.newsletter import PostSection, render, unseen_left_out
+from blogster_cli.distribution.newsletter import PostSection, render
+from blogster_cli.distribution.unseen import unseen_left_out
 from blogster_cli.publish.markdown import render_post
 
 

@@ -1,0 +1,270 @@
+"""What a post's page leaves out unseen, left out of its markdown for a newsletter's plain-text part.
+
+The page (cmark-gfm, then the sanitiser: publish/sanitize.py) hides HTML comments, processing
+instructions, declarations, CDATA and `<style>`/`<template>` elements; a mail's text part is the
+markdown as written, so without this a writer's hidden notes (the guidance `posts new --template`
+writes) were mailed. Read as CommonMark reads it (blocks from markdown-it's parse, inline text by a
+forward scanner), never by one regex over the text: a ``` line that is not a fence, an escaped
+backtick or a tag's quoted `<!--` then decide what is hidden as they do on the page (red team 49).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from functools import cache
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+from blogster_cli.content.fences import split_lines
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# What starts a piece of markdown its page leaves out unseen, with all it holds (the sanitiser,
+# publish/sanitize.py, drops it): an HTML comment, a processing instruction (`<?php ?>`), a
+# declaration or CDATA section, a `<style>` or `<template>` element.
+_UNSEEN_START = r"<!--|<\?|<!\[CDATA\[|<![A-Za-z]|<(?i:style|template)(?=[\s/>])"
+_UNSEEN = re.compile(_UNSEEN_START)
+# Where to look next in markdown's inline text: a backslash escape (an escaped `<` or backtick is
+# text), a backtick run (a code span shows its text as written), a `<`; in an HTML block, a `<`.
+_INLINE_NEXT = re.compile(r"\\[!-/:-@\[-`{-~]|`+|<")
+_HTML_NEXT = re.compile("<")
+_TICKS = re.compile("`+")
+# A comment, a processing instruction, a declaration or CDATA: CommonMark's inline raw HTML when
+# its closer follows (a declaration is an upper-case name and a space there); the page (an HTML
+# parser) then reads it, but a comment, to its first `>`.
+_OPENER = re.compile(r"<!--|<\?|<!\[CDATA\[|<![A-Z]+\s")
+_HTML_OPENER = re.compile(r"<!--|<\?|<!")  # in an HTML block, any `<!` or `<?` opens one
+_CLOSERS = {"<?": "pi", "<![CDATA[": "cdata"}  # a declaration's is its `>`
+# An opening or closing tag as CommonMark reads it (a quoted value may hold `<!--`), looked for at
+# most _LONGEST_TAG characters on, so each `<` costs a bounded scan.
+_TAG = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
+)
+_LONGEST_TAG = 8192
+_HIDDEN_ELEMENTS = ("style", "template")
+# Elements whose text an HTML parser reads as text to their closing tag: a `<!--` there is shown.
+_RAW_TEXT = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "iframe", "script")
+# What ends a piece: a comment's `-->`, a tag's `>`, an element's closing tag.
+_ENDS = {
+    "comment": re.compile("-->"),
+    "tag": re.compile(">"),
+    "pi": re.compile(r"\?>"),
+    "cdata": re.compile(r"\]\]>"),
+    **{name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in (*_HIDDEN_ELEMENTS, *_RAW_TEXT)},
+}
+_BLANKS_TO_LINE_END = re.compile(r"[ \t]*(?:\r?\n|\Z)")
+_BLANK_LINE = re.compile(r"[ \t]*\r?\n")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n")
+
+
+def unseen_left_out(markdown: str) -> str:
+    """`markdown` without what its page leaves out unseen (`_UNSEEN_START`), read as the page reads
+    it: blocks as CommonMark reads them (code blocks show their text as written; an HTML block is
+    HTML), inline text with its escapes, code spans and tags. A piece on lines of its own goes
+    with them, and with the blank line after it where one is before it: a template's guidance
+    between two paragraphs leaves one blank line. In time O(n log n) in the text's length."""
+    if _UNSEEN.search(markdown) is None:  # most posts
+        return markdown
+    parts: list[str] = []
+    done = 0
+    html: list[tuple[int, int]] = []  # the HTML blocks since the last code block
+    blocks = _blocks(markdown)
+    last: dict[re.Pattern[str], int] = {}  # where each closer is last found outside code
+    for start, end, kind in [*blocks, (len(markdown), len(markdown), "code")]:
+        if kind == "html":
+            html.append((start - done, end - done))
+            continue
+        unseen = _Unseen(markdown[done:start], html)
+        parts.append(unseen.left_out())
+        closer = unseen.unclosed
+        if closer is not None and closer not in last:
+            last[closer] = _last_outside_code(markdown, blocks, closer)
+        if closer is not None and last[closer] < start:
+            break  # a comment or an element never closed: the page leaves out the rest, code too
+        parts.append(markdown[start:end])
+        done, html = end, []
+    return "".join(parts)
+
+
+def _last_outside_code(markdown: str, blocks: list[tuple[int, int, str]], closer: re.Pattern[str]) -> int:
+    """Where `closer` is last found outside `blocks`' code (-1: nowhere): in code it is text."""
+    code = [(start, end) for start, end, kind in blocks if kind == "code"]
+    last = -1
+    for (_, gap_start), (gap_end, _) in zip([(0, 0), *code], [*code, (len(markdown), len(markdown))], strict=True):
+        for found in closer.finditer(markdown, gap_start, gap_end):
+            last = found.start()
+    return last
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    """CommonMark with the site's tables, reading blocks only (as `content.liquid` reads code)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+
+
+def _blocks(markdown: str) -> list[tuple[int, int, str]]:
+    """Where `markdown`'s code blocks (fenced, indented: "code") and HTML blocks ("html") are: the
+    offsets of their whole lines."""
+    lines = split_lines(markdown)
+    offsets = list(accumulate((len(line) for line in lines), initial=0))
+    kinds = {"fence": "code", "code_block": "code", "html_block": "html"}
+    return [
+        (offsets[token.map[0]], offsets[min(token.map[1], len(lines))], kinds[token.type])
+        for token in _block_parser().parse(markdown)
+        if token.type in kinds and token.map is not None
+    ]
+
+
+class _Unseen:
+    """The unseen pieces of a text (markdown without code blocks, from a line's start, its HTML blocks
+    at `html`), read forward: each search for a piece's end or a line's start runs only past the last one's
+    place, and a code span's closer is looked up by its length, so the reading is O(n log n)."""
+
+    def __init__(self, text: str, html: list[tuple[int, int]]) -> None:
+        self.text, self.html = text, False
+        self._html_starts, self._html_ends = [start for start, _ in html], [end for _, end in html]
+        self._found = {name: (-1, len(text) + 1) for name in _ENDS}  # name -> (found at, searched from)
+        self._line = (0, 0)  # the last place asked about, its line's start
+        self._runs: dict[int, list[int]] = {}  # backtick runs by length: where each starts
+        for run in _TICKS.finditer(text):
+            self._runs.setdefault(len(run.group()), []).append(run.start())
+        self._breaks = [found.start() for found in _PARAGRAPH_BREAK.finditer(text)]
+        self._limit = 0  # where the inline text or HTML block `at` is in ends
+        self.unclosed: re.Pattern[str] | None = None  # what would close a piece running to the text's end
+        self._bang_text_until = 0  # after an unclosed comment, to its paragraph's end: `<!` is text
+        self._raw_until = 0  # the end of inline raw HTML whose start is left out
+
+    def left_out(self) -> str:
+        text, parts = self.text, []
+        done = at = 0
+        ends_blank = True  # what is kept so far ends with a blank line (or is nothing)
+        while (found := self._next_piece(at)) is not None:
+            start, end = found
+            line_start, rest = self._line_start(start), _BLANKS_TO_LINE_END.match(text, end)
+            if line_start >= done and not text[line_start:start].strip(" \t") and rest is not None:
+                kept = text[done:line_start]  # whole lines, each with its line ending
+                blank_before = not kept[:-1].rpartition("\n")[2].strip() if kept else ends_blank
+                start, end = line_start, rest.end()
+                following = _BLANK_LINE.match(text, end) if blank_before else None
+                end, ends_blank = following.end() if following else end, blank_before
+            else:
+                ends_blank = False
+            parts.append(text[done:start])
+            done = at = end
+        return "".join(parts) + text[done:]
+
+    def _next_piece(self, at: int) -> tuple[int, int] | None:
+        """The next unseen piece at or after `at`: where it starts and ends; None: no more."""
+        text = self.text
+        while at < len(text):
+            self._region(at)
+            found = (_HTML_NEXT if self.html else _INLINE_NEXT).search(text, at, self._limit)
+            if found is None:
+                at = self._limit
+                continue
+            start, at = found.start(), found.end()
+            if found.group()[0] == "\\":  # an escape
+                continue
+            if found.group()[0] == "`":  # a code span runs to its closer; a run without one is text
+                at = self._code_span_end(start, len(found.group())) or at
+                continue
+            opener = (_HTML_OPENER if self.html else _OPENER).match(text, start)
+            if opener is not None:
+                if opener.group().startswith("<!") and start < self._bang_text_until:
+                    continue
+                end = self._end(start, opener.group())
+                if end is not None and self._in_paragraph(start, end):
+                    return start, end
+                if opener.group() == "<!--" and not self.html:  # cmark then reads no `<!` there as HTML
+                    self._bang_text_until = self._paragraph_end(start)
+                continue
+            tag = _TAG.match(text, start, min(self._limit, start + _LONGEST_TAG))
+            if tag is None or not self._in_paragraph(start, tag.end()):
+                continue
+            at, name = tag.end(), tag.group(2).lower()
+            if tag.group(1) or name not in (*_HIDDEN_ELEMENTS, *_RAW_TEXT):
+                continue
+            closing = self._next(name, at)
+            closed = self._next("tag", closing) if closing >= 0 else -1
+            end = closed + 1 if closed >= 0 else len(text)
+            if name in _HIDDEN_ELEMENTS:
+                self.unclosed = _ENDS[name] if closing < 0 else None
+                return start, end
+            at = end  # its text is shown as text
+        return None
+
+    def _end(self, start: int, opener: str) -> int | None:
+        """Where the piece `opener` starts at `start` ends as the page reads it; None where the page
+        shows it as text. A comment at its `-->` (`<!-->` and `<!--->` are whole ones); one without
+        an end runs to an HTML block's end, else it is text. A processing instruction, a declaration
+        or CDATA at its first `>` (the page's parser reads it so; in an HTML block, at most to the
+        block's end), in inline text once its `?>`, `>` or `]]>` follows."""
+        text = self.text
+        if opener == "<!--":
+            if text.startswith((">", "->"), start + 4):
+                return text.index(">", start + 4) + 1
+            end = self._next("comment", start + 4)
+            if end >= 0:
+                return end + 3
+            self.unclosed = _ENDS["comment"] if self.html else None
+            return len(text) if self.html else None
+        tag_end = self._next("tag", start + len(opener))
+        if self.html:  # without a `>` in its block, the tag starting the next block ends it
+            return tag_end + 1 if 0 <= tag_end < self._limit else self._limit
+        closer = self._next(_CLOSERS[opener], start + len(opener)) if opener in _CLOSERS else tag_end
+        if closer < 0 or closer >= self._paragraph_end(start):
+            return None
+        self._raw_until = self.text.index(">", closer) + 1  # the rest of it is HTML too
+        return tag_end + 1
+
+    def _code_span_end(self, start: int, size: int) -> int | None:
+        """Where the code span a run of `size` backticks at `start` opens ends: at the next run of as
+        many before the paragraph's end; None where there is none (the run is text)."""
+        runs = self._runs.get(size, [])
+        index = bisect_right(runs, start)
+        if index < len(runs) and self._in_paragraph(start, runs[index]):
+            return runs[index] + size
+        return None
+
+    def _region(self, at: int) -> None:
+        """Whether `at` is in an HTML block (`self.html`) and where its block or inline text ends."""
+        index = bisect_right(self._html_starts, at) - 1
+        self.html = index >= 0 and at < self._html_ends[index]
+        if at < self._raw_until:
+            self.html, self._limit = True, self._raw_until
+        elif self.html:
+            self._limit = self._html_ends[index]
+        else:
+            self._limit = self._html_starts[index + 1] if index + 1 < len(self._html_starts) else len(self.text)
+
+    def _paragraph_end(self, at: int) -> int:
+        """Where the inline text `at` is in ends: a blank line or the next HTML block."""
+        index = bisect_left(self._breaks, at)
+        return min(self._breaks[index] if index < len(self._breaks) else len(self.text), self._limit)
+
+    def _in_paragraph(self, start: int, end: int) -> bool:
+        """Whether inline text from `start` to `end` holds no blank line and ends in it (in an HTML
+        block: always)."""
+        return self.html or end <= self._paragraph_end(start)
+
+    def _next(self, name: str, at: int) -> int:
+        """Where `_ENDS[name]` is next found at or after `at` (-1: nowhere)."""
+        found, searched_from = self._found[name]
+        if searched_from <= at and (found < 0 or found >= at):
+            return found
+        match = _ENDS[name].search(self.text, at)
+        self._found[name] = (match.start() if match else -1, at)
+        return self._found[name][0]
+
+    def _line_start(self, at: int) -> int:
+        """Where the line `at` is on starts."""
+        asked, start = self._line
+        newline = self.text.rfind("\n", asked, at) if at >= asked else self.text.rfind("\n", 0, at)
+        if newline >= 0 or at < asked:
+            start = newline + 1
+        self._line = (at, start)
+        return start
