@@ -121,12 +121,13 @@ from blogster_cli.content.post import (
     TRANSLATION_DIALECTS,
     PostFields,
     detect_dialect,
+    imported_zone,
     is_section_index,
     names_translation,
 )
 from blogster_cli.content.slugs import slugify
 from blogster_cli.file_names import FITTED_HASH_DIGITS
-from blogster_cli.planning.times import UnknownTimezone, in_zone, zone, zone_name
+from blogster_cli.planning.times import in_zone, zone_name
 
 CONVENTIONAL_FOLDERS: dict[str, PurePosixPath] = {
     "hugo": PurePosixPath("content/posts"),
@@ -379,12 +380,8 @@ def source_zone(content: Mapping[str, Any], when: datetime | None, default_tz: t
     back as the post's date (`when`) in UTC and not in `default_tz`.
     """
     source = content.get("source") or {}
-    recorded = source.get("timezone")
-    if recorded is not None:
-        try:
-            return zone(recorded) if isinstance(recorded, str) else default_tz
-        except UnknownTimezone:
-            return default_tz
+    if source.get("timezone") is not None:
+        return imported_zone(content) or default_tz
     if when is None or source.get("date_text") is None or zone_name(default_tz) in ("UTC", "Etc/UTC"):
         return default_tz
     dialect = source.get("dialect")
