@@ -17,14 +17,9 @@ import psycopg
 import pytest
 
 from tests.cli.test_newsletter_cli import readers_csv
+from tests.cli.test_restore_carries_outside_work_cli import restored
 
 JSONB_LIMIT = 268_435_455  # bytes: PostgreSQL's largest jsonb value
-
-
-def restored(cli, backup) -> dict:
-    done = cli("db", "restore", str(backup), "--yes", "--json")
-    assert done.exit_code == 0, done.stderr
-    return done.json()
 
 
 def mailed_after_the_backup(cli, newsletter, smtp, tmp_path):
