@@ -56,7 +56,7 @@ def login(
     """Log in; the session is kept in the OS keyring, never the password.
 
     A session this profile had is ended on the database, as `auth logout` ends it; where it cannot
-    be, a warning says it stays valid there until it expires.
+    be, a warning says it stays valid there until it expires (--json: replaced_session_still_valid).
 
     On a shared server each account logs in with its own login instead of the email: --login u_...
     (the login your administrator gave you: `admin users add`, `list` and `reset-password` show it),
@@ -82,6 +82,7 @@ def login(
                 "email": result.actor.email,
                 "mode": result.mode,
                 "expires_at": result.expires_at,
+                "replaced_session_still_valid": result.not_ended is not None,
             }
         )
         return

@@ -14,7 +14,8 @@ A post's embeds reach a mail as links (`playable_as_links`, `playable_as_text`):
 (Gmail, Outlook, Apple Mail) show no frame and play no `<video>` or `<audio>`, so the YouTube or
 Vimeo player the site frames would leave nothing where the video was. What a page leaves out unseen
 (an HTML comment: a template's guidance, a writer's note) is not in the plain-text part either
-(`distribution.unseen`).
+(`distribution.unseen`), nor what the page's sanitiser drops of the tags it keeps as written (a
+`data-*` or `onclick` attribute, a tag it does not allow: `plain_text`).
 
 A copy's size on the wire (`wire_size`, what a server's SIZE limit counts) differs between readers
 only by their To line (`to_header_size`) and their unsubscribe token's length: every other part
@@ -40,9 +41,9 @@ from email.policy import default as _default_policy
 from email.utils import formatdate
 
 from blogster_cli.distribution.crosspost import embeds_outside_code, play_link
-from blogster_cli.distribution.unseen import unseen_left_out
+from blogster_cli.distribution.unseen import tags_kept, unseen_left_out
 from blogster_cli.mail_headers import header_text, mailbox
-from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced
+from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced, kept_tag
 
 # The same shape the database's CHECK accepts (newsletter_subscribers_email_shape).
 EMAIL_SHAPE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
@@ -160,8 +161,8 @@ def unsubscribe_tokens(log_lines: list[str]) -> list[str]:
 @dataclass(frozen=True)
 class PostSection:
     """One post of a newsletter: its HTML for the HTML part, its markdown (plain text that reads
-    as written, but for what the page leaves out unseen) for the plain-text part, so both parts
-    carry the whole post."""
+    as written, but for what the page leaves out unseen or drops: `plain_text`) for the plain-text
+    part, so both parts carry the whole post."""
 
     title: str
     url: str
@@ -195,16 +196,39 @@ def playable_as_text(markdown: str) -> str:
     in words, as the site shows it: a video player, `<video>` and `<audio>` as "▶ WORDS: ADDRESS"
     (`play_link`), another frame, a Flash file or a gist as its address, any other script left out; a
     `<video>` or `<audio>` without an http(s) address as written."""
+    return embeds_outside_code(markdown, _in_words)
 
-    def words(embed: Embed) -> str:
-        play = play_link(embed)
-        if play is not None:
-            return f"{play.words}: {play.url}"
-        if embed.name in ("video", "audio"):
-            return embed.source
-        return embed_link(embed) or ""
 
-    return embeds_outside_code(markdown, words)
+def _in_words(embed: Embed) -> str:
+    play = play_link(embed)
+    if play is not None:
+        return f"{play.words}: {play.url}"
+    if embed.name in ("video", "audio"):
+        return embed.source
+    return embed_link(embed) or ""
+
+
+# Where an embed's words wait while the tags around them are read (`plain_text`): a NUL, which
+# no post holds (PostgreSQL text cannot), so the words' own `<` are never read as a tag.
+_HELD = re.compile("\0([0-9]+)\0")
+
+
+def plain_text(markdown: str) -> str:
+    """A post's markdown for a mail's plain-text part: without what its page leaves out unseen
+    (`distribution.unseen`), its embeds in words (`playable_as_text`), and every other tag as the
+    page's sanitiser keeps it (`unseen.tags_kept`): no attribute (`data-*`, `onclick`, `style`) or
+    element the HTML part drops. A `<video>` or `<audio>` left as written is read as any other tag."""
+    held: list[str] = []
+
+    def hold(embed: Embed) -> str:
+        words = _in_words(embed)
+        if words == embed.source:
+            return words
+        held.append(words)
+        return f"\0{len(held) - 1}\0"
+
+    kept = tags_kept(embeds_outside_code(unseen_left_out(markdown), hold), kept_tag)
+    return _HELD.sub(lambda found: held[int(found.group(1))], kept)
 
 
 # Header lines up to RFC 5322's 998 characters: with the default 78, a List-Unsubscribe URL
@@ -221,7 +245,7 @@ def render(
     """The HTML and plain-text parts, with UNSUBSCRIBE_PLACEHOLDER where each reader's link goes.
     `body_style` and `link_style` are inline CSS (the site theme's look: mail clients drop stylesheets).
     Each post's players, videos and sounds are links (`playable_as_links`, `playable_as_text`); its
-    text is without what its page leaves out unseen (`distribution.unseen`)."""
+    text is without what its page leaves out unseen or its sanitiser drops (`plain_text`)."""
     link = f' style="{html.escape(link_style, quote=True)}"' if link_style else ""
     sections = "\n".join(
         f'<article><h2><a href="{html.escape(p.url, quote=True)}"{link}>{html.escape(p.title)}</a></h2>\n'
@@ -239,8 +263,7 @@ def render(
         "</body></html>\n"
     )
     text_sections = "\n\n".join(
-        f"{p.title}\n{'=' * len(p.title)}\n\n{playable_as_text(unseen_left_out(p.text)).strip()}\n\n{_READ_IT}{p.url}"
-        for p in posts
+        f"{p.title}\n{'=' * len(p.title)}\n\n{plain_text(p.text).strip()}\n\n{_READ_IT}{p.url}" for p in posts
     )
     text_body = f"{site_title}\n\n{text_sections}\n\n--\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
     return Bodies(html=html_body, text=text_body)

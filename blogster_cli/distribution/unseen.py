@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from blogster_cli.content.fences import split_lines
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from markdown_it import MarkdownIt
 
 # What starts a piece of markdown its page leaves out unseen, with all it holds (the sanitiser,
@@ -67,6 +69,22 @@ def unseen_left_out(markdown: str) -> str:
     between two paragraphs leaves one blank line. In time O(n log n) in the text's length."""
     if _UNSEEN.search(markdown) is None:  # most posts
         return markdown
+    return _read(markdown, None)
+
+
+def tags_kept(markdown: str, kept: Callable[[str], str]) -> str:
+    """`markdown` with each HTML tag its page reads as one (outside code, read as `unseen_left_out`
+    reads it) written as `kept` writes it: the tag as the page's sanitiser keeps it, without the
+    attributes it drops (`publish.sanitize.kept_tag`); one it drops ("") goes as an unseen piece
+    goes, with its line when alone on it. The text an element holds stays; what is left out unseen
+    stays as written (`unseen_left_out` leaves it out first)."""
+    if "<" not in markdown:
+        return markdown
+    return _read(markdown, kept)
+
+
+def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
+    """`markdown` without its unseen pieces (`kept` None), or with its tags as `kept` writes them."""
     parts: list[str] = []
     done = 0
     html: list[tuple[int, int]] = []  # the HTML blocks since the last code block
@@ -76,9 +94,9 @@ def unseen_left_out(markdown: str) -> str:
         if kind == "html":
             html.append((start - done, end - done))
             continue
-        unseen = _Unseen(markdown[done:start], html)
+        unseen = _Unseen(markdown[done:start], html, kept)
         parts.append(unseen.left_out())
-        closer = unseen.unclosed
+        closer = unseen.unclosed if kept is None else None
         if closer is not None and closer not in last:
             last[closer] = _last_outside_code(markdown, blocks, closer)
         if closer is not None and last[closer] < start:
@@ -122,10 +140,11 @@ def _blocks(markdown: str) -> list[tuple[int, int, str]]:
 class _Unseen:
     """The unseen pieces of a text (markdown without code blocks, from a line's start, its HTML blocks
     at `html`), read forward: each search for a piece's end or a line's start runs only past the last one's
-    place, and a code span's closer is looked up by its length, so the reading is O(n log n)."""
+    place, and a code span's closer is looked up by its length, so the reading is O(n log n). With
+    `kept`, its tags instead, each written as `kept` writes it (the unseen pieces then stay)."""
 
-    def __init__(self, text: str, html: list[tuple[int, int]]) -> None:
-        self.text, self.html = text, False
+    def __init__(self, text: str, html: list[tuple[int, int]], kept: Callable[[str], str] | None = None) -> None:
+        self.text, self.html, self._kept = text, False, kept
         self._html_starts, self._html_ends = [start for start, _ in html], [end for _, end in html]
         self._found = {name: (-1, len(text) + 1) for name in _ENDS}  # name -> (found at, searched from)
         self._line = (0, 0)  # the last place asked about, its line's start
@@ -137,6 +156,7 @@ class _Unseen:
         self.unclosed: re.Pattern[str] | None = None  # what would close a piece running to the text's end
         self._bang_text_until = 0  # after an unclosed comment, to its paragraph's end: `<!` is text
         self._raw_until = 0  # the end of inline raw HTML whose start is left out
+        self._shown_until = 0  # with `kept`: the end of the text of an element the page shows as text
 
     def left_out(self) -> str:
         text, parts = self.text, []
@@ -144,6 +164,12 @@ class _Unseen:
         ends_blank = True  # what is kept so far ends with a blank line (or is nothing)
         while (found := self._next_piece(at)) is not None:
             start, end = found
+            tag = self._kept(text[start:end]) if self._kept is not None else ""
+            if tag:
+                parts.append(text[done:start] + tag)
+                done = at = end
+                ends_blank = False
+                continue
             line_start, rest = self._line_start(start), _BLANKS_TO_LINE_END.match(text, end)
             if line_start >= done and not text[line_start:start].strip(" \t") and rest is not None:
                 kept = text[done:line_start]  # whole lines, each with its line ending
@@ -158,9 +184,13 @@ class _Unseen:
         return "".join(parts) + text[done:]
 
     def _next_piece(self, at: int) -> tuple[int, int] | None:
-        """The next unseen piece at or after `at`: where it starts and ends; None: no more."""
+        """The next unseen piece (with `kept`: the next tag) at or after `at`: where it starts and
+        ends; None: no more."""
         text = self.text
         while at < len(text):
+            at = max(at, self._shown_until)
+            if at >= len(text):
+                break
             self._region(at)
             found = (_HTML_NEXT if self.html else _INLINE_NEXT).search(text, at, self._limit)
             if found is None:
@@ -178,6 +208,9 @@ class _Unseen:
                     continue
                 end = self._end(start, opener.group())
                 if end is not None and self._in_paragraph(start, end):
+                    if self._kept is not None:  # stays as written: no tag
+                        at = end
+                        continue
                     return start, end
                 if opener.group() == "<!--" and not self.html:  # cmark then reads no `<!` there as HTML
                     self._bang_text_until = self._paragraph_end(start)
@@ -187,13 +220,21 @@ class _Unseen:
                 continue
             at, name = tag.end(), tag.group(2).lower()
             if tag.group(1) or name not in (*_HIDDEN_ELEMENTS, *_RAW_TEXT):
+                if self._kept is not None:
+                    return start, at
                 continue
             closing = self._next(name, at)
             closed = self._next("tag", closing) if closing >= 0 else -1
             end = closed + 1 if closed >= 0 else len(text)
             if name in _HIDDEN_ELEMENTS:
+                if self._kept is not None:  # stays as written, what it holds too
+                    at = end
+                    continue
                 self.unclosed = _ENDS[name] if closing < 0 else None
                 return start, end
+            if self._kept is not None:  # its tag, its text as text, then its closing tag (a tag)
+                self._shown_until = closing if closing >= 0 else len(text)
+                return start, at
             at = end  # its text is shown as text
         return None
 

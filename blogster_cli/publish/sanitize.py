@@ -30,6 +30,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import nh3
@@ -96,14 +97,7 @@ def clean_html(html: str) -> str:
     """`html` with everything outside the allow-list removed (relative URLs are kept), and its
     embeds shown as the module docstring says."""
     if _EMBED_START.search(html) is None:
-        return nh3.clean(
-            html,
-            tags=_TAGS,
-            attributes=_ATTRIBUTES,
-            url_schemes=_URL_SCHEMES,
-            link_rel="noopener noreferrer",
-            strip_comments=True,
-        )
+        return _cleaned(html, link_rel="noopener noreferrer")
     return nh3.clean(
         embeds_shown(html),
         tags=_FRAME_TAGS,
@@ -115,6 +109,36 @@ def clean_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def _cleaned(html: str, *, link_rel: str | None) -> str:
+    """`html` (without embeds) with everything outside the allow-list removed."""
+    return nh3.clean(
+        html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=link_rel, strip_comments=True
+    )
+
+
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_CLEANED_START_TAG = re.compile(r'<([a-z][a-z0-9-]*)(?: [^\s"=>/]+="[^"]*")*>')  # as the sanitiser writes one
+
+
+@lru_cache(maxsize=4096)
+def kept_tag(tag: str) -> str:
+    """One opening or closing tag (`<div class="note" data-id="7">`, `</div>`) as `clean_html`
+    keeps it in markup without embeds: "" where it drops the tag, else the tag with only the
+    attributes it keeps, as it writes them (no `rel` added to a link). For text that shows a post's
+    tags as written (a newsletter's plain-text part), so that it carries nothing the page drops."""
+    found = _TAG_NAME.match(tag)
+    if found is None or found.group(2).lower() not in _TAGS:
+        return ""
+    name = found.group(2).lower()
+    if found.group(1):
+        return f"</{name}>"
+    for context in ("", "<table>"):  # a table's cell, row or caption is one only inside a table
+        for start in _CLEANED_START_TAG.finditer(_cleaned(context + tag, link_rel=None)):
+            if start.group(1) == name:
+                return start.group()
+    return ""
 
 
 def _player_only(tag: str, attribute: str, value: str) -> str | None:

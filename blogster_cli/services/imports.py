@@ -75,7 +75,7 @@ import os
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -162,12 +162,8 @@ class ImportSummary:
 
     @property
     def said_warnings(self) -> list[str]:
-        """Every warning the run says, as `--json` lists them: the run's, then each file's that is
-        news (FileOutcome.warned) as `path: warning`, the `warning:` lines the import prints."""
-        return [
-            *self.warnings,
-            *(f"{file.path}: {text}" for file in self.files if file.warned for text in file.warnings),
-        ]
+        """Every warning the run says, as `--json` lists them: the run's, then its files' (`file_warnings`)."""
+        return [*self.warnings, *file_warnings(self.files)]
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -186,6 +182,12 @@ class ImportSummary:
             "warnings": self.said_warnings,
             "files": [vars(file) for file in self.files],
         }
+
+
+def file_warnings(files: Iterable[FileOutcome]) -> list[str]:
+    """Each file's warnings that are news (FileOutcome.warned) as `path: warning`, the `warning:`
+    lines the import prints: also what sync says of the files it imports."""
+    return [f"{file.path}: {text}" for file in files if file.warned for text in file.warnings]
 
 
 @dataclass(frozen=True)

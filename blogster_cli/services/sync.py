@@ -165,7 +165,8 @@ class SyncSummary:
     dry_run: bool = False
     unchanged: int = 0
     files: list[SyncedFile] = field(default_factory=list)
-    # about the run, not one file: the folder's Astro content config cannot be read (`imports.site_warnings`)
+    # the run's (the folder's Astro content config cannot be read: `imports.site_warnings`), then each
+    # file's as `path: warning`, as import says them (`imports.file_warnings`; pictures left as linked)
     warnings: list[str] = field(default_factory=list)
     # the linked folder, gone from disk, whose link this folder took over (moved or renamed: `_take_over`)
     moved_from: str | None = None
@@ -1074,6 +1075,7 @@ def _import_changed(run: _Run) -> None:
     outcomes = imports.import_into(
         run.acting, targets=targets, fmt=run.fmt, dry_run=run.dry_run, default_tz=run.default_tz, on_read=run.read
     )
+    run.summary.warnings.extend(imports.file_warnings(outcomes))
     for (path, post_id, action, note), outcome in zip(run.imports, outcomes, strict=True):
         if outcome.outcome in ("failed", "skipped"):
             run.done(path, "failed" if outcome.outcome == "failed" else "skipped", post_id, outcome.reason)
@@ -1128,6 +1130,7 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[str]:
     outcomes = imported([s for s in sources if s.label not in taken], "update", run.dry_run)
     if taken:
         outcomes += imported([s for s in sources if s.label in taken], "rename", run.dry_run)
+    run.summary.warnings.extend(imports.file_warnings(outcomes))
     found = []
     for outcome in outcomes:
         path = outcome.path

@@ -58,13 +58,15 @@ def test_signup_and_login_as_another_account_end_the_session_they_replace(cli, s
 
 def test_an_own_login_ends_the_session_it_replaces_or_says_it_could_not(cli, signed_up, db):
     """Ended on the profile's connection, as `auth logout` ends it; one that may not (the account's own
-    login) leaves it valid, and says so in a warning, the login done."""
+    login) leaves it valid, and says so in a warning, the login done; --json said nothing of it (now
+    replaced_session_still_valid, as logout's session_still_valid)."""
     added = cli("admin", "users", "add", "carol@example.com", "--json")
     assert added.exit_code == 0, added.stderr
     carol, password = added.json()["login"], added.json()["password"]
     ada = CredentialStore("default").get("session")
-    own = cli("auth", "login", "--login", carol, "--password-stdin", input=password + "\n")
+    own = cli("auth", "login", "--login", carol, "--password-stdin", "--json", input=password + "\n")
     assert own.exit_code == 0 and "warning" not in own.stderr, own.stderr
+    assert own.json()["replaced_session_still_valid"] is False
     assert ada is not None and ended(cli, ada)
 
     by_email = cli("--profile", "c", "auth", "login", "--email", "ada@example.com", "--password-stdin",
@@ -73,8 +75,9 @@ def test_an_own_login_ends_the_session_it_replaces_or_says_it_could_not(cli, sig
     kept = CredentialStore("c").get("session")
     url = database_url(db, user=carol, password=password)
     own = cli("--database-url", url, "--profile", "c", "auth", "login", "--login", carol, "--password-stdin",
-              input=password + "\n")  # fmt: skip
+              "--json", input=password + "\n")  # fmt: skip
     assert own.exit_code == 0, own.stderr
+    assert own.json()["replaced_session_still_valid"] is True  # --json says what the warning says
     (warning,) = [line for line in own.stderr.splitlines() if "session" in line]  # and one on the URL's password
     assert warning.startswith("warning: the session this profile had could not be ended on the database (")
     assert warning.endswith("): it stays valid there until it expires, though this profile has forgotten it")

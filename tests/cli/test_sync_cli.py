@@ -214,3 +214,24 @@ def test_a_section_page_is_skipped_as_import_skips_it_and_a_skipped_file_is_not_
             "bundle/index.md": "headless bundle (headless: true): not a page, not a post",
         }
         assert data["counts"]["skipped"] == 2 and data["counts"]["unchanged"] == 2 * run  # one.md, two.md
+
+
+def test_a_file_import_warns_of_is_warned_of_by_sync_on_stderr_and_in_json(cli, signed_up, tmp_path):
+    """A file that says it is published with nothing to show is kept as a draft with a warning:
+    `import` said so, sync imported it (and an edit of it) silently. Now the same `warning:` line
+    on stderr, and under `warnings` in `--json`, as import puts it."""
+    folder = site(tmp_path / "site")
+    (folder / "soon.md").write_text("---\ntitle: Coming soon\ndraft: false\n---\n")
+    warning = "soon.md: kept as a draft: it says it is published, but it has no content"
+    plan = cli("sync", str(folder), "--dry-run", "--json")
+    assert plan.exit_code == 0 and plan.json()["warnings"] == [warning]
+    linked = cli("sync", str(folder))
+    assert linked.exit_code == 0, linked.stderr
+    assert f"warning: {warning}" in linked.stderr.splitlines()
+    (folder / "soon.md").write_text("---\ntitle: Coming soon, really\ndraft: false\n---\n")
+    edited = cli("sync", str(folder), "--json")
+    assert edited.exit_code == 0, edited.stderr
+    data = edited.json()
+    assert [(file["path"], file["action"]) for file in data["files"]] == [("soon.md", "updated")]
+    assert data["warnings"] == [warning]
+    assert cli("sync", str(folder), "--json").json()["warnings"] == []  # said once: nothing changed since

@@ -164,12 +164,17 @@ def imported_in_berlin_then_recorded(author: ActingUser, root: Path, recorded: o
     path.parent.mkdir(parents=True)
     shutil.copyfile(shared_data("blog_md", "18f-jekyll", JEKYLL[1]), path)
     assert imports.import_paths(author, paths=[root], default_tz=BERLIN).failed == []
+    record_zone(author, recorded)
+    return path
+
+
+def record_zone(author: ActingUser, recorded: object) -> None:
+    """`recorded` written as the zone of the author's posts, as the account's own SQL may."""
     with unit_of_work(author) as conn:
         conn.execute(
             "update public.blogs set content = jsonb_set(content, '{source,timezone}', %s) where author_id = auth.uid()",
             (Jsonb(recorded),),
         )
-    return path
 
 
 @pytest.mark.parametrize("recorded", NO_ZONES.values(), ids=NO_ZONES)
@@ -215,3 +220,26 @@ def test_a_recorded_zone_that_is_not_text_is_said_too(author, tmp_path):
     again = imports.import_paths(author, paths=[tmp_path / "blog"], default_tz=LOS_ANGELES)
     assert again.said_warnings == [f"{path}: {said} America/Los_Angeles"]
     assert dates(author) == {WORKSHOP: dt.datetime(2014, 10, 21, tzinfo=LOS_ANGELES)}
+
+
+def test_a_recorded_zone_that_is_no_zone_is_said_by_sync_as_import_says_it(author, tmp_path):
+    """Sync reads the file as import does, and says what import says of it: the file of a post whose
+    recorded zone is no zone, read in the setting, once as the folder links (the file matched to the
+    post it was imported as), once as an edit of it goes in. Before, sync said nothing."""
+    root = tmp_path / "blog"
+    path = imported_in_berlin_then_recorded(author, root, NO_ZONES["unknown"])
+    said = (
+        f"_posts/{JEKYLL[1]}: the timezone recorded for this post ('Mars/Olympus_Mons') is unknown;"
+        " its date is read in America/Los_Angeles"
+    )
+    linked = sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES)
+    assert [(file.path, file.action) for file in linked.files] == [(f"_posts/{JEKYLL[1]}", "updated")]
+    assert linked.warnings == [said]
+    assert linked.as_dict()["warnings"] == linked.warnings
+
+    record_zone(author, NO_ZONES["unknown"])  # the linked run recorded the setting: no zone again
+    assert sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES).files == []  # reads the same
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    edited = sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES)
+    assert [(file.path, file.action) for file in edited.files] == [(f"_posts/{JEKYLL[1]}", "updated")]
+    assert edited.warnings == [said]

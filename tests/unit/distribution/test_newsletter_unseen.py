@@ -124,3 +124,54 @@ def test_the_text_part_is_read_in_linear_time():
 
     small, large = cost(630), cost(890)  # ~200 KB, ~400 KB
     assert large < 3 * small + 0.05
+
+
+def _parts(markdown: str) -> tuple[str, str]:
+    """The HTML and plain-text parts of a newsletter of one post written as `markdown`."""
+    post = PostSection("Notes", "https://example.com/n/", render_post(markdown).html, markdown)
+    bodies = render(subject="This week", site_title="Site", site_url="https://example.com/", posts=[post])
+    return bodies.html, bodies.text
+
+
+def test_the_text_part_keeps_a_tag_only_as_the_sanitised_page_keeps_it():
+    """Red team (h416): the text part kept each tag as written, so a `data-*` attribute (an internal
+    id, a tracking key), an event handler or a style the HTML part's sanitiser drops was mailed."""
+    markdown = (
+        '<div class="note" data-customer-id="C-4471" onclick="steal()" style="color:red">\n'
+        "Kept words.\n</div>\n\n"
+        'Inline <span data-secret="s3cr3t" title="Hint">words</span> and <a href="javascript:run()" data-x="1">'
+        'a link</a>, <a href="https://example.com/p?a=1&b=2" data-ref="r9">another</a>.\n\n'
+        '| a | b |\n|---|---|\n| <abbr data-k="K1" title="Kilo">k</abbr> | 2 |\n'
+    )
+    page, text = _parts(markdown)
+    for dropped in ("C-4471", "steal()", "color:red", "s3cr3t", "javascript:", "r9", "K1", "data-"):
+        assert dropped not in page and dropped not in text
+    assert '<div class="note">\nKept words.\n</div>' in text
+    assert 'Inline <span title="Hint">words</span> and <a>a link</a>,' in text
+    assert '<a href="https://example.com/p?a=1&amp;b=2">another</a>' in text
+    assert '| <abbr title="Kilo">k</abbr> | 2 |' in text
+
+
+def test_a_tag_the_page_drops_leaves_the_text_part_with_what_it_holds():
+    markdown = '<my-widget data-id="w-17">\n\nShown words.\n\n</my-widget>\n\nText <x-tip data-k="v">tip</x-tip> on.\n'
+    page, text = _parts(markdown)
+    assert "my-widget" not in page and "w-17" not in page
+    assert "Notes\n=====\n\nShown words.\n\nText tip on.\n\nRead it on the site" in text
+
+
+def test_tags_in_code_and_text_the_page_shows_as_text_stay_as_written():
+    code = '```html\n<div data-id="shown">x</div>\n```'
+    markdown = (
+        f'{code}\n\nWrite `<span data-x="1">` or \\<b data-y="2"> for it.\n\n'
+        '<textarea data-z="3"><b data-w="4">as text</b></textarea>\n'
+    )
+    page, text = _parts(markdown)
+    assert code in text and 'Write `<span data-x="1">` or \\<b data-y="2"> for it.' in text
+    assert 'data-w="4"' in page_text(markdown)  # the page shows the textarea's text as text...
+    assert '<b data-w="4">as text</b>' in text and 'data-z="3"' not in text  # ...but drops its tag
+
+
+def test_a_video_left_as_written_in_the_text_part_keeps_only_what_the_page_keeps():
+    page, text = _parts('<video src="media/a.mp4" data-track="t-1" controls></video>\n')
+    assert "t-1" not in page and "t-1" not in text
+    assert '<video src="media/a.mp4" controls="">' in text
