@@ -399,7 +399,8 @@ def purge(
     """Delete posts for good, with their revisions and analytics. Their copies on other platforms stay
     there, and the copies' and posted social posts' remote ids (not their text) are kept until your
     account is deleted: after a restore of an earlier backup, `crosspost` updates those copies instead of
-    making second ones, and those social posts are not posted again.
+    making second ones, and those social posts are not posted again (those not posted yet come back as
+    drafts).
 
     Example: blogster posts purge old-draft --yes
     """

@@ -237,10 +237,12 @@ def _carried(carried: Carried) -> str:
         plural(carried.mails_counted, "mail") + " counted towards the daily limit",
         plural(carried.crossposts, "cross-post"),
         plural(carried.social_posts, "social post"),
+        f"{plural(carried.deleted_social_posts, 'social post')} deleted unposted (back as"
+        f" {'a draft' if carried.deleted_social_posts == 1 else 'drafts'}, not posted)",
         plural(carried.notification_emails, "notification email"),
     ]
     counts = [carried.newsletter_mails, deleted, carried.mails_counted, carried.crossposts, carried.social_posts,
-              carried.notification_emails]  # fmt: skip
+              carried.deleted_social_posts, carried.notification_emails]  # fmt: skip
     return ", ".join(part for part, count in zip(parts, counts, strict=True) if count)
 
 

@@ -166,7 +166,8 @@ def rm(
 ) -> None:
     """Remove a social post (--json: the post as it was). One already posted stays on its platform, and
     its remote id (not its text) is kept until your account is deleted, so restoring an earlier backup
-    does not post it again.
+    does not post it again; one not posted yet is kept as removed (its id), so such a restore brings it
+    back as a draft, not scheduled.
 
     Example: blogster social rm $(blogster social list --format ids --limit 1)
     """

@@ -89,6 +89,10 @@ _CONSTRAINT_MESSAGES = {
     "documentation_pages_slug_key": "a documentation page with that slug already exists: pick another slug",
     "documentation_pages_slug_format": "a page slug is lower-case words and digits joined by '-', in folders joined by '/'",
     "documentation_categories_slug_format": "a category slug is lower-case words and digits joined by '-'",
+    # 0188: the HTML and text of about 8 posts at their 4 MiB limit, past what mail servers take anyway.
+    "email_newsletters_content_size": (
+        "a newsletter (its posts' HTML and text) holds at most 64 MiB: make it from fewer posts"
+    ),
     "newsletter_subscribers_email_shape": "that is not an email address",
     "newsletter_subscribers_name_length": "a subscriber's name has at most 200 characters",
     "chatbot_conversations_feedback_length": "feedback has at most 5,000 characters",

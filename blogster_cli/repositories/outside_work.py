@@ -17,7 +17,8 @@ account), of the same account, and lacks it:
   platform_republishing   a cross-post's remote id, URL and site (the next crosspost updates it)
   deleted_crossposts      the same, of a copy deleted since (its post purged: db/migrations/0183)
   social_media_posts      a social post posted since, with its remote id
-  deleted_social_posts    the same, of a social post deleted since (0183): the backup's is not posted again
+  deleted_social_posts    the same, of a social post deleted since (0183): the backup's is not posted again;
+                          and one deleted unposted since (0188): the backup's, still scheduled, is a draft
   email_deliveries        notification emails mailed (the worker looks there before mailing)
 
 No record is gathered into one value (red team 48: a jsonb array of every account's rows, which
@@ -29,7 +30,7 @@ fails, again account by account (`Carry.unwritten`); each write also takes a rep
 
 psycopg on the administrative (superuser) connections of a restore, as backup_data: each row is
 moved as data (COPY), never as SQL text, with triggers off (the rows are final: their counts and
-times as they were, cut to the restored copy's limits: db/migrations/0186).
+times as they were, cut to the restored copy's limits: db/migrations/0186, 0188).
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ class _Column:
     alias: str = ""
     cut: int | None = None
     """The length the restored copy's check allows: a longer value (a database older than 0186,
-    where only an account's own SQL wrote one) comes over cut to it, as 0186 cut those it held."""
+    where only an account's own SQL wrote one, or whose checks were dropped by hand) comes over cut
+    to it, as 0186 cut those it held."""
     not_ahead: bool = False
     """A time an account could set ahead before 0186: read as at most the replaced database's now."""
 
@@ -111,14 +113,16 @@ _COPY = (
     _Column("created_at", not_ahead=True),
 )
 KINDS = {
+    # The lengths 0022 allows (a database whose checks were dropped by hand holds longer ones).
     "newsletter_deliveries": _Kind(
         "public.newsletter_deliveries",
         "user_id",
-        (*_plain("id", "user_id", "newsletter_id", "email", "outcome", "message_id", "error"),
-         _Column("sent_at", not_ahead=True)),
+        (*_plain("id", "user_id", "newsletter_id"), _Column("email", cut=320), _Column("outcome"),
+         _Column("message_id", cut=255), _Column("error", cut=1000), _Column("sent_at", not_ahead=True)),
         _SINCE.format("sent_at"),
     ),
-    # Their send state: the newsletters of those deliveries (content holds the audience a send fixed).
+    # Their send state: the newsletters of those deliveries (content holds the audience a send fixed;
+    # one past 0188's bound, from an older database, is cut as 0188 cut those it held: WRITE_DELIVERIES).
     "email_newsletters": _Kind(
         "public.email_newsletters",
         "user_id",
@@ -160,12 +164,13 @@ KINDS = {
         "x.post_status = 'published' and x.platform_post_id is not null and (" + _SINCE.format("updated_at") + ")",
     ),
     # Named as in social_media_posts (the post's updated_at as updated_at; no error), with deleted_at.
+    # Those deleted since the backup, when posted too (one posted before it: the restored copy has its id).
     "deleted_social_posts": _Kind(
         "internal.deleted_social_posts",
         "author_id",
         (*_plain("id", "author_id", "post_status"), _Column("platform_post_id", cut=200),
          _Column("post_updated_at", "updated_at", not_ahead=True), _Column("deleted_at", not_ahead=True)),
-        _SINCE.format("post_updated_at"),
+        _SINCE.format("deleted_at"),
     ),
     "email_deliveries": _Kind(
         "internal.email_deliveries",
@@ -192,7 +197,7 @@ with added as (
 ), sent as (
   update public.email_newsletters n
   set status = i.status, recipient_count = i.recipient_count, scheduled_time = i.scheduled_time,
-      content = i.content, updated_at = i.updated_at
+      content = internal.newsletter_content_cut(i.content), updated_at = i.updated_at
   from pg_temp.carried_email_newsletters i
   where n.id = i.id and n.user_id = i.user_id and n.id in (select a.newsletter_id from added a)
   returning n.id
@@ -266,15 +271,26 @@ where r.platform_post_id is null
    or (r.platform_post_id is distinct from excluded.platform_post_id and r.updated_at < excluded.updated_at)
 """
 # The same account's social post (another may have made one with a deleted post's id since); also
-# run on the records of social posts deleted since (carried_deleted_social_posts: no error).
+# run on the records of social posts deleted since (carried_deleted_social_posts: no error), those
+# posted (with a remote id: db/migrations/0188).
 WRITE_SOCIAL_POSTS = """
 update public.social_media_posts p
 set post_status = i.post_status, platform_post_id = i.platform_post_id, error = {error}, updated_at = i.updated_at
 from pg_temp.{rows} i
-where p.id = i.id and p.author_id = i.author_id
+where p.id = i.id and p.author_id = i.author_id and i.platform_post_id is not null
   and (%(owner)s::uuid is null or i.author_id = %(owner)s::uuid)
   and (p.platform_post_id is null
        or (p.platform_post_id is distinct from i.platform_post_id and p.updated_at < i.updated_at))
+"""
+# A social post deleted unposted since (0188), after WRITE_SOCIAL_POSTS (a record of the id posted
+# wins): the same account's, scheduled in the backup, is a draft, as `social schedule` without --at
+# makes one, so nothing posts it.
+WRITE_UNPOSTED_SOCIAL_POSTS = """
+update public.social_media_posts p
+set post_status = 'draft', scheduled_time = null
+from pg_temp.carried_deleted_social_posts i
+where p.id = i.id and p.author_id = i.author_id and i.platform_post_id is null and p.post_status = 'scheduled'
+  and (%(owner)s::uuid is null or i.author_id = %(owner)s::uuid)
 """
 # The records of copies and social posts deleted since, themselves, for a later restore of that
 # backup over this copy (the newer where both have one).
@@ -332,6 +348,8 @@ class Carried:
     crosspost updates them, none is made twice."""
     social_posts: int = 0
     """Social posts posted since the backup (deleted since too): not posted again."""
+    deleted_social_posts: int = 0
+    """Social posts scheduled in the backup and deleted unposted since: back as drafts, not posted."""
     notification_emails: int = 0
     """Notification emails mailed since the backup: not mailed again."""
 
@@ -494,6 +512,7 @@ def _write(conn: psycopg.Connection, refused: dict[str, str]) -> Carried:
         count(name, "social posts", social_posts(name, error))
         for name, error in (("social_media_posts", "i.error"), ("deleted_social_posts", "null"))
     )
+    unposted = count("deleted_social_posts", "deleted social posts", WRITE_UNPOSTED_SOCIAL_POSTS)
     return Carried(
         newsletter_mails=sum(mails for mails, _ in sent),
         newsletters=sum(newsletters for _, newsletters in sent),
@@ -501,6 +520,7 @@ def _write(conn: psycopg.Connection, refused: dict[str, str]) -> Carried:
         mails_counted=count("newsletter_sends", "mails counted", WRITE_SENDS),
         crossposts=copies,
         social_posts=posted,
+        deleted_social_posts=unposted,
         notification_emails=count("email_deliveries", "notification emails", WRITE_EMAIL_DELIVERIES),
     )
 

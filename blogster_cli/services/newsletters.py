@@ -746,6 +746,14 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
         )  # fmt: skip
 
 
+NOTHING_TO_MAIL = (
+    "newsletter {id} has nothing to mail: it holds no HTML or text (taken out of one past 64 MiB, as"
+    " `blogster newsletter list` says); make it again from fewer posts (`blogster newsletter create`)"
+)
+"""A newsletter whose content holds no body: db/migrations/0188 takes the posts' HTML and text out of
+one past its bound (64 MiB), and a send of it would mail each reader an empty message."""
+
+
 def _deferred_too_long(content: dict[str, Any]) -> bool:
     first = content.get(DEFERRED_SINCE_KEY)
     try:
@@ -846,7 +854,8 @@ def send(
 
     A newsletter with nobody to mail, and nobody mailed before, is not "sent": asked directly,
     the send is refused (InvalidInput, the newsletter left as it was); `due` (send_due), it is
-    marked failed with the reason, so the other due newsletters still go.
+    marked failed with the reason, so the other due newsletters still go. So is one with nothing to
+    mail (NOTHING_TO_MAIL), whoever it mailed before.
 
     `due` is the moment a due run (send_due) listed the newsletters due by: one no longer due by then
     once its lock is taken (unscheduled, or moved to a later time since) is not sent (not_due).
@@ -958,17 +967,21 @@ def _send(
                 note="already sent: nobody more is mailed (make a new newsletter for new readers)"
                 if plan.targets else None,
             )  # fmt: skip
-        if not plan.targets and not plan.already_done:
-            nobody = f"nobody to send it to ({plan.unsubscribed} unsubscribed)" if plan.unsubscribed else (
+        why_not = None
+        if not plan.bodies.html and not plan.bodies.text:  # its mails would be empty (0188 took its posts out)
+            why_not = NOTHING_TO_MAIL.format(id=row.id)
+        elif not plan.targets and not plan.already_done:
+            why_not = f"nobody to send it to ({plan.unsubscribed} unsubscribed)" if plan.unsubscribed else (
                 "nobody to send it to: add subscribers (`blogster newsletter subscribers add`) or pass --csv"
             )  # fmt: skip
+        if why_not is not None:
             if due is None:
-                raise InvalidInput(nobody)
+                raise InvalidInput(why_not)
             row.status = NewsletterStatus.FAILED
             guard.add(row)
             return SendReport(
-                id=row.id, status=str(row.status), sent=0, refused=[], already_done=0,
-                unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=nobody, left_out=left_out,
+                id=row.id, status=str(row.status), sent=0, refused=[], already_done=plan.already_done,
+                unsubscribed=plan.unsubscribed, recipient_count=row.recipient_count, error=why_not, left_out=left_out,
             )  # fmt: skip
         mailed = _mail(
             acting, plan=plan, outbox=outbox, on_progress=on_progress, should_stop=should_stop, own_locks=own_locks

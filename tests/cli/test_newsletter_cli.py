@@ -444,6 +444,47 @@ def test_a_newsletter_with_nobody_to_mail_is_not_sent(cli, newsletter, smtp, sup
     assert listed["status"] == "failed" and recorder.messages == []
 
 
+def test_a_newsletter_past_64_mib_is_refused_in_one_line(cli, signed_up, superuser):
+    """A newsletter's content is bounded (0188: 64 MiB, sixteen times a post's 4 MiB): one of nine
+    posts near their limit (each one's HTML and text, 8 MB) is refused in one line, exit 2, and none
+    is made. One of eight is made."""
+    body = ("word " * 199 + "word\n\n") * 4150  # 4,150,000 bytes: stored, under 4 MiB
+    superuser.execute(
+        "insert into public.blogs (title, slug, author_id, status, published_at, content)"
+        " select 'Big ' || n, 'big-' || n, u.id, 'published', now(),"
+        " jsonb_build_object('version', 1, 'markdown', %s::text)"
+        " from auth.users u, generate_series(1, 9) n where u.email = 'ada@example.com'",
+        (body,),
+    )
+    slugs = [f"big-{n}" for n in range(1, 10)]
+    refused = cli("newsletter", "create", "--blogs", ",".join(slugs), "--subject", "All of it")
+    assert refused.exit_code == 2, refused.stderr
+    assert refused.stderr == (
+        "error: a newsletter (its posts' HTML and text) holds at most 64 MiB: make it from fewer posts\n"
+    )
+    assert cli("newsletter", "list", "--json").json() == []
+    made = cli("newsletter", "create", "--blogs", ",".join(slugs[:8]), "--subject", "Most of it")
+    assert made.exit_code == 0, made.stderr
+
+
+def test_a_newsletter_with_nothing_to_mail_is_not_sent(cli, newsletter, smtp, tmp_path, superuser):
+    """0188 takes the posts' HTML and text out of a newsletter past 64 MiB (at the upgrade, or
+    carried over by a restore from an older database): sent, it mailed each reader an empty message.
+    Refused now in one line (exit 2); due, it is marked failed with the reason, and nobody is mailed."""
+    recorder, url = smtp
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 2)).exit_code == 0
+    superuser.execute("update public.email_newsletters set content = content - 'html' - 'text'")
+    refused = cli("newsletter", "send", newsletter, env={"BLOGSTER_SMTP_URL": url})
+    assert refused.exit_code == 2 and f"newsletter {newsletter} has nothing to mail" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    superuser.execute(
+        "update public.email_newsletters set status = 'scheduled', scheduled_time = now() - interval '1 minute'"
+    )
+    due = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert due.json()[0]["status"] == "failed" and "has nothing to mail" in due.json()[0]["error"]
+    assert recorder.messages == []
+
+
 def test_an_id_prefix_naming_two_newsletters_is_a_usage_error(cli, newsletter, superuser):
     """As for calendar entries and ideas: exit 2 and "type more" (it was exit 3, "not found")."""
     superuser.execute(

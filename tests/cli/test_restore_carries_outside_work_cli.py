@@ -48,7 +48,7 @@ def test_a_newsletter_sent_since_the_backup_is_not_mailed_again_and_stays_counte
     assert (listed["status"], listed["recipient_count"]) == ("sent", 3)
     assert result["carried_over"] == {
         "newsletter_mails": 3, "newsletters": 1, "deleted_newsletters": 0, "mails_counted": 3, "crossposts": 0,
-        "social_posts": 0, "notification_emails": 0,
+        "social_posts": 0, "deleted_social_posts": 0, "notification_emails": 0,
     }  # fmt: skip
     assert result["not_carried_over"] is None
 
@@ -200,15 +200,16 @@ def test_another_accounts_rows_on_a_deleted_posts_ids_are_not_carried_onto_it(cl
         conn.execute("reset role")
         kept = conn.execute(
             "select author_id, platform_post_id from internal.deleted_crossposts union all"
-            " select author_id, platform_post_id from internal.deleted_social_posts"
+            " select author_id, platform_post_id from internal.deleted_social_posts order by 2 nulls last"
         ).fetchall()
-    assert kept == [(carol.user_id, "4141")] * 2
+    assert kept[:2] == [(carol.user_id, "4141")] * 2
+    assert kept[2:] == [(kept[2][0], None)] and kept[2][0] != carol.user_id  # ada's, deleted unposted (0188)
 
     result = restored(cli, backup)
     assert (result["carried_over"]["crossposts"], result["carried_over"]["social_posts"]) == (0, 0)
     assert cli("crosspost", "status", slug, "--json").json() == []
     shown = cli("social", "show", post, "--json").json()
-    assert shown["status"] == "scheduled", shown
+    assert shown["status"] == "draft", shown  # not carol's "published": ada's own deletion, unposted (0188)
 
 
 def test_a_post_cross_posted_social_posted_and_purged_since_the_backup_keeps_its_copies(
@@ -243,6 +244,42 @@ def test_a_post_cross_posted_social_posted_and_purged_since_the_backup_keeps_its
             " (select count(*) from internal.deleted_social_posts)"
         ).fetchone()
     assert kept == (1, 1)
+
+
+@pytest.mark.parametrize("deletion", [("social", "rm"), ("blogs", "purge")])
+def test_a_scheduled_social_post_deleted_unposted_since_the_backup_comes_back_a_draft(
+    cli, signed_up, http, tmp_path, db, deletion
+):
+    """A social post scheduled in the backup and deleted before it was posted (`social rm`, or its
+    post purged) came back scheduled, and `post-due` posted it. The database keeps the deleted ones
+    unposted too (0188, no remote id): the backup's comes back a draft, nothing posts it, the result
+    says so, and the record comes over for a later restore of that backup. The post was last changed
+    long before the backup: what counts is that it was deleted since."""
+    x = FakeSocial(http).install()
+    slug, post = _post_with_devto_and_a_scheduled_social_post(cli, tmp_path)
+    backdate("social_media_posts", [post])  # due in the backup
+    with psycopg.connect(db.conninfo, autocommit=True) as conn, conn.transaction():
+        conn.execute("set local session_replication_role = replica")  # its updated_at as it was a week ago
+        conn.execute("update public.social_media_posts set updated_at = now() - interval '7 days'")
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    target = post if deletion == ("social", "rm") else slug
+    assert cli(*deletion, target, *(["--yes"] if deletion[1] == "purge" else [])).exit_code == 0
+
+    done = cli("db", "restore", str(backup), "--yes", "--json")
+    assert done.exit_code == 0, done.stderr
+    result = done.json()
+    assert (result["carried_over"]["deleted_social_posts"], result["carried_over"]["social_posts"]) == (1, 0), result
+    shown = cli("social", "show", post, "--json").json()
+    assert (shown["status"], shown["scheduled_time"]) == ("draft", None), shown
+    assert cli("social", "post-due", env={"BLOGSTER_TWITTER_URL": x.url}).exit_code == 0
+    assert x.posts == []
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        kept = conn.execute("select id::text, platform_post_id from internal.deleted_social_posts").fetchall()
+    assert kept == [(post, None)]
+    said = cli("db", "restore", str(backup), "--yes")
+    assert said.exit_code == 0, said.stderr
+    assert "1 social post deleted unposted (back as a draft, not posted)." in said.stderr, said.stderr
 
 
 def _post_with_devto_and_a_scheduled_social_post(cli, tmp_path) -> tuple[str, str]:

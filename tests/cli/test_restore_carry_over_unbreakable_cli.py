@@ -42,9 +42,10 @@ def carols_post(conn, carol) -> str:
     return post
 
 
-def assert_adas_newsletter_carried_over(cli, result, smtp) -> None:
+def assert_adas_newsletter_carried_over(cli, result, smtp, *, carols: int = 0) -> None:
+    """Ada's 3 mails came over (and `carols` of carol's), and are not mailed again."""
     recorder, url = smtp
-    assert result["carried_over"]["newsletter_mails"] == 3, result
+    assert result["carried_over"]["newsletter_mails"] == 3 + carols, result
     assert cli("newsletter", "send-due", env={"BLOGSTER_SMTP_URL": url}).exit_code == 0
     assert len(recorder.messages) == 3
     [listed] = cli("newsletter", "list", "--json").json()
@@ -297,3 +298,81 @@ def test_a_record_the_restored_copy_refuses_loses_only_its_accounts_and_is_named
         assert conn.execute(
             "select count(*) from public.newsletter_deliveries where user_id = %s", (carol.user_id,)
         ).fetchone() == (0,)
+
+
+def carols_newsletter_and_adas_mails(cli, newsletter, smtp, make_user, tmp_path, db):
+    """Carol's newsletter (in the backup), then ada's mails since the backup: (carol, her newsletter, backup)."""
+    carol = make_user("carol@example.com")
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        (letter,) = conn.execute(
+            "insert into public.email_newsletters (user_id, title, content) values (%s, 'Mine', %s) returning id",
+            (carol.user_id, '{"html": "<p>Hi</p>", "text": "Hi"}'),
+        ).fetchone()
+    return carol, letter, mailed_after_the_backup(cli, newsletter, smtp, tmp_path)
+
+
+def test_deliveries_past_their_lengths_in_the_replaced_database_come_over_cut(
+    cli, newsletter, smtp, make_user, tmp_path, db
+):
+    """A delivery's address, Message-ID and error have been bounded since 0022 (320, 255, 1,000
+    characters), but a replaced database whose checks were dropped by hand holds longer ones: they
+    came over whole, the restored copy refused them, and carol's mails since the backup were lost
+    (her readers mailed again). They come over cut, as 0186's columns are."""
+    carol, letter, backup = carols_newsletter_and_adas_mails(cli, newsletter, smtp, make_user, tmp_path, db)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        for column in ("email", "message_id", "error"):
+            conn.execute(
+                f"alter table public.newsletter_deliveries drop constraint newsletter_deliveries_{column}_length"
+            )
+        conn.execute(
+            "insert into public.newsletter_deliveries (user_id, newsletter_id, email, outcome, message_id, error)"
+            " values (%s, %s, repeat('r', 400) || '@example.com', 'refused', repeat('m', 300), repeat('e', 1200))",
+            (carol.user_id, letter),
+        )
+
+    result = restored(cli, backup)
+    assert result["not_carried_over"] is None, result["not_carried_over"]
+    assert_adas_newsletter_carried_over(cli, result, smtp, carols=1)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        kept = conn.execute(
+            "select length(email), length(message_id), length(error) from public.newsletter_deliveries"
+            " where user_id = %s",
+            (carol.user_id,),
+        ).fetchall()
+    assert kept == [(320, 255, 1000)]
+
+
+def test_a_newsletter_past_its_bound_in_the_replaced_database_comes_over_cut_with_its_mails(
+    cli, newsletter, smtp, make_user, tmp_path, db
+):
+    """A newsletter's content is bounded since 0188 (64 MiB), and a restore carries it with the
+    deliveries since the backup. Replacing a database older than that, one past it would be refused
+    by the restored copy, and carol's mails with it (her readers mailed again): it comes over cut as
+    0188 cut those it held (its posts' HTML and text taken out, the rest kept, send_error saying why;
+    with nothing to mail, a send of it is refused: tests/cli/test_newsletter_cli.py)."""
+    carol, letter, backup = carols_newsletter_and_adas_mails(cli, newsletter, smtp, make_user, tmp_path, db)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        conn.execute("alter table public.email_newsletters drop constraint email_newsletters_content_size")
+        conn.execute(
+            "update public.email_newsletters set status = 'scheduled', scheduled_time = now() + interval '1 day',"
+            " content = jsonb_build_object('html', repeat('h', 64 * 1024 * 1024), 'text', 'Hi',"
+            " 'audience', jsonb_build_array('reader@example.com')) where id = %s",
+            (letter,),
+        )
+        conn.execute(
+            "insert into public.newsletter_deliveries (user_id, newsletter_id, email, outcome, message_id)"
+            " values (%s, %s, 'reader@example.com', 'sent', '<1@example.com>')",
+            (carol.user_id, letter),
+        )
+
+    result = restored(cli, backup)
+    assert result["not_carried_over"] is None, result["not_carried_over"]
+    assert result["carried_over"]["newsletters"] == 2, result
+    assert_adas_newsletter_carried_over(cli, result, smtp, carols=1)
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        status, content = conn.execute(
+            "select status::text, content from public.email_newsletters where id = %s", (letter,)
+        ).fetchone()
+    assert status == "scheduled"
+    assert content["audience"] == ["reader@example.com"] and "html" not in content and "text" not in content
+    assert content["send_error"]["error"].startswith("its posts' HTML and text were past 64 MiB"), content

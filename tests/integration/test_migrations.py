@@ -376,3 +376,45 @@ def test_0186_cuts_and_brings_back_to_now_what_an_account_wrote_past_the_new_bou
     assert records == (200, 2048, 2048, 8192, 1000, "2026-01-01")
     assert others == (200, "2026-01-01", "2026-01-01")
     assert unchecked == (0,)
+
+
+def test_0188_takes_the_posts_out_of_a_newsletter_past_its_bound_and_keeps_the_rest(empty_db, tmp_path, monkeypatch):
+    """Upgrading a 0187 database: a newsletter's content past 64 MiB (jsonb's text) loses its posts'
+    HTML and text, keeps the rest (the audience a send fixed, its secret) and says why under
+    send_error; content that is no object loses all but that; one within it stays as it was."""
+    use_copied_migrations(tmp_path, monkeypatch, before="0188")
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
+        letters = [
+            conn.execute(
+                "insert into public.email_newsletters (user_id, title, status, content)"
+                f" values (%s, 'L', 'scheduled', {content}) returning id",
+                (author,),
+            ).fetchone()[0]
+            for content in (
+                "jsonb_build_object('html', repeat('h', 40 * 1048576), 'text', repeat('t', 30 * 1048576),"
+                " 'audience', jsonb_build_array('a@example.com'), 'reader_secret', 's')",
+                "to_jsonb(repeat('x', 65 * 1048576))",
+                "jsonb_build_object('html', '<p>Hi</p>', 'text', 'Hi')",
+            )
+        ]
+    monkeypatch.undo()
+    assert migrations.apply(empty_db)[0] == "0188_newsletter_content_bounded_and_unposted_social_posts_kept"
+    with empty_db.connect() as conn:
+        cut, scalar, kept = (
+            conn.execute(
+                "select status::text, content - 'send_error', content #>> '{send_error,error}'"
+                " from public.email_newsletters where id = %s",
+                (letter,),
+            ).fetchone()
+            for letter in letters
+        )
+        unchecked = conn.execute(
+            "select count(*) from pg_constraint where conname = 'email_newsletters_content_size' and not convalidated"
+        ).fetchone()
+    assert cut[:2] == ("scheduled", {"audience": ["a@example.com"], "reader_secret": "s"})
+    assert cut[2].startswith("its posts' HTML and text were past 64 MiB, the most a newsletter holds")
+    assert scalar[1:] == ({}, cut[2])
+    assert kept == ("scheduled", {"html": "<p>Hi</p>", "text": "Hi"}, None)
+    assert unchecked == (0,)

@@ -2,8 +2,10 @@
 as its role, stopped every `db restore` carrying over anyone's mails and posts: remote ids and URLs
 of 100 MB, times set to 9999 so they always counted as "since the backup" (and 0183's records of
 them, once deleted, which it cannot delete). 0186 bounds the columns a restore carries and keeps
-those times at most now(); no account gets round it by UPDATE, by turning the triggers off or by
-dropping the constraints (tests/cli/test_restore_carry_over_unbreakable_cli.py: the restore itself)."""
+those times at most now(), and 0188 a newsletter's content (64 MiB, carried with its deliveries);
+no account gets round it by UPDATE, by turning the triggers off or by dropping the constraints
+(tests/cli/test_restore_carry_over_unbreakable_cli.py: the restore itself). 0188 also keeps a social
+post deleted unposted, and no account makes that record forget one it posted."""
 
 from __future__ import annotations
 
@@ -59,6 +61,9 @@ def alice(make_user, superuser):
         "insert into public.email_newsletters (user_id, title) values (%s, 'Letter') returning id", (alice.user_id,)
     ).fetchone()
     return alice, {"post": post, "copy": copy, "profile": profile, "social": social, "newsletter": newsletter}
+
+
+CONTENT_BOUND = 64 * 2**20  # 0188: octet_length(content::text), as a post's 4 MiB
 
 
 def not_ahead(*times: datetime) -> bool:
@@ -169,6 +174,8 @@ def test_the_records_of_deleted_rows_are_not_dated_ahead_either(db, superuser, a
         "create or replace function public.keep_times_not_ahead() returns trigger language plpgsql"
         " as $$ begin return new; end $$",
         "set local session_replication_role = replica",
+        "alter table public.email_newsletters drop constraint email_newsletters_content_size",
+        "select internal.newsletter_content_cut('{}')",
     ],
 )
 def test_no_account_turns_the_bounds_off(db, alice, statement):
@@ -199,3 +206,50 @@ def test_the_records_of_deleted_copies_are_bounded_too(superuser, alice, column,
             " values (%s, gen_random_uuid(), 'published', repeat('a', 201), now())",
             (actor.user_id,),
         )
+
+
+def test_no_account_stores_a_newsletter_content_past_its_bound(db, superuser, alice):
+    """A newsletter's content is carried over with its deliveries, and read whole by each send: 64 MiB
+    as jsonb's text (0188), the longest taken, neither on a new row nor by updating its own."""
+    actor, ids = alice
+    html = "jsonb_build_object('html', repeat('a', %s))"  # '{"html": "aaa..."}': 12 bytes more
+    as_role(db, actor, f"update public.email_newsletters set content = {html} where id = %s",
+            (CONTENT_BOUND - 12, ids["newsletter"]))  # fmt: skip
+    with pytest.raises(psycopg.errors.CheckViolation):
+        as_role(db, actor, f"update public.email_newsletters set content = {html} where id = %s",
+                (CONTENT_BOUND - 11, ids["newsletter"]))  # fmt: skip
+    with pytest.raises(psycopg.errors.CheckViolation):
+        as_role(db, actor, f"insert into public.email_newsletters (title, content) values ('Big', {html})",
+                (CONTENT_BOUND - 11,))  # fmt: skip
+    (length,) = superuser.execute(
+        "select octet_length(content::text) from public.email_newsletters where id = %s", (ids["newsletter"],)
+    ).fetchone()
+    assert length == CONTENT_BOUND
+
+
+def test_a_social_post_deleted_unposted_is_kept_and_cannot_unpost_a_posted_ones_record(db, superuser, alice):
+    """0188: a social post deleted before it was posted is kept (no remote id), so a restore of an
+    earlier backup does not post the backup's copy; one posted keeps its remote id (a status other
+    than published keeps none). Alice, reusing her posted one's id (ids are insertable) for one she
+    deletes unposted, does not make its record say unposted: a restore would post the backup's again."""
+    actor, ids = alice
+    delete = "select public.delete_rows('public.social_media_posts', array[%s]::uuid[])"
+    as_role(db, actor, delete, (ids["social"],))  # posted: remote id 7
+    as_role(
+        db, actor,
+        "insert into public.social_media_posts (id, blog_id, social_profile_id, post_status)"
+        " values (%s, %s, %s, 'scheduled')",
+        (ids["social"], ids["post"], ids["profile"]),
+    )  # fmt: skip
+    as_role(db, actor, delete, (ids["social"],))
+    [(unposted,)] = as_role(
+        db, actor,
+        "insert into public.social_media_posts (blog_id, social_profile_id, post_status, platform_post_id)"
+        " values (%s, %s, 'failed', '8') returning id",
+        (ids["post"], ids["profile"]),
+    )  # fmt: skip
+    as_role(db, actor, delete, (unposted,))
+    kept = superuser.execute(
+        "select id, post_status::text, platform_post_id from internal.deleted_social_posts order by 3 nulls last"
+    ).fetchall()
+    assert kept == [(ids["social"], "published", "7"), (unposted, "failed", None)]

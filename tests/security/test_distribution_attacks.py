@@ -262,11 +262,11 @@ def test_no_account_reaches_the_records_of_deleted_copies(db, superuser, make_us
 
 def test_a_deleted_copy_or_posted_social_post_is_kept_as_its_accounts_and_goes_with_it(db, superuser, alices_records):
     """0183: the copy's and the posted social post's remote ids are kept as Alice's, whether her post's
-    purge took them or she removed one herself; a social post never posted leaves nothing. Her
-    account's deletion (with another copy and posted social post of hers going) removes them and
-    records nothing."""
+    purge took them or she removed one herself; a social post never posted is kept without one (0188:
+    a restore does not post the backup's). Her account's deletion (with another copy and posted social
+    post of hers going) removes them and records nothing."""
     alice, before = alices_records
-    assert before == [[(alice.user_id, "1001")], [(alice.user_id, "7")]]
+    assert before == [[(alice.user_id, "1001")], [(alice.user_id, "7"), (alice.user_id, None)]]
     (blog_id,) = superuser.execute(
         "insert into public.blogs (title, slug, author_id) values ('B', 'b', %s) returning id", (alice.user_id,)
     ).fetchone()
