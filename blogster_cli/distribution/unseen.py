@@ -6,6 +6,10 @@ markdown as written, so without this a writer's hidden notes (the guidance `post
 writes) were mailed. Read as CommonMark reads it (blocks from markdown-it's parse, inline text by a
 forward scanner), never by one regex over the text: a ``` line that is not a fence, an escaped
 backtick or a tag's quoted `<!--` then decide what is hidden as they do on the page (red team 49).
+
+A link reference definition (`[label]: address "title"`, and so the markdown comment `[//]: # (note)`)
+is shown as nothing, used or not: it is left out too, and each link or picture using it written as an
+inline one, `[text](address)`, as the writer's own inline links read in the text part (red team 50).
 """
 
 from __future__ import annotations
@@ -14,14 +18,16 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import cache
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from blogster_cli.content.fences import split_lines
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.token import Token
 
 # What starts a piece of markdown its page leaves out unseen, with all it holds (the sanitiser,
 # publish/sanitize.py, drops it): an HTML comment, a processing instruction (`<?php ?>`), a
@@ -59,14 +65,37 @@ _ENDS = {
 _BLANKS_TO_LINE_END = re.compile(r"[ \t]*(?:\r?\n|\Z)")
 _BLANK_LINE = re.compile(r"[ \t]*\r?\n")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n")
+# Where to look next for a link's brackets in an inline text: an escape, a backtick run, a `<` (an
+# autolink or raw HTML), a `[` or `![` opening a link's or picture's text, a `]` closing it.
+_BRACKET_NEXT = re.compile(r"\\[!-/:-@\[-`{-~]|`+|<|!?\[|\]")
+# A link label, as cmark reads one: to the first `]` not escaped, no `[` in it, at most
+# _LONGEST_LABEL bytes (a definition's too: a longer one is text).
+_LABEL = re.compile(r"\[((?>\\[!-/:-@\[-`{-~]|[^\[\]\\]|\\)*+)\]")
+_LONGEST_LABEL = 1000
+_AUTOLINK = re.compile(
+    r"<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\x00-\x20<>]*>"
+    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>"
+)
+_CLOSER_SIZES = {"comment": 3, "pi": 2, "cdata": 3, "tag": 1}  # `-->`, `?>`, `]]>`, `>`
+_SPACES = re.compile(r"[ \t\n]*")
+_CONTINUED = "blogster.continued"  # in markdown-it's env: lines going on with a definition's paragraph
+# A link's address and title (CommonMark's, as markdown-it's helpers read them): `<...>` on one
+# line, or a run without spaces or control characters up to a parenthesis; `"..."`, `'...'`, `(...)`.
+_POINTED_ADDRESS = re.compile(r"<(?:[^<>\n\\]++|\\.)*+>")
+_ADDRESS_PART = re.compile(r"(?:[^\x00-\x20\x7f()\\]++|\\[!-/:-@\[-`{-~]?)*+")
+_DEEPEST_PARENTHESES = 32
+_TITLE = re.compile(r'"(?:[^"\\]++|\\.)*+"|\'(?:[^\'\\]++|\\.)*+\'|\((?:[^()\\]++|\\.)*+\)', re.DOTALL)
 
 
 def unseen_left_out(markdown: str) -> str:
-    """`markdown` without what its page leaves out unseen (`_UNSEEN_START`), read as the page reads
-    it: blocks as CommonMark reads them (code blocks show their text as written; an HTML block is
-    HTML), inline text with its escapes, code spans and tags. A piece on lines of its own goes
-    with them, and with the blank line after it where one is before it: a template's guidance
-    between two paragraphs leaves one blank line. In time O(n log n) in the text's length."""
+    """`markdown` without what its page leaves out unseen (`_UNSEEN_START`, link reference
+    definitions: `references_inline`), read as the page reads it: blocks as CommonMark reads them
+    (code blocks show their text as written; an HTML block is HTML), inline text with its escapes,
+    code spans and tags. A piece on lines of its own goes with them, and with the blank line after
+    it where one is before it: a template's guidance between two paragraphs leaves one blank line.
+    In time O(n log n) in the text's length."""
+    markdown = references_inline(markdown)
     if _UNSEEN.search(markdown) is None:  # most posts
         return markdown
     return _read(markdown, None)
@@ -118,10 +147,56 @@ def _last_outside_code(markdown: str, blocks: list[tuple[int, int, str]], closer
 
 @cache
 def _block_parser() -> MarkdownIt:
-    """CommonMark with the site's tables, reading blocks only (as `content.liquid` reads code)."""
+    """CommonMark with the site's tables, reading blocks only (as `content.liquid` reads code), each
+    link reference definition a token ("definition"). Any address makes a definition, as on the
+    page (cmark reads `javascript:` too, for the sanitiser to judge the link)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    class _AnyAddress(MarkdownIt):
+        def validateLink(self, url: str) -> bool:
+            return True
+
+    parser = (
+        _AnyAddress("commonmark", {"inline_definitions": True}).enable(["table", "strikethrough"]).disable("inline")
+    )
+    parser.block.ruler.at("reference", _definition)
+    return parser
+
+
+def _definition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's `reference` rule, then what cmark reads after a definition (the start of a
+    paragraph it takes definitions from): a line no block starts on (one indented as code, `<span>`,
+    an empty list item) goes on with that paragraph, as another definition or as its text (noted in
+    the env, `_CONTINUED`: the line -> where its text starts)."""
+    from markdown_it.rules_block import paragraph, reference
+
+    if not reference(state, start, end, silent):
+        return False
+    while not silent and state.line < end and _goes_on(state, state.line, end):
+        line, indent = state.line, state.sCount[state.line]
+        at = state.bMarks[line] + state.tShift[line]
+        state.env.setdefault(_CONTINUED, {})[line] = at - state.src.rfind("\n", 0, at) - 1
+        state.sCount[line] = state.blkIndent  # read as not indented
+        try:
+            if not reference(state, line, end, False):
+                paragraph(state, line, end, False)
+        finally:
+            state.sCount[line] = indent
+    return True
+
+
+def _goes_on(state: StateBlock, line: int, end: int) -> bool:
+    """Whether `line` goes on with a paragraph before it: it is not blank and starts no block that
+    ends a paragraph (as markdown-it's `paragraph` rule reads it)."""
+    if state.isEmpty(line):
+        return False
+    if state.is_code_block(line) or state.sCount[line] < 0:  # code or a quote's lazy line
+        return True
+    parent, state.parentType = state.parentType, "paragraph"
+    try:
+        return not any(rule(state, line, end, True) for rule in state.md.block.ruler.getRules("paragraph"))
+    finally:
+        state.parentType = parent
 
 
 def _blocks(markdown: str) -> list[tuple[int, int, str]]:
@@ -309,3 +384,266 @@ class _Unseen:
             start = newline + 1
         self._line = (at, start)
         return start
+
+
+def references_inline(markdown: str) -> str:
+    """`markdown` without its link reference definitions (outside code and HTML, as CommonMark reads
+    them: over lines, in quotes and list items; a list item's marker stays, as its bullet does on
+    the page), each link or picture using one written as an inline one: `[text][label]`, `[label][]`
+    and `[label]` as `[text](address)`. A definition on lines of its own goes as an unseen piece
+    goes. In time O(n log n) in the text's length."""
+    if "]:" not in markdown:  # no definition: most posts
+        return markdown
+    env: dict[str, Any] = {}  # what markdown-it's parse notes: `_CONTINUED` among them
+    tokens = _block_parser().parse(markdown, env)
+    addresses: dict[str, str] = {}
+    definitions: list[tuple[int, int]] = []
+    for token in tokens:
+        if token.type == "definition" and token.map is not None and _label_fits(token.meta["label"]):
+            addresses.setdefault(token.meta["id"], token.meta["url"])  # the first one counts
+            definitions.append((token.map[0], token.map[1]))
+    if not definitions:
+        return markdown
+    lines = split_lines(markdown)
+    offsets = list(accumulate((len(line) for line in lines), initial=0))
+    edits = [
+        *_definitions_left_out(lines, offsets, definitions, env.get(_CONTINUED, {})),
+        *_links_inline(markdown, lines, offsets, tokens, addresses),
+    ]
+    parts: list[str] = []
+    done = 0
+    for start, end, written in sorted(edits):
+        if start >= done:  # a safeguard: a definition holds no inline text
+            parts += [markdown[done:start], written]
+            done = end
+    return "".join(parts) + markdown[done:]
+
+
+def _label_fits(label: str) -> bool:
+    """Whether `label` is short enough for the page's parser (cmark) to read it as a label."""
+    return len(label.encode()) <= _LONGEST_LABEL
+
+
+def _definitions_left_out(
+    lines: list[str], offsets: list[int], definitions: list[tuple[int, int]], continued: dict[int, int]
+) -> Iterator[tuple[int, int, str]]:
+    """What leaves out the definitions on lines `definitions` (markdown-it's maps): (start, end, "").
+    Where the page reads the line after a run of them as going on with their paragraph (`continued`:
+    the line -> where its text starts), its text takes their place, as the paragraph's text."""
+    runs: list[list[int]] = []
+    for first, end in sorted(definitions):
+        if runs and first <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], end)
+        else:
+            runs.append([first, end])
+    for first, end in runs:
+        line = lines[first]
+        bracket = line.find("[")  # after its quotes' `>` and list items' markers: no `[` in them
+        if end in continued:
+            yield offsets[first] + bracket, offsets[end] + continued[end], ""
+        elif line[:bracket].strip(" \t>"):  # a list item's marker stays
+            last = lines[end - 1]
+            yield (
+                offsets[first] + len(line[:bracket].rstrip(" \t")),
+                offsets[end] - len(last) + len(last.rstrip("\r\n")),
+                "",
+            )
+        else:
+            before = lines[first - 1].strip() if first > 0 else ""
+            if (
+                end < len(lines)
+                and _blank(lines[end])
+                and (first == 0 or _blank(lines[first - 1]))
+                and lines[end].strip() == before
+            ):
+                end += 1  # with the blank line after it where one is before it
+            yield offsets[first], offsets[end], ""
+
+
+def _blank(line: str) -> bool:
+    """Whether `line` is blank, in its quotes."""
+    return not line.strip(" \t\r\n>")
+
+
+def _links_inline(
+    markdown: str, lines: list[str], offsets: list[int], tokens: list[Token], addresses: dict[str, str]
+) -> Iterator[tuple[int, int, str]]:
+    """What writes each link using a definition as an inline one: its `[label]` (or `[]`, or nothing
+    after its text) as `(address)`. A link that cannot be placed back in `markdown` stays as written."""
+    looked_from: dict[int, int] = {}  # by line: where its next inline text is looked for (a table's cells)
+    for token in tokens:
+        if token.type != "inline" or token.map is None:
+            continue
+        place = _placed(token.content, lines, offsets, token.map[0], looked_from)
+        for start, text_end, end, address in _Brackets(token.content, addresses).links():
+            ends = [(place(there), token.content[there]) for there in (start, text_end, end - 1)]
+            found = [where for where, mark in ends if where is not None and markdown[where] == mark]
+            if len(found) == len(ends):  # its `[` (or `!`) and both `]` where they are in the markdown
+                yield found[1] + 1, found[2] + 1, f"({address})"
+
+
+def _placed(
+    content: str, lines: list[str], offsets: list[int], first: int, looked_from: dict[int, int]
+) -> Callable[[int], int | None]:
+    """Where in the markdown each place in the inline text `content` of lines from `first` on is
+    (None: in no line, or in the spaces a tab is read as). Each of its lines but the last ends its
+    line of the markdown; the last is looked for in its line (a table's cells, left to right)."""
+    starts, bases, leads = [], [], []
+    at = 0
+    for number, piece in enumerate(content.split("\n"), start=first):
+        line, bare = lines[number].rstrip("\r\n") if number < len(lines) else "", piece.lstrip(" \t")
+        last = at + len(piece) == len(content)
+        column = (
+            len(line) - len(bare) if not last and line.endswith(bare) else line.find(bare, looked_from.get(number, 0))
+        )
+        if last and column >= 0:
+            looked_from[number] = column + len(bare)
+        starts.append(at)
+        bases.append(offsets[number] + column if column >= 0 and number < len(lines) else -1)
+        leads.append(len(piece) - len(bare))
+        at += len(piece) + 1
+
+    def place(position: int) -> int | None:
+        number = bisect_right(starts, position) - 1
+        within = position - starts[number] - leads[number]
+        return bases[number] + within if bases[number] >= 0 and within >= 0 else None
+
+    return place
+
+
+class _Brackets:
+    """The links and pictures of an inline text using a definition, read as cmark reads them: left to
+    right, a code span, an autolink or raw HTML taking what it holds; each `]` closing the last `[` or
+    `![` open, as an inline link, or a full, collapsed or shortcut reference one; a link deactivating
+    the `[`s before it (a link holds no link). Each search runs past the last one's place, and a
+    code span's or an HTML piece's closer is looked up once, so the reading is O(n log n)."""
+
+    def __init__(self, text: str, addresses: dict[str, str]) -> None:
+        self.text, self.addresses = text, addresses
+        self._runs: dict[int, list[int]] = {}  # backtick runs by length: where each starts
+        for run in _TICKS.finditer(text):
+            self._runs.setdefault(len(run.group()), []).append(run.start())
+        self._found: dict[str, tuple[int, int]] = {}  # a closer's name -> (found at, searched from)
+        from markdown_it.common.utils import normalizeReference
+
+        self._normalized = normalizeReference  # as markdown-it keys the definitions: case folded, spaces one
+
+    def links(self) -> list[tuple[int, int, int, str]]:
+        """Where each link or picture using a definition starts, where its text's `]` is, where it
+        ends, and its address."""
+        text, found = self.text, []
+        openers: list[list[int]] = []  # [where, a picture's, active, a bracket opened after it]
+        at = 0
+        while (mark := _BRACKET_NEXT.search(text, at)) is not None:
+            start, at = mark.start(), mark.end()
+            kind = mark.group()
+            if kind[0] == "\\":
+                continue
+            if kind[0] == "`":  # a code span runs to its closer; a run without one is text
+                runs = self._runs.get(len(kind), [])
+                index = bisect_right(runs, start)
+                at = runs[index] + len(kind) if index < len(runs) else at
+                continue
+            if kind == "<":
+                at = self._html_end(start) or at
+                continue
+            if kind != "]":
+                if openers:
+                    openers[-1][3] = 1
+                openers.append([start, int(kind == "!["), 1, 0])
+                continue
+            if not openers:
+                continue
+            opened, picture, active, after = openers.pop()
+            if not active:
+                continue
+            end, address = _inline_link_end(text, at), None
+            if end is None:
+                end, address = self._reference(opened + 1 + picture, start, bool(after))
+            if end is None:
+                continue
+            if address is not None:
+                found.append((opened, start, end, address))
+            at = end
+            if not picture:  # a link holds no link: no `[` before it opens one now
+                for opener in reversed(openers):
+                    if not opener[1]:
+                        if not opener[2]:
+                            break  # nor any before it (an earlier link made it so)
+                        opener[2] = 0
+        return found
+
+    def _reference(self, text_start: int, closing: int, bracket_after: bool) -> tuple[int | None, str | None]:
+        """The end and address of a reference link whose text is from `text_start` to its `]` at
+        `closing`: full (`[label]` next), collapsed (`[]`) or shortcut (the text its label, where it
+        opens no `[`); (None, None): none."""
+        label = _LABEL.match(self.text, closing + 1)
+        if label is not None and not _label_fits(label.group(1)):
+            label = None
+        if label is not None and label.group(1).strip():
+            written, end = label.group(1), label.end()
+        elif bracket_after:
+            return None, None
+        else:
+            written, end = self.text[text_start:closing], label.end() if label is not None else closing + 1
+        address = self.addresses.get(self._normalized(written))
+        return (end, address) if address is not None else (None, None)
+
+    def _html_end(self, start: int) -> int | None:
+        """Where an autolink or raw HTML at `start` ends (None: the `<` is text)."""
+        text = self.text
+        found = _AUTOLINK.match(text, start) or _TAG.match(text, start, min(len(text), start + _LONGEST_TAG))
+        if found is not None:
+            return found.end()
+        opener = _OPENER.match(text, start)
+        if opener is None:
+            return None
+        name = "comment" if opener.group() == "<!--" else _CLOSERS.get(opener.group(), "tag")
+        closer = self._next(name, opener.end())
+        return closer + _CLOSER_SIZES[name] if closer >= 0 else None
+
+    def _next(self, name: str, at: int) -> int:
+        """Where `_ENDS[name]` is next found at or after `at` (-1: nowhere)."""
+        found, searched_from = self._found.get(name, (-1, len(self.text) + 1))
+        if searched_from <= at and (found < 0 or found >= at):
+            return found
+        match = _ENDS[name].search(self.text, at)
+        self._found[name] = (match.start() if match else -1, at)
+        return self._found[name][0]
+
+
+def _inline_link_end(text: str, at: int) -> int | None:
+    """Where an inline link's `(address "title")` at `at` ends (None: there is none)."""
+    if not text.startswith("(", at):
+        return None
+    at = _space_end(text, at + 1)
+    address = _address_end(text, at)
+    if address is not None:
+        at = _space_end(text, address)
+        title = _TITLE.match(text, at) if at > address else None
+        at = _space_end(text, title.end()) if title is not None else at
+    return at + 1 if text.startswith(")", at) else None
+
+
+def _address_end(text: str, at: int) -> int | None:
+    """Where a link's address at `at` ends: `<...>`, or up to a space or a `)` it does not open (at
+    most _DEEPEST_PARENTHESES open at once); None: none there."""
+    if text.startswith("<", at):
+        pointed = _POINTED_ADDRESS.match(text, at)
+        return pointed.end() if pointed is not None else None
+    depth, end = 0, at
+    while True:
+        end = _ADDRESS_PART.match(text, end).end()  # type: ignore[union-attr]  # it matches nothing at worst
+        parenthesis = text[end : end + 1]
+        if parenthesis == ")" and depth:
+            depth -= 1
+        elif parenthesis == "(" and depth < _DEEPEST_PARENTHESES:
+            depth += 1
+        else:
+            return end if end > at and not depth and parenthesis != "(" else None
+        end += 1
+
+
+def _space_end(text: str, at: int) -> int:
+    """Where the run of spaces, tabs and line ends at `at` ends."""
+    return _SPACES.match(text, at).end()  # type: ignore[union-attr]  # it matches nothing at worst

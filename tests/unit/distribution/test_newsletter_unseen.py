@@ -1,17 +1,20 @@
 """A newsletter's plain-text part (the post's markdown) leaves out what the post's page leaves out
 unseen: HTML comments (a template's guidance), processing instructions, declarations, `<style>` and
-`<template>` elements. Code (fenced, indented, in a list or a quote, and code spans) keeps its text,
-as the page shows it. New-user walk (h408): every `<!-- ... -->` was mailed to the subscribers."""
+`<template>` elements, link reference definitions (red team 50: the `[//]: # (note)` comment). Code
+(fenced, indented, in a list or a quote, and code spans) keeps its text, as the page shows it.
+New-user walk (h408): every `<!-- ... -->` was mailed to the subscribers."""
 
 from __future__ import annotations
 
+import gc
+import re
 import time
 
 import html5lib
 import pytest
 
 from blogster_cli.distribution.newsletter import PostSection, render
-from blogster_cli.distribution.unseen import unseen_left_out
+from blogster_cli.distribution.unseen import references_inline, unseen_left_out
 from blogster_cli.publish.markdown import render_post
 
 
@@ -50,6 +53,17 @@ HIDDEN = [
     # ...and one never closed leaves out the rest of the page, code blocks too.
     "Text.\n\n<!-- HIDDEN never closed\n\n```\nHIDDEN code\n```\n",
     "Text <style>HIDDEN\n\n    HIDDEN code\n",
+    # RT50 F5: a link reference definition shows as nothing, used or not (the markdown comment
+    # `[//]: # (note)` among them): over lines, in a quote or a list item, whatever its address.
+    "Text.\n\n[//]: # (HIDDEN: ask legal first)\n<!-- HIDDEN too -->\n\nMore.\n",
+    'Text.\n\n[//]: <> (HIDDEN note)\n[note]: # "HIDDEN title"\n\nMore.\n',
+    "Text.\n\n[a]:\n  /HIDDEN-address\n  'HIDDEN title\n  over lines'\n\nMore.\n",
+    "> Text.\n>\n> [//]: # (HIDDEN in a quote)\n",
+    "- Text.\n- [//]: # (HIDDEN in a list item)\n  more words\n",
+    "[x]: javascript:HIDDEN()\n\nText.\n",
+    # ...and what the page reads as going on with a definition's paragraph is not code there.
+    "Text.\n\n[//]: # (HIDDEN)\n    <!-- HIDDEN note --> words\n",
+    "Text.\n\n[//]: # (HIDDEN)\n    [//]: # (HIDDEN second)\n",
 ]
 
 
@@ -83,6 +97,15 @@ SHOWN = [
     "<noscript><!-- SHOWN --></noscript>\n",
     "<textarea>\n<!-- SHOWN -->\n</textarea>\n\nText.\n",
     "Text <!-- SHOWN\n\nmore --> end\n",
+    # RT50 F5: what reads as a definition only where it is not one: in code, in an HTML block, in a
+    # paragraph it cannot start, with a label longer than cmark reads or a title over a blank line.
+    "```\n[a]: /SHOWN in a fence\n```\n",
+    "Write `[a]: /SHOWN` for a definition.\n",
+    "Text.\n\n    [a]: /SHOWN in indented code\n",
+    "<div>\n[a]: /SHOWN in an HTML block\n</div>\n",
+    "Text\n[a]: /SHOWN going on with the paragraph\n",
+    "[" + "a" * 1001 + "]: /SHOWN\n",
+    "[a]: /SHOWN 'title\n\nover a blank line'\n",
 ]
 
 
@@ -175,3 +198,68 @@ def test_a_video_left_as_written_in_the_text_part_keeps_only_what_the_page_keeps
     page, text = _parts('<video src="media/a.mp4" data-track="t-1" controls></video>\n')
     assert "t-1" not in page and "t-1" not in text
     assert '<video src="media/a.mp4" controls="">' in text
+
+
+def test_the_text_part_leaves_out_a_markdown_comment_and_keeps_the_links_using_a_definition():
+    """Red team 50 (F5): the text part mailed the `[//]: # (...)` notes the page hides (its HTML
+    comment was left out); a link using a definition reads as an inline one, as the writer's do."""
+    markdown = (
+        "## Pricing\n\n[//]: # (TODO private: ask legal about the discount)\n<!-- and the launch date -->\n\n"
+        'Our [plans][p] start at $9 ([details][], ![a chart][c]).\n\n[p]: https://example.com/plans "Plans"\n'
+        "[details]: https://example.com/d\n[c]: https://example.com/c.png\n"
+    )
+    page, text = _parts(markdown)
+    assert "private" not in page and "private" not in text and "launch" not in text
+    assert (
+        "Notes\n=====\n\n## Pricing\n\nOur [plans](https://example.com/plans) start at $9 ([details]"
+        "(https://example.com/d), ![a chart](https://example.com/c.png)).\n\nRead it on the site"
+    ) in text
+
+
+_TITLE = re.compile(r' title="[^"]*"')
+LINKS = [
+    '[a `]` b][r], `[c][r]`, <https://example.com/[r]>, [<b title="]">x</b>][r], [x][nope], \\[r], [r\\]].\n\n[r]: /r\n',
+    "[![pic][p]][r], [outer [inner][r]][r], [R], [ r ][], [t][\nR].\n\n[r]: /r\n[p]: /p.png\n",
+    "> Quoted [r] and [t][r].\n>\n> [r]: /r\n\n- [r]: /r\n  an item [r]\n- two [t][r]\n",
+    "# Heading [r]\n\n| a | b |\n|---|---|\n| [r] | [t][r] |\n\n[r]:\n  /r\n  'a title\n  over lines'\n",
+    "Text [r], [a](</x y>), [b](/c(d)e), [r]() and [r](.\n\n[r]: <https://example.com/a b>\n[r]: /second\n",
+]
+
+
+@pytest.mark.parametrize("markdown", LINKS)
+def test_links_using_a_definition_lead_where_the_page_s_do(markdown):
+    """The text part's markdown reads as the page's: the same links to the same addresses (a
+    definition's title, a tooltip, is not written), what is no link staying as written."""
+    written = references_inline(markdown)
+    assert "]:" not in written
+    assert _TITLE.sub("", render_post(written).html) == _TITLE.sub("", render_post(markdown).html)
+
+
+HOSTILE = {
+    "parentheses": lambda k: "[a](" * k,  # an address's parentheses, up to 32 deep each
+    "labels": lambda k: "[x][" * k,  # labels never closed
+    "brackets": lambda k: "[" * k + "[a]" * k,  # a link deactivates the `[`s before it, each once
+    "pictures": lambda k: "![" * k + "a" + "][a]" * k,  # pictures in pictures
+    "code spans": lambda k: "".join("`" * j + "[a]" for j in range(int((40 * k) ** 0.5), 0, -1)),  # falling runs
+    "raw HTML": lambda k: "[x <!-- " * k,  # never closed
+}
+
+
+@pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
+def test_links_using_a_definition_are_read_in_linear_time(hostile):
+    """Four times the text, at most six times the time (a code span's closer looked for from each
+    of the falling runs took eight, a link deactivating all the `[`s before it each time sixteen)."""
+
+    def cost(k: int) -> float:
+        markdown = "[a]: /x\n\n" + hostile(k)
+        gc.collect()
+        gc.disable()  # a collection of the whole session's objects is no cost of this reading
+        try:
+            started = time.thread_time()
+            references_inline(markdown)
+            return time.thread_time() - started
+        finally:
+            gc.enable()
+
+    small, large = cost(5_000), cost(20_000)
+    assert large < 6 * small + 0.05
