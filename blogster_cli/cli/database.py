@@ -234,6 +234,8 @@ def _carried(carried: Carried) -> str:
         f"{mails} ({plural(carried.newsletters, 'newsletter')})" if carried.newsletters else mails,
         f"{plural(deleted, 'newsletter')} mailed and then deleted (back as sent, mailing nobody more; whom {it}"
         f" mailed was deleted with {'it' if deleted == 1 else 'them'})",
+        f"{plural(carried.unscheduled_newsletters, 'scheduled newsletter')} deleted (back as"
+        f" {'a draft' if carried.unscheduled_newsletters == 1 else 'drafts'}, not sent)",
         plural(carried.mails_counted, "mail") + " counted towards the daily limit",
         plural(carried.crossposts, "cross-post"),
         plural(carried.social_posts, "social post"),
@@ -241,8 +243,9 @@ def _carried(carried: Carried) -> str:
         f" {'a draft' if carried.deleted_social_posts == 1 else 'drafts'}, not posted)",
         plural(carried.notification_emails, "notification email"),
     ]
-    counts = [carried.newsletter_mails, deleted, carried.mails_counted, carried.crossposts, carried.social_posts,
-              carried.deleted_social_posts, carried.notification_emails]  # fmt: skip
+    counts = [carried.newsletter_mails, deleted, carried.unscheduled_newsletters, carried.mails_counted,
+              carried.crossposts, carried.social_posts, carried.deleted_social_posts,
+              carried.notification_emails]  # fmt: skip
     return ", ".join(part for part, count in zip(parts, counts, strict=True) if count)
 
 

@@ -296,9 +296,12 @@ def remove(
     """Delete a newsletter for good, with its record of whom it mailed and its open and click figures
     (--json: the newsletter as it was).
 
-    The mails it sent stay counted toward your daily sending limit (`newsletter limit`). Asks first
-    on a terminal; elsewhere give --yes. One a run is sending right now (the workers, `send-due`,
-    another `send`) is refused (exit 5): run it again once that send ends.
+    The mails it sent stay counted toward your daily sending limit (`newsletter limit`). Its id, how
+    many it mailed and when (not to whom) are kept until your account is deleted, so restoring an
+    earlier backup does not send it: mailed since that backup, it comes back sent; else, scheduled
+    there, it comes back a draft. Asks first on a terminal; elsewhere give --yes. One a run is
+    sending right now (the workers, `send-due`, another `send`) is refused (exit 5): run it again
+    once that send ends.
 
     Example: blogster newsletter rm $(blogster newsletter list --format ids --limit 1) --yes
     """

@@ -124,8 +124,8 @@ def delete_subscriber(session: Session, *, subscriber_id: UUID) -> bool:
 def delete_newsletter(session: Session, *, newsletter_id: UUID) -> bool:
     """The one place a newsletter is deleted: through public.delete_rows (users hold no DELETE), its
     owner's DELETE policy deciding. Its deliveries go with it (ON DELETE CASCADE); the mails they
-    counted against the daily limit stay counted (internal.newsletter_sends, 0175), and how many it
-    mailed is kept for a restore of an earlier backup (internal.deleted_newsletters, 0181)."""
+    counted against the daily limit stay counted (internal.newsletter_sends, 0175), and its id and how
+    many it mailed are kept for a restore of an earlier backup (internal.deleted_newsletters, 0181, 0190)."""
     statement = text("select public.delete_rows('public.email_newsletters', array[cast(:id as uuid)])")
     return session.connection().execute(statement, {"id": newsletter_id}).first() is not None
 

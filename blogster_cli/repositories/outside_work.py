@@ -12,7 +12,8 @@ account), of the same account, and lacks it:
   newsletter_deliveries   who was mailed or refused, with the Message-ID (a re-send skips them),
                           and the newsletter's send state with them (status, count, audience)
   deleted_newsletters     a newsletter deleted after it mailed (how many, when; not whom: its
-                          deliveries went with it): the backup's copy comes back sent, not due
+                          deliveries went with it): the backup's copy comes back sent, not due;
+                          and one deleted since, mailed or not (0190): the backup's, still scheduled, is a draft
   newsletter_sends        the mails of the last 24 hours, which count towards the daily limit
   platform_republishing   a cross-post's remote id, URL and site (the next crosspost updates it)
   deleted_crossposts      the same, of a copy deleted since (its post purged: db/migrations/0183)
@@ -70,7 +71,8 @@ class _Column:
     where only an account's own SQL wrote one, or whose checks were dropped by hand) comes over cut
     to it, as 0186 cut those it held."""
     not_ahead: bool = False
-    """A time an account could set ahead before 0186: read as at most the replaced database's now."""
+    """A time an account could set ahead before 0186: read as at most the replaced database's now
+    (a null stays null: `least` would make it now)."""
 
     def read(self, present: set[str]) -> str:
         """Its expression on the replaced database, whose table has the columns `present`."""
@@ -80,7 +82,7 @@ class _Column:
         if self.cut is not None:
             value = f"left({value}, {self.cut})"
         if self.not_ahead:
-            value = f"least({value}, pg_catalog.now())"
+            value = f"case when {value} > pg_catalog.now() then pg_catalog.now() else {value} end"
         return f"{value} as {self.alias or self.name}"
 
 
@@ -132,12 +134,14 @@ KINDS = {
         " where %(since)s::timestamptz is null or d.sent_at >= %(since)s)",
         needs="public.newsletter_deliveries",
     ),
+    # Those deleted since the backup (mailed since too: a newsletter is deleted after its last mail),
+    # mailed or not (0190; last_mailed_at null then).
     "deleted_newsletters": _Kind(
         "internal.deleted_newsletters",
         "user_id",
         (*_plain("user_id", "id", "mailed"), _Column("last_mailed_at", not_ahead=True),
          _Column("deleted_at", not_ahead=True)),
-        _SINCE.format("last_mailed_at"),
+        _SINCE.format("deleted_at"),
     ),
     "newsletter_sends": _Kind(
         "internal.newsletter_sends", "user_id", _plain("user_id", "sent_at"),
@@ -213,6 +217,16 @@ from pg_temp.carried_deleted_newsletters i
 where n.id = i.id and n.user_id = i.user_id and n.status <> 'sent'
   and (%(owner)s::uuid is null or i.user_id = %(owner)s::uuid)
   and i.mailed > (select count(*) from public.newsletter_deliveries d where d.newsletter_id = n.id and d.outcome = 'sent')
+"""
+# A newsletter deleted since the backup (0190), after WRITE_DELETED_NEWSLETTERS (one mailed since is
+# sent): the same account's, still scheduled in the backup, is a draft, as `newsletter unschedule`
+# makes one, so no due run mails it (readers it mailed before the backup stay in its ledger).
+WRITE_UNSCHEDULED_NEWSLETTERS = """
+update public.email_newsletters n
+set status = 'draft', scheduled_time = null
+from pg_temp.carried_deleted_newsletters i
+where n.id = i.id and n.user_id = i.user_id and n.status = 'scheduled'
+  and (%(owner)s::uuid is null or i.user_id = %(owner)s::uuid)
 """
 # And the records themselves, so that a later restore of that backup over this copy knows them too.
 WRITE_DELETED_RECORDS = """
@@ -341,6 +355,8 @@ class Carried:
     """Newsletters whose send state (sent, how far) came with those mails."""
     deleted_newsletters: int = 0
     """Newsletters deleted after they mailed (since the backup): back as sent, so they mail nobody again."""
+    unscheduled_newsletters: int = 0
+    """Newsletters scheduled in the backup and deleted since (without mailing since): back as drafts, not sent."""
     mails_counted: int = 0
     """Mails of the last 24 hours counted again towards their account's daily sending limit."""
     crossposts: int = 0
@@ -513,10 +529,13 @@ def _write(conn: psycopg.Connection, refused: dict[str, str]) -> Carried:
         for name, error in (("social_media_posts", "i.error"), ("deleted_social_posts", "null"))
     )
     unposted = count("deleted_social_posts", "deleted social posts", WRITE_UNPOSTED_SOCIAL_POSTS)
+    mailed = count("deleted_newsletters", "deleted newsletters", WRITE_DELETED_NEWSLETTERS)
+    unsent = count("deleted_newsletters", "deleted newsletters", WRITE_UNSCHEDULED_NEWSLETTERS)
     return Carried(
         newsletter_mails=sum(mails for mails, _ in sent),
         newsletters=sum(newsletters for _, newsletters in sent),
-        deleted_newsletters=count("deleted_newsletters", "deleted newsletters", WRITE_DELETED_NEWSLETTERS),
+        deleted_newsletters=mailed,
+        unscheduled_newsletters=unsent,
         mails_counted=count("newsletter_sends", "mails counted", WRITE_SENDS),
         crossposts=copies,
         social_posts=posted,

@@ -47,8 +47,8 @@ def test_a_newsletter_sent_since_the_backup_is_not_mailed_again_and_stays_counte
     [listed] = cli("newsletter", "list", "--json").json()
     assert (listed["status"], listed["recipient_count"]) == ("sent", 3)
     assert result["carried_over"] == {
-        "newsletter_mails": 3, "newsletters": 1, "deleted_newsletters": 0, "mails_counted": 3, "crossposts": 0,
-        "social_posts": 0, "deleted_social_posts": 0, "notification_emails": 0,
+        "newsletter_mails": 3, "newsletters": 1, "deleted_newsletters": 0, "unscheduled_newsletters": 0,
+        "mails_counted": 3, "crossposts": 0, "social_posts": 0, "deleted_social_posts": 0, "notification_emails": 0,
     }  # fmt: skip
     assert result["not_carried_over"] is None
 
@@ -163,6 +163,51 @@ def test_a_newsletter_mailed_and_deleted_since_the_backup_comes_back_sent(cli, n
     with psycopg.connect(db.conninfo, autocommit=True) as conn:
         kept = conn.execute("select id::text, mailed from internal.deleted_newsletters").fetchall()
     assert kept == [(newsletter, 3)]
+
+
+@pytest.mark.parametrize("mailed_before", [0, 1])
+def test_a_scheduled_newsletter_deleted_unmailed_since_the_backup_comes_back_a_draft(
+    cli, newsletter, smtp, tmp_path, db, mailed_before
+):
+    """A newsletter due in the backup and deleted before it mailed anyone (`newsletter rm`) came back
+    due, and the next `calendar run-due` (or the workers' next minute) mailed every reader. The
+    database keeps every deleted newsletter (0190: its id and when, mailed nobody): the backup's
+    comes back a draft with no time, nothing mails it, the result says so, and the record comes over
+    for a later restore of that backup. So does one that had mailed a reader before the backup (held
+    at the daily limit, say) and none since: deleted, it mails nobody more."""
+    recorder, url = smtp
+    env = {"BLOGSTER_SMTP_URL": url, "BLOGSTER_SITE_OUT": str(tmp_path / "site")}
+    assert cli("newsletter", "subscribers", "import", readers_csv(tmp_path, 3)).exit_code == 0
+    assert cli("newsletter", "send", newsletter, "--at", "2099-01-01 09:00").exit_code == 0
+    backdate("email_newsletters", [newsletter])  # due in the backup
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        conn.execute(
+            "insert into public.newsletter_deliveries (user_id, newsletter_id, email, outcome, message_id)"
+            " select user_id, id, 'reader0@example.com', 'sent', '<m0@example.com>' from public.email_newsletters"
+            " where %s = 1",
+            (mailed_before,),
+        )
+    backup = tmp_path / "team.bak"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    assert cli("newsletter", "rm", newsletter, "--yes").exit_code == 0
+
+    result = restored(cli, backup)
+    assert result["carried_over"]["unscheduled_newsletters"] == 1, result
+    assert result["carried_over"]["deleted_newsletters"] == 0, result
+    [listed] = cli("newsletter", "list", "--json").json()
+    assert (listed["id"], listed["status"], listed["scheduled_time"]) == (newsletter, "draft", None), listed
+    due = cli("calendar", "run-due", "--json", env=env)
+    assert due.exit_code == 0, due.stderr
+    assert cli("workers", "send-newsletters", "--json", env=env).exit_code == 0
+    assert recorder.messages == []
+    with psycopg.connect(db.conninfo, autocommit=True) as conn:
+        kept = conn.execute(
+            "select id::text, mailed, last_mailed_at is null from internal.deleted_newsletters"
+        ).fetchall()
+    assert kept == [(newsletter, mailed_before, not mailed_before)]
+    said = cli("db", "restore", str(backup), "--yes")
+    assert said.exit_code == 0, said.stderr
+    assert " is done again: 1 scheduled newsletter deleted (back as a draft, not sent)." in said.stderr, said.stderr
 
 
 def test_another_accounts_rows_on_a_deleted_posts_ids_are_not_carried_onto_it(cli, signed_up, make_user, tmp_path, db):
@@ -303,3 +348,11 @@ def test_the_deleting_commands_help_says_the_remote_ids_are_kept(path):
         command = command.get_command(None, name)
     shown = " ".join(command.help.split())
     assert "remote id" in shown and "until your account is deleted" in shown and "earlier backup" in shown
+
+
+def test_newsletter_rm_help_says_what_is_kept_and_what_a_restore_does_with_it():
+    """What 0181 and 0190 keep of a deleted newsletter is said where the deletion is asked for."""
+    command = typer.main.get_command(app).get_command(None, "newsletter").get_command(None, "rm")
+    shown = " ".join(command.help.split())
+    assert "how many it mailed and when (not to whom)" in shown and "until your account is deleted" in shown
+    assert "earlier backup" in shown and "comes back a draft" in shown

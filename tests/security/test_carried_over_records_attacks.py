@@ -5,7 +5,8 @@ them, once deleted, which it cannot delete). 0186 bounds the columns a restore c
 those times at most now(), and 0188 a newsletter's content (64 MiB, carried with its deliveries);
 no account gets round it by UPDATE, by turning the triggers off or by dropping the constraints
 (tests/cli/test_restore_carry_over_unbreakable_cli.py: the restore itself). 0188 also keeps a social
-post deleted unposted, and no account makes that record forget one it posted."""
+post deleted unposted, and no account makes that record forget one it posted; 0190 a newsletter deleted
+unmailed, and no account makes that record forget one that mailed, nor writes another's."""
 
 from __future__ import annotations
 
@@ -253,3 +254,43 @@ def test_a_social_post_deleted_unposted_is_kept_and_cannot_unpost_a_posted_ones_
         "select id, post_status::text, platform_post_id from internal.deleted_social_posts order by 3 nulls last"
     ).fetchall()
     assert kept == [(ids["social"], "published", "7"), (unposted, "failed", None)]
+
+
+def test_a_newsletter_deleted_unmailed_is_kept_and_cannot_unmail_a_mailed_ones_record(db, superuser, alice, make_user):
+    """0190: a newsletter deleted before it mailed anyone is kept (its id and when, 0 mailed), so a
+    restore of an earlier backup, where it is scheduled, makes it a draft. Alice, reusing her mailed
+    one's id (ids are insertable) for one she deletes unmailed, does not make its record say it
+    mailed nobody: a restore would bring the backup's copy back a draft, which `newsletter send`
+    mails to everyone again (whom it mailed went with it), instead of sent. Bob writes no record of
+    hers: not by a newsletter in her name, nor by deleting hers, nor by one of his with her id."""
+    actor, ids = alice
+    bob = make_user()
+    delete = "select public.delete_rows('public.email_newsletters', array[%s]::uuid[])"
+    as_role(
+        db, actor,
+        "insert into public.newsletter_deliveries (newsletter_id, email, outcome, message_id)"
+        " values (%s, 'a@example.com', 'sent', 'm1'), (%s, 'b@example.com', 'sent', 'm2'),"
+        " (%s, 'c@example.com', 'refused', 'm3')",
+        (ids["newsletter"],) * 3,
+    )  # fmt: skip
+    [(mine,)] = as_role(db, actor, "insert into public.email_newsletters (title) values ('Mine') returning id")
+    assert as_role(db, bob, delete, (mine,)) == []  # not his: nothing deleted, nothing kept
+    assert superuser.execute("select count(*) from internal.deleted_newsletters").fetchone() == (0,)
+    as_role(db, actor, delete, (ids["newsletter"],))  # mailed 2
+    [(mailed_at,)] = superuser.execute("select last_mailed_at from internal.deleted_newsletters").fetchall()
+    as_role(db, actor, "insert into public.email_newsletters (id, title) values (%s, 'Again')", (ids["newsletter"],))
+    as_role(db, actor, delete, (ids["newsletter"],))
+    as_role(db, actor, delete, (mine,))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # RLS: not in another's name
+        as_role(db, bob, "insert into public.email_newsletters (user_id, title) values (%s, 'Hers')", (actor.user_id,))
+    as_role(db, bob, "insert into public.email_newsletters (id, title) values (%s, 'Bob')", (ids["newsletter"],))
+    as_role(db, bob, delete, (ids["newsletter"],))
+    kept = superuser.execute(
+        "select user_id, id, mailed, last_mailed_at from internal.deleted_newsletters order by mailed desc, user_id = %s",
+        (bob.user_id,),
+    ).fetchall()
+    assert kept == [
+        (actor.user_id, ids["newsletter"], 2, mailed_at),
+        (actor.user_id, mine, 0, None),
+        (bob.user_id, ids["newsletter"], 0, None),
+    ]
