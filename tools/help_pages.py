@@ -37,6 +37,7 @@ HELP_BLOCK = re.compile(r"^```text\n(Usage: blogster ([^\[\n]+?) \[OPTIONS\].*?\
 # check fails until this list names the new heading (help examples name guides/backups).
 GUIDE_SECTIONS = (
     "Set up a fresh machine",
+    "Your first ten minutes",
     "What you can do",
     "Exit codes",
     "Writing from the terminal",
