@@ -5,7 +5,8 @@ The steps are found by the statements the restore sends, so the same points exis
 version of the swap: the first statement that touches the database itself (the copy is
 complete by then), the database closed to new sessions just before it is renamed aside, the
 rename that puts the copy in the database's place (the database is already renamed aside or
-dropped), and just after that rename.
+dropped), and just after that rename (its transaction, which also gives PUBLIC back CONNECT on
+the copy, committed: before the statement that drops the database set aside).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ KILL_POINTS = {
     "before-swap": 'before:^(alter|drop) database (if exists )?"{live}"',
     "closed": 'after:^alter database "{live}" with allow_connections false$',
     "between-renames": 'before:rename to "{live}"$',
-    "after-swap": 'after:rename to "{live}"$',
+    "after-swap": 'before:^drop database if exists "{live}_replaced_',
 }
 
 CHILD = r"""

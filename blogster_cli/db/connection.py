@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import select
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from time import monotonic
 from typing import TYPE_CHECKING, Any
@@ -210,7 +211,8 @@ class Database:
         if missing and self.embedded is None:
             return ConfigError(
                 f"the database {missing.group(1)} does not exist on the server{given}: "
-                f"create it (createdb {missing.group(1)}) or correct the URL"
+                f"create it (createdb --template=template0 {missing.group(1)}: PostgreSQL's own template, not"
+                " template1, which others may have added to) or correct the URL"
             )
         return DatabaseUnavailable(f"cannot connect to {where}: {_first_line(exc)}")
 
@@ -278,15 +280,23 @@ class Database:
         host = str(conninfo_to_dict(self.conninfo).get("host") or "")
         return host.startswith("/") and Path(host) == EmbeddedServer(home_dir()).socket_dir
 
-    def for_database(self, name: str, *, application_name: str | None = None) -> Database:
+    def for_database(
+        self, name: str, *, application_name: str | None = None, settings: Mapping[str, str] | None = None
+    ) -> Database:
         """The same server and login, connected to the database `name` (restore's scratch copy),
-        its sessions named `application_name` when given."""
+        its sessions named `application_name` when given and started with `settings` (server
+        settings, after any the URL's `options` give: CATALOG_ONLY for a database not Blogster's)."""
         from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
         params = conninfo_to_dict(self.conninfo)
         params["dbname"] = name
         if application_name is not None:
             params["application_name"] = application_name
+        if settings:
+            given = [str(params["options"])] if params.get("options") else []
+            params["options"] = " ".join(
+                given + [f"-c {key}={_option_value(value)}" for key, value in settings.items()]
+            )
         return Database(
             make_conninfo("", **params),
             embedded=self.embedded,
@@ -304,6 +314,20 @@ class Database:
         for name in LIBPQ_SECRETS:
             params.pop(name, None)
         return " ".join(f"{key}={value}" for key, value in params.items())
+
+
+CATALOG_ONLY: Mapping[str, str] = {"search_path": "pg_catalog,pg_temp"}
+"""The settings of an administrative connection to a database that is not Blogster's (the maintenance
+database `postgres`, another database of the server): unqualified names resolve in the system
+catalog (tables then in the session's own temporary schema), never in a schema others may create in.
+Where PUBLIC may create in such a database's `public` schema (a cluster made before PostgreSQL 15
+and upgraded), an account's function named as a system function, with a closer argument type
+(pg_terminate_backend(integer, integer)), would otherwise run as the superuser (red team 50)."""
+
+
+def _option_value(value: str) -> str:
+    """A setting's value as libpq's `options` takes it: spaces and backslashes escaped."""
+    return value.replace("\\", "\\\\").replace(" ", "\\ ")
 
 
 _POLL_IN = select.POLLIN if hasattr(select, "poll") else None

@@ -25,8 +25,15 @@ it) they are left over, and:
   sessions on its scratch copy (named `blogster restore-load <id>`) may outlive it while
   the server winds them down; they are ended first, anyone else's are waited for.
 
-DROP and ALTER DATABASE cannot run in a transaction: every function here takes an
-autocommit superuser connection to the maintenance database.
+The scratch database is made from template0 (PostgreSQL's pristine template: template1 may hold
+what others put in its `public` schema, which a copy would carry into Blogster's database) and
+closed to every role but superusers until it replaces the database (no account can connect to it
+and hold a lock its migrations wait on); the rename that puts it in place gives PUBLIC back the
+CONNECT a database Blogster migrated has, in the same transaction.
+
+DROP and CREATE DATABASE cannot run in a transaction: every function here takes an autocommit
+superuser connection to the maintenance database (`maintenance`: only the system catalog's names
+resolve there, connection.CATALOG_ONLY).
 """
 
 from __future__ import annotations
@@ -39,16 +46,21 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from blogster_cli.db.rows import scalar
 from blogster_cli.errors import BlogsterError, Conflict
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg import sql
 
     from blogster_cli.db.connection import Database
 
     Connection = psycopg.Connection[tuple[Any, ...]]
 
 MAINTENANCE_DATABASE = "postgres"
+LOCK_WAIT_SECONDS = 60
+"""How long a statement on the maintenance connection waits for a lock (a role's record, which an
+account changing its own password holds until its transaction ends) before it fails."""
 OWNER_PREFIX = "blogster restore "
 LOADER_PREFIX = "blogster restore-load "
 STAGES = ("restore", "ready", "replaced")
@@ -160,7 +172,8 @@ def _owners(conn: Connection) -> dict[str, tuple[int, str]]:
 def _end_sessions(conn: Connection, name: str) -> None:
     """Ends every other session on `name`, waiting up to 5 s for each to go."""
     conn.execute(
-        "select pg_terminate_backend(pid, 5000) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
+        "select pg_catalog.pg_terminate_backend(pid, 5000) from pg_catalog.pg_stat_activity"
+        " where datname = %s and pid <> pg_catalog.pg_backend_pid()",
         (name,),
     )
 
@@ -169,8 +182,8 @@ def end_sessions_but(conn: Connection, name: str, *, kept: int) -> int:
     """Ends every session on `name` but the server process `kept` (a restore's own, holding its
     sending work: services/backup.py) and this one, without waiting for them to go; returns how many."""
     row = conn.execute(
-        "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
-        " where datname = %s and pid <> pg_backend_pid() and pid <> %s",
+        "select count(*) filter (where pg_catalog.pg_terminate_backend(pid)) from pg_catalog.pg_stat_activity"
+        " where datname = %s and pid <> pg_catalog.pg_backend_pid() and pid <> %s",
         (name, kept),
     ).fetchone()
     return int(row[0]) if row else 0
@@ -180,24 +193,29 @@ def _end_loaders(conn: Connection, item: _Found) -> None:
     """Ends what is left of an abandoned restore's own sessions on its copy (a killed client's
     server process can still be finishing a statement), waiting up to 5 s for each to go."""
     conn.execute(
-        "select pg_terminate_backend(pid, 5000) from pg_stat_activity"
-        " where datname = %s and application_name = %s and pid <> pg_backend_pid()",
+        "select pg_catalog.pg_terminate_backend(pid, 5000) from pg_catalog.pg_stat_activity"
+        " where datname = %s and application_name = %s and pid <> pg_catalog.pg_backend_pid()",
         (item.name, Swap("", item.id).loader),
     )
 
 
-def _rename(conn: Connection, name: str, new_name: str) -> None:
+def _rename(conn: Connection, name: str, new_name: str, *, opened: bool = False) -> None:
     """ALTER DATABASE ... RENAME, which needs the database to itself: sessions on it are ended
-    first, and a session that connects in between only costs another attempt."""
+    first, and a session that connects in between only costs another attempt. `opened`: a
+    restore's copy put in place, which gets PUBLIC's CONNECT (`begin` took it) in the same
+    transaction, so the database is never in place closed to the accounts."""
     import psycopg
     from psycopg import sql
 
     for attempt in range(RENAME_ATTEMPTS):
         _end_sessions(conn, name)
         try:
-            conn.execute(
-                sql.SQL("alter database {} rename to {}").format(sql.Identifier(name), sql.Identifier(new_name))
-            )
+            with conn.transaction():
+                conn.execute(
+                    sql.SQL("alter database {} rename to {}").format(sql.Identifier(name), sql.Identifier(new_name))
+                )
+                if opened:
+                    conn.execute(sql.SQL("grant connect on database {} to public").format(sql.Identifier(new_name)))
             return
         except psycopg.errors.ObjectInUse:
             if attempt == RENAME_ATTEMPTS - 1:
@@ -266,7 +284,11 @@ def settle(conn: Connection, database: str, *, wait_seconds: float = SETTLE_SECO
 
 def begin(conn: Connection, database: str) -> Swap:
     """Names this session as a new restore's owner and creates its scratch database; refuses
-    while another restore of `database` runs."""
+    while another restore of `database` runs.
+
+    The copy is made from template0, with the encoding and locale of `database` (of template1
+    when there is none yet, as CREATE DATABASE would take them), and is closed to every role but
+    superusers (no PUBLIC CONNECT or TEMPORARY) before the first connection to it may open."""
     from psycopg import sql
 
     running = _running(conn, database)
@@ -277,8 +299,47 @@ def begin(conn: Connection, database: str) -> Swap:
     swap = Swap(database, uuid.uuid4().hex[:ID_HEX])
     # The session's name marks the restore as running for as long as it lives (not a role or a claim).
     conn.execute(sql.SQL("set application_name = {}").format(sql.Literal(swap.owner)))
-    conn.execute(sql.SQL("create database {}").format(sql.Identifier(swap.loading)))
+    like = _locale_of(conn, database if _exists(conn, database) else "template1")
+    conn.execute(
+        sql.SQL("create database {} with template template0 allow_connections false {}").format(
+            sql.Identifier(swap.loading), like
+        )
+    )
+    conn.execute(sql.SQL("revoke connect, temporary on database {} from public").format(sql.Identifier(swap.loading)))
+    _allow_connections(conn, swap.loading, allowed=True)
     return swap
+
+
+_LOCALE_PROVIDERS = {"c": "libc", "i": "icu", "b": "builtin"}
+
+
+def _locale_of(conn: Connection, name: str) -> sql.Composable:
+    """CREATE DATABASE's options for the encoding and locale of the database `name`: a copy of
+    template0 takes template0's otherwise. Read as the row's JSON, whose fields differ between
+    server versions (daticulocale until 16, datlocale and the builtin provider from 17)."""
+    from psycopg import sql
+
+    row = conn.execute(
+        "select pg_catalog.pg_encoding_to_char(d.encoding), pg_catalog.to_jsonb(d)"
+        " from pg_catalog.pg_database d where d.datname = %s",
+        (name,),
+    ).fetchone()
+    if row is None:
+        return sql.SQL("")
+    encoding, fields = row
+    provider = _LOCALE_PROVIDERS.get(str(fields.get("datlocprovider")), "libc")
+    options = [
+        sql.SQL("encoding {}").format(sql.Literal(encoding)),
+        sql.SQL("lc_collate {}").format(sql.Literal(fields["datcollate"])),
+        sql.SQL("lc_ctype {}").format(sql.Literal(fields["datctype"])),
+        sql.SQL("locale_provider {}").format(sql.SQL(provider)),
+    ]
+    locale = fields.get("datlocale") or fields.get("daticulocale")
+    if provider != "libc" and locale:
+        options.append(sql.SQL("{} {}").format(sql.SQL(f"{provider}_locale"), sql.Literal(locale)))
+    if provider == "icu" and fields.get("daticurules"):
+        options.append(sql.SQL("icu_rules {}").format(sql.Literal(fields["daticurules"])))
+    return sql.SQL(" ").join(options)
 
 
 def mark_ready(conn: Connection, swap: Swap) -> None:
@@ -308,7 +369,7 @@ def swap_in(conn: Connection, swap: Swap) -> None:
                 _allow_connections(conn, swap.database, allowed=True)
             raise
     try:
-        _rename(conn, swap.ready, swap.database)
+        _rename(conn, swap.ready, swap.database, opened=True)
     except BaseException:
         if had_one and not _exists(conn, swap.database):
             _rename(conn, swap.replaced, swap.database)
@@ -342,7 +403,7 @@ def finish_interrupted(conn: Connection, database: str, *, wait_seconds: float =
             reverse=True,
         )
         if ready:
-            _rename(conn, ready[0].name, database)
+            _rename(conn, ready[0].name, database, opened=True)
             _drop(conn, Swap(database, ready[0].id).replaced, force=False)
             return True
         replaced = [item for item in abandoned if item.stage == "replaced"]
@@ -420,12 +481,85 @@ def leftovers(conn: Connection, database: str) -> list[Leftover]:
     ]
 
 
+@dataclass(frozen=True)
+class LockWait:
+    """What a statement of a restore waited for until its lock timeout: `what` in words, and the
+    sessions holding it (server process, login) as the maintenance database sees them now."""
+
+    what: str
+    holders: list[tuple[int, str]]
+
+
+_RELATION = re.compile(r'\bin relation "([^"]+)"')
+
+
+def lock_wait(conn: Connection, swap: Swap, error: BaseException) -> LockWait:
+    """What `error`, a lock timeout (55P03) of a restore's statement, waited for. PostgreSQL names
+    the relation of a row it waited for (an account role's record, pg_authid, while its login changes
+    its password in a transaction not yet ended), not the table of a table lock: then the holders are
+    the other sessions on the scratch database (only superusers may connect to it)."""
+    diag = getattr(error, "diag", None)
+    named = _RELATION.search((diag.context if diag else None) or "")
+    relation = named.group(1) if named else None
+    shared = relation is not None and scalar(
+        conn.execute(
+            "select exists (select from pg_catalog.pg_class c where c.relname = %s and c.relisshared)", (relation,)
+        ),
+        bool,
+    )
+    if shared:
+        rows = conn.execute(
+            "select distinct l.pid, a.usename::text from pg_catalog.pg_locks l"
+            " join pg_catalog.pg_stat_activity a on a.pid = l.pid"
+            " where l.granted and l.database = 0 and l.pid <> pg_catalog.pg_backend_pid()"
+            " and l.relation = (select c.oid from pg_catalog.pg_class c where c.relname = %s and c.relisshared)"
+            " order by 1",
+            (relation,),
+        ).fetchall()
+        what = "an account role's record (pg_authid)" if relation == "pg_authid" else f"the server's catalog {relation}"
+    else:
+        rows = conn.execute(
+            "select pid, usename::text from pg_catalog.pg_stat_activity where datname in (%s, %s)"
+            " and application_name is distinct from %s and pid <> pg_catalog.pg_backend_pid() order by 1",
+            (swap.loading, swap.ready, swap.loader),
+        ).fetchall()
+        where = f"its scratch database {swap.loading}"
+        what = f"the table {relation} of {where}" if relation else f"a table of {where}"
+    return LockWait(what, [(int(pid), str(login)) for pid, login in rows])
+
+
 def _size(conn: Connection, oid: int) -> int:
     row = conn.execute("select pg_database_size(%s::oid)", (oid,)).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
 
 # -- entry points for other layers ---------------------------------------------------------
+
+
+def maintenance(db: Database, *, lock_wait_seconds: float = LOCK_WAIT_SECONDS) -> Database:
+    """`db`'s server and login on the maintenance database, where only the system catalog's names
+    resolve (connection.CATALOG_ONLY) and a lock is waited for at most `lock_wait_seconds`."""
+    return another_database(db, MAINTENANCE_DATABASE, lock_timeout=_milliseconds(lock_wait_seconds))
+
+
+def scratch(db: Database, swap: Swap, *, lock_wait_seconds: float) -> Database:
+    """`db`'s server and login on the restore's scratch database, its sessions named as the
+    restore's own (`Swap.loader`), each lock waited for at most `lock_wait_seconds`."""
+    return db.for_database(
+        swap.loading, application_name=swap.loader, settings={"lock_timeout": _milliseconds(lock_wait_seconds)}
+    )
+
+
+def _milliseconds(seconds: float) -> str:
+    return f"{max(int(seconds * 1000), 1)}ms"
+
+
+def another_database(db: Database, name: str, **settings: str) -> Database:
+    """`db`'s server and login on the database `name`, which is not Blogster's (or not this one's: it
+    is read, never changed): only the system catalog's names resolve (connection.CATALOG_ONLY)."""
+    from blogster_cli.db.connection import CATALOG_ONLY
+
+    return db.for_database(name, settings={**CATALOG_ONLY, **settings})
 
 
 def finish_interrupted_swap(db: Database) -> bool:
@@ -437,7 +571,7 @@ def finish_interrupted_swap(db: Database) -> bool:
     if db.database_name == MAINTENANCE_DATABASE:
         return False
     try:
-        with db.for_database(MAINTENANCE_DATABASE).connect() as conn:
+        with maintenance(db).connect() as conn:
             if conn.info.parameter_status("is_superuser") != "on":
                 return False
             return finish_interrupted(conn, db.database_name)
@@ -451,7 +585,7 @@ def leftovers_of(db: Database) -> list[Leftover]:
 
     if db.database_name == MAINTENANCE_DATABASE:
         return []
-    with translated_errors(), db.for_database(MAINTENANCE_DATABASE).connect() as conn:
+    with translated_errors(), maintenance(db).connect() as conn:
         if conn.info.parameter_status("is_superuser") != "on":
             return []
         return leftovers(conn, db.database_name)

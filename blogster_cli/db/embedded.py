@@ -325,7 +325,7 @@ class EmbeddedServer:
             str(self.bin_dir / "psql"),
             "-X", "-q", "-v", "ON_ERROR_STOP=1",
             "-h", str(self.socket_dir), "-U", SUPERUSER, "-d", "postgres",
-            "-c", f"create database {DATABASE_NAME}",
+            "-c", f"create database {DATABASE_NAME} template template0",  # PostgreSQL's own, never changed
         )  # fmt: skip
 
     def _start(self) -> None:

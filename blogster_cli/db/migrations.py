@@ -6,6 +6,9 @@ User roles have no access to the `internal` schema, so no account can take that 
 (an advisory lock, used before, could be held by anyone and stalled migrate forever).
 A run that waits longer than LOCK_WAIT_SECONDS stops with a one-line Conflict (exit 5).
 An applied file that was edited afterwards is refused rather than silently skipped.
+A database holding what another role made (OTHERS_OBJECTS_SQL) is refused before anything runs:
+each migration ends by giving every object to Blogster's owner roles (internal.normalize_ownership),
+which would turn, say, an account's SECURITY DEFINER function into one of blogster_definer's.
 """
 
 from __future__ import annotations
@@ -149,6 +152,37 @@ def _lock(conn: psycopg.Connection, wait_seconds: float) -> None:
     conn.execute("select set_config('lock_timeout', %s, true)", (previous,))
 
 
+# Objects of this database owned by a role that is neither a superuser, nor the migrating login, nor
+# one of Blogster's owner roles: no migration made them. CREATE DATABASE copies template1, and where
+# PUBLIC may create in its `public` schema (a cluster made before PostgreSQL 15 and upgraded) anyone
+# can put objects there for every database made from it later (red team 50). pg_shdepend records the
+# owner of every object not owned by the bootstrap superuser; extension members are the extension's.
+OTHERS_OBJECTS_SQL = """
+select pg_describe_object(d.classid, d.objid, d.objsubid), r.rolname::text
+from pg_shdepend d join pg_roles r on r.oid = d.refobjid
+where d.dbid = (select b.oid from pg_database b where b.datname = current_database())
+  and d.deptype = 'o' and not r.rolsuper
+  and r.rolname <> current_user and r.rolname not in ('blogster_owner', 'blogster_definer')
+  and not exists (select from pg_depend e where e.classid = d.classid and e.objid = d.objid and e.deptype = 'e')
+order by 1
+"""
+
+
+def _refuse_others_objects(conn: psycopg.Connection) -> None:
+    """ConfigError naming what OTHERS_OBJECTS_SQL finds: dropped, the run can go on."""
+    with conn.transaction():  # the system catalog's names only: an object put in `public` is not called,
+        conn.execute("set local search_path = pg_catalog, pg_temp")  # and every object is described with its schema
+        found = conn.execute(OTHERS_OBJECTS_SQL).fetchall()
+    if not found:
+        return
+    what, owner = found[0]
+    more = f" (and {len(found) - 1} more such)" if len(found) > 1 else ""
+    raise ConfigError(
+        f"the database holds {what}, owned by {owner}{more}, which no Blogster migration made (copied from the"
+        " template database it was created from?): drop it as the administrator and migrate again"
+    )
+
+
 def _secure_database(conn: psycopg.Connection) -> None:
     """Database-level privileges (migration 0011), which a copy of the database does not keep."""
     if scalar(conn.execute("select to_regprocedure('internal.secure_database()') is not null"), bool):
@@ -169,6 +203,9 @@ def apply(
             applied = _applied(conn)
             _check_unchanged(migrations, applied)
             return [m.name for m in migrations if m.name not in applied and (until is None or m.name <= until)]
+        applied = _applied(conn)
+        if any(m.name not in applied and (until is None or m.name <= until) for m in migrations):
+            _refuse_others_objects(conn)
         _bootstrap(conn)
         done: list[str] = []
         collisions = 0

@@ -134,8 +134,8 @@ def terminate_sessions(conn: psycopg.Connection, *, role_name: str, wait_ms: int
     each to be gone (and its locks with it); returns how many."""
     return scalar(
         conn.execute(
-            "select count(*) filter (where pg_terminate_backend(pid, %s)) from pg_stat_activity"
-            " where usename = %s and pid <> pg_backend_pid()",
+            "select count(*) filter (where pg_catalog.pg_terminate_backend(pid, %s)) from pg_catalog.pg_stat_activity"
+            " where usename = %s and pid <> pg_catalog.pg_backend_pid()",
             (wait_ms, role_name),
         ),
         int,
@@ -157,7 +157,7 @@ def lock_out_own_login(conn: psycopg.Connection) -> None:
 
     verifier = f"SCRAM-SHA-256$4096:{encoded(16)}${encoded(32)}:{encoded(32)}"
     conn.execute(sql.SQL("alter role current_user password {}").format(sql.Literal(verifier)))
-    conn.execute("select pg_terminate_backend(pid) from auth.my_other_sessions() pid")
+    conn.execute("select pg_catalog.pg_terminate_backend(pid) from auth.my_other_sessions() pid")
 
 
 def find_by_email(conn: psycopg.Connection, *, email: str) -> AccountRow | None:

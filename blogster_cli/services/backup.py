@@ -731,6 +731,13 @@ def _restore_media(media: dict[str, Path]) -> None:
             write_private(folder / name, file.read_bytes())
 
 
+RESTORE_LOCK_WAIT_SECONDS = 60.0
+"""How long a statement of a restore waits for a lock before the restore stops (exit 5) naming what
+it waited for and who held it. Only superusers may connect to its scratch database, but one (an
+administrator's psql) may hold a lock there that its migrations need; and an account whose login
+changes its own password holds its role's record, which the restore rebuilds, until its transaction
+ends, which may be never."""
+
 RESTORE_STOPPED = (
     "{error} (the restore did not finish, and nothing is half-replaced: run the same `blogster db restore`"
     " again once the database is back)"
@@ -766,24 +773,30 @@ def _restore(
     dbname = db.database_name
     if dbname == database_swap.MAINTENANCE_DATABASE:
         raise ConfigError(f"restore cannot replace the {dbname} database, which it works from")
+    stage = [RESTORE_STAGES[0]]
+
+    def staged(name: str) -> None:
+        stage[0] = name
+        on_stage(name)
+
     with (
         scratch_folder("restore") as scratch,
-        admin_connection(db.for_database(database_swap.MAINTENANCE_DATABASE)) as conn,
+        admin_connection(database_swap.maintenance(db, lock_wait_seconds=RESTORE_LOCK_WAIT_SECONDS)) as conn,
     ):
         if conn.info.parameter_status("is_superuser") != "on":
             raise ConfigError(SUPERUSER_NEEDED.format(what="db restore"))
         database_swap.settle(conn, dbname)
         database_swap.finish_interrupted(conn, dbname)
         database_swap.drop_abandoned(conn, dbname)
-        on_stage(RESTORE_STAGES[0])
+        staged(RESTORE_STAGES[0])
         checked = _check_backup(path, scratch)
         swap = database_swap.begin(conn, dbname)
-        scratch_db = db.for_database(swap.loading, application_name=swap.loader)
+        scratch_db = database_swap.scratch(db, swap, lock_wait_seconds=RESTORE_LOCK_WAIT_SECONDS)
         made = _manifest_time(checked.manifest)
         with contextlib.ExitStack() as until_swapped:
             try:
-                _load(scratch_db, checked, path, on_stage)
-                on_stage(RESTORE_STAGES[3])
+                _load(scratch_db, checked, path, staged)
+                staged(RESTORE_STAGES[3])
                 with conn.transaction():
                     roles_created = _rebuild_roles(conn, checked.accounts)
                 reconcile_roles(scratch_db)
@@ -799,23 +812,51 @@ def _restore(
                 _restore_media(checked.media)
                 scratch_db.close()
                 database_swap.mark_ready(conn, swap)
-            except BaseException:
+            except BaseException as exc:
+                waited = _lock_waited(conn, swap, exc, stage[0])  # before the copy goes, with its sessions
                 scratch_db.close()
                 with contextlib.suppress(Exception):  # else left over: the next restore drops it, doctor lists it
                     database_swap.abandon(conn, swap)
+                if waited is not None:
+                    raise waited from exc
                 raise
             shut_out: list[str] = []
             try:
                 shut_out = _shut_out(conn, db, swap, kept=restored_roles)
                 db.close()
                 database_swap.swap_in(conn, swap)  # ends the session holding the outside work with the rest
-            except BaseException:
+            except BaseException as exc:
+                waited = _lock_waited(conn, swap, exc, stage[0])
                 with contextlib.suppress(Exception):  # the connection lost: the next restore shuts them out again
                     if shut_out and database_swap.not_swapped_in(conn, swap):
                         stray_logins.switch_on(conn, shut_out)
+                if waited is not None:
+                    raise waited from exc
                 raise
     return RestoreSummary(path, len(emails), roles_created, len(checked.media), applied, len(shut_out), emails,
                           made, checked.migration_times is not None, carried, not_carried)  # fmt: skip
+
+
+def _lock_waited(conn: Connection, swap: database_swap.Swap, error: BaseException, stage: str) -> Conflict | None:
+    """When `error` is a statement of the restore that waited RESTORE_LOCK_WAIT_SECONDS for a lock
+    (lock_timeout's 55P03, or the Conflict it was translated into): the one line that stops the restore, saying what it waited
+    for during `stage`, who holds it and how to go on. None for any other error."""
+    cause = error.__cause__ if isinstance(error, Conflict) else error  # translated, or not yet (on `conn`)
+    cause = getattr(cause, "orig", None) or cause  # SQLAlchemy's wrapper keeps the driver's error
+    if cause is None or getattr(cause, "sqlstate", None) != "55P03":
+        return None
+    try:
+        wait = database_swap.lock_wait(conn, swap, cause)
+    except Exception:  # the maintenance connection lost meanwhile: the plain message stands
+        return None
+    holders = ", ".join(f"server process {pid} (login {login})" for pid, login in wait.holders)
+    held = f"held by {holders}" if holders else "held by a session that has let go of it since"
+    pid = str(wait.holders[0][0]) if len(wait.holders) == 1 else "PID"
+    return Conflict(
+        f"the restore waited over {RESTORE_LOCK_WAIT_SECONDS:g} s for {wait.what} while {stage}, {held}:"
+        f" end {'them' if len(wait.holders) > 1 else 'it'} (select pg_terminate_backend({pid}), in psql as"
+        " the administrator) and run the same `blogster db restore` again; the database was not replaced"
+    )
 
 
 CARRY_MARGIN = timedelta(days=1)
@@ -956,7 +997,7 @@ def disable_stray_logins(db: Database) -> StrayLoginsSummary:
     database left (services/stray_logins.py). Nothing, when some database could not be read."""
     what = "db disable-stray-logins"
     try:
-        with admin_connection(db.for_database(database_swap.MAINTENANCE_DATABASE)) as conn:
+        with admin_connection(database_swap.maintenance(db)) as conn:
             if conn.info.parameter_status("is_superuser") != "on":
                 raise ConfigError(SUPERUSER_NEEDED.format(what=what))
             strays = stray_logins.find(conn, db)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from blogster_cli.config import home_dir
-from blogster_cli.db import migrations
+from blogster_cli.db import migrations, other_databases
 from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.connection import Database, LoginRefused
 from blogster_cli.db.rows import scalar
@@ -32,7 +32,8 @@ def _has_data(db: Database) -> bool:
 
 def migrate(db: Database, *, dry_run: bool = False) -> MigrateResult:
     """Applies pending migrations; first backs up a database that already holds accounts, into
-    Blogster's own `backups` folder (made private if missing)."""
+    Blogster's own `backups` folder (made private if missing). On the embedded server, Blogster's
+    own, it also takes CONNECT on `postgres` and `template1` from PUBLIC (db/other_databases.py)."""
     with administrative_work("db migrate"):
         return _migrate(db, dry_run=dry_run)
 
@@ -56,6 +57,9 @@ def _migrate(db: Database, *, dry_run: bool) -> MigrateResult:
     from blogster_cli.private_files import private_dir
     from blogster_cli.services import backup
 
+    if db.embedded is not None and not dry_run:
+        with admin_unit_of_work(db) as conn:  # Blogster's own server: no login needs them
+            other_databases.close_own_server(conn)
     todo = migrations.pending(db)
     if dry_run or not todo:
         return MigrateResult([m.name for m in todo], dry_run, None)

@@ -99,6 +99,8 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             checks.append(Check("migrations", "fail", str(exc)))
     checks += _restore_leftover_checks(ctx)
     checks += _stray_login_checks(ctx)
+    if superuser and ctx.database.embedded is None:
+        checks += _open_database_checks(ctx)
     checks += _site_address_checks(ctx)
     if ctx.database.embedded is not None:
         checks.append(_socket_check(ctx))
@@ -273,6 +275,32 @@ def _stray_login_checks(ctx: AppContext) -> list[Check]:
             f"{roles} can still log in though no database on the server has"
             f" {agreeing(count, 'its account', 'their accounts')} (left by a restore to an earlier state or a"
             f" dropped database): switch {agreeing(count, 'it', 'them')} off with `{STRAY_LOGINS_FIX}`",
+        )
+    ]
+
+
+def _open_database_checks(ctx: AppContext) -> list[Check]:
+    """The server's other databases where any login may connect and watch the server's activity,
+    which Blogster's own database hides from accounts (db/other_databases.py): a superuser's, on a
+    shared server (the embedded server's `db migrate` closes them)."""
+    from blogster_cli.db import other_databases
+
+    try:
+        names = other_databases.watchable(ctx.database)
+    except BlogsterError:  # the maintenance database out of reach: the server check speaks for the server
+        return []
+    if not names:
+        return []
+    listed = ", ".join(names)
+    return [
+        Check(
+            "other databases",
+            "warn",
+            f"any login may connect to {'the database' if len(names) == 1 else 'the databases'} {listed} and see"
+            " there which logins are connected to this database and what they lock (pg_stat_activity, pg_locks),"
+            f" which this database hides from accounts: close {'it' if len(names) == 1 else 'them'} (REVOKE"
+            f' CONNECT ON DATABASE {listed} FROM PUBLIC, in psql "$(blogster db dsn)"; GRANT CONNECT to the'
+            " logins that need it)",
         )
     ]
 

@@ -16,7 +16,9 @@ themselves.
 
 Used by `db restore` (with the swap), `db disable-stray-logins` and `doctor`. Each takes an
 autocommit superuser connection to the maintenance database; other databases are read on
-connections of their own.
+connections of their own. On both, as on any database that is not Blogster's, only the system
+catalog's names resolve (database_swap.another_database): nothing another role made there runs
+as the superuser.
 
 The other way round, a login that a database's account keeps closed (a ban, a deletion) is closed
 in every database: `kept_closed` reads the others before a password reset, a ban lifted or a ban's
@@ -132,7 +134,7 @@ def _read_every_database(
             unread.append(database)
             continue
         try:
-            with admin_connection(db.for_database(database.name)) as other:
+            with admin_connection(database_swap.another_database(db, database.name)) as other:
                 candidates -= settled_in(other, database.name, candidates)
         except BlogsterError:  # gone meanwhile (dropped: its accounts went with it), or not readable
             unread.append(database)
@@ -180,7 +182,7 @@ def switch_on(conn: Connection, role_names: Collection[str]) -> None:
 def of_server(db: Database) -> StrayLogins | None:
     """`find` over every database of `db`'s server (for doctor); None when the login is not a
     superuser, which cannot read every database's accounts nor change a role."""
-    with admin_connection(db.for_database(database_swap.MAINTENANCE_DATABASE)) as conn:
+    with admin_connection(database_swap.maintenance(db)) as conn:
         if conn.info.parameter_status("is_superuser") != "on":
             return None
         return find(conn, db)

@@ -55,7 +55,7 @@ def test_a_database_that_does_not_exist_is_a_configuration_error(cli, db):
     missing = f"blogster_missing_{uuid.uuid4().hex[:8]}"
     url = database_url(db, user=user, dbname=missing, password=conninfo_to_dict(db.conninfo).get("password"))
     line = error_message(cli("--database-url", url, "db", "status"), 6, warnings_allowed=True)  # the URL's password
-    assert f"the database {missing} does not exist" in line and "createdb" in line
+    assert f"the database {missing} does not exist" in line and f"createdb --template=template0 {missing}" in line
 
 
 def test_a_server_that_is_not_there_is_still_unavailable(cli, signed_up):

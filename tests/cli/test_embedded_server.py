@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from blogster_cli.db import other_databases
 from blogster_cli.db.connection import Database
 from blogster_cli.db.embedded import CLUSTER_TOKEN_FILE, HOME_TOKEN_FILE, EmbeddedServer, running_as_root
 
@@ -120,6 +121,16 @@ def test_server_is_private_no_tcp_and_parents_untouched(started_home):
     checks = {c["name"]: c for c in json.loads(doctor.stdout)}
     assert checks["network"]["status"] == "ok", checks
     assert checks["socket"]["status"] == "ok", checks
+
+
+def test_quickstart_closes_the_servers_other_databases_to_every_login_but_the_superuser(started_home):
+    """Red team 50: a login could watch the server's activity from `postgres` or `template1`, where
+    PUBLIC may connect by default (0096 hides it in Blogster's database only). The embedded server is
+    Blogster's own: quickstart's migrate takes PUBLIC's CONNECT there, and Blogster's database keeps it."""
+    home, *_ = started_home
+    server = EmbeddedServer(home)
+    with Database(server.conninfo("postgres"), embedded=server).connect() as conn:
+        assert other_databases.open_to_public(conn) == ["blogster"]
 
 
 def test_db_stop_then_parallel_commands_restart_it_once(started_home):

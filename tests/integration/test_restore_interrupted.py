@@ -172,6 +172,9 @@ def test_the_connection_path_waits_for_a_running_swap_and_finishes_an_abandoned_
                 assert conn.execute("select oid from pg_database where datname = current_database()").fetchone() == (
                     ready_oid,
                 )
+                # Open to the accounts again: the copy was closed to all but superusers while it was made.
+                opened = conn.execute("select has_database_privilege('public', current_database(), 'connect')")
+                assert opened.fetchone() == (True,)
             break
         except Exception:
             assert time.monotonic() < deadline
