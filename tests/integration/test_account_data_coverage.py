@@ -64,7 +64,11 @@ KNOWN_GOOD = {
     "file_sha256": "0" * 64,
 }
 # Nullable columns a trigger or CHECK still insists on (the chatbot cleans and requires a message's text).
-KNOWN_OPTIONAL = {("public", "chatbot_messages"): {"content": "How do I schedule a post?"}}
+KNOWN_OPTIONAL = {
+    ("public", "chatbot_messages"): {"content": "How do I schedule a post?"},
+    # A record of a newsletter that mailed (`mailed` 1 above) has its last mail's time (0190).
+    ("internal", "deleted_newsletters"): {"last_mailed_at": "2026-01-15"},
+}
 ACCOUNT_ROOTS = {("auth", "users"), ("public", "profiles")}
 
 
