@@ -10,7 +10,7 @@ the newsletter): stable for every re-run of its send, but nobody who merely know
 address can compute them. Newsletters made before there were secrets have none, and keep
 the unkeyed form their first messages already carried (secret None).
 
-A post's embeds reach a mail as links (`playable_as_links`, `playable_as_text`): most mail clients
+A post's embeds reach a mail as links (`playable_as_links`, `plain_text`): most mail clients
 (Gmail, Outlook, Apple Mail) show no frame and play no `<video>` or `<audio>`, so the YouTube or
 Vimeo player the site frames would leave nothing where the video was. What a page leaves out unseen
 (an HTML comment: a template's guidance, a writer's note) is not in the plain-text part either
@@ -191,15 +191,10 @@ def playable_as_links(page: str) -> str:
     return embeds_replaced(page, link, media=True)
 
 
-def playable_as_text(markdown: str) -> str:
-    """A post's markdown for a mail's plain-text part: each embed it keeps as HTML (outside code)
-    in words, as the site shows it: a video player, `<video>` and `<audio>` as "▶ WORDS: ADDRESS"
-    (`play_link`), another frame, a Flash file or a gist as its address, any other script left out; a
-    `<video>` or `<audio>` without an http(s) address as written."""
-    return embeds_outside_code(markdown, _in_words)
-
-
 def _in_words(embed: Embed) -> str:
+    """An embed as the plain-text part shows it, as the site shows it: a video player, `<video>` and
+    `<audio>` as "▶ WORDS: ADDRESS" (`play_link`), another frame, a Flash file or a gist as its
+    address, any other script left out; a `<video>` or `<audio>` without an http(s) address as written."""
     play = play_link(embed)
     if play is not None:
         return f"{play.words}: {play.url}"
@@ -215,7 +210,7 @@ _HELD = re.compile("\0([0-9]+)\0")
 
 def plain_text(markdown: str) -> str:
     """A post's markdown for a mail's plain-text part: without what its page leaves out unseen
-    (`distribution.unseen`), its embeds in words (`playable_as_text`), and every other tag as the
+    (`distribution.unseen`), its embeds in words (`_in_words`), and every other tag as the
     page's sanitiser keeps it (`unseen.tags_kept`): no attribute (`data-*`, `onclick`, `style`) or
     element the HTML part drops. A `<video>` or `<audio>` left as written is read as any other tag."""
     held: list[str] = []
@@ -244,7 +239,7 @@ def render(
 ) -> Bodies:  # fmt: skip
     """The HTML and plain-text parts, with UNSUBSCRIBE_PLACEHOLDER where each reader's link goes.
     `body_style` and `link_style` are inline CSS (the site theme's look: mail clients drop stylesheets).
-    Each post's players, videos and sounds are links (`playable_as_links`, `playable_as_text`); its
+    Each post's players, videos and sounds are links (`playable_as_links`, `plain_text`); its
     text is without what its page leaves out unseen or its sanitiser drops (`plain_text`)."""
     link = f' style="{html.escape(link_style, quote=True)}"' if link_style else ""
     sections = "\n".join(

@@ -9,7 +9,7 @@ import html5lib
 import pytest
 
 from blogster_cli.distribution.crosspost import forem_markdown, hashnode_markdown, wordpress_html
-from blogster_cli.distribution.newsletter import playable_as_links, playable_as_text
+from blogster_cli.distribution.newsletter import plain_text, playable_as_links
 from blogster_cli.publish.markdown import to_html
 from blogster_cli.publish.sanitize import clean_html, player_url, watch_page
 
@@ -88,7 +88,7 @@ FRAME = f'<iframe src="{SIGN_IN}" title="YouTube video player"></iframe>'
 
 def test_a_newsletter_links_the_address_and_calls_it_no_video() -> None:
     page = playable_as_links(clean_html(FRAME))
-    text = playable_as_text(f"Before.\n\n{FRAME}\n\nAfter.\n")
+    text = plain_text(f"Before.\n\n{FRAME}\n\nAfter.\n")
     assert "Watch the video" not in page and "Watch the video" not in text
     assert "<iframe" not in page and "<iframe" not in text
     assert SIGN_IN in text

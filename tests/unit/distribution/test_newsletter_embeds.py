@@ -7,7 +7,7 @@ from __future__ import annotations
 import html5lib
 import pytest
 
-from blogster_cli.distribution.newsletter import PostSection, playable_as_links, playable_as_text, render
+from blogster_cli.distribution.newsletter import PostSection, plain_text, playable_as_links, render
 from blogster_cli.publish.markdown import render_post
 from blogster_cli.publish.sanitize import watch_page
 
@@ -112,10 +112,10 @@ def test_the_text_part_shows_other_embeds_as_the_site_does_and_code_as_written()
 
 def test_a_video_without_an_address_to_link_stays_as_it_is():
     assert playable_as_links('<p><video src="media/a.mp4"></video></p>') == '<p><video src="media/a.mp4"></video></p>'
-    assert playable_as_text('<video src="media/a.mp4"></video>') == '<video src="media/a.mp4"></video>'
+    assert plain_text('<video src="media/a.mp4"></video>') == '<video src="media/a.mp4"></video>'
 
 
 def test_a_post_without_embeds_is_unchanged():
     markdown = "Use **tmux** every day. 3 < 4 and `<b>` is bold.\n"
     page = render_post(markdown).html
-    assert playable_as_links(page) == page and playable_as_text(markdown) == markdown
+    assert playable_as_links(page) == page and plain_text(markdown) == markdown
