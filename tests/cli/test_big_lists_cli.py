@@ -31,8 +31,11 @@ def test_seventy_thousand_subscribers_import_in_one_go(cli, signed_up, tmp_path)
     assert (again.json()["added"], again.json()["already_listed"]) == (0, BIG)
 
 
-def test_a_send_to_seventy_thousand_addresses_fixes_its_audience_and_resumes(cli, signed_up, tmp_path):
-    """The send failed before mailing anyone (storing the audience), and again on every re-run."""
+def test_a_send_to_seventy_thousand_addresses_fixes_its_audience_and_resumes(cli, signed_up, superuser, tmp_path):
+    """The send failed before mailing anyone (storing the audience), and again on every re-run.
+
+    What it stored is counted in SQL: `subscribers list` of 70,000 (one statement, no parameter per
+    row, which no limit here concerns) spent half the test's CPU building and printing their rows."""
     newsletter = make_newsletter(cli, tmp_path)
     with smtp_server() as (_, gone_url):
         pass  # no mail server there: the send stops at the first message, after fixing its audience
@@ -40,14 +43,19 @@ def test_a_send_to_seventy_thousand_addresses_fixes_its_audience_and_resumes(cli
         "newsletter", "send", newsletter, "--to", readers_csv(tmp_path, BIG), env={"BLOGSTER_SMTP_URL": gone_url}
     )
     assert result.exit_code == 1 and "run the same send again" in result.stderr, result.stderr
-    listed = cli("newsletter", "subscribers", "list", "--format", "csv")
-    assert listed.exit_code == 0 and listed.stdout.count("@example.com") == BIG
+    stored = superuser.execute(
+        "select (select count(*) from public.newsletter_subscribers where email like 'reader%%@example.com'),"
+        " (select jsonb_array_length(content -> 'audience') from public.email_newsletters where id = %s)",
+        (newsletter,),
+    ).fetchone()
+    assert stored == (BIG, BIG)
 
 
 def test_seventy_thousand_ics_events_import_in_one_go(cli, signed_up, tmp_path):
+    # Only what the import reads of an event (a UID and a start; untitled reads "(untitled)"): icalendar
+    # parsing 70,000 events took most of the test's CPU, and DTSTAMP and SUMMARY lines 40% of that.
     events = "".join(
-        f"BEGIN:VEVENT\r\nUID:e{n}@x\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Event {n}\r\n"
-        f"DTSTART:2026{1 + n % 12:02d}{1 + n % 28:02d}T090000Z\r\nEND:VEVENT\r\n"
+        f"BEGIN:VEVENT\r\nUID:e{n}@x\r\nDTSTART:2026{1 + n % 12:02d}{1 + n % 28:02d}T090000Z\r\nEND:VEVENT\r\n"
         for n in range(BIG)
     )
     path = tmp_path / "big.ics"

@@ -19,6 +19,7 @@ from blogster_cli.db.acting import unit_of_work
 from blogster_cli.file_names import NAME_MAX_BYTES
 from blogster_cli.services import blogs, exports, imports
 from tests.conftest import REPO_ROOT, shared_data
+from tests.imported_corpora import _corpora_snapshots, imported_corpora  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
 
@@ -61,13 +62,14 @@ def export(acting, directory: Path, dialect: str, **options) -> exports.ExportSu
     return summary
 
 
-def test_real_corpora_round_trip_byte_for_byte(account, superuser, tmp_path):
+def test_real_corpora_round_trip_byte_for_byte(imported_corpora, tmp_path):  # noqa: F811
     jekyll_root = shared_data("blog_md", "18f-jekyll")
     zola_root = shared_data("blog_md", "rust-blog-zola")
-    jekyll, zola = account(), account()
-
-    first = run_import(jekyll, jekyll_root)
-    second = run_import(zola, zola_root)
+    # Each corpus imported into an account of its own, in a database holding only those two.
+    corpora = imported_corpora("apart")
+    jekyll, zola = corpora.accounts["jekyll"], corpora.accounts["zola"]
+    first, second = corpora.summaries["jekyll"], corpora.summaries["zola"]
+    superuser = corpora.db.connection()
     assert (first.failed, second.failed) == ([], [])  # every one of the 1,255 files imports
     assert first.counts["imported"] == 505 and second.counts["imported"] == 750
     assert superuser.execute("select count(*) from public.activities where type = 'imported'").fetchone()[0] == 1255
@@ -114,13 +116,13 @@ def test_real_corpora_round_trip_byte_for_byte(account, superuser, tmp_path):
     # which auto-detection reads as Zola; see the content layer's detect_dialect.)
     hugo_out, hugo_again = tmp_path / "hugo", tmp_path / "hugo-again"
     export(zola, hugo_out, "hugo")
-    copy = account()
+    copy = corpora.new_account()
     assert run_import(copy, hugo_out, fmt="hugo").failed == []
     export(copy, hugo_again, "hugo")
     assert tree(hugo_again) == tree(hugo_out)
     zola_again = tmp_path / "zola-again"
     export(copy, zola_again, "zola")
-    reimported = account()
+    reimported = corpora.new_account()
     assert run_import(reimported, zola_again).failed == []
     zola_third = tmp_path / "zola-third"
     export(reimported, zola_third, "zola")
@@ -410,16 +412,16 @@ def test_large_folder_parses_in_workers_and_batches(account, superuser, tmp_path
     }
 
 
-def test_unchanged_file_shortcut_equals_render_post(account, tmp_path, monkeypatch):
+def test_unchanged_file_shortcut_equals_render_post(imported_corpora, tmp_path, monkeypatch):  # noqa: F811
     """The export shortcut for unchanged posts gives exactly what export_file gives."""
     from blogster_cli.repositories import blogs_bulk
 
-    acting = account()
-    run_import(acting, shared_data("blog_md", "18f-jekyll"))
-    run_import(acting, shared_data("blog_md", "rust-blog-zola"))
-    run_import(acting, EXAMPLES)
-    with unit_of_work(acting) as conn:
-        posts = list(blogs_bulk.stream_my_posts(conn))
+    corpora = imported_corpora("apart")  # each corpus in an account of its own
+    run_import(corpora.accounts["zola"], EXAMPLES)
+    posts = []
+    for acting in corpora.accounts.values():
+        with unit_of_work(acting) as conn:
+            posts += blogs_bulk.stream_my_posts(conn)
     cases = [(post, dialect) for post in posts[::3] for dialect in ("jekyll", "zola", "hugo")]
     shortcut = [exports.render(post, dialect)[:2] for post, dialect in cases]
     monkeypatch.setattr(exports, "_unchanged_file", lambda *args: None)  # every post through export_file

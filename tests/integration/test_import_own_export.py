@@ -17,6 +17,7 @@ from blogster_cli.content.export_manifest import MANIFEST
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.services import blogs, exports, imports
 from tests.conftest import shared_data
+from tests.imported_corpora import _corpora_snapshots, imported_corpora  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
 
@@ -25,10 +26,6 @@ pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass 
 def account(db, make_user):
     """account() -> a new ActingUser."""
     return lambda: ActingUser(db, make_user())
-
-
-def corpora() -> list[Path]:
-    return [shared_data("blog_md", "18f-jekyll"), shared_data("blog_md", "rust-blog-zola")]
 
 
 def posts(acting) -> dict[str, tuple]:
@@ -56,11 +53,12 @@ def manifest(folder: Path) -> dict:
     return json.loads((folder / MANIFEST).read_text())
 
 
-def test_a_hugo_export_of_the_real_corpora_imports_back_as_the_same_posts(account, tmp_path):
+def test_a_hugo_export_of_the_real_corpora_imports_back_as_the_same_posts(imported_corpora, tmp_path):  # noqa: F811
     """Before: 840 new `SLUG-2` posts (every Zola post, 90 18F posts), the files only differing from
     their posts in the front matter the export rewrote. Now every file is its post, at every round."""
-    acting = account()
-    assert imports.import_paths(acting, paths=corpora()).failed == []
+    corpora = imported_corpora("together")  # both imported into one account, in one go
+    acting = corpora.accounts["both"]
+    assert corpora.summaries["both"].failed == []
     before = posts(acting)
     assert len(before) == 1255
     out = tmp_path / "hugo"
@@ -97,14 +95,18 @@ def test_a_hugo_export_of_the_real_corpora_imports_back_as_the_same_posts(accoun
         assert posts(acting) == before
 
 
-def test_an_account_export_of_the_real_corpora_imports_into_another_account_as_the_same_posts(account, tmp_path):
+def test_an_account_export_of_the_real_corpora_imports_into_another_account_as_the_same_posts(
+    imported_corpora,  # noqa: F811
+    tmp_path,
+):
     """`account export` wrote its posts as plain markdown: imported into another account, all 1255
     came back drafts without tags, dated the day of the import, their bodies given a `# title` line.
     It now writes the front matter `export --format hugo` writes: the same posts, in a new account."""
     from blogster_cli.services import account_export
 
-    alice, bob = account(), account()
-    assert imports.import_paths(alice, paths=corpora()).failed == []
+    corpora = imported_corpora("together")  # both imported into one account, in one go
+    alice, bob = corpora.accounts["both"], corpora.new_account()
+    assert corpora.summaries["both"].failed == []
     before = posts(alice)
     account_export.export_account(alice, directory=tmp_path / "mine")
     summary = imports.import_paths(bob, paths=[tmp_path / "mine" / "posts"])
