@@ -74,14 +74,42 @@ def test_an_edited_applied_migration_is_refused(empty_db, tmp_path, monkeypatch)
 
 
 def test_a_failing_migration_leaves_no_record_and_no_partial_schema(empty_db, tmp_path, monkeypatch):
+    """An upgrade goes file by file: what came before the failing file stays applied."""
     folder = use_copied_migrations(tmp_path, monkeypatch)
+    migrations.apply(empty_db)
+    (folder / "9998_fine.sql").write_text("create table public.fine (id int);\n")
     (folder / "9999_broken.sql").write_text("create table public.half_done (id int);\nselect 1/0;\n")
     with pytest.raises(InvalidInput, match="division by zero"):  # db/ translates the driver's error
         migrations.apply(empty_db)
     with empty_db.connect() as conn:
         assert conn.execute("select to_regclass('public.half_done')").fetchone()[0] is None
+        assert conn.execute("select to_regclass('public.fine')").fetchone()[0] is not None
         names = {n for (n,) in conn.execute("select name from internal.schema_migrations")}
     assert "9999_broken" not in names and len(names) == len(migrations.discover()) - 1
+
+
+def test_a_new_database_is_made_whole_or_not_at_all(empty_db, tmp_path, monkeypatch):
+    """A new database takes every file in one transaction: a failure in the last leaves it empty,
+    not ~190 files applied that nobody should use yet."""
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9999_broken.sql").write_text("select 1/0;\n")
+    with pytest.raises(InvalidInput, match="division by zero"):
+        migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        assert conn.execute("select to_regclass('auth.users')").fetchone()[0] is None
+        assert conn.execute("select count(*) from internal.schema_migrations").fetchone()[0] == 0
+    (folder / "9999_broken.sql").unlink()
+    assert migrations.apply(empty_db) == [m.name for m in migrations.discover()]
+
+
+def test_a_new_database_in_one_transaction_has_the_schema_file_by_file_gives(empty_db, db):
+    """The template (`db`) was made in one transaction; `empty_db` here file by file after the first."""
+    first = migrations.discover()[0].name
+    assert migrations.apply(empty_db, until=first) == [first]
+    assert len(migrations.apply(empty_db)) == len(migrations.discover()) - 1
+    one_go, file_by_file = schema_fingerprint(db), schema_fingerprint(empty_db)
+    for part in _FINGERPRINT:
+        assert file_by_file[part] == one_go[part], part
 
 
 def test_badly_named_file_is_refused(tmp_path):
@@ -244,6 +272,14 @@ _FINGERPRINT = {
         where connamespace::regnamespace::text in ('public', 'internal', 'auth', 'content')""",
     "indexes": """select schemaname, tablename, indexname, indexdef from pg_indexes
         where schemaname in ('public', 'internal', 'auth', 'content')""",
+    "relation owners and privileges": """select c.oid::regclass::text, c.relowner::regrole::text, c.relacl::text,
+        c.relrowsecurity, c.relforcerowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname in ('public', 'internal', 'auth', 'content')""",
+    "function owners and privileges": """select p.oid::regprocedure::text, p.proowner::regrole::text,
+        p.proacl::text, p.prosecdef, p.proconfig::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname in ('public', 'internal', 'auth', 'content')""",
+    "schema owners and privileges": """select nspname, nspowner::regrole::text, nspacl::text from pg_namespace
+        where nspname in ('public', 'internal', 'auth', 'content')""",
 }
 
 
