@@ -10,15 +10,21 @@ User roles have no access to the `internal` schema, so no account can take that 
 (an advisory lock, used before, could be held by anyone and stalled migrate forever).
 A run that waits longer than LOCK_WAIT_SECONDS stops with a one-line Conflict (exit 5).
 An applied file that was edited afterwards is refused rather than silently skipped.
-A database holding what another role made (OTHERS_OBJECTS_SQL) is refused before anything runs:
-each migration ends by giving every object to Blogster's owner roles (internal.normalize_ownership),
-which would turn, say, an account's SECURITY DEFINER function into one of blogster_definer's.
+A database holding what another role made (OTHERS_OBJECTS_SQL) is refused before anything runs
+and again just before each ownership pass: each migration ends by giving every object to Blogster's
+owner roles (internal.normalize_ownership), which would turn, say, an account's SECURITY DEFINER
+function into one of blogster_definer's. A new database is first closed to objects of others
+(NEW_DATABASE_SQL, committed before the check): 0001's own revoke only takes effect when the batch
+holding it commits, and a login polling for the `internal` schema could plant one meanwhile
+(red team 51).
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +42,7 @@ if TYPE_CHECKING:
 
 MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 LOCK_WAIT_SECONDS = 60.0
+COLLISION_RETRIES = 12
 
 BOOTSTRAP_SQL = """
 create schema if not exists internal;
@@ -156,34 +163,70 @@ def _lock(conn: psycopg.Connection, wait_seconds: float) -> None:
     conn.execute("select set_config('lock_timeout', %s, true)", (previous,))
 
 
+# A new database closed to objects of others before its first migration, committed on its own: the
+# same revokes as 0001 and 0011 (idempotent), which in the batch would only hold once it commits.
+NEW_DATABASE_SQL = """
+do $$
+begin
+  if pg_catalog.to_regnamespace('public') is not null then
+    revoke create on schema public from public;
+  end if;
+  execute pg_catalog.format('revoke temporary on database %I from public', pg_catalog.current_database());
+end
+$$
+"""
+
 # Objects of this database owned by a role that is neither a superuser, nor the migrating login, nor
 # one of Blogster's owner roles: no migration made them. CREATE DATABASE copies template1, and where
 # PUBLIC may create in its `public` schema (a cluster made before PostgreSQL 15 and upgraded) anyone
 # can put objects there for every database made from it later (red team 50). pg_shdepend records the
 # owner of every object not owned by the bootstrap superuser; extension members are the extension's.
+# An account's own default privileges (ALTER DEFAULT PRIVILEGES, which needs no right) are not objects:
+# they only touch what that role makes, and refusing them let any account stop every upgrade.
 OTHERS_OBJECTS_SQL = """
 select pg_describe_object(d.classid, d.objid, d.objsubid), r.rolname::text
 from pg_shdepend d join pg_roles r on r.oid = d.refobjid
 where d.dbid = (select b.oid from pg_database b where b.datname = current_database())
   and d.deptype = 'o' and not r.rolsuper
+  and d.classid <> 'pg_catalog.pg_default_acl'::pg_catalog.regclass
   and r.rolname <> current_user and r.rolname not in ('blogster_owner', 'blogster_definer')
   and not exists (select from pg_depend e where e.classid = d.classid and e.objid = d.objid and e.deptype = 'e')
 order by 1
 """
 
 
+def _close_new_database(conn: psycopg.Connection) -> None:
+    """NEW_DATABASE_SQL, committed; concurrent runs on the same new database revoking at once
+    collide on the schema's catalog row ("tuple concurrently updated"), and the loser tries again."""
+    import psycopg
+
+    for attempt in range(3):
+        try:
+            with conn.transaction():
+                conn.execute(NEW_DATABASE_SQL)
+            return
+        except psycopg.errors.InternalError_:
+            if attempt == 2:
+                raise
+
+
 def _refuse_others_objects(conn: psycopg.Connection) -> None:
     """ConfigError naming what OTHERS_OBJECTS_SQL finds: dropped, the run can go on."""
-    with conn.transaction():  # the system catalog's names only: an object put in `public` is not called,
-        conn.execute("set local search_path = pg_catalog, pg_temp")  # and every object is described with its schema
+    # The system catalog's names only: an object put in `public` is not called, and every object is
+    # described with its schema. Set back after: in a migration's transaction, for what follows.
+    with conn.transaction():
+        previous = scalar(conn.execute("select pg_catalog.current_setting('search_path')"), str)
+        conn.execute("select pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true)")
         found = conn.execute(OTHERS_OBJECTS_SQL).fetchall()
+        conn.execute("select pg_catalog.set_config('search_path', %s, true)", (previous,))
     if not found:
         return
     what, owner = found[0]
     more = f" (and {len(found) - 1} more such)" if len(found) > 1 else ""
     raise ConfigError(
         f"the database holds {what}, owned by {owner}{more}, which no Blogster migration made (copied from the"
-        " template database it was created from?): drop it as the administrator and migrate again"
+        " template database it was created from, or made while it migrated?): drop it as the administrator"
+        " and migrate again"
     )
 
 
@@ -209,6 +252,8 @@ def apply(
             return [m.name for m in migrations if m.name not in applied and (until is None or m.name <= until)]
         applied = _applied(conn)
         if any(m.name not in applied and (until is None or m.name <= until) for m in migrations):
+            if not applied:
+                _close_new_database(conn)
             _refuse_others_objects(conn)
         _bootstrap(conn)
         done: list[str] = []
@@ -219,10 +264,16 @@ def apply(
             except psycopg.errors.InternalError_:
                 # Roles are shared by every database of a cluster: another database's
                 # migration granting or altering the same role at this moment makes ours
-                # fail with "tuple concurrently updated". Nothing was kept; try again.
+                # fail with "tuple concurrently updated" once it commits. Nothing was kept;
+                # try again. Several new databases at once (restores) collide in turn, one
+                # winning per round, so the budget covers a dozen (red team 51).
                 collisions += 1
-                if collisions > 3:
-                    raise
+                if collisions > COLLISION_RETRIES:
+                    raise Conflict(
+                        "other databases on this server kept changing Blogster's roles while this one"
+                        " migrated; run `blogster db migrate` again"
+                    ) from None
+                time.sleep(random.uniform(0.05, 0.25))  # spread out, so the next round has one winner
                 continue
             if not applied_now:
                 return done
@@ -245,6 +296,7 @@ def _apply_next(
         batch = todo if not applied else todo[:1]
         for migration in batch:
             conn.execute(migration.sql)
+        _refuse_others_objects(conn)  # what another role made while the batch ran (red team 51)
         conn.execute("select internal.normalize_ownership()")
         conn.execute(
             "insert into internal.schema_migrations (name, checksum) select * from unnest(%s::text[], %s::text[])",

@@ -8,7 +8,7 @@ import pytest
 
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
-from blogster_cli.errors import ConfigError, InvalidInput
+from blogster_cli.errors import ConfigError, Conflict, InvalidInput
 
 
 def test_files_are_numbered_and_named():
@@ -51,6 +51,28 @@ def test_concurrent_runs_apply_each_file_once(empty_db):
     assert sorted(applied) == sorted(m.name for m in migrations.discover())
     with empty_db.connect() as conn:
         assert conn.execute("select count(*) from internal.schema_migrations").fetchone()[0] == len(applied)
+
+
+def test_roles_changed_by_other_databases_migrating_are_waited_out_then_one_line(empty_db, monkeypatch):
+    """Each new database's one transaction changes the server's shared roles, so several migrating
+    at once fail in turn with "tuple concurrently updated" as one commits (red team 51: two of six
+    concurrent restores failed on a budget of three tries). Eight collisions are tried again; past
+    the budget, one line saying what to do (a Conflict: exit 5)."""
+    apply_next = migrations._apply_next
+    collisions = {"left": 8}
+
+    def colliding(*args, **kwargs):
+        if collisions["left"]:
+            collisions["left"] -= 1
+            raise psycopg.errors.InternalError_("tuple concurrently updated")
+        return apply_next(*args, **kwargs)
+
+    monkeypatch.setattr(migrations, "_apply_next", colliding)
+    monkeypatch.setattr(migrations.time, "sleep", lambda seconds: None)
+    assert len(migrations.apply(empty_db)) == len(migrations.discover())
+    collisions["left"] = migrations.COLLISION_RETRIES + 1
+    with pytest.raises(Conflict, match="kept changing Blogster's roles while this one migrated"):
+        migrations.apply(empty_db)
 
 
 def use_copied_migrations(tmp_path: Path, monkeypatch, *, before: str | None = None) -> Path:

@@ -63,13 +63,14 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         "becoming someone else or outlasting a ban with your own login on a shared server: SET ROLE to"
         " another account or a privileged role, claim settings, passwords on the wire, table locks,"
         " temp and large objects, a stalled migration or restore, functions and tables put in `postgres` or"
-        " `template1` for a superuser or a restore to pick up, watching the server from another database,"
-        " every connection slot",
+        " `template1` for a superuser or a restore to pick up, or in a new database while it migrates,"
+        " blocking upgrades, watching the server from another database, every connection slot",
         (
             "test_login_roles.py",
             "test_role_passwords.py",
             "test_shared_server_attacks.py",
             "test_server_databases_attacks.py",
+            "test_migration_attacks.py",
         ),
     ),
     (

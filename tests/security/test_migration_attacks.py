@@ -1,0 +1,102 @@
+"""Red team 51: an account's own login against `db migrate`.
+
+- A new database's first migration runs in one transaction; 0001's `revoke create on schema public
+  from public` only held once that transaction committed. A login polling for the `internal` schema
+  (committed first by the runner's bootstrap) put a SECURITY DEFINER function in `public`, granted
+  it to `authenticated`, and the batch's ownership pass gave it to blogster_definer: RLS bypassed.
+  (On a cluster where PUBLIC may create in a new database's `public`, as one made before PostgreSQL
+  15 and upgraded.)
+- `alter default privileges grant select on tables to public`, which needs no right, recorded an
+  owner dependency that `db migrate`'s check for others' objects refused: one statement by any
+  account stopped every upgrade (exit 6).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from blogster_cli.db import migrations
+from blogster_cli.db.connection import Database
+from blogster_cli.errors import ConfigError
+from tests.integration.test_migrations import use_copied_migrations
+from tests.security.test_login_roles import LOGIN_PASSWORD
+
+PLANT = """
+create function public.planted() returns text language sql security definer as $$ select current_user::text $$;
+grant execute on function public.planted() to authenticated
+"""
+
+
+@pytest.fixture
+def new_database(server_conninfo: str) -> Iterator[Database]:
+    """A new database where PUBLIC may create in `public` (a cluster older than PostgreSQL 15)."""
+    name = f"blogster_test_new_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {} template template0").format(sql.Identifier(name)))
+    database = Database(make_conninfo(server_conninfo, dbname=name))
+    with psycopg.connect(database.conninfo, autocommit=True) as conn:
+        conn.execute("grant create on schema public to public")
+    yield database
+    database.close()
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+
+
+def own_login(database: Database, role_name: str) -> psycopg.Connection:
+    return psycopg.connect(make_conninfo(database.conninfo, user=role_name, password=LOGIN_PASSWORD), autocommit=True)
+
+
+def test_an_account_cannot_plant_a_function_while_a_new_database_migrates(new_database, make_user, monkeypatch):
+    """The attacker's try comes right after the bootstrap, as a login polling for `internal` would:
+    PUBLIC's CREATE in `public` is already gone (committed before the others' objects check)."""
+    attacker = make_user(login_password=LOGIN_PASSWORD).role_name
+    outcome: list[str] = []
+    bootstrap = migrations._bootstrap
+
+    def bootstrap_then_attack(conn: psycopg.Connection) -> None:
+        bootstrap(conn)
+        with own_login(new_database, attacker) as planting:
+            try:
+                planting.execute(PLANT)
+                outcome.append("planted")
+            except psycopg.errors.InsufficientPrivilege as refused:
+                outcome.append(str(refused))
+
+    monkeypatch.setattr(migrations, "_bootstrap", bootstrap_then_attack)
+    migrations.apply(new_database)
+    assert len(outcome) == 1 and outcome[0].startswith("permission denied for schema public"), outcome
+    with new_database.connect() as conn:
+        assert conn.execute("select to_regprocedure('public.planted()')").fetchone() == (None,)
+        assert conn.execute("select has_schema_privilege('public', 'public', 'create')").fetchone() == (False,)
+
+
+def test_a_function_another_role_makes_during_the_batch_is_refused_not_given_to_blogster_definer(
+    new_database, make_user, tmp_path, monkeypatch
+):
+    """Whatever another role made while the batch ran (here: in the batch's last file, as that role)
+    is found before the ownership pass: the first migration stops, the new database stays empty."""
+    attacker = make_user(login_password=LOGIN_PASSWORD).role_name
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9999_planted_meanwhile.sql").write_text(
+        f"grant create on schema public to {attacker};\nset local role {attacker};\n{PLANT};\nreset role;\n"
+    )
+    with pytest.raises(ConfigError, match=f"holds function public.planted\\(\\), owned by {attacker}"):
+        migrations.apply(new_database)
+    with new_database.connect() as conn:
+        assert conn.execute("select to_regprocedure('public.planted()')").fetchone() == (None,)
+        assert conn.execute("select count(*) from internal.schema_migrations").fetchone() == (0,)
+
+
+def test_an_accounts_default_privileges_do_not_stop_an_upgrade(db, make_user, tmp_path, monkeypatch):
+    account = make_user(login_password=LOGIN_PASSWORD).role_name
+    with own_login(db, account) as conn:
+        conn.execute("alter default privileges grant select on tables to public")
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9999_pending.sql").write_text("create table public.upgraded (id int);\n")
+    assert migrations.apply(db) == ["9999_pending"]
