@@ -32,6 +32,9 @@ def signup(
     secret = read_password(from_stdin=password_stdin, confirm=True)
     actor, made_admin = accounts.signup(ctx, email=email, password=secret, username=username)
     replaced = sessions.session_email(ctx)  # read once signup proved the login may read sessions
+    # An email login (signup needs a superuser's connection): the session it replaces ends with its own
+    # start, in one transaction, so none stays valid (LoginResult.not_ended, which `auth login` reports,
+    # is only ever an own login's).
     result = sessions.login(ctx, email=actor.email, password=secret)  # as stored: trimmed
     if json:
         output.print_json(

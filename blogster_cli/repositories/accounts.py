@@ -406,6 +406,34 @@ def ended_bans(conn: psycopg.Connection) -> list[str]:
     return [name for (name,) in conn.execute(ENDED_BANS_SQL)]
 
 
+ACCOUNTS_OWNER = "blogster_owner"
+"""The role that owns auth.users in a database Blogster migrated (0010's normalize_ownership)."""
+
+# What auth.users is in this database, from the system catalog alone (its kind, its owner): no row
+# where there is none. Every name is the catalog's, qualified, whatever the connection's search path.
+ACCOUNTS_TABLE_SQL = """
+select c.relkind::pg_catalog.text, pg_catalog.pg_get_userbyid(c.relowner)::pg_catalog.text
+from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid operator(pg_catalog.=) c.relnamespace
+where n.nspname operator(pg_catalog.=) 'auth' and c.relname operator(pg_catalog.=) 'users'
+"""
+
+_RELATION_KINDS = {"r": "a table", "p": "a partitioned table", "v": "a view", "m": "a materialized view"}
+
+
+def accounts_not_blogsters(conn: psycopg.Connection) -> str | None:
+    """Why this database's auth.users must not be read as the superuser, or None: it is Blogster's (an
+    ordinary table of ACCOUNTS_OWNER's, which only a superuser or a member of it can make) or there is none.
+    In another database of the server its owner may have made one of its own: a view runs its functions
+    as whoever reads it, and a table of its own says what it likes (stray_logins reads the others)."""
+    row = conn.execute(ACCOUNTS_TABLE_SQL).fetchone()
+    if row is None:
+        return None
+    kind, owner = row
+    if kind == "r" and owner == ACCOUNTS_OWNER:
+        return None
+    return f"its auth.users is {_RELATION_KINDS.get(kind, 'a relation')} owned by {owner}, not {ACCOUNTS_OWNER}'s table"
+
+
 # The accounts of this database whose login must stay closed: a ban in force, or awaiting its purge.
 # None in a database without Blogster's accounts (another program's on the same server).
 CLOSED_ACCOUNT_ROLES_SQL = """

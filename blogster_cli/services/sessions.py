@@ -263,7 +263,8 @@ class LoginResult:
     stored_in: str
     not_ended: str | None = None
     """Why the session this login replaced on the profile could not be ended on the database (it
-    stays valid there until it expires), or None."""
+    stays valid there until it expires), or None. Only an account's own login (`--login`) leaves one:
+    an email login ends the session it replaces in the transaction that starts its own, or fails whole."""
 
 
 def logs_in_with_own_login(ctx: AppContext) -> bool:

@@ -17,8 +17,11 @@ themselves.
 Used by `db restore` (with the swap), `db disable-stray-logins` and `doctor`. Each takes an
 autocommit superuser connection to the maintenance database; other databases are read on
 connections of their own. On both, as on any database that is not Blogster's, only the system
-catalog's names resolve (database_swap.another_database): nothing another role made there runs
-as the superuser.
+catalog's names resolve (database_swap.another_database), and another database's auth.users is read
+only when it is Blogster's, an ordinary table of blogster_owner's (accounts_not_blogsters): its
+owner's view, or a table of its own, is not (a view's functions would run as the superuser). Such a
+database is skipped as one that cannot be read, saying why: nothing another role made runs as the
+superuser.
 
 The other way round, a login that a database's account keeps closed (a ban, a deletion) is closed
 in every database: `kept_closed` reads the others before a password reset, a ban lifted or a ban's
@@ -125,6 +128,7 @@ def _read_every_database(
     restoring = database_swap.restores_running(conn)
     before = database_swap.databases(conn)
     unread = []
+    skipped: dict[int, str] = {}  # a database whose auth.users is not Blogster's: why it was not read
     for database in before:
         if not candidates:
             return candidates, None
@@ -135,7 +139,11 @@ def _read_every_database(
             continue
         try:
             with admin_connection(database_swap.another_database(db, database.name)) as other:
-                candidates -= settled_in(other, database.name, candidates)
+                not_blogsters = account_rows.accounts_not_blogsters(other)
+                if not_blogsters is None:
+                    candidates -= settled_in(other, database.name, candidates)
+                else:
+                    skipped[database.oid] = f"the database {database.name} was not read ({not_blogsters})"
         except BlogsterError:  # gone meanwhile (dropped: its accounts went with it), or not readable
             unread.append(database)
     if not candidates:
@@ -150,7 +158,8 @@ def _read_every_database(
         why = _CHANGED
     else:
         unreadable = [database.name for database in unread if database.oid in after]
-        why = _could_not_read(unreadable) if unreadable else None
+        said = [_could_not_read(unreadable)] if unreadable else []
+        why = " and ".join(said + [reason for oid, reason in skipped.items() if oid in after]) or None
     return candidates, why
 
 

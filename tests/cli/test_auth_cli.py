@@ -56,6 +56,18 @@ def test_signup_and_login_as_another_account_end_the_session_they_replace(cli, s
     assert ended(cli, ada) and ended(cli, bob)
 
 
+def test_signup_ends_the_session_it_replaces_with_none_left_valid_to_report(cli, signed_up):
+    """Unlike `auth login --login` (its replaced_session_still_valid), signup logs in by email on the
+    superuser's connection, which ends the replaced session in the transaction that starts its own."""
+    ada = CredentialStore("default").get("session")
+    made = cli("auth", "signup", "--email", "bob@example.com", "--password-stdin", "--json", input=PASSWORD + "\n")
+    assert made.exit_code == 0 and made.stderr == "", made.stderr
+    assert made.json() == {
+        "id": made.json()["id"], "email": "bob@example.com", "is_admin": False, "replaced_session": "ada@example.com"
+    }  # fmt: skip
+    assert ada is not None and ended(cli, ada)
+
+
 def test_an_own_login_ends_the_session_it_replaces_or_says_it_could_not(cli, signed_up, db):
     """Ended on the profile's connection, as `auth logout` ends it; one that may not (the account's own
     login) leaves it valid, and says so in a warning, the login done; --json said nothing of it (now

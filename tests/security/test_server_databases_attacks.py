@@ -16,6 +16,10 @@ And with PostgreSQL's default rights (PUBLIC may CONNECT to a new database) it s
 for ever, connected to the scratch database with a lock its migrations waited for; its own role's
 record, locked by changing its password in a transaction it never ends, stalled the restore's
 rebuilding of the roles the same way.
+
+And the owner of another database on the server (no superuser) made `auth.users` there a view over a
+function of its own: `doctor`, `db disable-stray-logins`, a restore and a password reset read every
+database's accounts as the superuser, and a view's functions run as whoever reads it.
 """
 
 from __future__ import annotations
@@ -32,11 +36,12 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from blogster_cli.context import AppContext
 from blogster_cli.db import database_swap, migrations, other_databases
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import ConfigError, Conflict
 from blogster_cli.repositories import accounts
-from blogster_cli.services import backup, stray_logins
+from blogster_cli.services import backup, doctor, stray_logins
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
 BECOME_SUPERUSER = """
@@ -314,3 +319,79 @@ def test_an_account_watches_the_server_from_postgres_until_publics_connect_there
                 else "revoke connect on database postgres from public"
             )
             conn.execute(statement)
+
+
+# What the owner of another database makes its `auth.users` (a view over a function of its own, a table
+# of its own), with a table `auth.ran` that records each run of its code (the role it ran as). `{stray}`:
+# a stray login, which its `auth.users` claims as an account.
+OTHERS_ACCOUNTS = {
+    "a view": """
+create schema auth;
+create table auth.ran (reader text);
+create function auth.spy() returns setof text language plpgsql as $$
+begin
+  insert into auth.ran values (current_user);
+  return next '{stray}';
+end
+$$;
+create view auth.users as
+select name as role_name, null::timestamptz as banned_until, null::timestamptz as deleted_at from auth.spy() name;
+""",
+    "a table": """
+create schema auth;
+create table auth.ran (reader text);
+create table auth.users (role_name text, banned_until timestamptz, deleted_at timestamptz);
+insert into auth.users values ('{stray}', null, null);
+""",
+}
+
+
+@pytest.fixture
+def others_database(server_conninfo) -> Iterator[tuple[str, str]]:
+    """A database of the server (its name) owned by a role of its own that is no superuser (its name)."""
+    suffix = uuid.uuid4().hex[:8]
+    name, owner = f"blogster_test_others_{suffix}", f"others_owner_{suffix}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("create role {}").format(sql.Identifier(owner)))
+        conn.execute(sql.SQL("create database {} owner {}").format(sql.Identifier(name), sql.Identifier(owner)))
+    try:
+        yield name, owner
+    finally:
+        with psycopg.connect(server_conninfo, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("drop role {}").format(sql.Identifier(owner)))
+
+
+@pytest.mark.parametrize("made", list(OTHERS_ACCOUNTS))
+def test_another_databases_owner_runs_nothing_as_the_superuser_reading_its_accounts(
+    db, server_conninfo, others_database, made
+):
+    """Its `auth.users` is not read (not an ordinary table of blogster_owner's): doctor says which
+    database was skipped and why; a stray login is left alone as when a database cannot be read."""
+    name, owner = others_database
+    stray = f"u_{uuid.uuid4().hex}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        accounts.create_role(conn, role_name=stray, login_password=LOGIN_PASSWORD)
+    with superuser_on(db, name) as conn:
+        conn.execute(sql.SQL("set role {}").format(sql.Identifier(owner)))
+        conn.execute(OTHERS_ACCOUNTS[made].format(stray=stray))
+    ctx = AppContext(database_url=db.conninfo)
+    try:
+        checks = {check.name: check for check in doctor.run_checks(ctx)}
+        summary = backup.disable_stray_logins(db)
+        with psycopg.connect(database_swap.maintenance(db).conninfo, autocommit=True) as conn:
+            closed = stray_logins.kept_closed(conn, db, [stray])
+            can_login = accounts.role_can_login(conn, role_name=stray)
+    finally:
+        ctx.database.close()
+        with psycopg.connect(server_conninfo, autocommit=True) as conn:  # no stray left for later tests
+            conn.execute(sql.SQL("drop role {}").format(sql.Identifier(stray)))
+    with superuser_on(db, name) as conn:
+        assert conn.execute("select reader from auth.ran").fetchall() == []
+    skipped = (
+        f"the database {name} was not read (its auth.users is {made} owned by {owner}, not blogster_owner's table)"
+    )
+    check = checks["stray logins"]
+    assert check.status == "skip" and skipped in check.detail, check
+    assert stray in summary.left_alone and summary.unchecked is not None and skipped in summary.unchecked
+    assert skipped in closed[stray] and can_login
