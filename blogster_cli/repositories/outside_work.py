@@ -220,10 +220,13 @@ where n.id = i.id and n.user_id = i.user_id and n.status <> 'sent'
 """
 # A newsletter deleted since the backup (0190), after WRITE_DELETED_NEWSLETTERS (one mailed since is
 # sent): the same account's, still scheduled in the backup, is a draft, as `newsletter unschedule`
-# makes one, so no due run mails it (readers it mailed before the backup stay in its ledger).
+# makes one, so no due run mails it (readers it mailed before the backup stay in its ledger); nor
+# does it say any longer that the daily limit holds readers of it (services.newsletters.HELD_KEY; a
+# content that is no object, which an account's own SQL may write, is left as it is, never refused).
 WRITE_UNSCHEDULED_NEWSLETTERS = """
 update public.email_newsletters n
-set status = 'draft', scheduled_time = null
+set status = 'draft', scheduled_time = null,
+    content = case when pg_catalog.jsonb_typeof(n.content) = 'object' then n.content - 'held_by_limit' else n.content end
 from pg_temp.carried_deleted_newsletters i
 where n.id = i.id and n.user_id = i.user_id and n.status = 'scheduled'
   and (%(owner)s::uuid is null or i.user_id = %(owner)s::uuid)

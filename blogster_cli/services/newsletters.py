@@ -781,6 +781,8 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
         if parsed is not None:
             newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
             row.content = {**(row.content or {}), AUDIENCE_KEY: wanted}
+        if row.status != NewsletterStatus.SCHEDULED:  # not due until now: nobody held (a restored draft kept a note)
+            row.content = _with_held(row.content or {}, readers=0, until=None)
         row.status, row.scheduled_time = NewsletterStatus.SCHEDULED, at
         session.add(row)
         return SendReport(

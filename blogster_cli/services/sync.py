@@ -473,6 +473,7 @@ class _Render:
     state: FileState | None = None
     note: str | None = None
     action: str = "written"
+    zone_warning: str | None = None  # export's, for a post whose recorded zone is no zone (`_render_all`)
 
 
 @dataclass
@@ -1457,6 +1458,7 @@ def _queue_new_posts(run: _Run, tracked: set[UUID | None], reported: list[Synced
 def _render_all(run: _Run) -> None:
     """Render the queued posts as export does, then write, compare or place each."""
     from blogster_cli.content.mapping import folded_path
+    from blogster_cli.content.post import recorded_zone, unknown_zone_warning
     from blogster_cli.services.exports import render, render_at
 
     if not run.renders:
@@ -1513,6 +1515,8 @@ def _render_all(run: _Run) -> None:
             run.done(item.path or post.slug, "failed", post.id, f"cannot export: {exc}")
             continue
         _, text, note = rendered
+        # its dates without an offset read in the setting, as export says it (`exports.export_posts`)
+        item.zone_warning = unknown_zone_warning(recorded_zone(post.content), run.default_tz)
         if item.mode == "write":
             text = _kept_spelling(run, item, text)
         data = text.encode("utf-8")
@@ -1855,6 +1859,7 @@ def _move(run: _Run, item: _Render, new_path: str, data: bytes, because: str) ->
     run.wrote(replace(state, path=new_path, id=None, file_sha256=_sha(data), post_version=post.version,
                       conflict_file_sha256=None, conflict_post_version=None, post_seen=-1), state)  # fmt: skip
     run.done(new_path, "renamed", post.id, note)
+    _warn_zone(run, item, new_path)
 
 
 def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
@@ -1880,6 +1885,7 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
                 return
         run.keep(state, conflict_file_sha256=on_disk, conflict_post_version=post.version)
         run.done(item.path, "conflict", post.id, f"changed on both sides: the database version is in {name}")
+        _warn_zone(run, item, name)
         return
     if digest != on_disk and not run.dry_run:
         try:
@@ -1896,6 +1902,14 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
               conflict_post_version=None)  # fmt: skip
     if digest != on_disk or item.mode == "new":
         run.done(item.path, item.action, post.id, item.note or note)
+        _warn_zone(run, item, item.path)
+
+
+def _warn_zone(run: _Run, item: _Render, path: str) -> None:
+    """Say, as export says it, that the post just written to the file at `path` has dates read in
+    the setting, its recorded zone being no zone (`content.post.unknown_zone_warning`)."""
+    if item.zone_warning is not None:
+        run.summary.warnings.append(f"{path}: {item.zone_warning}")
 
 
 def _trash(run: _Run, conn: Connection, folder_id: UUID) -> None:

@@ -243,3 +243,49 @@ def test_a_recorded_zone_that_is_no_zone_is_said_by_sync_as_import_says_it(autho
     edited = sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES)
     assert [(file.path, file.action) for file in edited.files] == [(f"_posts/{JEKYLL[1]}", "updated")]
     assert edited.warnings == [said]
+
+
+def test_a_recorded_zone_that_is_no_zone_is_said_by_sync_as_export_says_it(author, tmp_path):
+    """Sync writes a post changed in Blogster to its file as export writes it, its date read in the
+    setting where its recorded zone is no zone, and says so as export does: once per file written
+    (in place, renamed, as a conflict's copy), in a dry run too; nothing when no file is written.
+    Before (left-over finding), only the folder-to-database direction said it."""
+    root = tmp_path / "blog"
+    path = imported_in_berlin_then_recorded(author, root, NO_ZONES["unknown"])
+    said = (
+        "the timezone recorded for this post ('Mars/Olympus_Mons') is unknown; its date is read in America/Los_Angeles"
+    )
+    sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES)  # linked: import's warning
+    record_zone(author, NO_ZONES["unknown"])
+    assert sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES).warnings == []  # nothing written
+
+    def edit_in_blogster(words: str) -> None:
+        with unit_of_work(author) as conn:
+            conn.execute(
+                "update public.blogs set content = jsonb_set(content, '{markdown}', to_jsonb(content->>'markdown' || %s))"
+                " where author_id = auth.uid()",
+                (words,),
+            )
+
+    edit_in_blogster("\nWritten in Blogster.\n")
+    planned = sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES, dry_run=True)
+    assert [(file.path, file.action) for file in planned.files] == [(f"_posts/{JEKYLL[1]}", "written")]
+    assert planned.warnings == [f"_posts/{JEKYLL[1]}: {said}"]
+    written = sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES)
+    assert [(file.path, file.action) for file in written.files] == [(f"_posts/{JEKYLL[1]}", "written")]
+    assert written.warnings == [f"_posts/{JEKYLL[1]}: {said}"]
+    assert written.as_dict()["warnings"] == written.warnings  # `--json`'s, as the CLI puts each on stderr
+    assert "Written in Blogster." in path.read_text()
+
+    with unit_of_work(author) as conn:
+        conn.execute("update public.blogs set slug = 'workshop' where author_id = auth.uid()")
+    moved = sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES)
+    assert [(file.path, file.action) for file in moved.files] == [("_posts/2014-10-21-workshop.md", "renamed")]
+    assert moved.warnings == [f"_posts/2014-10-21-workshop.md: {said}"]
+
+    edit_in_blogster("\nAgain in Blogster.\n")
+    path = root / "_posts" / "2014-10-21-workshop.md"
+    path.write_text(path.read_text() + "\nAnd on disk.\n")
+    both = sync_service.sync_folder(author, directory=root, default_tz=LOS_ANGELES)
+    assert [(file.path, file.action) for file in both.files] == [("_posts/2014-10-21-workshop.md", "conflict")]
+    assert both.warnings == [f"_posts/2014-10-21-workshop.md.conflict: {said}"]  # where the post is written
