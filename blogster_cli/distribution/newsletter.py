@@ -39,11 +39,17 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.policy import default as _default_policy
 from email.utils import formatdate
+from functools import cache
+from typing import TYPE_CHECKING
 
+from blogster_cli.content.fences import split_lines
 from blogster_cli.distribution.crosspost import embeds_outside_code, play_link
 from blogster_cli.distribution.unseen import tags_kept, unseen_left_out
 from blogster_cli.mail_headers import header_text, mailbox
 from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced, kept_tag
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # The same shape the database's CHECK accepts (newsletter_subscribers_email_shape).
 EMAIL_SHAPE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
@@ -212,7 +218,8 @@ def plain_text(markdown: str) -> str:
     """A post's markdown for a mail's plain-text part: without what its page leaves out unseen
     (`distribution.unseen`), its embeds in words (`_in_words`), and every other tag as the
     page's sanitiser keeps it (`unseen.tags_kept`): no attribute (`data-*`, `onclick`, `style`) or
-    element the HTML part drops. A `<video>` or `<audio>` left as written is read as any other tag."""
+    element the HTML part drops. A `<video>` or `<audio>` left as written is read as any other tag.
+    A fenced code block shows its code lines, as the page does, not its fences (`_fences_left_out`)."""
     held: list[str] = []
 
     def hold(embed: Embed) -> str:
@@ -223,7 +230,54 @@ def plain_text(markdown: str) -> str:
         return f"\0{len(held) - 1}\0"
 
     kept = tags_kept(embeds_outside_code(unseen_left_out(markdown), hold), kept_tag)
-    return _HELD.sub(lambda found: held[int(found.group(1))], kept)
+    return _HELD.sub(lambda found: held[int(found.group(1))], _fences_left_out(kept))
+
+
+@cache
+def _fence_parser() -> MarkdownIt:
+    """CommonMark with the site's tables, reading blocks only: where the fenced code blocks are."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+
+
+def _fences_left_out(markdown: str) -> str:
+    """`markdown` with each fenced code block's code lines, as its page shows them, without its fence
+    lines (the opening one holds the info string, ```` ```python ````, that the page never shows): read
+    by markdown-it's parse, so a fence indented up to three spaces, of tildes, in a list item or a quote
+    is one, and a ``` line in an HTML block or indented code is not. A fence line keeps its container's
+    marks (`>`, a list item's marker) and, as a blank line, keeps the code apart from the text next to
+    it unless a blank line already does; an indented fence's code lines lose as many spaces as the page
+    takes off (up to the fence's own indentation, outside lists and quotes)."""
+    if "```" not in markdown and "~~~" not in markdown:  # most posts
+        return markdown
+    lines = split_lines(markdown)
+    for token in _fence_parser().parse(markdown):
+        if token.type != "fence" or token.map is None:
+            continue
+        start, end = token.map
+        code = token.content.count("\n") + (not token.content.endswith("\n") and token.content != "")
+        opening = lines[start]
+        prefix = opening[: opening.index(token.markup)]
+        if token.level == 0 and prefix:  # no container: the prefix is the fence's indentation
+            for at in range(start + 1, start + 1 + code):
+                lines[at] = lines[at][min(len(prefix), len(lines[at]) - len(lines[at].lstrip(" "))) :]
+        lines[start] = _fence_line(prefix, opening, lines[start - 1] if start > 0 else None)
+        if end - start - 1 > code:  # closed: its last line is the closing fence
+            closing = lines[end - 1]
+            after = lines[end] if end < len(lines) else None
+            lines[end - 1] = _fence_line(closing[: closing.index(token.markup[0])], closing, after)
+    return "".join(lines)
+
+
+def _fence_line(prefix: str, line: str, outside: str | None) -> str:
+    """A fence `line` as the text part shows it: its container's marks (`prefix`, blanks off), with its
+    line ending; nothing where that is a blank line and the line `outside` it (before an opening fence,
+    after a closing one) is blank too or the text's edge."""
+    marks = prefix.rstrip(" \t")
+    if not marks.strip(">") and (outside is None or not outside.strip(" \t>\r\n")):
+        return ""
+    return marks + line[len(line.rstrip("\r\n")) :]
 
 
 # Header lines up to RFC 5322's 998 characters: with the default 78, a List-Unsubscribe URL

@@ -52,6 +52,19 @@ _TAG = re.compile(
 )
 _LONGEST_TAG = 8192
 _HIDDEN_ELEMENTS = ("style", "template")
+# A tag starting foreign content as the page's HTML parser reads it (`<svg>`, `<math>`), or a MathML
+# glyph (which the sanitiser drops with what it holds anywhere): what follows it, to the end of its
+# text, is judged by the sanitiser itself (`_Unseen._foreign`), each tag and text marked (`_MARK`).
+_FOREIGN = re.compile(r"<(?i:svg|math|mglyph|malignmark)(?=[\s/>])")
+_MARK = "\ue000{}\ue001"  # private-use characters, taken out of the tags the sanitiser is given
+_MARKS = re.compile("[\ue000\ue001]")
+_MARKED = re.compile("\ue000([0-9]+)\ue001")
+# What the page's HTML holds around an inline text (a table's cell, else a paragraph's, whose end
+# tags close the foreign content open in it) and after an HTML block (the next block's start tag).
+_IN_CELL, _IN_PARAGRAPH, _IN_HTML = ("<table><tr><td>", "</td></tr></table>"), ("<p>", "</p>"), ("", "<p>")
+# What ends foreign content whose element no end tag of the page's closes (`<desc>`, `<mi>`...): up
+# to one, the page's sanitiser leaves out the rest of the page, code too.
+_FOREIGN_END = re.compile(r"</(?i:svg|math)\s*>")
 # Elements whose text an HTML parser reads as text to their closing tag: a `<!--` there is shown.
 _RAW_TEXT = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "iframe", "script")
 # What ends a piece: a comment's `-->`, a tag's `>`, an element's closing tag.
@@ -67,7 +80,7 @@ _BLANK_LINE = re.compile(r"[ \t]*\r?\n")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n")
 # Where to look next for a link's brackets in an inline text: an escape, a backtick run, a `<` (an
 # autolink or raw HTML), a `[` or `![` opening a link's or picture's text, a `]` closing it.
-_BRACKET_NEXT = re.compile(r"\\[!-/:-@\[-`{-~]|`+|<|!?\[|\]")
+_BRACKET_NEXT = re.compile(r"\\[!-/:-@\[-`{-~]|`+|<|!\[|\[+|\]")
 # A link label, as cmark reads one: to the first `]` not escaped, no `[` in it, at most
 # _LONGEST_LABEL bytes (a definition's too: a longer one is text).
 _LABEL = re.compile(r"\[((?>\\[!-/:-@\[-`{-~]|[^\[\]\\]|\\)*+)\]")
@@ -83,8 +96,17 @@ _CONTINUED = "blogster.continued"  # in markdown-it's env: lines going on with a
 # A link's address and title (CommonMark's, as markdown-it's helpers read them): `<...>` on one
 # line, or a run without spaces or control characters up to a parenthesis; `"..."`, `'...'`, `(...)`.
 _POINTED_ADDRESS = re.compile(r"<(?:[^<>\n\\]++|\\.)*+>")
-_ADDRESS_PART = re.compile(r"(?:[^\x00-\x20\x7f()\\]++|\\[!-/:-@\[-`{-~]?)*+")
 _DEEPEST_PARENTHESES = 32
+
+
+def _nested(depth: int) -> str:
+    """An address's characters with its parentheses balanced, at most `depth` open at once: one
+    regex, so a run of `(` never closed costs one scan in C per link, not a loop per parenthesis."""
+    part = r"[^\x00-\x20\x7f()\\]++|\\[!-/:-@\[-`{-~]?"
+    return f"(?:{part}|\\((?:{_nested(depth - 1)})\\))*+" if depth else f"(?:{part})*+"
+
+
+_ADDRESS = re.compile(_nested(_DEEPEST_PARENTHESES))
 _TITLE = re.compile(r'"(?:[^"\\]++|\\.)*+"|\'(?:[^\'\\]++|\\.)*+\'|\((?:[^()\\]++|\\.)*+\)', re.DOTALL)
 
 
@@ -106,7 +128,9 @@ def tags_kept(markdown: str, kept: Callable[[str], str]) -> str:
     reads it) written as `kept` writes it: the tag as the page's sanitiser keeps it, without the
     attributes it drops (`publish.sanitize.kept_tag`); one it drops ("") goes as an unseen piece
     goes, with its line when alone on it. The text an element holds stays; what is left out unseen
-    stays as written (`unseen_left_out` leaves it out first)."""
+    stays as written (`unseen_left_out` leaves it out first). Raw SVG or MathML keeps only what the
+    sanitiser keeps of it, as it judges it (`_Unseen._foreign`): it drops their elements with what
+    they hold (red team 51)."""
     if "<" not in markdown:
         return markdown
     return _read(markdown, kept)
@@ -118,14 +142,18 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
     done = 0
     html: list[tuple[int, int]] = []  # the HTML blocks since the last code block
     blocks = _blocks(markdown)
+    texts = _inline_texts(markdown) if kept is not None and _FOREIGN.search(markdown) else []
     last: dict[re.Pattern[str], int] = {}  # where each closer is last found outside code
     for start, end, kind in [*blocks, (len(markdown), len(markdown), "code")]:
         if kind == "html":
             html.append((start - done, end - done))
             continue
-        unseen = _Unseen(markdown[done:start], html, kept)
+        within = texts[bisect_left(texts, (done,)) : bisect_left(texts, (start,))]
+        unseen = _Unseen(
+            markdown[done:start], html, kept, [(first - done, stop - done, around) for first, stop, around in within]
+        )
         parts.append(unseen.left_out())
-        closer = unseen.unclosed if kept is None else None
+        closer = unseen.unclosed
         if closer is not None and closer not in last:
             last[closer] = _last_outside_code(markdown, blocks, closer)
         if closer is not None and last[closer] < start:
@@ -199,6 +227,36 @@ def _goes_on(state: StateBlock, line: int, end: int) -> bool:
         state.parentType = parent
 
 
+def _inline_texts(markdown: str) -> list[tuple[int, int, tuple[str, str]]]:
+    """Where `markdown`'s inline texts (a paragraph's lines, a heading's, a table cell) start and end,
+    in order, with the HTML the page holds around them (`_IN_CELL`, `_IN_PARAGRAPH`): where the page's
+    HTML parser leaves the foreign content open in them. A cell not found in its row's line is the line."""
+    lines = split_lines(markdown)
+    offsets = list(accumulate((len(line) for line in lines), initial=0))
+    texts: list[tuple[int, int, tuple[str, str]]] = []
+    looked_from: dict[int, int] = {}  # by a table's row: where its next cell is looked for
+    tokens = _block_parser().parse(markdown)
+    for before, token in zip([None, *tokens], tokens, strict=False):
+        if token.type != "inline" or token.map is None or token.map[0] >= len(lines):
+            continue
+        first, end = token.map[0], min(token.map[1], len(lines))
+        if before is None or before.type not in ("th_open", "td_open"):
+            texts.append((offsets[first], offsets[end], _IN_PARAGRAPH))
+            continue
+        line = lines[first]
+        written = token.content.replace("|", "\\|")  # as markdown-it reads a cell: `\|` is its `|`
+        found = next(
+            (at for cell in (token.content, written) if (at := line.find(cell, looked_from.get(first, 0))) >= 0), -1
+        )
+        if found < 0 or not token.content:
+            texts.append((offsets[first], offsets[first + 1], _IN_CELL))
+            continue
+        size = len(token.content) if line.startswith(token.content, found) else len(written)
+        looked_from[first] = found + size
+        texts.append((offsets[first] + found, offsets[first] + found + size, _IN_CELL))
+    return sorted(texts)
+
+
 def _blocks(markdown: str) -> list[tuple[int, int, str]]:
     """Where `markdown`'s code blocks (fenced, indented: "code") and HTML blocks ("html") are: the
     offsets of their whole lines."""
@@ -218,8 +276,15 @@ class _Unseen:
     place, and a code span's closer is looked up by its length, so the reading is O(n log n). With
     `kept`, its tags instead, each written as `kept` writes it (the unseen pieces then stay)."""
 
-    def __init__(self, text: str, html: list[tuple[int, int]], kept: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        html: list[tuple[int, int]],
+        kept: Callable[[str], str] | None = None,
+        texts: list[tuple[int, int, tuple[str, str]]] | None = None,
+    ) -> None:
         self.text, self.html, self._kept = text, False, kept
+        self._texts = texts or []  # with `kept`: where its inline texts are (`_inline_texts`), in order
         self._html_starts, self._html_ends = [start for start, _ in html], [end for _, end in html]
         self._found = {name: (-1, len(text) + 1) for name in _ENDS}  # name -> (found at, searched from)
         self._line = (0, 0)  # the last place asked about, its line's start
@@ -235,14 +300,13 @@ class _Unseen:
 
     def left_out(self) -> str:
         text, parts = self.text, []
-        done = at = 0
+        done = 0
         ends_blank = True  # what is kept so far ends with a blank line (or is nothing)
-        while (found := self._next_piece(at)) is not None:
-            start, end = found
-            tag = self._kept(text[start:end]) if self._kept is not None else ""
+        for start, end, dropped in self._pieces():
+            tag = self._kept(text[start:end]) if self._kept is not None and not dropped else ""
             if tag:
                 parts.append(text[done:start] + tag)
-                done = at = end
+                done = end
                 ends_blank = False
                 continue
             line_start, rest = self._line_start(start), _BLANKS_TO_LINE_END.match(text, end)
@@ -255,8 +319,87 @@ class _Unseen:
             else:
                 ends_blank = False
             parts.append(text[done:start])
-            done = at = end
+            done = end
         return "".join(parts) + text[done:]
+
+    def _pieces(self) -> Iterator[tuple[int, int, bool]]:
+        """Each piece `_next_piece` finds, in order, and whether it goes whole (not as `kept` writes
+        it); with `kept`, after a tag `_FOREIGN` matches, each tag and text to the end of its text that
+        the sanitiser drops instead, adjacent ones as one (`_foreign`), and the tags it keeps. Where
+        no end tag of the page's closes what is open there, to the text's end (`unclosed`)."""
+        ahead = self._next_piece(0)
+        while ahead is not None:
+            start, end = ahead
+            if self._kept is None or _FOREIGN.match(self.text, start) is None:
+                yield start, end, False
+                ahead = self._next_piece(end)
+                continue
+            text_end, around = self._text_end(start)
+            tags = [ahead]
+            while (ahead := self._next_piece(tags[-1][1])) is not None and ahead[0] < text_end:
+                tags.append(ahead)
+            pieces, closed = self._foreign(tags, max(text_end, tags[-1][1]), around)
+            if not closed:
+                while ahead is not None:
+                    tags.append(ahead)
+                    ahead = self._next_piece(ahead[1])
+                pieces, _ = self._foreign(tags, len(self.text), around)
+                self.unclosed = _FOREIGN_END
+            yield from pieces
+
+    def _text_end(self, at: int) -> tuple[int, tuple[str, str]]:
+        """Where the text `at` is in ends, and the HTML the page holds around it (`_IN_HTML`...): its
+        HTML block's end, or its inline text's (`self._texts`; else its paragraph's)."""
+        if self.html:
+            return self._limit, _IN_HTML
+        index = bisect_right(self._texts, (at, len(self.text) + 1)) - 1
+        if index >= 0 and at < self._texts[index][1]:
+            return min(self._texts[index][1], self._limit), self._texts[index][2]
+        return self._paragraph_end(at), _IN_PARAGRAPH
+
+    def _foreign(
+        self, tags: list[tuple[int, int]], end: int, around: tuple[str, str]
+    ) -> tuple[list[tuple[int, int, bool]], bool]:
+        """The tags (`tags`) and texts between them up to `end` that the page's sanitiser drops, as
+        it judges them, adjacent ones as one (start, end, True), and the tags it keeps (False); and
+        whether what is open in them is closed by the end of their text (`around`). It is given them
+        with each text as a mark and each opening tag with its mark as its first attribute (`title`,
+        kept on any element it keeps); a closing tag goes with the text before it. Elements open at
+        once beyond the page's bound (`MAX_NESTING`, which the sanitiser's time grows with the square
+        of) go whole, what they hold too."""
+        from blogster_cli.publish.markdown import MAX_NESTING
+        from blogster_cli.publish.sanitize import clean_html
+
+        text, given = self.text, [around[0]]
+        depth = 0
+        for index, (start, stop) in enumerate(tags):
+            tag = _MARKS.sub("", text[start:stop])
+            found = _TAG.match(tag)
+            if found is not None and not found.group(1):
+                tag = f'{tag[: found.end(2)]} title="{_MARK.format(2 * index)}"{tag[found.end(2) :]}'
+            depth = max(depth - 1, 0) if text.startswith("</", start) else depth + (not tag.endswith("/>"))
+            if depth > MAX_NESTING:
+                return [(tags[0][0], end, True)], True
+            given.append(tag + _MARK.format(2 * index + 1))
+        given += [around[1], _MARK.format(2 * len(tags))]  # the text after theirs
+        kept = {int(found.group(1)) for found in _MARKED.finditer(clean_html("".join(given)))}
+        pieces: list[tuple[int, int, bool]] = []
+
+        def drop(start: int, stop: int) -> None:
+            if pieces and pieces[-1][2] and pieces[-1][1] == start:
+                pieces[-1] = (pieces[-1][0], stop, True)
+            elif start < stop:
+                pieces.append((start, stop, True))
+
+        for index, (start, stop) in enumerate(tags):
+            closing = text.startswith("</", start)  # never the first: that one opens
+            if (2 * index - 1 if closing else 2 * index) in kept:
+                pieces.append((start, stop, False))
+            else:
+                drop(start, stop)
+            if 2 * index + 1 not in kept:
+                drop(stop, tags[index + 1][0] if index + 1 < len(tags) else end)
+        return pieces, 2 * len(tags) in kept
 
     def _next_piece(self, at: int) -> tuple[int, int] | None:
         """The next unseen piece (with `kept`: the next tag) at or after `at`: where it starts and
@@ -408,7 +551,7 @@ def references_inline(markdown: str) -> str:
     offsets = list(accumulate((len(line) for line in lines), initial=0))
     edits = [
         *_definitions_left_out(lines, offsets, definitions, env.get(_CONTINUED, {})),
-        *_links_inline(markdown, lines, offsets, tokens, addresses),
+        *_links_inline(markdown, lines, offsets, tokens, _address_of(addresses)),
     ]
     parts: list[str] = []
     done = 0
@@ -421,7 +564,22 @@ def references_inline(markdown: str) -> str:
 
 def _label_fits(label: str) -> bool:
     """Whether `label` is short enough for the page's parser (cmark) to read it as a label."""
-    return len(label.encode()) <= _LONGEST_LABEL
+    return len(label) <= _LONGEST_LABEL // 4 or len(label.encode()) <= _LONGEST_LABEL
+
+
+def _address_of(addresses: dict[str, str]) -> Callable[[str], str | None]:
+    """The address a link's label (as written) leads to, keyed as markdown-it keys the definitions
+    (case folded, spaces one), each label written alike normalised once."""
+    from markdown_it.common.utils import normalizeReference
+
+    known: dict[str, str | None] = {}
+
+    def address(written: str) -> str | None:
+        if written not in known:
+            known[written] = addresses.get(normalizeReference(written))
+        return known[written]
+
+    return address
 
 
 def _definitions_left_out(
@@ -466,7 +624,7 @@ def _blank(line: str) -> bool:
 
 
 def _links_inline(
-    markdown: str, lines: list[str], offsets: list[int], tokens: list[Token], addresses: dict[str, str]
+    markdown: str, lines: list[str], offsets: list[int], tokens: list[Token], address: Callable[[str], str | None]
 ) -> Iterator[tuple[int, int, str]]:
     """What writes each link using a definition as an inline one: its `[label]` (or `[]`, or nothing
     after its text) as `(address)`. A link that cannot be placed back in `markdown` stays as written."""
@@ -475,11 +633,13 @@ def _links_inline(
         if token.type != "inline" or token.map is None:
             continue
         place = _placed(token.content, lines, offsets, token.map[0], looked_from)
-        for start, text_end, end, address in _Brackets(token.content, addresses).links():
+        if "]" not in token.content:  # no link
+            continue
+        for start, text_end, end, leads_to in _Brackets(token.content, address).links():
             ends = [(place(there), token.content[there]) for there in (start, text_end, end - 1)]
             found = [where for where, mark in ends if where is not None and markdown[where] == mark]
             if len(found) == len(ends):  # its `[` (or `!`) and both `]` where they are in the markdown
-                yield found[1] + 1, found[2] + 1, f"({address})"
+                yield found[1] + 1, found[2] + 1, f"({leads_to})"
 
 
 def _placed(
@@ -518,21 +678,23 @@ class _Brackets:
     the `[`s before it (a link holds no link). Each search runs past the last one's place, and a
     code span's or an HTML piece's closer is looked up once, so the reading is O(n log n)."""
 
-    def __init__(self, text: str, addresses: dict[str, str]) -> None:
-        self.text, self.addresses = text, addresses
+    def __init__(self, text: str, address: Callable[[str], str | None]) -> None:
+        self.text, self._address = text, address  # a label's address (`_address_of`)
         self._runs: dict[int, list[int]] = {}  # backtick runs by length: where each starts
         for run in _TICKS.finditer(text):
             self._runs.setdefault(len(run.group()), []).append(run.start())
         self._found: dict[str, tuple[int, int]] = {}  # a closer's name -> (found at, searched from)
-        from markdown_it.common.utils import normalizeReference
-
-        self._normalized = normalizeReference  # as markdown-it keys the definitions: case folded, spaces one
 
     def links(self) -> list[tuple[int, int, int, str]]:
         """Where each link or picture using a definition starts, where its text's `]` is, where it
         ends, and its address."""
         text, found = self.text, []
-        openers: list[list[int]] = []  # [where, a picture's, active, a bracket opened after it]
+        # Open runs of `[` (a `![` a run of its own): [where, how many, a picture's, links made before
+        # it, a bracket opened after its last]. A `[` is active while no link has been made since it
+        # opened (a link deactivates every `[` before it), so a run of them is one entry, and
+        # deactivating them all is one count.
+        openers: list[list[int]] = []
+        links = 0
         at = 0
         while (mark := _BRACKET_NEXT.search(text, at)) is not None:
             start, at = mark.start(), mark.end()
@@ -549,13 +711,20 @@ class _Brackets:
                 continue
             if kind != "]":
                 if openers:
-                    openers[-1][3] = 1
-                openers.append([start, int(kind == "!["), 1, 0])
+                    openers[-1][4] = 1
+                picture = int(kind == "![")
+                openers.append([start, 1 if picture else len(kind), picture, links, 0])
                 continue
             if not openers:
                 continue
-            opened, picture, active, after = openers.pop()
-            if not active:
+            run = openers[-1]
+            where, count, picture, made, after = run
+            if count > 1:
+                run[1], run[4] = count - 1, 1
+            else:
+                openers.pop()
+            opened = where + count - 1
+            if not picture and made != links:
                 continue
             end, address = _inline_link_end(text, at), None
             if end is None:
@@ -565,12 +734,7 @@ class _Brackets:
             if address is not None:
                 found.append((opened, start, end, address))
             at = end
-            if not picture:  # a link holds no link: no `[` before it opens one now
-                for opener in reversed(openers):
-                    if not opener[1]:
-                        if not opener[2]:
-                            break  # nor any before it (an earlier link made it so)
-                        opener[2] = 0
+            links += not picture  # a link holds no link: no `[` before it opens one now
         return found
 
     def _reference(self, text_start: int, closing: int, bracket_after: bool) -> tuple[int | None, str | None]:
@@ -586,7 +750,7 @@ class _Brackets:
             return None, None
         else:
             written, end = self.text[text_start:closing], label.end() if label is not None else closing + 1
-        address = self.addresses.get(self._normalized(written))
+        address = self._address(written)
         return (end, address) if address is not None else (None, None)
 
     def _html_end(self, start: int) -> int | None:
@@ -631,17 +795,8 @@ def _address_end(text: str, at: int) -> int | None:
     if text.startswith("<", at):
         pointed = _POINTED_ADDRESS.match(text, at)
         return pointed.end() if pointed is not None else None
-    depth, end = 0, at
-    while True:
-        end = _ADDRESS_PART.match(text, end).end()  # type: ignore[union-attr]  # it matches nothing at worst
-        parenthesis = text[end : end + 1]
-        if parenthesis == ")" and depth:
-            depth -= 1
-        elif parenthesis == "(" and depth < _DEEPEST_PARENTHESES:
-            depth += 1
-        else:
-            return end if end > at and not depth and parenthesis != "(" else None
-        end += 1
+    end = _ADDRESS.match(text, at).end()  # type: ignore[union-attr]  # it matches nothing at worst
+    return end if end > at and not text.startswith("(", end) else None  # a `(` there: never closed, or too deep
 
 
 def _space_end(text: str, at: int) -> int:

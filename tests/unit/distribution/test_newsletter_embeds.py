@@ -106,7 +106,8 @@ def test_the_text_part_shows_other_embeds_as_the_site_does_and_code_as_written()
     page, text = _mail(markdown)
     assert "https://maps.example/embed?q=a&z=1\n\nhttps://gist.github.com/ada/abc123\n\n" in text
     assert "track()" not in text and "<script" not in text
-    assert code in text and f"Inline {span} stays." in text  # code shows the text as written
+    assert '\n<iframe src="https://www.youtube.com/embed/CODE"></iframe>\n' in text  # code lines as written
+    assert "```html" not in text and f"Inline {span} stays." in text
     assert "embed/CODE" in page and "youtube.com/watch" not in page  # the code's frame is no player either
 
 

@@ -128,7 +128,7 @@ def test_the_mail_s_text_part_leaves_the_guidance_out_and_keeps_code():
     post = PostSection("Terminal habits", "https://example.com/t/", render_post(markdown).html, markdown)
     text = render(subject="This week", site_title="Site", site_url="https://example.com/", posts=[post]).text
     assert "Written for" not in text
-    assert "## Why\n\nWords.\n\n```html\n<!-- kept -->\n```\n\nRead it on the site" in text
+    assert "## Why\n\nWords.\n\n<!-- kept -->\n\nRead it on the site" in text  # the code lines, as the page
 
 
 def test_a_processing_instruction_leaves_out_what_the_page_leaves_out():
@@ -189,7 +189,8 @@ def test_tags_in_code_and_text_the_page_shows_as_text_stay_as_written():
         '<textarea data-z="3"><b data-w="4">as text</b></textarea>\n'
     )
     page, text = _parts(markdown)
-    assert code in text and 'Write `<span data-x="1">` or \\<b data-y="2"> for it.' in text
+    assert '\n<div data-id="shown">x</div>\n' in text and "```html" not in text  # the code lines
+    assert 'Write `<span data-x="1">` or \\<b data-y="2"> for it.' in text
     assert 'data-w="4"' in page_text(markdown)  # the page shows the textarea's text as text...
     assert '<b data-w="4">as text</b>' in text and 'data-z="3"' not in text  # ...but drops its tag
 
@@ -240,6 +241,7 @@ HOSTILE = {
     "labels": lambda k: "[x][" * k,  # labels never closed
     "brackets": lambda k: "[" * k + "[a]" * k,  # a link deactivates the `[`s before it, each once
     "pictures": lambda k: "![" * k + "a" + "][a]" * k,  # pictures in pictures
+    "links after pictures": lambda k: "![" * k + "[a]" * k,  # each link walked back over every `![` (h426)
     "code spans": lambda k: "".join("`" * j + "[a]" for j in range(int((40 * k) ** 0.5), 0, -1)),  # falling runs
     "raw HTML": lambda k: "[x <!-- " * k,  # never closed
 }

@@ -1,0 +1,112 @@
+"""A newsletter's plain-text part keeps of a post's raw SVG and MathML only what the page's sanitiser
+keeps: it drops every element of theirs (`<g>`, `<desc>`, `<mi>`, an SVG `<a>`...) with what it
+holds, and MathML's glyphs anywhere (red team 51, F3: the text part mailed all of it)."""
+
+from __future__ import annotations
+
+import gc
+import time
+
+import html5lib
+import pytest
+
+from blogster_cli.distribution.newsletter import plain_text
+from blogster_cli.publish.markdown import render_post
+
+
+def page_text(markdown: str) -> str:
+    """What a reader of the post's page sees: the text of its sanitised HTML."""
+    tree = html5lib.parse(render_post(markdown).html, namespaceHTMLElements=False)
+    return "".join(tree.itertext())
+
+
+DROPPED = [
+    "<svg><g>HIDDEN</g></svg>",
+    "<svg><text>HIDDEN</text></svg>",
+    "<svg><desc>HIDDEN</desc></svg>",
+    "<svg><title>HIDDEN</title></svg>",
+    "<svg><foreignObject>HIDDEN</foreignObject></svg>",
+    "<svg><font>HIDDEN</font></svg>",
+    "<svg><a>HIDDEN</a></svg>",
+    '<svg><a href="https://HIDDEN.example/">x</a></svg>',
+    "<math><mi>HIDDEN</mi></math>",
+    "<math><mtext>HIDDEN</mtext></math>",
+    "<math><annotation-xml>HIDDEN</annotation-xml></math>",
+    "<math><mi><b>HIDDEN</b></mi></math>",
+    "<mglyph>HIDDEN</mglyph>",
+    "<malignmark>HIDDEN</malignmark>",
+    "<svg><desc>HIDDEN",  # never closed: to its paragraph's (its cell's) end
+    "<mglyph>HIDDEN",
+]
+CONTEXTS = {
+    "paragraph": "Text {} on.\n",
+    "quote": "> Text {} on.\n",
+    "list item": "- Text {} on.\n",
+    "table cell": "| a | b |\n|---|---|\n| Text {} | on. |\n",
+    "HTML block": "<div>\nText {} on.\n</div>\n",
+    "lines of a quote": "> Text {}\n> more words\n>\n> on.\n",
+    # an element no end tag of the page's closes (`<desc>`, `<mi>`) holds the rest of the page
+    "paragraphs and code after it": "Text {}\n\non.\n\n```\ncode\n```\n\nmore words\n",
+}
+
+
+@pytest.mark.parametrize("context", CONTEXTS.values(), ids=CONTEXTS.keys())
+@pytest.mark.parametrize("shape", DROPPED)
+def test_the_text_part_keeps_of_svg_and_mathml_only_what_the_sanitised_page_shows(shape, context):
+    markdown = context.format(shape)
+    page, text = page_text(markdown), plain_text(markdown)
+    assert "HIDDEN" not in page  # the sanitiser's reading, which the text part follows
+    assert "HIDDEN" not in text and "<a" not in text
+    for shown in ("Text", "on.", "more words", "code"):
+        assert (shown in text) == (shown in page)
+
+
+SHOWN = [
+    "Text <svg>SHOWN</svg> on.\n",  # text in the `<svg>` itself
+    "Text <math>SHOWN</math> on.\n",
+    "Text <svg><b>SHOWN</b></svg> on.\n",  # HTML that leaves foreign content
+    'Text <svg><font color="red">SHOWN</font></svg> on.\n',
+    "Text <svg><g><em>SHOWN</em></g></svg> on.\n",
+    "Text <svg><g>x</g></svg> and <b>SHOWN</b> on.\n",
+    "| <svg><g>x</g></svg> | SHOWN |\n|---|---|\n",  # the next cell
+    "Text <svg><g>x\n\nSHOWN on.\n",  # the next paragraph
+    "Text `<svg><g>SHOWN</g></svg>` on.\n",  # code
+    "```html\n<svg><g>SHOWN</g></svg>\n```\n",
+]
+
+
+@pytest.mark.parametrize("markdown", SHOWN)
+def test_what_the_page_shows_of_svg_and_mathml_the_text_part_keeps(markdown):
+    assert "SHOWN" in page_text(markdown)
+    assert "SHOWN" in plain_text(markdown)
+
+
+def test_a_post_without_svg_or_mathml_has_the_same_text_part():
+    markdown = "# Title\n\nText <b>bold</b> <my-tag>kept</my-tag>.\n\n> quote <span>x</span>\n"
+    assert plain_text(markdown) == "# Title\n\nText <b>bold</b> kept.\n\n> quote <span>x</span>\n"
+
+
+HOSTILE = {
+    "nesting": lambda k: "Text <svg>" + "<b>" * k + "x",  # the sanitiser's time grows with depth squared
+    "siblings": lambda k: "Text <svg>" + "<rect/>x" * k,
+    "paragraphs": lambda k: "Text <svg><g>x</g></svg> on.\n\n" * (k // 10),
+}
+
+
+@pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
+def test_svg_in_the_text_part_is_read_in_linear_time(hostile):
+    """Four times the text, at most six times the time."""
+
+    def cost(k: int) -> float:
+        markdown = hostile(k)
+        gc.collect()
+        gc.disable()
+        try:
+            started = time.thread_time()
+            plain_text(markdown)
+            return time.thread_time() - started
+        finally:
+            gc.enable()
+
+    small, large = cost(1_500), cost(6_000)
+    assert large < 6 * small + 0.05
