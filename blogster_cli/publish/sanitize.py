@@ -113,8 +113,15 @@ def clean_html(html: str) -> str:
 
 def _cleaned(html: str, *, link_rel: str | None) -> str:
     """`html` (without embeds) with everything outside the allow-list removed."""
-    return nh3.clean(
-        html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=link_rel, strip_comments=True
+    return _cleaner(link_rel).clean(html)
+
+
+@lru_cache(maxsize=2)
+def _cleaner(link_rel: str | None) -> nh3.Cleaner:
+    """The allow-list built once: `nh3.clean` builds it on every call (~100 us of a ~110 us call on a
+    short fragment; a page build and a newsletter's text part clean many)."""
+    return nh3.Cleaner(
+        tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=link_rel, strip_comments=True
     )
 
 
