@@ -327,6 +327,18 @@ def db(server_conninfo: str, template_database: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def restores_copy_the_template(monkeypatch: pytest.MonkeyPatch, template_database: str) -> None:
+    """A restore's scratch database copied from the migrated test template, not made from template0
+    and migrated (~1 s of the server's CPU a restore: the restore tests were the costliest files).
+    For tests of what a restore carries over, reports or shuts out; the schema's build stays real in
+    the others (tests/integration/test_restore_interrupted.py, tests/security). Nothing is pending
+    in the copy, so `db migrate`'s steps in the restore find no work."""
+    from blogster_cli.db import database_swap
+
+    monkeypatch.setattr(database_swap, "SCRATCH_TEMPLATE", template_database)
+
+
+@pytest.fixture
 def empty_db(server_conninfo: str, test_tablespace: sql.Composable) -> Iterator[Database]:
     """A database with nothing in it (not cloned from the migrated template)."""
     name = f"blogster_test_empty_{uuid.uuid4().hex[:10]}"

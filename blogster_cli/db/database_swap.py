@@ -58,6 +58,9 @@ if TYPE_CHECKING:
     Connection = psycopg.Connection[tuple[Any, ...]]
 
 MAINTENANCE_DATABASE = "postgres"
+# What the scratch database is a copy of (module docstring). Tests whose subject is what a restore
+# carries, not how it builds the schema, copy their migrated test template instead (tests/conftest.py).
+SCRATCH_TEMPLATE = "template0"
 LOCK_WAIT_SECONDS = 60
 """How long a statement on the maintenance connection waits for a lock (a role's record, which an
 account changing its own password holds until its transaction ends) before it fails."""
@@ -301,8 +304,8 @@ def begin(conn: Connection, database: str) -> Swap:
     conn.execute(sql.SQL("set application_name = {}").format(sql.Literal(swap.owner)))
     like = _locale_of(conn, database if _exists(conn, database) else "template1")
     conn.execute(
-        sql.SQL("create database {} with template template0 allow_connections false {}").format(
-            sql.Identifier(swap.loading), like
+        sql.SQL("create database {} with template {} allow_connections false {}").format(
+            sql.Identifier(swap.loading), sql.Identifier(SCRATCH_TEMPLATE), like
         )
     )
     conn.execute(sql.SQL("revoke connect, temporary on database {} from public").format(sql.Identifier(swap.loading)))

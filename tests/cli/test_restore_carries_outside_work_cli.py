@@ -18,6 +18,8 @@ from tests.cli.test_newsletter_cli import readers_csv
 from tests.cli.test_social_posting_cli import backdate, published_post
 from tests.platform_servers import X_TOKEN, FakeForem, FakeSocial
 
+pytestmark = pytest.mark.usefixtures("restores_copy_the_template")  # what it carries, not its schema's build
+
 
 def restored(cli, backup) -> dict:
     done = cli("db", "restore", str(backup), "--yes", "--json")

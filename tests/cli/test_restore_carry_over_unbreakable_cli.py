@@ -19,6 +19,8 @@ import pytest
 from tests.cli.test_newsletter_cli import readers_csv
 from tests.cli.test_restore_carries_outside_work_cli import restored
 
+pytestmark = pytest.mark.usefixtures("restores_copy_the_template")  # what it carries, not its schema's build
+
 JSONB_LIMIT = 268_435_455  # bytes: PostgreSQL's largest jsonb value
 
 

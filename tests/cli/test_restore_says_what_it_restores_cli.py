@@ -15,6 +15,8 @@ import pytest
 from tests.cli.conftest import PASSWORD
 from tests.cli.test_docs_cli import login, signup
 
+pytestmark = pytest.mark.usefixtures("restores_copy_the_template")  # what it carries, not its schema's build
+
 
 @pytest.fixture
 def answering(monkeypatch):

@@ -22,6 +22,8 @@ from blogster_cli.repositories import accounts
 from blogster_cli.services import backup
 from tests.conftest import RUN_ID
 
+pytestmark = pytest.mark.usefixtures("restores_copy_the_template")  # what it carries, not its schema's build
+
 LOGIN_PASSWORD = "stray-login-password"
 
 
