@@ -10,8 +10,11 @@ import threading
 import time
 
 import psycopg
+import pytest
 
 from blogster_cli.services import backup
+
+pytestmark = pytest.mark.usefixtures("restores_copy_the_template")  # its swap, not its schema's build
 
 
 def test_a_client_that_reconnects_at_once_does_not_keep_the_restore_waiting(db, make_user, tmp_path):

@@ -12,6 +12,8 @@ from blogster_cli.db import database_swap
 from blogster_cli.errors import DatabaseUnavailable
 from blogster_cli.services import backup
 
+pytestmark = pytest.mark.usefixtures("restores_copy_the_template")  # what it says, not its schema's build
+
 
 def emails(db) -> set[str]:
     with db.connect() as conn:
