@@ -7,18 +7,10 @@ from __future__ import annotations
 import gc
 import time
 
-import html5lib
 import pytest
 
 from blogster_cli.distribution.newsletter import plain_text
-from blogster_cli.publish.markdown import render_post
-
-
-def page_text(markdown: str) -> str:
-    """What a reader of the post's page sees: the text of its sanitised HTML."""
-    tree = html5lib.parse(render_post(markdown).html, namespaceHTMLElements=False)
-    return "".join(tree.itertext())
-
+from tests.unit.distribution.test_newsletter_unseen import page_text
 
 DROPPED = [
     "<svg><g>HIDDEN</g></svg>",
