@@ -99,6 +99,7 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             checks.append(Check("migrations", "fail", str(exc)))
     checks += _restore_leftover_checks(ctx)
     checks += _stray_login_checks(ctx)
+    checks += _privileged_role_checks(ctx)
     if superuser and ctx.database.embedded is None:
         checks += _open_database_checks(ctx)
     checks += _site_address_checks(ctx)
@@ -277,6 +278,50 @@ def _stray_login_checks(ctx: AppContext) -> list[Check]:
             f" dropped database): switch {agreeing(count, 'it', 'them')} off with `{STRAY_LOGINS_FIX}`",
         )
     ]
+
+
+def _privileged_role_checks(ctx: AppContext) -> list[Check]:
+    """Roles Blogster never granted that hold one of its privileged roles (blogster_owner,
+    blogster_definer, ...) or may grant it: on a shared server, whoever made such a role before
+    Blogster's first migrate keeps ADMIN OPTION on it, and a holder may act as the owner of every
+    table, RLS bypassed (repositories/privileged_roles.py). pg_auth_members is readable by any login."""
+    from blogster_cli.db.acting import admin_unit_of_work
+    from blogster_cli.repositories import privileged_roles
+    from blogster_cli.wording import agreeing
+
+    try:
+        with admin_unit_of_work(ctx.database) as conn:
+            holders = privileged_roles.unexpected_holders(conn)
+            grantors = privileged_roles.createrole_grantors(conn)
+    except BlogsterError:  # the server check speaks for the server
+        return []
+    checks = []
+    if holders:
+        held = ", ".join(
+            f"{h.member} {'holds ADMIN OPTION on' if h.admin_option else 'is a member of'} {h.role}" for h in holders
+        )
+        checks.append(
+            Check(
+                "privileged roles",
+                "fail",
+                f"{held}, not granted by Blogster: {agreeing(len(holders), 'it', 'they')} may take the role and act"
+                " as the owner of Blogster's tables or definer functions, RLS bypassed; take"
+                f' {agreeing(len(holders), "it", "them")} back as a superuser (in psql "$(blogster db dsn)"):'
+                f" {'; '.join(h.revoke for h in holders)}",
+            )
+        )
+    if grantors:
+        checks.append(
+            Check(
+                "createrole roles",
+                "warn",
+                f"{', '.join(name for name, _ in grantors)} may grant"
+                f" {agreeing(len(grantors), 'itself', 'themselves')} any of Blogster's privileged roles (CREATEROLE,"
+                f" before PostgreSQL 16), RLS bypassed: unless {agreeing(len(grantors), 'it is', 'they are')} the"
+                f" server's administrators, run {'; '.join(fix for _, fix in grantors)}",
+            )
+        )
+    return checks
 
 
 def _open_database_checks(ctx: AppContext) -> list[Check]:

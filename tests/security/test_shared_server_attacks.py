@@ -1,7 +1,8 @@
 """Issue 8: what a second account, holding only its own credentials, tried on a shared
 server and must no longer get through: table locks, deleting another account's image
 file, stalling `db migrate`, temp and large objects,
-keeping LOGIN after a ban or a deletion. (The job queue's channels, which replaced
+keeping LOGIN after a ban or a deletion. And another login of the server holding one of Blogster's
+privileged roles, or ADMIN OPTION on it (its maker's, before Blogster's first migrate): `doctor` names it. (The job queue's channels, which replaced
 the outbox channel: tests/security/test_job_queue_attacks.py.)
 
 Bob logs in as his own role (on the embedded server the socket trusts its owner, so
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import os
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -27,7 +29,8 @@ from blogster_cli.db import migrations
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import Conflict
-from blogster_cli.services import accounts, images
+from blogster_cli.repositories import privileged_roles, worker_logins
+from blogster_cli.services import accounts, doctor, images
 from tests.integration.test_migrations import use_copied_migrations
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 
@@ -314,3 +317,89 @@ def test_flag_subject_tells_an_account_about_itself_only(db, superuser, alice_an
     for role in ("anon", "authenticated", "blogster_admin"):
         with db.connect() as conn, acting_transaction(conn, role), pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(query, (alice.email,))
+
+
+HOLDER_PREFIX = "blogster_test_holder_"
+
+
+@pytest.fixture
+def holder(db) -> Iterator[str]:
+    """A role of the server's that is no superuser and may create roles (another program's administrator)."""
+    name = f"{HOLDER_PREFIX}{os.urandom(6).hex()}"
+    with db.connect() as conn:
+        conn.execute(sql.SQL("create role {} login createrole").format(sql.Identifier(name)))
+    try:
+        yield name
+    finally:
+        with db.connect() as conn:
+            conn.execute(sql.SQL("drop role {}").format(sql.Identifier(name)))
+
+
+def doctor_checks(db: Database) -> dict[str, doctor.Check]:
+    ctx = AppContext(database_url=db.conninfo)
+    try:
+        return {check.name: check for check in doctor.run_checks(ctx)}
+    finally:
+        ctx.database.close()
+
+
+@pytest.mark.parametrize("held", ["ADMIN OPTION", "membership"])
+def test_a_role_holding_blogster_definer_reads_every_account_and_doctor_names_it_with_its_revoke(
+    db, superuser, make_user, holder, held
+):
+    """A CREATEROLE login that made blogster_definer before Blogster's first migrate keeps ADMIN OPTION on
+    it (what PostgreSQL 16 and later record: no SET, no INHERIT), which 0001's ALTER leaves; one granted
+    the role by anyone is a member. Either grants itself the role and reads every account, RLS bypassed."""
+    make_user(), make_user()
+    role = sql.Identifier(holder)
+    sixteen = superuser.info.server_version >= 160000
+    if held == "membership":
+        superuser.execute(sql.SQL("grant blogster_definer to {}").format(role))
+    else:
+        options = "with admin true, inherit false, set false" if sixteen else "with admin option"
+        superuser.execute(sql.SQL("grant blogster_definer to {} " + options).format(role))
+    with db.connect() as conn:
+        conn.execute(sql.SQL("set session authorization {}").format(role))
+        if held == "ADMIN OPTION":  # 16+: no SET, but it may grant itself the role
+            conn.execute(sql.SQL("grant blogster_definer to {}").format(role))
+        conn.execute("set role blogster_definer")
+        every = conn.execute("select count(*) from auth.users").fetchone()
+    assert every == superuser.execute("select count(*) from auth.users").fetchone()
+
+    check = doctor_checks(db)["privileged roles"]
+    assert check.status == "fail", check
+    assert f"{holder} holds ADMIN OPTION on blogster_definer" in check.detail or held == "membership"
+    # Its own grant is a second row from 16 on; before, the grant with ADMIN OPTION is its one membership.
+    assert f"{holder} is a member of blogster_definer" in check.detail or (held == "ADMIN OPTION" and not sixteen)
+    revokes = [h.revoke for h in privileged_roles.unexpected_holders(superuser) if h.member == holder]
+    assert revokes and all(f"REVOKE blogster_definer FROM {holder}" in revoke for revoke in revokes)
+    assert all(revoke in check.detail for revoke in revokes)
+    if not sixteen:  # before 16 its CREATEROLE alone lets it grant itself any of them
+        assert holder in doctor_checks(db)["createrole roles"].detail
+
+    for revoke in revokes:  # what doctor says to run takes the role back, whoever granted it
+        superuser.execute(revoke)
+    assert [h for h in privileged_roles.unexpected_holders(superuser) if h.member == holder] == []
+    with db.connect() as conn:
+        conn.execute(sql.SQL("set session authorization {}").format(role))
+        if sixteen:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("set role blogster_definer")
+
+
+def test_doctor_names_no_privileged_role_holder_blogster_granted_itself(db, superuser, make_user):
+    """Accounts, an admin account (blogster_admin) and a worker login (service_role and
+    blogster_job_runner, `admin workers add`) are Blogster's own grants: no check names them."""
+    made = [make_user().role_name, make_user(admin=True).role_name]
+    worker = f"{worker_logins.ROLE_PREFIX}{os.urandom(6).hex()}"
+    worker_logins.create_login(superuser, role_name=worker, password=LOGIN_PASSWORD)
+    try:
+        checks = doctor_checks(db)
+        holders = privileged_roles.unexpected_holders(superuser)
+    finally:
+        superuser.execute(sql.SQL("drop role {}").format(sql.Identifier(worker)))
+    # Another test's holder, on a server other workers share, is not this test's business.
+    assert [h for h in holders if not h.member.startswith(HOLDER_PREFIX)] == []
+    for name in ("privileged roles", "createrole roles"):
+        assert name not in checks or HOLDER_PREFIX in checks[name].detail, checks[name]
+    assert not any(role in check.detail for check in checks.values() for role in [*made, worker])

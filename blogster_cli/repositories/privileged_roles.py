@@ -1,0 +1,74 @@
+"""Who else holds Blogster's privileged roles: members and ADMIN OPTION holders Blogster never granted.
+
+Those roles are cluster-wide, and 0001 (and 0038) adopt one that exists already. On a shared server a
+login with CREATEROLE that made, say, `blogster_definer` before Blogster's first migrate keeps ADMIN
+OPTION on it (PostgreSQL 16 and later record the creator's grant): it can grant itself the role and
+act as the owner of every table or SECURITY DEFINER function, RLS bypassed. Before 16, CREATEROLE may
+grant any role that is no superuser, whoever made it. Blogster's own grants are account roles in
+blogster_admin (`admin grant`) and worker logins in service_role and blogster_job_runner (`admin
+workers add`), never WITH ADMIN OPTION; superusers may do everything anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import psycopg
+
+    Connection = psycopg.Connection[tuple[Any, ...]]
+
+PRIVILEGED_ROLES = ("blogster_owner", "blogster_definer", "service_role", "blogster_admin", "blogster_job_runner")
+
+
+@dataclass(frozen=True)
+class Holder:
+    role: str
+    """The privileged role."""
+    member: str
+    admin_option: bool
+    revoke: str
+    """The statement that takes this grant back, and what was granted through it (CASCADE): on
+    PostgreSQL 16 and later a superuser's plain REVOKE takes back its own grants only."""
+
+
+_UNEXPECTED_HOLDERS_SQL = """
+select r.rolname::text, m.rolname::text, a.admin_option,
+       pg_catalog.format('REVOKE %%I FROM %%I%%s CASCADE', r.rolname, m.rolname,
+                         ' GRANTED BY ' operator(pg_catalog.||) pg_catalog.quote_ident(g.rolname))
+from pg_catalog.pg_auth_members a
+join pg_catalog.pg_roles r on r.oid operator(pg_catalog.=) a.roleid
+join pg_catalog.pg_roles m on m.oid operator(pg_catalog.=) a.member
+left join pg_catalog.pg_roles g on g.oid operator(pg_catalog.=) a.grantor
+where r.rolname operator(pg_catalog.=) any (%s::pg_catalog.text[])
+  and not m.rolsuper
+  and not (not a.admin_option and (
+        (r.rolname operator(pg_catalog.=) 'blogster_admin'
+         and m.rolname operator(pg_catalog.~) '^u_[0-9a-f]{32}$')
+     or (r.rolname operator(pg_catalog.=) any (array['service_role', 'blogster_job_runner'])
+         and pg_catalog.starts_with(m.rolname, 'blogster_worker_') and m.rolcanlogin)))
+order by 1, 2, 4
+"""
+
+# Before PostgreSQL 16, CREATEROLE may grant itself any role that is no superuser.
+_CREATEROLE_SQL = """
+select r.rolname::text, pg_catalog.format('ALTER ROLE %I NOCREATEROLE', r.rolname) from pg_catalog.pg_roles r
+where r.rolcreaterole and not r.rolsuper
+order by 1
+"""
+
+
+def unexpected_holders(conn: Connection) -> list[Holder]:
+    """Every role but a superuser that is a member of a privileged role, or holds ADMIN OPTION on
+    one, other than the grants Blogster itself makes."""
+    return [Holder(*row) for row in conn.execute(_UNEXPECTED_HOLDERS_SQL, (list(PRIVILEGED_ROLES),))]
+
+
+def createrole_grantors(conn: Connection) -> list[tuple[str, str]]:
+    """On a server before PostgreSQL 16, the roles (no superusers) whose CREATEROLE lets them grant
+    themselves any privileged role at will, each with the statement that takes it away; on 16 and
+    later, none (they need ADMIN OPTION, which `unexpected_holders` lists)."""
+    if conn.info.server_version >= 160000:
+        return []
+    return [(name, fix) for name, fix in conn.execute(_CREATEROLE_SQL)]
