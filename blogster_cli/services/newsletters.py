@@ -174,8 +174,8 @@ class NewsletterPublic:
 
 def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
     """`sent`: the mails the ledger shows, which a send cut off before its end has not yet counted."""
-    content = row.content or {}
-    posts = [p.get("slug", "") for p in content.get("posts", [])]
+    content = _content(row)
+    posts = [_text(p, "slug") for p in _posts(content)]
     error, error_at = _send_error(content)
     held, held_until = _held(content) if row.status == NewsletterStatus.SCHEDULED else (0, None)
     return NewsletterPublic(
@@ -184,6 +184,30 @@ def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
         open_rate=row.open_rate, click_rate=row.click_rate, send_error=error, send_error_at=error_at,
         warnings=_liquid_left(content), held_by_limit=held, held_until=held_until,
     )  # fmt: skip
+
+
+def _content(row: EmailNewsletter) -> dict[str, Any]:
+    """The newsletter's content as Blogster writes it, an object; {} for any other JSON (a number, a
+    list, null), which its owner's own SQL login may store: no command fails on it, and a write into
+    content starts from this."""
+    return row.content if isinstance(row.content, dict) else {}
+
+
+def _posts(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """Its posts ({"slug", "title", "url"}, as create keeps them): the objects of a list, else none."""
+    posts = content.get("posts")
+    return [post for post in posts if isinstance(post, dict)] if isinstance(posts, list) else []
+
+
+def _text(kept: dict[str, Any], key: str) -> str:
+    """`kept[key]` where it is a string, else "" (a body, an address, a slug its owner's SQL replaced)."""
+    value = kept.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings of a list (the reader keys under "tracking"), else none."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 SEND_ERROR_KEY = "send_error"
@@ -342,11 +366,11 @@ class Preview:
 def preview(acting: ActingUser, *, ref: str) -> Preview:
     with orm_unit_of_work(acting) as session:
         row = _find(session, ref)
-        content = row.content or {}
+        content = _content(row)
     # Each reader's own link goes where the placeholder is; the preview shows its shape.
-    link = letters.unsubscribe_url(str(content.get("site_url") or ""), PREVIEW_TOKEN)
-    text = str(content.get("text", "")).replace(letters.UNSUBSCRIBE_PLACEHOLDER, link)
-    page = str(content.get("html", "")).replace(letters.UNSUBSCRIBE_PLACEHOLDER, html.escape(link, quote=True))
+    link = letters.unsubscribe_url(_text(content, "site_url"), PREVIEW_TOKEN)
+    text = _text(content, "text").replace(letters.UNSUBSCRIBE_PLACEHOLDER, link)
+    page = _text(content, "html").replace(letters.UNSUBSCRIBE_PLACEHOLDER, html.escape(link, quote=True))
     return Preview(row.id, row.subject_line or "", text, page, warnings=_liquid_left(content))
 
 
@@ -398,7 +422,7 @@ def unschedule(acting: ActingUser, *, ref: str) -> Unscheduled:
             return Unscheduled(_public(row, sent=sent), None)
         was_due_at = row.scheduled_time
         row.status, row.scheduled_time = NewsletterStatus.DRAFT, None
-        row.content = _with_held(row.content or {}, readers=0, until=None)  # no longer due: nothing held
+        row.content = _with_held(_content(row), readers=0, until=None)  # no longer due: nothing held
         session.add(row)
         return Unscheduled(_public(row, sent=sent), was_due_at)
 
@@ -587,15 +611,16 @@ def record_engagement(acting: ActingUser, *, log_lines: list[str]) -> list[Engag
     with orm_unit_of_work(acting) as session:
         for row in newsletter_rows.by_ids(session, ids=ids):
             seen = found[str(row.id)]
-            content = row.content or {}
+            content = _content(row)
             secret = _reader_secret(content)  # None: made before secrets, its mails carry unkeyed keys
             reached = {
                 letters.reader_key(str(row.id), e, secret)
                 for e in newsletter_rows.sent_addresses(session, newsletter_id=row.id)
             }
-            before = content.get("tracking", {})
-            opened = set(before.get("opened", [])) | (seen.opened & reached)
-            clicked = set(before.get("clicked", [])) | (seen.clicked & reached)
+            before = content.get("tracking")
+            before = before if isinstance(before, dict) else {}
+            opened = set(_strings(before.get("opened"))) | (seen.opened & reached)
+            clicked = set(_strings(before.get("clicked"))) | (seen.clicked & reached)
             row.content = {**content, "tracking": {"opened": sorted(opened), "clicked": sorted(clicked)}}
             total = len(reached)
             row.open_rate = len(opened) / total if total else None
@@ -723,7 +748,7 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
     """Whom this run mails: the audience fixed when the send started (_prepare), less the ledger."""
     with orm_unit_of_work(acting) as session:
         row = _find(session, ref)
-        content = row.content or {}
+        content = _content(row)
         audience = _stored_audience(content)
         listed = newsletter_rows.audience(session, newsletter_id=row.id, emails=audience)  # matched in SQL
         last = newsletter_rows.last_refusal(session, newsletter_id=row.id)
@@ -734,12 +759,12 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
         ]
         return _Plan(
             newsletter_id=row.id, subject=row.subject_line or row.title or "", bodies=letters.Bodies(
-                html=content.get("html", ""), text=content.get("text", "")
-            ), site_url=content.get("site_url", ""), targets=targets,
+                html=_text(content, "html"), text=_text(content, "text")
+            ), site_url=_text(content, "site_url"), targets=targets,
             already_done=sum(1 for _, outcome in listed if outcome is not None),
             refused_before=sum(1 for _, outcome in listed if outcome == NewsletterDeliveryOutcome.REFUSED),
             unsubscribed=sum(1 for s, outcome in listed if s.unsubscribed_at is not None and outcome is None),
-            post_urls=[p.get("url", "") for p in content.get("posts", []) if p.get("url")],
+            post_urls=[url for url in (_text(p, "url") for p in _posts(content)) if url],
             secret=_reader_secret(content), give_up_deferred=_deferred_too_long(content),
             warnings=_liquid_left(content),
             last_refusal=(f"{last.email}: {last.error or 'refused'}", last.sent_at) if last is not None else None,
@@ -760,6 +785,8 @@ def _deferred_too_long(content: dict[str, Any]) -> bool:
         since = dt.datetime.fromisoformat(first) if isinstance(first, str) else None
     except ValueError:
         since = None
+    if since is not None and since.tzinfo is None:  # _mail writes UTC with its offset; one without, as UTC
+        since = since.replace(tzinfo=dt.UTC)
     return since is not None and dt.datetime.now(dt.UTC) - since > DEFERRED_AT_MOST
 
 
@@ -780,14 +807,14 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
         _audience_note(session, row, wanted=wanted, started=started)
         if parsed is not None:
             newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
-            row.content = {**(row.content or {}), AUDIENCE_KEY: wanted}
+            row.content = {**_content(row), AUDIENCE_KEY: wanted}
         if row.status != NewsletterStatus.SCHEDULED:  # not due until now: nobody held (a restored draft kept a note)
-            row.content = _with_held(row.content or {}, readers=0, until=None)
+            row.content = _with_held(_content(row), readers=0, until=None)
         row.status, row.scheduled_time = NewsletterStatus.SCHEDULED, at
         session.add(row)
         return SendReport(
             row.id, str(row.status), 0, [], 0, 0, row.recipient_count, scheduled_time=at,
-            left_out=parsed.problems if parsed is not None else [], warnings=_liquid_left(row.content or {}),
+            left_out=parsed.problems if parsed is not None else [], warnings=_liquid_left(_content(row)),
         )  # fmt: skip
 
 
@@ -819,7 +846,7 @@ def _audience_note(session: Any, row: EmailNewsletter, *, wanted: list[str] | No
     """Refuses a run naming another audience than the one a started send (someone already mailed,
     or refused) has, saying how to resume it; a run without --to resumes a started --to send's
     list, and the returned note says so. Not started, any audience goes (it replaces the stored one)."""
-    stored = _stored_audience(row.content or {})
+    stored = _stored_audience(_content(row))
     sent = row.status == NewsletterStatus.SENT
     if sent and wanted is not None and not _same_audience(session, stored, wanted):
         raise InvalidInput(
@@ -958,7 +985,7 @@ def _send(
                 id=row.id, status=str(row.status), sent=0, refused=[], already_done=0, unsubscribed=0,
                 recipient_count=row.recipient_count, not_due=True,
             )  # fmt: skip
-        if wanted is not None and not _same_audience(guard, _stored_audience(row.content or {}), wanted):
+        if wanted is not None and not _same_audience(guard, _stored_audience(_content(row)), wanted):
             raise InvalidInput(f"another run changed newsletter {row.id}'s audience meanwhile: run the command again")
         plan = _plan(acting, ref=str(row.id))  # after the lock: sees every earlier run's ledger
         if row.status == NewsletterStatus.SENT:
@@ -1003,15 +1030,15 @@ def _send(
                     " not them again)"
                 )
             kept = {"error": mailed.error, "at": dt.datetime.now(dt.UTC).isoformat()}
-            row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
+            row.content = {**_content(row), SEND_ERROR_KEY: kept}
         elif error:  # the mail server was unreachable: why, for `newsletter list` and `show`
             if row.status != NewsletterStatus.SCHEDULED:  # a scheduled one stays due: the next run mails the rest
                 row.status = NewsletterStatus.FAILED
             kept = {"error": error.removesuffix(RUN_AGAIN), "at": dt.datetime.now(dt.UTC).isoformat()}
-            row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
+            row.content = {**_content(row), SEND_ERROR_KEY: kept}
         elif mailed.interrupted or mailed.deferred or mailed.held or mailed.in_use:
-            if mailed.deferred and DEFERRED_SINCE_KEY not in (row.content or {}):  # how long it waits
-                row.content = {**(row.content or {}), DEFERRED_SINCE_KEY: dt.datetime.now(dt.UTC).isoformat()}
+            if mailed.deferred and DEFERRED_SINCE_KEY not in _content(row):  # how long it waits
+                row.content = {**_content(row), DEFERRED_SINCE_KEY: dt.datetime.now(dt.UTC).isoformat()}
             if mailed.held and row.status != NewsletterStatus.SCHEDULED:  # due now: mailed as the limit allows
                 row.status, row.scheduled_time = NewsletterStatus.SCHEDULED, dt.datetime.now(dt.UTC)
             # not done: the next run mails the rest (a scheduled one stays due)
@@ -1020,12 +1047,12 @@ def _send(
             error, refusals = _nobody_reached(plan, mailed)
         else:
             row.status = NewsletterStatus.SENT
-        if mailed.error is None and SEND_ERROR_KEY in (row.content or {}):  # got through: the error is past
-            row.content = {key: value for key, value in (row.content or {}).items() if key != SEND_ERROR_KEY}
+        if mailed.error is None and SEND_ERROR_KEY in _content(row):  # got through: the error is past
+            row.content = {key: value for key, value in _content(row).items() if key != SEND_ERROR_KEY}
         if row.status == NewsletterStatus.FAILED and refusals is not None:  # why, for `newsletter list`
-            row.content = {**(row.content or {}), SEND_ERROR_KEY: refusals}
+            row.content = {**_content(row), SEND_ERROR_KEY: refusals}
         held_until = mailed.allowance.frees_at if mailed.held else None
-        row.content = _with_held(row.content or {}, readers=mailed.held, until=held_until)
+        row.content = _with_held(_content(row), readers=mailed.held, until=held_until)
         guard.add(row)
         return SendReport(
             id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
@@ -1082,7 +1109,7 @@ def _prepare(acting: ActingUser, *, ref: str, parsed: letters.RecipientList | No
         row = newsletter_rows.lock_newsletter(session, newsletter_id=found.id)
         if row is None:
             return None
-        content = dict(row.content or {})
+        content = dict(_content(row))
         done = newsletter_rows.delivered(session, newsletter_id=row.id)
         wanted = [r.email for r in parsed.recipients] if parsed is not None else None
         note = _audience_note(session, row, wanted=wanted, started=done)
@@ -1091,7 +1118,7 @@ def _prepare(acting: ActingUser, *, ref: str, parsed: letters.RecipientList | No
             content[AUDIENCE_KEY] = wanted
         if _reader_secret(content) is None and not done:
             content[READER_SECRET_KEY] = letters.new_reader_secret()
-        if content != (row.content or {}):
+        if content != _content(row):
             row.content = content
             session.add(row)
         return note
@@ -1398,7 +1425,7 @@ def _keep_send_error(acting: ActingUser, *, newsletter_id: UUID, error: str) -> 
         row = newsletter_rows.lock_newsletter(session, newsletter_id=newsletter_id)
         if row is not None:
             kept = {"error": error, "at": dt.datetime.now(dt.UTC).isoformat()}
-            row.content = {**(row.content or {}), SEND_ERROR_KEY: kept}
+            row.content = {**_content(row), SEND_ERROR_KEY: kept}
             session.add(row)
 
 
