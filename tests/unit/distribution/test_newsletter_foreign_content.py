@@ -4,13 +4,10 @@ holds, and MathML's glyphs anywhere (red team 51, F3: the text part mailed all o
 
 from __future__ import annotations
 
-import gc
-import time
-
 import pytest
 
 from blogster_cli.distribution.newsletter import plain_text
-from tests.unit.distribution.test_newsletter_unseen import page_text
+from tests.unit.distribution.test_newsletter_unseen import cpu_seconds, page_text
 
 DROPPED = [
     "<svg><g>HIDDEN</g></svg>",
@@ -90,15 +87,7 @@ def test_svg_in_the_text_part_is_read_in_linear_time(hostile):
     """Four times the text, at most six times the time."""
 
     def cost(k: int) -> float:
-        markdown = hostile(k)
-        gc.collect()
-        gc.disable()
-        try:
-            started = time.thread_time()
-            plain_text(markdown)
-            return time.thread_time() - started
-        finally:
-            gc.enable()
+        return cpu_seconds(plain_text, hostile(k))
 
     small, large = cost(1_500), cost(6_000)
     assert large < 6 * small + 0.05
