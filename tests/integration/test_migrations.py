@@ -294,13 +294,17 @@ _FINGERPRINT = {
         where connamespace::regnamespace::text in ('public', 'internal', 'auth', 'content')""",
     "indexes": """select schemaname, tablename, indexname, indexdef from pg_indexes
         where schemaname in ('public', 'internal', 'auth', 'content')""",
-    "relation owners and privileges": """select c.oid::regclass::text, c.relowner::regrole::text, c.relacl::text,
-        c.relrowsecurity, c.relforcerowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    # Privileges as sets: an ACL's order is the order of its grants, which the same end state can differ in.
+    "relation owners and privileges": """select c.oid::regclass::text, c.relowner::regrole::text,
+        array(select unnest(c.relacl)::text order by 1), c.relrowsecurity, c.relforcerowsecurity
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname in ('public', 'internal', 'auth', 'content')""",
     "function owners and privileges": """select p.oid::regprocedure::text, p.proowner::regrole::text,
-        p.proacl::text, p.prosecdef, p.proconfig::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        array(select unnest(p.proacl)::text order by 1), p.prosecdef, p.proconfig::text
+        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where n.nspname in ('public', 'internal', 'auth', 'content')""",
-    "schema owners and privileges": """select nspname, nspowner::regrole::text, nspacl::text from pg_namespace
+    "schema owners and privileges": """select nspname, nspowner::regrole::text,
+        array(select unnest(nspacl)::text order by 1) from pg_namespace
         where nspname in ('public', 'internal', 'auth', 'content')""",
 }
 
