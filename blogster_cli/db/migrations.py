@@ -36,6 +36,8 @@ from blogster_cli.db.schema_version import migrations_dir
 from blogster_cli.errors import ConfigError, Conflict
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import psycopg
 
     from blogster_cli.db.connection import Database
@@ -131,12 +133,28 @@ def _bootstrap(conn: psycopg.Connection) -> None:
         psycopg.errors.DuplicateSchema,
         psycopg.errors.InternalError_,
     )
+    _committed_despite_races(
+        conn,
+        BOOTSTRAP_SQL,
+        racing,
+        done=lambda: scalar(conn.execute("select to_regclass('internal.schema_migrations') is not null"), bool),
+    )
+
+
+def _committed_despite_races(
+    conn: psycopg.Connection,
+    statement: str,
+    racing: tuple[type[Exception], ...],
+    done: Callable[[], bool] = lambda: False,
+) -> None:
+    """Runs `statement` in a transaction of its own unless `done()`, once more (up to three tries) when
+    it fails with one of `racing`: another run doing the same at the same moment, committed by then."""
     for attempt in range(3):
-        if scalar(conn.execute("select to_regclass('internal.schema_migrations') is not null"), bool):
+        if done():
             return
         try:
             with conn.transaction():
-                conn.execute(BOOTSTRAP_SQL)
+                conn.execute(statement)
             return
         except racing:
             if attempt == 2:
@@ -200,14 +218,7 @@ def _close_new_database(conn: psycopg.Connection) -> None:
     collide on the schema's catalog row ("tuple concurrently updated"), and the loser tries again."""
     import psycopg
 
-    for attempt in range(3):
-        try:
-            with conn.transaction():
-                conn.execute(NEW_DATABASE_SQL)
-            return
-        except psycopg.errors.InternalError_:
-            if attempt == 2:
-                raise
+    _committed_despite_races(conn, NEW_DATABASE_SQL, (psycopg.errors.InternalError_,))
 
 
 def _refuse_others_objects(conn: psycopg.Connection) -> None:
