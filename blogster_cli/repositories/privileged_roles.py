@@ -6,13 +6,15 @@ OPTION on it (PostgreSQL 16 and later record the creator's grant): it can grant 
 act as the owner of every table or SECURITY DEFINER function, RLS bypassed. Before 16, CREATEROLE may
 grant any role that is no superuser, whoever made it. Blogster's own grants are account roles in
 blogster_admin (`admin grant`) and worker logins in service_role and blogster_job_runner (`admin
-workers add`), never WITH ADMIN OPTION; superusers may do everything anyway.
+workers add`, named with worker_logins.ROLE_PREFIX), never WITH ADMIN OPTION; superusers may do everything anyway.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from blogster_cli.repositories import worker_logins
 
 if TYPE_CHECKING:
     import psycopg
@@ -47,7 +49,7 @@ where r.rolname operator(pg_catalog.=) any (%s::pg_catalog.text[])
         (r.rolname operator(pg_catalog.=) 'blogster_admin'
          and m.rolname operator(pg_catalog.~) '^u_[0-9a-f]{32}$')
      or (r.rolname operator(pg_catalog.=) any (array['service_role', 'blogster_job_runner'])
-         and pg_catalog.starts_with(m.rolname, 'blogster_worker_') and m.rolcanlogin)))
+         and pg_catalog.starts_with(m.rolname, %s) and m.rolcanlogin)))
 order by 1, 2, 4
 """
 
@@ -62,7 +64,8 @@ order by 1
 def unexpected_holders(conn: Connection) -> list[Holder]:
     """Every role but a superuser that is a member of a privileged role, or holds ADMIN OPTION on
     one, other than the grants Blogster itself makes."""
-    return [Holder(*row) for row in conn.execute(_UNEXPECTED_HOLDERS_SQL, (list(PRIVILEGED_ROLES),))]
+    rows = conn.execute(_UNEXPECTED_HOLDERS_SQL, (list(PRIVILEGED_ROLES), worker_logins.ROLE_PREFIX))
+    return [Holder(*row) for row in rows]
 
 
 def createrole_grantors(conn: Connection) -> list[tuple[str, str]]:

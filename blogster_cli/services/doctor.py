@@ -329,6 +329,7 @@ def _open_database_checks(ctx: AppContext) -> list[Check]:
     which Blogster's own database hides from accounts (db/other_databases.py): a superuser's, on a
     shared server (the embedded server's `db migrate` closes them)."""
     from blogster_cli.db import other_databases
+    from blogster_cli.wording import agreeing
 
     try:
         names = other_databases.watchable(ctx.database)
@@ -341,9 +342,9 @@ def _open_database_checks(ctx: AppContext) -> list[Check]:
         Check(
             "other databases",
             "warn",
-            f"any login may connect to {'the database' if len(names) == 1 else 'the databases'} {listed} and see"
+            f"any login may connect to the {agreeing(len(names), 'database')} {listed} and see"
             " there which logins are connected to this database and what they lock (pg_stat_activity, pg_locks),"
-            f" which this database hides from accounts: close {'it' if len(names) == 1 else 'them'} (REVOKE"
+            f" which this database hides from accounts: close {agreeing(len(names), 'it', 'them')} (REVOKE"
             f' CONNECT ON DATABASE {listed} FROM PUBLIC, in psql "$(blogster db dsn)"; GRANT CONNECT to the'
             " logins that need it)",
         )
