@@ -39,6 +39,13 @@ def decoded(text: str | None) -> Any:
         raise UnreadableJson(f"it holds {long_number()}") from None
 
 
+def as_text(value: Any) -> str:
+    """A decoded value as a message shows it: a string as it is, any other JSON as its JSON text, not as
+    Python writes it (`{'a': 1}`, `None`, `True`): what an account's own SQL stored where Blogster
+    writes strings."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def long_number() -> str:
     """What Python's json refuses in a number, as messages say it."""
     return f"a number of more than {sys.get_int_max_str_digits():,} digits"

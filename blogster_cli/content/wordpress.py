@@ -14,8 +14,11 @@ entity-expansion and external-entity tricks. Mapping:
   they wait for a person to decide);
 - titles, term names and Yoast's texts: WordPress stores them HTML-escaped (`café &amp;
   croissants`), so their entities are decoded once;
-- date: `wp:post_date_gmt` in UTC; drafts have `0000-00-00 00:00:00` there, and then
-  `wp:post_date` is read in the default time zone; no date at all gives None;
+- date: `wp:post_date_gmt` in UTC; drafts never published have `0000-00-00 00:00:00` there,
+  and then `wp:post_date`, a wall time without an offset, is read in the default time zone and
+  kept as written, that zone recorded (`source.timezone`), as a front matter date without an
+  offset is: re-importing the export after `config set timezone` keeps the draft's moment; no
+  date at all gives None;
 - slug: `wp:post_name`, percent-decoded (WordPress stores non-ASCII slugs encoded);
 - tags: `category` elements with domain post_tag; categories: domain category, except
   WordPress's default "uncategorized";
@@ -56,11 +59,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from markdownify import MarkdownConverter, markdownify
 
-from blogster_cli.content.dates import parse_date
+from blogster_cli.content.dates import parse_date, placed, written_date
 from blogster_cli.content.document import new_document
 from blogster_cli.content.errors import WordPressError
 from blogster_cli.content.mapping import map_metadata
-from blogster_cli.content.post import ImportedPost, post_from_mapping
+from blogster_cli.content.post import ImportedPost, post_from_mapping, with_zone
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _WP_NS = re.compile(r"^\{(http://wordpress\.org/export/\d+\.\d+/)\}")
@@ -243,7 +246,7 @@ def _item_post(item: Element, wp_ns: str, attachment_urls: dict[str, str], defau
         _text(entry, wp_ns + "meta_key"): _text(entry, wp_ns + "meta_value")
         for entry in item.findall(wp_ns + "postmeta")
     }
-    date, date_text = _item_date(item, wp_ns, default_tz)
+    date, date_text, floating = _item_date(item, wp_ns, default_tz)
     excerpt_ns = "{" + wp_ns.strip("{}") + _EXCERPT_NS_SUFFIX + "}"
     description = html.unescape(meta.get("_yoast_wpseo_metadesc") or "") or _html_text(
         _text(item, excerpt_ns + "encoded")
@@ -254,7 +257,7 @@ def _item_post(item: Element, wp_ns: str, attachment_urls: dict[str, str], defau
     post_id = _text(item, wp_ns + "post_id")
     fields: dict[str, Any] = {
         "title": html.unescape(_text(item, "title")),
-        "date": date.isoformat() if date is not None else None,
+        "date": (floating or date).isoformat() if date is not None else None,
         "slug": unquote(_text(item, wp_ns + "post_name")),
         "draft": None if published else True,
         "tags": _terms(item, "post_tag"),
@@ -270,18 +273,24 @@ def _item_post(item: Element, wp_ns: str, attachment_urls: dict[str, str], defau
     body = html_to_markdown(item.findtext("{" + CONTENT_NS + "}encoded") or "")
     mapped = map_metadata(fields, body, None, "wordpress", default_tz)
     content = new_document(body, fields=fields, source={"dialect": "wordpress", "path": None, "date_text": date_text})
+    if floating is not None:
+        content = with_zone(content, default_tz)
     post = post_from_mapping(mapped, content)
     if scheduled and date is not None and date > datetime.now(UTC):
         post.status = "scheduled"  # WordPress publishes it at its date
     return post
 
 
-def _item_date(item: Element, wp_ns: str, default_tz: tzinfo) -> tuple[datetime | None, str | None]:
-    for name, tz in (("post_date_gmt", UTC), ("post_date", default_tz)):
-        text = _text(item, wp_ns + name)
-        if text and text != _ZERO_DATE:
-            return parse_date(text, tz), text
-    return None, None
+def _item_date(item: Element, wp_ns: str, default_tz: tzinfo) -> tuple[datetime | None, str | None, datetime | None]:
+    """The item's date, its text and, when it is `wp:post_date` (no offset), its wall time."""
+    gmt = _text(item, wp_ns + "post_date_gmt")
+    if gmt and gmt != _ZERO_DATE:
+        return parse_date(gmt, UTC), gmt, None
+    local = _text(item, wp_ns + "post_date")
+    if local and local != _ZERO_DATE:
+        written = written_date(local)
+        return placed(written, default_tz, local), local, written if written.tzinfo is None else None
+    return None, None, None
 
 
 def _terms(item: Element, domain: str) -> list[str]:

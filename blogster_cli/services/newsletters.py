@@ -84,6 +84,7 @@ from blogster_cli.models.newsletters import EmailNewsletter
 from blogster_cli.repositories import newsletters as newsletter_rows
 from blogster_cli.repositories.newsletters import SendingAllowance
 from blogster_cli.services.every_account import EveryAccount, for_every_account
+from blogster_cli.stored_json import as_text
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
 from blogster_cli.wording import plural
 
@@ -241,7 +242,7 @@ def _held(content: dict[str, Any]) -> tuple[int, dt.datetime | None]:
 
 def _liquid_left(content: dict[str, Any]) -> list[str]:
     kept = content.get(LIQUID_KEY)
-    return [str(line) for line in kept] if isinstance(kept, list) else []
+    return [as_text(line) for line in kept] if isinstance(kept, list) else []
 
 
 def _send_error(content: dict[str, Any]) -> tuple[str | None, dt.datetime | None]:

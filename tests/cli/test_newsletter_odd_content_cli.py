@@ -74,3 +74,21 @@ def test_a_newsletter_with_odd_content_still_lists_previews_sends_and_goes(cli, 
     assert removed.exit_code == 0, removed.stderr
     gone = "select count(*) from public.email_newsletters where id = %s"
     assert superuser.execute(gone, (newsletter_id,)).fetchone() == (0,)
+
+
+def test_warnings_its_account_stored_as_other_json_are_shown_as_json(cli, signed_up, tmp_path, superuser):
+    """`liquid_left` holds strings as Blogster writes them; other JSON its account's own SQL stored
+    there was shown as Python writes it (`{'a': 1}`, `None`, `True`), now as the JSON it is."""
+    newsletter_id = make_newsletter(cli, tmp_path)
+    odd = '[{"a": 1}, 2, null, true, ["é"], "as written"]'
+    update = "update public.email_newsletters set content = content || jsonb_build_object('liquid_left', %s::jsonb)"
+    superuser.execute(update + " where id = %s", (odd, newsletter_id))
+    shown = ['{"a": 1}', "2", "null", "true", '["é"]', "as written"]
+    listed = cli("newsletter", "list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.json()[0]["warnings"] == shown
+    previewed = cli("newsletter", "preview", newsletter_id, "--json")
+    assert previewed.exit_code == 0, previewed.stderr
+    assert previewed.json()["warnings"] == shown
+    text = cli("newsletter", "preview", newsletter_id)
+    assert '{"a": 1}' in text.stderr + text.stdout and "{'a': 1}" not in text.stderr + text.stdout

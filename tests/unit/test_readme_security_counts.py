@@ -111,11 +111,12 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     (
         "your own rows written by raw SQL past the checks the commands make, reaching your built site: an"
         " interactive widget's structure holding markup, or one that stopped every build and `calendar run-due`;"
+        " a post's slug `.` or `..` built over the posts list page;"
         " JSON Python cannot read (a 5,000-digit number, nesting 5,000 deep) in a post's front matter or any"
         " row, which stopped builds, exports, `account export`, analytics ingest, lists and every read of the one"
         " post (`posts show`, `posts edit`, `publish`, `revisions`, `review show`, the studio's editor) or of a"
         " linked folder (`sync status`)",
-        ("test_interactive_structure_attacks.py", "test_unreadable_json_attacks.py"),
+        ("test_interactive_structure_attacks.py", "test_unreadable_json_attacks.py", "test_dot_slug_attacks.py"),
     ),
     (
         "other people's text on your terminal: ESC/OSC sequences, C1 codes and bidi overrides in titles,"
