@@ -17,6 +17,11 @@ function into one of blogster_definer's. A new database is first closed to objec
 (NEW_DATABASE_SQL, committed before the check): 0001's own revoke only takes effect when the batch
 holding it commits, and a login polling for the `internal` schema could plant one meanwhile
 (red team 51).
+A new database is also refused while another role holds one of Blogster's cluster-wide privileged
+roles, or ADMIN OPTION on one, without Blogster having granted it, or one of them can log in
+(db/privileged_roles.py, as `doctor` says): 0001 would adopt such a role, and its holder could then
+take it and act as the owner of every table, RLS bypassed. Looked at before anything runs and again
+in the batch's transaction, after 0001 made or adopted the roles (one made meanwhile by another login).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from blogster_cli.db import privileged_roles
 from blogster_cli.db.errors import translating
 from blogster_cli.db.rows import scalar
 from blogster_cli.db.schema_version import migrations_dir
@@ -255,6 +261,30 @@ def _refuse_others_objects(conn: psycopg.Connection) -> None:
     )
 
 
+def _refuse_others_holding_privileged_roles(conn: psycopg.Connection) -> None:
+    """ConfigError naming a role that holds one of the privileged roles without Blogster's grant, or one
+    of them that can log in, with the statement that takes it back: run, the new database can migrate.
+    Clean roles that exist already (another Blogster database on the server made them) are no reason."""
+    holders = privileged_roles.unexpected_holders(conn)
+    if holders:
+        more = f" (and {len(holders) - 1} more such)" if len(holders) > 1 else ""
+        first = holders[0]
+        raise ConfigError(
+            f"{first.describe()}{more}, which Blogster did not grant (it made the role before Blogster did, or was"
+            f" given it): {first.member} could take the role and act as the owner of this database's tables, RLS"
+            f" bypassed; take it back as a superuser ({first.revoke}; `blogster doctor` lists every such grant) and"
+            " migrate again"
+        )
+    logins = privileged_roles.logins(conn)
+    if logins:
+        name, fix = logins[0]
+        more = f" (and {len(logins) - 1} more such)" if len(logins) > 1 else ""
+        raise ConfigError(
+            f"{name} can log in{more}, which none of Blogster's privileged roles ever does: whoever has its"
+            f" password acts as it, RLS bypassed; switch it off as a superuser ({fix}) and migrate again"
+        )
+
+
 def _secure_database(conn: psycopg.Connection) -> None:
     """Database-level privileges (migration 0011), which a copy of the database does not keep."""
     if scalar(conn.execute("select to_regprocedure('internal.secure_database()') is not null"), bool):
@@ -278,6 +308,7 @@ def apply(
         applied = _applied(conn)
         if any(m.name not in applied and (until is None or m.name <= until) for m in migrations):
             if not applied:
+                _refuse_others_holding_privileged_roles(conn)
                 _close_new_database(conn)
             _refuse_others_objects(conn)
         _bootstrap(conn)
@@ -321,6 +352,8 @@ def _apply_next(
         batch = todo if not applied else todo[:1]
         for migration in batch:
             conn.execute(migration.sql)
+        if not applied:  # a role another login made or was given while 0001 was about to make it
+            _refuse_others_holding_privileged_roles(conn)
         _refuse_others_objects(conn)  # what another role made while the batch ran (red team 51)
         conn.execute("select internal.normalize_ownership()")
         conn.execute(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from blogster_cli.db.privileged_roles import WORKER_LOGIN_PREFIX
+
 if TYPE_CHECKING:
     import psycopg
-
-ROLE_PREFIX = "blogster_worker_"
 
 
 def create_login(conn: psycopg.Connection, *, role_name: str, password: str) -> None:
@@ -35,6 +35,6 @@ def list_logins(conn: psycopg.Connection) -> list[str]:
         for (name,) in conn.execute(
             "select rolname from pg_catalog.pg_roles where starts_with(rolname, %s)"
             " and pg_catalog.pg_has_role(oid, 'service_role', 'MEMBER') order by rolname",
-            (ROLE_PREFIX,),
+            (WORKER_LOGIN_PREFIX,),
         )
     ]

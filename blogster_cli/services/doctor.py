@@ -282,24 +282,24 @@ def _stray_login_checks(ctx: AppContext) -> list[Check]:
 
 def _privileged_role_checks(ctx: AppContext) -> list[Check]:
     """Roles Blogster never granted that hold one of its privileged roles (blogster_owner,
-    blogster_definer, ...) or may grant it: on a shared server, whoever made such a role before
-    Blogster's first migrate keeps ADMIN OPTION on it, and a holder may act as the owner of every
-    table, RLS bypassed (repositories/privileged_roles.py). pg_auth_members is readable by any login."""
+    blogster_definer, ...) or may grant it, and any of those roles that can log in: on a shared
+    server, whoever made such a role before Blogster's first migrate keeps ADMIN OPTION on it, and a
+    holder, or whoever has the password of one switched to LOGIN, may act as the owner of every
+    table, RLS bypassed (db/privileged_roles.py). pg_auth_members and pg_roles are readable by any login."""
+    from blogster_cli.db import privileged_roles
     from blogster_cli.db.acting import admin_unit_of_work
-    from blogster_cli.repositories import privileged_roles
     from blogster_cli.wording import agreeing
 
     try:
         with admin_unit_of_work(ctx.database) as conn:
             holders = privileged_roles.unexpected_holders(conn)
+            logins = privileged_roles.logins(conn)
             grantors = privileged_roles.createrole_grantors(conn)
     except BlogsterError:  # the server check speaks for the server
         return []
     checks = []
     if holders:
-        held = ", ".join(
-            f"{h.member} {'holds ADMIN OPTION on' if h.admin_option else 'is a member of'} {h.role}" for h in holders
-        )
+        held = ", ".join(h.describe() for h in holders)
         checks.append(
             Check(
                 "privileged roles",
@@ -308,6 +308,19 @@ def _privileged_role_checks(ctx: AppContext) -> list[Check]:
                 " as the owner of Blogster's tables or definer functions, RLS bypassed; take"
                 f' {agreeing(len(holders), "it", "them")} back as a superuser (in psql "$(blogster db dsn)"):'
                 f" {'; '.join(h.revoke for h in holders)}",
+            )
+        )
+    if logins:
+        names = ", ".join(name for name, _ in logins)
+        checks.append(
+            Check(
+                "privileged logins",
+                "fail",
+                f"{names} can log in, which none of Blogster's privileged roles ever does: whoever has"
+                f" {agreeing(len(logins), 'its password', 'their passwords')} acts as"
+                f" {agreeing(len(logins), 'it', 'them')}, RLS bypassed; switch"
+                f' {agreeing(len(logins), "it", "them")} off as a superuser (in psql "$(blogster db dsn)"):'
+                f" {'; '.join(fix for _, fix in logins)}",
             )
         )
     if grantors:

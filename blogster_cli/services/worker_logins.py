@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from blogster_cli.actors import ActingUser, require_admin_login
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import admin_unit_of_work
+from blogster_cli.db.privileged_roles import WORKER_LOGIN_PREFIX
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import accounts, worker_logins
 
@@ -33,11 +34,11 @@ class WorkerLogin:
 def _role_name(name: str) -> str:
     if not NAME_PATTERN.fullmatch(name):
         raise InvalidInput(f"{name!r} is not a worker name (lowercase letters, digits and -, up to 40)")
-    return worker_logins.ROLE_PREFIX + name.replace("-", "_")
+    return WORKER_LOGIN_PREFIX + name.replace("-", "_")
 
 
 def _name(role_name: str) -> str:
-    return role_name.removeprefix(worker_logins.ROLE_PREFIX).replace("_", "-")
+    return role_name.removeprefix(WORKER_LOGIN_PREFIX).replace("_", "-")
 
 
 def add(acting: ActingUser, *, ctx: AppContext, name: str) -> WorkerLogin:

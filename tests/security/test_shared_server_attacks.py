@@ -2,8 +2,9 @@
 server and must no longer get through: table locks, deleting another account's image
 file, stalling `db migrate`, temp and large objects,
 keeping LOGIN after a ban or a deletion. And another login of the server holding one of Blogster's
-privileged roles, or ADMIN OPTION on it (its maker's, before Blogster's first migrate): `doctor` names it. (The job queue's channels, which replaced
-the outbox channel: tests/security/test_job_queue_attacks.py.)
+privileged roles, or ADMIN OPTION on it (its maker's, before Blogster's first migrate), or switching one
+to LOGIN: `doctor` names it and `db migrate` refuses a new database until it is taken back. (The job
+queue's channels, which replaced the outbox channel: tests/security/test_job_queue_attacks.py.)
 
 Bob logs in as his own role (on the embedded server the socket trusts its owner, so
 the login needs no password; CI's PostgreSQL 15 pass uses a real password login).
@@ -25,11 +26,11 @@ from psycopg.types.json import Jsonb
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
-from blogster_cli.db import migrations
+from blogster_cli.db import migrations, privileged_roles
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
-from blogster_cli.errors import Conflict
-from blogster_cli.repositories import privileged_roles, worker_logins
+from blogster_cli.errors import ConfigError, Conflict
+from blogster_cli.repositories import worker_logins
 from blogster_cli.services import accounts, doctor, images
 from tests.integration.test_migrations import use_copied_migrations
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
@@ -391,7 +392,7 @@ def test_doctor_names_no_privileged_role_holder_blogster_granted_itself(db, supe
     """Accounts, an admin account (blogster_admin) and a worker login (service_role and
     blogster_job_runner, `admin workers add`) are Blogster's own grants: no check names them."""
     made = [make_user().role_name, make_user(admin=True).role_name]
-    worker = f"{worker_logins.ROLE_PREFIX}{os.urandom(6).hex()}"
+    worker = f"{privileged_roles.WORKER_LOGIN_PREFIX}{os.urandom(6).hex()}"
     worker_logins.create_login(superuser, role_name=worker, password=LOGIN_PASSWORD)
     try:
         checks = doctor_checks(db)
@@ -400,6 +401,108 @@ def test_doctor_names_no_privileged_role_holder_blogster_granted_itself(db, supe
         superuser.execute(sql.SQL("drop role {}").format(sql.Identifier(worker)))
     # Another test's holder, on a server other workers share, is not this test's business.
     assert [h for h in holders if not h.member.startswith(HOLDER_PREFIX)] == []
-    for name in ("privileged roles", "createrole roles"):
+    for name in ("privileged roles", "privileged logins", "createrole roles"):
         assert name not in checks or HOLDER_PREFIX in checks[name].detail, checks[name]
     assert not any(role in check.detail for check in checks.values() for role in [*made, worker])
+
+
+def grant_as_its_maker_would_hold_it(superuser: psycopg.Connection, role: str, holder: str) -> None:
+    """ADMIN OPTION on `role`, as its maker holds it when a CREATEROLE login made it before Blogster's first
+    migrate (what PostgreSQL 16 and later record: no SET, no INHERIT); the test server's roles exist already."""
+    sixteen = superuser.info.server_version >= 160000
+    options = "with admin true, inherit false, set false" if sixteen else "with admin option"
+    superuser.execute(sql.SQL("grant {} to {} " + options).format(sql.Identifier(role), sql.Identifier(holder)))
+
+
+def take_back(superuser: psycopg.Connection, holder: str) -> None:
+    for revoke in [h.revoke for h in privileged_roles.unexpected_holders(superuser) if h.member == holder]:
+        superuser.execute(revoke)
+
+
+def migrated(database: Database) -> int:
+    with database.connect() as conn:
+        if conn.execute("select to_regclass('internal.schema_migrations')").fetchone() == (None,):
+            return 0
+        return conn.execute("select count(*) from internal.schema_migrations").fetchone()[0]
+
+
+@pytest.mark.parametrize("held", ["ADMIN OPTION", "membership"])
+def test_a_new_database_does_not_migrate_while_another_login_holds_blogster_definer(
+    db, superuser, empty_db, holder, held
+):
+    """Its first migration (0001) would adopt the role the other login holds, which could then take it
+    and read every account: refused before anything runs (exit 6), naming the holder and doctor's
+    REVOKE. Once taken back, the roles that exist already (the test server's other databases made them,
+    as a second Blogster database on a shared server finds them) are no reason to refuse."""
+    from blogster_cli.cli.exit_codes import CONFIGURATION, for_error
+
+    if held == "ADMIN OPTION":
+        grant_as_its_maker_would_hold_it(superuser, "blogster_definer", holder)
+    else:
+        superuser.execute(sql.SQL("grant blogster_definer to {}").format(sql.Identifier(holder)))
+    try:
+        with pytest.raises(ConfigError) as refused:
+            migrations.apply(empty_db)
+        message = str(refused.value)
+        kind = "holds ADMIN OPTION on" if held == "ADMIN OPTION" else "is a member of"
+        assert message.startswith(f"{holder} {kind} blogster_definer, which Blogster did not grant"), message
+        assert f"REVOKE blogster_definer FROM {holder}" in message and "\n" not in message
+        assert for_error(refused.value) == CONFIGURATION == 6
+        assert migrated(empty_db) == 0
+    finally:
+        take_back(superuser, holder)
+    assert migrations.apply(empty_db) == [m.name for m in migrations.discover()]
+
+
+def test_a_role_another_login_takes_while_a_new_database_migrates_is_refused_in_its_batch(
+    db, superuser, empty_db, holder, monkeypatch
+):
+    """The roles looked at before the first migration, the other login takes one (a CREATEROLE login
+    making it first, on a server with no Blogster yet) before the batch's 0001 adopts it: the batch
+    looks again before it commits, and the new database stays empty."""
+    bootstrap = migrations._bootstrap
+
+    def bootstrap_then_take(conn: psycopg.Connection) -> None:
+        bootstrap(conn)
+        grant_as_its_maker_would_hold_it(superuser, "blogster_owner", holder)
+
+    monkeypatch.setattr(migrations, "_bootstrap", bootstrap_then_take)
+    try:
+        with pytest.raises(ConfigError, match=f"^{holder} holds ADMIN OPTION on blogster_owner, which Blogster"):
+            migrations.apply(empty_db)
+        assert migrated(empty_db) == 0
+    finally:
+        take_back(superuser, holder)
+
+
+def test_blogster_definer_switched_to_login_is_named_by_doctor_and_stops_a_new_database(
+    db, superuser, empty_db, make_user, holder
+):
+    """A CREATEROLE login (before PostgreSQL 16) or one with ADMIN OPTION on the role (its maker's) gives
+    blogster_definer LOGIN and a password, and logs in as it: every account, RLS bypassed. Taking the
+    grant back leaves the login: doctor fails naming it, `db migrate` refuses a new database (exit 6)
+    until the ALTER ROLE doctor gives has run."""
+    make_user(), make_user()
+    if superuser.info.server_version >= 160000:
+        grant_as_its_maker_would_hold_it(superuser, "blogster_definer", holder)
+    try:
+        with db.connect() as conn:
+            conn.execute(sql.SQL("set session authorization {}").format(sql.Identifier(holder)))
+            conn.execute(sql.SQL("alter role blogster_definer login password {}").format(sql.Literal(LOGIN_PASSWORD)))
+        with login_as(db, "blogster_definer") as conn:
+            every = conn.execute("select count(*) from auth.users").fetchone()
+        assert every == superuser.execute("select count(*) from auth.users").fetchone()
+        take_back(superuser, holder)
+
+        fix = "ALTER ROLE blogster_definer NOLOGIN PASSWORD NULL"
+        check = doctor_checks(db)["privileged logins"]
+        assert check.status == "fail" and check.detail.startswith("blogster_definer can log in"), check
+        assert fix in check.detail
+        with pytest.raises(ConfigError, match=f"^blogster_definer can log in, .*\\({fix}\\)"):
+            migrations.apply(empty_db)
+        assert migrated(empty_db) == 0
+    finally:
+        take_back(superuser, holder)
+        superuser.execute("alter role blogster_definer nologin password null")
+    assert "privileged logins" not in doctor_checks(db)
+    assert migrations.apply(empty_db)

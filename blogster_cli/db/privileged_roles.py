@@ -1,12 +1,16 @@
-"""Who else holds Blogster's privileged roles: members and ADMIN OPTION holders Blogster never granted.
+"""Who else holds Blogster's privileged roles: members and ADMIN OPTION holders Blogster never granted,
+and any of those roles that can log in.
 
 Those roles are cluster-wide, and 0001 (and 0038) adopt one that exists already. On a shared server a
 login with CREATEROLE that made, say, `blogster_definer` before Blogster's first migrate keeps ADMIN
 OPTION on it (PostgreSQL 16 and later record the creator's grant): it can grant itself the role and
 act as the owner of every table or SECURITY DEFINER function, RLS bypassed. Before 16, CREATEROLE may
-grant any role that is no superuser, whoever made it. Blogster's own grants are account roles in
-blogster_admin (`admin grant`) and worker logins in service_role and blogster_job_runner (`admin
-workers add`, named with worker_logins.ROLE_PREFIX), never WITH ADMIN OPTION; superusers may do everything anyway.
+grant any role that is no superuser, whoever made it, or switch it to LOGIN with a password of its
+choosing. Blogster's own grants are account roles in blogster_admin (`admin grant`) and worker logins
+in service_role and blogster_job_runner (`admin workers add`, named with WORKER_LOGIN_PREFIX), never
+WITH ADMIN OPTION, and none of the roles ever logs in; superusers may do everything anyway. `doctor`
+names what it finds; `db migrate` refuses a new database while any is found (db/migrations.py).
+Here, not in repositories/, because the migration runner (db/) uses it too.
 """
 
 from __future__ import annotations
@@ -14,14 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from blogster_cli.repositories import worker_logins
-
 if TYPE_CHECKING:
     import psycopg
 
     Connection = psycopg.Connection[tuple[Any, ...]]
 
 PRIVILEGED_ROLES = ("blogster_owner", "blogster_definer", "service_role", "blogster_admin", "blogster_job_runner")
+
+WORKER_LOGIN_PREFIX = "blogster_worker_"
+"""How worker logins (`admin workers add`) are named: Blogster's own members of service_role and
+blogster_job_runner."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,10 @@ class Holder:
     revoke: str
     """The statement that takes this grant back, and what was granted through it (CASCADE): on
     PostgreSQL 16 and later a superuser's plain REVOKE takes back its own grants only."""
+
+    def describe(self) -> str:
+        """'m holds ADMIN OPTION on r' or 'm is a member of r'."""
+        return f"{self.member} {'holds ADMIN OPTION on' if self.admin_option else 'is a member of'} {self.role}"
 
 
 _UNEXPECTED_HOLDERS_SQL = """
@@ -53,6 +63,14 @@ where r.rolname operator(pg_catalog.=) any (%s::pg_catalog.text[])
 order by 1, 2, 4
 """
 
+# The privileged roles that can log in, with the statement that stops it (and drops the password).
+_LOGINS_SQL = """
+select r.rolname::text, pg_catalog.format('ALTER ROLE %%I NOLOGIN PASSWORD NULL', r.rolname)
+from pg_catalog.pg_roles r
+where r.rolname operator(pg_catalog.=) any (%s::pg_catalog.text[]) and r.rolcanlogin
+order by 1
+"""
+
 # Before PostgreSQL 16, CREATEROLE may grant itself any role that is no superuser.
 _CREATEROLE_SQL = """
 select r.rolname::text, pg_catalog.format('ALTER ROLE %I NOCREATEROLE', r.rolname) from pg_catalog.pg_roles r
@@ -64,8 +82,14 @@ order by 1
 def unexpected_holders(conn: Connection) -> list[Holder]:
     """Every role but a superuser that is a member of a privileged role, or holds ADMIN OPTION on
     one, other than the grants Blogster itself makes."""
-    rows = conn.execute(_UNEXPECTED_HOLDERS_SQL, (list(PRIVILEGED_ROLES), worker_logins.ROLE_PREFIX))
+    rows = conn.execute(_UNEXPECTED_HOLDERS_SQL, (list(PRIVILEGED_ROLES), WORKER_LOGIN_PREFIX))
     return [Holder(*row) for row in rows]
+
+
+def logins(conn: Connection) -> list[tuple[str, str]]:
+    """The privileged roles that can log in (none ever should: whoever has the password is that
+    role), each with the statement that switches the login off."""
+    return [(name, fix) for name, fix in conn.execute(_LOGINS_SQL, (list(PRIVILEGED_ROLES),))]
 
 
 def createrole_grantors(conn: Connection) -> list[tuple[str, str]]:
