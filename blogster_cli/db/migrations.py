@@ -14,9 +14,9 @@ A database holding what another role made (OTHERS_OBJECTS_SQL) is refused before
 and again just before each ownership pass: each migration ends by giving every object to Blogster's
 owner roles (internal.normalize_ownership), which would turn, say, an account's SECURITY DEFINER
 function into one of blogster_definer's. A new database is first closed to objects of others
-(NEW_DATABASE_SQL, committed before the check): 0001's own revoke only takes effect when the batch
-holding it commits, and a login polling for the `internal` schema could plant one meanwhile
-(red team 51).
+(NEW_DATABASE_SQL, committed before the check): 0001's and 0011's own revokes only take effect when
+the batch holding them commits, and a login polling for the `internal` schema could plant a function
+meanwhile (red team 51), or make a large object and stop the first migration (red team 52).
 A new database is also refused while another role holds one of Blogster's cluster-wide privileged
 roles, or ADMIN OPTION on one, without Blogster having granted it, or one of them can log in
 (db/privileged_roles.py, as `doctor` says): 0001 would adopt such a role, and its holder could then
@@ -189,6 +189,8 @@ def _lock(conn: psycopg.Connection, wait_seconds: float) -> None:
 
 # A new database closed to objects of others before its first migration, committed on its own: the
 # same revokes as 0001 and 0011 (idempotent), which in the batch would only hold once it commits.
+# Large objects too: one a login made meanwhile (lo_from_bytea needs no other right) is another's
+# object, and stopped the first migration (red team 52).
 NEW_DATABASE_SQL = """
 do $$
 begin
@@ -196,6 +198,9 @@ begin
     revoke create on schema public from public;
   end if;
   execute pg_catalog.format('revoke temporary on database %I from public', pg_catalog.current_database());
+  revoke execute on function pg_catalog.lo_creat(integer), pg_catalog.lo_create(oid),
+    pg_catalog.lo_from_bytea(oid, bytea), pg_catalog.lo_import(text), pg_catalog.lo_import(text, oid)
+    from public;
 end
 $$
 """
@@ -206,6 +211,11 @@ NEW_DATABASE_CLOSED_SQL = """
 select not pg_catalog.has_database_privilege('public', pg_catalog.current_database(), 'TEMPORARY')
   and (pg_catalog.to_regnamespace('public') is null
        or not pg_catalog.has_schema_privilege('public', 'public', 'CREATE'))
+  and not pg_catalog.has_function_privilege('public', 'pg_catalog.lo_creat(integer)', 'EXECUTE')
+  and not pg_catalog.has_function_privilege('public', 'pg_catalog.lo_create(oid)', 'EXECUTE')
+  and not pg_catalog.has_function_privilege('public', 'pg_catalog.lo_from_bytea(oid, bytea)', 'EXECUTE')
+  and not pg_catalog.has_function_privilege('public', 'pg_catalog.lo_import(text)', 'EXECUTE')
+  and not pg_catalog.has_function_privilege('public', 'pg_catalog.lo_import(text, oid)', 'EXECUTE')
 """
 
 # Objects of this database owned by a role that is neither a superuser, nor the migrating login, nor

@@ -8,8 +8,14 @@ act as the owner of every table or SECURITY DEFINER function, RLS bypassed. Befo
 grant any role that is no superuser, whoever made it, or switch it to LOGIN with a password of its
 choosing. Blogster's own grants are account roles in blogster_admin (`admin grant`) and worker logins
 in service_role and blogster_job_runner (`admin workers add`, named with WORKER_LOGIN_PREFIX), never
-WITH ADMIN OPTION, and none of the roles ever logs in; superusers may do everything anyway. `doctor`
-names what it finds; `db migrate` refuses a new database while any is found (db/migrations.py).
+WITH ADMIN OPTION, and none of the roles ever logs in; superusers may do everything anyway. Blogster
+grants only on a superuser's login (signing up, `admin grant`, `admin workers add`, a restore, `db
+migrate`), and only a superuser may record another grantor (GRANTED BY): a grant to a role merely
+named like an account or a worker login, made by a CREATEROLE login (PostgreSQL 15: any role; 16 and
+later: one it holds ADMIN OPTION on), is named too (red team 52). Whose account a `u_` role is, is no
+help: every Blogster database of the server has its own, and roles outlive the database that had
+theirs. `doctor` names what it finds; `db migrate` refuses a new database while any is found
+(db/migrations.py).
 Here, not in repositories/, because the migration runner (db/) uses it too.
 """
 
@@ -55,7 +61,7 @@ join pg_catalog.pg_roles m on m.oid operator(pg_catalog.=) a.member
 left join pg_catalog.pg_roles g on g.oid operator(pg_catalog.=) a.grantor
 where r.rolname operator(pg_catalog.=) any (%s::pg_catalog.text[])
   and not m.rolsuper
-  and not (not a.admin_option and (
+  and not (not a.admin_option and coalesce(g.rolsuper, false) and (
         (r.rolname operator(pg_catalog.=) 'blogster_admin'
          and m.rolname operator(pg_catalog.~) '^u_[0-9a-f]{32}$')
      or (r.rolname operator(pg_catalog.=) any (array['service_role', 'blogster_job_runner'])
@@ -81,7 +87,7 @@ order by 1
 
 def unexpected_holders(conn: Connection) -> list[Holder]:
     """Every role but a superuser that is a member of a privileged role, or holds ADMIN OPTION on
-    one, other than the grants Blogster itself makes."""
+    one, other than the grants Blogster itself makes (a superuser's, to an account or a worker login)."""
     rows = conn.execute(_UNEXPECTED_HOLDERS_SQL, (list(PRIVILEGED_ROLES), WORKER_LOGIN_PREFIX))
     return [Holder(*row) for row in rows]
 

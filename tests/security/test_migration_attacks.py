@@ -6,6 +6,8 @@
   it to `authenticated`, and the batch's ownership pass gave it to blogster_definer: RLS bypassed.
   (On a cluster where PUBLIC may create in a new database's `public`, as one made before PostgreSQL
   15 and upgraded.)
+- Red team 52: the same login making a large object meanwhile (lo_from_bytea, which 0011 revokes only
+  when the batch commits) stopped a new database's first migration, the object being another role's.
 - `alter default privileges grant select on tables to public`, which needs no right, recorded an
   owner dependency that `db migrate`'s check for others' objects refused: one statement by any
   account stopped every upgrade (exit 6).
@@ -74,6 +76,49 @@ def test_an_account_cannot_plant_a_function_while_a_new_database_migrates(new_da
     with new_database.connect() as conn:
         assert conn.execute("select to_regprocedure('public.planted()')").fetchone() == (None,)
         assert conn.execute("select has_schema_privilege('public', 'public', 'create')").fetchone() == (False,)
+
+
+LARGE_OBJECT_CREATORS = ("select lo_from_bytea(0, 'x')", "select lo_create(0)", "select lo_creat(-1)")
+
+
+def test_an_account_cannot_make_a_large_object_while_a_new_database_migrates(new_database, make_user, monkeypatch):
+    """Right after the bootstrap, as a login polling for `internal` would: EXECUTE on the large-object
+    creators is gone already, so nothing of another role's stops the first migration."""
+    attacker = make_user(login_password=LOGIN_PASSWORD).role_name
+    outcome: list[str] = []
+    bootstrap = migrations._bootstrap
+
+    def bootstrap_then_attack(conn: psycopg.Connection) -> None:
+        bootstrap(conn)
+        with own_login(new_database, attacker) as making:
+            for statement in LARGE_OBJECT_CREATORS:
+                try:
+                    making.execute(statement)
+                    outcome.append("made")
+                except psycopg.errors.InsufficientPrivilege as refused:
+                    outcome.append(str(refused))
+
+    monkeypatch.setattr(migrations, "_bootstrap", bootstrap_then_attack)
+    assert migrations.apply(new_database) == [m.name for m in migrations.discover()]
+    assert [line.startswith("permission denied for function lo_") for line in outcome] == [True] * 3, outcome
+    with new_database.connect() as conn:
+        assert conn.execute("select count(*) from pg_largeobject_metadata").fetchone() == (0,)
+
+
+def test_a_new_database_half_closed_already_is_closed_to_large_objects_too(new_database):
+    """A run finding TEMP and CREATE taken already (its own earlier revokes, or the administrator's) does
+    not take it as closed while PUBLIC may still make large objects (the check concurrent runs ask)."""
+    creators = [f"pg_catalog.{name}" for name in ("lo_creat(integer)", "lo_create(oid)", "lo_from_bytea(oid, bytea)")]
+    with new_database.connect() as conn:
+        conn.execute("revoke create on schema public from public")
+        conn.execute(sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(conn.info.dbname)))
+        assert conn.execute(migrations.NEW_DATABASE_CLOSED_SQL).fetchone() == (False,)
+        migrations._close_new_database(conn)
+        assert conn.execute(migrations.NEW_DATABASE_CLOSED_SQL).fetchone() == (True,)
+        for creator in creators:
+            assert conn.execute("select has_function_privilege('public', %s, 'execute')", (creator,)).fetchone() == (
+                False,
+            )
 
 
 def test_a_function_another_role_makes_during_the_batch_is_refused_not_given_to_blogster_definer(

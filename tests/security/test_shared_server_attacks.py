@@ -3,7 +3,8 @@ server and must no longer get through: table locks, deleting another account's i
 file, stalling `db migrate`, temp and large objects,
 keeping LOGIN after a ban or a deletion. And another login of the server holding one of Blogster's
 privileged roles, or ADMIN OPTION on it (its maker's, before Blogster's first migrate), or switching one
-to LOGIN: `doctor` names it and `db migrate` refuses a new database until it is taken back. (The job
+to LOGIN, or giving one to a login named like an account or a worker login: `doctor` names it and `db
+migrate` refuses a new database until it is taken back. (The job
 queue's channels, which replaced the outbox channel: tests/security/test_job_queue_attacks.py.)
 
 Bob logs in as his own role (on the embedded server the socket trusts its owner, so
@@ -404,6 +405,84 @@ def test_doctor_names_no_privileged_role_holder_blogster_granted_itself(db, supe
     for name in ("privileged roles", "privileged logins", "createrole roles"):
         assert name not in checks or HOLDER_PREFIX in checks[name].detail, checks[name]
     assert not any(role in check.detail for check in checks.values() for role in [*made, worker])
+
+
+def test_a_second_blogster_database_migrates_beside_the_admins_and_workers_of_the_first(
+    db, superuser, empty_db, make_user
+):
+    """Roles are the server's: the first database's admin accounts and worker logins hold blogster_admin,
+    service_role and blogster_job_runner when a second database on the server makes its first migration,
+    where no account is theirs. A superuser granted them (Blogster's own grants): no reason to refuse."""
+    admins = {make_user(admin=True).role_name, make_user(admin=True).role_name}
+    worker = f"{privileged_roles.WORKER_LOGIN_PREFIX}{os.urandom(6).hex()}"
+    worker_logins.create_login(superuser, role_name=worker, password=LOGIN_PASSWORD)
+    try:
+        assert [h for h in privileged_roles.unexpected_holders(superuser) if h.member in {*admins, worker}] == []
+        assert migrations.apply(empty_db) == [m.name for m in migrations.discover()]
+    finally:
+        superuser.execute(sql.SQL("drop role {}").format(sql.Identifier(worker)))
+
+
+@pytest.mark.parametrize(
+    ("privileged", "named_like"), [("blogster_admin", "u_"), ("service_role", privileged_roles.WORKER_LOGIN_PREFIX)]
+)
+def test_a_login_named_like_an_account_or_a_worker_that_another_login_gave_a_privileged_role_is_named(
+    db, superuser, empty_db, holder, privileged, named_like
+):
+    """Red team 52: a CREATEROLE login (PostgreSQL 15: any role; 16 and later: one it holds ADMIN OPTION
+    on, as its maker) makes a login named like an account (`u_<32 hex>`) or a worker login, in the
+    privileged role, and logs in as it. Its name is no alibi: no superuser granted it. Doctor fails
+    naming it, and a new database does not migrate (before, on 15 only the CREATEROLE warning showed)."""
+    disguised = f"{named_like}{os.urandom(16).hex()}"
+    if superuser.info.server_version >= 160000:
+        grant_as_its_maker_would_hold_it(superuser, privileged, holder)
+    try:
+        with db.connect() as conn:
+            conn.execute(sql.SQL("set session authorization {}").format(sql.Identifier(holder)))
+            conn.execute(
+                sql.SQL("create role {} login password {} in role {}").format(
+                    sql.Identifier(disguised), sql.Literal(LOGIN_PASSWORD), sql.Identifier(privileged)
+                )
+            )
+        named = [h for h in privileged_roles.unexpected_holders(superuser) if h.member == disguised]
+        assert [h.describe() for h in named] == [f"{disguised} is a member of {privileged}"]
+        assert f"{disguised} is a member of {privileged}" in doctor_checks(db)["privileged roles"].detail
+        with pytest.raises(ConfigError, match="which Blogster did not grant"):
+            migrations.apply(empty_db)
+        assert migrated(empty_db) == 0
+    finally:
+        take_back(superuser, holder)
+        superuser.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(disguised)))
+
+
+def test_a_grant_to_a_login_named_like_an_account_whose_grantor_is_gone_is_named(db, superuser):
+    """Before PostgreSQL 16 a grant outlives its grantor: a CREATEROLE login makes an accomplice with
+    CREATEROLE, which gives a login named like an account blogster_admin and is dropped. A grantor
+    no one can look up is no superuser's: the grant is named still. PostgreSQL 16 and later refuse to
+    drop a grantor while its grants last, so there the grant stays named by its grantor."""
+    grantor_kept = superuser.info.server_version >= 160000
+    accomplice = f"{HOLDER_PREFIX}{os.urandom(6).hex()}"
+    disguised = f"u_{os.urandom(16).hex()}"
+    try:
+        superuser.execute(sql.SQL("create role {} createrole").format(sql.Identifier(accomplice)))
+        if grantor_kept:  # 16 and later: only with ADMIN OPTION, as the role's maker holds it
+            grant_as_its_maker_would_hold_it(superuser, "blogster_admin", accomplice)
+        with db.connect() as conn:
+            conn.execute(sql.SQL("set session authorization {}").format(sql.Identifier(accomplice)))
+            conn.execute(sql.SQL("create role {} login in role blogster_admin").format(sql.Identifier(disguised)))
+        drop_accomplice = sql.SQL("drop role {}").format(sql.Identifier(accomplice))
+        if grantor_kept:
+            with pytest.raises(psycopg.errors.DependentObjectsStillExist):
+                superuser.execute(drop_accomplice)
+        else:
+            superuser.execute(drop_accomplice)
+        named = [h for h in privileged_roles.unexpected_holders(superuser) if h.member == disguised]
+        assert [h.describe() for h in named] == [f"{disguised} is a member of blogster_admin"]
+        superuser.execute(named[0].revoke)
+        assert [h for h in privileged_roles.unexpected_holders(superuser) if h.member == disguised] == []
+    finally:
+        superuser.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(disguised)))
+        superuser.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(accomplice)))
 
 
 def grant_as_its_maker_would_hold_it(superuser: psycopg.Connection, role: str, holder: str) -> None:
