@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 from blogster_cli.content.fences import split_lines
 from blogster_cli.distribution.crosspost import embeds_outside_code, play_link
-from blogster_cli.distribution.unseen import tags_kept, unseen_left_out
+from blogster_cli.distribution.unseen import parses_shared, shared_tokens, tags_kept, unseen_left_out
 from blogster_cli.mail_headers import header_text, mailbox
 from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced, kept_tag
 
@@ -229,8 +229,9 @@ def plain_text(markdown: str) -> str:
         held.append(words)
         return f"\0{len(held) - 1}\0"
 
-    kept = tags_kept(embeds_outside_code(unseen_left_out(markdown), hold), kept_tag)
-    return _HELD.sub(lambda found: held[int(found.group(1))], _fences_left_out(kept))
+    with parses_shared():
+        kept = _fences_left_out(tags_kept(embeds_outside_code(unseen_left_out(markdown), hold), kept_tag))
+    return _HELD.sub(lambda found: held[int(found.group(1))], kept)
 
 
 @cache
@@ -252,7 +253,7 @@ def _fences_left_out(markdown: str) -> str:
     if "```" not in markdown and "~~~" not in markdown:  # most posts
         return markdown
     lines = split_lines(markdown)
-    for token in _fence_parser().parse(markdown):
+    for token in shared_tokens(markdown) or _fence_parser().parse(markdown):  # the last stage's, where it can
         if token.type != "fence" or token.map is None:
             continue
         start, end = token.map

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import cache
-from itertools import accumulate
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache, partial
+from itertools import accumulate, count
 from typing import TYPE_CHECKING, Any
 
 from blogster_cli.content.fences import split_lines
@@ -62,8 +64,8 @@ _MARKED = re.compile("\ue000([0-9]+)\ue001")
 # What the page's HTML holds around an inline text (a table's cell, else a paragraph's, whose end
 # tags close the foreign content open in it) and after an HTML block (the next block's start tag).
 _IN_CELL, _IN_PARAGRAPH, _IN_HTML = ("<table><tr><td>", "</td></tr></table>"), ("<p>", "</p>"), ("", "<p>")
-# What ends foreign content whose element no end tag of the page's closes (`<desc>`, `<mi>`...): up
-# to one, the page's sanitiser leaves out the rest of the page, code too.
+# What ends foreign content whose element no end tag of the page's closes (`<desc>`, `<mi>`...), as
+# `_Unseen.unclosed` names it: the page shows nothing more up to the next block it shows (`_blocks_shown`).
 _FOREIGN_END = re.compile(r"</(?i:svg|math)\s*>")
 # Elements whose text an HTML parser reads as text to their closing tag: a `<!--` there is shown.
 _RAW_TEXT = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "iframe", "script")
@@ -77,6 +79,7 @@ _ENDS = {
 }
 _BLANKS_TO_LINE_END = re.compile(r"[ \t]*(?:\r?\n|\Z)")
 _BLANK_LINE = re.compile(r"[ \t]*\r?\n")
+_LINE_ENDING_BEFORE = re.compile(r"(?:\r?\n|\r)\Z")  # searched up to a place: the line ending right before it
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n")
 # Where to look next for a link's brackets in an inline text: an escape, a backtick run, a `<` (an
 # autolink or raw HTML), a `[` or `![` opening a link's or picture's text, a `]` closing it.
@@ -144,7 +147,17 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
     blocks = _blocks(markdown)
     texts = _inline_texts(markdown) if kept is not None and _FOREIGN.search(markdown) else []
     last: dict[re.Pattern[str], int] = {}  # where each closer is last found outside code
+    shown: list[int] = []  # where each block the page shows starts (`_blocks_shown`), once asked
+
+    def next_shown(at: int) -> int:
+        """Where the first block the page shows at or after `at` starts (the text's end: none)."""
+        if not shown:
+            shown.extend([*_blocks_shown(markdown), len(markdown)])
+        return shown[bisect_left(shown, at)]
+
     for start, end, kind in [*blocks, (len(markdown), len(markdown), "code")]:
+        if start < done:  # in foreign content left open: the page leaves it out
+            continue
         if kind == "html":
             html.append((start - done, end - done))
             continue
@@ -152,15 +165,40 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
         unseen = _Unseen(
             markdown[done:start], html, kept, [(first - done, stop - done, around) for first, stop, around in within]
         )
+        unseen.resumes = partial(_shown_within, next_shown, done, start)
         parts.append(unseen.left_out())
         closer = unseen.unclosed
+        html = []
+        if closer is _FOREIGN_END:  # the page shows blocks again from where its parser closes it, if it does
+            done = next_shown(start)
+            if done == len(markdown):
+                break
+            parts.append("\n" if "".join(parts).endswith("\n") else "\n\n")  # apart from what went before
+            continue
         if closer is not None and closer not in last:
             last[closer] = _last_outside_code(markdown, blocks, closer)
         if closer is not None and last[closer] < start:
             break  # a comment or an element never closed: the page leaves out the rest, code too
         parts.append(markdown[start:end])
-        done, html = end, []
+        done = end
     return "".join(parts)
+
+
+def _blocks_shown(markdown: str) -> list[int]:
+    """Where the blocks of `markdown` that its page shows start, in order, as the page itself reads
+    them (`publish.markdown.shown_block_lines`), not a model of it: what foreign content left open
+    past its text (`<desc>`, `<mi>`) holds the page leaves out, code blocks too, until an end tag of
+    its own (`</svg>`, `</math>`) closes it where the page's HTML parser reads it so (not in a paragraph)."""
+    from blogster_cli.publish.markdown import shown_block_lines
+
+    offsets = list(accumulate((len(line) for line in split_lines(markdown)), initial=0))
+    return [offsets[line] for line in shown_block_lines(markdown) if line < len(offsets) - 1]
+
+
+def _shown_within(next_shown: Callable[[int], int], start: int, end: int, at: int) -> int:
+    """Where in the text from `start` to `end` the first block the page shows (`next_shown`) at or
+    after `at` (in that text) starts; the text's end where none does."""
+    return min(next_shown(start + at), end) - start
 
 
 def _last_outside_code(markdown: str, blocks: list[tuple[int, int, str]], closer: re.Pattern[str]) -> int:
@@ -189,6 +227,56 @@ def _block_parser() -> MarkdownIt:
     )
     parser.block.ruler.at("reference", _definition)
     return parser
+
+
+# The last text `_block_parser` read, its tokens and what the parse noted in its env (`_CONTINUED`),
+# while `parses_shared` holds (None: it does not): the stages of a newsletter's text part read a text
+# again as the stage before left it, most often as it was. Per thread (a context variable): the
+# studio and the workers make text parts on several at once.
+_Parse = tuple[str, list["Token"], dict[str, Any]]
+_SHARED: ContextVar[list[_Parse] | None] = ContextVar("_SHARED", default=None)
+
+
+@contextmanager
+def parses_shared() -> Iterator[None]:
+    """Within it, a text `_block_parser` reads again (unchanged by the stage before) is read once."""
+    if _SHARED.get() is not None:  # an outer one shares already
+        yield
+        return
+    token = _SHARED.set([])
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _last_parse(markdown: str) -> _Parse | None:
+    shared = _SHARED.get()
+    return shared[0] if shared and shared[0][0] == markdown else None
+
+
+def _parsed(markdown: str) -> tuple[list[Token], dict[str, Any]]:
+    """`_block_parser`'s tokens of `markdown` and its env (`_CONTINUED`): read once while `parses_shared`
+    holds. The tokens are read, never changed."""
+    last = _last_parse(markdown)
+    if last is not None:
+        return last[1], last[2]
+    env: dict[str, Any] = {}
+    tokens = _block_parser().parse(markdown, env)
+    shared = _SHARED.get()
+    if shared is not None:
+        shared[:] = [(markdown, tokens, env)]
+    return tokens, env
+
+
+def shared_tokens(markdown: str) -> list[Token] | None:
+    """The tokens `_block_parser` read of `markdown` last, while `parses_shared` holds, where they hold
+    no link reference definition: then they are the ones CommonMark's own block parse with the site's
+    tables reads (its rules but `_definition`'s, which reads definitions only); else None."""
+    last = _last_parse(markdown)
+    if last is not None and all(token.type != "definition" for token in last[1]):
+        return last[1]
+    return None
 
 
 def _definition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -235,7 +323,7 @@ def _inline_texts(markdown: str) -> list[tuple[int, int, tuple[str, str]]]:
     offsets = list(accumulate((len(line) for line in lines), initial=0))
     texts: list[tuple[int, int, tuple[str, str]]] = []
     looked_from: dict[int, int] = {}  # by a table's row: where its next cell is looked for
-    tokens = _block_parser().parse(markdown)
+    tokens = _parsed(markdown)[0]
     for before, token in zip([None, *tokens], tokens, strict=False):
         if token.type != "inline" or token.map is None or token.map[0] >= len(lines):
             continue
@@ -265,7 +353,7 @@ def _blocks(markdown: str) -> list[tuple[int, int, str]]:
     kinds = {"fence": "code", "code_block": "code", "html_block": "html"}
     return [
         (offsets[token.map[0]], offsets[min(token.map[1], len(lines))], kinds[token.type])
-        for token in _block_parser().parse(markdown)
+        for token in _parsed(markdown)[0]
         if token.type in kinds and token.map is not None
     ]
 
@@ -297,6 +385,9 @@ class _Unseen:
         self._bang_text_until = 0  # after an unclosed comment, to its paragraph's end: `<!` is text
         self._raw_until = 0  # the end of inline raw HTML whose start is left out
         self._shown_until = 0  # with `kept`: the end of the text of an element the page shows as text
+        # With `kept`: where the page shows a block again at or after a place, in foreign content
+        # left open past its text (`_blocks_shown`); the text's end: not in it.
+        self.resumes: Callable[[int], int] = lambda at: len(text)
 
     def left_out(self) -> str:
         text, parts = self.text, []
@@ -326,7 +417,8 @@ class _Unseen:
         """Each piece `_next_piece` finds, in order, and whether it goes whole (not as `kept` writes
         it); with `kept`, after a tag `_FOREIGN` matches, each tag and text to the end of its text that
         the sanitiser drops instead, adjacent ones as one (`_foreign`), and the tags it keeps. Where
-        no end tag of the page's closes what is open there, to the text's end (`unclosed`)."""
+        no end tag of its text closes what is open there, all up to the next block the page shows
+        (`resumes`), or to the text's end (`unclosed`: the page shows none in it)."""
         ahead = self._next_piece(0)
         while ahead is not None:
             start, end = ahead
@@ -338,14 +430,21 @@ class _Unseen:
             tags = [ahead]
             while (ahead := self._next_piece(tags[-1][1])) is not None and ahead[0] < text_end:
                 tags.append(ahead)
-            pieces, closed = self._foreign(tags, max(text_end, tags[-1][1]), around)
-            if not closed:
-                while ahead is not None:
-                    tags.append(ahead)
-                    ahead = self._next_piece(ahead[1])
-                pieces, _ = self._foreign(tags, len(self.text), around)
-                self.unclosed = _FOREIGN_END
+            text_end = max(text_end, tags[-1][1])
+            pieces, closed = self._foreign(tags, text_end, around)
             yield from pieces
+            if not closed:  # the page leaves out what follows, up to a block it shows again
+                resumes = self.resumes(text_end)
+                dropped = resumes
+                if resumes == len(self.text):
+                    self.unclosed = _FOREIGN_END
+                else:  # but for the blank lines keeping that block apart, and the line ending before them
+                    dropped = _blank_lines_start(self.text, text_end, resumes)
+                    ending = _LINE_ENDING_BEFORE.search(self.text, max(text_end, dropped - 2), dropped)
+                    dropped = ending.start() if ending is not None else dropped
+                if dropped > text_end:
+                    yield text_end, dropped, True
+                ahead = self._next_piece(resumes)
 
     def _text_end(self, at: int) -> tuple[int, tuple[str, str]]:
         """Where the text `at` is in ends, and the HTML the page holds around it (`_IN_HTML`...): its
@@ -363,8 +462,9 @@ class _Unseen:
         """The tags (`tags`) and texts between them up to `end` that the page's sanitiser drops, as
         it judges them, adjacent ones as one (start, end, True), and the tags it keeps (False); and
         whether what is open in them is closed by the end of their text (`around`). It is given them
-        with each text as a mark and each opening tag with its mark as its first attribute (`title`,
-        kept on any element it keeps); a closing tag goes with the text before it. Elements open at
+        with each text as a mark (as the page writes its markdown: `_as_the_page_writes`) and each
+        opening tag with its mark as its first attribute (`title`, kept on any element it keeps); a
+        closing tag goes with the text before it. Elements open at
         once beyond the page's bound (`MAX_NESTING`, which the sanitiser's time grows with the square
         of) go whole, what they hold too."""
         from blogster_cli.publish.markdown import MAX_NESTING
@@ -372,6 +472,9 @@ class _Unseen:
 
         text, given = self.text, [around[0]]
         depth = 0
+        marks: dict[int, list[int]] = {}  # a text's mark -> the marks of all it shows: kept if they all are
+        markdown = around is not _IN_HTML  # an HTML block's text is no markdown
+        counter = count(2 * len(tags) + 1)  # the numbers of the marks in a text's markup
         for index, (start, stop) in enumerate(tags):
             tag = _MARKS.sub("", text[start:stop])
             found = _TAG.match(tag)
@@ -380,9 +483,11 @@ class _Unseen:
             depth = max(depth - 1, 0) if text.startswith("</", start) else depth + (not tag.endswith("/>"))
             if depth > MAX_NESTING:
                 return [(tags[0][0], end, True)], True
-            given.append(tag + _MARK.format(2 * index + 1))
+            after = text[stop : tags[index + 1][0] if index + 1 < len(tags) else end] if markdown else ""
+            given += [tag, _as_the_page_writes(after, marks.setdefault(2 * index + 1, [2 * index + 1]), counter)]
         given += [around[1], _MARK.format(2 * len(tags))]  # the text after theirs
-        kept = {int(found.group(1)) for found in _MARKED.finditer(clean_html("".join(given)))}
+        shown = {int(found.group(1)) for found in _MARKED.finditer(clean_html("".join(given)))}
+        kept = shown - {number for number, held in marks.items() if not shown.issuperset(held)}
         pieces: list[tuple[int, int, bool]] = []
 
         def drop(start: int, stop: int) -> None:
@@ -529,6 +634,54 @@ class _Unseen:
         return start
 
 
+# Where inline markdown may make an element of the page's (emphasis, code, a link, a picture, a break).
+_INLINE_MARKUP = re.compile(r"[*_`~\[\]<\\]|  \n")
+_HTML_OF = {  # markdown-it's token -> the page's tag
+    "em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>", "strong_close": "</strong>",
+    "s_open": "<del>", "s_close": "</del>", "link_open": '<a href="#">', "link_close": "</a>",
+    "image": '<img src="#">', "hardbreak": "<br>", "softbreak": "\n",
+}  # fmt: skip
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    """CommonMark's inline markdown with the site's strikethrough: the elements a page makes of a text."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("strikethrough")
+
+
+def _as_the_page_writes(text: str, held: list[int], counter: Iterator[int]) -> str:
+    """`text` (inline markdown between two tags of foreign content) as its mark (`held`'s first)
+    where it holds no markup, else as the page writes it, its elements kept (a link, emphasis, code:
+    a link or a `<del>` there is foreign, and dropped with what it holds) and each text in it a mark
+    too (`counter` numbers them; each added to `held`), the text's own mark after them."""
+    if _INLINE_MARKUP.search(text) is None:
+        return _MARK.format(held[0])
+    parts: list[str] = []
+    for token in _inline_parser().parseInline(_MARKS.sub("", text))[0].children or []:
+        if token.type in _HTML_OF:
+            parts.append(_HTML_OF[token.type])
+        elif token.type == "html_inline":
+            parts.append(token.content)
+        elif token.content:  # a text or a code span's
+            held.append(next(counter))
+            mark = _MARK.format(held[-1])
+            parts.append(f"<code>{mark}</code>" if token.type == "code_inline" else mark)
+    return "".join(parts) + _MARK.format(held[0])
+
+
+def _blank_lines_start(text: str, start: int, end: int) -> int:
+    """Where the blank lines (in their quotes) right before the line starting at `end` start, not
+    before `start`: in time linear in their length."""
+    while end > start:
+        line_start = max(text.rfind("\n", start, end - 1) + 1, start)
+        if text[line_start:end].strip(" \t>\r\n"):
+            break
+        end = line_start
+    return end
+
+
 def references_inline(markdown: str) -> str:
     """`markdown` without its link reference definitions (outside code and HTML, as CommonMark reads
     them: over lines, in quotes and list items; a list item's marker stays, as its bullet does on
@@ -537,8 +690,7 @@ def references_inline(markdown: str) -> str:
     goes. In time O(n log n) in the text's length."""
     if "]:" not in markdown:  # no definition: most posts
         return markdown
-    env: dict[str, Any] = {}  # what markdown-it's parse notes: `_CONTINUED` among them
-    tokens = _block_parser().parse(markdown, env)
+    tokens, env = _parsed(markdown)
     addresses: dict[str, str] = {}
     definitions: list[tuple[int, int]] = []
     for token in tokens:

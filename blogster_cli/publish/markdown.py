@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from blogster_cli.content.attribute_lists import is_attribute_list
 from blogster_cli.publish.model import RenderedPost
-from blogster_cli.publish.sanitize import clean_html
+from blogster_cli.publish.sanitize import clean_html, cleaned_with_source_positions
 
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
@@ -126,19 +126,46 @@ def without_attribute_lists(rendered: str) -> str:
     return "".join(out)
 
 
-def to_html(markdown: str) -> str:
+def _rendered(markdown: str, *, source_positions: bool = False) -> str:
+    """cmark's HTML of `markdown`, with its blocks' `data-sourcepos` where `source_positions`."""
     import cmarkgfm
     from cmarkgfm.cmark import Options
 
     # UNSAFE keeps inline HTML for the sanitiser to judge, rather than dropping all of it.
-    rendered = cmarkgfm.markdown_to_html_with_extensions(
-        markdown, options=Options.CMARK_OPT_UNSAFE, extensions=["table", "strikethrough"]
+    options = Options.CMARK_OPT_UNSAFE | (Options.CMARK_OPT_SOURCEPOS if source_positions else 0)
+    rendered: str = cmarkgfm.markdown_to_html_with_extensions(
+        markdown, options=options, extensions=["table", "strikethrough"]
     )
-    # Each open element starts with a '<': a body with few of them cannot nest too deep, and
-    # counting them is many times cheaper than walking its tags.
-    if rendered.count("<") > MAX_NESTING and _nesting(rendered) > MAX_NESTING:
+    return rendered
+
+
+def _too_deep(rendered: str) -> bool:
+    """Whether the page of `rendered` is its markdown as text (`MAX_NESTING`). Each open element
+    starts with a '<': a body with few of them cannot nest too deep, and counting them is many
+    times cheaper than walking its tags."""
+    return rendered.count("<") > MAX_NESTING and _nesting(rendered) > MAX_NESTING
+
+
+def to_html(markdown: str) -> str:
+    rendered = _rendered(markdown)
+    if _too_deep(rendered):
         return f"<pre>{html.escape(markdown)}</pre>"
     return clean_html(_FENCED.sub(_highlighted, without_attribute_lists(rendered)))
+
+
+# A block's element in cmark's HTML with source positions: its first line (1 for the text's first).
+_SOURCE_LINE = re.compile(r'<[a-z][a-z0-9]*\s[^<>]*?\bdata-sourcepos="([0-9]+):')
+
+
+def shown_block_lines(markdown: str) -> list[int]:
+    """The first lines (0: the text's first) of the blocks of `markdown` that its page shows, in
+    order: cmark's blocks the sanitiser keeps (`cleaned_with_source_positions`), for a reader of the
+    markdown that leaves out what the page does (a newsletter's plain-text part); none where the
+    page is the markdown as text (nested too deep)."""
+    rendered = _rendered(markdown, source_positions=True)
+    if _too_deep(rendered):
+        return []
+    return sorted({int(line) - 1 for line in _SOURCE_LINE.findall(cleaned_with_source_positions(rendered))})
 
 
 def summary_of(safe_html: str) -> str:

@@ -125,6 +125,19 @@ def _cleaner(link_rel: str | None) -> nh3.Cleaner:
     )
 
 
+def cleaned_with_source_positions(html: str) -> str:
+    """`html` (cmark's, rendered with source positions) with what `clean_html` removes of markup
+    without embeds removed, each element it keeps with its `data-sourcepos`: so a reader of the
+    markdown (a newsletter's plain-text part) can tell which of its blocks the page shows."""
+    return _source_cleaner().clean(html)
+
+
+@lru_cache(maxsize=1)
+def _source_cleaner() -> nh3.Cleaner:
+    attributes = {**_ATTRIBUTES, "*": _ATTRIBUTES["*"] | {"data-sourcepos"}}
+    return nh3.Cleaner(tags=_TAGS, attributes=attributes, url_schemes=_URL_SCHEMES, link_rel=None, strip_comments=True)
+
+
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _CLEANED_START_TAG = re.compile(r'<([a-z][a-z0-9-]*)(?: [^\s"=>/]+="[^"]*")*>')  # as the sanitiser writes one
 
