@@ -67,9 +67,9 @@ def sync(
     allow_empty: bool = typer.Option(
         False,
         "--allow-empty",
-        help="Sync a linked folder found without the files its last sync saw (or with the folder at"
-        " its top that held them gone or emptied), moving their posts to the trash; without it such a"
-        " sync changes nothing (exit 5). With --watch: its first run only.",
+        help="Sync a linked folder found without the files its last sync saw (or with a folder in it,"
+        " at any depth, that held them gone or emptied), moving their posts to the trash; without it"
+        " such a sync changes nothing (exit 5). With --watch: its first run only.",
     ),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -82,8 +82,9 @@ def sync(
     beside the file as NAME.md.conflict; edit the file and sync again to resolve it.
     A post written in Blogster after the first folder you linked gets a file there; older
     ones only with --adopt. Posts imported from another folder or site are never written here.
-    A linked folder found empty (a drive not mounted) or with the folder at its top that held its
-    files (content/) gone or emptied is refused (exit 5): --allow-empty trashes their posts deliberately.
+    A linked folder found empty (a drive not mounted) or with a folder in it that held its files
+    (content/, content/posts/) gone or emptied is refused (exit 5): --allow-empty trashes their posts
+    deliberately. A file put back at its path, saying what its trashed post says, restores that post.
     A linked folder moved or renamed keeps its link: the first sync of it where it is now takes
     the link over from the name gone from disk (nothing imported twice); a copy of a linked folder
     still on disk is refused (exit 5) until that one is unlinked.

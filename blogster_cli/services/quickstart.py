@@ -7,6 +7,12 @@ the credential store, so `pip install -e . && blogster quickstart` needs no inpu
 The example posts go to a new account on the embedded database only, unless asked: on a server
 others use (BLOGSTER_DATABASE_URL), most of them would be published, and a team's public feed and
 site would show a dozen posts nobody wrote. The step says how to add them there anyway.
+
+A run stopped after it made the account (killed, the machine off) is finished by the next one: the
+account's email is kept in the profile's credential store, beside the generated password, from
+before the account is made until its last step is done (UNFINISHED_KEY). A re-run logged in, or
+logging in, as that account does the steps after the account again; each finds what a stopped run
+left (imports match posts by source path, help pages by slug, intents by name), so none doubles.
 """
 
 from __future__ import annotations
@@ -18,10 +24,13 @@ from pathlib import Path
 
 from blogster_cli.context import AppContext
 from blogster_cli.db.acting import admin_unit_of_work
-from blogster_cli.errors import AuthError, Conflict
+from blogster_cli.errors import AuthError, BlogsterError, Conflict
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.services import accounts, database, sessions
 from blogster_cli.wording import plural
+
+UNFINISHED_KEY = "quickstart-unfinished"
+"""The email of the account a quickstart of this profile made and has not yet finished setting up."""
 
 
 @dataclass
@@ -126,6 +135,35 @@ def _generated_password(ctx: AppContext) -> str:
     return password
 
 
+def _unfinished_for(ctx: AppContext, email: str) -> bool:
+    """Whether a quickstart of this profile stopped before it finished setting up `email`'s account."""
+    marked = ctx.credentials.get(UNFINISHED_KEY)
+    return marked is not None and marked.lower() == email.strip().lower()
+
+
+def _account_steps(
+    ctx: AppContext, steps: list[str], *, is_admin: bool, examples: bool | None
+) -> tuple[int | None, int, int]:
+    """The steps after the account is made and logged in (the example posts; the help pages and the
+    chatbot intents for the administrator), then forgets that they were left to do."""
+    imported = _import_examples(ctx, steps, wanted=examples)
+    docs = _import_docs(ctx, steps) if is_admin else 0
+    intents = _import_intents(ctx, steps) if is_admin else 0
+    ctx.credentials.delete(UNFINISHED_KEY)
+    return imported, docs, intents
+
+
+def _finish_stopped_run(ctx: AppContext, report: QuickstartReport, *, examples: bool | None) -> QuickstartReport:
+    """`report` (a run that found its account made) with the steps a stopped quickstart left undone, if any."""
+    if _unfinished_for(ctx, report.email):
+        report.steps.append("an earlier quickstart stopped before it was done: doing the rest")
+        imported, report.docs_imported, report.intents_imported = _account_steps(
+            ctx, report.steps, is_admin=report.is_admin, examples=examples
+        )
+        report.examples_imported, report.examples_left_out = imported or 0, imported is None
+    return report
+
+
 def quickstart(
     ctx: AppContext, *, email: str | None, password_source: Callable[[], str], local_account: bool = False,
     examples: bool | None = None,
@@ -157,7 +195,8 @@ def quickstart(
         pass
     else:
         steps.append(f"already logged in as {acting.actor.email}")
-        return QuickstartReport(where, migrated.applied, acting.actor.email, False, acting.actor.is_admin, steps)
+        report = QuickstartReport(where, migrated.applied, acting.actor.email, False, acting.actor.is_admin, steps)
+        return _finish_stopped_run(ctx, report, examples=examples)
 
     generated = email is None and local_account
     if generated:
@@ -171,8 +210,15 @@ def quickstart(
     if exists:
         result = sessions.login(ctx, email=email, password=password)
         steps.append(f"logged in as existing account {email}")
-        return QuickstartReport(where, migrated.applied, email, False, result.actor.is_admin, steps)
-    actor, made_admin = accounts.signup(ctx, email=email, password=password)
+        report = QuickstartReport(where, migrated.applied, email, False, result.actor.is_admin, steps)
+        return _finish_stopped_run(ctx, report, examples=examples)
+    # Before the account exists: a run stopped once it does is finished by the next.
+    ctx.credentials.set(UNFINISHED_KEY, email.strip())
+    try:
+        actor, made_admin = accounts.signup(ctx, email=email, password=password)
+    except BlogsterError:
+        ctx.credentials.delete(UNFINISHED_KEY)  # no account made: nothing for a later run to finish
+        raise
     sessions.login(ctx, email=email, password=password)
     steps.append(f"created account {email}" + (" as the local administrator" if made_admin else ""))
     steps.append(f"logged in (credentials: {ctx.credentials.backend_name})")
@@ -182,9 +228,7 @@ def quickstart(
             f" as '{ctx.profile}:{sessions.GENERATED_PASSWORD_KEY}'; set your own with: blogster auth passwd"
             " (or start over with: blogster quickstart --email YOU@EXAMPLE.COM on a fresh BLOGSTER_HOME)"
         )
-    imported = _import_examples(ctx, steps, wanted=examples)
-    docs = _import_docs(ctx, steps) if made_admin else 0
-    intents = _import_intents(ctx, steps) if made_admin else 0
+    imported, docs, intents = _account_steps(ctx, steps, is_admin=made_admin, examples=examples)
     return QuickstartReport(
         where, migrated.applied, email, True, made_admin, steps, imported or 0, imported is None, docs, intents
     )

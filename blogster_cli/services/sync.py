@@ -14,12 +14,13 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
   It is resolved when the file is edited again (or the `.conflict` file removed) while
   the post stays as it was: the file wins. A post changed again re-writes `.conflict`;
 - a file deleted -> its post goes to the trash (a post edited since gets its file back), unless
-  every file of the folder is gone, or every one of those in a folder at its top, more than one
-  (FolderEmptied: a drive not mounted, its mount point left empty), which a run refuses until told
-  (`allow_empty`);
+  every file of the folder is gone, or every one of those in a folder in it (at any depth: a
+  `content/posts/` mounted from a drive), more than one (FolderEmptied: a drive not mounted, its
+  mount point left empty), which a run refuses until told (`allow_empty`);
   a post trashed or purged -> its file is removed (a file edited since is a conflict). Either
   way the file's row stays, marked REMOVED: the post, once restored, gets its file back (at a
   free path, numbered apart, when another post's file took its path meanwhile: _keep_apart);
+  a file back at that path saying what the post in the trash says restores the post (`_returned`);
 - a file that moved (same bytes, new path) -> the same post, with its new source path; a
   folder that moved (a folder not linked yet holding every file a linked folder's last sync saw,
   byte for byte at their paths, while that folder is gone from disk) -> the same link, moved to it
@@ -108,8 +109,8 @@ FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown")
 
 
 class FolderEmptied(Conflict):
-    """A linked folder holds none of the files its last sync saw, or a folder at its top that held
-    some holds none of them, gone, emptied or made a link (a drive not mounted, a branch without
+    """A linked folder holds none of the files its last sync saw, or a folder in it (at any depth) that
+    held some holds none of them, gone, emptied or made a link (a drive not mounted, a branch without
     `content/` checked out, a folder emptied by mistake): a run would move their posts to the trash
     (or write them into a mount point), so it changes nothing unless told (`allow_empty`)."""
 
@@ -133,6 +134,7 @@ ACTIONS = (
     "written",
     "created",
     "renamed",
+    "restored",
     "trashed",
     "removed",
     "conflict",
@@ -497,6 +499,7 @@ class _Run:
     imports: list[tuple[str, UUID, str, str | None]] = field(default_factory=list)  # path, post, action, note
     renders: list[_Render] = field(default_factory=list)
     trash: list[FileState] = field(default_factory=list)
+    untrash: list[FileState] = field(default_factory=list)  # files come back: their posts leave the trash
     removals: list[FileState] = field(default_factory=list)
     record: list[FileState] = field(default_factory=list)
     forget: list[UUID] = field(default_factory=list)
@@ -607,9 +610,9 @@ def sync_folder(
     again; while it is still there (a second copy of it), or some of its files changed or are missing
     (an older copy), Conflict.
 
-    A linked folder that holds none of the files its last sync saw, or whose folder at its top that
-    held some of them is gone, is FolderEmptied (nothing changed) unless `allow_empty`: then their
-    posts go to the trash as for any file deleted."""
+    A linked folder that holds none of the files its last sync saw, or in which a folder (at any
+    depth) that held some of them is gone or emptied, is FolderEmptied (nothing changed) unless
+    `allow_empty`: then their posts go to the trash as for any file deleted."""
     if fmt not in FORMATS:
         from blogster_cli.wording import not_one_of
 
@@ -698,9 +701,10 @@ def _sync(
         else:
             _file_gone(run, state)
     moved_to = set(renames.values())
-    imported = _import_new(run, [path for path in new_paths if path not in moved_to], elsewhere)
+    returned = _returned(run, [states[path] for path in sorted(removed) if path in disk and path not in moved_to])
+    imported = _import_new(run, [path for path in new_paths if path not in moved_to | returned], elsewhere)
     _import_changed(run)
-    _keep_apart(run, [states[path] for path in sorted(removed) if path in disk])
+    _keep_apart(run, [states[path] for path in sorted(removed) if path in disk and path not in returned])
     _store_pictures(run)
     if linked is None and fmt == "auto":
         run.dialect = summary.dialect = _detected_dialect(run, imported)
@@ -733,6 +737,7 @@ def _sync(
                     conn, folder=str(root), dialect=run.dialect, format_given=fmt != "auto"
                 )
             _trash(run, conn, linked.id)
+            _untrash(run, conn)
             _store(run, conn, linked)
     else:
         for state in run.trash:
@@ -854,11 +859,13 @@ def _take_over(
 def _refuse_emptied(root: Path, known: set[str], states: dict[str, FileState], gone: list[FileState]) -> None:
     """FolderEmptied when the files gone from disk (`gone`: missing, not moved) are every file of
     the folder its last sync saw (`known`, but for those removed with their trashed post), or every
-    one of those in a folder at its top, more than one in all: the folder gone, left empty (an
-    unmounted drive's mount point), or made a link or a file (a site's `content/`). Nothing else is
-    read as a deletion of many posts at once: deleting files one by one, some of a folder's files, or a
-    folder of one post (a page bundle), is a sync's work. Each path is looked at once: 8,000 posts in
-    folders of their own took 18.6 s when each folder was looked for among all the files."""
+    one of those in a folder in it, at any depth, more than one in all (a folder inside one emptied
+    counted with it): the folder gone, left empty (an unmounted drive's mount point), or made a link
+    or a file (a site's `content/`, a Hugo `content/posts/` or an Astro `src/content/blog/` mounted
+    from elsewhere; only the top was looked at, red team 53 F3). Nothing else is read as a deletion of
+    many posts at once: deleting files one by one, some of a folder's files, or a folder of one post (a
+    page bundle), is a sync's work. Each folder of each path is counted once: 8,000 posts in folders of
+    their own took 18.6 s when each folder was looked for among all the files."""
     import shlex
 
     from blogster_cli.terminal_text import single_line
@@ -871,18 +878,18 @@ def _refuse_emptied(root: Path, known: set[str], states: dict[str, FileState], g
     held_in: Counter[str] = Counter()
     gone_from: Counter[str] = Counter()
     for path in held:
-        top, slash, _ = path.partition("/")
-        if slash:
-            held_in[top] += 1
-            gone_from[top] += path in missing
-    lost = sorted(top for top, gone_count in gone_from.items() if gone_count == held_in[top])
-    count = sum(held_in[top] for top in lost)
+        for folder in _folders_holding(path):
+            held_in[folder] += 1
+            gone_from[folder] += path in missing
+    emptied = {folder for folder, gone_count in gone_from.items() if gone_count == held_in[folder]}
+    lost = sorted(folder for folder in emptied if not any(outer in emptied for outer in _folders_holding(folder)))
+    count = sum(held_in[folder] for folder in lost)
     if held <= missing:
         what = f"{single_line(str(root))} holds none of the {plural(len(held), 'file')} its last sync saw"
     elif count > 1:
-        folders = ", ".join(_top_shown(root, top) for top in lost[:3])
+        folders = ", ".join(_folder_shown(root, folder) for folder in lost[:3])
         folders += f" and {len(lost) - 3:,} more" if len(lost) > 3 else ""
-        if any(os.path.lexists(root / top) for top in lost):
+        if any(os.path.lexists(root / folder) for folder in lost):
             said = f"{agreeing(len(lost), 'holds', 'hold')} none of the {plural(count, 'file')} its last sync saw there"
         else:
             said = f"{agreeing(len(lost), 'is', 'are')} gone, with {plural(count, 'file')} its last sync saw"
@@ -896,15 +903,21 @@ def _refuse_emptied(root: Path, known: set[str], states: dict[str, FileState], g
     )
 
 
-def _top_shown(root: Path, top: str) -> str:
-    """A folder at the top of `root` as a refusal names it: `posts/`, or `posts (no longer a
+def _folders_holding(path: str) -> list[str]:
+    """The folders of a folder's file (or folder) `path`, outermost first: `content`, `content/posts`
+    for `content/posts/a.md`."""
+    return [path[:slash] for slash, char in enumerate(path) if char == "/"]
+
+
+def _folder_shown(root: Path, folder: str) -> str:
+    """A folder in `root` as a refusal names it: `content/posts/`, or `content/posts (no longer a
     folder)` when a link or a file took its place."""
     from blogster_cli.terminal_text import single_line
 
-    path = root / top
+    path = root / folder
     if os.path.lexists(path) and (path.is_symlink() or not path.is_dir()):
-        return f"{single_line(top)} (no longer a folder)"
-    return f"{single_line(top)}/"
+        return f"{single_line(folder)} (no longer a folder)"
+    return f"{single_line(folder)}/"
 
 
 def _renames(run: _Run, missing: list[FileState], new_paths: list[str]) -> dict[str, str]:
@@ -1013,6 +1026,39 @@ def _restored(run: _Run, state: FileState) -> None:
         run.keep(state)
     else:
         run.renders.append(_Render(state.path, post.id, "write", state, note=_RESTORED))
+
+
+_CAME_BACK = "its file came back: its post was restored from the trash"
+
+
+def _returned(run: _Run, back: list[FileState]) -> set[str]:
+    """Of the files gone with their trashed post (rows marked REMOVED) that are on disk again at their
+    path (`back`), those saying what that post, still in the trash, says (`imports.says_what_post_says`:
+    a drive mounted again, a folder or file checked out again): their post leaves the trash (_untrash),
+    the same post under its slug, its history and links kept. Before, each was imported as a new post
+    (`post-0-2`) while its post stayed in the trash (red team 53 F3). A file saying anything else is a
+    new post, as any new file (`_import_new`; its post keeps a path apart, `_keep_apart`). Their paths."""
+    from blogster_cli.services import imports
+
+    by_post = {state.blog_id: state for state in reversed(back) if state.blog_id is not None}  # one file a post
+    if not by_post:
+        return set()
+    with unit_of_work(run.acting) as conn:
+        versions = sync_rows.my_post_versions(conn, ids=list(by_post))
+        in_trash = [post_id for post_id, version in versions.items() if version.trashed]
+        trashed = blogs_bulk.my_posts_by_id(conn, ids=in_trash)
+    returned = set()
+    for post_id, post in sorted(trashed.items(), key=lambda item: by_post[item[0]].path):
+        state = by_post[post_id]
+        read = _read_file(run, state.path)
+        if read is None or not imports.says_what_post_says(read, post):
+            continue
+        run.untrash.append(state)
+        run.keep(state, file_sha256=run.disk[state.path], post_version=FRESH)
+        run.read_in[state.path] = post_id  # its pictures are looked at again (`_store_pictures`)
+        run.done(state.path, "restored", post_id, _CAME_BACK)
+        returned.add(state.path)
+    return returned
 
 
 def _keep_apart(run: _Run, taken: list[FileState]) -> None:
@@ -1946,6 +1992,32 @@ def _trash(run: _Run, conn: Connection, folder_id: UUID) -> None:
                                       file_mtime_ns=None, conflict_file_sha256=None, conflict_post_version=None,
                                       post_seen=changed))  # fmt: skip
         run.done(state.path, "trashed", state.blog_id, "the file was deleted")
+
+
+def _untrash(run: _Run, conn: Connection) -> None:
+    """The posts whose file came back (_returned) leave the trash, in the run's last unit of work, as
+    `blogster posts restore` restores them (an activity each); one restored or purged meanwhile is
+    left as it is (a purged one's row is not recorded again: `_store`)."""
+    ids = [state.blog_id for state in run.untrash if state.blog_id is not None]
+    if not ids:
+        return
+    versions = sync_rows.my_post_versions(conn, ids=ids)
+    still = [post_id for post_id in ids if post_id in versions and versions[post_id].trashed]
+    restored = blog_rows.set_deleted(conn, blog_ids=still, deleted=False)
+    stored = blogs_bulk.my_posts_by_id(conn, ids=restored)
+    activities.record_many(
+        conn,
+        rows=[
+            (
+                ActivityType.RESTORED,
+                post.title,
+                f"Restored '{post.title}' from the trash (its file came back)",
+                post.id,
+                {"slug": post.slug, "sync": True},
+            )
+            for post in stored.values()
+        ],  # fmt: skip
+    )
 
 
 def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:

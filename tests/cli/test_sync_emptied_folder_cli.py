@@ -1,6 +1,7 @@
-"""A linked folder found empty (a drive not mounted, a folder emptied by mistake) or without the
-folder at its top that held its files (a site's `content/`): a sync moved every post of it to the
-trash. It is refused now (exit 5, one line, nothing changed) until `--allow-empty` says so."""
+"""A linked folder found empty (a drive not mounted, a folder emptied by mistake) or without a
+folder in it that held its files (a site's `content/`, its `content/posts/`): a sync moved every
+post of it to the trash. It is refused now (exit 5, one line, nothing changed) until `--allow-empty`
+says so; files put back where they were restore their trashed posts."""
 
 import shutil
 from pathlib import Path
@@ -151,3 +152,93 @@ def test_allow_empty_does_not_go_with_unlink(cli, signed_up, tmp_path):
     assert cli("sync", str(folder)).exit_code == 0
     result = cli("sync", str(folder), "--unlink", "--allow-empty")
     assert result.exit_code == 2 and "--unlink does not go with --allow-empty" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("posts", "page"),
+    [("content/posts", "content/about.md"), ("src/content/blog", "src/content/about.md")],
+    ids=["hugo", "astro"],
+)
+def test_a_folder_emptied_below_the_top_is_refused(cli, signed_up, tmp_path, posts, page):
+    """h440 (red team 53 F3): a Hugo `content/posts/` or an Astro `src/content/blog/` left empty (the
+    mount point of a drive not mounted) beside a page its site still holds: only folders at the top
+    were looked at, so its 4 posts were trashed, and imported again as `post-0-2`... once remounted."""
+    folder = tmp_path / "site"
+    (folder / posts).mkdir(parents=True)
+    (folder / page).write_text("---\ntitle: About\n---\nAbout.\n")
+    for number in range(4):
+        (folder / posts / f"post-{number}.md").write_text(f"---\ntitle: Post {number}\n---\nText {number}.\n")
+    assert cli("sync", str(folder)).exit_code == 0
+    before = live(cli)
+    kept = {path.name: path.read_bytes() for path in (folder / posts).iterdir()}
+    for path in (folder / posts).iterdir():
+        path.unlink()
+
+    for extra in ([], ["--dry-run"]):
+        result = cli("sync", str(folder), *extra)
+        assert (result.exit_code, result.stdout) == (5, ""), result.stderr
+        assert result.stderr.startswith(
+            f"error: {folder}: {posts}/ holds none of the 4 files its last sync saw there (a drive not mounted?"
+        ), result.stderr
+    assert live(cli) == before and len(before) == 5
+
+    for name, data in kept.items():  # remounted: nothing to do
+        (folder / posts / name).write_bytes(data)
+    result = cli("sync", str(folder))
+    assert result.exit_code == 0 and "imported" not in result.stderr and live(cli) == before, result.stderr
+
+    shutil.rmtree(folder / posts)
+    (folder / posts / "post-0.md").parent.mkdir()
+    (folder / posts / "post-0.md").write_bytes(kept["post-0.md"])  # some of a folder's files: a sync's work
+    result = cli("sync", str(folder))
+    assert result.exit_code == 0 and "3 trashed" in result.stderr, result.stderr
+    assert len(live(cli)) == 2
+
+
+def test_folders_of_one_post_each_emptied_below_the_top_are_refused_as_at_the_top(cli, signed_up, tmp_path):
+    """Page bundles in `content/posts/`: one deleted is a sync's work, two at once are refused, as
+    two at the top are (`test_a_post_in_a_folder_of_its_own_deleted_is_trashed`)."""
+    folder = tmp_path / "bundles"
+    for name in ("one", "two", "three", "four"):
+        (folder / "content" / "posts" / name).mkdir(parents=True)
+        (folder / "content" / "posts" / name / "index.md").write_text(f"---\ntitle: {name.title()}\n---\nText.\n")
+    assert cli("sync", str(folder)).exit_code == 0
+    shutil.rmtree(folder / "content" / "posts" / "one")
+    result = cli("sync", str(folder))
+    assert result.exit_code == 0 and "1 trashed" in result.stderr, result.stderr
+
+    shutil.rmtree(folder / "content" / "posts" / "two")
+    (folder / "content" / "posts" / "three" / "index.md").unlink()
+    result = cli("sync", str(folder))
+    assert result.exit_code == 5 and result.stderr.startswith(
+        f"error: {folder}: content/posts/three/, content/posts/two/ hold none of the 2 files its last sync saw"
+        " there (a drive not mounted?"
+    ), result.stderr
+    assert len(live(cli)) == 3
+
+
+def test_posts_trashed_with_their_folder_come_back_with_it(cli, signed_up, tmp_path):
+    """h440 (red team 53 F3): `content/posts/` emptied and synced with --allow-empty (or before the
+    refusal saw folders below the top), then mounted again: its posts leave the trash, the same posts
+    under their slugs. Before, each was imported again as `post-0-2`..., the originals left in the trash."""
+    folder = tmp_path / "site"
+    (folder / "content" / "posts").mkdir(parents=True)
+    (folder / "content" / "about.md").write_text("---\ntitle: About\n---\nAbout.\n")
+    for number in range(4):
+        (folder / "content" / "posts" / f"post-{number}.md").write_text(f"---\ntitle: Post {number}\n---\nText.\n")
+    assert cli("sync", str(folder)).exit_code == 0
+    before = live(cli)
+    kept = {path: path.read_bytes() for path in (folder / "content" / "posts").iterdir()}
+    for path in kept:
+        path.unlink()
+    allowed = cli("sync", str(folder), "--allow-empty")
+    assert allowed.exit_code == 0 and "4 trashed" in allowed.stderr, allowed.stderr
+    assert live(cli) == ["about"]
+
+    for path, data in kept.items():
+        path.write_bytes(data)
+    result = cli("sync", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == f"{folder} [hugo]: 4 restored; 1 unchanged.", result.stderr
+    assert live(cli) == before and cli("blogs", "trash", "--json").json() == []
+    assert cli("sync", str(folder)).stderr.splitlines()[-1] == f"{folder} [hugo]: nothing to do; 5 unchanged."

@@ -1,6 +1,7 @@
 """`blogster sync` and a file deleted on disk: its post goes to the trash, and the file comes
 back when the post is restored (as for a post trashed in Blogster), is forgotten when the post
-is purged, and never overwrites a new file at its path; a run killed midway converges."""
+is purged, and never overwrites a new file at its path; the file put back as it was restores the
+post; a run killed midway converges."""
 
 from __future__ import annotations
 
@@ -283,3 +284,54 @@ def test_a_run_killed_after_writing_a_restored_posts_file_apart_converges(accoun
     assert set(rows(acting, root)) == {"alpha.md", "alpha-2.md"}
     assert rows(acting, root)["alpha-2.md"][0] == ids["alpha"] and rows(acting, root)["alpha.md"][0] == ids["beta"]
     assert sync(acting, root).files == [] and {slug: row[0] for slug, row in posts(acting).items()} == ids
+
+
+def test_a_deleted_file_put_back_as_it_was_restores_its_post(account, tmp_path):
+    """h440 (red team 53 F3): a file deleted (its post trashed), then back at its path saying what the
+    post says (a drive mounted again): the post leaves the trash, the same one under its slug. Before,
+    the file was imported as a new post, `alpha-2`, and alpha (its history, its links) stayed in the
+    trash."""
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    before = posts(acting)
+    original = (root / "alpha.md").read_bytes()
+    (root / "alpha.md").unlink()
+    assert actions(sync(acting, root)) == {"alpha.md": "trashed"}
+    (root / "alpha.md").write_bytes(original)
+
+    plan = sync(acting, root, dry_run=True)
+    assert [(f.path, f.action, f.post_id) for f in plan.files] == [("alpha.md", "restored", before["alpha"][0])]
+    assert "alpha" in posts(acting, trashed=True)  # a dry run restores nothing
+    [restored] = sync(acting, root).files
+    assert (restored.path, restored.action, restored.post_id) == ("alpha.md", "restored", before["alpha"][0])
+    assert restored.note == "its file came back: its post was restored from the trash"
+    assert posts(acting) == before and posts(acting, trashed=True) == {}  # no alpha-2, no new revision
+    assert (root / "alpha.md").read_bytes() == original and sorted(path.name for path in root.iterdir()) == [
+        "alpha.md",
+        "beta.md",
+    ]
+    assert rows(acting, root)["alpha.md"][0] == before["alpha"][0]
+    assert sync(acting, root).files == [] and changed_rows(acting, root) == set()
+    [event] = [a for a in blogs.activity(acting, blog_ref="alpha") if a.type == "restored"]
+    assert event.description == "Restored 'Alpha' from the trash (its file came back)"
+
+    (root / "alpha.md").write_text(POST_A + "Edited after it came back.\n")  # synced both ways again
+    assert actions(sync(acting, root)) == {"alpha.md": "updated"}
+    db_edit(acting, "alpha", title="Alpha, renamed in Blogster")
+    assert actions(sync(acting, root)) == {"alpha.md": "written"}
+
+
+def test_a_removed_file_put_back_in_another_dialects_spelling_restores_its_post(account, tmp_path):
+    """Trashed in Blogster (sync removed its file), then the file checked out again, its front matter
+    written otherwise: it still says what the post says, so the post is restored, not duplicated."""
+    acting = account()
+    root = folder_with_posts(tmp_path)
+    sync(acting, root)
+    beta_id = posts(acting)["beta"][0]
+    blogs.trash(acting, refs=["beta"])
+    assert actions(sync(acting, root)) == {"beta.md": "removed"}
+    (root / "beta.md").write_text("---\nslug: beta\ntitle: 'Beta'\n---\nBeta body.\n")
+    assert [(f.path, f.action, f.post_id) for f in sync(acting, root).files] == [("beta.md", "restored", beta_id)]
+    assert set(posts(acting)) == {"alpha", "beta"} and posts(acting, trashed=True) == {}
+    assert sync(acting, root).files == []
