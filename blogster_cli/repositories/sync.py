@@ -69,7 +69,7 @@ class FileState:
 
 @dataclass(frozen=True)
 class PostVersion:
-    """What tells whether one of my posts changed: a hash of updated_at and its tags."""
+    """What tells whether one of my posts changed: a hash of updated_at and its tags (ids and names)."""
 
     id: UUID
     version: str
@@ -287,10 +287,13 @@ def forget_states(conn: psycopg.Connection, *, ids: Sequence[UUID]) -> None:
         conn.execute("select public.delete_rows('public.sync_files', %(ids)s::uuid[])", {"ids": list(ids)})
 
 
-# A post's version: updated_at, which every change of a post moves, and the ids of its tags.
+# A post's version: updated_at, which every change of a post row moves, and its tags, each as its id
+# and the name its link carries (0192): an administrator's rename of a tag changes no post row, only
+# the links' names (0094), and its posts' files must be written again. 0192 turned the versions
+# recorded before into these, by this expression (the post's author for auth.uid()): keep them equal.
 _VERSION = (
-    "md5(b.updated_at::text || '|' || coalesce((select string_agg(bt.tag_id::text, ',' order by bt.tag_id)"
-    " from public.blogs_to_tags bt where bt.blog_id = b.id and bt.author_id = auth.uid()), ''))"
+    "md5(b.updated_at::text || '|' || coalesce((select string_agg(bt.tag_id::text || ':' || bt.tag_name, E'\\n'"
+    " order by bt.tag_id) from public.blogs_to_tags bt where bt.blog_id = b.id and bt.author_id = auth.uid()), ''))"
 )
 
 
