@@ -10,6 +10,11 @@ backtick or a tag's quoted `<!--` then decide what is hidden as they do on the p
 A link reference definition (`[label]: address "title"`, and so the markdown comment `[//]: # (note)`)
 is shown as nothing, used or not: it is left out too, and each link or picture using it written as an
 inline one, `[text](address)`, as the writer's own inline links read in the text part (red team 50).
+
+What the page drops wherever it is, not only in `<svg>` and `<math>` (an element SVG or MathML names:
+`<metadata>`, `<desc>`, `<mi>`), is judged by the sanitiser itself; a table row's cells past its header's,
+and what a hidden element left open holds up to where the page closes it (code blocks too), are left
+out (red team 52).
 """
 
 from __future__ import annotations
@@ -54,10 +59,12 @@ _TAG = re.compile(
 )
 _LONGEST_TAG = 8192
 _HIDDEN_ELEMENTS = ("style", "template")
-# A tag starting foreign content as the page's HTML parser reads it (`<svg>`, `<math>`), or a MathML
-# glyph (which the sanitiser drops with what it holds anywhere): what follows it, to the end of its
-# text, is judged by the sanitiser itself (`_Unseen._foreign`), each tag and text marked (`_MARK`).
-_FOREIGN = re.compile(r"<(?i:svg|math|mglyph|malignmark)(?=[\s/>])")
+# A start tag's name. One starting foreign content as the page's HTML parser reads it (`<svg>`,
+# `<math>`), or naming an element the sanitiser drops with what it holds wherever it is (SVG's
+# `<desc>`, `<metadata>`, MathML's `<mi>`, `<mglyph>`: `_starts_foreign`): what follows it, to the
+# end of its text, is judged by the sanitiser itself (`_Unseen._foreign`), each tag and text marked (`_MARK`).
+_START_TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
+_FOREIGN_ROOTS = ("svg", "math")
 _MARK = "\ue000{}\ue001"  # private-use characters, taken out of the tags the sanitiser is given
 _MARKS = re.compile("[\ue000\ue001]")
 _MARKED = re.compile("\ue000([0-9]+)\ue001")
@@ -69,6 +76,10 @@ _IN_CELL, _IN_PARAGRAPH, _IN_HTML = ("<table><tr><td>", "</td></tr></table>"), (
 _FOREIGN_END = re.compile(r"</(?i:svg|math)\s*>")
 # Elements whose text an HTML parser reads as text to their closing tag: a `<!--` there is shown.
 _RAW_TEXT = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "iframe", "script")
+# Embeds among them, which the page replaces before its HTML parser reads it (`sanitize.embeds_shown`):
+# to their first closing tag, or their opening tag alone where none follows (what comes after it is
+# then read as HTML: a comment there is hidden).
+_EMBEDS = ("iframe", "script")
 # What ends a piece: a comment's `-->`, a tag's `>`, an element's closing tag.
 _ENDS = {
     "comment": re.compile("-->"),
@@ -77,6 +88,11 @@ _ENDS = {
     "cdata": re.compile(r"\]\]>"),
     **{name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in (*_HIDDEN_ELEMENTS, *_RAW_TEXT)},
 }
+# A `<template>`'s tags, opening and closing: templates nest, each closing tag closing the last one open.
+_TEMPLATE_TAGS = re.compile(r"</?template[\s/>]", re.IGNORECASE)
+# What a template's closing tag in a `<template>` may be in, as the page's HTML parser reads it: a
+# comment, an element read as text to its own closing tag, `<plaintext>` (text to the end); or that tag.
+_IN_TEMPLATE = re.compile(rf"<!--|<(/?)(template|plaintext|style|{'|'.join(_RAW_TEXT)})(?=[\s/>])", re.IGNORECASE)
 _BLANKS_TO_LINE_END = re.compile(r"[ \t]*(?:\r?\n|\Z)")
 _BLANK_LINE = re.compile(r"[ \t]*\r?\n")
 _LINE_ENDING_BEFORE = re.compile(r"(?:\r?\n|\r)\Z")  # searched up to a place: the line ending right before it
@@ -115,15 +131,58 @@ _TITLE = re.compile(r'"(?:[^"\\]++|\\.)*+"|\'(?:[^\'\\]++|\\.)*+\'|\((?:[^()\\]+
 
 def unseen_left_out(markdown: str) -> str:
     """`markdown` without what its page leaves out unseen (`_UNSEEN_START`, link reference
-    definitions: `references_inline`), read as the page reads it: blocks as CommonMark reads them
-    (code blocks show their text as written; an HTML block is HTML), inline text with its escapes,
+    definitions: `references_inline`, a table row's cells past its header's: `_cells_past_header_left_out`),
+    read as the page reads it: blocks as CommonMark reads them (code blocks show their text as
+    written; an HTML block is HTML), inline text with its escapes,
     code spans and tags. A piece on lines of its own goes with them, and with the blank line after
     it where one is before it: a template's guidance between two paragraphs leaves one blank line.
     In time O(n log n) in the text's length."""
-    markdown = references_inline(markdown)
+    markdown = _cells_past_header_left_out(references_inline(markdown))
     if _UNSEEN.search(markdown) is None:  # most posts
         return markdown
     return _read(markdown, None)
+
+
+# A pipe parting a table row's cells, as GitHub's tables read one: any not right after a backslash
+# (in a code span too).
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _cells_past_header_left_out(markdown: str) -> str:
+    """`markdown` with each table's body rows cut to as many cells as its header row has: the page
+    (GitHub's tables) shows no more. Tables as markdown-it reads them (`_block_parser`), which parts
+    cells as GitHub's do. In time linear in the text's length."""
+    if "|" not in markdown or "-" not in markdown:  # no table: most posts
+        return markdown
+    lines: list[str] | None = None
+    columns = 0
+    in_body = False
+    for token in _parsed(markdown)[0]:
+        if token.type == "thead_open":
+            columns = 0
+        elif token.type == "th_open":
+            columns += 1
+        elif token.type in ("tbody_open", "tbody_close"):
+            in_body = token.type == "tbody_open"
+        elif token.type == "tr_open" and in_body and token.map is not None:
+            lines = lines if lines is not None else split_lines(markdown)
+            if token.map[0] < len(lines):
+                lines[token.map[0]] = _row_cut(lines[token.map[0]], columns)
+    return "".join(lines) if lines is not None else markdown
+
+
+def _row_cut(line: str, columns: int) -> str:
+    """A table's body row `line` (with its quotes' `>` before it) without its cells past `columns`."""
+    content = line.lstrip(" \t>")
+    pipes = _CELL_PIPE.finditer(line, len(line) - len(content))
+    last = None
+    for _ in range(columns + content.startswith("|")):  # the pipe ending its last cell shown
+        last = next(pipes, None)
+        if last is None:
+            return line
+    assert last is not None  # a row has a column at least
+    body = line.rstrip("\r\n")
+    return line[: last.end()] + line[len(body) :] if body[last.end() :].strip() else line
 
 
 def tags_kept(markdown: str, kept: Callable[[str], str]) -> str:
@@ -145,8 +204,9 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
     done = 0
     html: list[tuple[int, int]] = []  # the HTML blocks since the last code block
     blocks = _blocks(markdown)
-    texts = _inline_texts(markdown) if kept is not None and _FOREIGN.search(markdown) else []
-    last: dict[re.Pattern[str], int] = {}  # where each closer is last found outside code
+    texts = _inline_texts(markdown) if kept is not None and _any_foreign(markdown) else []
+    last: dict[re.Pattern[str], int] = {}  # with `kept`: where each closer is last found outside code
+    places = _Places(markdown, blocks)
     shown: list[int] = []  # where each block the page shows starts (`_blocks_shown`), once asked
 
     def next_shown(at: int) -> int:
@@ -175,6 +235,13 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
                 break
             parts.append("\n" if "".join(parts).endswith("\n") else "\n\n")  # apart from what went before
             continue
+        if closer is not None and kept is None:  # the page hides all up to where it closes, code blocks too
+            depth = unseen.open_depth
+            resumes = _closed_after(markdown, places, closer, start, depth) if depth is not None else None
+            if resumes is None:
+                break
+            done = resumes
+            continue
         if closer is not None and closer not in last:
             last[closer] = _last_outside_code(markdown, blocks, closer)
         if closer is not None and last[closer] < start:
@@ -182,6 +249,25 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
         parts.append(markdown[start:end])
         done = end
     return "".join(parts)
+
+
+def _starts_foreign(text: str, at: int) -> bool:
+    """Whether a start tag at `at` starts what the sanitiser judges with what follows it (`_START_TAG_NAME`)."""
+    found = _START_TAG_NAME.match(text, at)
+    return found is not None and _foreign(found.group(1).lower())
+
+
+def _any_foreign(markdown: str) -> bool:
+    """Whether a start tag in `markdown` (in code too: a safe overreach) starts foreign content."""
+    return any(map(_foreign, {found.group(1).lower() for found in _START_TAG_NAME.finditer(markdown)}))
+
+
+def _foreign(name: str) -> bool:
+    """Whether an element `name` (lower case) starts foreign content (`_START_TAG_NAME`). An element
+    the page's parser reads as text (`_RAW_TEXT`) is read as such; the sanitiser tells the rest."""
+    from blogster_cli.publish.sanitize import drops_with_content
+
+    return name in _FOREIGN_ROOTS or (name not in _RAW_TEXT and drops_with_content(name))
 
 
 def _blocks_shown(markdown: str) -> list[int]:
@@ -199,6 +285,39 @@ def _shown_within(next_shown: Callable[[int], int], start: int, end: int, at: in
     """Where in the text from `start` to `end` the first block the page shows (`next_shown`) at or
     after `at` (in that text) starts; the text's end where none does."""
     return min(next_shown(start + at), end) - start
+
+
+def _closed_after(markdown: str, places: _Places, closer: re.Pattern[str], at: int, depth: int) -> int | None:
+    """Where a piece left open before `at` ends, as the page's HTML parser reads it: past the first
+    `closer` from `at` on where the page's HTML holds it as written (`places`), the last of `depth`
+    templates' where `closer` is `_TEMPLATE_TAGS`; None: it never does (the page hides the rest).
+    In time linear in what it reads, and O(log n) in the places."""
+    comment = closer is _ENDS["comment"]
+    ranges = places.html if comment else places.outside_code
+    index = max(bisect_right(ranges, (at, len(markdown) + 1)) - 1, 0)
+    for range_start, range_end in ranges[index:]:
+        for found in closer.finditer(markdown, max(at, range_start), range_end):
+            if closer is _TEMPLATE_TAGS:
+                depth += -1 if found.group().startswith("</") else 1
+                if depth:
+                    continue
+            if comment:
+                return found.end()
+            end = markdown.find(">", found.start())
+            return end + 1 if end >= 0 else None
+    return None
+
+
+class _Places:
+    """Where the page's HTML holds a text's markup as written: its HTML blocks (`html`: where a
+    comment's `-->` is, in a paragraph `--&gt;`), and all but its code blocks (`outside_code`: a tag
+    is one in a paragraph too), each in order, as (start, end)."""
+
+    def __init__(self, markdown: str, blocks: list[tuple[int, int, str]]) -> None:
+        self.html = [(start, end) for start, end, kind in blocks if kind == "html"]
+        code = [(start, end) for start, end, kind in blocks if kind == "code"]
+        starts, ends = [0, *(end for _, end in code)], [*(start for start, _ in code), len(markdown)]
+        self.outside_code = list(zip(starts, ends, strict=True))
 
 
 def _last_outside_code(markdown: str, blocks: list[tuple[int, int, str]], closer: re.Pattern[str]) -> int:
@@ -382,6 +501,8 @@ class _Unseen:
         self._breaks = [found.start() for found in _PARAGRAPH_BREAK.finditer(text)]
         self._limit = 0  # where the inline text or HTML block `at` is in ends
         self.unclosed: re.Pattern[str] | None = None  # what would close a piece running to the text's end
+        # With `unclosed` `_TEMPLATE_TAGS`: how many templates are left open (`_closing`).
+        self.open_depth: int | None = 1
         self._bang_text_until = 0  # after an unclosed comment, to its paragraph's end: `<!` is text
         self._raw_until = 0  # the end of inline raw HTML whose start is left out
         self._shown_until = 0  # with `kept`: the end of the text of an element the page shows as text
@@ -415,23 +536,27 @@ class _Unseen:
 
     def _pieces(self) -> Iterator[tuple[int, int, bool]]:
         """Each piece `_next_piece` finds, in order, and whether it goes whole (not as `kept` writes
-        it); with `kept`, after a tag `_FOREIGN` matches, each tag and text to the end of its text that
-        the sanitiser drops instead, adjacent ones as one (`_foreign`), and the tags it keeps. Where
-        no end tag of its text closes what is open there, all up to the next block the page shows
-        (`resumes`), or to the text's end (`unclosed`: the page shows none in it)."""
+        it); with `kept`, after a tag starting foreign content (`_starts_foreign`), each tag and text
+        to the end of its text that the sanitiser drops instead, adjacent ones as one (`_foreign`),
+        and the tags it keeps. Where no end tag of its text closes what is open there, all up to the
+        next block the page shows (`resumes`), or to the text's end (`unclosed`: the page shows none in it)."""
         ahead = self._next_piece(0)
+        before: list[tuple[int, int]] = []  # with `kept`: the tags so far, for what they leave open
+        context_from = 0  # where tags start to be context for the next foreign content
         while ahead is not None:
             start, end = ahead
-            if self._kept is None or _FOREIGN.match(self.text, start) is None:
+            if self._kept is None or not _starts_foreign(self.text, start):
                 yield start, end, False
+                before.append(ahead)
                 ahead = self._next_piece(end)
                 continue
             text_end, around = self._text_end(start)
+            context = before[bisect_left(before, (max(self._text_start(start), context_from),)) :]
             tags = [ahead]
             while (ahead := self._next_piece(tags[-1][1])) is not None and ahead[0] < text_end:
                 tags.append(ahead)
-            text_end = max(text_end, tags[-1][1])
-            pieces, closed = self._foreign(tags, text_end, around)
+            text_end = context_from = max(text_end, tags[-1][1])
+            pieces, closed = self._foreign(context, tags, text_end, around)
             yield from pieces
             if not closed:  # the page leaves out what follows, up to a block it shows again
                 resumes = self.resumes(text_end)
@@ -446,6 +571,18 @@ class _Unseen:
                     yield text_end, dropped, True
                 ahead = self._next_piece(resumes)
 
+    def _text_start(self, at: int) -> int:
+        """Where the text `at` is in starts (as `_text_end` reads it): its HTML block's start, or its
+        inline text's (else its paragraph's)."""
+        if self.html:
+            index = bisect_right(self._html_starts, at) - 1
+            return self._html_starts[index] if index >= 0 else 0
+        index = bisect_right(self._texts, (at, len(self.text) + 1)) - 1
+        if index >= 0 and at < self._texts[index][1]:
+            return self._texts[index][0]
+        index = bisect_left(self._breaks, at) - 1
+        return self._breaks[index] if index >= 0 else 0
+
     def _text_end(self, at: int) -> tuple[int, tuple[str, str]]:
         """Where the text `at` is in ends, and the HTML the page holds around it (`_IN_HTML`...): its
         HTML block's end, or its inline text's (`self._texts`; else its paragraph's)."""
@@ -457,21 +594,26 @@ class _Unseen:
         return self._paragraph_end(at), _IN_PARAGRAPH
 
     def _foreign(
-        self, tags: list[tuple[int, int]], end: int, around: tuple[str, str]
+        self, context: list[tuple[int, int]], tags: list[tuple[int, int]], end: int, around: tuple[str, str]
     ) -> tuple[list[tuple[int, int, bool]], bool]:
         """The tags (`tags`) and texts between them up to `end` that the page's sanitiser drops, as
         it judges them, adjacent ones as one (start, end, True), and the tags it keeps (False); and
         whether what is open in them is closed by the end of their text (`around`). It is given them
-        with each text as a mark (as the page writes its markdown: `_as_the_page_writes`) and each
-        opening tag with its mark as its first attribute (`title`, kept on any element it keeps); a
-        closing tag goes with the text before it. Elements open at
-        once beyond the page's bound (`MAX_NESTING`, which the sanitiser's time grows with the square
+        after the tags before them in their text (`context`: a `<div>` there ends the paragraph, a
+        `<plaintext>` makes all after it text), with each text as a mark (as the page writes its
+        markdown: `_as_the_page_writes`) and each opening tag with its mark as its first attribute
+        (`title`, kept on any element it keeps); a closing tag goes with the text before it. Elements
+        open at once beyond the page's bound (`MAX_NESTING`, which the sanitiser's time grows with the square
         of) go whole, what they hold too."""
         from blogster_cli.publish.markdown import MAX_NESTING
         from blogster_cli.publish.sanitize import clean_html
 
         text, given = self.text, [around[0]]
         depth = 0
+        for start, stop in context:  # the tags before them in their text: what they leave open
+            tag = _MARKS.sub("", text[start:stop])
+            depth = max(depth - 1, 0) if tag.startswith("</") else depth + (not tag.endswith("/>"))
+            given.append(tag)
         marks: dict[int, list[int]] = {}  # a text's mark -> the marks of all it shows: kept if they all are
         markdown = around is not _IN_HTML  # an HTML block's text is no markdown
         counter = count(2 * len(tags) + 1)  # the numbers of the marks in a text's markup
@@ -496,6 +638,9 @@ class _Unseen:
             elif start < stop:
                 pieces.append((start, stop, True))
 
+        closed = 2 * len(tags) in kept
+        # where shown text follows, the line ending its text ends with stays: it keeps them apart
+        last_end = max(len(text[:end].rstrip("\r\n")), tags[-1][1]) if closed else end
         for index, (start, stop) in enumerate(tags):
             closing = text.startswith("</", start)  # never the first: that one opens
             if (2 * index - 1 if closing else 2 * index) in kept:
@@ -503,8 +648,8 @@ class _Unseen:
             else:
                 drop(start, stop)
             if 2 * index + 1 not in kept:
-                drop(stop, tags[index + 1][0] if index + 1 < len(tags) else end)
-        return pieces, 2 * len(tags) in kept
+                drop(stop, tags[index + 1][0] if index + 1 < len(tags) else last_end)
+        return pieces, closed
 
     def _next_piece(self, at: int) -> tuple[int, int] | None:
         """The next unseen piece (with `kept`: the next tag) at or after `at`: where it starts and
@@ -546,20 +691,56 @@ class _Unseen:
                 if self._kept is not None:
                     return start, at
                 continue
-            closing = self._next(name, at)
+            closing = self._closing(name, at)
+            if name in _EMBEDS and (closing < 0 or _TICKS.search(text, at, closing) is not None):
+                # the page replaces its opening tag alone (a code span between: the text part's
+                # embeds, `crosspost.embeds_outside_code`, may end it there), and reads on as HTML
+                if self._kept is not None:
+                    return start, at
+                continue
             closed = self._next("tag", closing) if closing >= 0 else -1
             end = closed + 1 if closed >= 0 else len(text)
             if name in _HIDDEN_ELEMENTS:
                 if self._kept is not None:  # stays as written, what it holds too
                     at = end
                     continue
-                self.unclosed = _ENDS[name] if closing < 0 else None
+                if closing < 0:
+                    self.unclosed = _TEMPLATE_TAGS if name == "template" else _ENDS[name]
                 return start, end
             if self._kept is not None:  # its tag, its text as text, then its closing tag (a tag)
                 self._shown_until = closing if closing >= 0 else len(text)
                 return start, at
             at = end  # its text is shown as text
         return None
+
+    def _closing(self, name: str, at: int) -> int:
+        """Where the closing tag of an element `name` whose opening tag ends at `at` starts (-1: none
+        in the text): a `<template>`'s own, past those of the templates it holds and of any in a
+        comment or an element read as text in it (`_IN_TEMPLATE`). How many templates are left open
+        at the text's end, its own too: `open_depth` (None: the text ends in such a comment or element)."""
+        if name != "template":
+            return self._next(name, at)
+        text, depth = self.text, 1
+        while (found := _IN_TEMPLATE.search(text, at)) is not None:
+            at, inner = found.end(), (found.group(2) or "").lower()
+            if found.group() == "<!--":
+                if text.startswith((">", "->"), at):  # `<!-->`, `<!--->`: whole comments
+                    continue
+                end = text.find("-->", at)
+                at = end + 3 if end >= 0 else -1
+            elif inner == "template":
+                depth += -1 if found.group(1) else 1
+                if depth == 0:
+                    return found.start()
+                continue
+            elif not found.group(1):  # an element read as text to its closing tag (`<plaintext>`: none)
+                closing = _ENDS[inner].search(text, at) if inner in _ENDS else None
+                at = closing.end() if closing is not None else -1
+            if at < 0:
+                self.open_depth = None
+                return -1
+        self.open_depth = depth
+        return -1
 
     def _end(self, start: int, opener: str) -> int | None:
         """Where the piece `opener` starts at `start` ends as the page reads it; None where the page

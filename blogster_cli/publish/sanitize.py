@@ -161,6 +161,23 @@ def kept_tag(tag: str) -> str:
     return ""
 
 
+_PROBE_MARK = "\ue000{}\ue001"  # private-use characters around a probe's texts: no markup
+
+
+@lru_cache(maxsize=4096)
+def drops_with_content(name: str) -> bool:
+    """Whether `clean_html` drops an element named `name` (any case) with the text it holds wherever
+    it is, as it does an element SVG or MathML names outside `<svg>` and `<math>` (`<desc>`, `<text>`,
+    `<metadata>`, `<mi>`), where it keeps the text of any other element it drops (`<font>`, `<foo>`).
+    Asked of the sanitiser itself, once per name, not listed here: its list is its own."""
+    name = name.lower()
+    if name in _TAGS or _TAG_NAME.fullmatch(f"<{name}") is None:
+        return False
+    before, inside, after = (_PROBE_MARK.format(number) for number in range(3))
+    cleaned = clean_html(f"<p>{before}<{name}>{inside}</{name}>{after}</p>")
+    return before in cleaned and after in cleaned and inside not in cleaned
+
+
 def _player_only(tag: str, attribute: str, value: str) -> str | None:
     """The sanitiser's own check that a frame shows a player (whatever `embeds_shown` let by)."""
     if tag == "iframe" and attribute == "src" and player_url(value) != value:
