@@ -1967,20 +1967,7 @@ def _trash(run: _Run, conn: Connection, folder_id: UUID) -> None:
     if not ids:
         return
     trashed = set(blog_rows.set_deleted(conn, blog_ids=ids, deleted=True))
-    stored = blogs_bulk.my_posts_by_id(conn, ids=list(trashed))
-    activities.record_many(
-        conn,
-        rows=[
-            (
-                ActivityType.DELETED,
-                post.title,
-                f"Moved '{post.title}' to the trash (its file was deleted)",
-                post.id,
-                {"slug": post.slug, "sync": True},
-            )
-            for post in stored.values()
-        ],  # fmt: skip
-    )
+    _record_moves(conn, list(trashed), ActivityType.DELETED, "Moved '{title}' to the trash (its file was deleted)")
     counted = sync_rows.recorded_versions(conn, folder_id=folder_id, paths=[state.path for state in run.trash])
     for state in run.trash:
         found = counted.get(state.path)
@@ -2004,20 +1991,16 @@ def _untrash(run: _Run, conn: Connection) -> None:
     versions = sync_rows.my_post_versions(conn, ids=ids)
     still = [post_id for post_id in ids if post_id in versions and versions[post_id].trashed]
     restored = blog_rows.set_deleted(conn, blog_ids=still, deleted=False)
-    stored = blogs_bulk.my_posts_by_id(conn, ids=restored)
-    activities.record_many(
-        conn,
-        rows=[
-            (
-                ActivityType.RESTORED,
-                post.title,
-                f"Restored '{post.title}' from the trash (its file came back)",
-                post.id,
-                {"slug": post.slug, "sync": True},
-            )
-            for post in stored.values()
-        ],  # fmt: skip
-    )
+    _record_moves(conn, restored, ActivityType.RESTORED, "Restored '{title}' from the trash (its file came back)")
+
+
+def _record_moves(conn: Connection, ids: list[UUID], activity: ActivityType, said: str) -> None:
+    """An activity for each of my posts (`ids`) a run moved into or out of the trash, `said` its text
+    with the post's title for `{title}`, marked as the sync's."""
+    stored = blogs_bulk.my_posts_by_id(conn, ids=ids)
+    rows = [(activity, post.title, said.format(title=post.title), post.id, {"slug": post.slug, "sync": True})
+            for post in stored.values()]  # fmt: skip
+    activities.record_many(conn, rows=rows)
 
 
 def _store(run: _Run, conn: Connection, linked: LinkedFolder) -> None:
