@@ -49,7 +49,9 @@ Version 1 has these keys:
   states so (`services.imports._in_post_zone`). `imported` is what the
   last import of the file wrote (hashes of the post's fields and of the file's text, and
   the slug), which the next import compares to keep an edit made in Blogster since
-  (services/imports.py); absent on posts imported before it was recorded. `layout_path`
+  (services/imports.py); absent on posts imported before it was recorded. A WordPress item's
+  `wordpress_site` and `wordpress_item` are its identity, which a re-import of the export matches
+  its post by (`content.wordpress`); absent on posts imported before it was recorded. `layout_path`
   (`content/posts/a.md` for `a.md` imported from inside `content/posts/`) and
   `site_permalink` say where the generator had the post (`publish.former_urls`). `collection`
   and `collection_base` name the collection an Astro site's content config declares that the

@@ -20,6 +20,11 @@ entity-expansion and external-entity tricks. Mapping:
   offset is: re-importing the export after `config set timezone` keeps the draft's moment; no
   date at all gives None;
 - slug: `wp:post_name`, percent-decoded (WordPress stores non-ASCII slugs encoded);
+- identity: the site (`wp:base_blog_url`, else `wp:base_site_url`, without its scheme) in
+  `source.wordpress_site` and the item's `wp:post_id` in `source.wordpress_item`; without a
+  site or an id, the item's `guid` there alone. A re-import matches the item's post by it: an
+  item's place in the file and its slug (untitled drafts, child pages named alike) are no one
+  item's;
 - tags: `category` elements with domain post_tag; categories: domain category, except
   WordPress's default "uncategorized";
 - meta description: Yoast's `_yoast_wpseo_metadesc`, else the excerpt; keywords: Yoast's
@@ -51,11 +56,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element, ParseError
 
 from bs4.formatter import HTMLFormatter
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import fromstring
 from markdownify import MarkdownConverter, markdownify
 
@@ -81,6 +86,7 @@ INTERNAL_TYPES = (
     "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation",
     "wp_font_family", "wp_font_face",
 )  # fmt: skip
+_UNREADABLE_ENCODING = "its XML declaration names an encoding that cannot be read (WordPress writes UTF-8)"
 _ZERO_DATE = "0000-00-00 00:00:00"
 _DEFAULT_CATEGORY = "uncategorized"
 _BLOCK_EDITOR_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
@@ -192,12 +198,17 @@ def read_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> WordPressExport:
     """Every item of a WXR export: imported, skipped with its reason, or counted (module docstring)."""
     try:
         root = fromstring(data)
-    except (ParseError, DefusedXmlException) as error:
+    except DefusedXmlException as error:
+        raise WordPressError(f"not a readable WordPress export: {_refused(error)}") from None
+    except ParseError as error:
         raise WordPressError(f"not a readable WordPress export: {error}") from None
+    except (LookupError, ValueError):  # raised by expat's handler of an encoding it does not know
+        raise WordPressError(f"not a readable WordPress export: {_UNREADABLE_ENCODING}") from None
     channel = root.find("channel")
     wp_ns = _wordpress_namespace(root)
     if root.tag != "rss" or channel is None or wp_ns is None:
         raise WordPressError("not a WordPress export: no RSS channel with wp: elements")
+    site = _site(channel, wp_ns)
     items = channel.findall("item")
     attachment_urls = {
         _text(item, wp_ns + "post_id"): _text(item, wp_ns + "attachment_url")
@@ -219,12 +230,34 @@ def read_wxr(data: bytes | str, default_tz: tzinfo = UTC) -> WordPressExport:
             export.entries.append(SkippedItem(title, f"a WordPress {post_type} {SKIPPED_STATUSES[status]}"))
         else:
             try:
-                export.entries.append(_item_post(item, wp_ns, attachment_urls, default_tz))
+                export.entries.append(_item_post(item, wp_ns, attachment_urls, default_tz, site))
             except RecursionError:  # markdownify recurses per element: one item must not sink the file
                 export.entries.append(
                     SkippedItem(title, f"a WordPress {post_type} whose HTML nests too deeply to convert")
                 )
     return export
+
+
+def _refused(error: DefusedXmlException) -> str:
+    """What defusedxml refused, in words (its own text is a Python repr): entities (expansion
+    bombs, external files) are what a file can hold that it refuses; anything else it may refuse
+    in a later version is said generally."""
+    if isinstance(error, EntitiesForbidden):
+        return "it declares XML entities, which are refused"
+    return "it uses an XML feature that is refused"
+
+
+def _site(channel: Element, wp_ns: str) -> str | None:
+    """The site the export is of, as an item's identity names it (`wp:base_blog_url`, else
+    `wp:base_site_url`): host and path, lower-cased host, without the scheme or a closing slash,
+    so that the same site's export still names its items after a move to https."""
+    base = _text(channel, wp_ns + "base_blog_url") or _text(channel, wp_ns + "base_site_url")
+    try:
+        parts = urlsplit(base)
+    except ValueError:  # not an address (`http://[x`): the site is named as written
+        return base or None
+    site = parts.netloc.lower() + parts.path.rstrip("/") if parts.netloc else base.rstrip("/")
+    return site or None
 
 
 def _wordpress_namespace(root: Element) -> str | None:
@@ -240,7 +273,9 @@ def _text(element: Element, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _item_post(item: Element, wp_ns: str, attachment_urls: dict[str, str], default_tz: tzinfo) -> ImportedPost:
+def _item_post(
+    item: Element, wp_ns: str, attachment_urls: dict[str, str], default_tz: tzinfo, site: str | None
+) -> ImportedPost:
     post_type = _text(item, wp_ns + "post_type")
     meta = {
         _text(entry, wp_ns + "meta_key"): _text(entry, wp_ns + "meta_value")
@@ -272,13 +307,23 @@ def _item_post(item: Element, wp_ns: str, attachment_urls: dict[str, str], defau
     fields = {key: value for key, value in fields.items() if value not in (None, "", [])}
     body = html_to_markdown(item.findtext("{" + CONTENT_NS + "}encoded") or "")
     mapped = map_metadata(fields, body, None, "wordpress", default_tz)
-    content = new_document(body, fields=fields, source={"dialect": "wordpress", "path": None, "date_text": date_text})
+    source = {"dialect": "wordpress", "path": None, "date_text": date_text, **_identity(item, post_id, site)}
+    content = new_document(body, fields=fields, source=source)
     if floating is not None:
         content = with_zone(content, default_tz)
     post = post_from_mapping(mapped, content)
     if scheduled and date is not None and date > datetime.now(UTC):
         post.status = "scheduled"  # WordPress publishes it at its date
     return post
+
+
+def _identity(item: Element, post_id: str, site: str | None) -> dict[str, str]:
+    """The item's identity, which a re-import matches its post by: the site and the item's
+    `wp:post_id`, else its `guid` (module docstring); empty when the item has neither."""
+    item_id = post_id if site is not None and post_id else _text(item, "guid")
+    if not item_id:
+        return {}
+    return {"wordpress_item": item_id} if site is None else {"wordpress_site": site, "wordpress_item": item_id}
 
 
 def _item_date(item: Element, wp_ns: str, default_tz: tzinfo) -> tuple[datetime | None, str | None, datetime | None]:

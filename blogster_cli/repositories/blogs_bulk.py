@@ -34,17 +34,28 @@ class PostRef:
     source_path: str | None
     created_at: datetime
     trashed: bool
+    # the WordPress item it was imported from (`content.wordpress`): its site and id, else guid
+    wordpress_site: str | None = None
+    wordpress_item: str | None = None
+    # a WordPress post imported before its item was recorded: the `wp:post_id` its fields keep
+    wordpress_id: str | None = None
 
 
 def my_post_refs(conn: psycopg.Connection, *, source_paths: bool = True) -> list[PostRef]:
     """All my posts (trashed ones included: their slugs stay reserved), oldest first.
 
-    Without `source_paths` (None instead) no content is read, which is most of the cost.
+    Without `source_paths` (None instead, and no WordPress identity) no content is read, which
+    is most of the cost; with them, each post's `content -> 'source'` is read once (`offset 0`
+    keeps the subquery from being flattened into three reads of the whole content).
     """
-    path = "content -> 'source' ->> 'path'" if source_paths else "null::text"
+    source = "b.content -> 'source'" if source_paths else "null::jsonb"
     rows = conn.execute(
-        f"select id, slug, {path}, created_at, deleted_at is not null"
-        " from public.blogs where author_id = auth.uid() order by created_at, slug, id"
+        "select b.id, b.slug, s.source ->> 'path', b.created_at, b.deleted_at is not null,"
+        " s.source ->> 'wordpress_site', s.source ->> 'wordpress_item',"
+        " case when s.source ->> 'dialect' = 'wordpress' and s.source ->> 'wordpress_item' is null"
+        " then b.content -> 'front_matter' -> 'fields' ->> 'wordpress_id' end"
+        f" from public.blogs b cross join lateral (select {source} as source offset 0) s"
+        " where b.author_id = auth.uid() order by b.created_at, b.slug, b.id"
     ).fetchall()
     return [PostRef(*row) for row in rows]
 

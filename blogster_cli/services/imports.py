@@ -33,9 +33,12 @@ How it works:
    the database anyway, it is retried one post per transaction, so one bad post cannot
    sink the others.
 
-Matching: a file an export wrote (named in the manifest it keeps in its folder,
-`content.export_manifest`) is the post it was written from, when that is a live post of mine
-and the file still names it (the post's slug, or the very bytes written); an unchanged file
+Matching: an item of a WordPress export is first my live post made from the same item (its
+site and id, else its guid, as `content.wordpress` records them): its place in the file and its
+slug (untitled drafts, child pages named alike) are no one item's; an item that matches none goes
+on as a file does, but never takes by its slug a post another item of its site made. A file an
+export wrote (named in the manifest it keeps in its folder, `content.export_manifest`) is the
+post it was written from, when that is a live post of mine and the file still names it (the post's slug, or the very bytes written); an unchanged file
 that a later export wrote elsewhere is an older copy, skipped. Otherwise a file matches my live
 post with the same source path first (of posts sharing it, as a post `sync` restored and wrote
 apart does until its file is synced back, the one whose text the file holds; a file stating the
@@ -233,6 +236,7 @@ class Candidate:
     metadata_stated: bool = True
     file_sha256: str | None = None  # of the file's bytes as read (a file source's), for an export's manifest
     floating_date: datetime | None = None  # its date as written when that states no offset: `_in_post_zone`
+    wordpress_item: WordPressItem | None = None  # a WordPress item's identity: `_item_match`
 
 
 @dataclass(frozen=True)
@@ -268,6 +272,8 @@ class NotPosts:
 
 
 Prepared = Candidate | FileOutcome
+# A WordPress item's identity as `content.wordpress` records it: (its site, its id), or (None, its guid).
+WordPressItem = tuple[str | None, str]
 Parsed = Prepared | NotPosts  # what reading one source gives
 
 
@@ -827,7 +833,15 @@ def _candidate(label: str, post: Any) -> Candidate:
         metadata_stated=source.get("dialect") != "markdown"
         or (content.get("front_matter") or {}).get("format") is not None,
         floating_date=post.floating_date,
+        wordpress_item=_wordpress_item(source.get("wordpress_site"), source.get("wordpress_item")),
     )
+
+
+def _wordpress_item(site: object, item: object) -> WordPressItem | None:
+    """A WordPress item's identity from what its post's source records, if it records one."""
+    if not isinstance(item, str) or not item:
+        return None
+    return (site if isinstance(site, str) else None, item)
 
 
 def _prepare_chunk(
@@ -1108,6 +1122,7 @@ class _Run:
 
 
 _BY_SITE_PATH = "its path in the site"
+_BY_ITEM = "its WordPress item"
 _BY_TEXT = "slug and identical text"
 _BY_EARLIER_PATH = "slug and a path its post was imported from before"
 _BY_BODY = "slug and identical body"
@@ -1124,9 +1139,16 @@ class _Index:
         self.by_slug = {ref.slug: ref for ref in refs}
         self.by_id = {ref.id: ref for ref in refs}
         self.by_path: dict[str, list[PostRef]] = {}
+        self.by_item: dict[WordPressItem, list[PostRef]] = {}  # live posts by their WordPress item, oldest first
+        self.by_wordpress_id: dict[str, list[PostRef]] = {}  # live posts imported before items were recorded
         for ref in refs:
             if ref.source_path is not None and not ref.trashed:
                 self.by_path.setdefault(ref.source_path, []).append(ref)
+            item = _wordpress_item(ref.wordpress_site, ref.wordpress_item)
+            if item is not None and not ref.trashed:
+                self.by_item.setdefault(item, []).append(ref)
+            if ref.wordpress_id is not None and not ref.trashed:
+                self.by_wordpress_id.setdefault(ref.wordpress_id, []).append(ref)
         self._by_base: dict[str, list[PostRef]] | None = None
 
     def from_files(self, base: str) -> list[PostRef]:
@@ -1378,7 +1400,7 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
     weak: dict[str, tuple[UUID, str]] = {}  # file label -> the post of its slug and earlier path, or body; how
     with run.lock:
         for candidate in candidates:
-            if candidate.label in run.found:
+            if candidate.label in run.found or _item_match(candidate, index, run) is not None:
                 continue
             if any(
                 known(candidate, index, run) is not None for known in (_exported_match, _older_copy, _unchanged_copy)
@@ -1646,8 +1668,9 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
             )
             plans.append(_Plan(candidate, "skip", copy.slug, said))
             continue
-        match, how = None, None
-        if candidate.source_path is not None:
+        match = _item_match(candidate, index, run)
+        how = _BY_ITEM if match is not None else None
+        if match is None and candidate.source_path is not None:
             paths = [ref for ref in index.by_path.get(candidate.source_path, ()) if ref.id not in run.claimed]
             found = run.found.get(candidate.label)  # of posts sharing the path, the one whose text it holds
             match = next((ref for ref in paths if found is not None and ref.id == found[0]), None)
@@ -1685,11 +1708,44 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
     return plans
 
 
+def _item_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
+    """My live post imported from the same WordPress item (its site and id, else its guid:
+    `content.wordpress`), when this run has not taken it: an item's place in its export and its
+    slug are not its own (two untitled drafts, or child pages named alike, share a slug)."""
+    if candidate.wordpress_item is None:
+        return None
+    found = next((ref for ref in index.by_item.get(candidate.wordpress_item, ()) if ref.id not in run.claimed), None)
+    return found or _recorded_before(candidate, index, run)
+
+
+def _recorded_before(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
+    """The one live post of mine imported from a WordPress item before items were recorded
+    whose fields keep this item's `wp:post_id` and whose slug is the item's (or a `-N` of it):
+    the drafts an export's untitled items made (`notes`, `notes-2`) each find their own. Its
+    update records the item (`content.source`)."""
+    from blogster_cli.content.slugs import is_suffixed
+
+    post_id = ((candidate.content.get("front_matter") or {}).get("fields") or {}).get("wordpress_id")
+    if post_id is None:
+        return None
+    refs = [
+        ref
+        for ref in index.by_wordpress_id.get(str(post_id), ())
+        if ref.id not in run.claimed and is_suffixed(ref.slug, candidate.base_slug)
+    ]
+    return refs[0] if len(refs) == 1 else None
+
+
 def _slug_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
     """My live post with the file's slug that came from no file (written in Blogster, or from
-    stdin or WordPress), when this run has not taken it."""
+    stdin or WordPress), when this run has not taken it. A post of another item of the same
+    WordPress site is that item's, never this one's; one of another site's (or of the same site
+    under its former address) or imported before items were recorded matches, as it always did."""
     ref = index.by_slug.get(candidate.base_slug)
     if ref is None or ref.trashed or ref.source_path is not None or ref.id in run.claimed:
+        return None
+    item = candidate.wordpress_item
+    if item is not None and item[0] is not None and ref.wordpress_site == item[0] and ref.wordpress_item != item[1]:
         return None
     return ref
 

@@ -63,3 +63,19 @@ def test_a_folder_still_reads_only_its_markdown_files(cli, signed_up, tmp_path):
     result = cli("import", str(site.parent), "--format", "jekyll", "--json")
     assert result.exit_code == 0, result.stderr
     assert [file["slug"] for file in result.json()["files"]] == ["hello-world-we-are-18f"]
+
+
+def test_an_export_naming_an_unknown_encoding_fails_as_an_unreadable_export(cli, signed_up, tmp_path):
+    """Red team 53 (F4): it was "unexpected failure: unknown encoding: klingon"; it is a file that
+    failed, in words, exit 1, as a malformed export is."""
+    klingon = tmp_path / "x.xml"
+    klingon.write_text('<?xml version="1.0" encoding="klingon"?><rss/>')
+    malformed = tmp_path / "y.xml"
+    malformed.write_text("<rss><channel>")
+    for export in (klingon, malformed):
+        result = cli("import", str(export), "--format", "wordpress", "--json")
+        assert result.exit_code == 1 and "unexpected" not in result.stderr
+        [failed] = result.json()["files"]
+        assert failed["outcome"] == "failed" and failed["reason"].startswith("not a readable WordPress export: ")
+    assert cli("import", str(klingon), "--format", "wordpress").exit_code == 1
+    assert my_slugs(cli) == []

@@ -40,7 +40,10 @@ def test_published_post_fields(posts) -> None:
     assert post.meta_description == "How partial indexes keep PostgreSQL indexes small and fast."
     assert post.meta_keywords == "partial index"
     assert post.featured_image == "https://fieldnotes.example.org/wp-content/uploads/2024/02/orders-index-diagram.png"
-    assert post.content["source"] == {"dialect": "wordpress", "path": None, "date_text": "2024-02-05 08:30:00"}
+    assert post.content["source"] == {
+        "dialect": "wordpress", "path": None, "date_text": "2024-02-05 08:30:00",
+        "wordpress_site": "fieldnotes.example.org", "wordpress_item": "12",
+    }  # fmt: skip
     assert post.content["front_matter"]["raw"] is None
 
 
@@ -112,6 +115,59 @@ def test_html_fragments() -> None:
 def test_bad_files_are_refused(data: bytes, reason: str) -> None:
     with pytest.raises(WordPressError, match=reason):
         parse_wxr(data)
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    [
+        "klingon",
+        "rot13",
+        "utf-7",
+        "shift_jis",
+        "undefined",
+        "idna",
+        "punycode",
+        pytest.param("x" * 5000, id="a-name-of-5000-characters"),
+    ],
+)
+def test_an_export_naming_an_encoding_that_cannot_be_read_is_refused_in_words(encoding: str) -> None:
+    """Red team 53 (F4): a LookupError (or another ValueError) from expat's encoding handler was
+    an unexpected failure; it is an unreadable export, as a malformed one is."""
+    data = f'<?xml version="1.0" encoding="{encoding}"?><rss/>'.encode()
+    with pytest.raises(WordPressError) as refused:
+        parse_wxr(data)
+    assert str(refused.value) == (
+        "not a readable WordPress export: its XML declaration names an encoding that cannot be read"
+        " (WordPress writes UTF-8)"
+    )
+
+
+@pytest.mark.parametrize(
+    "dtd",
+    ['<!ENTITY e SYSTEM "file:///etc/passwd">', '<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">', '<!ENTITY % p "x">'],
+)
+def test_an_export_declaring_entities_is_refused_in_words(dtd: str) -> None:
+    """Red team 53 (F5): the refusal said defusedxml's Python repr (`EntitiesForbidden(name=...)`)."""
+    with pytest.raises(WordPressError) as refused:
+        parse_wxr(f'<?xml version="1.0"?><!DOCTYPE r [{dtd}]><rss>&e;</rss>'.encode())
+    assert str(refused.value) == "not a readable WordPress export: it declares XML entities, which are refused"
+
+
+def test_each_item_records_its_identity(posts) -> None:
+    """The site without its scheme and the item's id, which a re-import matches its post by."""
+    assert {key: posts[12].content["source"][key] for key in ("wordpress_site", "wordpress_item")} == {
+        "wordpress_site": "fieldnotes.example.org",
+        "wordpress_item": "12",
+    }
+    moved = FIXTURE.read_bytes().replace(
+        b"https://fieldnotes.example.org</wp:base", b"http://FieldNotes.example.org/</wp:base"
+    )
+    assert {post.content["source"]["wordpress_site"] for post in parse_wxr(moved)} == {"fieldnotes.example.org"}
+    without_site = FIXTURE.read_bytes().replace(b"wp:base_site_url", b"wp:other").replace(b"wp:base_blog_url", b"wp:x")
+    odd = FIXTURE.read_bytes().replace(b"https://fieldnotes.example.org</wp:base", b"http://[odd</wp:base")
+    assert parse_wxr(odd)[0].content["source"]["wordpress_site"] == "http://[odd"  # no address: as written
+    first = parse_wxr(without_site)[0].content["source"]
+    assert (first.get("wordpress_site"), first["wordpress_item"]) == (None, "https://fieldnotes.example.org/?p=12")
 
 
 def test_shortcodes_markdown_can_say_are_expanded() -> None:
