@@ -251,25 +251,42 @@ def play_link(embed: Embed) -> Play | None:
 def embeds_outside_code(markdown: str, replace: Callable[[Embed], str]) -> str:
     """`markdown` with each embed element it keeps as HTML (`embeds_replaced`, with `<video>` and
     `<audio>`) replaced by what `replace` makes of it, outside fenced code and code spans
-    (`code_spans`: they show their text as written). An element is `alone` as in the whole
-    text: one right after a code span is not at a line's start, one at the text's end is."""
+    (`code_spans`: they show their text as written). An element holding code runs past it to its
+    closing tag, as on the page, where a `</script>` in code is `&lt;/script&gt;`: each piece of code
+    is held as a mark (`_CODE_HELD`) while the embeds are found, so `<script> `x` y </script>` goes
+    whole (red team 52). An element is `alone` as in the whole text: one right after a code span is
+    not at a line's start, one at the text's end is."""
     if "<" not in markdown:
         return markdown
+    code: list[str] = []
     parts: list[str] = []
     done = 0
-    for code in [*code_spans(markdown), None]:
-        end = code[0] if code is not None else len(markdown)
-        text = markdown[done:end]
-        if "<" in text:
-            lead = "" if done == 0 or markdown[done - 1] == "\n" else " "  # after a code span: mid-line
-            tail = "\n" if code is None and not text.endswith("\n") else ""  # the text's end ends a line
-            shown = embeds_replaced(lead + text + tail, replace, media=True)
-            text = shown[len(lead) : len(shown) - len(tail)]
-        parts.append(text)
-        if code is not None:
-            parts.append(markdown[code[0] : code[1]])
-            done = code[1]
-    return "".join(parts)
+    for start, end in code_spans(markdown):
+        line_end = (
+            "\n" if markdown.endswith("\n", start, end) else ""
+        )  # a fence's last: an embed after it starts a line
+        parts += [markdown[done:start], f"\0c{len(code)}\0{line_end}"]
+        code.append(markdown[start : end - len(line_end)])
+        done = end
+    held = "".join(parts) + markdown[done:]
+
+    def back(text: str) -> str:
+        return _CODE_HELD.sub(lambda found: code[int(found.group(1))], text) if code else text
+
+    def replace_held(embed: Embed) -> str:
+        attributes = {name: back(value) for name, value in embed.attributes.items()}
+        return replace(
+            dataclasses.replace(embed, attributes=attributes, inner=back(embed.inner), source=back(embed.source))
+        )
+
+    tail = "" if held.endswith("\n") else "\n"  # the text's end ends a line
+    shown = embeds_replaced(held + tail, replace_held, media=True)
+    return back(shown[: len(shown) - len(tail)])
+
+
+# A piece of code held while `embeds_outside_code` finds the embeds around it: a NUL, which no post
+# holds (PostgreSQL text cannot), then `c` and its number.
+_CODE_HELD = re.compile("\0c([0-9]+)\0")
 
 
 # A link's address in markdown: what ends it or breaks it (spaces, parentheses, angle brackets) and

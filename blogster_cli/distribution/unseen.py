@@ -14,7 +14,8 @@ inline one, `[text](address)`, as the writer's own inline links read in the text
 What the page drops wherever it is, not only in `<svg>` and `<math>` (an element SVG or MathML names:
 `<metadata>`, `<desc>`, `<mi>`), is judged by the sanitiser itself; a table row's cells past its header's,
 and what a hidden element left open holds up to where the page closes it (code blocks too), are left
-out (red team 52).
+out (red team 52). A closing tag in a code span closes nothing (the page writes `&lt;/template&gt;`),
+and in a quote a `>` starting a line is the quote's mark, not a tag's end.
 """
 
 from __future__ import annotations
@@ -46,18 +47,35 @@ _UNSEEN = re.compile(_UNSEEN_START)
 _INLINE_NEXT = re.compile(r"\\[!-/:-@\[-`{-~]|`+|<")
 _HTML_NEXT = re.compile("<")
 _TICKS = re.compile("`+")
+_ESCAPE_OR_TICKS = re.compile(r"\\[!-/:-@\[-`{-~]|`+")
 # A comment, a processing instruction, a declaration or CDATA: CommonMark's inline raw HTML when
 # its closer follows (a declaration is an upper-case name and a space there); the page (an HTML
 # parser) then reads it, but a comment, to its first `>`.
 _OPENER = re.compile(r"<!--|<\?|<!\[CDATA\[|<![A-Z]+\s")
 _HTML_OPENER = re.compile(r"<!--|<\?|<!")  # in an HTML block, any `<!` or `<?` opens one
 _CLOSERS = {"<?": "pi", "<![CDATA[": "cdata"}  # a declaration's is its `>`
+
+
+def _tag_pattern(space: str) -> str:
+    """CommonMark's opening or closing tag, its blanks each `space`."""
+    value = r"""(?:[^\s"'=<>`]+|'[^']*'|"[^"]*")"""
+    return rf"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:{space}+[A-Za-z_:][\w.:-]*(?:{space}*={space}*{value})?)*{space}*/?>"
+
+
 # An opening or closing tag as CommonMark reads it (a quoted value may hold `<!--`), looked for at
 # most _LONGEST_TAG characters on, so each `<` costs a bounded scan.
-_TAG = re.compile(
-    r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
-)
+_TAG = re.compile(_tag_pattern(r"\s"))
 _LONGEST_TAG = 8192
+# A quote's line inside a tag, and one a tag starts on; a tag's rest as the page's HTML parser reads
+# it in a quote, each line's quote marks taken off (`_Unseen._tag_end`): to its first `>` out of a
+# quoted value.
+_QUOTE_LINE = re.compile(r"\n[ \t]{0,3}>")
+_QUOTE_LINE_START = re.compile(r"[ \t]{0,3}>")
+_LINE_IN_QUOTE = r"\n(?:[ \t]{0,3}>[ \t]?)*+"  # a line break, then its quote marks
+_QUOTED_TAG = re.compile(_tag_pattern(rf"(?:[ \t\r\f\v]|{_LINE_IN_QUOTE})"))
+_QUOTED_TAG_REST = re.compile(
+    rf"""(?:[^>"'=\n]++|["']|{_LINE_IN_QUOTE}|=(?:[ \t]|{_LINE_IN_QUOTE})*+(?:"[^"]*+"|'[^']*+')?+)*+>"""
+)
 _HIDDEN_ELEMENTS = ("style", "template")
 # A start tag's name. One starting foreign content as the page's HTML parser reads it (`<svg>`,
 # `<math>`), or naming an element the sanitiser drops with what it holds wherever it is (SVG's
@@ -80,10 +98,11 @@ _RAW_TEXT = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "ifr
 # to their first closing tag, or their opening tag alone where none follows (what comes after it is
 # then read as HTML: a comment there is hidden).
 _EMBEDS = ("iframe", "script")
-# What ends a piece: a comment's `-->`, a tag's `>`, an element's closing tag.
+# What ends a piece: a comment's `-->`, a tag's `>` (one starting a line is a quote's mark, or starts
+# one: `_Unseen._tag_end`), an element's closing tag.
 _ENDS = {
     "comment": re.compile("-->"),
-    "tag": re.compile(">"),
+    "tag": re.compile(r"(?<!\n)(?<!\n[ \t])(?<!\n[ \t]{2})(?<!\n[ \t]{3})>"),
     "pi": re.compile(r"\?>"),
     "cdata": re.compile(r"\]\]>"),
     **{name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in (*_HIDDEN_ELEMENTS, *_RAW_TEXT)},
@@ -95,6 +114,7 @@ _TEMPLATE_TAGS = re.compile(r"</?template[\s/>]", re.IGNORECASE)
 _IN_TEMPLATE = re.compile(rf"<!--|<(/?)(template|plaintext|style|{'|'.join(_RAW_TEXT)})(?=[\s/>])", re.IGNORECASE)
 _BLANKS_TO_LINE_END = re.compile(r"[ \t]*(?:\r?\n|\Z)")
 _BLANK_LINE = re.compile(r"[ \t]*\r?\n")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
 _LINE_ENDING_BEFORE = re.compile(r"(?:\r?\n|\r)\Z")  # searched up to a place: the line ending right before it
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n")
 # Where to look next for a link's brackets in an inline text: an escape, a backtick run, a `<` (an
@@ -223,7 +243,11 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
             continue
         within = texts[bisect_left(texts, (done,)) : bisect_left(texts, (start,))]
         unseen = _Unseen(
-            markdown[done:start], html, kept, [(first - done, stop - done, around) for first, stop, around in within]
+            markdown[done:start],
+            html,
+            kept,
+            [(first - done, stop - done, around) for first, stop, around in within],
+            places.text_ends_within(done, start),
         )
         unseen.resumes = partial(_shown_within, next_shown, done, start)
         parts.append(unseen.left_out())
@@ -248,7 +272,10 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
             break  # a comment or an element never closed: the page leaves out the rest, code too
         parts.append(markdown[start:end])
         done = end
-    return "".join(parts)
+    read = "".join(parts)
+    if _LEADING_BLANK_LINES.match(markdown) is None:  # what went first leaves no blank lines before the rest
+        return _LEADING_BLANK_LINES.sub("", read, count=1)
+    return read
 
 
 def _starts_foreign(text: str, at: int) -> bool:
@@ -289,21 +316,35 @@ def _shown_within(next_shown: Callable[[int], int], start: int, end: int, at: in
 
 def _closed_after(markdown: str, places: _Places, closer: re.Pattern[str], at: int, depth: int) -> int | None:
     """Where a piece left open before `at` ends, as the page's HTML parser reads it: past the first
-    `closer` from `at` on where the page's HTML holds it as written (`places`), the last of `depth`
-    templates' where `closer` is `_TEMPLATE_TAGS`; None: it never does (the page hides the rest).
-    In time linear in what it reads, and O(log n) in the places."""
+    `closer` from `at` on where the page's HTML holds it as written (`places`: a comment's `-->` in
+    an HTML block; an element's closing tag out of code, `_Unseen._outside_code`), the last of `depth`
+    templates' where `closer` is `_TEMPLATE_TAGS`, past those in a comment or an element read as
+    text (`_Unseen._closing`); None: it never does (the page hides the rest). In time linear in what
+    it reads, and O(log n) in the places."""
     comment = closer is _ENDS["comment"]
     ranges = places.html if comment else places.outside_code
     index = max(bisect_right(ranges, (at, len(markdown) + 1)) - 1, 0)
     for range_start, range_end in ranges[index:]:
-        for found in closer.finditer(markdown, max(at, range_start), range_end):
-            if closer is _TEMPLATE_TAGS:
-                depth += -1 if found.group().startswith("</") else 1
-                if depth:
-                    continue
-            if comment:
+        if comment:
+            found = closer.search(markdown, max(at, range_start), range_end)
+            if found is not None:
                 return found.end()
-            end = markdown.find(">", found.start())
+            continue
+        if range_end <= at:
+            continue
+        within = places.html[bisect_left(places.html, (range_start,)) : bisect_left(places.html, (range_end,))]
+        html = [(start - range_start, end - range_start) for start, end in within]
+        unseen = _Unseen(markdown[range_start:range_end], html, ends=places.text_ends_within(range_start, range_end))
+        if closer is _TEMPLATE_TAGS:
+            closing = unseen._closing("template", max(at, range_start) - range_start, depth)
+            if closing < 0 and unseen.open_depth is None:
+                return None  # in a comment or an element read as text: the page hides the rest
+            depth = unseen.open_depth or depth
+        else:
+            found = unseen._outside_code(closer, max(at, range_start) - range_start)
+            closing = found.start() if found is not None else -1
+        if closing >= 0:
+            end = markdown.find(">", range_start + closing)
             return end + 1 if end >= 0 else None
     return None
 
@@ -311,13 +352,30 @@ def _closed_after(markdown: str, places: _Places, closer: re.Pattern[str], at: i
 class _Places:
     """Where the page's HTML holds a text's markup as written: its HTML blocks (`html`: where a
     comment's `-->` is, in a paragraph `--&gt;`), and all but its code blocks (`outside_code`: a tag
-    is one in a paragraph too), each in order, as (start, end)."""
+    is one in a paragraph too), each in order, as (start, end); and where each inline text (a
+    paragraph's, a heading's, a table row's) ends (`text_ends`: the line ending of its last line):
+    a tag written over a line break whose next line starts a block (`Text <svg` then `> x`, a quote)
+    is no tag on the page, but text."""
 
     def __init__(self, markdown: str, blocks: list[tuple[int, int, str]]) -> None:
         self.html = [(start, end) for start, end, kind in blocks if kind == "html"]
         code = [(start, end) for start, end, kind in blocks if kind == "code"]
         starts, ends = [0, *(end for _, end in code)], [*(start for start, _ in code), len(markdown)]
         self.outside_code = list(zip(starts, ends, strict=True))
+        lines = split_lines(markdown)
+        offsets = list(accumulate((len(line) for line in lines), initial=0))
+        self.text_ends = sorted(
+            {
+                offsets[end] - len(lines[end - 1]) + len(lines[end - 1].rstrip("\r\n"))
+                for token in _parsed(markdown)[0]
+                if token.type == "inline" and token.map is not None and 0 < (end := min(token.map[1], len(lines)))
+            }
+        )
+
+    def text_ends_within(self, start: int, end: int) -> list[int]:
+        """The inline texts' ends (`text_ends`) from `start` to `end`, from `start` on."""
+        ends = self.text_ends
+        return [at - start for at in ends[bisect_left(ends, start) : bisect_left(ends, end)]]
 
 
 def _last_outside_code(markdown: str, blocks: list[tuple[int, int, str]], closer: re.Pattern[str]) -> int:
@@ -489,16 +547,19 @@ class _Unseen:
         html: list[tuple[int, int]],
         kept: Callable[[str], str] | None = None,
         texts: list[tuple[int, int, tuple[str, str]]] | None = None,
+        ends: list[int] | None = None,
     ) -> None:
         self.text, self.html, self._kept = text, False, kept
         self._texts = texts or []  # with `kept`: where its inline texts are (`_inline_texts`), in order
         self._html_starts, self._html_ends = [start for start, _ in html], [end for _, end in html]
         self._found = {name: (-1, len(text) + 1) for name in _ENDS}  # name -> (found at, searched from)
+        self._outside: dict[re.Pattern[str], tuple[re.Match[str] | None, int]] = {}  # as `_found`, out of code
         self._line = (0, 0)  # the last place asked about, its line's start
         self._runs: dict[int, list[int]] = {}  # backtick runs by length: where each starts
         for run in _TICKS.finditer(text):
             self._runs.setdefault(len(run.group()), []).append(run.start())
-        self._breaks = [found.start() for found in _PARAGRAPH_BREAK.finditer(text)]
+        # Where its inline texts end: a blank line, or the end of a paragraph the next block ends (`ends`).
+        self._breaks = sorted({*(found.start() for found in _PARAGRAPH_BREAK.finditer(text)), *(ends or ())})
         self._limit = 0  # where the inline text or HTML block `at` is in ends
         self.unclosed: re.Pattern[str] | None = None  # what would close a piece running to the text's end
         # With `unclosed` `_TEMPLATE_TAGS`: how many templates are left open (`_closing`).
@@ -686,15 +747,17 @@ class _Unseen:
             tag = _TAG.match(text, start, min(self._limit, start + _LONGEST_TAG))
             if tag is None or not self._in_paragraph(start, tag.end()):
                 continue
-            at, name = tag.end(), tag.group(2).lower()
+            tag_end = self._tag_end(tag)
+            if tag_end is None:
+                continue
+            at, name = tag_end, tag.group(2).lower()
             if tag.group(1) or name not in (*_HIDDEN_ELEMENTS, *_RAW_TEXT):
                 if self._kept is not None:
                     return start, at
                 continue
             closing = self._closing(name, at)
-            if name in _EMBEDS and (closing < 0 or _TICKS.search(text, at, closing) is not None):
-                # the page replaces its opening tag alone (a code span between: the text part's
-                # embeds, `crosspost.embeds_outside_code`, may end it there), and reads on as HTML
+            if name in _EMBEDS and closing < 0:
+                # the page replaces its opening tag alone, and reads on as HTML
                 if self._kept is not None:
                     return start, at
                 continue
@@ -713,15 +776,36 @@ class _Unseen:
             at = end  # its text is shown as text
         return None
 
-    def _closing(self, name: str, at: int) -> int:
+    def _tag_end(self, tag: re.Match[str]) -> int | None:
+        """Where the tag `tag` matched ends on the page (None: its `<` is text there). In a quote, a
+        `>` starting one of its lines is the quote's, the page's tag running on past it (`Text <svg`
+        then `> x <b>`: `x` is an attribute's name there, shown by no page): in an HTML block to its
+        first `>` out of a quoted value (`_QUOTED_TAG_REST`; none before the text's end: all of
+        it), in inline text where CommonMark's tag over its lines ends (`_QUOTED_TAG`; none: text)."""
+        text, start = self.text, tag.start()
+        if _QUOTE_LINE.search(text, start, tag.end()) is None:
+            return tag.end()
+        line_start = text.rfind("\n", 0, start) + 1
+        if _QUOTE_LINE_START.match(text, line_start) is None:  # not in a quote: the `>` ends it
+            return tag.end()
+        limit = min(self._limit, start + _LONGEST_TAG)
+        if not self.html:
+            quoted = _QUOTED_TAG.match(text, start, limit)
+            return quoted.end() if quoted is not None and self._in_paragraph(start, quoted.end()) else None
+        rest = _QUOTED_TAG_REST.match(text, tag.end(2), limit)
+        return rest.end() if rest is not None else limit
+
+    def _closing(self, name: str, at: int, depth: int = 1) -> int:
         """Where the closing tag of an element `name` whose opening tag ends at `at` starts (-1: none
         in the text): a `<template>`'s own, past those of the templates it holds and of any in a
-        comment or an element read as text in it (`_IN_TEMPLATE`). How many templates are left open
-        at the text's end, its own too: `open_depth` (None: the text ends in such a comment or element)."""
+        comment or an element read as text in it (`_IN_TEMPLATE`), `depth` of them open at `at`. How
+        many templates are left open at the text's end, its own too: `open_depth` (None: the text
+        ends in such a comment or element)."""
         if name != "template":
-            return self._next(name, at)
-        text, depth = self.text, 1
-        while (found := _IN_TEMPLATE.search(text, at)) is not None:
+            found = self._outside_code(_ENDS[name], at)
+            return found.start() if found is not None else -1
+        text = self.text
+        while (found := self._outside_code(_IN_TEMPLATE, at)) is not None:
             at, inner = found.end(), (found.group(2) or "").lower()
             if found.group() == "<!--":
                 if text.startswith((">", "->"), at):  # `<!-->`, `<!--->`: whole comments
@@ -734,13 +818,53 @@ class _Unseen:
                     return found.start()
                 continue
             elif not found.group(1):  # an element read as text to its closing tag (`<plaintext>`: none)
-                closing = _ENDS[inner].search(text, at) if inner in _ENDS else None
+                closing = self._outside_code(_ENDS[inner], at) if inner in _ENDS else None
                 at = closing.end() if closing is not None else -1
             if at < 0:
                 self.open_depth = None
                 return -1
         self.open_depth = depth
         return -1
+
+    def _outside_code(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
+        """The first match of `pattern` at or after `at` that the page's HTML holds as written: in an
+        HTML block, or in inline text out of a code span and not escaped (a `</template>` in a code
+        span is `&lt;/template&gt;` on the page: it closes nothing). Each backtick run or escape is
+        read once, and a search for `pattern` runs on from the last one's place (remembered for the
+        next call, as `_next` does), so the reading is linear in what it passes."""
+        cached, searched_from = self._outside.get(pattern, (None, len(self.text) + 1))
+        if searched_from <= at and (cached is None or cached.start() >= at):
+            return cached
+        text, asked = self.text, at
+        saved = self.html, self._limit
+        found: re.Match[str] | None = None
+        try:
+            while at < len(text):
+                index = bisect_right(self._html_starts, at) - 1
+                self.html = index >= 0 and at < self._html_ends[index]
+                if self.html:
+                    self._limit = self._html_ends[index]
+                else:
+                    self._limit = self._html_starts[index + 1] if index + 1 < len(self._html_starts) else len(text)
+                if found is None or found.start() < at:
+                    found = pattern.search(text, at, self._limit)
+                if found is None:
+                    at = self._limit
+                    continue
+                if self.html:
+                    break
+                mark = _ESCAPE_OR_TICKS.search(text, at, found.start() + 1)  # an escaped `<` too
+                if mark is None:
+                    break
+                at = mark.end()
+                if mark.group()[0] == "`":
+                    at = self._code_span_end(mark.start(), len(mark.group())) or at
+            else:
+                found = None
+        finally:
+            self.html, self._limit = saved
+        self._outside[pattern] = (found, asked)
+        return found
 
     def _end(self, start: int, opener: str) -> int | None:
         """Where the piece `opener` starts at `start` ends as the page reads it; None where the page

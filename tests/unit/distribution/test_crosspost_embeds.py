@@ -18,6 +18,7 @@ from blogster_cli.distribution.crosspost import (
     wordpress_html,
 )
 from blogster_cli.publish.markdown import render_post
+from blogster_cli.publish.sanitize import Embed
 
 YOUTUBE = '<iframe width="420" height="315" src="http://www.youtube.com/embed/QNNl_uWmQXE" frameborder="0"></iframe>'
 FLASH = (
@@ -199,3 +200,20 @@ def test_code_is_found_in_linear_time() -> None:
 
 def test_an_escaped_backtick_opens_no_code_span() -> None:
     assert forem_markdown(f"Text \\`{YOUTUBE}` on\n") == "Text \\`{% youtube QNNl_uWmQXE %}` on\n"
+
+
+def test_an_embed_holding_code_goes_whole_to_its_closing_tag_out_of_code() -> None:
+    """As on the page, where code's `</script>` is `&lt;/script&gt;`: the element runs past code to its
+    own closing tag, and one right after a fenced code block starts a line (red team 52)."""
+
+    def named(embed: Embed) -> str:
+        return f"[{embed.name} {embed.inner!r} alone={embed.alone}]"
+
+    assert embeds_outside_code("<script> `</script>` y </script> z\n", named) == (
+        "[script ' `</script>` y ' alone=False] z\n"
+    )
+    assert embeds_outside_code("<iframe>\n\n```\n</iframe>\n```\n\n</iframe>\n", named) == (
+        "[iframe '\\n\\n```\\n</iframe>\\n```\\n\\n' alone=True]\n"
+    )
+    assert embeds_outside_code(f"```\nx\n```\n{YOUTUBE}\n", named).endswith("alone=True]\n")
+    assert embeds_outside_code(f"`x`{YOUTUBE}\n", named).endswith("alone=False]\n")

@@ -3,7 +3,8 @@ MathML names outside `<svg>` and `<math>` (`<metadata>`, `<text>`, `<desc>`, `<m
 drops with what it holds wherever it is (F1); what follows an `<iframe>` or `<script>` never closed, which
 the page reads as HTML once it has replaced the tag (F2); a `<template>` holding templates, to its own
 closing tag, and a hidden element's code blocks up to where it closes (F3); a table row's cells past
-its header's (F4)."""
+its header's (F4). Then: a closing tag in a code span, which closes nothing on the page; an embed
+holding code, which the page replaces whole; a tag over a quote's lines, whose `>` there is the quote's."""
 
 from __future__ import annotations
 
@@ -49,6 +50,36 @@ HIDDEN = {
     "style over code": "Public text <style>\n\n```\nHIDDEN code\n```\n\nHIDDEN</style>\n\nend\n",
     "comment over code": "<div>\nPublic text <!-- HIDDEN\n\n```\nHIDDEN code\n```\n\n<div>\n-->\n\nend\n",
     "comment over code, closed in no HTML": "<div>\nPublic text <!-- a\n\n```\nHIDDEN\n```\n\n-->\n\nHIDDEN\n",
+    # a closing tag in a code span closes nothing (on the page it is `&lt;/template&gt;`)...
+    "template's closing tag in a code span": "Public text <template> S `</template>` HIDDEN </template> end\n",
+    "style's closing tag in a code span": "Public text <style> S `</style>` HIDDEN </style> end\n",
+    "template's closing tag escaped": "Public text <template> S \\</template> HIDDEN </template> end\n",
+    "closing tags in code spans after a code block": (
+        "<template>\n\n```\nx\n```\n\nText `</template>` HIDDEN\n\n</template>\n\nPublic text.\n"
+    ),
+    "style's closing tag in a code span after a code block": (
+        "Public text <style>\n\n```\nx\n```\n\n`</style>` HIDDEN</style>\n\nend\n"
+    ),
+    # ...nor one in a comment or a title after a code block a template holds
+    "template over code, closing tag in a comment": (
+        "<template>\n\n```\nx\n```\n\n<!-- </template> -->\nHIDDEN\n\n</template>\n\nPublic text.\n"
+    ),
+    "template over code, closing tag in a title": (
+        "<template>\n\n```\nx\n```\n\n<title></template></title>\nHIDDEN\n\n</template>\n\nPublic text.\n"
+    ),
+    # an embed holding code goes whole, as the page replaces it
+    "script holding a code span": "Public text <script> `HIDDEN` HIDDEN </script> end\n",
+    "frame holding a code span": "Public text <iframe> `HIDDEN` HIDDEN </iframe> end\n",
+    "script's closing tag in a code span": "Public text <script> `</script>` HIDDEN </script> end\n",
+    "script holding a code block": "Public text\n\n<script>\n\n```\nHIDDEN\n```\n\nHIDDEN </script> end\n",
+    # in a quote, a `>` starting a line is the quote's: a tag runs on past it, its words attributes
+    "a tag over a quote's lines": "> Public text <b\n> title=HIDDEN> shown\n",
+    "a tag over a quote's lines in an HTML block": "> <div><b\n> HIDDEN <i>\n\nPublic text.\n",
+    "a declaration over a quote's lines": "> <div>\n> <!DOCTYPE x\n> HIDDEN >\n\nPublic text.\n",
+    "a bogus comment over a quote's lines": "Public text\n> <frameset> <![CDATA[ a <svg\n> HIDDEN end.\n",
+    "SVG over a quote's lines": "Public text <math\n><col><svg\n> HIDDEN <template>` x\n",
+    # ...and one the next line starts a quote after is no tag: what follows is HTML again
+    "a raw text element's tag a quote cuts": "Public text <textarea\n> x\n> <!-- HIDDEN -->\n",
     # F4: cells past the header's
     "extra cell": "| Public text |\n|---|\n| b | HIDDEN |\n",
     "extra cells, no outer pipes": "Public text | b\n---|---\nc | d | HIDDEN | HIDDEN\n",
@@ -75,6 +106,11 @@ SHOWN = {
     "a closed frame": '<iframe src="https://example.com/SHOWN"><!-- x --></iframe>\n\nText <!-- x --> on.\n',
     "a template closed before": "<template>x</template>\n\n```\nSHOWN code\n```\n",
     "cells as many as the header's": "| a | b |\n|---|---|\n| SHOWN | SHOWN too |\n",
+    "a script closed before a code span": "Text <script>x</script> `SHOWN` on.\n",
+    "a script's tags in code spans": "Text `<script>` SHOWN `</script>` on.\n",
+    "a template's tag in a code span": "Text `<template>` SHOWN on.\n\nSHOWN too\n",
+    "a tag's line a quote ends": "Public text <svg\n> SHOWN\n",
+    "a tag over lines in an HTML block": "<div>\n<b\n> SHOWN\n</div>\n",
     "fewer cells": "| a | b |\n|---|---|\n| SHOWN |\n",
     "an escaped pipe in the last cell": "| a |\n|---|\n| SHOWN \\| too |\n",
 }
@@ -98,6 +134,12 @@ def test_a_blank_line_stays_between_what_a_dropped_element_ends_and_the_next_par
     assert plain_text("Text <mi>x\n\nmore\n") == "Text \n\nmore\n"
 
 
+def test_a_hidden_element_dropped_first_leaves_no_blank_lines_before_the_text():
+    assert plain_text("<template>\n\n```\nx\n```\n\n</template>\nText\n") == "Text\n"
+    assert plain_text("<template>\n\n```\nx\n```\n\n</template>\n\nText\n") == "Text\n"
+    assert plain_text("<style>\n\n```\nx\n```\n\n</style>\n\nText\n") == "Text\n"
+
+
 HOSTILE = {
     "dropped elements": lambda k: "Text <metadata>x</metadata> on " * (k // 4),
     "distinct names": lambda k: "".join(f"<x{n}>a</x{n}> " for n in range(k // 2)),
@@ -105,6 +147,15 @@ HOSTILE = {
     "templates nested": lambda k: "<template>" * k + "x",
     "templates holding comments and titles": lambda k: "Text <template><!-- a --><title>b</title>" * (k // 8),
     "templates over code": lambda k: "Text <template>\n\n```\ncode\n```\n\n</template>\n\n" * (k // 10),
+    "closing tags in code spans": lambda k: "Text <template> `</template>` <style> `</style>` " * (k // 12),
+    "scripts holding code spans": lambda k: "Text <script> `x` " * (k // 4),
+    "backticks in a style never closed": lambda k: "Text <style> " + "`a` \\` " * k,
+    "templates over code among HTML blocks": lambda k: (
+        "<template>\n\n```\nx\n```\n\n" * (k // 20) + "<div>\n\n" * (k // 8)
+    ),
+    "templates over code, comments after": lambda k: "<template>\n\n```\nx\n```\n\n<!-- a -->\n\n" * (k // 10),
+    "tags over a quote's lines": lambda k: "> Text <b\n" * (k // 8),
+    "tags over a quote's lines in an HTML block": lambda k: "> <div>\n" + "> <b x='\n" * (k // 8),
     "rows with extra cells": lambda k: "| a |\n|---|\n" + "| b | c | d \\| e |\n" * (k // 4),
 }
 
