@@ -31,7 +31,8 @@ collection alone, with a warning; so is one reached through a symbolic link (`si
 `MAX_CONFIG_BYTES`, never through a link), cached by the file's size and modification time
 (which file a folder has is cached for the process, as `layout` caches a site's generator);
 `collection_at` says which collection a file is an entry of, from the nearest folder holding it
-(or the folder it was imported from) that has a content config.
+(or the folder it was imported from) that has a content config (`nearest_site`: within
+`sites_read_once`, one import or sync, found once a folder).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -702,13 +705,45 @@ def _linked(folder: tuple[str, ...], relative: PurePosixPath) -> str | None:
     return None
 
 
+# Within `sites_read_once`: folder -> the site nearest_site finds for it.
+_NEAREST: ContextVar[dict[tuple[str, ...], SiteCollections | None] | None] = ContextVar("_NEAREST", default=None)
+
+
+@contextmanager
+def sites_read_once() -> Iterator[None]:
+    """Within it (one import or sync), nearest_site looks for each folder's config once, whichever
+    files ask: each file looking through every folder above it took time in the files times the
+    depth squared (a site 300 folders deep, 20 files: 4.3 s)."""
+    if _NEAREST.get() is not None:
+        yield
+        return
+    token = _NEAREST.set({})
+    try:
+        yield
+    finally:
+        _NEAREST.reset(token)
+
+
 def nearest_site(parts: Sequence[str]) -> SiteCollections | None:
     """The site of the nearest folder among `parts` and the folders above it that has a content config."""
-    for end in range(len(parts), 0, -1):
-        site = site_collections(parts[:end])
-        if site is not None:
-            return site
-    return None
+    known = _NEAREST.get()
+    if known is None:
+        known = {}
+    folder = tuple(parts)
+    passed: list[tuple[str, ...]] = []
+    found = None
+    while folder:
+        if folder in known:
+            found = known[folder]
+            break
+        passed.append(folder)
+        found = site_collections(folder)
+        if found is not None:
+            break
+        folder = folder[:-1]
+    for seen in passed:
+        known[seen] = found
+    return found
 
 
 @dataclass(frozen=True)

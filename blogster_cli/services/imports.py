@@ -847,7 +847,10 @@ def _wordpress_item(site: object, item: object) -> WordPressItem | None:
 def _prepare_chunk(
     sources: list[ImportSource], fmt: str, default_tz: tzinfo, images: bool = False, dry_run: bool = False
 ) -> list[list[Parsed]]:
-    return [prepare_source(source, fmt, default_tz, images=images, dry_run=dry_run) for source in sources]
+    from blogster_cli.content.layout import sites_read_once
+
+    with sites_read_once():  # in a worker process, each chunk's own (in this one, the run's)
+        return [prepare_source(source, fmt, default_tz, images=images, dry_run=dry_run) for source in sources]
 
 
 def _prepared(
@@ -937,6 +940,31 @@ def import_sources(
     (`_match_texts`), which sync makes a new post. `on_read` gets each post as read, for a caller
     that would otherwise read its file again (sync, for the pictures it links to).
     """
+    from blogster_cli.content.layout import sites_read_once
+
+    with sites_read_once():  # each folder's site config looked for once, not once a file
+        return _import_sources(
+            acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
+            on_progress=on_progress, batch_size=batch_size, workers=workers, images=images,
+            bookkeeping_quiet=bookkeeping_quiet, on_read=on_read,
+        )  # fmt: skip
+
+
+def _import_sources(
+    acting: ActingUser,
+    *,
+    sources: Sequence[ImportSource],
+    fmt: str,
+    on_conflict: str,
+    dry_run: bool,
+    default_tz: tzinfo,
+    on_progress: Callable[[int], None] | None,
+    batch_size: int,
+    workers: int | None,
+    images: bool,
+    bookkeeping_quiet: bool,
+    on_read: Callable[[Candidate], None] | None,
+) -> ImportSummary:
     _check_format(fmt)
     if on_conflict not in ON_CONFLICT:
         raise InvalidInput(f"--on-conflict must be one of {', '.join(ON_CONFLICT)}")
@@ -1017,15 +1045,17 @@ def import_into(
     trash fails its file; outcomes come back in the order of `targets`. `on_read`: as for
     import_sources.
     """
+    from blogster_cli.content.layout import sites_read_once
     from blogster_cli.content.slugs import suffix_prefix
 
     _check_format(fmt)
-    prepared = [
-        (item, post_id)
-        for source, post_id in targets
-        for item in prepare_source(source, fmt, default_tz)
-        if not isinstance(item, NotPosts)
-    ]
+    with sites_read_once():
+        prepared = [
+            (item, post_id)
+            for source, post_id in targets
+            for item in prepare_source(source, fmt, default_tz)
+            if not isinstance(item, NotPosts)
+        ]
     if on_read is not None:
         for item, _ in prepared:
             if isinstance(item, Candidate):

@@ -617,8 +617,11 @@ def sync_folder(
         from blogster_cli.wording import not_one_of
 
         raise InvalidInput(not_one_of("--format", FORMATS, fmt))
-    return _sync(acting, folder_to_sync(directory), fmt=fmt, dry_run=dry_run, default_tz=default_tz,
-                 changed_files=changed_files, adopt=adopt, folder_id=folder_id, allow_empty=allow_empty)  # fmt: skip
+    from blogster_cli.content.layout import sites_read_once
+
+    with sites_read_once():  # each folder's site config looked for once a run, not once a file
+        return _sync(acting, folder_to_sync(directory), fmt=fmt, dry_run=dry_run, default_tz=default_tz,
+                     changed_files=changed_files, adopt=adopt, folder_id=folder_id, allow_empty=allow_empty)  # fmt: skip
 
 
 def _sync(
@@ -680,13 +683,7 @@ def _sync(
     run.folder_id = linked.id if linked is not None and not dry_run else None
     run.linked_id, run.pictures = (linked.id, _picture_index(linked)) if linked is not None else (None, {})
 
-    # A file that became a link or unreadable (or sits in a folder that did) is not deleted:
-    # it is reported, and its post is left alone.
-    unreadable = [file.path for file in reported]
-    missing = [
-        state for path, state in sorted(states.items())
-        if path not in disk and not any(gone in (".", path) or path.startswith(f"{gone}/") for gone in unreadable)
-    ]  # fmt: skip
+    missing = _missing(states, disk, {file.path for file in reported})
     removed = {path for path, state in states.items() if state.file_sha256 == REMOVED}
     new_paths = sorted(path for path in disk if path not in known or path in removed)
     renames = _renames(run, missing, new_paths)
@@ -875,14 +872,10 @@ def _refuse_emptied(root: Path, known: set[str], states: dict[str, FileState], g
         return  # no post to trash
     held = {path for path in known if path not in states or states[path].file_sha256 != REMOVED}
     missing = {state.path for state in gone}
-    held_in: Counter[str] = Counter()
-    gone_from: Counter[str] = Counter()
-    for path in held:
-        for folder in _folders_holding(path):
-            held_in[folder] += 1
-            gone_from[folder] += path in missing
+    held_in, gone_from = _counted_in_folders(held, missing)
     emptied = {folder for folder, gone_count in gone_from.items() if gone_count == held_in[folder]}
-    lost = sorted(folder for folder in emptied if not any(outer in emptied for outer in _folders_holding(folder)))
+    inside_emptied = _inside_any(emptied)
+    lost = sorted(folder for folder in emptied if not inside_emptied(folder.rpartition("/")[0]))
     count = sum(held_in[folder] for folder in lost)
     if held <= missing:
         what = f"{single_line(str(root))} holds none of the {plural(len(held), 'file')} its last sync saw"
@@ -903,10 +896,58 @@ def _refuse_emptied(root: Path, known: set[str], states: dict[str, FileState], g
     )
 
 
-def _folders_holding(path: str) -> list[str]:
-    """The folders of a folder's file (or folder) `path`, outermost first: `content`, `content/posts`
-    for `content/posts/a.md`."""
-    return [path[:slash] for slash, char in enumerate(path) if char == "/"]
+def _missing(states: dict[str, FileState], disk: dict[str, str], unreadable: set[str]) -> list[FileState]:
+    """The files gone from disk, in path order. A file that became a link or unreadable, or sits in
+    a folder that did (`.`: the folder itself), is not deleted: it is reported, and its post left
+    alone. Each path's folders are looked up in a set: comparing each missing file with each
+    unreadable one took time in their product, every run (6,000 posts whose files became links: 6-8 s)."""
+    in_unreadable = (lambda path: True) if "." in unreadable else _inside_any(unreadable)
+    return [state for path, state in sorted(states.items()) if path not in disk and not in_unreadable(path)]
+
+
+def _counted_in_folders(held: set[str], missing: set[str]) -> tuple[Counter[str], Counter[str]]:
+    """For each folder of the `held` paths, at any depth: how many of them it holds, and how many
+    of those are `missing`. Each path is counted in its own folder, then each folder's counts added
+    to its parent's, deepest first: each folder's name is made once (making every folder of every
+    path took time in the files times the depth squared: 10,000 files 2,000 folders deep, 34 s)."""
+    held_in: Counter[str] = Counter()
+    gone_from: Counter[str] = Counter()
+    by_depth: dict[int, set[str]] = {}
+    for path in held:
+        folder = path.rpartition("/")[0]
+        if folder:
+            held_in[folder] += 1
+            gone_from[folder] += path in missing
+            by_depth.setdefault(folder.count("/"), set()).add(folder)
+    for depth in range(max(by_depth, default=0), 0, -1):
+        for folder in by_depth.get(depth, ()):
+            parent = folder.rpartition("/")[0]
+            held_in[parent] += held_in[folder]
+            gone_from[parent] += gone_from[folder]
+            by_depth.setdefault(depth - 1, set()).add(parent)
+    return held_in, gone_from
+
+
+def _inside_any(folders: set[str]) -> Callable[[str], bool]:
+    """Whether a path is one of `folders` or inside one, each folder above it looked up once
+    whatever the number of paths asked about."""
+    known: dict[str, bool] = {"": False}  # folder -> whether it is one of `folders` or inside one
+
+    def inside(path: str) -> bool:
+        if path in folders:
+            return True
+        chain: list[str] = []
+        folder = path.rpartition("/")[0]
+        while folder not in known:
+            chain.append(folder)
+            folder = folder.rpartition("/")[0]
+        answer = known[folder]
+        for inner in reversed(chain):
+            answer = answer or inner in folders
+            known[inner] = answer
+        return answer
+
+    return inside
 
 
 def _folder_shown(root: Path, folder: str) -> str:
