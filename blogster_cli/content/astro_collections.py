@@ -50,6 +50,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from blogster_cli.content.mapping import MARKDOWN_SUFFIXES
+from blogster_cli.content.nearest_folder import nearest_up
 
 MAX_CONFIG_BYTES = 256 * 1024
 CONFIG_NAMES = tuple(
@@ -727,23 +728,7 @@ def sites_read_once() -> Iterator[None]:
 def nearest_site(parts: Sequence[str]) -> SiteCollections | None:
     """The site of the nearest folder among `parts` and the folders above it that has a content config."""
     known = _NEAREST.get()
-    if known is None:
-        known = {}
-    folder = tuple(parts)
-    passed: list[tuple[str, ...]] = []
-    found = None
-    while folder:
-        if folder in known:
-            found = known[folder]
-            break
-        passed.append(folder)
-        found = site_collections(folder)
-        if found is not None:
-            break
-        folder = folder[:-1]
-    for seen in passed:
-        known[seen] = found
-    return found
+    return nearest_up(tuple(parts), 1, site_collections, {} if known is None else known)
 
 
 @dataclass(frozen=True)

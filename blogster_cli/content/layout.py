@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 from blogster_cli.content.astro_collections import collection_at
 from blogster_cli.content.astro_collections import sites_read_once as astro_sites_read_once
+from blogster_cli.content.nearest_folder import nearest_up
 
 Generator = Literal["hugo", "jekyll", "zola", "astro"]
 _CONFIG_BYTES = 1024 * 1024
@@ -162,11 +163,11 @@ def _generator_of(folder: Path) -> Generator | None:
     return None
 
 
-# Within `sites_read_once`: folder -> the generator its config names; (folder, the imported
-# folder's depth) -> the nearest folder from it up to the imported one whose config names one.
+# Within `sites_read_once`: folder -> the generator its config names; the imported folder's depth ->
+# folder -> the nearest folder from it up to the imported one whose config names one (`nearest_up`).
 _Found = tuple[tuple[str, ...], Generator]
 _GENERATORS: ContextVar[dict[tuple[str, ...], Generator | None] | None] = ContextVar("_GENERATORS", default=None)
-_NEAREST: ContextVar[dict[tuple[tuple[str, ...], int], _Found | None] | None] = ContextVar("_NEAREST", default=None)
+_NEAREST: ContextVar[dict[int, dict[tuple[str, ...], _Found | None]] | None] = ContextVar("_NEAREST", default=None)
 
 
 @contextmanager
@@ -224,24 +225,15 @@ def _nearest_config(
     folder: tuple[str, ...],
     stop: int,
     known: dict[tuple[str, ...], Generator | None],
-    nearest: dict[tuple[tuple[str, ...], int], _Found | None],
+    nearest: dict[int, dict[tuple[str, ...], _Found | None]],
 ) -> _Found | None:
     """The nearest folder from `folder` up to its first `stop` parts whose config names a generator."""
-    passed: list[tuple[tuple[str, ...], int]] = []
-    found = None
-    while len(folder) >= max(stop, 1):
-        if (folder, stop) in nearest:
-            found = nearest[folder, stop]
-            break
-        passed.append((folder, stop))
-        generator = _generator_in(folder, known)
-        if generator is not None:
-            found = (folder, generator)
-            break
-        folder = folder[:-1]
-    for key in passed:
-        nearest[key] = found
-    return found
+
+    def named(at: tuple[str, ...]) -> _Found | None:
+        generator = _generator_in(at, known)
+        return None if generator is None else (at, generator)
+
+    return nearest_up(folder, stop, named, nearest.setdefault(stop, {}))
 
 
 def site_generator(root: Sequence[str], relative: PurePosixPath) -> Generator | None:
