@@ -42,8 +42,8 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -51,6 +51,7 @@ from typing import NamedTuple
 
 from blogster_cli.content.mapping import MARKDOWN_SUFFIXES
 from blogster_cli.content.nearest_folder import nearest_up
+from blogster_cli.held_once import held
 
 MAX_CONFIG_BYTES = 256 * 1024
 CONFIG_NAMES = tuple(
@@ -710,19 +711,11 @@ def _linked(folder: tuple[str, ...], relative: PurePosixPath) -> str | None:
 _NEAREST: ContextVar[dict[tuple[str, ...], SiteCollections | None] | None] = ContextVar("_NEAREST", default=None)
 
 
-@contextmanager
-def sites_read_once() -> Iterator[None]:
+def sites_read_once() -> AbstractContextManager[None]:
     """Within it (one import or sync), nearest_site looks for each folder's config once, whichever
     files ask: each file looking through every folder above it took time in the files times the
     depth squared (a site 300 folders deep, 20 files: 4.3 s)."""
-    if _NEAREST.get() is not None:
-        yield
-        return
-    token = _NEAREST.set({})
-    try:
-        yield
-    finally:
-        _NEAREST.reset(token)
+    return held(_NEAREST, dict)
 
 
 def nearest_site(parts: Sequence[str]) -> SiteCollections | None:

@@ -40,6 +40,7 @@ from typing import Any, Literal
 from blogster_cli.content.astro_collections import collection_at
 from blogster_cli.content.astro_collections import sites_read_once as astro_sites_read_once
 from blogster_cli.content.nearest_folder import nearest_up
+from blogster_cli.held_once import held
 
 Generator = Literal["hugo", "jekyll", "zola", "astro"]
 _CONFIG_BYTES = 1024 * 1024
@@ -176,16 +177,8 @@ def sites_read_once() -> Iterator[None]:
     ask (with `astro_collections.sites_read_once`): each file looking at every folder above it, through
     a cache smaller than the depth, took time in the files times the depth squared (a site 300 folders
     deep, 20 files: 17 s)."""
-    with astro_sites_read_once():
-        if _GENERATORS.get() is not None:
-            yield
-            return
-        generators, nearest = _GENERATORS.set({}), _NEAREST.set({})
-        try:
-            yield
-        finally:
-            _NEAREST.reset(nearest)
-            _GENERATORS.reset(generators)
+    with astro_sites_read_once(), held(_GENERATORS, dict), held(_NEAREST, dict):
+        yield
 
 
 def _generator_in(folder: tuple[str, ...], known: dict[tuple[str, ...], Generator | None]) -> Generator | None:

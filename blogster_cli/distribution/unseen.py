@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from functools import cache, partial
 from itertools import accumulate, count
 from typing import TYPE_CHECKING, Any
 
 from blogster_cli.content.fences import split_lines
+from blogster_cli.held_once import held
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -414,17 +415,9 @@ _Parse = tuple[str, list["Token"], dict[str, Any]]
 _SHARED: ContextVar[list[_Parse] | None] = ContextVar("_SHARED", default=None)
 
 
-@contextmanager
-def parses_shared() -> Iterator[None]:
+def parses_shared() -> AbstractContextManager[None]:
     """Within it, a text `_block_parser` reads again (unchanged by the stage before) is read once."""
-    if _SHARED.get() is not None:  # an outer one shares already
-        yield
-        return
-    token = _SHARED.set([])
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
+    return held(_SHARED, list)
 
 
 def _last_parse(markdown: str) -> _Parse | None:
