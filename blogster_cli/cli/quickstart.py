@@ -35,12 +35,16 @@ def quickstart(
     from blogster_cli.services.quickstart import quickstart as run_quickstart
 
     password_given = bool(password_stdin or os.environ.get("BLOGSTER_PASSWORD"))
-    if email is None and ask.on_terminal() and not password_stdin:
-        email = ask.line("Email for your account", instead="use --email EMAIL")
-        if not email:
-            raise InvalidInput("no email given: use --email EMAIL")
+    asks_email = email is None and ask.on_terminal() and not password_stdin
 
     with output.status("Setting up the database (the first time takes a few seconds)") as working:
+
+        def email_source() -> str:
+            with working.paused():
+                typed = ask.line("Email for your account", instead="use --email EMAIL")
+            if not typed:
+                raise InvalidInput("no email given: use --email EMAIL")
+            return typed
 
         def password_source() -> str:
             with working.paused():  # the question on a line of its own
@@ -50,7 +54,7 @@ def quickstart(
 
         report = run_quickstart(
             app_context(), email=email, password_source=password_source, local_account=not password_given,
-            examples=examples,
+            examples=examples, email_source=email_source if asks_email else None,
         )  # fmt: skip
     if json:
         output.print_json(report)

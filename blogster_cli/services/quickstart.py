@@ -164,14 +164,27 @@ def _finish_stopped_run(ctx: AppContext, report: QuickstartReport, *, examples: 
     return report
 
 
+def _refuse_another_account(held: str | None, email: str | None) -> None:
+    """Not silently: a quickstart naming another account than the profile's session would have made
+    that account and logged this profile out of yours."""
+    if email is not None and held is not None and held.lower() != email.lower():
+        raise Conflict(
+            f"this profile is logged in as {held}; to keep it and add another account, give that one a"
+            f" profile of its own: `blogster --profile NAME quickstart --email {email}`"
+            f" (`blogster auth signup --email {email}` would log this profile in as it instead)"
+        )
+
+
 def quickstart(
     ctx: AppContext, *, email: str | None, password_source: Callable[[], str], local_account: bool = False,
-    examples: bool | None = None,
+    examples: bool | None = None, email_source: Callable[[], str] | None = None,
 ) -> QuickstartReport:  # fmt: skip
-    """`password_source()` is called only when a password is needed (it may prompt).
+    """`password_source()` is called only when a password is needed (it may prompt), and with no
+    `email`, `email_source()` only when an account must be named: a re-run already logged in asks nothing.
 
-    With `local_account` and no email, the account is local_email() with a generated password.
-    `examples`: whether a new account gets the example posts (None: on the embedded database only).
+    With `local_account` and no email (none given, none asked), the account is local_email() with a
+    generated password. `examples`: whether a new account gets the example posts (None: on the
+    embedded database only).
     """
     db = ctx.database
     where = "embedded PostgreSQL" if db.is_embedded else db.describe()
@@ -182,13 +195,7 @@ def quickstart(
     )
 
     held = sessions.session_email(ctx)  # an expired session's too: a mistyped email must not replace it
-    if email is not None and held is not None and held.lower() != email.lower():
-        # Not silently: it would have made another account and logged this profile out of yours.
-        raise Conflict(
-            f"this profile is logged in as {held}; to keep it and add another account, give that one a"
-            f" profile of its own: `blogster --profile NAME quickstart --email {email}`"
-            f" (`blogster auth signup --email {email}` would log this profile in as it instead)"
-        )
+    _refuse_another_account(held, email)
     try:
         acting = sessions.current_user(ctx)
     except AuthError:
@@ -197,6 +204,9 @@ def quickstart(
         steps.append(f"already logged in as {acting.actor.email}")
         report = QuickstartReport(where, migrated.applied, acting.actor.email, False, acting.actor.is_admin, steps)
         return _finish_stopped_run(ctx, report, examples=examples)
+    if email is None and email_source is not None:
+        email = email_source()
+        _refuse_another_account(held, email)
 
     generated = email is None and local_account
     if generated:

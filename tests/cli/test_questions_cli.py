@@ -34,6 +34,18 @@ def test_signup_with_two_different_passwords_is_refused(cli):
     assert "error: the two entries differ" in run.stderr
 
 
+def test_quickstart_again_on_a_terminal_asks_nothing_of_a_logged_in_profile(cli, signed_up):
+    run = on_a_terminal("quickstart", typed="")  # nothing typed: a question would read the end of input
+    assert run.returncode == 0, run.stderr
+    assert "already logged in as ada@example.com" in run.stderr and "Email" not in run.stderr
+
+
+def test_quickstart_on_a_terminal_asks_the_email_only_when_it_makes_an_account(cli):
+    run = on_a_terminal("quickstart", "--no-examples", typed=f"lin@example.com\n{PASSWORD}\n{PASSWORD}\n")
+    assert run.returncode == 0, run.stderr
+    assert "Email for your account: " in run.stderr and "created account lin@example.com" in run.stderr
+
+
 def test_passwd_on_a_terminal_writes_nothing_to_stdout(cli, signed_up):
     new = "an-entirely-new-password"
     run = on_a_terminal("auth", "passwd", typed=f"{PASSWORD}\n{new}\n{new}\n")
