@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import Uuid, column, delete, exists, func, table, tuple_, update
+from sqlalchemy import ColumnElement, Uuid, column, delete, exists, func, table, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlmodel import Session, col, select
 
@@ -101,6 +101,28 @@ def claim_review_email(session: Session, *, notification_id: UUID, created_at: d
     return ReviewClaim(checked(session.execute(select(claim)).scalar_one(), str))
 
 
+def _the_notification(notification_id: UUID, user_id: UUID, created_at: datetime | None) -> list[ColumnElement[bool]]:
+    """The recipient's notification (that version of it, given `created_at`)."""
+    mine = [col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id]
+    if created_at is not None:
+        mine.append(col(UserNotification.created_at) == created_at)
+    return mine
+
+
+def hold_unless_busy(
+    session: Session, *, notification_id: UUID, user_id: UUID, created_at: datetime | None = None
+) -> bool:
+    """service_role: locks the recipient's notification (FOR NO KEY UPDATE) for this transaction, unless
+    another transaction holds its row (its owner marking it read, a step rewriting it: accounts'
+    transactions, open as long as they like): False then, at once, without waiting. True once held,
+    or when there is no such row to hold (gone, or rewritten since: nothing to wait for)."""
+    mine = _the_notification(notification_id, user_id, created_at)
+    free = select(UserNotification.id).where(*mine).with_for_update(key_share=True, skip_locked=True)
+    if session.execute(free).first() is not None:
+        return True
+    return session.execute(select(UserNotification.id).where(*mine)).first() is None
+
+
 def record_delivery(
     session: Session,
     *,
@@ -122,22 +144,19 @@ def record_delivery(
     trigger marks a rewrite it does not queue). A sent review version's "mailed" row is its claim's
     (`claim_review_email`), committed with this.
 
-    `skip_locked`: leave the notification as it is when another transaction holds its row (a step
-    rewriting it, its owner marking it read: accounts' transactions, as long as they like) instead
-    of waiting; returns False then, for the caller to write it in a unit of work of its own (0151:
-    the worker's claim holds the recipient's lock meanwhile). True once written (or nothing to
-    write: the version is gone)."""
+    `skip_locked`: leave the notification as it is when another transaction holds its row
+    (`hold_unless_busy`) instead of waiting; returns False then, for the caller to write it in a
+    unit of work of its own (0151: the worker's claim holds the recipient's lock meanwhile). True
+    once written (or nothing to write: the version is gone)."""
     ledger = insert(EMAIL_DELIVERIES).values(
         notification_id=key or notification_id, user_id=user_id, status=status, error=error
     )
     session.execute(ledger.on_conflict_do_nothing(index_elements=["notification_id"]))
-    mine = [col(UserNotification.id) == notification_id, col(UserNotification.user_id) == user_id]
-    if created_at is not None:
-        mine.append(col(UserNotification.created_at) == created_at)
-    if skip_locked:
-        free = select(UserNotification.id).where(*mine).with_for_update(key_share=True, skip_locked=True)
-        if session.execute(free).first() is None:
-            return session.execute(select(UserNotification.id).where(*mine)).first() is None
+    mine = _the_notification(notification_id, user_id, created_at)
+    if skip_locked and not hold_unless_busy(
+        session, notification_id=notification_id, user_id=user_id, created_at=created_at
+    ):
+        return False
     shown, why = (status, error) if shown_as is None else (shown_as, None)
     session.execute(update(UserNotification).where(*mine).values(delivery_status=shown, delivery_error=why))
     return True

@@ -11,7 +11,7 @@ from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser, Actor, Timeouts
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.models.system import UserNotification
 from blogster_cli.planning import times
 from blogster_cli.repositories import notification_delivery, notifications
@@ -19,6 +19,7 @@ from blogster_cli.repositories.notification_delivery import ReviewClaim
 from blogster_cli.services import email_delivery
 from blogster_cli.terminal_text import dropped
 from blogster_cli.vocabulary import NotificationDeliveryStatus, NotificationType
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -42,6 +43,20 @@ class EmailRecipient:
     notification_id: UUID
 
 
+class RecipientsBusy(Conflict):
+    """Some recipients of a maintenance email job were not mailed in this attempt: another transaction
+    held their notification (its owner marking it read, for as long as they like). The others were;
+    `outcomes` holds theirs, and the job's retry mails the busy ones."""
+
+    def __init__(self, message: str, *, outcomes: dict[UUID, str | None]) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
+
+
+class _NotificationBusy(Exception):
+    """This recipient's notification is held by another transaction: not mailed now."""
+
+
 def deliver_maintenance_emails(
     db: Database,
     *,
@@ -57,19 +72,32 @@ def deliver_maintenance_emails(
     (notification id -> None when sent, else why the email was given up, as its notification says).
 
     One ledger read for the batch skips what an earlier attempt already recorded; then, per
-    recipient, the address is read as the recipient, the email sent outside any transaction
-    and its outcome recorded as soon as the server accepted it. An unreachable server stops
+    recipient, the address is read as the recipient, and the email sent and its outcome recorded
+    in a guard holding the recipient's notification (`_deliver_one`). An unreachable server stops
     the batch with SmtpUnavailable for a retry (which resumes here), unless this is the
-    final attempt: then the rest are recorded as failed.
+    final attempt: then the rest are recorded as failed. A recipient whose notification another
+    transaction holds is not mailed now: the others are, then RecipientsBusy asks for a retry,
+    which mails the busy ones (the ledger skips the others).
     """
     with orm_service_unit_of_work(db) as session:
         done = notification_delivery.delivered_among(session, notification_ids=[r.notification_id for r in recipients])
     outcomes: dict[UUID, str | None] = {}
+    busy = 0
     for recipient in recipients:
-        if recipient.notification_id not in done:
+        if recipient.notification_id in done:
+            continue
+        try:
             outcomes[recipient.notification_id] = _deliver_one(
                 db, smtp=smtp, recipient=recipient, subject=subject, body=body, final_attempt=final_attempt
             )
+        except _NotificationBusy:
+            busy += 1
+    if busy:  # the job is not done: its retry checks the schedule as it finishes
+        raise RecipientsBusy(
+            f"{plural(busy, 'recipient')} not mailed yet: another transaction held their notification"
+            f" (retried; after the last attempt, `blogster workers retry {job_id}`)",
+            outcomes=outcomes,
+        )
     with orm_service_unit_of_work(db) as session:  # after the outcomes are committed: see the repository
         notification_delivery.mark_schedule_sent_when_done(session, schedule_id=schedule_id, finishing_job_id=job_id)
     return outcomes
@@ -84,30 +112,38 @@ def _deliver_one(
     body: str,
     final_attempt: bool,
 ) -> str | None:
+    """The recipient's email and its outcome, in a guard: the unit of work holds the recipient's
+    notification row (taken with SKIP LOCKED: _NotificationBusy at once when another transaction
+    holds it, no wait, nothing sent) across the SMTP call, and commits the outcome (the ledger and
+    the notification's status) after it. A crash in between rolls both back: the retry repeats that
+    one email, with the same Message-ID."""
     with orm_unit_of_work(ActingUser(db, Actor(user_id=recipient.user_id, email=""))) as session:
         address = notification_delivery.own_email_if_wanted(session)
 
-    status, error = NotificationDeliveryStatus.SENT, None
-    if address is None:
-        status, error = NotificationDeliveryStatus.FAILED, OPTED_OUT
-    elif smtp is None:
-        status, error = NotificationDeliveryStatus.FAILED, NO_SMTP
-    else:
-        email = email_delivery.Email(
-            to=address, subject=subject, body=body, message_id=message_id(recipient.notification_id)
-        )
-        try:
-            email_delivery.send(smtp.url, email, password=smtp.password)
-        except email_delivery.RecipientRefused as exc:
-            status, error = NotificationDeliveryStatus.FAILED, str(exc)
-        except email_delivery.SmtpUnavailable as exc:
-            if not final_attempt:
-                raise
-            status, error = NotificationDeliveryStatus.FAILED, str(exc)
-
-    with orm_service_unit_of_work(db) as session:
+    with orm_service_unit_of_work(db, guard=True) as guard:
+        if not notification_delivery.hold_unless_busy(
+            guard, notification_id=recipient.notification_id, user_id=recipient.user_id
+        ):
+            raise _NotificationBusy
+        status, error = NotificationDeliveryStatus.SENT, None
+        if address is None:
+            status, error = NotificationDeliveryStatus.FAILED, OPTED_OUT
+        elif smtp is None:
+            status, error = NotificationDeliveryStatus.FAILED, NO_SMTP
+        else:
+            email = email_delivery.Email(
+                to=address, subject=subject, body=body, message_id=message_id(recipient.notification_id)
+            )
+            try:
+                email_delivery.send(smtp.url, email, password=smtp.password)
+            except email_delivery.RecipientRefused as exc:
+                status, error = NotificationDeliveryStatus.FAILED, str(exc)
+            except email_delivery.SmtpUnavailable as exc:
+                if not final_attempt:
+                    raise
+                status, error = NotificationDeliveryStatus.FAILED, str(exc)
         notification_delivery.record_delivery(
-            session, notification_id=recipient.notification_id, user_id=recipient.user_id, status=status, error=error
+            guard, notification_id=recipient.notification_id, user_id=recipient.user_id, status=status, error=error
         )
     return error
 

@@ -8,6 +8,10 @@ change, and each failed login counts towards the mail provider locking the accou
 at once, its error in `workers status`; once the settings are fixed, `blogster workers retry ID`
 mails the users not mailed yet.
 
+A recipient whose notification another transaction holds (its owner marking it read, the transaction
+left open) is not mailed then: the others are, and the job is retried for the busy ones (the ledger
+skips the rest); after the last attempt, `blogster workers retry ID` mails them.
+
 An email given up (no SMTP server configured, the server's final refusal, the recipient having
 turned email off) is recorded as failed with its reason, which `notifications list` shows on the
 recipient's notification; the worker logs a warning per reason, so the job's "Success" does not
@@ -98,9 +102,17 @@ def register(app: procrastinate.App, context: AppContext) -> None:
             failure = ConfigError(f"{exc} (not retried: fix the SMTP settings, then `blogster workers retry {job_id}`)")
             workers.record_failure(context.database, job_id=job_id, task_name=TASK_NAME, error=str(failure))
             raise failure from None
+        except notifications.RecipientsBusy as exc:  # the others' outcomes are recorded: warned of now
+            warn(job_id, kind, exc.outcomes)
+            workers.record_failure(context.database, job_id=job_id, task_name=TASK_NAME, error=str(exc))
+            raise
         except Exception as exc:
             workers.record_failure(context.database, job_id=job_id, task_name=TASK_NAME, error=str(exc))
             raise
+        warn(job_id, kind, outcomes)
+
+    def warn(job_id: int, kind: str, outcomes: Mapping[Any, str | None]) -> None:
+        """A warning per reason emails were given up (not the reasons that lose no email)."""
         for reason, count in Counter(reason for reason in outcomes.values() if reason is not None).items():
             if reason not in notifications.NOT_FAILURES:  # a newer step's email goes, or one went this read cycle
                 log.warning("job %s: %s not sent: %s", job_id, plural(count, kind), reason)
