@@ -27,7 +27,7 @@ def import_posts(
     on_conflict: str = typer.Option(
         "update",
         "--on-conflict",
-        help="When a file matches a post of yours (same source file, else same slug): update it, skip it, "
+        help="When a file matches a post of yours (as said above): update it, skip it, "
         "rename (import it again under a suffixed slug), or overwrite (update it even if it was edited in "
         "Blogster since the file was imported; update keeps such an edit and skips the file).",
     ),
@@ -39,8 +39,12 @@ def import_posts(
 
     Front matter in YAML, TOML or JSON is read as Hugo, Jekyll, Zola or Astro write it;
     each file is all-or-nothing, and a file that cannot be read is reported and skipped
-    (exit code 1 when any failed). Re-importing matches your posts by source file (from
-    any folder of the same site), then by slug, so nothing is duplicated; a post edited in
+    (exit code 1 when any failed). Re-importing finds each file's post by the manifest of
+    the export that wrote the file, else by source file (from any folder of the same site),
+    else by slug (a post not from a file, such as one written in Blogster), else by identical
+    text (a file moved); a WordPress item finds the post it made by its site and post id, else
+    its guid, else its type, name and date, never by its place in the export or by a slug
+    another item's post holds. So nothing is duplicated; a post edited in
     Blogster since its file was imported keeps the edit (the file is skipped, a conflict if
     it changed too) unless --on-conflict overwrite. Pictures a post
     shows from its own folder (a page bundle's) are stored as media; a post that says it is

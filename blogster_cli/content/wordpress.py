@@ -22,9 +22,11 @@ entity-expansion and external-entity tricks. Mapping:
 - slug: `wp:post_name`, percent-decoded (WordPress stores non-ASCII slugs encoded);
 - identity: the site (`wp:base_blog_url`, else `wp:base_site_url`, without its scheme) in
   `source.wordpress_site` and the item's `wp:post_id` in `source.wordpress_item`; without a
-  site or an id, the item's `guid` there alone. A re-import matches the item's post by it: an
-  item's place in the file and its slug (untitled drafts, child pages named alike) are no one
-  item's;
+  site or an id, the item's `guid` there alone; an item with neither (written by hand or by
+  another tool) is named by what it says of itself, its type, `wp:post_name` (else its title)
+  and date, with the site (`named_item` reads it back). A re-import matches the item's post by
+  it: an item's place in the file and its slug (untitled drafts, child pages named alike) are no
+  one item's;
 - tags: `category` elements with domain post_tag; categories: domain category, except
   WordPress's default "uncategorized";
 - meta description: Yoast's `_yoast_wpseo_metadesc`, else the excerpt; keywords: Yoast's
@@ -49,6 +51,7 @@ keywords, image, wordpress_id, wordpress_type, link), which export starts from.
 """
 
 import html
+import json
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -307,7 +310,8 @@ def _item_post(
     fields = {key: value for key, value in fields.items() if value not in (None, "", [])}
     body = html_to_markdown(item.findtext("{" + CONTENT_NS + "}encoded") or "")
     mapped = map_metadata(fields, body, None, "wordpress", default_tz)
-    source = {"dialect": "wordpress", "path": None, "date_text": date_text, **_identity(item, post_id, site)}
+    named = (post_type, fields.get("slug") or fields.get("title") or "", date_text or "")
+    source = {"dialect": "wordpress", "path": None, "date_text": date_text, **_identity(item, post_id, site, named)}
     content = new_document(body, fields=fields, source=source)
     if floating is not None:
         content = with_zone(content, default_tz)
@@ -317,13 +321,30 @@ def _item_post(
     return post
 
 
-def _identity(item: Element, post_id: str, site: str | None) -> dict[str, str]:
+def _identity(item: Element, post_id: str, site: str | None, named: tuple[str, str, str]) -> dict[str, str]:
     """The item's identity, which a re-import matches its post by: the site and the item's
-    `wp:post_id`, else its `guid` (module docstring); empty when the item has neither."""
+    `wp:post_id`, else its `guid`, else (an item with neither) its type, name and date as a JSON
+    array, unlike any id or guid WordPress writes (module docstring). Without the last, such an
+    item matched whichever post from no file had its slug: of two untitled drafts, one took the
+    other's post, and the other made a `-N` copy each run."""
     item_id = post_id if site is not None and post_id else _text(item, "guid")
     if not item_id:
-        return {}
+        item_id = json.dumps(named, ensure_ascii=False)
     return {"wordpress_item": item_id} if site is None else {"wordpress_site": site, "wordpress_item": item_id}
+
+
+def named_item(item_id: str) -> tuple[str, str, str] | None:
+    """The type, name and date an item with neither id nor guid is named by (`_identity`), or None
+    for another identity."""
+    if not item_id.startswith("["):
+        return None
+    try:
+        named = json.loads(item_id)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(named, list) or len(named) != 3 or not all(isinstance(part, str) for part in named):
+        return None
+    return (named[0], named[1], named[2])
 
 
 def _item_date(item: Element, wp_ns: str, default_tz: tzinfo) -> tuple[datetime | None, str | None, datetime | None]:

@@ -34,8 +34,9 @@ How it works:
    sink the others.
 
 Matching: an item of a WordPress export is first my live post made from the same item (its
-site and id, else its guid, as `content.wordpress` records them): its place in the file and its
-slug (untitled drafts, child pages named alike) are no one item's; an item that matches none goes
+site and id, else its guid, else its type, name and date, as `content.wordpress` records them; one
+named so whose date changed, the one post named as it is but for the date: `_redated`): its place
+in the file and its slug (untitled drafts, child pages named alike) are no one item's; an item that matches none goes
 on as a file does, but never takes by its slug a post another item of its site made. A file an
 export wrote (named in the manifest it keeps in its folder, `content.export_manifest`) is the
 post it was written from, when that is a live post of mine and the file still names it (the post's slug, or the very bytes written); an unchanged file
@@ -272,7 +273,8 @@ class NotPosts:
 
 
 Prepared = Candidate | FileOutcome
-# A WordPress item's identity as `content.wordpress` records it: (its site, its id), or (None, its guid).
+# A WordPress item's identity as `content.wordpress` records it: (its site, its id), or (None, its guid);
+# an item with neither, (its site or None, its type, name and date as a JSON array).
 WordPressItem = tuple[str | None, str]
 Parsed = Prepared | NotPosts  # what reading one source gives
 
@@ -316,8 +318,7 @@ def collect_sources(
     refused: dict[tuple[str, str], list[str]] = {}  # named files of another kind, by why: nothing is imported
     seen: set[Path] = set()
 
-    def add(source: ImportSource) -> None:
-        real = source.path.resolve()
+    def add(source: ImportSource, real: Path) -> None:
         if real not in seen:  # a file named twice (`site site/a.md`) is imported once
             seen.add(real)
             sources.append(source)
@@ -333,9 +334,10 @@ def collect_sources(
                 listing = list_folder(path, lambda name: name.lower().endswith(".xml"), lambda name: True)
             else:
                 listing = list_markdown_files(path)
+            real_folder = path.resolve()  # once: a file's own resolve stats each folder above it
             for relative in listing.files:
                 root, anchored = _anchored(path, relative)
-                add(ImportSource(label=str(path / relative), root=root, relative=anchored))
+                add(ImportSource(label=str(path / relative), root=root, relative=anchored), real_folder / relative)
             for relative, reason in listing.skipped:
                 reported.append(FileOutcome(path=str(path / relative), outcome="skipped", reason=reason))
             for relative, reason in listing.unreadable:
@@ -357,7 +359,7 @@ def collect_sources(
         if not is_utf8(str(relative)):
             reported.append(FileOutcome(path=label, outcome="failed", reason=NOT_UTF8_REASON))
             continue
-        add(ImportSource(label=label, root=root, relative=relative))
+        add(ImportSource(label=label, root=root, relative=relative), path.resolve())
     if refused:
         said = [
             f"not {f'a {kind}' if len(labels) == 1 else f'{kind}s'}: {', '.join(labels)}{f' ({hint})' if hint else ''}"
@@ -1149,6 +1151,10 @@ class _Run:
     # whether by a path its post was imported from before (`_match_texts`): `import` only, never sync,
     # which matches a file by its own link records (red team 44)
     by_earlier_path: bool = False
+    # the WordPress items of this run's batches so far: a post one of them made is its (`_redated`);
+    # of those with neither id nor guid that made no post, how many are named alike but for the date
+    items: set[WordPressItem] = field(default_factory=set)
+    unmade: Counter[tuple[str | None, str, str]] = field(default_factory=Counter)
 
 
 _BY_SITE_PATH = "its path in the site"
@@ -1180,6 +1186,20 @@ class _Index:
             if ref.wordpress_id is not None and not ref.trashed:
                 self.by_wordpress_id.setdefault(ref.wordpress_id, []).append(ref)
         self._by_base: dict[str, list[PostRef]] | None = None
+        self._by_name: dict[tuple[str | None, str, str], list[PostRef]] | None = None
+
+    def named(self, site: str | None, kind: str, name: str) -> list[PostRef]:
+        """My live posts from WordPress items of `site` with neither id nor guid, of that type and
+        name, whatever their date (`content.wordpress.named_item`)."""
+        from blogster_cli.content.wordpress import named_item
+
+        if self._by_name is None:
+            self._by_name = {}
+            for (item_site, item_id), refs in self.by_item.items():
+                named = named_item(item_id)
+                if named is not None:
+                    self._by_name.setdefault((item_site, named[0], named[1]), []).extend(refs)
+        return self._by_name.get((site, kind, name), [])
 
     def from_files(self, base: str) -> list[PostRef]:
         """My live posts from a file whose slug is `base` or a `-N` of it."""
@@ -1252,24 +1272,27 @@ def _exported_files(sources: Sequence[ImportSource]) -> dict[str, _Exported]:
     """Files of this run that `export` wrote, by the manifest it keeps in its folder
     (`content.export_manifest`), by label. A file is looked up in the manifest of each folder
     above it, nearest first (the export folder is the site's root, whichever folder of it is
-    imported).
+    imported). Each folder is looked at once a run, whichever files ask (each file looking at
+    every folder above it took the files times the depth squared: 100 files 2,000 folders deep, 3 s).
 
     A manifest that is a link or too large is not read; an entry without a post (a manifest
     older than the ids), with an id that is none, or naming a post another entry names too, is
     left out. Whether the post may be matched is `_exported_match`'s to say."""
     from blogster_cli.content.export_manifest import MANIFEST, MAX_MANIFEST_BYTES, parse
     from blogster_cli.content.files import NotRegularFile, read_regular_file
+    from blogster_cli.content.nearest_folder import Folder, nearest_up
 
-    manifests: dict[tuple[str, ...], dict[str, _Exported]] = {}
+    manifests: dict[Folder, dict[str, _Exported]] = {}
 
-    def manifest(folder: tuple[str, ...]) -> dict[str, _Exported]:
+    def manifest(folder: Folder) -> dict[str, _Exported]:
         entries = manifests.get(folder)
         if entries is None:
             entries = manifests[folder] = {}
+            path = "/".join((*folder, MANIFEST))
             try:
-                if not _own_manifest(Path(*folder, MANIFEST)):
+                if not _own_manifest(path):
                     return entries
-                data = read_regular_file(Path(*folder, MANIFEST), limit=MAX_MANIFEST_BYTES)
+                data = read_regular_file(Path(path), limit=MAX_MANIFEST_BYTES)
             except (NotRegularFile, OSError):
                 return entries
             if len(data) > MAX_MANIFEST_BYTES:
@@ -1285,17 +1308,27 @@ def _exported_files(sources: Sequence[ImportSource]) -> dict[str, _Exported]:
                     continue
         return entries
 
+    def listing(folder: Folder) -> Folder | None:
+        return folder if manifest(folder) else None
+
+    # the highest folder a file's walk may reach -> folder -> the nearest folder from it up to
+    # there whose manifest lists anything (`nearest_up`: each folder looked at once a run)
+    nearest: dict[int, dict[Folder, Folder | None]] = {}
     found: dict[str, _Exported] = {}
     for source in sources:
         if source.root is None or source.relative is None:
             continue
-        parts = PurePosixPath(os.path.abspath(source.path)).parts
-        highest = max(1, len(PurePosixPath(os.path.abspath(source.root)).parts) - MANIFEST_LEVELS_ABOVE)
-        for cut in range(len(parts) - 1, highest - 1, -1):
-            entry = manifest(parts[:cut]).get("/".join(parts[cut:]))
+        # split as text ("/a/b" is ("", "a", "b")): a Path parses each of a deep path's parts in Python
+        parts = tuple(os.path.abspath(os.path.join(source.root, source.relative)).split("/"))
+        highest = max(1, len(os.path.abspath(source.root).split("/")) - MANIFEST_LEVELS_ABOVE)
+        known = nearest.setdefault(highest, {})
+        folder = nearest_up(parts[:-1], highest, listing, known)
+        while folder is not None:
+            entry = manifests[folder].get("/".join(parts[len(folder) :]))
             if entry is not None:
                 found[source.label] = entry
                 break
+            folder = nearest_up(folder[:-1], highest, listing, known)  # a manifest above may list it
     return found
 
 
@@ -1304,7 +1337,7 @@ MANIFEST_LEVELS_ABOVE = 3
 sub-folder of it): never up to `/`, where anyone may leave one (/tmp)."""
 
 
-def _own_manifest(path: Path) -> bool:
+def _own_manifest(path: str) -> bool:
     """A manifest this user owns that nobody else may write: one in a shared folder (/tmp) or
     another user's is no word on which of my posts a file holds."""
     info = os.lstat(path)
@@ -1386,6 +1419,8 @@ def _plan_batch(
     acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate], on_conflict: str
 ) -> list[_Plan]:
     """Plans for a batch; matched posts are read (one query) to tell updates from no-ops."""
+    with run.lock:  # an export's items are all in one batch: each is known before any is matched
+        _note_items(index, run, candidates)
     _match_texts(acting, index, run, candidates)
     with run.lock:
         plans = _plan(index, run, candidates, on_conflict)
@@ -1745,7 +1780,40 @@ def _item_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef | Non
     if candidate.wordpress_item is None:
         return None
     found = next((ref for ref in index.by_item.get(candidate.wordpress_item, ()) if ref.id not in run.claimed), None)
-    return found or _recorded_before(candidate, index, run)
+    return found or _recorded_before(candidate, index, run) or _redated(candidate.wordpress_item, index, run)
+
+
+def _note_items(index: _Index, run: _Run, candidates: list[Candidate]) -> None:
+    """Record the batch's WordPress items in `run` (`_redated`; hold run.lock)."""
+    from blogster_cli.content.wordpress import named_item
+
+    for candidate in candidates:
+        item = candidate.wordpress_item
+        if item is None:
+            continue
+        run.items.add(item)
+        named = named_item(item[1])
+        if named is not None and item not in index.by_item:
+            run.unmade[item[0], named[0], named[1]] += 1
+
+
+def _redated(item: WordPressItem, index: _Index, run: _Run) -> PostRef | None:
+    """The one live post an item with neither id nor guid made that was named as this item is but
+    for its date (`content.wordpress.named_item`), when this run has not taken it and no item of
+    this run is named as it was: the item's date changed since. A new draft titled as another is a
+    post of its own (the other is in the run); of several such posts, or for several such items
+    that made no post, none is guessed."""
+    from blogster_cli.content.wordpress import named_item
+
+    named = named_item(item[1])
+    if named is None or run.unmade[item[0], named[0], named[1]] != 1:
+        return None
+    refs = [
+        ref
+        for ref in index.named(item[0], named[0], named[1])
+        if ref.id not in run.claimed and (ref.wordpress_site, ref.wordpress_item) not in run.items
+    ]
+    return refs[0] if len(refs) == 1 else None
 
 
 def _recorded_before(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:

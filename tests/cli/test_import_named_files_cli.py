@@ -79,3 +79,11 @@ def test_an_export_naming_an_unknown_encoding_fails_as_an_unreadable_export(cli,
         assert failed["outcome"] == "failed" and failed["reason"].startswith("not a readable WordPress export: ")
     assert cli("import", str(klingon), "--format", "wordpress").exit_code == 1
     assert my_slugs(cli) == []
+
+
+def test_import_help_says_how_a_reimport_finds_each_files_post(cli):
+    """h448: the help said source file, then slug; it says the export's manifest, identical text
+    and a WordPress item's own identity too."""
+    shown = " ".join(cli("import", "--help").stdout.split())
+    assert shown.count("Re-importing finds each file's post by the manifest of the export that wrote the file") == 1
+    assert "a WordPress item finds the post it made by its site and post id, else its guid, else its type" in shown

@@ -165,6 +165,55 @@ def test_the_same_site_at_a_new_address_matches_its_posts_by_slug(account, tmp_p
     assert moved.counts["unchanged"] == 2 and live_slugs(acting) == ["alpha", "beta"]
 
 
+def without_ids(path: Path) -> Path:
+    """The export at `path` with neither `wp:post_id` nor `guid` in its items (written by hand or
+    by another tool than WordPress)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if "<guid" not in line and "<wp:post_id>" not in line))
+    return path
+
+
+def test_items_without_an_id_or_guid_find_their_posts_by_type_name_and_date(account, tmp_path):
+    """An item with neither `wp:post_id` nor `guid` is named by its site, type, name (else title)
+    and date: a re-run adds no `-N` copy, the second untitled draft updates its own post, two items
+    alike in all that share their two posts, and the post of a markdown file holding an item's slug
+    is never taken (it matched whichever post from no file had the slug: the second draft took
+    `notes`' post, and the first made a copy each run). An item whose date changed keeps its post;
+    a new draft titled as another is a post of its own."""
+    acting = account()
+    (tmp_path / "hello.md").write_text("---\ntitle: Hello\nslug: hello\n---\nHello from a file.\n")
+    assert imports.import_paths(acting, paths=[tmp_path / "hello.md"]).counts["imported"] == 1
+    # each item's body and date (the day is the id's, modulo 9; the file names no id) kept wherever it is listed
+    repeats = [{"body": f"Body {number}.", **item, "id": 10 + number} for number, item in enumerate(REPEATS)]
+    twins = [{"title": "Idea", "body": "One idea.", "id": 20}, {"title": "Idea", "body": "Another idea.", "id": 29}]
+    items = [*repeats, *twins]  # the twins: same type, title and date
+    export = without_ids(wxr(tmp_path / "export.xml", items))
+    assert "<wp:post_id>" not in export.read_text() and "<guid" not in export.read_text()
+    first = imports.import_paths(acting, paths=[export])
+    assert first.failed == [] and first.counts["imported"] == len(items)
+    expected = ["faq", "faq-2", "hello", "hello-2", "help", "idea", "idea-2", "notes", "notes-2"]
+    assert live_slugs(acting) == expected
+    for _ in range(2):
+        again = imports.import_paths(acting, paths=[export])
+        assert again.counts["unchanged"] == len(items), [(f.slug, f.outcome, f.reason) for f in again.files]
+        assert live_slugs(acting) == expected
+    edited = [repeats[0], {**repeats[1], "body": "Second notes, edited."}, *repeats[2:], *twins]
+    summary = imports.import_paths(acting, paths=[without_ids(wxr(export, edited))])
+    assert [(f.slug, f.outcome) for f in summary.files if f.outcome != "unchanged"] == [("notes-2", "updated")]
+    assert live_slugs(acting) == expected
+    third = {"title": "Notes", "body": "Third notes.", "id": 30}
+    redated = [third, *edited[:5], {**edited[5], "id": 16}, *twins]  # a new draft first; Hello's date moved
+    summary = imports.import_paths(acting, paths=[without_ids(wxr(export, redated))])
+    changed = [(f.slug, f.outcome) for f in summary.files if f.outcome != "unchanged"]
+    assert changed == [("notes-3", "imported"), ("hello-2", "updated")], [(f.slug, f.reason) for f in summary.files]
+    assert live_slugs(acting) == sorted([*expected, "notes-3"])
+    with unit_of_work(acting) as conn:
+        (content,) = conn.execute(
+            "select content from public.blogs where author_id = auth.uid() and slug = 'hello'"
+        ).fetchone()
+    assert content["source"]["path"] == "hello.md" and content["markdown"] == "Hello from a file.\n"
+
+
 KILLED_AFTER_FIRST_BATCH = """
 import os, signal, sys
 from pathlib import Path
