@@ -210,6 +210,12 @@ def purge(
 ) -> None:
     """Delete an account, its role and all its data for good.
 
+    The role is the server's: in each other database of the server that names it (a
+    privilege or default privilege granted to it, something it owns), DROP OWNED BY
+    runs first, revoking those and dropping what it owns there. A database that
+    cannot be reached stops the purge, nothing deleted: the error names it and the
+    statement a superuser runs there before the purge is run again.
+
     Example: blogster admin users purge old@example.com --yes
     """
     from blogster_cli.services import accounts
@@ -382,6 +388,9 @@ def list_workers(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTI
 @workers.command("rm")
 def remove_worker(name: str = typer.Argument(..., help="The worker host's name."), json: bool = JSON_OPTION) -> None:
     """Drop a worker host's login and end its sessions.
+
+    As `admin users purge` does for an account's role, DROP OWNED BY runs first in
+    each other database of the server that names the login.
 
     Example: blogster admin workers rm host-1
     """

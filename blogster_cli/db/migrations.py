@@ -9,6 +9,11 @@ embedded server's first start, every `db restore`'s scratch copy).
 User roles have no access to the `internal` schema, so no account can take that lock
 (an advisory lock, used before, could be held by anyone and stalled migrate forever).
 A run that waits longer than LOCK_WAIT_SECONDS stops with a one-line Conflict (exit 5).
+A migration of a database in use waits at most OTHERS_LOCK_WAIT_SECONDS for a lock another session
+holds (an account's transaction kept open on its own post waited it out forever, and every write queued
+behind that wait: red team 56, F4); the file is then tried again after a pause, OTHERS_LOCK_TRIES times
+in all, and the run stops with a one-line Conflict (exit 5) naming the sessions that held it up
+(db/lock_holders.py), for an administrator to end or wait out. A new database is nobody's yet: no bound.
 An applied file that was edited afterwards is refused rather than silently skipped.
 A database holding what another role made (OTHERS_OBJECTS_SQL) is refused before anything runs
 and again just before each ownership pass: each migration ends by giving every object to Blogster's
@@ -30,19 +35,20 @@ import hashlib
 import random
 import re
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from blogster_cli.db import privileged_roles
+from blogster_cli.db import lock_holders, privileged_roles
 from blogster_cli.db.errors import translating
 from blogster_cli.db.rows import scalar
 from blogster_cli.db.schema_version import migrations_dir
 from blogster_cli.errors import ConfigError, Conflict
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     import psycopg
 
@@ -50,6 +56,8 @@ if TYPE_CHECKING:
 
 MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 LOCK_WAIT_SECONDS = 60.0
+OTHERS_LOCK_WAIT_SECONDS = 5.0
+OTHERS_LOCK_TRIES = 4
 COLLISION_RETRIES = 12
 
 BOOTSTRAP_SQL = """
@@ -303,20 +311,31 @@ def _secure_database(conn: psycopg.Connection) -> None:
 
 @translating
 def apply(
-    db: Database, *, dry_run: bool = False, until: str | None = None, lock_wait_seconds: float = LOCK_WAIT_SECONDS
+    db: Database,
+    *,
+    dry_run: bool = False,
+    until: str | None = None,
+    only: Collection[str] | None = None,
+    lock_wait_seconds: float = LOCK_WAIT_SECONDS,
+    others_lock_wait_seconds: float = OTHERS_LOCK_WAIT_SECONDS,
+    others_lock_tries: int = OTHERS_LOCK_TRIES,
 ) -> list[str]:
-    """Applies what is pending (up to and including `until`, if given); returns the names
-    applied (or, with dry_run, that would be)."""
+    """Applies what is pending (up to and including `until`, if given; of the names in `only`, if
+    given: a restore's, as its backup lists them); returns the names applied (or, with dry_run,
+    that would be)."""
     import psycopg
 
     migrations = discover()
+    wanted = frozenset(
+        m.name for m in migrations if (until is None or m.name <= until) and (only is None or m.name in only)
+    )
     with db.connect() as conn:
         if dry_run:
             applied = _applied(conn)
             _check_unchanged(migrations, applied)
-            return [m.name for m in migrations if m.name not in applied and (until is None or m.name <= until)]
+            return [m.name for m in migrations if m.name not in applied and m.name in wanted]
         applied = _applied(conn)
-        if any(m.name not in applied and (until is None or m.name <= until) for m in migrations):
+        if any(m.name not in applied and m.name in wanted for m in migrations):
             if not applied:
                 _refuse_others_holding_privileged_roles(conn)
                 _close_new_database(conn)
@@ -324,9 +343,24 @@ def apply(
         _bootstrap(conn)
         done: list[str] = []
         collisions = 0
+        waits = 0
         while True:
+            # The last try watches who holds it up, to name them if it waits out too.
+            last_try = waits == others_lock_tries - 1
+            watching: AbstractContextManager[list[str]] = (
+                lock_holders.watched(db, conn.info.backend_pid, every_seconds=others_lock_wait_seconds / 5)
+                if last_try
+                else nullcontext([])
+            )
             try:
-                applied_now = _apply_next(conn, migrations, until, lock_wait_seconds)
+                with watching as holders:
+                    applied_now = _apply_next(conn, migrations, wanted, lock_wait_seconds, others_lock_wait_seconds)
+            except _WaitedOut as waited:
+                waits += 1
+                if waits >= others_lock_tries:
+                    raise Conflict(_held_up(waited.migration, others_lock_wait_seconds, waits, holders)) from None
+                time.sleep(0.5 * 2 ** (waits - 1))  # 0.5 s, 1 s, 2 s...: let the holder finish
+                continue
             except psycopg.errors.InternalError_:
                 # Roles are shared by every database of a cluster: another database's
                 # migration granting or altering the same role at this moment makes ours
@@ -344,28 +378,63 @@ def apply(
             if not applied_now:
                 return done
             done += applied_now
+            waits = 0
+
+
+class _WaitedOut(Exception):
+    """A migration's statement waited out others_lock_wait_seconds for a lock another session holds."""
+
+    def __init__(self, migration: str) -> None:
+        super().__init__(migration)
+        self.migration = migration
+
+
+def _held_up(migration: str, wait_seconds: float, tries: int, holders: list[str]) -> str:
+    """The one line for a migration that waited out every try."""
+    waited = f"migration {migration} waited over {wait_seconds:g}s for a lock {tries} times"
+    if not holders:
+        return f"{waited} (its holders let go before they could be named); run `blogster db migrate` again"
+    more = f" and {len(holders) - 3} more" if len(holders) > 3 else ""
+    return (
+        f"{waited}, held by {'; '.join(holders[:3])}{more}: end those sessions as the administrator"
+        " (select pg_terminate_backend(pid)) or wait for them, then run `blogster db migrate` again"
+    )
 
 
 def _apply_next(
-    conn: psycopg.Connection, migrations: list[Migration], until: str | None, lock_wait_seconds: float
+    conn: psycopg.Connection,
+    migrations: list[Migration],
+    wanted: frozenset[str],
+    lock_wait_seconds: float,
+    others_lock_wait_seconds: float,
 ) -> list[str]:
     """Applies the first pending migration, or every one in a new database, in one transaction
-    with their records; [] when none is left."""
+    with their records; [] when none is left. _WaitedOut when a database in use had a lock held
+    longer than `others_lock_wait_seconds` (nothing kept)."""
+    import psycopg
+
     with conn.transaction():
         _lock(conn, lock_wait_seconds)
         applied = _applied(conn)
         _check_unchanged(migrations, applied)
-        todo = [m for m in migrations if m.name not in applied and (until is None or m.name <= until)]
+        todo = [m for m in migrations if m.name not in applied and m.name in wanted]
         if not todo:
             _secure_database(conn)
             return []
         batch = todo if not applied else todo[:1]
-        for migration in batch:
-            conn.execute(migration.sql)
-        if not applied:  # a role another login made or was given while 0001 was about to make it
-            _refuse_others_holding_privileged_roles(conn)
-        _refuse_others_objects(conn)  # what another role made while the batch ran (red team 51)
-        conn.execute("select internal.normalize_ownership()")
+        if applied:  # a database in use: its sessions' locks are waited out a while, not forever
+            conn.execute(
+                "select set_config('lock_timeout', %s, true)", (f"{max(int(others_lock_wait_seconds * 1000), 1)}ms",)
+            )
+        try:
+            for migration in batch:
+                conn.execute(migration.sql)
+            if not applied:  # a role another login made or was given while 0001 was about to make it
+                _refuse_others_holding_privileged_roles(conn)
+            _refuse_others_objects(conn)  # what another role made while the batch ran (red team 51)
+            conn.execute("select internal.normalize_ownership()")
+        except psycopg.errors.LockNotAvailable:
+            raise _WaitedOut(batch[-1].name) from None
         conn.execute(
             "insert into internal.schema_migrations (name, checksum) select * from unnest(%s::text[], %s::text[])",
             ([m.name for m in batch], [m.checksum for m in batch]),

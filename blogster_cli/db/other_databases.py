@@ -7,6 +7,12 @@ connect and read there which roles are connected to Blogster's database and whic
 they lock (red team 50). On the embedded server, Blogster's own, `db migrate` takes CONNECT on
 `postgres` and `template1` from PUBLIC (`close_own_server`); on a shared server, whose other
 databases may serve other programs, `doctor` names them (`watchable`) and the statement that closes them.
+
+There a login may also name another role without any privilege: `alter default privileges grant
+... to u_<another account>` (or to a worker's login) records a default privilege in that database,
+and DROP ROLE, which looks at every database, then refuses to drop that role (red team 56: an
+account made any other unpurgeable, a worker login unremovable). DROP OWNED clears only the database
+it runs in, so `drop_owned_elsewhere` runs it in each other database that names the role first.
 """
 
 from __future__ import annotations
@@ -39,6 +45,23 @@ _ACTIVITY_SHOWN_SQL = """
 select pg_catalog.has_table_privilege('public', 'pg_catalog.pg_stat_activity', 'select')
     or pg_catalog.has_table_privilege('public', 'pg_catalog.pg_locks', 'select')
 """
+
+
+# The databases other than this one where something depends on the role (pg_shdepend): a privilege or
+# a default privilege granted to it, an object it owns. Shared objects (dbid 0: a database's or a
+# tablespace's privileges) join no database: DROP OWNED in this one clears them.
+_NAMING_ROLE_SQL = """
+select distinct d.datname::text from pg_catalog.pg_shdepend s
+join pg_catalog.pg_database d on d.oid operator(pg_catalog.=) s.dbid
+where s.refclassid operator(pg_catalog.=) 'pg_catalog.pg_authid'::pg_catalog.regclass
+  and s.refobjid operator(pg_catalog.=) (select r.oid from pg_catalog.pg_roles r
+                                         where r.rolname operator(pg_catalog.=) %s)
+  and d.datname operator(pg_catalog.<>) pg_catalog.current_database()
+order by 1
+"""
+
+_LOCK_TIMEOUT = "5s"
+"""As long as the administrator's own unit of work waits for a lock (acting.ADMIN_LOCK_TIMEOUT_SQL)."""
 
 
 def open_to_public(conn: Connection) -> list[str]:
@@ -78,3 +101,32 @@ def watchable(db: Database) -> list[str]:
         if shown:
             found.append(name)
     return found
+
+
+def drop_owned_elsewhere(db: Database, conn: Connection, *, role_name: str) -> None:
+    """Runs DROP OWNED BY `role_name` (the privileges and default privileges granted to it, what it
+    owns) in every other database of `db`'s server that names it, each on a superuser connection of
+    its own, committed there, so that the DROP ROLE that follows on `conn` (a superuser's, in `db`)
+    is not refused. A database that cannot be reached or cleared stops it with one line naming that
+    database and the statement to run there; the caller's transaction then rolls back, and a later
+    run clears what is left (each database cleared stays cleared)."""
+    from psycopg import sql
+
+    from blogster_cli.db import database_swap
+    from blogster_cli.db.acting import admin_connection
+    from blogster_cli.errors import BlogsterError, ConfigError, Conflict, DatabaseUnavailable, PermissionDenied
+
+    statement = sql.SQL("drop owned by {}").format(sql.Identifier(role_name))
+    for name in [name for (name,) in conn.execute(_NAMING_ROLE_SQL, (role_name,))]:
+        try:
+            with admin_connection(database_swap.another_database(db, name, lock_timeout=_LOCK_TIMEOUT)) as other:
+                other.execute(statement)
+        except BlogsterError as exc:
+            kind = next(
+                (k for k in (DatabaseUnavailable, Conflict, PermissionDenied, ConfigError) if isinstance(exc, k)),
+                BlogsterError,
+            )
+            raise kind(
+                f"the database {name} still names {role_name} and could not be cleared there ({exc}):"
+                f" a superuser runs `DROP OWNED BY {role_name};` in it, then this command again"
+            ) from exc

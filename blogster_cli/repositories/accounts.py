@@ -17,7 +17,7 @@ from uuid import UUID
 from blogster_cli.db.rows import scalar
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
 
     import psycopg
 
@@ -117,14 +117,18 @@ def set_admin(conn: psycopg.Connection, *, role_name: str, admin: bool) -> None:
     conn.execute(sql.SQL(statement).format(sql.Identifier(role_name)))
 
 
-def drop_role(conn: psycopg.Connection, *, role_name: str) -> None:
+def drop_role(conn: psycopg.Connection, *, role_name: str, clear_other_databases: Callable[[], None]) -> None:
     """Drops the role after whatever it still owns or was granted here (a large object
-    created before migration 0011, say), which would otherwise make DROP ROLE fail."""
+    created before migration 0011, say), which would otherwise make DROP ROLE fail. DROP ROLE
+    looks at every database of the server: `clear_other_databases` does the same in the others
+    (db/other_databases.drop_owned_elsewhere), once the role's sessions are ended (one could hold
+    what it owns there) and just before the drop (less time for anyone to name the role again)."""
     from psycopg import sql
 
     if not role_exists(conn, role_name=role_name):
         return
     terminate_sessions(conn, role_name=role_name)
+    clear_other_databases()
     conn.execute(sql.SQL("drop owned by {}").format(sql.Identifier(role_name)))
     conn.execute(sql.SQL("drop role {}").format(sql.Identifier(role_name)))
 

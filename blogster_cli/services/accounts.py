@@ -13,6 +13,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser, Actor, require_admin_login, require_superuser_login
 from blogster_cli.context import AppContext
+from blogster_cli.db import other_databases
 from blogster_cli.db.acting import Connection, admin_unit_of_work, unit_of_work
 from blogster_cli.errors import AuthError, Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import accounts
@@ -193,7 +194,8 @@ def delete_own_account(acting: ActingUser, *, ctx: AppContext) -> str:
 
 
 def _purge(ctx: AppContext, user_id: UUID, *, deleted_by: UUID | None) -> None:
-    """Deletes auth.users (cascading to everything the account owns) and drops its role; then
+    """Deletes auth.users (cascading to everything the account owns) and drops its role, after what
+    names it in the server's other databases (one transaction here: a run stopped there is run again); then
     removes the account's secrets stored on this machine and the image files nobody else uses.
     `deleted_by`: the administrator deleting it (the flag log names them), None for itself."""
     with admin_unit_of_work(ctx.database) as conn:
@@ -203,7 +205,13 @@ def _purge(ctx: AppContext, user_id: UUID, *, deleted_by: UUID | None) -> None:
         token_hashes = accounts.session_token_hashes(conn, user_id=user_id)
         images = accounts.image_paths(conn, user_id=user_id)
         accounts.delete_user(conn, user_id=user_id, deleted_by=deleted_by)
-        accounts.drop_role(conn, role_name=account.role_name)
+        accounts.drop_role(
+            conn,
+            role_name=account.role_name,
+            clear_other_databases=lambda: other_databases.drop_owned_elsewhere(
+                ctx.database, conn, role_name=account.role_name
+            ),
+        )
         unused_images = images - accounts.image_paths_in_use(conn, paths=images)
     sessions.forget_account(ctx, role_name=account.role_name, token_hashes=token_hashes)
     _remove_image_files(unused_images)

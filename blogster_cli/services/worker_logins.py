@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from blogster_cli.actors import ActingUser, require_admin_login
 from blogster_cli.context import AppContext
+from blogster_cli.db import other_databases
 from blogster_cli.db.acting import admin_unit_of_work
 from blogster_cli.db.privileged_roles import WORKER_LOGIN_PREFIX
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
@@ -59,10 +60,15 @@ def list_logins(acting: ActingUser, *, ctx: AppContext) -> list[WorkerLogin]:
 
 
 def remove(acting: ActingUser, *, ctx: AppContext, name: str) -> None:
-    """Drops the login and ends its sessions (a running worker stops at its next query)."""
+    """Drops the login and ends its sessions (a running worker stops at its next query), after what
+    names it in the server's other databases (db/other_databases.drop_owned_elsewhere)."""
     role_name = _role_name(name)
     require_admin_login(acting, ctx.database, "worker logins need")
     with admin_unit_of_work(ctx.database) as conn:
         if role_name not in worker_logins.list_logins(conn):
             raise NotFound(f"no worker {name}")
-        accounts.drop_role(conn, role_name=role_name)
+        accounts.drop_role(
+            conn,
+            role_name=role_name,
+            clear_other_databases=lambda: other_databases.drop_owned_elsewhere(ctx.database, conn, role_name=role_name),
+        )

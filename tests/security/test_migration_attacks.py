@@ -11,10 +11,14 @@
 - `alter default privileges grant select on tables to public`, which needs no right, recorded an
   owner dependency that `db migrate`'s check for others' objects refused: one statement by any
   account stopped every upgrade (exit 6).
+- Red team 56: an account's open transaction on its own post held up 0191's `lock table public.blogs`
+  with no lock_timeout, for as long as the account liked (it may set idle_in_transaction_session_timeout
+  to 0), and every other account's writes to its posts queued behind the waiting migration.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -23,9 +27,11 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
-from blogster_cli.errors import ConfigError
+from blogster_cli.errors import ConfigError, Conflict
+from blogster_cli.services import blogs
 from tests.integration.test_migrations import use_copied_migrations
 from tests.security.test_login_roles import LOGIN_PASSWORD
 
@@ -145,3 +151,34 @@ def test_an_accounts_default_privileges_do_not_stop_an_upgrade(db, make_user, tm
     folder = use_copied_migrations(tmp_path, monkeypatch)
     (folder / "9999_pending.sql").write_text("create table public.upgraded (id int);\n")
     assert migrations.apply(db) == ["9999_pending"]
+
+
+def test_an_accounts_open_transaction_stops_an_upgrade_in_seconds_naming_the_account(
+    db, make_user, tmp_path, monkeypatch
+):
+    """The account holds a lock on its own post; the pending file locks the posts table, as 0191 does.
+    Each try waits out a short bound, then the run stops with a Conflict naming the account's session
+    (its role, email and application, never its query) and keeps nothing. Before, it waited until the
+    account let go: here the server's idle timeout, which the account could have set to 0."""
+    account = make_user(login_password=LOGIN_PASSWORD)
+    post = blogs.create(ActingUser(db, account), new=blogs.NewBlog(title="Held", markdown="Words."))
+    folder = use_copied_migrations(tmp_path, monkeypatch)
+    (folder / "9999_locks_posts.sql").write_text("lock table public.blogs in share row exclusive mode;\n")
+    conninfo = make_conninfo(db.conninfo, user=account.role_name, password=LOGIN_PASSWORD)
+    with psycopg.connect(conninfo, application_name="held-open") as holder:
+        holder.execute("set idle_in_transaction_session_timeout = '15s'")  # the old code's only way out
+        holder.execute("update public.blogs set title = 'Still held' where id = %s", (post.id,))
+        started = time.monotonic()
+        with pytest.raises(Conflict) as stopped:
+            migrations.apply(db, others_lock_wait_seconds=0.5, others_lock_tries=2)
+        assert time.monotonic() - started < 10
+        holder.rollback()
+    message = str(stopped.value)
+    assert message.startswith("migration 9999_locks_posts waited over 0.5s for a lock 2 times, held by pid ")
+    assert f"({account.role_name}, {account.email}, application 'held-open')" in message
+    assert "update" not in message and "\n" not in message
+    with db.connect() as conn:
+        assert conn.execute("select count(*) from internal.schema_migrations where name like '9999%'").fetchone() == (
+            0,
+        )
+    assert migrations.apply(db) == ["9999_locks_posts"]  # once it let go

@@ -52,6 +52,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_review_email_attacks.py",
             "test_seo_revenue_audience_attacks.py",
             "test_sync_attacks.py",
+            "test_sync_counter_attacks.py",
             "test_sync_unlink_attacks.py",
             "test_tag_attacks.py",
             "test_tag_link_names.py",
