@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from blogster_cli.analytics.crawlers import AGENT_CHARS, is_crawler
 from blogster_cli.analytics.devices import device_class
+from blogster_cli.analytics.distinct_keys import DistinctKeys
 from blogster_cli.analytics.logformat import (
     VHOST_FORMATS,
     Fields,
@@ -70,8 +71,8 @@ class ChunkResult:
     malformed: int = 0
     crawlers: int = 0
     malformed_sample: list[str] = field(default_factory=list)
-    visitor_keys: set[tuple[int, date]] = field(default_factory=set)
-    """(visitor_hash, day) of each visitor seen: never the agent itself, which may be 1 MiB."""
+    visitor_keys: DistinctKeys = field(default_factory=DistinctKeys)
+    """`visitor_day` of each visitor seen, 8 bytes each: never the agent itself, which may be 1 MiB."""
     page_views: list[PageView] = field(default_factory=list)
     stored: list[StoredViews] = field(default_factory=list)
     """The page views as the ingest stores them (`pack_views`), when the worker packed them."""
@@ -131,6 +132,18 @@ def visitor_hash(ip: str, user_agent: str) -> int:
     """A signed 64-bit key for IP + user agent: visitors are told apart without storing their IP."""
     digest = blake2b(f"{ip}\0{user_agent}".encode(errors="replace"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def visitor_day(visitor: int, day: date) -> int:
+    """A signed 64-bit key for a visitor (`visitor_hash`) on a day: the visitor's hash with the day's bits
+    flipped in. One day's visitors keep distinct keys; two days' keys meet as rarely as two hashes do."""
+    return visitor ^ _day_bits(day)
+
+
+@lru_cache(maxsize=4096)
+def _day_bits(day: date) -> int:
+    mixed = day.toordinal() * 0x9E3779B97F4A7C15 & 0xFFFF_FFFF_FFFF_FFFF  # a 64-bit multiplicative hash
+    return mixed - (1 << 64) if mixed >> 63 else mixed
 
 
 @lru_cache(maxsize=4096)
@@ -234,7 +247,8 @@ def process_lines(
     is worked out once per distinct value in this chunk: a log repeats few of each.
     """
     result = ChunkResult()
-    visitor_keys, page_views = result.visitor_keys, result.page_views
+    visitor_keys: set[int] = set()
+    page_views = result.page_views
     agents: dict[str, tuple[bool, str | None]] = {}
     paths: dict[str, _Target] = {}
     sampled: set[str] = set()  # the paths of page views on no post looked at for `unmatched_sample`
@@ -255,7 +269,7 @@ def process_lines(
         visitor = 0
         if not 400 <= status < 500:
             visitor = visitor_hash(ip, user_agent)
-            visitor_keys.add((visitor, day))
+            visitor_keys.add(visitor_day(visitor, day))
         told = user_agent[:AGENT_CHARS]  # what is told from an agent is told from its start (crawlers.py)
         agent = agents.get(told)
         if agent is None:
@@ -286,6 +300,7 @@ def process_lines(
     result.lines, result.parsed, result.crawlers = (
         lines_read + result.other_sites, parsed + result.other_sites, crawlers,
     )  # fmt: skip
+    result.visitor_keys = DistinctKeys(visitor_keys)
     return result
 
 
@@ -302,7 +317,7 @@ def merge(results: Iterable[ChunkResult]) -> ChunkResult:
         for path in part.unmatched_sample:
             if len(total.unmatched_sample) < MALFORMED_SAMPLE_SIZE and path not in total.unmatched_sample:
                 total.unmatched_sample.append(path)
-        total.visitor_keys |= part.visitor_keys
+        total.visitor_keys.update(part.visitor_keys)
         total.page_views.extend(part.page_views)
         total.stored.extend(part.stored)
         total.beacons.update(part.beacons)
@@ -528,7 +543,9 @@ def analyse_file(
         return summarise(merge(pool.map(_range_worker, tasks)))
 
 
-_BLANK_RUNS = re.compile(r"\n(?:[ \t\r]*\n)+")
+_BLANK_RUNS = re.compile(r"\n[ \t\r\n]*\n")
+"""A run of blank lines (spaces, tabs, CRs between the newlines). One class repeated, not a group of
+`[ \t\r]*\n` (which took 1.8 s a 16 MiB batch of newlines: 4 GiB of them in a 4 MB .gz, 250 s of CPU)."""
 
 
 def process_block(

@@ -88,6 +88,8 @@ def header_key(text: str) -> str:
 _UNIT = re.compile(r"\s*\((?:[a-z]{3}|%|[^\w\s])\)$")
 _DELIMITERS = ("\t", ";", ",")  # on a tie, the one least likely inside a cell first
 HEADER_SEARCH_RECORDS = 10  # title lines a tool writes above its header (Keyword Planner: two)
+HEADER_SEARCH_CHARS = 1 << 16
+"""The head of a file its header is looked for in: a header longer than that (thousands of columns) is not read."""
 
 
 def _columns(header: Sequence[str], headers: Mapping[str, Sequence[str]]) -> dict[str, int | None]:
@@ -133,7 +135,7 @@ class _Header:
 def _find_header(text: str, headers: Mapping[str, Sequence[str]], required: Sequence[str], what: str) -> _Header:
     """The first record, among the first few, holding every required column under some separator
     (most columns recognised on a tie); ValueError naming the first missing column otherwise."""
-    head = text[: 1 << 16]
+    head = text[:HEADER_SEARCH_CHARS]
     best: tuple[int, int, int] | None = None
     found: _Header | None = None
     first: tuple[int, dict[str, int | None]] | None = None  # the first record's best reading, for the error
@@ -161,9 +163,14 @@ def _find_header(text: str, headers: Mapping[str, Sequence[str]], required: Sequ
     if first is None:
         raise ValueError(f"not a CSV file ({error})")
     wanted = next(name for name in required if first[1][name] is None)
-    raise ValueError(
-        f"no {wanted.replace('_', ' ')} column in this {what} (expected a header such as {headers[wanted][0]!r})"
-    )
+    expected = f"expected a header such as {headers[wanted][0]!r}"
+    line_ends = head.count("\n") + head.count("\r") - head.count("\r\n")
+    if len(text) > len(head) and line_ends < HEADER_SEARCH_RECORDS:  # the head ends inside a line looked at
+        raise ValueError(
+            f"this {what}'s header is too long: no {wanted.replace('_', ' ')} column in its first"
+            f" {HEADER_SEARCH_CHARS:,} characters, the most read for a header ({expected})"
+        )
+    raise ValueError(f"no {wanted.replace('_', ' ')} column in this {what} ({expected})")
 
 
 MAX_FIGURE = 1e15  # no export holds a larger amount or count; 1e308 is a typo or an attack

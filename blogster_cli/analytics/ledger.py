@@ -142,10 +142,13 @@ def line_digests(data: bytes) -> bytes | None:
 
 class Gunzipped:
     """The text of a gzip stream. One cut short (a partial copy or download: zcat's "unexpected end of
-    file") ends where its data does, with `ended_early` set, so what was read can still be counted."""
+    file") ends where its data does, with `ended_early` set, so what was read can still be counted; one
+    that ends before any of its text (a header cut short), or whose data is no deflate stream or fails
+    its CRC, is no readable gzip file: `gzip.BadGzipFile` (an OSError, one line for the caller)."""
 
     def __init__(self, stream: BinaryIO):
         self._gzip = gzip.GzipFile(fileobj=stream, mode="rb")
+        self._text_read = False
         self.ended_early = False
 
     def read(self, size: int) -> bytes:
@@ -159,7 +162,12 @@ class Gunzipped:
                 chunks.append(piece)
                 have += len(piece)
         except EOFError:
+            if not (self._text_read or chunks):
+                raise gzip.BadGzipFile("not a readable gzip file (it ends before any of its text)") from None
             self.ended_early = True
+        except (zlib.error, gzip.BadGzipFile) as exc:  # zlib's: garbage after a gzip header
+            raise gzip.BadGzipFile(f"not a readable gzip file ({exc})") from None
+        self._text_read = self._text_read or bool(chunks)
         return b"".join(chunks)
 
 

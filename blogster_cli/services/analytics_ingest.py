@@ -618,7 +618,7 @@ def _add(total: ChunkResult, part: ChunkResult) -> None:
     for path in part.unmatched_sample:
         if len(total.unmatched_sample) < MALFORMED_SAMPLE_SIZE and path not in total.unmatched_sample:
             total.unmatched_sample.append(path)
-    total.visitor_keys |= part.visitor_keys
+    total.visitor_keys.update(part.visitor_keys)
 
 
 def _recompute_post_days(acting: ActingUser) -> int:

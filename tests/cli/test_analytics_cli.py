@@ -113,6 +113,31 @@ def test_a_gzip_bomb_is_read_in_pieces_and_counted_as_one_malformed_line(cli, po
     assert (again["lines"], again["files"][0]["known"]) == (0, "counted")
 
 
+def _crc_failed(data: bytes) -> bytes:
+    packed = bytearray(gzip.compress(data))
+    packed[-8] ^= 0xFF  # its CRC-32
+    return bytes(packed)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x1f\x8b\x08\x00garbagegarbage",  # was: "unexpected failure: Error -3 while decompressing data", exit 1
+        b"\x1f\x8b\x08\x00garbage",  # a header cut short: was read as an empty log, exit 0
+        b"\x1f\x8b",
+        _crc_failed("".join(HAND_MADE_LOG).encode()),
+    ],
+    ids=["garbage after a header", "a header cut short", "the signature alone", "a failed CRC"],
+)
+def test_a_file_with_the_gzip_signature_that_gzip_cannot_read_is_one_line_and_exit_2(cli, posts, tmp_path, data):
+    log = tmp_path / "x.log"
+    log.write_bytes(data)
+    result = cli("analytics", "ingest", str(log))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"error: cannot read {log}: not a readable gzip file (")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
 def test_the_dashboard_table_shows_fractions_to_two_decimals(cli, posts, tmp_path):
     """It printed 0.6666666666666666; --json keeps the figure whole."""
     from datetime import UTC, datetime

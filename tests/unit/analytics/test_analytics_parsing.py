@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 from datetime import date
 from pathlib import Path
 
@@ -156,6 +157,18 @@ def test_file_byte_ranges_give_the_same_figures_as_lines(tmp_path: Path) -> None
     by_ranges = analyse_file(str(log), LogFormat.COMBINED, matcher, workers=2, chunk_bytes=50_000)
     assert by_ranges == by_lines
     assert len(line_aligned_ranges(str(log), 7)) == 7
+
+
+def test_a_run_of_blank_lines_is_found_in_one_pass() -> None:
+    """A 4 MB .gz of 4 GiB of newlines took 250 s of CPU (red team 55): the blank-run pattern repeated a
+    group per newline, 1.8 s a 16 MiB block; one character class is about 70 times faster, same matches."""
+    from blogster_cli.analytics import aggregate
+
+    assert aggregate._BLANK_RUNS.sub("|", "a\n\n \r\n\t\nb\n  c\n\n\n") == "a|b\n  c|"
+    block = b"\n" * (32 << 20)
+    started = time.perf_counter()
+    assert aggregate.process_block((block, LogFormat.COMBINED, PathMatcher.build(["/{slug}"]), frozenset())).lines == 0
+    assert time.perf_counter() - started < 1.0  # was 3.6 s, now 0.1
 
 
 def test_a_block_of_blank_lines_costs_little_and_counts_the_same(monkeypatch) -> None:

@@ -31,6 +31,16 @@ def test_semicolons_other_headers_and_no_keyword_column() -> None:
         parse_keywords("volume,cpc\n1,2\n")
 
 
+def test_a_header_too_long_to_read_is_named_so() -> None:
+    """20,000 columns before `keyword` (red team 55) said "no keyword column": the header is looked for in
+    the file's first 65,536 characters, and the message now says its header is longer than that."""
+    wide = ",".join(f"c{index}" for index in range(20_000)) + ",keyword\n" + "x," * 20_000 + "blog\n"
+    with pytest.raises(ValueError, match=r"header is too long: no keyword column in its first 65,536 characters"):
+        parse_keywords(wide)
+    with pytest.raises(ValueError, match=r"^no keyword column in this keyword export"):  # a short one: none
+        parse_keywords("volume,cpc\n" + "1,2\n" * 20_000)
+
+
 def test_figures_a_keyword_cannot_have_fail_their_own_line_only() -> None:
     """A volume past the integer column failed the whole import on the database; a negative
     one, infinity or nan were kept."""
