@@ -88,8 +88,9 @@ def draft(
     `on_warning` hears why a draft kept by `keep_partial` is not the whole answer.
 
     A draft from an idea claims it first, in a `Guard`, as `batch` claims each idea it drafts: an idea
-    another run is drafting is refused at once (Conflict), before a credit is reserved or the
-    provider called, rather than failing at its store after its own call was paid for."""
+    another run is drafting, or one already started as a post (as `ideas start` refuses it), is
+    refused at once (Conflict), before a credit is reserved or the provider called, rather than
+    failing at its store after its own call was paid for, or making the idea a second post."""
     _check(request)
     if request.idea is None:
         return _draft(acting, provider=provider, request=request, on_token=on_token, on_warning=on_warning)

@@ -223,7 +223,8 @@ def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, 
             rows.release_credit(session, request_id=request_id)
             rows.insert_log(session, log=log_row(request_id, prompt, None, links, model))
     except BlogsterError:
-        pass  # the original failure is what the user needs to see; the reservation expires in an hour
+        pass  # the original failure is what the user needs to see; the reservation ends with this
+        # command's connection (migration 0193), at the latest in an hour
 
 
 # The saved idea a draft starts from (generation.draft and services/ideas.py).
@@ -242,7 +243,9 @@ def resolve_idea_id(session: Session, acting: ActingUser, ref: str) -> UUID:
 def claim_idea(session: Session, acting: ActingUser, ref: str) -> UUID:
     """Claims my idea `ref` in a `Guard`'s session for the draft about to be written from it
     (`generate draft --idea`), as `generate batch` claims each idea it drafts; its id. An idea
-    another run holds is refused at once (Conflict), before any credit or provider call."""
+    another run holds, or one already started as a post (`ideas start`, an earlier draft: a re-run
+    after a kill that came just after the store), is refused at once (Conflict), before any credit
+    or provider call."""
     idea_id = resolve_idea_id(session, acting, ref)
     if not rows.claim_idea(session, idea_id=idea_id):
         own_idea(session, acting, idea_id)  # gone meanwhile: not found
@@ -250,7 +253,28 @@ def claim_idea(session: Session, acting: ActingUser, ref: str) -> UUID:
             f"another run is drafting idea {idea_id} (a `blogster generate` still running): nothing was sent"
             " to the AI provider or charged; try again when it is done"
         )
+    refuse_started(session, own_idea(session, acting, idea_id), NOT_DRAFTED_AGAIN)
     return idea_id
+
+
+NOT_DRAFTED_AGAIN = ": it is not drafted again; nothing was sent to the AI provider or charged"
+
+
+def refuse_started(session: Session, idea: BlogIdea, then: str = "") -> None:
+    """An idea already started as a post gets no second one (`ideas start`, `generate draft --idea`,
+    and, under the idea's row lock, the store of a draft from it): a Conflict naming that post,
+    followed by `then`."""
+    if idea.blog_id is not None:
+        raise Conflict(f"idea {idea.id} was already started as a post ({post_name(session, idea.blog_id)}){then}")
+
+
+def post_name(session: Session, blog_id: UUID) -> str:
+    """The post's slug (its id, should it no longer be mine to see)."""
+    from blogster_cli.db.orm import driver_connection
+    from blogster_cli.repositories.blogs import find_own
+
+    post = find_own(driver_connection(session), ref=str(blog_id), trashed=None)
+    return post.slug if post is not None else str(blog_id)
 
 
 def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update: bool = False) -> BlogIdea:
@@ -261,8 +285,12 @@ def own_idea(session: Session, acting: ActingUser, idea_id: UUID, *, for_update:
 
 
 def link_started(session: Session, idea_id: UUID, blog_id: UUID) -> None:
+    """Links the idea to its new post, in the unit of work that stores the post: under the idea's
+    row lock, an idea another post was linked to first is a Conflict, and the new post is not
+    stored (two runs drafting one idea make one post)."""
     idea = rows.find_idea(session, idea_id=idea_id, for_update=True)
     if idea is not None:
+        refuse_started(session, idea, ": this draft was not stored or charged")
         idea.blog_id, idea.status = blog_id, BlogIdeaStatus.IN_PROGRESS
         session.add(idea)
         session.flush()

@@ -18,7 +18,7 @@ from blogster_cli.models.ideas import BlogIdea
 from blogster_cli.repositories import generation as rows
 from blogster_cli.services import generation_steps
 from blogster_cli.services.ai_provider import Completion
-from blogster_cli.services.generation_steps import link_started, own_idea, resolve_idea_id
+from blogster_cli.services.generation_steps import link_started, own_idea, post_name, refuse_started, resolve_idea_id
 from blogster_cli.vocabulary import BlogIdeaDifficulty, BlogIdeaStatus
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def set_status(acting: ActingUser, *, ref: str, status: BlogIdeaStatus) -> IdeaP
     with orm_unit_of_work(acting) as session:
         idea = own_idea(session, acting, resolve_idea_id(session, acting, ref), for_update=True)
         if status == BlogIdeaStatus.SAVED and idea.blog_id is not None:
-            post = _post_name(session, idea.blog_id)
+            post = post_name(session, idea.blog_id)
             raise InvalidInput(f"idea {idea.id} already has a post ({post}): only an idea without one can be saved")
         idea.status = status
         session.add(idea)
@@ -138,25 +138,14 @@ def set_status(acting: ActingUser, *, ref: str, status: BlogIdeaStatus) -> IdeaP
         return _public(idea)
 
 
-def _post_name(session: Session, blog_id: UUID) -> str:
-    """The post's slug (its id, should it no longer be mine to see)."""
-    from blogster_cli.db.orm import driver_connection
-    from blogster_cli.repositories.blogs import find_own
-
-    post = find_own(driver_connection(session), ref=str(blog_id), trashed=None)
-    return post.slug if post is not None else str(blog_id)
-
-
 def start(acting: ActingUser, *, ref: str) -> BlogRow:
     """A draft post from the idea (its title, description and keywords), linked back to it."""
     from blogster_cli.db.orm import driver_connection
-    from blogster_cli.errors import Conflict
     from blogster_cli.services.post_steps import NewBlog, insert_new
 
     with orm_unit_of_work(acting) as session:
         idea = own_idea(session, acting, resolve_idea_id(session, acting, ref), for_update=True)
-        if idea.blog_id is not None:
-            raise Conflict(f"idea {idea.id} was already started as a post")
+        refuse_started(session, idea)
         body = f"<!-- {idea.description} -->\n" if idea.description else ""
         new = NewBlog(title=idea.title, markdown=body, meta_keywords=list(idea.keywords) or None)
         blog = insert_new(driver_connection(session), new)

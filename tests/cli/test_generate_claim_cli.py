@@ -67,3 +67,40 @@ def test_an_idea_a_batch_is_drafting_cannot_be_discarded_or_started_meanwhile_an
     assert superuser.execute("select status from public.blog_ideas where id = %s", (idea,)).fetchone() == (
         "in_progress",
     )
+
+
+def test_a_draft_from_an_idea_already_started_is_refused_before_any_credit_or_call(cli, signed_up, ai_env, superuser):
+    """Red team 55 F4: `generate draft --idea` on an idea that already had a post wrote another each
+    time (another credit), re-linked the idea to the newest and orphaned the first, while `ideas start`
+    refused it. A re-run after a kill that came just after the store so paid twice."""
+    first, second = saved_ideas(cli, ai_env, superuser, 2)
+    drafted = cli("generate", "draft", "--idea", first, "--json")
+    assert drafted.exit_code == 0, drafted.stderr
+    post = drafted.json()
+    started = cli("ideas", "start", second, "--json")
+    assert started.exit_code == 0, started.stderr
+    remaining, used = credits_of(superuser, signed_up)
+    asked = len(ai_env.calls(CHAT))
+
+    for idea, slug in ((first, post["slug"]), (second, started.json()["slug"])):
+        again = cli("generate", "draft", "--idea", idea[:8])
+        assert (again.exit_code, again.stderr) == (
+            5,
+            f"error: idea {idea} was already started as a post ({slug}): it is not drafted again;"
+            " nothing was sent to the AI provider or charged\n",
+        )
+        refused = cli("ideas", "start", idea)
+        assert (refused.exit_code, refused.stderr) == (
+            5,
+            f"error: idea {idea} was already started as a post ({slug})\n",
+        )
+
+    assert len(ai_env.calls(CHAT)) == asked
+    assert credits_of(superuser, signed_up) == (remaining, used) and reservations(superuser) == 0
+    assert superuser.execute("select count(*) from public.blogs").fetchone() == (2,)
+    assert superuser.execute("select blog_id::text from public.blog_ideas where id = %s", (first,)).fetchone() == (
+        post["id"],
+    )
+    batch = cli("generate", "batch", "--ideas", "2")  # nor does a batch take them
+    assert batch.exit_code == 0, batch.stderr
+    assert batch.json()["counts"]["drafted"] == 0 and len(ai_env.calls(CHAT)) == asked
