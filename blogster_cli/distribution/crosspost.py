@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import parse_qs, quote, urlsplit
 
+from blogster_cli.distribution.unseen import code_and_html_blocks
 from blogster_cli.publish.media import MEDIA_NAME, served_links
 from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced, watch_page
 from blogster_cli.vocabulary import RepublishingPlatform
@@ -117,17 +118,14 @@ def with_original_link(html: str, canonical: str) -> str:
 
 # -- Pictures from the media store, for readers off the site ------------------------------------
 
-# Markdown's fenced code blocks (an unclosed one runs to the end): the text they show is written
-# as it is, so what looks like a link or an HTML tag there is none; so is a code span's.
-_FENCE = re.compile(
-    r"^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=mark)[`~]*[ \t]*(?:\n|\Z)"
-    r"|^[ ]{0,3}(?:`{3,}|~{3,})[^\n]*\n.*\Z",
-    re.MULTILINE | re.DOTALL,
-)
 # Outside code: a backslash escape (an escaped backtick opens no code span) or a backtick run.
 _ESCAPE_OR_TICKS = re.compile(r"\\[!-/:-@\[-`{-~]|`+")
 _TICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# Where markdown may hold code: a backtick (a code span, a fence), a `~~~` fence, a line indented as
+# code (four spaces or a tab among its leading blanks, quotes' and list items' marks). A text
+# without any holds none, and is not parsed for its blocks.
+_MAY_HOLD_CODE = re.compile(r"`|~~~|^[ \t>*+\-.)0-9]*?(?: {4}|\t)", re.MULTILINE)
 # In markdown: a link or image target (`](media/x.png`, `](<media/x.png>`), a reference
 # definition (`[x]: media/x.png`) or an HTML attribute (`src="media/x.png"`), outside code.
 _MEDIA_IN_MARKDOWN = re.compile(
@@ -137,39 +135,37 @@ _MEDIA_IN_MARKDOWN = re.compile(
 )
 
 
-def code_spans(text: str, *, fences: bool = True) -> list[tuple[int, int]]:
-    """Where `text`'s code spans (and, with `fences`, fenced code blocks) are, in order. A code span
-    closes at the next backtick run of its opener's length before a blank line (or a fence); each
-    opener looks its closer up by length, so the reading is O(n log n) where a regex searching on
-    from each opener took quadratic time on runs of falling length."""
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text`'s code is, in order: its code blocks, fenced and indented, as CommonMark reads
+    them (`unseen.code_and_html_blocks`: the lines of a ``` in an HTML block are no fence, those of
+    `    </script>` after a blank line are code), and the code spans of the rest but its HTML blocks
+    (whose backticks are HTML's text). A code span closes at the next backtick run of its opener's
+    length before a blank line (or a block of code or HTML); each opener looks its closer up by
+    length, so the reading is O(n log n) where a regex searching on from each opener took
+    quadratic time on runs of falling length."""
+    if _MAY_HOLD_CODE.search(text) is None:  # most texts without code: no parse
+        return []
     runs: dict[int, list[int]] = {}
     for run in _TICKS.finditer(text):
         runs.setdefault(len(run.group()), []).append(run.start())
     blanks = [blank.start() for blank in _BLANK_LINE.finditer(text)]
     found: list[tuple[int, int]] = []
-    at, fence = 0, _FENCE.search(text) if fences else None
-    while (ticks := _ESCAPE_OR_TICKS.search(text, at)) is not None or fence is not None:
-        if fence is not None and (ticks is None or fence.start() <= ticks.start()):
-            found.append(fence.span())
-            at = fence.end()
-            fence = _FENCE.search(text, at)
-            continue
-        assert ticks is not None
-        at = ticks.end()
-        if ticks.group().startswith("\\"):
-            continue
-        starts, size = runs.get(len(ticks.group()), []), len(ticks.group())
-        index = bisect_right(starts, ticks.start())
-        closer = starts[index] if index < len(starts) else None
-        limit = min(
-            blanks[index] if (index := bisect_left(blanks, ticks.start())) < len(blanks) else len(text),
-            fence.start() if fence is not None else len(text),
-        )
-        if closer is not None and closer < limit:
-            found.append((ticks.start(), closer + size))
-            at = closer + size
-        if fence is not None and fence.start() < at:
-            fence = _FENCE.search(text, at)
+    at = 0
+    for start, end, kind in [*code_and_html_blocks(text), (len(text), len(text), "html")]:
+        while at < start and (ticks := _ESCAPE_OR_TICKS.search(text, at, start)) is not None:
+            at = ticks.end()
+            if ticks.group().startswith("\\"):
+                continue
+            starts, size = runs.get(len(ticks.group()), []), len(ticks.group())
+            index = bisect_right(starts, ticks.start())
+            closer = starts[index] if index < len(starts) else None
+            blank = bisect_left(blanks, ticks.start())
+            if closer is not None and closer < min(blanks[blank] if blank < len(blanks) else start, start):
+                found.append((ticks.start(), closer + size))
+                at = closer + size
+        if kind == "code":
+            found.append((start, end))
+        at = max(at, end)
     return found
 
 
@@ -190,7 +186,7 @@ def media_url(base_url: str) -> str | None:
 def absolute_media_markdown(markdown: str, media: str | None) -> str:
     """`markdown` with each picture written as `media/<name>` (what `images add` prints) pointing
     at `media` + name: in an email or on another platform a relative link shows nothing."""
-    if not media or "media/" not in markdown:
+    if not media or _MEDIA_IN_MARKDOWN.search(markdown) is None:
         return markdown
 
     parts: list[str] = []
@@ -250,13 +246,14 @@ def play_link(embed: Embed) -> Play | None:
 
 def embeds_outside_code(markdown: str, replace: Callable[[Embed], str]) -> str:
     """`markdown` with each embed element it keeps as HTML (`embeds_replaced`, with `<video>` and
-    `<audio>`) replaced by what `replace` makes of it, outside fenced code and code spans
-    (`code_spans`: they show their text as written). An element holding code runs past it to its
-    closing tag, as on the page, where a `</script>` in code is `&lt;/script&gt;`: each piece of code
-    is held as a mark (`_CODE_HELD`) while the embeds are found, so `<script> `x` y </script>` goes
-    whole (red team 52). An element is `alone` as in the whole text: one right after a code span is
-    not at a line's start, one at the text's end is."""
-    if "<" not in markdown:
+    `<audio>`) replaced by what `replace` makes of it, outside code blocks, fenced and indented, and
+    code spans (`code_spans`: they show their text as written). An element holding code runs past it
+    to its closing tag, as on the page, where a `</script>` in code is `&lt;/script&gt;`: each piece
+    of code is held as a mark (`_CODE_HELD`) while the embeds are found, so `a <script> `x` y </script>`
+    goes whole (red team 52). An element is `alone` as in the whole text: one right after a code span
+    is not at a line's start, one at the text's end is. Its code is read (a parse) only where it
+    holds an embed."""
+    if "<" not in markdown or not _holds_embeds(markdown):
         return markdown
     code: list[str] = []
     parts: list[str] = []
@@ -282,6 +279,19 @@ def embeds_outside_code(markdown: str, replace: Callable[[Embed], str]) -> str:
     tail = "" if held.endswith("\n") else "\n"  # the text's end ends a line
     shown = embeds_replaced(held + tail, replace_held, media=True)
     return back(shown[: len(shown) - len(tail)])
+
+
+def _holds_embeds(markdown: str) -> bool:
+    """Whether `markdown` holds an embed element (`embeds_replaced`'s, with `<video>` and `<audio>`),
+    in code or not: a text without one needs no parse for its code."""
+    found: list[Embed] = []
+
+    def noted(embed: Embed) -> str:
+        found.append(embed)
+        return embed.source
+
+    embeds_replaced(markdown, noted, media=True)
+    return bool(found)
 
 
 # A piece of code held while `embeds_outside_code` finds the embeds around it: a NUL, which no post

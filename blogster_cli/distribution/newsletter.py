@@ -44,7 +44,13 @@ from typing import TYPE_CHECKING
 
 from blogster_cli.content.fences import split_lines
 from blogster_cli.distribution.crosspost import embeds_outside_code, play_link
-from blogster_cli.distribution.unseen import parses_shared, shared_tokens, tags_kept, unseen_left_out
+from blogster_cli.distribution.unseen import (
+    parses_shared,
+    shared_fences,
+    shared_tokens,
+    tags_kept,
+    unseen_left_out,
+)
 from blogster_cli.mail_headers import header_text, mailbox
 from blogster_cli.publish.sanitize import Embed, embed_link, embeds_replaced, kept_tag
 
@@ -253,7 +259,8 @@ def _fences_left_out(markdown: str) -> str:
     if "```" not in markdown and "~~~" not in markdown:  # most posts
         return markdown
     lines = split_lines(markdown)
-    for token in shared_tokens(markdown) or _fence_parser().parse(markdown):  # the last stage's, where it can
+    tokens = shared_fences(markdown)  # the last stage's, where it can
+    for token in tokens if tokens is not None else shared_tokens(markdown) or _fence_parser().parse(markdown):
         if token.type != "fence" or token.map is None:
             continue
         start, end = token.map

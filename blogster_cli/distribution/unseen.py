@@ -15,7 +15,9 @@ What the page drops wherever it is, not only in `<svg>` and `<math>` (an element
 `<metadata>`, `<desc>`, `<mi>`), is judged by the sanitiser itself; a table row's cells past its header's,
 and what a hidden element left open holds up to where the page closes it (code blocks too), are left
 out (red team 52). A closing tag in a code span closes nothing (the page writes `&lt;/template&gt;`),
-and in a quote a `>` starting a line is the quote's mark, not a tag's end.
+and in a quote a `>` starting a line is the quote's mark, not a tag's end. In SVG or MathML an element
+HTML reads as text (`<title>`, `<noembed>`) or hides (`<style>`) is one like any other, as the page's
+parser reads it there (`_OpenElements`), so its end tags and comments are what they are on the page (h447).
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ _IN_TEMPLATE = re.compile(rf"<!--|<(/?)(template|plaintext|style|{'|'.join(_RAW_
 _BLANKS_TO_LINE_END = re.compile(r"[ \t]*(?:\r?\n|\Z)")
 _BLANK_LINE = re.compile(r"[ \t]*\r?\n")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
+_LINE_BREAKS = re.compile(r"\r\n?|\n")
 _LINE_ENDING_BEFORE = re.compile(r"(?:\r?\n|\r)\Z")  # searched up to a place: the line ending right before it
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n")
 # Where to look next for a link's brackets in an inline text: an escape, a backtick run, a `<` (an
@@ -224,11 +227,12 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
     parts: list[str] = []
     done = 0
     html: list[tuple[int, int]] = []  # the HTML blocks since the last code block
-    blocks = _blocks(markdown)
+    blocks = code_and_html_blocks(markdown)
     texts = _inline_texts(markdown) if kept is not None and _any_foreign(markdown) else []
     last: dict[re.Pattern[str], int] = {}  # with `kept`: where each closer is last found outside code
     places = _Places(markdown, blocks)
     shown: list[int] = []  # where each block the page shows starts (`_blocks_shown`), once asked
+    copied: list[tuple[int, int]] = []  # with `kept`: each code block written as it is (where in `parts`, its start)
 
     def next_shown(at: int) -> int:
         """Where the first block the page shows at or after `at` starts (the text's end: none)."""
@@ -271,12 +275,48 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
             last[closer] = _last_outside_code(markdown, blocks, closer)
         if closer is not None and last[closer] < start:
             break  # a comment or an element never closed: the page leaves out the rest, code too
+        copied.append((len(parts), start))
         parts.append(markdown[start:end])
         done = end
     read = "".join(parts)
     if _LEADING_BLANK_LINES.match(markdown) is None:  # what went first leaves no blank lines before the rest
-        return _LEADING_BLANK_LINES.sub("", read, count=1)
+        read = _LEADING_BLANK_LINES.sub("", read, count=1)
+    if kept is not None:
+        _share_fences(markdown, read, parts, copied)
     return read
+
+
+def _share_fences(markdown: str, read: str, parts: list[str], copied: list[tuple[int, int]]) -> None:
+    """Where `parses_shared` holds: `markdown`'s fenced code blocks, which `_read` wrote as they are
+    (`copied`: which of `parts`, the start in `markdown`), as tokens of `read` (their lines in it),
+    for the stage after (`shared_fences`): its text is `read`, which another parse would read again."""
+    shared = _SHARED.get()
+    tokens = shared_tokens(markdown)
+    if shared is None or tokens is None:
+        return
+    lines = split_lines(markdown)
+    offsets = list(accumulate((len(line) for line in lines), initial=0))
+    fences = {offsets[token.map[0]]: token for token in tokens if token.type == "fence" and token.map is not None}
+    places = list(accumulate(map(len, parts), initial=0))
+    shift = places[-1] - len(read)  # the blank lines `_read` took off its start
+    found: list[Token] = []
+    at = line = 0
+    for index, start in copied:
+        token, place = fences.get(start), places[index] - shift
+        if token is None or place < at:
+            continue
+        assert token.map is not None
+        line += len(_LINE_BREAKS.findall(read, at, place))
+        at = place
+        found.append(token.copy(map=[line, line + token.map[1] - token.map[0]]))
+    shared[1:] = [(read, found, {})]
+
+
+def shared_fences(markdown: str) -> list[Token] | None:
+    """The fenced code blocks of `markdown` as the last `tags_kept` (while `parses_shared` holds) wrote
+    them from the tokens it read (`_share_fences`), when `markdown` is what it wrote; else None."""
+    shared = _SHARED.get()
+    return shared[1][1] if shared and len(shared) > 1 and shared[1][0] == markdown else None
 
 
 def _starts_foreign(text: str, at: int) -> bool:
@@ -515,9 +555,10 @@ def _inline_texts(markdown: str) -> list[tuple[int, int, tuple[str, str]]]:
     return sorted(texts)
 
 
-def _blocks(markdown: str) -> list[tuple[int, int, str]]:
-    """Where `markdown`'s code blocks (fenced, indented: "code") and HTML blocks ("html") are: the
-    offsets of their whole lines."""
+def code_and_html_blocks(markdown: str) -> list[tuple[int, int, str]]:
+    """Where `markdown`'s code blocks (fenced, indented: "code") and HTML blocks ("html") are, in
+    order, as CommonMark reads them (markdown-it's parse, read once while `parses_shared` holds):
+    the offsets of their whole lines."""
     lines = split_lines(markdown)
     offsets = list(accumulate((len(line) for line in lines), initial=0))
     kinds = {"fence": "code", "code_block": "code", "html_block": "html"}
@@ -560,6 +601,9 @@ class _Unseen:
         self._bang_text_until = 0  # after an unclosed comment, to its paragraph's end: `<!` is text
         self._raw_until = 0  # the end of inline raw HTML whose start is left out
         self._shown_until = 0  # with `kept`: the end of the text of an element the page shows as text
+        # Where SVG or MathML may be open (`_read_by_html`): the elements the tags of the text at `_scope` leave open.
+        self._maybe_foreign = _FOREIGN_ROOT_TAG.search(text) is not None
+        self._scope, self._open = -1, _OpenElements()
         # With `kept`: where the page shows a block again at or after a place, in foreign content
         # left open past its text (`_blocks_shown`); the text's end: not in it.
         self.resumes: Callable[[int], int] = lambda at: len(text)
@@ -744,7 +788,8 @@ class _Unseen:
             if tag_end is None:
                 continue
             at, name = tag_end, tag.group(2).lower()
-            if tag.group(1) or name not in (*_HIDDEN_ELEMENTS, *_RAW_TEXT):
+            by_html = self._read_by_html(start, text[start:at], name)
+            if tag.group(1) or name not in (*_HIDDEN_ELEMENTS, *_RAW_TEXT) or not (by_html or name in _EMBEDS):
                 if self._kept is not None:
                     return start, at
                 continue
@@ -768,6 +813,18 @@ class _Unseen:
                 return start, at
             at = end  # its text is shown as text
         return None
+
+    def _read_by_html(self, start: int, tag: str, name: str) -> bool:
+        """Whether the page's HTML parser reads the tag `tag` (an element `name`) at `start` by HTML's
+        rules, as it reads all but in SVG or MathML (`_OpenElements`, over the tags of its text so
+        far): only there does an element `_RAW_TEXT` names hold text, and a `<style>` or `<template>`
+        hide what it holds; in SVG or MathML they are elements like any other (`<svg><title>`)."""
+        if not self._maybe_foreign:  # most texts: no `<svg>` or `<math>` in them
+            return True
+        scope = self._text_start(start)
+        if scope != self._scope:
+            self._scope, self._open = scope, _OpenElements()
+        return self._open.read(tag, name)
 
     def _tag_end(self, tag: re.Match[str]) -> int | None:
         """Where the tag `tag` matched ends on the page (None: its `<` is text there). In a quote, a
@@ -930,6 +987,120 @@ class _Unseen:
             start = newline + 1
         self._line = (at, start)
         return start
+
+
+# The start tag of an `<svg>` or a `<math>`: only after one may a text's tags be read as SVG or MathML.
+_FOREIGN_ROOT_TAG = re.compile(r"<(?i:svg|math)(?=[\s/>])")
+# What the HTML parser reads of SVG and MathML (the tree construction of HTML's standard): the start
+# tags that leave them for HTML; the elements in them whose start tags HTML's rules read (the HTML
+# integration points; MathML's text integration points, but for `<mglyph>` and `<malignmark>`); the
+# elements an end tag read by HTML's rules stops at (its "special" ones); HTML's void elements.
+_BREAKOUT = frozenset(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu "
+    "meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var".split()
+)
+_FONT_BREAKOUT = re.compile(r"\s(?:color|face|size)(?=[\s=/>])", re.IGNORECASE)
+_SVG_HTML_POINTS = frozenset({"foreignobject", "desc", "title"})
+_MATHML_TEXT_POINTS = frozenset({"mi", "mo", "mn", "ms", "mtext"})
+_HTML_ENCODING = re.compile(r"""\sencoding\s*=\s*["']?(?i:text/html|application/xhtml\+xml)["'\s/>]""", re.IGNORECASE)
+_SPECIAL = frozenset(
+    "address applet area article aside base basefont bgsound blockquote body br button caption center col colgroup "
+    "dd details dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head "
+    "header hgroup hr html iframe img input keygen li link listing main marquee menu meta nav noembed noframes "
+    "noscript object ol p param plaintext pre script search section select source style summary table tbody td "
+    "template textarea tfoot th thead title tr track ul wbr xmp".split()
+)
+_FOREIGN_SPECIAL = _SVG_HTML_POINTS | _MATHML_TEXT_POINTS | {"annotation-xml"}
+_VOID_ELEMENTS = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+
+
+class _OpenElements:
+    """The elements a text's tags leave open, as the page's HTML parser reads them where `<svg>` or
+    `<math>` opens (foreign content): enough of the parser to tell whether a start tag is read by
+    HTML's rules, where an element `_RAW_TEXT` names holds text. Each element is (name, namespace,
+    whether HTML's rules read the start tags in it: an integration point); those HTML's rules open
+    are kept as where a start tag leaving SVG stops (`_BREAKOUT`) and an end tag looks. Where the
+    nearest element of a name, of HTML and where an end tag stops (`_SPECIAL`, an integration point)
+    are is kept as they open, so each tag is read in constant time (amortised)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, str, bool]] = []
+        self._html: list[int] = []  # where the elements of HTML are in `stack`
+        self._stops: list[int] = []  # where an end tag read by HTML's rules stops
+        self._named: dict[tuple[str, bool], list[int]] = {}  # (name, of HTML) -> where
+
+    def read(self, tag: str, name: str) -> bool:
+        """Read the tag `tag` (an element `name`, lower case): whether HTML's rules read it (an end
+        tag: whether it is read outside SVG and MathML)."""
+        if tag.startswith("</"):
+            return self._end(name)
+        by_html = self._by_html(name)
+        if not by_html and (name in _BREAKOUT or name == "font" and _FONT_BREAKOUT.search(tag)):
+            self._leave_foreign()  # and read again
+            by_html = self._by_html(name)
+        if by_html and name in (*_HIDDEN_ELEMENTS, *_RAW_TEXT, *_VOID_ELEMENTS):
+            return True  # raw text, hidden or void: the reader goes on past it
+        namespace = ("svg" if name == "svg" else "math" if name == "math" else "html") if by_html else self.stack[-1][1]
+        if tag.endswith("/>") and namespace != "html":
+            return by_html  # an element of SVG or MathML closed where it opens
+        point = (namespace == "svg" and name in _SVG_HTML_POINTS) or (
+            namespace == "math"
+            and (name in _MATHML_TEXT_POINTS or name == "annotation-xml" and _HTML_ENCODING.search(tag) is not None)
+        )
+        at = len(self.stack)
+        self.stack.append((name, namespace, point))
+        self._named.setdefault((name, namespace == "html"), []).append(at)
+        if namespace == "html":
+            self._html.append(at)
+        if point or (name in _SPECIAL if namespace == "html" else name in _FOREIGN_SPECIAL):
+            self._stops.append(at)
+        return by_html
+
+    def _by_html(self, name: str) -> bool:
+        """Whether HTML's rules read a start tag `name` where the elements open are."""
+        if not self.stack:
+            return True
+        current, namespace, point = self.stack[-1]
+        if namespace == "html":
+            return True
+        if namespace == "math" and current in _MATHML_TEXT_POINTS:
+            return name not in ("mglyph", "malignmark")
+        return point or (namespace == "math" and current == "annotation-xml" and name == "svg")
+
+    def _end(self, name: str) -> bool:
+        """Read an end tag `name`: in SVG or MathML it closes the nearest element of its name above
+        the last of HTML, or else is read by HTML's rules (`</p>` and `</br>` leave SVG and MathML
+        first); by HTML's rules, the nearest element of HTML of its name above where it stops."""
+        if self.stack and self.stack[-1][1] != "html":
+            if name in ("p", "br"):
+                self._leave_foreign()
+            else:
+                html = self._html[-1] if self._html else -1
+                foreign = self._named.get((name, False))
+                if foreign and foreign[-1] > html:
+                    self._close(foreign[-1])
+                    return False
+                if html < 0:
+                    return False
+        named, stops = self._named.get((name, True)), self._stops
+        if named and named[-1] >= (stops[-1] if stops else -1):
+            self._close(named[-1])
+        return True
+
+    def _leave_foreign(self) -> None:
+        """Close SVG's and MathML's elements up to one of HTML or an integration point."""
+        while self.stack and self.stack[-1][1] != "html" and not self.stack[-1][2]:
+            self._close(len(self.stack) - 1)
+
+    def _close(self, at: int) -> None:
+        """Close the element at `at` and all opened after it."""
+        while len(self.stack) > at:
+            name, namespace, _ = self.stack.pop()
+            where = len(self.stack)
+            self._named[(name, namespace == "html")].pop()
+            for places in (self._html, self._stops):
+                if places and places[-1] == where:
+                    places.pop()
 
 
 # Where inline markdown may make an element of the page's (emphasis, code, a link, a picture, a break).

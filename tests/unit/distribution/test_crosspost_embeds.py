@@ -4,6 +4,7 @@ Author's HTML, so the copies lost the post's players, gists and videos."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -17,6 +18,7 @@ from blogster_cli.distribution.crosspost import (
     hashnode_markdown,
     wordpress_html,
 )
+from blogster_cli.distribution.newsletter import plain_text
 from blogster_cli.publish.markdown import render_post
 from blogster_cli.publish.sanitize import Embed
 
@@ -209,11 +211,30 @@ def test_an_embed_holding_code_goes_whole_to_its_closing_tag_out_of_code() -> No
     def named(embed: Embed) -> str:
         return f"[{embed.name} {embed.inner!r} alone={embed.alone}]"
 
-    assert embeds_outside_code("<script> `</script>` y </script> z\n", named) == (
-        "[script ' `</script>` y ' alone=False] z\n"
+    assert embeds_outside_code("a <script> `</script>` y </script> z\n", named) == (
+        "a [script ' `</script>` y ' alone=False] z\n"
     )
     assert embeds_outside_code("<iframe>\n\n```\n</iframe>\n```\n\n</iframe>\n", named) == (
         "[iframe '\\n\\n```\\n</iframe>\\n```\\n\\n' alone=True]\n"
     )
     assert embeds_outside_code(f"```\nx\n```\n{YOUTUBE}\n", named).endswith("alone=True]\n")
     assert embeds_outside_code(f"`x`{YOUTUBE}\n", named).endswith("alone=False]\n")
+
+
+def test_indented_code_and_html_blocks_read_as_the_page_reads_them() -> None:
+    """An indented code block shows its text as written, as a fenced one does: a `</iframe>` there
+    closes nothing and an `<iframe>` there is none; a line indented in a paragraph or a list item is
+    no code; in an HTML block a backtick is HTML's text, so a `</script>` there closes the script (h447)."""
+
+    def named(embed: Embed) -> str:
+        return f"[{embed.name} {embed.inner!r}]"
+
+    assert embeds_outside_code("<iframe>\n\n    </iframe>\n\nw1 </iframe> w2\n", named) == (
+        "[iframe '\\n\\n    </iframe>\\n\\nw1 '] w2\n"
+    )
+    indented = f"Text\n\n    {YOUTUBE}\n\n- item\n\n      {YOUTUBE}\n"
+    assert forem_markdown(indented) == indented
+    assert forem_markdown(f"Text\n    {YOUTUBE}\n") == "Text\n    {% youtube QNNl_uWmQXE %}\n"
+    assert embeds_outside_code("<script> `</script>` y </script> z\n", named) == "[script ' `']` y </script> z\n"
+    for markdown in ("<iframe>\n\n    </iframe>\n\nw1 </iframe> w2\n", "<script> `</script>` y </script> z\n"):
+        assert plain_text(markdown).split() == re.sub("<[^>]*>", " ", render_post(markdown).html).split()

@@ -115,6 +115,35 @@ def test_what_the_page_shows_of_svg_and_mathml_the_text_part_keeps(markdown):
     assert "SHOWN" in plain_text(markdown)
 
 
+READ_AS_MARKUP = [
+    # in SVG or MathML an element HTML reads as text (`<title>`, `<noembed>`...) or hides (`<style>`,
+    # `<template>`) is one like any other: what it holds is markup there, its end tags too (h447)...
+    "Text <math><noembed></math>SHOWN</noembed> on.\n",
+    "Text <svg><title></svg>SHOWN</title> on.\n",
+    "Text <svg><xmp></svg><b>SHOWN</b></xmp> on.\n",
+    "Text <svg><textarea>HIDDEN<b>SHOWN</b></textarea></svg> on.\n",  # `<b>` leaves SVG
+    "Text <svg><template></svg>SHOWN</template> on.\n",
+    "Text <svg><noscript><!--</noscript>--> HIDDEN</svg> on.\n",  # a comment, which hides its `</noscript>`
+    "Text <svg><style><!--</style> HIDDEN</svg>--> HIDDEN too\n",
+    "<div>\n<svg><noframes></svg>SHOWN</noframes>\n</div>\n\non.\n",
+    "| <svg><title></svg>SHOWN</title> | on. |\n|---|---|\n",
+    # ...but HTML's rules read them where SVG or MathML takes HTML (`<title>`, `<mi>`) and after them
+    "Text <svg><title><noembed></svg>HIDDEN</noembed></title></svg> on.\n",
+    "Text <math><mi><xmp></math>HIDDEN</xmp></mi></math> on.\n",
+    "Text <svg></svg><noembed><!-- SHOWN --></noembed> on.\n",
+    "Text <svg><b></b><noembed><!-- SHOWN --></noembed></svg> on.\n",
+]
+
+
+@pytest.mark.parametrize("markdown", READ_AS_MARKUP)
+def test_in_svg_and_mathml_an_element_html_reads_as_text_holds_markup_as_on_the_page(markdown):
+    page, text = page_text(markdown), plain_text(markdown)
+    assert "HIDDEN" not in page
+    for word in ("Text", "SHOWN", "HIDDEN", "on."):
+        assert (word in text) == (word in page)
+    assert "</svg>" not in text and "</math>" not in text  # no end tag the page reads as one is mailed as text
+
+
 def test_a_post_without_svg_or_mathml_has_the_same_text_part():
     markdown = "# Title\n\nText <b>bold</b> <my-tag>kept</my-tag>.\n\n> quote <span>x</span>\n"
     assert plain_text(markdown) == "# Title\n\nText <b>bold</b> kept.\n\n> quote <span>x</span>\n"
@@ -126,6 +155,9 @@ HOSTILE = {
     "paragraphs": lambda k: "Text <svg><g>x</g></svg> on.\n\n" * (k // 10),
     "left open, closed by a block": lambda k: "Text <svg><desc>x\n\n```\ncode\n```\n\n</svg>\n\n" * (k // 10),
     "markdown in it": lambda k: "Text <svg>" + "*a* [b](c) " * (k // 4),
+    # each end tag looks for its element among those open: once, not along all of them (h447)
+    "end tags closing nothing": lambda k: "Text <svg>" + "<g>" * (k // 2) + "</x>" * (k // 2),
+    "elements HTML reads as text": lambda k: "Text <svg>" + "<title><!-- x --></title>" * (k // 4),
 }
 
 

@@ -45,6 +45,14 @@ def test_the_fences_are_read_from_the_parse_of_the_stage_before(parses):
     assert parses == {markdown: 1}
 
 
+def test_the_fences_are_read_from_the_parse_of_the_stage_before_when_it_changed_the_text(parses):
+    """`tags_kept` writes the code blocks as they are: the fences after it are its parse's (h447: an embed
+    near code costs a parse of its own, which this one saves)."""
+    markdown = 'Text <b class="x" data-id="7">bold</b>.\n\n```python\nx = 1\n```\n\n> ```\n> y\n> ```\n'
+    assert plain_text(markdown) == 'Text <b class="x">bold</b>.\n\nx = 1\n\n> y\n'
+    assert parses == {markdown: 1}
+
+
 def test_threads_making_text_parts_at_once_each_get_their_own(parses):
     """The studio and the workers make text parts on several threads: one's shared parse is never
     another's."""
