@@ -19,8 +19,12 @@ Every request has a deadline (REQUEST_DEADLINE_S for connect, send and the whole
 slowly a server trickles it: `http_deadline` cuts every socket wait to what is left), all the
 requests of one client (one cross-post or social post: the lookup's pages, tags, retries) share
 RUN_DEADLINE_S, and an answer is read as a stream of at most MAX_ANSWER_BYTES (an error answer:
-its first MAX_ERROR_EXCERPT_BYTES, enough for the one-line excerpt), so a hostile or broken
-server can neither fill the memory nor hold the run (and the copy's row lock) for ever.
+its first MAX_ERROR_EXCERPT_BYTES, enough for the one-line excerpt; the answer to a post's create
+or update, which echoes the post, what `echo_limit` allows for what was sent; a lookup's page of one
+post, MAX_POST_ANSWER_BYTES), so a hostile or broken server can neither fill the memory nor hold
+the run (and the copy's row lock) for ever. Lists that carry each post's body are read in pages
+of LIST_PAGE_SIZE, smaller where a page is too big (`_Http.listed`). Only a 2xx answer is a
+success: a redirect is not followed (the credential would go with it) but refused.
 """
 
 from __future__ import annotations
@@ -30,11 +34,11 @@ import json
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
 from blogster_cli.config import is_loopback
 from blogster_cli.distribution.crosspost import (
@@ -61,12 +65,22 @@ RUN_DEADLINE_S = 300.0
 """The longest all the requests of one client may take: a lookup of 50 pages answered in 59 s each
 held a cross-post (and its row lock) for 50 minutes."""
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
-"""The largest answer read (decoded): one article's JSON, or a page of them, is far smaller."""
+"""The largest answer read (decoded): a page of LIST_PAGE_SIZE posts, a tag, a social post's answer."""
+MAX_POST_ANSWER_BYTES = 64 * 1024 * 1024
+"""The largest answer carrying one post in full: a post of up to 4 MiB (MAX_CONTENT_BYTES) comes back
+as its text and its rendering, JSON-escaped (Rails writes each `<` of the HTML as `\\u003c`)."""
+ECHO_FACTOR = 8
+"""How many times what was sent a create's or update's answer may add to MAX_ANSWER_BYTES: dev.to
+echoes body_markdown and body_html, WordPress the content raw and rendered."""
 MAX_ERROR_EXCERPT_BYTES = 64 * 1024
 """How much of an error answer is read: its message shows only the first 200 characters."""
 MAX_RETRY_WAIT_S = 60.0
 MAX_ATTEMPTS = 3
-MAX_LIST_PAGES = 50
+LIST_PAGE_SIZE = 100
+"""Posts asked per page of a list that carries each post's body (dev.to's body_markdown, WordPress's
+content): 1,000 of dev.to's averaging 4.2 KB made a page over MAX_ANSWER_BYTES."""
+MAX_LIST_PAGES = 500
+"""The most pages one lookup reads: dev.to's newest 50,000 articles in pages of LIST_PAGE_SIZE."""
 MAX_POST_ID_CHARS = 200
 MAX_POST_URL_CHARS = 2048
 LABELS = {"devto": "dev.to", "hashnode": "Hashnode", "wordpress": "WordPress", "twitter": "X", "linkedin": "LinkedIn"}
@@ -74,6 +88,10 @@ LABELS = {"devto": "dev.to", "hashnode": "Hashnode", "wordpress": "WordPress", "
 
 class PlatformError(BlogsterError):
     """The platform refused or failed the request; the message is one line."""
+
+
+class TooBig(PlatformError):
+    """The answer was larger than the request allowed: refused, the rest left unread."""
 
 
 class MaybeMade(PlatformError):
@@ -123,6 +141,12 @@ def secret_forms(token: str) -> list[str]:
     return longest_first(forms)
 
 
+def echo_limit(sent: object) -> int:
+    """How much of the answer to a create or update that sent `sent` (JSON) is read: the answer
+    echoes the post and its rendering, so a post of a few MiB answers more than MAX_ANSWER_BYTES."""
+    return min(MAX_POST_ANSWER_BYTES, MAX_ANSWER_BYTES + ECHO_FACTOR * len(json.dumps(sent)))
+
+
 def id_problem(remote_id: object) -> str | None:
     """Why a platform's post id cannot be kept (and used in later request paths), or None."""
     if isinstance(remote_id, bool) or not isinstance(remote_id, str | int):
@@ -162,7 +186,7 @@ def _url_problem(url: object) -> str | None:
 
 @dataclass(frozen=True)
 class Answer:
-    """A platform's answer, read in full (within MAX_ANSWER_BYTES)."""
+    """A platform's answer, read in full (within the request's limit)."""
 
     status_code: int
     headers: httpx2.Headers
@@ -228,19 +252,52 @@ class _Http:
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """The answer's JSON (see `request`)."""
-        response = self.request(method, path, **kwargs)
+        return self._json(self.request(method, path, **kwargs))
+
+    def _json(self, response: Answer) -> Any:
         try:
             return response.json()
         except (ValueError, RecursionError):  # (RecursionError: JSON nested past Python's stack, `[[[[...`)
             raise PlatformError(f"{self.label} answered {response.status_code} without JSON") from None
 
-    def request(self, method: str, path: str, *, creates: bool = False, **kwargs: Any) -> Answer:
-        """A successful answer, after waiting out short rate limits; PlatformError otherwise.
+    def sent_post(self, method: str, path: str, body: dict[str, Any], *, creates: bool = False) -> Any:
+        """The JSON answer to a post's create or update, read up to what `echo_limit` allows."""
+        return self.call(method, path, json=body, creates=creates, limit=echo_limit(body))
+
+    def listed(self, path: str, params: dict[str, Any], *, most: int) -> Iterator[Any]:
+        """The first `most` items of a paged list whose items carry a post's body, in pages of
+        LIST_PAGE_SIZE (at most MAX_LIST_PAGES). A page over MAX_ANSWER_BYTES is asked again a tenth
+        as large, down to one item (read up to MAX_POST_ANSWER_BYTES), and the pages grow back
+        after. The list ends at an empty page, or at WordPress's last (X-WP-TotalPages: it refuses
+        a page past it)."""
+        first, size = 0, LIST_PAGE_SIZE
+        for _ in range(MAX_LIST_PAGES):
+            page = first // size + 1
+            limit = MAX_ANSWER_BYTES if size > 1 else MAX_POST_ANSWER_BYTES
+            try:
+                answer = self.request("GET", path, params={**params, "page": page, "per_page": size}, limit=limit)
+            except TooBig:
+                if size == 1:
+                    raise
+                size //= 10
+                continue
+            items = self._json(answer) or []
+            yield from items[: most - first]
+            first += size
+            if not items or first >= most or answer.headers.get("x-wp-totalpages") == str(page):
+                return
+            if size < LIST_PAGE_SIZE and first % (size * 10) == 0:
+                size *= 10
+
+    def request(
+        self, method: str, path: str, *, creates: bool = False, limit: int = MAX_ANSWER_BYTES, **kwargs: Any
+    ) -> Answer:
+        """A successful (2xx) answer, after waiting out short rate limits; PlatformError otherwise.
 
         `creates`: the request makes something (a post, a tag), so a 503 is not retried (the
         platform may have acted on it) but raised as MaybeMade; a 429 still is (not processed).
         Each attempt has REQUEST_DEADLINE_S in all, within what is left of the client's RUN_DEADLINE_S,
-        and an answer over MAX_ANSWER_BYTES is refused."""
+        and an answer over `limit` bytes is refused (TooBig)."""
         import httpx2
 
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -251,7 +308,7 @@ class _Http:
             self._backend.deadline = deadline
             try:
                 with self.client.stream(method, path, **kwargs) as response:
-                    answer = self._answer(response, creates=creates, attempt=attempt, deadline=deadline)
+                    answer = self._answer(response, creates=creates, attempt=attempt, deadline=deadline, limit=limit)
             except httpx2.HTTPError as exc:
                 if time.monotonic() >= deadline:
                     raise self._too_slow() from None
@@ -291,7 +348,9 @@ class _Http:
             return PlatformError(f"{self.label} took more than {RUN_DEADLINE_S:g} s in all for this run")
         return PlatformError(f"{self.label} did not answer within {REQUEST_DEADLINE_S:g} s")
 
-    def _answer(self, response: httpx2.Response, *, creates: bool, attempt: int, deadline: float) -> Answer | None:
+    def _answer(
+        self, response: httpx2.Response, *, creates: bool, attempt: int, deadline: float, limit: int
+    ) -> Answer | None:
         """The answer read in full, None to try again (after the wait), or PlatformError."""
         if response.status_code == 503 and creates:
             wait = _retry_after(response)
@@ -319,12 +378,25 @@ class _Http:
             kind = NotThere if response.status_code == 404 else PlatformError
             excerpt = self._read(response, deadline=deadline, limit=MAX_ERROR_EXCERPT_BYTES, cut=True)
             raise kind(f"{self.label} answered {response.status_code}: {self.one_line(excerpt.text)}")
-        return self._read(response, deadline=deadline, limit=MAX_ANSWER_BYTES, cut=False)
+        if not 200 <= response.status_code < 300:  # a redirect's body is no answer, and is not followed
+            raise PlatformError(
+                f"{self.label} answered {response.status_code}{self._redirect(response)}: check the URL"
+            )
+        return self._read(response, deadline=deadline, limit=limit, cut=False)
+
+    def _redirect(self, response: httpx2.Response) -> str:
+        """' (redirect to HOST)' where the answer's Location names a host, else ''."""
+        location = response.headers.get("location")
+        try:
+            host = urlsplit(urljoin(str(response.request.url), location)).hostname if location else None
+        except ValueError:
+            host = None
+        return f" (redirect to {self.one_line(host)})" if host else ""
 
     def _read(self, response: httpx2.Response, *, deadline: float, limit: int, cut: bool) -> Answer:
         """The answer's body, decoded, by the deadline: at most `limit` bytes, the rest dropped
         (`cut`) or refused as a PlatformError (a Content-Length over it before anything is read)."""
-        too_big = PlatformError(
+        too_big = TooBig(
             f"{self.label} answered {response.status_code} with more than {limit // (1024 * 1024)} MiB: refused"
         )
         declared = response.headers.get("content-length", "")
@@ -388,27 +460,23 @@ class ForemClient:
             headers={"api-key": endpoint.token, "accept": "application/vnd.forem.api-v1+json"},
         )
 
+    def _own_articles(self) -> Iterator[Any]:
+        """This account's articles, newest first, unpublished ones too (each with its body_markdown)."""
+        return self.http.listed("/api/articles/me/all", {}, most=MAX_LIST_PAGES * LIST_PAGE_SIZE)
+
     def find(self, canonical_urls: Sequence[str], slug: str) -> RemoteCopy | None:
-        for page in range(1, MAX_LIST_PAGES + 1):
-            articles = self.http.call("GET", "/api/articles/me/all", params={"page": page, "per_page": 1000})
-            if not articles:
-                return None
-            for article in articles:
-                if article.get("canonical_url") in canonical_urls:
-                    return self.http.copy(article["id"], article.get("url"))
+        for article in self._own_articles():
+            if article.get("canonical_url") in canonical_urls:
+                return self.http.copy(article["id"], article.get("url"))
         return None
 
     def is_our_copy(self, remote_id: str, canonical_urls: Sequence[str]) -> bool:
         """Whether article `remote_id` is one of this account's (its own list, as `find` reads it,
         unpublished ones too) carrying one of the canonical URLs. Fetched by id, anyone's article
         answers, and anyone may give theirs our canonical URL."""
-        for page in range(1, MAX_LIST_PAGES + 1):
-            articles = self.http.call("GET", "/api/articles/me/all", params={"page": page, "per_page": 1000})
-            if not articles:
-                return False
-            for article in articles:
-                if str(article.get("id")) == remote_id:
-                    return article.get("canonical_url") in canonical_urls
+        for article in self._own_articles():
+            if str(article.get("id")) == remote_id:
+                return article.get("canonical_url") in canonical_urls
         return False
 
     def _body(self, article: Article) -> dict[str, Any]:
@@ -424,11 +492,11 @@ class ForemClient:
         return {"article": fields}
 
     def create(self, article: Article) -> RemoteCopy:
-        made = self.http.call("POST", "/api/articles", json=self._body(article), creates=True)
+        made = self.http.sent_post("POST", "/api/articles", self._body(article), creates=True)
         return self.http.copy(made["id"], made.get("url"))
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
-        made = self.http.call("PUT", f"/api/articles/{quote(remote_id, safe='')}", json=self._body(article))
+        made = self.http.sent_post("PUT", f"/api/articles/{quote(remote_id, safe='')}", self._body(article))
         return self.http.updated(remote_id, made["id"], made.get("url"))
 
 
@@ -557,8 +625,8 @@ class WordPressClient:
         slugs = dict.fromkeys([slug, *(urlsplit(url).path.rstrip("/").rpartition("/")[2] for url in canonical_urls)])
         queries = [{"slug": s} for s in slugs if s] + [{"search": url} for url in canonical_urls]
         for query in queries:
-            params = {**query, "status": "any", "context": "edit", "per_page": 100}
-            for post in self.http.call("GET", "/wp-json/wp/v2/posts", params=params) or []:
+            params = {**query, "status": "any", "context": "edit"}
+            for post in self.http.listed("/wp-json/wp/v2/posts", params, most=LIST_PAGE_SIZE):
                 if _ends_with_original_link(post, canonical_urls):
                     return self.http.copy(post["id"], post.get("link"))
         return None
@@ -568,7 +636,7 @@ class WordPressClient:
         none either), or one this account may not edit (403), is not."""
         path = f"/wp-json/wp/v2/posts/{quote(remote_id, safe='')}"
         try:
-            post = self.http.call("GET", path, params={"context": "edit"})
+            post = self.http.call("GET", path, params={"context": "edit"}, limit=MAX_POST_ANSWER_BYTES)
         except (NotThere, Refused):  # (a bad token is reported by the lookup that follows)
             return False
         return _ends_with_original_link(post, canonical_urls)
@@ -599,11 +667,11 @@ class WordPressClient:
         }
 
     def create(self, article: Article) -> RemoteCopy:
-        made = self.http.call("POST", "/wp-json/wp/v2/posts", json=self._body(article), creates=True)
+        made = self.http.sent_post("POST", "/wp-json/wp/v2/posts", self._body(article), creates=True)
         return self.http.copy(made["id"], made.get("link"))
 
     def update(self, remote_id: str, article: Article) -> RemoteCopy:
-        made = self.http.call("POST", f"/wp-json/wp/v2/posts/{quote(remote_id, safe='')}", json=self._body(article))
+        made = self.http.sent_post("POST", f"/wp-json/wp/v2/posts/{quote(remote_id, safe='')}", self._body(article))
         return self.http.updated(remote_id, made["id"], made.get("link"))
 
 
