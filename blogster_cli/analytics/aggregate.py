@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -30,7 +30,7 @@ from functools import lru_cache
 from hashlib import blake2b
 from itertools import chain
 from multiprocessing import get_context
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from blogster_cli.analytics.crawlers import AGENT_CHARS, is_crawler
 from blogster_cli.analytics.devices import device_class
@@ -45,6 +45,7 @@ from blogster_cli.analytics.logformat import (
     vhost_name,
 )
 from blogster_cli.analytics.paths import BEACON_PREFIX, PathMatcher, beacon, is_asset, is_tracking
+from blogster_cli.analytics.short_keys import short_key_cache
 
 SESSION_GAP_SECONDS = 30 * 60
 PAGE_METHODS = frozenset({"GET", "HEAD"})
@@ -127,7 +128,7 @@ class Summary:
     post_days: list[PostDay]
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(maxsize=65536)  # an agent may be a mebibyte: only short ones are kept (short_keys.py)
 def visitor_hash(ip: str, user_agent: str) -> int:
     """A signed 64-bit key for IP + user agent: visitors are told apart without storing their IP."""
     digest = blake2b(f"{ip}\0{user_agent}".encode(errors="replace"), digest_size=8).digest()
@@ -152,12 +153,17 @@ def utc_day(timestamp: int) -> date:
     return datetime.fromtimestamp(timestamp - timestamp % 86400, UTC).date()
 
 
-@lru_cache(maxsize=65536)
+_split_url: Callable[[str], SplitResult] = getattr(urlsplit, "__wrapped__", urlsplit)
+"""urlsplit without the lru_cache Python 3.11 puts on it, which kept 128 referrers and their parts, a
+mebibyte each at most: `_referrer_domain` keeps what it needs itself."""
+
+
+@short_key_cache(maxsize=65536)  # a referrer may be a mebibyte too
 def _referrer_domain(referrer: str, own_hosts: frozenset[str]) -> str:
     if not referrer or referrer == "-":
         return ""
     try:
-        host = (urlsplit(referrer).hostname or "").removeprefix("www.")
+        host = (_split_url(referrer).hostname or "").removeprefix("www.")
     except ValueError:
         return ""
     return "" if host in own_hosts else host

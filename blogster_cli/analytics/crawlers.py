@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from blogster_cli.analytics.short_keys import short_key_cache
+
 
 @lru_cache(maxsize=1)
 def _crawler_regex() -> re.Pattern[str]:
@@ -29,9 +31,9 @@ def is_crawler(user_agent: str) -> bool:
     return _is_crawler(user_agent[:AGENT_CHARS])
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(maxsize=65536)
 def _is_crawler(user_agent: str) -> bool:
-    """is_crawler's answer, cached since a log has few distinct agents (each key at most AGENT_CHARS)."""
+    """is_crawler's answer, cached since a log has few distinct agents (AGENT_CHARS of them, kept when short)."""
     if user_agent == "":
         return False
     if user_agent == "-":

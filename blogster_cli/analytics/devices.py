@@ -7,10 +7,10 @@ A full user-agent parser would add a dependency for three classes.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from blogster_cli.analytics.short_keys import short_key_cache
 
 
-@lru_cache(maxsize=65536)
+@short_key_cache(maxsize=65536)
 def device_class(user_agent: str) -> str | None:
     if not user_agent or user_agent == "-":
         return None

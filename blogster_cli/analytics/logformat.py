@@ -12,6 +12,8 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
+from blogster_cli.analytics.short_keys import short_key_cache
+
 
 class LogFormat(StrEnum):
     """The log formats `analytics ingest --format` accepts."""
@@ -63,13 +65,13 @@ _VHOST_COMBINED_FAST_RE = re.compile(_VHOST + _COMBINED_FAST_RE.pattern)
 _VHOST_COMBINED_RE = re.compile(_VHOST + _COMBINED_RE.pattern)
 
 
-@lru_cache(maxsize=4096)
 def log_lines(text: str) -> list[str]:
     """The lines of a log as the parser cuts them: at newlines only. str.splitlines also cuts at
     U+2028, \\x85, \\x0c and more, which a visitor can put in a user agent ahead of a forged request."""
     return text.split("\n")
 
 
+@lru_cache(maxsize=4096)
 def _day_base(day_part: str, zone: str) -> tuple[int, date]:
     """UTC epoch of local midnight for '25/Oct/2015' in zone '+0100', and that local date.
 
@@ -139,7 +141,7 @@ def clf_fields(line: str, *, combined: bool) -> Fields | None:
     return ip, timestamp, day, parts[0], parts[1], int(status), referrer, user_agent
 
 
-@lru_cache(maxsize=4096)
+@short_key_cache(maxsize=4096)  # a host as written may be a mebibyte: only short ones are kept
 def vhost_name(field: str) -> str:
     """A log's virtual host as a site's host is compared: lower case, without brackets, final dot or 'www.'
     (the port is not part of `field`), as `services/post_addresses.own_hosts` writes the site's."""

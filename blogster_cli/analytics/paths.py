@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from blogster_cli.analytics.short_keys import is_short
+
 PERMALINK_PATTERN = "/posts/{slug}/"
 
 _ASSET_SUFFIXES = (
@@ -92,11 +94,12 @@ class PathMatcher:
         return cls([compile_pattern(pattern) for pattern in patterns], kept)
 
     def slug_for(self, path: str) -> str | None:
-        """The slug a request path points at, or None (memoised: popular paths repeat)."""
+        """The slug a request path points at, or None (memoised: popular paths repeat; short ones only, as a
+        path may be a mebibyte)."""
         if path in self._seen:
             return self._seen[path]
         slug = self._match(path)
-        if len(self._seen) < 100_000:
+        if len(self._seen) < 100_000 and is_short(path):
             self._seen[path] = slug
         return slug
 
