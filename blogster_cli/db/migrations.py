@@ -60,6 +60,13 @@ OTHERS_LOCK_WAIT_SECONDS = 5.0
 OTHERS_LOCK_TRIES = 4
 COLLISION_RETRIES = 12
 
+NUMBERED_BELOW_SHIPPED = frozenset({"0189"})
+"""The migrations (by number) that may be applied after later ones: numbered below files a release
+already shipped (0190 to 0192), so a database of that release lacks them while it has those, and its
+upgrade applies them last. Only these may be missing below a migration a backup lists (a restore
+applies them after the rows, as that upgrade would): any other gap would have a restore apply an old
+file over the newer ones that replaced its functions. New files number above every shipped one."""
+
 BOOTSTRAP_SQL = """
 create schema if not exists internal;
 revoke all on schema internal from public;

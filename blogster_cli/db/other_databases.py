@@ -60,7 +60,7 @@ where s.refclassid operator(pg_catalog.=) 'pg_catalog.pg_authid'::pg_catalog.reg
 order by 1
 """
 
-_LOCK_TIMEOUT = "5s"
+_LOCK_WAIT_SECONDS = 5.0
 """As long as the administrator's own unit of work waits for a lock (acting.ADMIN_LOCK_TIMEOUT_SQL)."""
 
 
@@ -109,23 +109,39 @@ def drop_owned_elsewhere(db: Database, conn: Connection, *, role_name: str) -> N
     its own, committed there, so that the DROP ROLE that follows on `conn` (a superuser's, in `db`)
     is not refused. A database that cannot be reached or cleared stops it with one line naming that
     database and the statement to run there; the caller's transaction then rolls back, and a later
-    run clears what is left (each database cleared stays cleared)."""
+    run clears what is left (each database cleared stays cleared). A lock another session holds there
+    (an account's open transaction re-recording its default privilege for the role, red team 58) is
+    waited for _LOCK_WAIT_SECONDS; that line then names the sessions holding it (db/lock_holders.py)
+    for the administrator to end, since the same statement run by hand would wait for them too."""
     from psycopg import sql
 
-    from blogster_cli.db import database_swap
+    from blogster_cli.db import database_swap, lock_holders
     from blogster_cli.db.acting import admin_connection
     from blogster_cli.errors import BlogsterError, ConfigError, Conflict, DatabaseUnavailable, PermissionDenied
 
     statement = sql.SQL("drop owned by {}").format(sql.Identifier(role_name))
+    lock_timeout = f"{int(_LOCK_WAIT_SECONDS * 1000)}ms"
     for name in [name for (name,) in conn.execute(_NAMING_ROLE_SQL, (role_name,))]:
+        holders: list[str] = []
         try:
-            with admin_connection(database_swap.another_database(db, name, lock_timeout=_LOCK_TIMEOUT)) as other:
+            with (
+                admin_connection(database_swap.another_database(db, name, lock_timeout=lock_timeout)) as other,
+                lock_holders.watched(db, other.info.backend_pid, every_seconds=_LOCK_WAIT_SECONDS / 5) as holders,
+            ):
                 other.execute(statement)
         except BlogsterError as exc:
             kind = next(
                 (k for k in (DatabaseUnavailable, Conflict, PermissionDenied, ConfigError) if isinstance(exc, k)),
                 BlogsterError,
             )
+            if isinstance(exc, Conflict) and holders:
+                more = f" and {len(holders) - 3} more" if len(holders) > 3 else ""
+                raise Conflict(
+                    f"the database {name} still names {role_name} and could not be cleared there: it waited over"
+                    f" {_LOCK_WAIT_SECONDS:g}s for a lock held by {'; '.join(holders[:3])}{more}: end"
+                    f" {'them' if len(holders) > 1 else 'it'} as the administrator (select pg_terminate_backend(pid)),"
+                    " then run this command again"
+                ) from exc
             raise kind(
                 f"the database {name} still names {role_name} and could not be cleared there ({exc}):"
                 f" a superuser runs `DROP OWNED BY {role_name};` in it, then this command again"

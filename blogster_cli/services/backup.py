@@ -590,14 +590,18 @@ def _read_json(path: Path, file: Path, what: str) -> Any:
 
 
 def _check_migrations(path: Path, recorded: object) -> None:
-    """Every migration the backup lists must be Blogster's own, in order. One it lacks may be numbered
-    below one it lists (0189, applied by a database of the last release after its 0192): the restore
-    applies it after the rows are in, as that database's upgrade would."""
+    """The backup must list Blogster's own migrations, in order, from the first to its last, each of
+    them but those that may be applied after later ones (migrations.NUMBERED_BELOW_SHIPPED: 0189, which
+    a database of the last release applies after its 0192): the restore applies those after the rows
+    are in, as that database's upgrade would. Any other gap is refused: the manifest is not signed, and
+    a file left out would be applied last, its old functions over the newer ones (red team 58)."""
     known = [(m.name, m.checksum) for m in migrations.discover()]
     if not isinstance(recorded, list) or not recorded:
         raise _refuse(path, "its manifest lists no migrations")
     pairs = [tuple(item) if isinstance(item, list) else None for item in recorded]
-    if pairs != [pair for pair in known if pair in pairs]:
+    end = known.index(pairs[-1]) + 1 if pairs[-1] in known else 0
+    lackable = migrations.NUMBERED_BELOW_SHIPPED
+    if pairs != [pair for pair in known[:end] if pair in pairs or pair[0][:4] not in lackable]:
         raise _refuse(path, "it was made with migrations this Blogster does not have (a newer version?)")
 
 

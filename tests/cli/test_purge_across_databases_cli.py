@@ -104,3 +104,39 @@ def test_a_database_that_cannot_be_reached_stops_the_purge_which_a_run_again_fin
 
     assert again.exit_code == 0, again.stderr
     assert not role_exists(db, victim.role_name)
+
+
+def test_a_session_holding_the_lock_in_the_other_database_is_named_for_the_administrator_to_end(
+    cli, signed_up, db, empty_db, make_user
+):
+    """Red team 58 (F3): an account's transaction kept open in the other database, re-recording its default
+    privilege for the victim, held the row DROP OWNED clears there: the purge stopped after 5 s without
+    naming it, and the DROP OWNED it suggested waited the same. Now the line names that session (never its
+    query) and how to end it; once it is gone, the purge run again finishes."""
+    attacker, victim = make_user(login_password=LOGIN_PASSWORD), make_user(login_password=LOGIN_PASSWORD)
+    record_default_privileges(empty_db, attacker.role_name, victim.role_name)
+    conninfo = make_conninfo(
+        empty_db.conninfo, user=attacker.role_name, password=LOGIN_PASSWORD, application_name="holding-on"
+    )
+    with psycopg.connect(conninfo, autocommit=True) as holding:
+        holding.execute("begin")
+        holding.execute(
+            sql.SQL("alter default privileges grant insert on tables to {}").format(sql.Identifier(victim.role_name))
+        )
+        stopped = cli("admin", "users", "purge", victim.email, "--yes")
+        message = error_message(stopped, 5)
+        pid = holding.info.backend_pid
+        holding.execute("rollback")
+
+    assert message.startswith(f"the database {empty_db.database_name} still names {victim.role_name} and could not")
+    assert f"held by pid {pid} ({attacker.role_name}, {attacker.email}, application 'holding-on')" in message
+    assert message.endswith(
+        ": end it as the administrator (select pg_terminate_backend(pid)), then run this command again"
+    )
+    assert "alter default privileges" not in message.lower()
+    assert role_exists(db, victim.role_name)
+
+    again = cli("admin", "users", "purge", victim.email, "--yes")
+
+    assert again.exit_code == 0, again.stderr
+    assert not role_exists(db, victim.role_name)

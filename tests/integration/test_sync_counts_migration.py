@@ -7,6 +7,9 @@ A backup of such a database (without 0189) is restored with 0189 applied after i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from blogster_cli.db import migrations
@@ -48,7 +51,7 @@ def test_a_0190_database_with_counts_out_of_range_upgrades_to_the_last_migration
         )
     monkeypatch.undo()
     upgraded = migrations.apply(empty_db)
-    assert [name[:4] for name in upgraded] == ["0189", "0191", "0192"]
+    assert [name[:4] for name in upgraded][:3] == ["0189", "0191", "0192"]  # then those of later releases
     with empty_db.connect() as conn:
         counts = dict(
             (path, (changed, seen))
@@ -94,19 +97,41 @@ def test_a_backup_of_the_last_release_restores_with_0189_applied_after_its_rows(
         )
 
 
+def without(*numbers: str) -> Callable[[dict[str, Any]], None]:
+    """A manifest edit leaving out the migrations numbered `numbers` (and their times)."""
+
+    def edit(manifest: dict[str, Any]) -> None:
+        names = {name for name, _ in manifest["migrations"] if name[:4] in numbers}
+        assert len(names) == len(numbers)
+        manifest["migrations"] = [pair for pair in manifest["migrations"] if pair[0] not in names]
+        for name in names:
+            manifest.get(backup.MIGRATION_TIMES, {}).pop(name, None)
+
+    return edit
+
+
+# Each a file whose functions a later one replaced (0106's reserve_generation_credit by 0193's, 0097's
+# review_publish, 0105's check_chatbot_message, 0011's secure_database), the first, one on which later
+# files build (0052), one above 0189, and 0189 with another.
+LEFT_OUT = [("0106",), ("0097",), ("0105",), ("0011",), ("0001",), ("0052",), ("0192",), ("0189", "0106")]
+
+
 @pytest.mark.parametrize(
     "edit",
     [
         lambda m: m["migrations"].append(["9999_from_a_newer_blogster", "0" * 64]),
         lambda m: m["migrations"].insert(0, m["migrations"].pop(1)),  # out of order
         lambda m: m["migrations"].append(m["migrations"][0]),  # listed twice
+        *(without(*numbers) for numbers in LEFT_OUT),
     ],
-    ids=["newer", "out-of-order", "twice"],
+    ids=["newer", "out-of-order", "twice", *("without-" + "-".join(numbers) for numbers in LEFT_OUT)],
 )
 def test_a_backup_listing_migrations_this_blogster_would_not_have_applied_so_is_still_refused(
     db, make_user, superuser, tmp_path, edit
 ):
-    """Lacking one numbered below those it lists is allowed (above); anything else is not."""
+    """Lacking 0189 (migrations.NUMBERED_BELOW_SHIPPED) is allowed (above); anything else is not. A
+    manifest edited to leave out another (it is not signed) had the restore build the schema without
+    it and apply it last, over the newer functions that replaced its own (red team 58)."""
     make_user()
     archive = tmp_path / "all.blogster-backup"
     backup.backup(db, path=archive)
@@ -114,3 +139,19 @@ def test_a_backup_listing_migrations_this_blogster_would_not_have_applied_so_is_
     with pytest.raises(InvalidInput, match=r"made with migrations this Blogster does not have \(a newer version\?\)"):
         backup.restore(db, path=archive)
     assert superuser.execute("select count(*) from auth.users").fetchone() == (1,)
+
+
+def test_a_backup_of_this_version_without_0189_is_restored_with_0189_applied_last(db, make_user, tmp_path):
+    """Leaving out 0189 alone is what a backup of the last release does: accepted, even with newer
+    migrations listed, and 0189 applied after them (it replaces nothing a later file defines:
+    test_migrations.py applies it last and compares the schema with a fresh one's)."""
+    make_user()
+    archive = tmp_path / "without-0189.blogster-backup"
+    backup.backup(db, path=archive)
+    edited_manifest(archive, without("0189"))
+    backup.restore(db, path=archive)
+    with db.connect() as conn:
+        last = conn.execute("select name from internal.schema_migrations order by applied_at desc limit 1").fetchone()
+        count = conn.execute("select count(*) from internal.schema_migrations").fetchone()
+    assert last is not None and last[0][:4] == "0189"
+    assert count == (len(migrations.discover()),)
