@@ -18,6 +18,13 @@ and (PostgreSQL 17+) `transaction_timeout`, which an administrator may have set 
 database or the login, and which would otherwise end the session under the call, after the call
 was paid for (`db.acting.held_transaction_sql`, shared with `separate_unit_of_work`).
 
+`orm_unit_of_work(acting, kept=Kept(limit))` keeps its connection from the pool after its commit,
+until `Kept.let_go`: for what lasts as long as the session that did it (a generation's credit
+reservation, migration 0193). Meanwhile the connection waits in a transaction that runs nothing, so
+the server's `idle_session_timeout` (and a pooler's idle limit) do not end it under an outside call,
+and it holds no lock and no snapshot; its own idle-in-transaction and transaction limits, set to
+`limit`, end it should the process hang without ending.
+
 The engine's pool keeps each connection for the next unit of work, also across an outside call or
 the TUI waiting for a key; a server may end an idle session meanwhile (`idle_session_timeout`, a
 restart). A connection kept unused for over `IDLE_CHECK_AFTER_S` is looked at as it is checked out,
@@ -42,7 +49,12 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from blogster_cli.actors import ActingUser, Timeouts
-from blogster_cli.db.acting import ADMIN_LOCK_TIMEOUT_SQL, held_transaction_sql, switch_sql
+from blogster_cli.db.acting import (
+    ADMIN_LOCK_TIMEOUT_SQL,
+    TRANSACTION_TIMEOUT_SINCE,
+    held_transaction_sql,
+    switch_sql,
+)
 from blogster_cli.db.connection import IDLE_CHECK_AFTER_S, closed_by_server, ended_as_idle
 from blogster_cli.db.errors import translated_errors
 from blogster_cli.db.service import SERVICE_ROLE
@@ -93,10 +105,49 @@ def _replace_if_ended(dbapi_connection: Any, record: ConnectionPoolEntry, proxy:
         raise exc.DisconnectionError("the server ended the pooled connection while it sat unused")
 
 
+class Kept:
+    """A unit of work's connection kept from the pool after its commit (`orm_unit_of_work(kept=...)`),
+    waiting in an empty transaction until `let_go`: the server ends neither it as an idle session nor,
+    for up to `limit_s` at a time, as an idle or long transaction."""
+
+    def __init__(self, limit_s: float) -> None:
+        self._limit = f"'{max(1, round(limit_s * 1000))}ms'"
+        self._connection: Connection | None = None
+
+    def hold(self, connection: Connection) -> None:
+        """Takes `connection`, just committed, and begins its wait (on the login role: it runs nothing)."""
+        raw = _driver(connection)
+        wait = f"begin; set local idle_in_transaction_session_timeout = {self._limit}"
+        if raw.info.server_version >= TRANSACTION_TIMEOUT_SINCE:
+            wait += f"; set local transaction_timeout = {self._limit}"
+        try:
+            raw.execute(wait.encode())
+        except BaseException:
+            connection.invalidate()  # the session ends: what it did ends with it
+            raise
+        self._connection = connection
+
+    def let_go(self) -> None:
+        """Ends the wait and gives the connection back to the pool, or drops it if the server ended
+        its session meanwhile (what it did ended then)."""
+        import psycopg
+
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            _driver(connection).execute(b"rollback")
+        except psycopg.Error:
+            connection.invalidate()
+        connection.close()
+
+
 @contextmanager
-def orm_unit_of_work(acting: ActingUser) -> Iterator[Session]:
-    """One transaction as `acting.actor`, as a Session; driver errors translated for the user."""
-    with _session(acting.db, "begin; " + switch_sql(acting.actor.role_name, acting.timeouts)) as session:
+def orm_unit_of_work(acting: ActingUser, *, kept: Kept | None = None) -> Iterator[Session]:
+    """One transaction as `acting.actor`, as a Session; driver errors translated for the user.
+    `kept`: its connection is kept there after the commit, until `kept.let_go()`."""
+    begin = "begin; " + switch_sql(acting.actor.role_name, acting.timeouts)
+    with _session(acting.db, begin, kept=kept) as session:
         yield session
 
 
@@ -129,26 +180,26 @@ def orm_admin_unit_of_work(db: Database) -> Iterator[Session]:
 
 
 @contextmanager
-def _session(db: Database, begin: str, *, held: bool = False) -> Iterator[Session]:
-    with translated_errors(), _begun(db, begin, held=held) as connection:
+def _session(db: Database, begin: str, *, held: bool = False, kept: Kept | None = None) -> Iterator[Session]:
+    with translated_errors(), _begun(db, begin, held=held, kept=kept) as connection:
         with Session(bind=connection, join_transaction_mode="rollback_only") as session:
             yield session
             session.flush()
 
 
 @contextmanager
-def _begun(db: Database, begin: str, *, held: bool) -> Iterator[Connection]:
+def _begun(db: Database, begin: str, *, held: bool, kept: Kept | None) -> Iterator[Connection]:
     """A pooled connection in a transaction begun with `begin`, committed when the block ends (rolled
-    back on an error). When the server answers `begin` by ending the session for its
-    `idle_session_timeout` (the limit ran out as it came: too late for `_replace_if_ended` to see),
-    nothing ran: it begins once more on a fresh connection."""
+    back on an error), then back in the pool or, after a commit, `kept`'s. When the server answers
+    `begin` by ending the session for its `idle_session_timeout` (the limit ran out as it came: too
+    late for `_replace_if_ended` to see), nothing ran: it begins once more on a fresh connection."""
     for last in (False, True):
-        with engine_for(db).connect() as connection:
+        connection = engine_for(db).connect()
+        taken = False
+        try:
             statement = begin
             if held:  # a guard's: the server's version is known once connected (no round trip)
-                raw = connection.connection.driver_connection
-                assert raw is not None
-                statement += held_transaction_sql(raw.info.server_version)
+                statement += held_transaction_sql(_driver(connection).info.server_version)
             transaction = connection.begin()
             try:
                 connection.exec_driver_sql(statement)
@@ -159,11 +210,21 @@ def _begun(db: Database, begin: str, *, held: bool) -> Iterator[Connection]:
                 continue
             with transaction:
                 yield connection
+            if kept is not None:
+                kept.hold(connection)
+                taken = True
             return
+        finally:
+            if not taken:
+                connection.close()
+
+
+def _driver(connection: Connection) -> psycopg.Connection:
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    return raw  # type: ignore[no-any-return]
 
 
 def driver_connection(session: Session) -> psycopg.Connection:
     """The psycopg connection under `session`, for the hand-written queries of hot paths."""
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
-    return raw  # type: ignore[no-any-return]
+    return _driver(session.connection())

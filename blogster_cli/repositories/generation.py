@@ -25,9 +25,9 @@ _LOG_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(prompt, '') || ' ' ||
 def reserve_credit(session: Session, *, request_id: UUID) -> int:
     """Holds one credit for `request_id` (P0001 'no AI credits left' if none); returns credits still free.
 
-    The reservation lasts as long as this session (the pooled connection, which the command keeps
-    while it runs): one a killed command left, whose session the server ended, no longer counts
-    (migration 0193), so its credit is free again at once.
+    The reservation lasts as long as this session (the run's connection, kept from the pool until
+    the run is done: generation_steps.reserving): one a killed command left, whose session the
+    server ended, no longer counts (migration 0193), so its credit is free again at once.
 
     The reservation's commit does not wait for the WAL flush (one fsync less per
     generation): a reservation lost in a server crash only means the later success

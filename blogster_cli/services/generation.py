@@ -28,7 +28,7 @@ from blogster_cli.services.generation_steps import (
     log_row,
     metered,
     own_idea,
-    reserve,
+    reserving,
     resolve_idea_id,
 )
 from blogster_cli.services.generation_steps import NoCredits as NoCredits  # re-exported: the error `generate` stops on
@@ -113,7 +113,7 @@ def _draft(
     """`draft`, stored in `guard` when one holds the claim on the request's idea (`draft --idea`, `batch`)."""
     _check(request)
     request_id = uuid.uuid4()
-    with orm_unit_of_work(acting) as session:
+    with reserving(acting, request_id, provider) as session:
         conn = driver_connection(session)
         persona = catalog.find_persona(conn, ref=request.persona) if request.persona else None
         if request.persona and persona is None:
@@ -123,7 +123,6 @@ def _draft(
             raise NotFound(f"no template {request.template!r} (see `blogster templates list`)")
         idea = own_idea(session, acting, resolve_idea_id(session, acting, request.idea)) if request.idea else None
         source_ids, sources = _sources_for_next_draft(session, acting) if request.use_sources else ([], [])
-        reserve(session, request_id)
     topic = idea.title if idea else (request.topic or "").strip()
     keywords = request.keywords or (tuple(idea.keywords) if idea else ())
     messages = prompts.assemble(

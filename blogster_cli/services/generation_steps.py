@@ -3,7 +3,7 @@ voice): reserve a credit, call the provider outside any transaction, store and l
 saved idea a draft starts from. Not a use case: the use cases build on it, never on each other.
 
 Every generation runs in three steps, and the provider call is in no transaction:
-1. one unit of work reads what the prompt needs and reserves one credit for a fresh
+1. one unit of work (`reserving`) reads what the prompt needs and reserves one credit for a fresh
    request id (reserve_generation_credit: zero free credits is an error, and no call);
 2. the provider is called;
 3. one unit of work stores the result and its success log, whose trigger charges the
@@ -11,6 +11,15 @@ Every generation runs in three steps, and the provider call is in no transaction
 If the call or the store fails, or the user presses Ctrl-C, the reservation is
 released and a failed log (which costs nothing) is written; nothing half-written stays,
 unless the user asked to keep a partial draft: then what arrived is stored as a success.
+
+A reservation lasts as long as the session that made it (migration 0193: a killed run's credit is
+free at once), so step 1's connection is the run's own until step 3 or the release is done
+(`db.orm.Kept`): out of the pool, waiting in an empty transaction, which the server's
+`idle_session_timeout` (or a pooler's idle limit) does not end under the provider call, as it
+ended a pooled idle connection and let another run take the credit this one was using (red team 58
+F2). Its own idle limit, the provider's timeout for each of two calls and a margin, frees the
+credit of a process that hangs. Should the session end all the same, the store charges a credit
+still free, or fails with "no AI credits left" (nothing half-written).
 
 A generation that overlapping runs must make once (`generate batch`, `generate draft --idea`: the
 idea it drafts) runs in a `Guard`: a unit of work opened before step 1 that claims the item (its row
@@ -22,8 +31,8 @@ call (db.orm.orm_guard_unit_of_work).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -34,7 +43,7 @@ from blogster_cli.actors import ActingUser
 from blogster_cli.ai.provider import ProviderConfig
 from blogster_cli.ai.shapes import OffShape
 from blogster_cli.db.errors import translated_errors
-from blogster_cli.db.orm import orm_guard_unit_of_work, orm_unit_of_work
+from blogster_cli.db.orm import Kept, orm_guard_unit_of_work, orm_unit_of_work
 from blogster_cli.errors import BlogsterError, Conflict, NotFound
 from blogster_cli.models.content import AiGenerationLog
 from blogster_cli.repositories import generation as rows
@@ -52,6 +61,12 @@ NO_CREDITS = (
     "no AI credits left (see `blogster credits`); an administrator adds more: `blogster admin credits grant EMAIL N`"
 )
 STORE_ATTEMPTS = 3
+HOLD_MARGIN_S = 60.0
+"""How long, beyond the provider's timeout for each of two calls (`complete_structured` asks twice),
+a run's reservation session may wait between its statements before the server ends it."""
+
+_KEPT: dict[UUID, Kept] = {}
+"""Each running generation's reservation session, by request id, until `metered` or `release` ends it."""
 
 
 class NoCredits(BlogsterError):
@@ -67,16 +82,29 @@ class LogLinks:
     template_id: UUID | None = None
 
 
-def reserve(session: Session, request_id: UUID) -> None:
-    """Step 1's reservation, in the caller's unit of work; no credit is a NoCredits error."""
+@contextmanager
+def reserving(acting: ActingUser, request_id: UUID, provider: ProviderConfig) -> Iterator[Session]:
+    """Step 1: a unit of work for the caller's reads that ends by reserving the credit (no credit is a
+    NoCredits error), on a connection kept for the run until `metered` or `release` ends it."""
     from sqlalchemy.exc import DBAPIError
 
-    try:
-        rows.reserve_credit(session, request_id=request_id)
-    except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) == "P0001":
-            raise NoCredits(NO_CREDITS) from None
-        raise
+    kept = Kept(2 * provider.timeout_s + HOLD_MARGIN_S)
+    with orm_unit_of_work(acting, kept=kept) as session:
+        yield session
+        try:
+            rows.reserve_credit(session, request_id=request_id)
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "P0001":
+                raise NoCredits(NO_CREDITS) from None
+            raise
+    _KEPT[request_id] = kept
+
+
+def _let_go(request_id: UUID) -> None:
+    """Ends the run's reservation session, once its reservation is consumed or released."""
+    kept = _KEPT.pop(request_id, None)
+    if kept is not None:
+        kept.let_go()
 
 
 def log_row(
@@ -177,6 +205,8 @@ def metered(
     except BaseException:
         _release_and_log_failure(acting, request_id, prompt, provider.model, links)
         raise
+    finally:
+        _let_go(request_id)
 
 
 def complete_structured(
@@ -213,8 +243,11 @@ def complete_structured(
 
 def release(acting: ActingUser, *, request_id: UUID) -> None:
     """Gives back a reservation when the request stops before the provider is called."""
-    with orm_unit_of_work(acting) as session:
-        rows.release_credit(session, request_id=request_id)
+    try:
+        with orm_unit_of_work(acting) as session:
+            rows.release_credit(session, request_id=request_id)
+    finally:
+        _let_go(request_id)
 
 
 def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, model: str, links: LogLinks) -> None:
@@ -223,8 +256,8 @@ def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, 
             rows.release_credit(session, request_id=request_id)
             rows.insert_log(session, log=log_row(request_id, prompt, None, links, model))
     except BlogsterError:
-        pass  # the original failure is what the user needs to see; the reservation ends with this
-        # command's connection (migration 0193), at the latest in an hour
+        pass  # the original failure is what the user needs to see; the reservation ends with its
+        # session (migration 0193), which `metered` ends next
 
 
 # The saved idea a draft starts from (generation.draft and services/ideas.py).

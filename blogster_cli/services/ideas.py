@@ -66,8 +66,8 @@ def generate(
     if not 1 <= count <= MAX_IDEAS:
         raise InvalidInput(f"--count must be between 1 and {MAX_IDEAS}")
     request_id = uuid.uuid4()
-    with orm_unit_of_work(acting) as session:
-        generation_steps.reserve(session, request_id)
+    with generation_steps.reserving(acting, request_id, provider):
+        pass  # step 1 reads nothing: the topic is the whole prompt
     messages = prompts.assemble("ideas", prompts.PromptInput(topic=topic, industry=industry, count=count))
     prompt_text = prompts.as_text(messages)
     parsed: list[idea_shapes.IdeaOut] = []

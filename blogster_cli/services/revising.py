@@ -16,7 +16,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.ai import metadata, prompts, sections
 from blogster_cli.ai.provider import ProviderConfig
-from blogster_cli.db.orm import driver_connection, orm_unit_of_work
+from blogster_cli.db.orm import driver_connection
 from blogster_cli.distribution.social import PLATFORM_LIMITS
 from blogster_cli.errors import ConfigError, Conflict, InvalidInput
 from blogster_cli.repositories import blogs as blog_rows
@@ -34,13 +34,11 @@ if TYPE_CHECKING:
 REVISIONS = ("rewrite", "expand", "continue")
 
 
-def _read(acting: ActingUser, ref: str, request_id: UUID) -> BlogRow:
+def _read(acting: ActingUser, ref: str, request_id: UUID, provider: ProviderConfig) -> BlogRow:
     from blogster_cli.services.post_steps import find_own
 
-    with orm_unit_of_work(acting) as session:
-        blog = find_own(driver_connection(session), ref, with_content=True)
-        generation_steps.reserve(session, request_id)
-    return blog
+    with generation_steps.reserving(acting, request_id, provider) as session:
+        return find_own(driver_connection(session), ref, with_content=True)
 
 
 def _markdown(blog: BlogRow) -> str:
@@ -78,7 +76,7 @@ def revise(
     if kind == "continue" and section is not None:
         raise InvalidInput("continue writes at the end of the post; it takes no --section")
     request_id = uuid.uuid4()
-    blog = _read(acting, ref, request_id)
+    blog = _read(acting, ref, request_id, provider)
     markdown = _markdown(blog)
     try:
         target = sections.section(markdown, section) if section else markdown
@@ -119,7 +117,7 @@ def revise(
 def seo(acting: ActingUser, *, ref: str, provider: ProviderConfig) -> BlogRow:
     """meta_description (at most 160 characters) and meta_keywords for the post."""
     request_id = uuid.uuid4()
-    blog = _read(acting, ref, request_id)
+    blog = _read(acting, ref, request_id, provider)
     extra = {"title": blog.title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS]}
     messages = prompts.assemble("seo", prompts.PromptInput(topic=blog.title, extra=extra))
     prompt_text = prompts.as_text(messages)
@@ -177,11 +175,10 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
         raise InvalidInput(f"--platform must be one of {', '.join(SocialPlatform)}") from None
     limit = PLATFORM_LIMITS[chosen.value]
     request_id = uuid.uuid4()
-    with orm_unit_of_work(acting) as session:
+    with generation_steps.reserving(acting, request_id, provider) as session:
         conn = driver_connection(session)
         blog = find_own(conn, ref, with_content=True)
         link = post_link(conn, slug=blog.slug, published_at=blog.published_at, base_domain=base_domain)
-        generation_steps.reserve(session, request_id)
     # The post's title as readers see it on the site, so the social post quotes its words, not its markup.
     title = shown_title(blog.title, _markdown(blog))[0]
     link_length = (X_LINK_LENGTH if chosen == SocialPlatform.TWITTER else len(link)) if link else 0
@@ -269,7 +266,7 @@ def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str
             " or set one with `blogster config set ai_image_model MODEL`"
         )
     request_id = uuid.uuid4()
-    blog = _read(acting, ref, request_id)
+    blog = _read(acting, ref, request_id, provider)
     stored: list[tuple[str, str, int]] = []
 
     def call() -> Completion:

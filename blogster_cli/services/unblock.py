@@ -69,9 +69,8 @@ def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: in
     if not 1 <= count <= 10:
         raise InvalidInput("--count must be between 1 and 10")
     request_id = uuid.uuid4()
-    with orm_unit_of_work(acting) as session:
+    with generation_steps.reserving(acting, request_id, provider) as session:
         blog: BlogRow = find_own(driver_connection(session), ref, with_content=True)
-        generation_steps.reserve(session, request_id)
     markdown = (blog.content or {}).get("markdown", "")
     fragment = fragment_of(markdown)
     extra = {"title": blog.title, "body": fragment or "(nothing written yet)", "count": count}

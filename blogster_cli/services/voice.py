@@ -86,7 +86,7 @@ def transcribe(
         raise InvalidInput(f"{path} is larger than {MAX_AUDIO_BYTES // (1024 * 1024)} MiB")
     audio_model = model or DEFAULT_MODEL
     request_id = uuid.uuid4()
-    with orm_unit_of_work(acting) as session:
+    with generation_steps.reserving(acting, request_id, provider) as session:
         blog_id = find_own(driver_connection(session), blog).id if blog else None
         recording = VoiceRecording(
             user_id=acting.actor.user_id, file_path=str(path.resolve()), file_size_bytes=size,
@@ -96,7 +96,6 @@ def transcribe(
         session.flush()
         recording_id = recording.id
         duration = recording.duration_seconds
-        generation_steps.reserve(session, request_id)
     prompt = f"transcribe {path.name} ({size} bytes)"
 
     def call() -> Completion:
