@@ -37,7 +37,6 @@ from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from email.policy import default as _default_policy
 from email.utils import formatdate
 from functools import cache
 from typing import TYPE_CHECKING
@@ -76,16 +75,51 @@ class RecipientList:
     problems: list[str]
     """One line per row that was left out (line number and why), never stopping the rest."""
     duplicates: int = 0
-    """Lines whose address an earlier line of the CSV already gave (ignoring case): counted once."""
+    """Lines whose address an earlier line of the CSV already gave (ignoring case and how the domain
+    is spelled: normalised_email): counted once."""
 
 
 def normalised_email(text: str) -> str | None:
-    """The address with its domain lowercased, or None when it is not one."""
+    """The address with its domain in one spelling (`mail_domain`), or None when it is not one: a
+    mailbox a list writes two ways (`ada@exämple.com`, `ada@xn--exmple-cua.com.`) is one reader,
+    mailed once. The local part stays as written (case is merged where addresses are compared)."""
     address = text.strip()
     if len(address) > MAX_EMAIL_CHARS or not EMAIL_SHAPE.fullmatch(address):
         return None
     local, _, domain = address.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    normal = f"{local}@{mail_domain(domain)}"
+    return normal if len(normal) <= MAX_EMAIL_CHARS and EMAIL_SHAPE.fullmatch(normal) else None
+
+
+def mail_domain(domain: str) -> str:
+    """A domain's one spelling: lowercase, without the trailing dot of the DNS root (`example.com.`),
+    an internationalised one in its ASCII form (`exämple.com` as `xn--exmple-cua.com`, which every
+    mail server takes, SMTPUTF8 or not) by IDNA 2008 with UTS 46's mapping (case, full-width dots).
+    Not the standard library's IDNA 2003, which writes `straße.de` as `strasse.de`: another domain.
+    One IDNA refuses (an empty or overlong label) stays lowercased: it has no other spelling."""
+    if not domain.isascii():
+        import idna  # only for the rare domain that needs it (its tables take ~10 ms to load)
+
+        try:
+            domain = idna.encode(domain, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            pass
+    return domain.removesuffix(".").lower()
+
+
+def spellings(address: str) -> list[str]:
+    """`address` (as normalised_email gives it) and the other ways a list made before one spelling
+    holds the same mailbox: with the trailing dot, and with its domain in Unicode."""
+    local, _, domain = address.rpartition("@")
+    domains = [domain]
+    if "xn--" in domain:
+        import idna
+
+        try:
+            domains.append(idna.decode(domain))
+        except (idna.IDNAError, UnicodeError):
+            pass
+    return [f"{local}@{name}{dot}" for name in domains for dot in ("", ".")]
 
 
 def _unreadable(line: int, error: csv.Error) -> str:
@@ -95,7 +129,8 @@ def _unreadable(line: int, error: csv.Error) -> str:
 
 
 def parse_recipients(text: str) -> RecipientList:
-    """A CSV with an `email` column (and optionally `name`); duplicates (ignoring case) count once.
+    """A CSV with an `email` column (and optionally `name`); duplicates (ignoring case and how the
+    domain is spelled) count once.
 
     A line with a NUL character (PostgreSQL text cannot hold one) is left out like any other bad
     line; a cell over the csv module's field limit stops the reading (ValueError naming the line),
@@ -288,9 +323,29 @@ def _fence_line(prefix: str, line: str, outside: str | None) -> str:
     return marks + line[len(line.rstrip("\r\n")) :]
 
 
-# Header lines up to RFC 5322's 998 characters: with the default 78, a List-Unsubscribe URL
-# (one long word) was folded into RFC 2047 encoded words, which no mail client reads as a URL.
-_MAIL_POLICY = _default_policy.clone(max_line_length=998)
+_ONE_WORD_HEADERS = frozenset({"list-unsubscribe", "message-id"})
+_LONGEST_LINE = 998  # RFC 5322, 2.1.1
+
+
+class _MailPolicy(EmailPolicy):
+    """Headers folded at 78 characters, so an RFC 2047 encoded word (a subject or a name that is not
+    ASCII) is at most 75, as the standard says and strict mail clients insist (a longer one shows as
+    `=?utf-8?q?...`). But for a header that is one word, an identifier: List-Unsubscribe's URL folded
+    at 78 became encoded words, which no mail client reads as a URL; those go on one line of up to 998."""
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() in _ONE_WORD_HEADERS and self.max_line_length != _LONGEST_LINE:
+            return self.clone(max_line_length=_LONGEST_LINE).fold(name, value)
+        folded: str = super().fold(name, value)
+        return folded
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() in _ONE_WORD_HEADERS and self.max_line_length != _LONGEST_LINE:
+            return self.clone(max_line_length=_LONGEST_LINE).fold_binary(name, value)
+        return super().fold_binary(name, value)
+
+
+_MAIL_POLICY = _MailPolicy()
 _READ_IT = "Read it on the site: "  # before each post's link in the plain-text part (tracked there too)
 DEFAULT_BODY_STYLE = "font-family: Georgia, serif; max-width: 40em; margin: 0 auto; line-height: 1.5"
 
@@ -432,8 +487,8 @@ def wire_size(message: EmailMessage, *, utf8: bool = False) -> int:
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9' -]*")
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_PLAIN_LINE_AT_MOST = 900
-"""Well under the policy's 998 characters: a plain To line that short is written as it is."""
+_PLAIN_LINE_AT_MOST = 78
+"""The policy's line length: a plain To line that short is written as it is, a longer one folded."""
 
 
 def to_header_size(recipient: Recipient, *, utf8: bool = False) -> int:

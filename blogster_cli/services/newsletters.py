@@ -7,7 +7,9 @@ nothing). A re-run after a crash, a kill or an SMTP outage skips every recorded 
 a message caught between the server's acceptance and that commit could go twice, and it
 carries the same Message-ID. A reader whose row another transaction holds is left for the
 next run, and the others go on. Addresses are compared lowercased by PostgreSQL only (the
-ledger's unique index does so), never by Python, whose str.lower differs (a final Σ). A send
+ledger's unique index does so), never by Python, whose str.lower differs (a final Σ), and by
+their mailbox (`_mailbox`: one spelling of the domain), so a list stored before there was one
+spelling (`ada@exämple.com` and `ada@xn--exmple-cua.com.`) mails and unsubscribes one reader. A send
 asked to stop (its worker stopping) ends between two mails, counts them in recipient_count
 and leaves the newsletter due; `newsletter list` counts the ledger, so even a killed send
 shows how far it got.
@@ -80,7 +82,7 @@ from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import driver_connection, orm_guard_unit_of_work, orm_service_unit_of_work, orm_unit_of_work
 from blogster_cli.distribution import newsletter as letters
 from blogster_cli.errors import ConfigError, Conflict, DatabaseUnavailable, InvalidInput, NotFound
-from blogster_cli.models.newsletters import EmailNewsletter
+from blogster_cli.models.newsletters import EmailNewsletter, NewsletterSubscriber
 from blogster_cli.repositories import newsletters as newsletter_rows
 from blogster_cli.repositories.newsletters import SendingAllowance
 from blogster_cli.services.every_account import EveryAccount, for_every_account
@@ -479,11 +481,43 @@ def _audience_csv(csv_text: str | None) -> letters.RecipientList | None:
     return parsed
 
 
+def _mailbox(email: str) -> str:
+    """The one spelling of `email`'s mailbox (letters.normalised_email): what a reader is told by
+    once PostgreSQL has lowercased it; `email` itself when it is no address."""
+    return letters.normalised_email(email) or email
+
+
+def _any_spelling(emails: list[str]) -> list[str]:
+    """`emails` and every other way my list may hold their mailboxes (letters.spellings: rows stored
+    before one spelling), to match in SQL; the rows found are told apart by `_by_mailbox`."""
+    return list(dict.fromkeys(s for e in emails for s in (e, *letters.spellings(_mailbox(e)))))
+
+
+def _by_mailbox(session: Any, emails: list[str]) -> dict[str, str]:
+    """Each of `emails` to its mailbox, lowercased by PostgreSQL (the rule of the unique indexes)."""
+    mailboxes = {e: _mailbox(e) for e in emails}
+    folded = newsletter_rows.lowered(session, emails=list(set(mailboxes.values())))
+    return {e: folded[mailbox] for e, mailbox in mailboxes.items()}
+
+
+def _add_readers(session: Any, recipients: list[letters.Recipient]) -> int:
+    """Adds the readers whose mailbox is not on my list under any spelling; returns how many were new.
+    A reader in the one spelling is found by the unique index; only rows spelled otherwise (stored
+    before, usually none) are read to tell theirs."""
+    odd = newsletter_rows.spelled_otherwise(session)
+    if odd:
+        mailbox = _by_mailbox(session, [r.email for r in recipients] + [s.email for s in odd])
+        on_list = {mailbox[s.email] for s in odd}
+        recipients = [r for r in recipients if mailbox[r.email] not in on_list]
+    return newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in recipients])
+
+
 def import_subscribers(acting: ActingUser, *, csv_text: str) -> ImportReport:
-    """Adds the CSV's addresses to my list; ones already there (even unsubscribed) stay as they are."""
+    """Adds the CSV's addresses to my list; ones already there (even unsubscribed, under another
+    spelling of their domain) stay as they are."""
     parsed = _recipients(csv_text)
     with orm_unit_of_work(acting) as session:
-        added = newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
+        added = _add_readers(session, parsed.recipients)
     return ImportReport(
         added=added,
         already_listed=len(parsed.recipients) - added,
@@ -512,10 +546,11 @@ def remove_subscriber(acting: ActingUser, *, email: str) -> RemovedSubscriber:
     if not address:
         raise InvalidInput("name the address to remove")
     with orm_unit_of_work(acting) as session:
-        found = newsletter_rows.subscribers(session, emails=[address])
+        found = newsletter_rows.subscribers(session, emails=_any_spelling([address]))
         if not found:
             raise NotFound(f"{address!r} is not on your subscribers list")
-        newsletter_rows.delete_subscriber(session, subscriber_id=found[0].id)
+        for row in found:  # one mailbox: each spelling a list stored it under
+            newsletter_rows.delete_subscriber(session, subscriber_id=row.id)
         return RemovedSubscriber(email=found[0].email, removed=True)
 
 
@@ -534,10 +569,11 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
     if not all(addresses):
         raise InvalidInput("an empty address: name the addresses to unsubscribe")
     with orm_unit_of_work(acting) as session:
-        listed = newsletter_rows.subscribers(session, emails=addresses)
-        folded = newsletter_rows.lowered(session, emails=addresses + [s.email for s in listed])
-        on_list = {folded[s.email] for s in listed}
-        missing = [a for a in addresses if folded[a] not in on_list]
+        spelled = _any_spelling(addresses)
+        listed = newsletter_rows.subscribers(session, emails=spelled)
+        mailbox = _by_mailbox(session, addresses + [s.email for s in listed])
+        on_list = {mailbox[s.email] for s in listed}
+        missing = [a for a in addresses if mailbox[a] not in on_list]
         if missing:
             named = ", ".join(repr(a) for a in missing)
             one = len(missing) == 1
@@ -547,7 +583,7 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
                 " (`blogster newsletter subscribers list` shows it)"
             )
         already = sum(1 for s in listed if s.unsubscribed_at is not None)
-        return Unsubscribed(newsletter_rows.unsubscribe(session, emails=addresses), already)
+        return Unsubscribed(newsletter_rows.unsubscribe(session, emails=spelled), already)
 
 
 def unsubscribe_from_log(acting: ActingUser, *, log_lines: list[str]) -> int:
@@ -751,25 +787,54 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
         row = _find(session, ref)
         content = _content(row)
         audience = _stored_audience(content)
-        listed = newsletter_rows.audience(session, newsletter_id=row.id, emails=audience)  # matched in SQL
+        odd = audience is not None and bool(newsletter_rows.spelled_otherwise(session))
+        spelled = _any_spelling(audience) if audience is not None and odd else audience
+        listed = _one_per_mailbox(session, newsletter_rows.audience(session, newsletter_id=row.id, emails=spelled))
         last = newsletter_rows.last_refusal(session, newsletter_id=row.id)
         targets = [
-            _Target(s.email, s.name, s.unsubscribe_token or "")
-            for s, outcome in listed
-            if s.unsubscribed_at is None and outcome is None
+            _Target(r.row.email, r.row.name, r.row.unsubscribe_token or "")
+            for r in listed
+            if not r.unsubscribed and r.outcome is None
         ]
         return _Plan(
             newsletter_id=row.id, subject=row.subject_line or row.title or "", bodies=letters.Bodies(
                 html=_text(content, "html"), text=_text(content, "text")
             ), site_url=_text(content, "site_url"), targets=targets,
-            already_done=sum(1 for _, outcome in listed if outcome is not None),
-            refused_before=sum(1 for _, outcome in listed if outcome == NewsletterDeliveryOutcome.REFUSED),
-            unsubscribed=sum(1 for s, outcome in listed if s.unsubscribed_at is not None and outcome is None),
+            already_done=sum(1 for r in listed if r.outcome is not None),
+            refused_before=sum(1 for r in listed if r.outcome == NewsletterDeliveryOutcome.REFUSED),
+            unsubscribed=sum(1 for r in listed if r.unsubscribed and r.outcome is None),
             post_urls=[url for url in (_text(p, "url") for p in _posts(content)) if url],
             secret=_reader_secret(content), give_up_deferred=_deferred_too_long(content),
             warnings=_liquid_left(content),
             last_refusal=(f"{last.email}: {last.error or 'refused'}", last.sent_at) if last is not None else None,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """One mailbox of an audience, which a list made before one spelling may hold twice (`ada@exämple.com`,
+    `ada@xn--exmple-cua.com`): its row in that spelling if it has one, else its oldest; unsubscribed if
+    any of its rows is, with the outcome the ledger holds under any of its spellings."""
+
+    row: NewsletterSubscriber
+    outcome: str | None
+    unsubscribed: bool
+
+
+def _one_per_mailbox(session: Any, listed: list[tuple[NewsletterSubscriber, str | None]]) -> list[_Reader]:
+    if all(_mailbox(s.email) == s.email for s, _ in listed):  # one spelling each: the unique index holds
+        return [_Reader(s, outcome, s.unsubscribed_at is not None) for s, outcome in listed]
+    mailbox = _by_mailbox(session, [s.email for s, _ in listed])
+    readers: dict[str, _Reader] = {}
+    for row, outcome in listed:
+        first = readers.setdefault(mailbox[row.email], _Reader(row, outcome, row.unsubscribed_at is not None))
+        if first.row is not row:
+            spelled = _mailbox(row.email) == row.email and _mailbox(first.row.email) != first.row.email
+            readers[mailbox[row.email]] = _Reader(
+                row if spelled else first.row, first.outcome or outcome,
+                first.unsubscribed or row.unsubscribed_at is not None,
+            )  # fmt: skip
+    return list(readers.values())
 
 
 NOTHING_TO_MAIL = (
@@ -807,7 +872,7 @@ def schedule(acting: ActingUser, *, ref: str, at: dt.datetime, csv_text: str | N
         wanted = [r.email for r in parsed.recipients] if parsed is not None else None
         _audience_note(session, row, wanted=wanted, started=started)
         if parsed is not None:
-            newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
+            _add_readers(session, parsed.recipients)
             row.content = {**_content(row), AUDIENCE_KEY: wanted}
         if row.status != NewsletterStatus.SCHEDULED:  # not due until now: nobody held (a restored draft kept a note)
             row.content = _with_held(_content(row), readers=0, until=None)
@@ -836,11 +901,12 @@ def _stored_audience(content: dict[str, Any]) -> list[str] | None:
 
 
 def _same_audience(session: Any, stored: list[str] | None, wanted: list[str] | None) -> bool:
-    """Whether two audiences name the same readers, ignoring case as PostgreSQL lowercases."""
+    """Whether two audiences name the same readers, ignoring case as PostgreSQL lowercases and how
+    a domain is spelled (an audience stored before one spelling)."""
     if stored is None or wanted is None:
         return stored is wanted
-    folded = newsletter_rows.lowered(session, emails=stored + wanted)
-    return {folded[e] for e in stored} == {folded[e] for e in wanted}
+    mailbox = _by_mailbox(session, stored + wanted)
+    return {mailbox[e] for e in stored} == {mailbox[e] for e in wanted}
 
 
 def _audience_note(session: Any, row: EmailNewsletter, *, wanted: list[str] | None, started: bool) -> str | None:
@@ -1115,7 +1181,7 @@ def _prepare(acting: ActingUser, *, ref: str, parsed: letters.RecipientList | No
         wanted = [r.email for r in parsed.recipients] if parsed is not None else None
         note = _audience_note(session, row, wanted=wanted, started=done)
         if parsed is not None and row.status != NewsletterStatus.SENT:
-            newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in parsed.recipients])
+            _add_readers(session, parsed.recipients)
             content[AUDIENCE_KEY] = wanted
         if _reader_secret(content) is None and not done:
             content[READER_SECRET_KEY] = letters.new_reader_secret()

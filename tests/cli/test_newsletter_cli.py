@@ -69,7 +69,8 @@ def test_one_readers_odd_name_or_address_does_not_stop_the_send(cli, newsletter,
     assert result.exit_code == 0, result.stderr
     [report] = result.json()
     assert report["status"] == "sent" and report["sent"] == 2, result.stderr
-    assert [r.split(":")[0] for r in report["refused"]] == ["\u00fcli@ex\u00e4mple.com"]
+    # Stored with its domain in ASCII (one spelling of a mailbox), the local part still needs SMTPUTF8.
+    assert [r.split(":")[0] for r in report["refused"]] == ["\u00fcli@xn--exmple-cua.com"]
     assert recorder.to("ann@example.com")[0]["To"] == '"Ann Bcc: z@evil.example" <ann@example.com>'  # one quoted name
     assert recorder.to("zoe@example.com") and not recorder.to("z@evil.example")
 
