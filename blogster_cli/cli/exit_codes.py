@@ -46,7 +46,8 @@ MEANINGS: dict[int, str] = {
     CONFLICT: "conflict with existing data (a taken name, a concurrent edit, an existing file a backup or"
     " export would overwrite without `--force`, a file and its post both changed since the last `sync`, a"
     " linked folder found without the files its last `sync` saw),"
-    " another `db migrate` still running after 60 s, or a `db restore` kept waiting 60 s for a lock another"
+    " another `db migrate` still running after 60 s, a migration kept waiting by locks other sessions hold"
+    " (5 s a try, 4 tries; the message names them), or a `db restore` kept waiting 60 s for a lock another"
     " session holds",
     CONFIGURATION: (
         "configuration error (a bad stored setting; the database refusing the URL's login, a"
