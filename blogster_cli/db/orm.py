@@ -127,18 +127,22 @@ class Kept:
             raise
         self._connection = connection
 
-    def let_go(self) -> None:
+    def let_go(self, *, end_session: bool = False) -> None:
         """Ends the wait and gives the connection back to the pool, or drops it if the server ended
-        its session meanwhile (what it did ended then)."""
+        its session meanwhile (what it did ended then); with `end_session`, ends the session: what
+        lasts as long as it (a credit reservation whose release failed) ends too."""
         import psycopg
 
         connection, self._connection = self._connection, None
         if connection is None:
             return
-        try:
-            _driver(connection).execute(b"rollback")
-        except psycopg.Error:
+        if end_session:
             connection.invalidate()
+        else:
+            try:
+                _driver(connection).execute(b"rollback")
+            except psycopg.Error:
+                connection.invalidate()
         connection.close()
 
 

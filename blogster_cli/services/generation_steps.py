@@ -100,11 +100,12 @@ def reserving(acting: ActingUser, request_id: UUID, provider: ProviderConfig) ->
     _KEPT[request_id] = kept
 
 
-def _let_go(request_id: UUID) -> None:
-    """Ends the run's reservation session, once its reservation is consumed or released."""
+def _let_go(request_id: UUID, *, end_session: bool = False) -> None:
+    """Ends the run's wait on its reservation session, once its reservation is consumed or released;
+    with `end_session` (its release failed), the session itself, which ends the reservation (0193)."""
     kept = _KEPT.pop(request_id, None)
     if kept is not None:
-        kept.let_go()
+        kept.let_go(end_session=end_session)
 
 
 def log_row(
@@ -243,11 +244,13 @@ def complete_structured(
 
 def release(acting: ActingUser, *, request_id: UUID) -> None:
     """Gives back a reservation when the request stops before the provider is called."""
+    released = False
     try:
         with orm_unit_of_work(acting) as session:
             rows.release_credit(session, request_id=request_id)
+        released = True
     finally:
-        _let_go(request_id)
+        _let_go(request_id, end_session=not released)
 
 
 def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, model: str, links: LogLinks) -> None:
@@ -255,9 +258,8 @@ def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, 
         with orm_unit_of_work(acting) as session:
             rows.release_credit(session, request_id=request_id)
             rows.insert_log(session, log=log_row(request_id, prompt, None, links, model))
-    except BlogsterError:
-        pass  # the original failure is what the user needs to see; the reservation ends with its
-        # session (migration 0193), which `metered` ends next
+    except BlogsterError:  # the original failure is what the user needs to see
+        _let_go(request_id, end_session=True)  # the reservation ends with its session (0193)
 
 
 # The saved idea a draft starts from (generation.draft and services/ideas.py).

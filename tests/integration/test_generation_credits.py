@@ -1,5 +1,6 @@
 """Credits are reserved before the provider is called: concurrency can never overspend them."""
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -244,3 +245,31 @@ def test_an_old_snapshot_cannot_reserve_the_last_credit_twice(db, make_user, sup
     assert superuser.execute(
         "select count(*) from internal.ai_credit_reservations where user_id = %s", (alice.user_id,)
     ).fetchone() == (1,)
+
+
+def test_a_reservation_whose_release_fails_ends_with_its_session_at_once(
+    db, make_user, ai_server, superuser, monkeypatch
+):
+    """A release that fails (the database refusing it) leaves the reservation: the run's session is
+    ended then, not handed back to the pool, so the credit is free at once (0193), not in an hour."""
+    from blogster_cli.errors import Conflict
+    from blogster_cli.services import generation_steps
+
+    def refused(session, *, request_id):
+        raise Conflict("the release was refused")
+
+    monkeypatch.setattr(generation_steps.rows, "release_credit", refused)
+    alice = make_user()
+
+    def interrupt(piece):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        draft(ActingUser(db, alice), ai_server, on_token=interrupt)
+    held = """select count(*) from internal.ai_credit_reservations r
+        where internal.generation_credit_held(r.created_at, r.holder_pid, r.holder_login)"""
+    deadline = time.monotonic() + 10
+    while superuser.execute(held).fetchone() != (0,):  # the server sees the session end shortly after
+        assert time.monotonic() < deadline, "the reservation is still held by a live session"
+        time.sleep(0.05)
+    assert credits(superuser, alice) == (3, 0)
