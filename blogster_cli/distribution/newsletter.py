@@ -107,21 +107,6 @@ def mail_domain(domain: str) -> str:
     return domain.removesuffix(".").lower()
 
 
-def spellings(address: str) -> list[str]:
-    """`address` (as normalised_email gives it) and the other ways a list made before one spelling
-    holds the same mailbox: with the trailing dot, and with its domain in Unicode."""
-    local, _, domain = address.rpartition("@")
-    domains = [domain]
-    if "xn--" in domain:
-        import idna
-
-        try:
-            domains.append(idna.decode(domain))
-        except (idna.IDNAError, UnicodeError):
-            pass
-    return [f"{local}@{name}{dot}" for name in domains for dot in ("", ".")]
-
-
 def _unreadable(line: int, error: csv.Error) -> str:
     if "field limit" in str(error):
         return f"line {line} of the CSV: a cell is longer than {csv.field_size_limit():,} characters"

@@ -9,8 +9,9 @@ carries the same Message-ID. A reader whose row another transaction holds is lef
 next run, and the others go on. Addresses are compared lowercased by PostgreSQL only (the
 ledger's unique index does so), never by Python, whose str.lower differs (a final Σ), and by
 their mailbox (`_mailbox`: one spelling of the domain), so a list stored before there was one
-spelling (`ada@exämple.com` and `ada@xn--exmple-cua.com.`) mails and unsubscribes one reader. A send
-asked to stop (its worker stopping) ends between two mails, counts them in recipient_count
+spelling (`ada@exämple.com` and `ada@xn--exmple-cua.com.`) mails and unsubscribes one reader, mailed
+at that one spelling (its ledger row, Message-ID and reader key stay its row's, as earlier runs kept
+them). A send asked to stop (its worker stopping) ends between two mails, counts them in recipient_count
 and leaves the newsletter due; `newsletter list` counts the ledger, so even a killed send
 shows how far it got.
 
@@ -487,10 +488,18 @@ def _mailbox(email: str) -> str:
     return letters.normalised_email(email) or email
 
 
-def _any_spelling(emails: list[str]) -> list[str]:
-    """`emails` and every other way my list may hold their mailboxes (letters.spellings: rows stored
-    before one spelling), to match in SQL; the rows found are told apart by `_by_mailbox`."""
-    return list(dict.fromkeys(s for e in emails for s in (e, *letters.spellings(_mailbox(e)))))
+def _as_listed(session: Any, emails: list[str]) -> list[str]:
+    """`emails`, their mailboxes, and every other spelling my list holds of those mailboxes, to match
+    in SQL: the rows stored before one spelling (`spelled_otherwise`, usually none: a trailing dot, a
+    Unicode domain in any form, NFD or full-width) told by `_mailbox`, as the send groups them, so
+    unsubscribe, rm and a --to audience reach every row the send mails."""
+    addresses = list(dict.fromkeys(a for e in emails for a in (e, _mailbox(e))))
+    odd = newsletter_rows.spelled_otherwise(session)
+    if not odd:
+        return addresses
+    mailbox = _by_mailbox(session, emails + [s.email for s in odd])
+    wanted = {mailbox[e] for e in emails}
+    return addresses + [s.email for s in odd if mailbox[s.email] in wanted]
 
 
 def _by_mailbox(session: Any, emails: list[str]) -> dict[str, str]:
@@ -546,7 +555,7 @@ def remove_subscriber(acting: ActingUser, *, email: str) -> RemovedSubscriber:
     if not address:
         raise InvalidInput("name the address to remove")
     with orm_unit_of_work(acting) as session:
-        found = newsletter_rows.subscribers(session, emails=_any_spelling([address]))
+        found = newsletter_rows.subscribers(session, emails=_as_listed(session, [address]))
         if not found:
             raise NotFound(f"{address!r} is not on your subscribers list")
         for row in found:  # one mailbox: each spelling a list stored it under
@@ -569,7 +578,7 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
     if not all(addresses):
         raise InvalidInput("an empty address: name the addresses to unsubscribe")
     with orm_unit_of_work(acting) as session:
-        spelled = _any_spelling(addresses)
+        spelled = _as_listed(session, addresses)
         listed = newsletter_rows.subscribers(session, emails=spelled)
         mailbox = _by_mailbox(session, addresses + [s.email for s in listed])
         on_list = {mailbox[s.email] for s in listed}
@@ -756,8 +765,16 @@ def due_counts(reports: list[SendReport]) -> DueCounts:
 @dataclass(frozen=True)
 class _Target:
     email: str
+    """As my list holds it: the ledger's key, and the Message-ID's and reader key's (stable across runs)."""
     name: str | None
     token: str
+
+    @property
+    def mailbox(self) -> str:
+        """Where the mail goes (envelope and To): the one spelling (`_mailbox`), which every server
+        takes, not a row's older one (`bo@example.com.` is refused as malformed, a Unicode domain
+        needs SMTPUTF8)."""
+        return _mailbox(self.email)
 
 
 @dataclass(frozen=True)
@@ -787,8 +804,7 @@ def _plan(acting: ActingUser, *, ref: str) -> _Plan:
         row = _find(session, ref)
         content = _content(row)
         audience = _stored_audience(content)
-        odd = audience is not None and bool(newsletter_rows.spelled_otherwise(session))
-        spelled = _any_spelling(audience) if audience is not None and odd else audience
+        spelled = _as_listed(session, audience) if audience is not None else None
         listed = _one_per_mailbox(session, newsletter_rows.audience(session, newsletter_id=row.id, emails=spelled))
         last = newsletter_rows.last_refusal(session, newsletter_id=row.id)
         targets = [
@@ -1329,7 +1345,7 @@ def _mail_one(plan: _Plan, sender: Address, target: _Target, connection: SmtpCon
     except ValueError as exc:  # no message header can carry the address: this reader's, for good
         return _NotAccepted(f"the address cannot be mailed: {exc}", for_good=True)
     try:
-        connection.send(message, to=target.email)
+        connection.send(message, to=target.mailbox)
     except RecipientDeferred as exc:
         if plan.give_up_deferred:
             return _NotAccepted(f"{exc}, still {DEFERRED_AT_MOST.days} days after the first deferral: given up", True)
@@ -1348,7 +1364,7 @@ def _message(plan: _Plan, sender: Address, target: _Target) -> EmailMessage:
         key=letters.reader_key(newsletter_id, target.email, plan.secret),
     )  # fmt: skip
     return letters.build_message(
-        sender=sender, recipient=letters.Recipient(target.email, target.name), subject=plan.subject,
+        sender=sender, recipient=letters.Recipient(target.mailbox, target.name), subject=plan.subject,
         bodies=plan.bodies, message_id=letters.message_id(newsletter_id, target.email, plan.secret),
         unsubscribe=letters.unsubscribe_url(plan.site_url, target.token), tracking=tracking,
     )  # fmt: skip
@@ -1399,12 +1415,12 @@ def _copy_sizes(plan: _Plan, sender: Address, *, smtputf8: bool, at_most: bool =
     rest: dict[tuple[int, bool], int] = {}  # a copy's size less its To line, per kind
     sizes: list[int | None] = []
     for target in plan.targets:
-        international = not f"{sender.addr_spec}{target.email}".isascii()  # as smtplib decides it
+        international = not f"{sender.addr_spec}{target.mailbox}".isascii()  # as smtplib decides it
         if international and not smtputf8:
             sizes.append(None)
             continue
         kind = (len(target.token), international)
-        recipient = letters.Recipient(target.email, target.name)
+        recipient = letters.Recipient(target.mailbox, target.name)
         try:
             if kind not in rest:
                 built = letters.wire_size(_message(plan, sender, target), utf8=international)

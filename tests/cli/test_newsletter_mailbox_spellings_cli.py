@@ -47,14 +47,90 @@ def test_a_list_stored_before_one_spelling_mails_and_unsubscribes_each_mailbox_o
     newsletter = make_newsletter(cli, tmp_path)
     sent = cli("newsletter", "send", newsletter, "--json", env={"BLOGSTER_SMTP_URL": url})
     assert sent.exit_code == 0 and sent.json()[0]["sent"] == 2, sent.stdout + sent.stderr
-    # Each mailbox's row in its one spelling (not the older `ada@example.com.`), else its only row.
-    assert sorted(rcpt for rcpt, _ in recorder.messages) == ["ada@example.com", "bo@exämple.com"]
+    # Each mailbox once, at its one spelling (the envelope; `bo@exämple.com` would need SMTPUTF8).
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == ["ada@example.com", "bo@xn--exmple-cua.com"]
 
     assert cli("newsletter", "unsubscribe", "ada@example.com", "--json").json() == {"unsubscribed": 2}
     assert subscribed(cli) == {"ada@example.com.": False, "ada@example.com": False, "bo@exämple.com": True}
     removed = cli("newsletter", "subscribers", "rm", "bo@xn--exmple-cua.com")
     assert removed.exit_code == 0, removed.stderr
     assert "bo@exämple.com" not in subscribed(cli)
+
+
+def stored(superuser, *emails: str) -> None:
+    """Rows as a list made before one spelling holds them, the first the oldest."""
+    superuser.execute(
+        "insert into public.newsletter_subscribers (user_id, email, created_at)"
+        " select id, e, now() - (n || ' minutes')::interval from auth.users,"
+        " unnest(%s::text[]) with ordinality as t(e, n)",
+        (list(emails),),
+    )
+
+
+NFD = "ada@exa\u0308mple.com"  # the ä decomposed, as a macOS export writes it
+FULL_WIDTH = "ada@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com"  # ｅｘａｍｐｌｅ
+
+
+def test_unsubscribe_reaches_a_row_whose_domain_is_decomposed(cli, signed_up, smtp, tmp_path, superuser):
+    """Red team 59 F1: the send took `ada@exa\u0308mple.com` as the mailbox `ada@xn--exmple-cua.com`, but
+    unsubscribing it matched four fixed spellings only: "not on your subscribers list", and mailed."""
+    recorder, url = smtp
+    stored(superuser, NFD)
+    gone = cli("newsletter", "unsubscribe", "ada@exämple.com", "--json")
+    assert gone.exit_code == 0 and gone.json() == {"unsubscribed": 1}, gone.stderr
+    assert subscribed(cli) == {NFD: False}
+    sent = cli("newsletter", "send", make_newsletter(cli, tmp_path), env={"BLOGSTER_SMTP_URL": url})
+    assert recorder.messages == [], sent.stdout + sent.stderr
+
+
+def test_rm_removes_a_row_whose_domain_is_full_width(cli, signed_up, smtp, tmp_path, superuser):
+    """Red team 59 F1: `subscribers rm ada@example.com` left the full-width row, mailed at the next send."""
+    recorder, url = smtp
+    stored(superuser, FULL_WIDTH, "ada@example.com", "bo@example.com")
+    removed = cli("newsletter", "subscribers", "rm", "ada@example.com")
+    assert removed.exit_code == 0, removed.stderr
+    assert subscribed(cli) == {"bo@example.com": True}
+    sent = cli("newsletter", "send", make_newsletter(cli, tmp_path), env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0, sent.stderr
+    assert [rcpt for rcpt, _ in recorder.messages] == ["bo@example.com"]
+
+
+def test_a_to_list_reaches_readers_listed_only_in_an_older_spelling_at_their_one_spelling(
+    cli, signed_up, smtp, tmp_path, superuser
+):
+    """Red team 59 F2, F3: `--to` naming the one spelling skipped a reader whose only row was older (NFD,
+    a trailing dot), neither mailed nor left out; and the send mailed a row's stored spelling
+    (`bo@example.com.`, which servers refuse as malformed; a Unicode domain, which needs SMTPUTF8). The
+    ledger keeps the row's spelling, as earlier runs recorded it (a re-run skips them)."""
+    recorder, url = smtp
+    stored(superuser, NFD, "bo@example.com.", "cy@exämple.com", "dee@example.com")
+    newsletter = make_newsletter(cli, tmp_path)
+    readers = tmp_path / "readers.csv"
+    readers.write_text("email\nada@exämple.com\nbo@example.com\ncy@xn--exmple-cua.com\n")
+    sent = cli("newsletter", "send", newsletter, "--to", str(readers), "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0, sent.stderr
+    assert (sent.json()[0]["sent"], sent.json()[0]["left_out"]) == (3, []), sent.stdout
+    mailed = sorted(recorder.messages, key=lambda m: m[0])
+    assert [rcpt for rcpt, _ in mailed] == ["ada@xn--exmple-cua.com", "bo@example.com", "cy@xn--exmple-cua.com"]
+    assert [message["To"] for _, message in mailed] == [rcpt for rcpt, _ in mailed]
+    assert sorted(subscribed(cli)) == sorted([NFD, "bo@example.com.", "cy@exämple.com", "dee@example.com"])
+    ledger = superuser.execute("select email from public.newsletter_deliveries order by email").fetchall()
+    assert sorted(email for (email,) in ledger) == sorted([NFD, "bo@example.com.", "cy@exämple.com"])
+    cli("newsletter", "send", newsletter, env={"BLOGSTER_SMTP_URL": url})
+    assert len(recorder.messages) == 3
+
+
+def test_each_reader_is_mailed_at_the_one_spelling_whatever_spelling_the_list_holds(
+    cli, signed_up, smtp, tmp_path, superuser
+):
+    """Red team 59 F3: the envelope was the row's stored spelling: `bo@example.com.` (refused "553
+    malformed"), a Unicode domain (needs SMTPUTF8), NFD or full-width (another address on the wire)."""
+    recorder, url = smtp
+    stored(superuser, NFD, "bo@example.com.", "cy@exämple.com", FULL_WIDTH.replace("ada", "dee"))
+    sent = cli("newsletter", "send", make_newsletter(cli, tmp_path), "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert sent.exit_code == 0 and sent.json()[0]["sent"] == 4, sent.stdout + sent.stderr
+    envelopes = sorted(rcpt for rcpt, _ in recorder.messages)
+    assert envelopes == ["ada@xn--exmple-cua.com", "bo@example.com", "cy@xn--exmple-cua.com", "dee@example.com"]
 
 
 ENCODED_WORD = re.compile(r"=\?utf-8\?[qb]\?[^?]*\?=", re.IGNORECASE)

@@ -55,7 +55,7 @@ def plan(readers: Iterable[tuple[str, str | None]], *, tokens: Callable[[int], s
 
 
 def built_size(the_plan: newsletters._Plan, target: newsletters._Target) -> int:
-    international = not f"{SENDER.addr_spec}{target.email}".isascii()
+    international = not f"{SENDER.addr_spec}{target.mailbox}".isascii()  # where it goes
     return letters.wire_size(newsletters._message(the_plan, SENDER, target), utf8=international)
 
 
@@ -111,11 +111,11 @@ def test_the_sizes_are_what_smtplib_declares_and_sends():
         assert connection.size_limit() == 10_000_000 and connection.takes_smtputf8()
         sizes = newsletters._copy_sizes(the_plan, SENDER, smtputf8=True)
         for target in the_plan.targets:
-            connection.send(newsletters._message(the_plan, SENDER, target), to=target.email)
+            connection.send(newsletters._message(the_plan, SENDER, target), to=target.mailbox)
     finally:
         connection.close()
         controller.stop()
-    assert [server.sizes[target.email] for target in the_plan.targets] == [(size, size) for size in sizes]
+    assert [server.sizes[target.mailbox] for target in the_plan.targets] == [(size, size) for size in sizes]
 
 
 def _ehlo(*offers: str) -> Callable[[RawSmtp, str], Iterable[bytes]]:
