@@ -21,14 +21,16 @@ requests of one client (one cross-post or social post: the lookup's pages, tags,
 RUN_DEADLINE_S, and an answer is read as a stream of at most MAX_ANSWER_BYTES (an error answer:
 its first MAX_ERROR_EXCERPT_BYTES, enough for the one-line excerpt; the answer to a post's create
 or update, which echoes the post, what `echo_limit` allows for what was sent; a lookup's page of one
-post, MAX_POST_ANSWER_BYTES), so a hostile or broken server can neither fill the memory nor hold
-the run (and the copy's row lock) for ever. Lists that carry each post's body are read in pages
-of LIST_PAGE_SIZE, smaller where a page is too big (`_Http.listed`). Only a 2xx answer is a
-success: a redirect is not followed (the credential would go with it) but refused.
+post, MAX_POST_ANSWER_BYTES) and parsed only if it holds at most MAX_ANSWER_VALUES JSON values, so a
+hostile or broken server can neither fill the memory nor hold the run (and the copy's row lock) for
+ever. A page must be a list of objects, any other answer an object. Lists that carry each post's
+body are read in pages of LIST_PAGE_SIZE, smaller where a page is too big (`_Http.listed`). Only a
+2xx answer is a success: a redirect is not followed (the credential would go with it) but refused.
 """
 
 from __future__ import annotations
 
+import codecs
 import html
 import json
 import math
@@ -39,6 +41,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
+
+import orjson
 
 from blogster_cli.config import is_loopback
 from blogster_cli.distribution.crosspost import (
@@ -72,6 +76,11 @@ as its text and its rendering, JSON-escaped (Rails writes each `<` of the HTML a
 ECHO_FACTOR = 8
 """How many times what was sent a create's or update's answer may add to MAX_ANSWER_BYTES: dev.to
 echoes body_markdown and body_html, WordPress the content raw and rendered."""
+MAX_ANSWER_VALUES = 1_000_000
+"""The most JSON values (objects, arrays, keys, numbers, strings) an answer may hold to be parsed:
+each takes up to ~100 bytes parsed whatever its size in the answer (`{},` is 3 bytes and a 64-byte
+dict), so a 64 MiB answer of `{}`s took 3.3 GB. A page of 100 posts holds some tens of thousands:
+a post is big by its text, not its structure."""
 MAX_ERROR_EXCERPT_BYTES = 64 * 1024
 """How much of an error answer is read: its message shows only the first 200 characters."""
 MAX_RETRY_WAIT_S = 60.0
@@ -147,6 +156,19 @@ def echo_limit(sent: object) -> int:
     return min(MAX_POST_ANSWER_BYTES, MAX_ANSWER_BYTES + ECHO_FACTOR * len(json.dumps(sent)))
 
 
+_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
+"""A JSON string, quotes and escapes included; possessive (`*+`), as with `*` the regex engine keeps
+a backtracking point for each escape: 8 million `\\n`s took 1 GB."""
+
+
+def json_values(content: bytes) -> int:
+    """At most how many values (keys included) the JSON `content` holds, counted in C without
+    parsing: each but the first follows a `[`, `{`, `,` or `:`, counted once the strings are taken
+    out (a 64 MiB answer in ~0.2 s)."""
+    skeleton = _JSON_STRING.sub(b"", content)
+    return 1 + sum(skeleton.count(opener) for opener in (b"[", b"{", b",", b":"))
+
+
 def id_problem(remote_id: object) -> str | None:
     """Why a platform's post id cannot be kept (and used in later request paths), or None."""
     if isinstance(remote_id, bool) or not isinstance(remote_id, str | int):
@@ -203,7 +225,11 @@ class Answer:
             return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        """The body parsed by orjson, straight from the UTF-8 bytes (the json module first decodes
+        them to a str as large again, 4 bytes a character where one is an emoji); a UTF-8 BOM
+        (some PHP sites send one) is skipped."""
+        start = len(codecs.BOM_UTF8) if self.content.startswith(codecs.BOM_UTF8) else 0
+        return orjson.loads(memoryview(self.content)[start:])
 
 
 def _retry_after(response: httpx2.Response) -> float | None:
@@ -250,14 +276,24 @@ class _Http:
             base_url=base, headers=headers, auth=auth, timeout=TIMEOUT_S, transport=self._backend.transport()
         )  # fmt: skip
 
-    def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        """The answer's JSON (see `request`)."""
-        return self._json(self.request(method, path, **kwargs))
+    def call(self, method: str, path: str, *, shape: type[dict[str, Any] | list[Any]] = dict, **kwargs: Any) -> Any:
+        """The answer's JSON (see `request`), which must be an object (a list with `shape=list`)."""
+        answer = self.request(method, path, **kwargs)
+        found = self._json(answer)
+        if not isinstance(found, shape):
+            what = "a list" if shape is list else "an object"
+            raise PlatformError(f"{self.label} answered {answer.status_code} with JSON that is not {what}")
+        return found
 
     def _json(self, response: Answer) -> Any:
+        """The answer's JSON; TooBig, unparsed, where it holds more than MAX_ANSWER_VALUES values."""
+        if json_values(response.content) > MAX_ANSWER_VALUES:
+            raise TooBig(
+                f"{self.label} answered {response.status_code} with more than {MAX_ANSWER_VALUES:,} JSON values: refused"
+            )
         try:
             return response.json()
-        except (ValueError, RecursionError):  # (RecursionError: JSON nested past Python's stack, `[[[[...`)
+        except ValueError:  # (orjson's JSONDecodeError, JSON nested past 1,024 levels included)
             raise PlatformError(f"{self.label} answered {response.status_code} without JSON") from None
 
     def sent_post(self, method: str, path: str, body: dict[str, Any], *, creates: bool = False) -> Any:
@@ -276,12 +312,16 @@ class _Http:
             limit = MAX_ANSWER_BYTES if size > 1 else MAX_POST_ANSWER_BYTES
             try:
                 answer = self.request("GET", path, params={**params, "page": page, "per_page": size}, limit=limit)
+                items = self._json(answer) or []
             except TooBig:
                 if size == 1:
                     raise
                 size //= 10
                 continue
-            items = self._json(answer) or []
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise PlatformError(
+                    f"{self.label} answered {answer.status_code} with a page that is not a list of posts"
+                )
             yield from items[: most - first]
             first += size
             if not items or first >= most or answer.headers.get("x-wp-totalpages") == str(page):
@@ -644,8 +684,10 @@ class WordPressClient:
     def _tag_ids(self, names: list[str]) -> list[int]:
         ids = []
         for name in wordpress_tags(names):
-            found = self.http.call("GET", "/wp-json/wp/v2/tags", params={"search": name, "per_page": 100})
-            match = next((t for t in found or [] if str(t.get("name", "")).lower() == name.lower()), None)
+            found = self.http.call("GET", "/wp-json/wp/v2/tags", params={"search": name, "per_page": 100}, shape=list)
+            match = next(
+                (t for t in found if isinstance(t, dict) and str(t.get("name", "")).lower() == name.lower()), None
+            )
             if match is None:
                 match = self.http.call("POST", "/wp-json/wp/v2/tags", json={"name": name}, creates=True)
             tag_id = match.get("id") if isinstance(match, dict) else None
