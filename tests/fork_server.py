@@ -12,10 +12,11 @@ module a bounded child times (tests/bounded_child.py).
 from __future__ import annotations
 
 import json
-import select
 import subprocess
 import sys
 import tempfile
+
+from tests.terminal import readable
 
 _SERVER = """
 import contextlib, io, json, os, sys, traceback
@@ -73,7 +74,7 @@ class ForkServer:
         except BrokenPipeError:  # the server has ended: its errors say why
             line = ""
         else:
-            ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+            ready = readable(self.process.stdout.fileno(), timeout)
             line = self.process.stdout.readline() if ready else ""
         if not line:
             self.process.kill()

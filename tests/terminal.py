@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import select
 import signal
 import subprocess
 import sys
@@ -15,6 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def readable(fd: int, timeout: float) -> bool:
+    """Whether `fd` has something to read within `timeout` seconds. poll(), not select(): a test
+    process holding over a thousand descriptors (the suite's late tests do) gets numbers select()
+    refuses ("filedescriptor out of range")."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(max(0, round(timeout * 1000))))
 
 
 def on_a_terminal(*args: str, typed: str) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import pty
-import select
 import sys
 import termios
 import threading
@@ -17,7 +16,7 @@ import time
 import pytest
 
 from tests.cli.conftest import PASSWORD, error_message
-from tests.terminal import on_a_terminal
+from tests.terminal import on_a_terminal, readable
 
 
 def test_signup_on_a_terminal_asks_the_password_twice_on_stderr(cli):
@@ -133,7 +132,7 @@ def test_a_secret_is_read_without_echo_and_never_touches_stdout(monkeypatch):
             time.sleep(0.01)
         os.write(controller, b"hunter2\n")
         asking.join(10)
-        echoed = os.read(controller, 1024) if select.select([controller], [], [], 0.2)[0] else b""
+        echoed = os.read(controller, 1024) if readable(controller, 0.2) else b""
         assert termios.tcgetattr(terminal)[3] & termios.ECHO
     finally:
         stdin.close()

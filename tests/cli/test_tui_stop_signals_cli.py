@@ -9,7 +9,6 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import select
 import signal
 import struct
 import subprocess
@@ -19,6 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.terminal import readable
 
 # Python-bound (the studio on a terminal, as tests/tui): CI's second pass leaves it out.
 pytestmark = pytest.mark.same_on_every_server
@@ -53,8 +54,7 @@ class Studio:
 
     def read(self, timeout: float) -> bool:
         """What the studio writes within `timeout`; False once its terminal has no writer left."""
-        ready, _, _ = select.select([self.controller], [], [], timeout)
-        if not ready:
+        if not readable(self.controller, timeout):
             return True
         try:
             chunk = os.read(self.controller, 65536)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
-import select
 import threading
 import time
 from datetime import UTC
@@ -22,6 +21,7 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.connection import Database
 from blogster_cli.tui.dashboard import FigureCards
+from tests.terminal import readable
 from tests.tui.conftest import table_text, write
 
 
@@ -175,7 +175,7 @@ def test_figures_already_read_are_in_the_first_frame(writer, forking):
     for _ in range(1000):  # the whole answer in, before the app starts
         if early.answered():
             break
-        select.select([early.fileno()], [], [], 0.05)
+        readable(early.fileno(), 0.05)
     assert early.forked
 
     async def steps(pilot, at_ready):
