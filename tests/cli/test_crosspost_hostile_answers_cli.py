@@ -75,13 +75,15 @@ HOSTILE = textwrap.dedent(
 
 def test_an_answer_of_millions_of_empty_objects_is_refused_before_it_is_parsed():
     """A page of one (read up to MAX_POST_ANSWER_BYTES) or a post fetched by id of 64 MiB of `{}`s:
-    refused unparsed, the process's peak memory a few hundred MB at most (it was 3.3 GB)."""
+    refused unparsed (parsed, it took 3.3 GB: under the 2 GiB address-space limit, a MemoryError).
+    The peak (the hostile server's 64 MiB answer in the same process, the answer read and joined,
+    the strings taken out to count) is ~290 MiB here; a loaded CI machine measured 761 MiB."""
     ran = subprocess.run([sys.executable, "-c", HOSTILE], capture_output=True, text=True, timeout=120, check=False)
     assert ran.returncode == 0, ran.stderr[-2000:]
     found = json.loads(ran.stdout)
     refused = f"answered 200 with more than {platform_api.MAX_ANSWER_VALUES:,} JSON values: refused"
     assert found["errors"] == [f"dev.to {refused}", f"WordPress {refused}"]
-    assert found["peak_mib"] < 400, found
+    assert found["peak_mib"] < 1500, found
 
 
 def test_json_values_counts_an_upper_bound_outside_strings():
