@@ -275,11 +275,11 @@ def test_0111_moves_posts_scheduled_without_a_time_back_to_draft_and_then_refuse
     assert validated == (True,)
 
 
-# Files numbered below some that the last release already shipped (0192 was its newest): a
-# database of that release applies them after those, out of number order. A fresh database
-# applies them in order. Both must end with the same schema. New files number above 0192; 0189
-# is below on purpose: a database at 0190 applies it before 0191, which failed there without it.
-# The set is the one the restore's check of a backup's migrations allows to be missing.
+# Files numbered below some that a release already shipped: the release of 0192 lacked 0189, so a
+# database of that release applies 0189 after 0190-0192, out of number order. A fresh database
+# applies it in order. Both must end with the same schema. Later releases (0193 on) hold 0189, and
+# new files number above the newest shipped file (0193). The set is the one the restore's check of
+# a backup's migrations allows to be missing.
 SHIPPED_UP_TO = "0192"
 NUMBERED_BELOW_SHIPPED = tuple(sorted(migrations.NUMBERED_BELOW_SHIPPED))
 
