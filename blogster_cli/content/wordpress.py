@@ -24,7 +24,7 @@ entity-expansion and external-entity tricks. Mapping:
   `source.wordpress_site` and the item's `wp:post_id` in `source.wordpress_item`; without a
   site or an id, the item's `guid` there alone; an item with neither (written by hand or by
   another tool) is named by what it says of itself, its type, `wp:post_name` (else its title)
-  and date, with the site (`named_item` reads it back). A re-import matches the item's post by
+  and date, with the site (`content.wordpress_items`). A re-import matches the item's post by
   it: an item's place in the file and its slug (untitled drafts, child pages named alike) are no
   one item's;
 - tags: `category` elements with domain post_tag; categories: domain category, except
@@ -51,7 +51,6 @@ keywords, image, wordpress_id, wordpress_type, link), which export starts from.
 """
 
 import html
-import json
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -72,6 +71,7 @@ from blogster_cli.content.document import new_document
 from blogster_cli.content.errors import WordPressError
 from blogster_cli.content.mapping import map_metadata
 from blogster_cli.content.post import ImportedPost, post_from_mapping, with_zone
+from blogster_cli.content.wordpress_items import item_name
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _WP_NS = re.compile(r"^\{(http://wordpress\.org/export/\d+\.\d+/)\}")
@@ -329,22 +329,8 @@ def _identity(item: Element, post_id: str, site: str | None, named: tuple[str, s
     other's post, and the other made a `-N` copy each run."""
     item_id = post_id if site is not None and post_id else _text(item, "guid")
     if not item_id:
-        item_id = json.dumps(named, ensure_ascii=False)
+        item_id = item_name(*named)
     return {"wordpress_item": item_id} if site is None else {"wordpress_site": site, "wordpress_item": item_id}
-
-
-def named_item(item_id: str) -> tuple[str, str, str] | None:
-    """The type, name and date an item with neither id nor guid is named by (`_identity`), or None
-    for another identity."""
-    if not item_id.startswith("["):
-        return None
-    try:
-        named = json.loads(item_id)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(named, list) or len(named) != 3 or not all(isinstance(part, str) for part in named):
-        return None
-    return (named[0], named[1], named[2])
 
 
 def _item_date(item: Element, wp_ns: str, default_tz: tzinfo) -> tuple[datetime | None, str | None, datetime | None]:

@@ -89,6 +89,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.rules import EXPORT_TOO_LARGE, MAX_CONTENT_BYTES, MAX_EXPORT_BYTES, POST_TOO_LARGE
+from blogster_cli.content.wordpress_items import named_item
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
@@ -1190,9 +1191,7 @@ class _Index:
 
     def named(self, site: str | None, kind: str, name: str) -> list[PostRef]:
         """My live posts from WordPress items of `site` with neither id nor guid, of that type and
-        name, whatever their date (`content.wordpress.named_item`)."""
-        from blogster_cli.content.wordpress import named_item
-
+        name, whatever their date (`content.wordpress_items.named_item`)."""
         if self._by_name is None:
             self._by_name = {}
             for (item_site, item_id), refs in self.by_item.items():
@@ -1785,8 +1784,6 @@ def _item_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef | Non
 
 def _note_items(index: _Index, run: _Run, candidates: list[Candidate]) -> None:
     """Record the batch's WordPress items in `run` (`_redated`; hold run.lock)."""
-    from blogster_cli.content.wordpress import named_item
-
     for candidate in candidates:
         item = candidate.wordpress_item
         if item is None:
@@ -1799,12 +1796,10 @@ def _note_items(index: _Index, run: _Run, candidates: list[Candidate]) -> None:
 
 def _redated(item: WordPressItem, index: _Index, run: _Run) -> PostRef | None:
     """The one live post an item with neither id nor guid made that was named as this item is but
-    for its date (`content.wordpress.named_item`), when this run has not taken it and no item of
+    for its date (`content.wordpress_items.named_item`), when this run has not taken it and no item of
     this run is named as it was: the item's date changed since. A new draft titled as another is a
     post of its own (the other is in the run); of several such posts, or for several such items
     that made no post, none is guessed."""
-    from blogster_cli.content.wordpress import named_item
-
     named = named_item(item[1])
     if named is None or run.unmade[item[0], named[0], named[1]] != 1:
         return None
