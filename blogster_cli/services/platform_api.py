@@ -73,9 +73,11 @@ MAX_ANSWER_BYTES = 4 * 1024 * 1024
 MAX_POST_ANSWER_BYTES = 64 * 1024 * 1024
 """The largest answer carrying one post in full: a post of up to 4 MiB (MAX_CONTENT_BYTES) comes back
 as its text and its rendering, JSON-escaped (Rails writes each `<` of the HTML as `\\u003c`)."""
-ECHO_FACTOR = 8
-"""How many times what was sent a create's or update's answer may add to MAX_ANSWER_BYTES: dev.to
-echoes body_markdown and body_html, WordPress the content raw and rendered."""
+ECHO_FACTOR = 64
+"""How many times what was sent a create's or update's answer may add to MAX_ANSWER_BYTES (up to
+MAX_POST_ANSWER_BYTES): dev.to echoes body_markdown and body_html, WordPress the content raw and
+rendered. Highlighted code is a `<span>` a token, and Rails escapes each `<`, `>` and `&` in six
+bytes: a post of code answers ~25 times its size, a post of `<`s 15 times (8 refused both)."""
 MAX_ANSWER_VALUES = 1_000_000
 """The most JSON values (objects, arrays, keys, numbers, strings) an answer may hold to be parsed:
 each takes up to ~100 bytes parsed whatever its size in the answer (`{},` is 3 bytes and a 64-byte

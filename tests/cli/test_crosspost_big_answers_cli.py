@@ -139,6 +139,39 @@ def test_a_long_post_is_created_then_updated_on_devto_though_the_answer_echoes_i
     assert again.json()[0]["action"] == "updated" and len(forem.posts) == 1
 
 
+class HighlightingForem(FakeForem):
+    """dev.to as it answers for a post of code: body_html has each token of the code in a highlighting
+    `<span>`, and Rails writes each `<`, `>` and `&` of the answer as `\\u003c` and the like."""
+
+    def handle(self, request: Request) -> Response:
+        response = super().handle(request)
+        if request.method in ("POST", "PUT") and response.status_code < 300:
+            body = json.loads(response.get_data())
+            spans = re.sub(r"\w+|\S", lambda token: f'<span class="n">{token[0]}</span>', body["body_markdown"])
+            body["body_html"] = f"<pre>{spans}</pre>"
+            rails = json.dumps(body).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            response.set_data(rails)
+        return response
+
+
+def test_a_post_of_code_is_created_then_updated_on_devto_though_its_highlighting_is_echoed(
+    cli, signed_up, tmp_path, http
+):
+    """300 KB of code: the answer is ~40 times what was sent (the highlighting's spans, escaped), more
+    than an echo of 8 times it was allowed: the copy was made but never recorded."""
+    forem = HighlightingForem(http).install()
+    connect(cli, "devto", TOKEN)
+    code = "if (a < b && c > d) { x = f(a, b); }\n" * 8_000
+    slug = publish_post(cli, tmp_path, f"---\ntitle: Code read\n---\n```c\n{code}```\n", slug="code-read")
+    env = {"BLOGSTER_DEVTO_URL": forem.url}
+    first = cli("crosspost", slug, "--to", "devto", "--json", env=env)
+    assert first.exit_code == 0, first.stderr
+    assert first.json()[0]["action"] == "created"
+    again = cli("crosspost", slug, "--to", "devto", "--json", env=env)
+    assert again.exit_code == 0, again.stderr
+    assert again.json()[0]["action"] == "updated" and len(forem.posts) == 1
+
+
 class RenderingWordPress(FakeWordPress):
     """WordPress as it answers with context=edit: a post's content raw and rendered (in its create
     and update answers too), the posts in pages of per_page with X-WP-TotalPages, and 400 past them."""
