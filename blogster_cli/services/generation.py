@@ -23,6 +23,7 @@ from blogster_cli.services.ai_provider import Completion
 from blogster_cli.services.generation_steps import (
     Guard,
     LogLinks,
+    Reservation,
     claim_idea,
     link_started,
     log_row,
@@ -113,93 +114,94 @@ def _draft(
     """`draft`, stored in `guard` when one holds the claim on the request's idea (`draft --idea`, `batch`)."""
     _check(request)
     request_id = uuid.uuid4()
-    with reserving(acting, request_id, provider) as session:
-        conn = driver_connection(session)
-        persona = catalog.find_persona(conn, ref=request.persona) if request.persona else None
-        if request.persona and persona is None:
-            raise NotFound(f"no persona {request.persona!r} (see `blogster personas list`)")
-        template = catalog.find_template(conn, ref=request.template) if request.template else None
-        if request.template and template is None:
-            raise NotFound(f"no template {request.template!r} (see `blogster templates list`)")
-        idea = own_idea(session, acting, resolve_idea_id(session, acting, request.idea)) if request.idea else None
-        source_ids, sources = _sources_for_next_draft(session, acting) if request.use_sources else ([], [])
-    topic = idea.title if idea else (request.topic or "").strip()
-    keywords = request.keywords or (tuple(idea.keywords) if idea else ())
-    messages = prompts.assemble(
-        request.kind,
-        prompts.PromptInput(
-            topic=topic,
-            persona=_persona_brief(persona) if persona else None,
-            template=prompts.TemplateBrief(template.name, template.structure) if template else None,
-            keywords=keywords,
-            sources=sources,
-            idea_description=idea.description if idea else None,
-        ),
-    )
-    prompt_text = prompts.as_text(messages)
-    links = LogLinks(persona_id=persona.id if persona else None, template_id=template.id if template else None)
-
-    def store(session: Session, completion: Completion) -> BlogRow:
-        title, body = prompts.title_and_body(completion.text, fallback_title=topic)
-        if not body.strip():
-            raise ai_provider.ProviderError("the AI provider returned an empty post; nothing was saved")
-        new = NewBlog(
-            title=title, markdown=body, persona_id=links.persona_id, template_id=links.template_id,
-            sections=template.structure if template else [], meta_keywords=list(keywords) or None, ai_generated=True,
-        )  # fmt: skip
-        blog = insert_new(driver_connection(session), new, activity_type=ActivityType.GENERATED)
-        rows.insert_log(
-            session,
-            log=log_row(
-                request_id,
-                prompt_text,
-                completion,
-                LogLinks(blog.id, links.persona_id, links.template_id),
-                provider.model,
+    with Reservation(request_id, provider) as reservation:
+        with reserving(acting, reservation) as session:
+            conn = driver_connection(session)
+            persona = catalog.find_persona(conn, ref=request.persona) if request.persona else None
+            if request.persona and persona is None:
+                raise NotFound(f"no persona {request.persona!r} (see `blogster personas list`)")
+            template = catalog.find_template(conn, ref=request.template) if request.template else None
+            if request.template and template is None:
+                raise NotFound(f"no template {request.template!r} (see `blogster templates list`)")
+            idea = own_idea(session, acting, resolve_idea_id(session, acting, request.idea)) if request.idea else None
+            source_ids, sources = _sources_for_next_draft(session, acting) if request.use_sources else ([], [])
+        topic = idea.title if idea else (request.topic or "").strip()
+        keywords = request.keywords or (tuple(idea.keywords) if idea else ())
+        messages = prompts.assemble(
+            request.kind,
+            prompts.PromptInput(
+                topic=topic,
+                persona=_persona_brief(persona) if persona else None,
+                template=prompts.TemplateBrief(template.name, template.structure) if template else None,
+                keywords=keywords,
+                sources=sources,
+                idea_description=idea.description if idea else None,
             ),
         )
-        if idea is not None:
-            link_started(session, idea.id, blog.id)
-        if source_ids:  # cited by this draft, so no later --sources draft cites them again
-            rows.tie_sources(session, source_ids=source_ids, blog_id=blog.id)
-        return blog
+        prompt_text = prompts.as_text(messages)
+        links = LogLinks(persona_id=persona.id if persona else None, template_id=template.id if template else None)
 
-    def has_body(text: str) -> bool:
-        """Whether `text` holds some of the post below its title: what `keep_partial` can keep."""
-        return bool(prompts.title_and_body(text, fallback_title=topic)[1].strip())
+        def store(session: Session, completion: Completion) -> BlogRow:
+            title, body = prompts.title_and_body(completion.text, fallback_title=topic)
+            if not body.strip():
+                raise ai_provider.ProviderError("the AI provider returned an empty post; nothing was saved")
+            new = NewBlog(
+                title=title, markdown=body, persona_id=links.persona_id, template_id=links.template_id,
+                sections=template.structure if template else [], meta_keywords=list(keywords) or None, ai_generated=True,
+            )  # fmt: skip
+            blog = insert_new(driver_connection(session), new, activity_type=ActivityType.GENERATED)
+            rows.insert_log(
+                session,
+                log=log_row(
+                    request_id,
+                    prompt_text,
+                    completion,
+                    LogLinks(blog.id, links.persona_id, links.template_id),
+                    provider.model,
+                ),
+            )
+            if idea is not None:
+                link_started(session, idea.id, blog.id)
+            if source_ids:  # cited by this draft, so no later --sources draft cites them again
+                rows.tie_sources(session, source_ids=source_ids, blog_id=blog.id)
+            return blog
 
-    def call() -> Completion:
-        arrived: list[str] = []
+        def has_body(text: str) -> bool:
+            """Whether `text` holds some of the post below its title: what `keep_partial` can keep."""
+            return bool(prompts.title_and_body(text, fallback_title=topic)[1].strip())
 
-        def collect(piece: str) -> None:
-            arrived.append(piece)
-            on_token(piece)
+        def call() -> Completion:
+            arrived: list[str] = []
 
-        try:
-            return ai_provider.stream(provider, messages, collect)
-        except KeyboardInterrupt as exc:
-            text = "".join(arrived)
-            if not request.keep_partial:
-                raise
-            if not has_body(text):
-                if type(exc) is not KeyboardInterrupt:  # SIGTERM, SIGHUP: the front end says which
+            def collect(piece: str) -> None:
+                arrived.append(piece)
+                on_token(piece)
+
+            try:
+                return ai_provider.stream(provider, messages, collect)
+            except KeyboardInterrupt as exc:
+                text = "".join(arrived)
+                if not request.keep_partial:
                     raise
-                only = " (only its title)" if text.strip() else ""
-                raise Interrupted(
-                    f"interrupted before any of the post's text arrived{only}; nothing was saved"
-                ) from None
-            # The provider sends usage only at the end: an interrupted stream's tokens are unknown.
-            return Completion(text=text, tokens=0, model=provider.model)
-        except ai_provider.CutShort as exc:
-            if not request.keep_partial or not has_body(exc.partial.text):
-                raise
-            on_warning(f"{exc.reason}; what arrived is kept as the draft (--keep-partial)")
-            return exc.partial
+                if not has_body(text):
+                    if type(exc) is not KeyboardInterrupt:  # SIGTERM, SIGHUP: the front end says which
+                        raise
+                    only = " (only its title)" if text.strip() else ""
+                    raise Interrupted(
+                        f"interrupted before any of the post's text arrived{only}; nothing was saved"
+                    ) from None
+                # The provider sends usage only at the end: an interrupted stream's tokens are unknown.
+                return Completion(text=text, tokens=0, model=provider.model)
+            except ai_provider.CutShort as exc:
+                if not request.keep_partial or not has_body(exc.partial.text):
+                    raise
+                on_warning(f"{exc.reason}; what arrived is kept as the draft (--keep-partial)")
+                return exc.partial
 
-    return metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store,
-        guard=guard,
-    )  # fmt: skip
+        return metered(
+            acting, reservation=reservation, prompt=prompt_text, provider=provider, links=links, call=call, store=store,
+            guard=guard,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,15 @@ released and a failed log (which costs nothing) is written; nothing half-written
 unless the user asked to keep a partial draft: then what arrived is stored as a success.
 
 A reservation lasts as long as the session that made it (migration 0193: a killed run's credit is
-free at once), so step 1's connection is the run's own until step 3 or the release is done
-(`db.orm.Kept`): out of the pool, waiting in an empty transaction, which the server's
-`idle_session_timeout` (or a pooler's idle limit) does not end under the provider call, as it
-ended a pooled idle connection and let another run take the credit this one was using (red team 58
-F2). Its own idle limit, the provider's timeout for each of two calls and a margin, frees the
-credit of a process that hangs. Should the session end all the same, the store charges a credit
-still free, or fails with "no AI credits left" (nothing half-written).
+free at once), so step 1's connection is the run's own until step 3 or the release is done (the
+run's `Reservation`, handed from step to step, keeps it as a `db.orm.Kept`): out of the pool,
+waiting in an empty transaction, which the server's `idle_session_timeout` (or a pooler's idle
+limit) does not end under the provider call, as it ended a pooled idle connection and let another
+run take the credit this one was using (red team 58 F2). Its own idle limit, the provider's timeout
+for each of two calls and a margin, frees the credit of a process that hangs. Should the session
+end all the same, the store charges a credit still free, or fails with "no AI credits left"
+(nothing half-written). A run that stops between step 1 and the provider call (an error, Ctrl-C)
+ends the session as its `Reservation` block ends, and the reservation with it.
 
 A generation that overlapping runs must make once (`generate batch`, `generate draft --idea`: the
 idea it drafts) runs in a `Guard`: a unit of work opened before step 1 that claims the item (its row
@@ -65,9 +67,6 @@ HOLD_MARGIN_S = 60.0
 """How long, beyond the provider's timeout for each of two calls (`complete_structured` asks twice),
 a run's reservation session may wait between its statements before the server ends it."""
 
-_KEPT: dict[UUID, Kept] = {}
-"""Each running generation's reservation session, by request id, until `metered` or `release` ends it."""
-
 
 class NoCredits(BlogsterError):
     """Zero free credits: nothing was sent to the provider."""
@@ -82,30 +81,44 @@ class LogLinks:
     template_id: UUID | None = None
 
 
+class Reservation:
+    """A generation's request id and the session its credit reservation lasts as long as (0193): step 1
+    (`reserving`) keeps that session's connection for the run, and `metered` or `release` lets it go.
+    The run is a `with` block around it, so a run that ends before either (an error or a stop between
+    step 1 and the provider call) ends the session, and the reservation with it, leaving nothing held."""
+
+    def __init__(self, request_id: UUID, provider: ProviderConfig) -> None:
+        self.request_id = request_id
+        self.kept = Kept(2 * provider.timeout_s + HOLD_MARGIN_S)
+
+    def __enter__(self) -> Reservation:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.let_go(end_session=True)  # nothing is left to let go once `metered` or `release` did
+
+    def let_go(self, *, end_session: bool = False) -> None:
+        """Ends the run's wait on its reservation session, once its reservation is consumed or released;
+        with `end_session` (its release failed), the session itself, which ends the reservation (0193)."""
+        self.kept.let_go(end_session=end_session)
+
+
 @contextmanager
-def reserving(acting: ActingUser, request_id: UUID, provider: ProviderConfig) -> Iterator[Session]:
+def reserving(acting: ActingUser, reservation: Reservation) -> Iterator[Session]:
     """Step 1: a unit of work for the caller's reads that ends by reserving the credit (no credit is a
-    NoCredits error), on a connection kept for the run until `metered` or `release` ends it."""
+    NoCredits error), on a connection `reservation` keeps for the run until `metered` or `release` ends it."""
     from sqlalchemy.exc import DBAPIError
 
-    kept = Kept(2 * provider.timeout_s + HOLD_MARGIN_S)
-    with orm_unit_of_work(acting, kept=kept) as session:
+    with orm_unit_of_work(acting, kept=reservation.kept) as session:
         yield session
         try:
-            rows.reserve_credit(session, request_id=request_id)
+            rows.reserve_credit(session, request_id=reservation.request_id)
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) == "P0001":
                 raise NoCredits(NO_CREDITS) from None
             raise
-    _KEPT[request_id] = kept
-
-
-def _let_go(request_id: UUID, *, end_session: bool = False) -> None:
-    """Ends the run's wait on its reservation session, once its reservation is consumed or released;
-    with `end_session` (its release failed), the session itself, which ends the reservation (0193)."""
-    kept = _KEPT.pop(request_id, None)
-    if kept is not None:
-        kept.let_go(end_session=end_session)
 
 
 def log_row(
@@ -177,7 +190,7 @@ class Guard:
 def metered(
     acting: ActingUser,
     *,
-    request_id: UUID,
+    reservation: Reservation,
     prompt: str,
     provider: ProviderConfig,
     links: LogLinks,
@@ -185,7 +198,7 @@ def metered(
     store: Callable[[Session, Completion], T],
     guard: Guard | None = None,
 ) -> T:
-    """Steps 2 and 3 for a request whose credit step 1 reserved; the store step logs the success,
+    """Steps 2 and 3 for the request whose credit step 1 reserved; the store step logs the success,
     in `guard` when one claims the request's item (committed here: a failed commit releases the
     credit too), else in a unit of work of its own."""
     try:
@@ -204,10 +217,10 @@ def metered(
                 if attempts == STORE_ATTEMPTS:
                     raise
     except BaseException:
-        _release_and_log_failure(acting, request_id, prompt, provider.model, links)
+        _release_and_log_failure(acting, reservation, prompt, provider.model, links)
         raise
     finally:
-        _let_go(request_id)
+        reservation.let_go()
 
 
 def complete_structured(
@@ -242,24 +255,32 @@ def complete_structured(
     )
 
 
-def release(acting: ActingUser, *, request_id: UUID) -> None:
+def release(acting: ActingUser, *, reservation: Reservation) -> None:
     """Gives back a reservation when the request stops before the provider is called."""
     released = False
     try:
         with orm_unit_of_work(acting) as session:
-            rows.release_credit(session, request_id=request_id)
+            rows.release_credit(session, request_id=reservation.request_id)
         released = True
     finally:
-        _let_go(request_id, end_session=not released)
+        reservation.let_go(end_session=not released)
 
 
-def _release_and_log_failure(acting: ActingUser, request_id: UUID, prompt: str, model: str, links: LogLinks) -> None:
+def _release_and_log_failure(
+    acting: ActingUser, reservation: Reservation, prompt: str, model: str, links: LogLinks
+) -> None:
+    request_id = reservation.request_id
+    released = False
     try:
         with orm_unit_of_work(acting) as session:
             rows.release_credit(session, request_id=request_id)
             rows.insert_log(session, log=log_row(request_id, prompt, None, links, model))
+        released = True
     except BlogsterError:  # the original failure is what the user needs to see
-        _let_go(request_id, end_session=True)  # the reservation ends with its session (0193)
+        pass
+    finally:
+        if not released:  # refused or interrupted (a second Ctrl-C): the reservation ends with its session (0193)
+            reservation.let_go(end_session=True)
 
 
 # The saved idea a draft starts from (generation.draft and services/ideas.py).

@@ -66,50 +66,51 @@ def generate(
     if not 1 <= count <= MAX_IDEAS:
         raise InvalidInput(f"--count must be between 1 and {MAX_IDEAS}")
     request_id = uuid.uuid4()
-    with generation_steps.reserving(acting, request_id, provider):
-        pass  # step 1 reads nothing: the topic is the whole prompt
-    messages = prompts.assemble("ideas", prompts.PromptInput(topic=topic, industry=industry, count=count))
-    prompt_text = prompts.as_text(messages)
-    parsed: list[idea_shapes.IdeaOut] = []
+    with generation_steps.Reservation(request_id, provider) as reservation:
+        with generation_steps.reserving(acting, reservation):
+            pass  # step 1 reads nothing: the topic is the whole prompt
+        messages = prompts.assemble("ideas", prompts.PromptInput(topic=topic, industry=industry, count=count))
+        prompt_text = prompts.as_text(messages)
+        parsed: list[idea_shapes.IdeaOut] = []
 
-    def call() -> Completion:
-        ideas, completion = generation_steps.complete_structured(
-            provider, messages, response_format=idea_shapes.response_format(), parse=idea_shapes.parse_ideas,
-            what="ideas",
+        def call() -> Completion:
+            ideas, completion = generation_steps.complete_structured(
+                provider, messages, response_format=idea_shapes.response_format(), parse=idea_shapes.parse_ideas,
+                what="ideas",
+            )  # fmt: skip
+            parsed.extend(ideas[:count])
+            return completion
+
+        def store(session: Session, completion: Completion) -> list[IdeaPublic]:
+            stored = rows.insert_ideas(
+                session,
+                ideas=[
+                    BlogIdea(
+                        user_id=acting.actor.user_id,
+                        title=i.title.strip()[:500],
+                        description=i.description,
+                        keywords=i.keywords,
+                        industry_category=industry,
+                        trending_score=i.trending_score,
+                        engagement_potential=i.engagement_potential,
+                        difficulty_level=BlogIdeaDifficulty(i.difficulty_level),
+                        estimated_word_count=i.estimated_word_count,
+                    )  # fmt: skip
+                    for i in parsed
+                ],
+            )
+            rows.insert_log(
+                session,
+                log=generation_steps.log_row(
+                    request_id, prompt_text, completion, generation_steps.LogLinks(), provider.model
+                ),
+            )
+            return [_public(i) for i in stored]
+
+        return generation_steps.metered(
+            acting, reservation=reservation, prompt=prompt_text, provider=provider, links=generation_steps.LogLinks(),
+            call=call, store=store,
         )  # fmt: skip
-        parsed.extend(ideas[:count])
-        return completion
-
-    def store(session: Session, completion: Completion) -> list[IdeaPublic]:
-        stored = rows.insert_ideas(
-            session,
-            ideas=[
-                BlogIdea(
-                    user_id=acting.actor.user_id,
-                    title=i.title.strip()[:500],
-                    description=i.description,
-                    keywords=i.keywords,
-                    industry_category=industry,
-                    trending_score=i.trending_score,
-                    engagement_potential=i.engagement_potential,
-                    difficulty_level=BlogIdeaDifficulty(i.difficulty_level),
-                    estimated_word_count=i.estimated_word_count,
-                )  # fmt: skip
-                for i in parsed
-            ],
-        )
-        rows.insert_log(
-            session,
-            log=generation_steps.log_row(
-                request_id, prompt_text, completion, generation_steps.LogLinks(), provider.model
-            ),
-        )
-        return [_public(i) for i in stored]
-
-    return generation_steps.metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=generation_steps.LogLinks(),
-        call=call, store=store,
-    )  # fmt: skip
 
 
 def list_ideas(acting: ActingUser, *, statuses: list[str] | None = None) -> list[IdeaPublic]:

@@ -490,16 +490,41 @@ def _mailbox(email: str) -> str:
 
 def _as_listed(session: Any, emails: list[str]) -> list[str]:
     """`emails`, their mailboxes, and every other spelling my list holds of those mailboxes, to match
-    in SQL: the rows stored before one spelling (`spelled_otherwise`, usually none: a trailing dot, a
-    Unicode domain in any form, NFD or full-width) told by `_mailbox`, as the send groups them, so
-    unsubscribe, rm and a --to audience reach every row the send mails."""
+    in SQL (`_OtherSpellings`), so unsubscribe, rm and a --to audience reach every row the send mails."""
     addresses = list(dict.fromkeys(a for e in emails for a in (e, _mailbox(e))))
-    odd = newsletter_rows.spelled_otherwise(session)
-    if not odd:
-        return addresses
-    mailbox = _by_mailbox(session, emails + [s.email for s in odd])
-    wanted = {mailbox[e] for e in emails}
-    return addresses + [s.email for s in odd if mailbox[s.email] in wanted]
+    return addresses + _other_spellings(session, emails).spelling_asked()
+
+
+@dataclass(frozen=True)
+class _OtherSpellings:
+    """The rows my list stored before addresses had one spelling (`spelled_otherwise`, usually none: a
+    trailing dot, a Unicode domain in any form, NFD or full-width), matched with the addresses asked
+    about by mailbox, told by `_by_mailbox` as the send groups them (read only when there are such rows)."""
+
+    asked: list[str]
+    listed: list[str]
+    """Those rows' addresses, as stored."""
+    mailbox: dict[str, str]
+    """Each of `asked` and `listed` to its mailbox; empty when `listed` is."""
+
+    def spelling_asked(self) -> list[str]:
+        """Those of `listed` whose mailbox is one of `asked`'s."""
+        if not self.listed:
+            return []
+        wanted = {self.mailbox[e] for e in self.asked}
+        return [e for e in self.listed if self.mailbox[e] in wanted]
+
+    def asked_on_list(self) -> set[str]:
+        """Those of `asked` whose mailbox my list holds in one of `listed`'s spellings."""
+        if not self.listed:
+            return set()
+        on_list = {self.mailbox[e] for e in self.listed}
+        return {e for e in self.asked if self.mailbox[e] in on_list}
+
+
+def _other_spellings(session: Any, asked: list[str]) -> _OtherSpellings:
+    listed = [s.email for s in newsletter_rows.spelled_otherwise(session)]
+    return _OtherSpellings(asked, listed, _by_mailbox(session, asked + listed) if listed else {})
 
 
 def _by_mailbox(session: Any, emails: list[str]) -> dict[str, str]:
@@ -513,12 +538,10 @@ def _add_readers(session: Any, recipients: list[letters.Recipient]) -> int:
     """Adds the readers whose mailbox is not on my list under any spelling; returns how many were new.
     A reader in the one spelling is found by the unique index; only rows spelled otherwise (stored
     before, usually none) are read to tell theirs."""
-    odd = newsletter_rows.spelled_otherwise(session)
-    if odd:
-        mailbox = _by_mailbox(session, [r.email for r in recipients] + [s.email for s in odd])
-        on_list = {mailbox[s.email] for s in odd}
-        recipients = [r for r in recipients if mailbox[r.email] not in on_list]
-    return newsletter_rows.add_subscribers(session, people=[(r.email, r.name) for r in recipients])
+    on_list = _other_spellings(session, [r.email for r in recipients]).asked_on_list()
+    return newsletter_rows.add_subscribers(
+        session, people=[(r.email, r.name) for r in recipients if r.email not in on_list]
+    )
 
 
 def import_subscribers(acting: ActingUser, *, csv_text: str) -> ImportReport:
@@ -768,13 +791,13 @@ class _Target:
     """As my list holds it: the ledger's key, and the Message-ID's and reader key's (stable across runs)."""
     name: str | None
     token: str
+    mailbox: str = field(init=False, repr=False, compare=False)
+    """Where the mail goes (envelope and To): the one spelling (`_mailbox`), which every server
+    takes, not a row's older one (`bo@example.com.` is refused as malformed, a Unicode domain
+    needs SMTPUTF8); told once, as the target is made."""
 
-    @property
-    def mailbox(self) -> str:
-        """Where the mail goes (envelope and To): the one spelling (`_mailbox`), which every server
-        takes, not a row's older one (`bo@example.com.` is refused as malformed, a Unicode domain
-        needs SMTPUTF8)."""
-        return _mailbox(self.email)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mailbox", _mailbox(self.email))
 
 
 @dataclass(frozen=True)

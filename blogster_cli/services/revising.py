@@ -34,10 +34,10 @@ if TYPE_CHECKING:
 REVISIONS = ("rewrite", "expand", "continue")
 
 
-def _read(acting: ActingUser, ref: str, request_id: UUID, provider: ProviderConfig) -> BlogRow:
+def _read(acting: ActingUser, ref: str, reservation: generation_steps.Reservation) -> BlogRow:
     from blogster_cli.services.post_steps import find_own
 
-    with generation_steps.reserving(acting, request_id, provider) as session:
+    with generation_steps.reserving(acting, reservation) as session:
         return find_own(driver_connection(session), ref, with_content=True)
 
 
@@ -76,73 +76,75 @@ def revise(
     if kind == "continue" and section is not None:
         raise InvalidInput("continue writes at the end of the post; it takes no --section")
     request_id = uuid.uuid4()
-    blog = _read(acting, ref, request_id, provider)
-    markdown = _markdown(blog)
-    try:
-        target = sections.section(markdown, section) if section else markdown
-        if not target.strip():
-            raise InvalidInput(f"'{blog.slug}' has no text to {kind}")
-    except InvalidInput:
-        generation_steps.release(acting, request_id=request_id)
-        raise
-    body = target[-prompts.MAX_POST_CHARS :] if kind == "continue" else target[: prompts.MAX_POST_CHARS]
-    messages = prompts.assemble(
-        kind,
-        prompts.PromptInput(topic=blog.title, extra={"title": blog.title, "body": body, "section_number": section}),
-    )
-    prompt_text = prompts.as_text(messages)
+    with generation_steps.Reservation(request_id, provider) as reservation:
+        blog = _read(acting, ref, reservation)
+        markdown = _markdown(blog)
+        try:
+            target = sections.section(markdown, section) if section else markdown
+            if not target.strip():
+                raise InvalidInput(f"'{blog.slug}' has no text to {kind}")
+        except InvalidInput:
+            generation_steps.release(acting, reservation=reservation)
+            raise
+        body = target[-prompts.MAX_POST_CHARS :] if kind == "continue" else target[: prompts.MAX_POST_CHARS]
+        messages = prompts.assemble(
+            kind,
+            prompts.PromptInput(topic=blog.title, extra={"title": blog.title, "body": body, "section_number": section}),
+        )
+        prompt_text = prompts.as_text(messages)
 
-    def store(session: Session, completion: Completion) -> BlogRow:
-        from blogster_cli.services.post_steps import content_to_store
+        def store(session: Session, completion: Completion) -> BlogRow:
+            from blogster_cli.services.post_steps import content_to_store
 
-        text = completion.text.strip()
-        if not text:
-            raise ai_provider.ProviderError("the AI provider returned nothing; the post is unchanged")
-        if kind == "continue":
-            updated = markdown.rstrip("\n") + "\n\n" + text + "\n"
-        elif section:
-            updated = sections.replace_section(markdown, section, text)
-        else:
-            updated = text + "\n"
-        saved = _save(session, blog, {"content": content_to_store(blog, markdown=updated)}, kind)
-        rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
-        return saved
+            text = completion.text.strip()
+            if not text:
+                raise ai_provider.ProviderError("the AI provider returned nothing; the post is unchanged")
+            if kind == "continue":
+                updated = markdown.rstrip("\n") + "\n\n" + text + "\n"
+            elif section:
+                updated = sections.replace_section(markdown, section, text)
+            else:
+                updated = text + "\n"
+            saved = _save(session, blog, {"content": content_to_store(blog, markdown=updated)}, kind)
+            rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
+            return saved
 
-    return generation_steps.metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=_links(blog),
-        call=lambda: ai_provider.stream(provider, messages, on_token), store=store,
-    )  # fmt: skip
+        return generation_steps.metered(
+            acting, reservation=reservation, prompt=prompt_text, provider=provider, links=_links(blog),
+            call=lambda: ai_provider.stream(provider, messages, on_token), store=store,
+        )  # fmt: skip
 
 
 def seo(acting: ActingUser, *, ref: str, provider: ProviderConfig) -> BlogRow:
     """meta_description (at most 160 characters) and meta_keywords for the post."""
     request_id = uuid.uuid4()
-    blog = _read(acting, ref, request_id, provider)
-    extra = {"title": blog.title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS]}
-    messages = prompts.assemble("seo", prompts.PromptInput(topic=blog.title, extra=extra))
-    prompt_text = prompts.as_text(messages)
-    result: list[metadata.SeoOut] = []
+    with generation_steps.Reservation(request_id, provider) as reservation:
+        blog = _read(acting, ref, reservation)
+        extra = {"title": blog.title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS]}
+        messages = prompts.assemble("seo", prompts.PromptInput(topic=blog.title, extra=extra))
+        prompt_text = prompts.as_text(messages)
+        result: list[metadata.SeoOut] = []
 
-    def call() -> Completion:
-        seo_out, completion = generation_steps.complete_structured(
-            provider, messages, response_format=metadata.response_format(metadata.SeoOut, "seo_metadata"),
-            parse=metadata.parse_seo, what="SEO metadata",
+        def call() -> Completion:
+            seo_out, completion = generation_steps.complete_structured(
+                provider, messages, response_format=metadata.response_format(metadata.SeoOut, "seo_metadata"),
+                parse=metadata.parse_seo, what="SEO metadata",
+            )  # fmt: skip
+            result.append(seo_out)
+            return completion
+
+        def store(session: Session, completion: Completion) -> BlogRow:
+            out = result[0]
+            keywords = list(dict.fromkeys(k.strip() for k in out.meta_keywords if k.strip()))
+            values = {"meta_description": out.meta_description.strip(), "meta_keywords": keywords}
+            saved = _save(session, blog, values, "SEO metadata")
+            rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
+            return saved
+
+        return generation_steps.metered(
+            acting, reservation=reservation, prompt=prompt_text, provider=provider, links=_links(blog), call=call,
+            store=store,
         )  # fmt: skip
-        result.append(seo_out)
-        return completion
-
-    def store(session: Session, completion: Completion) -> BlogRow:
-        out = result[0]
-        keywords = list(dict.fromkeys(k.strip() for k in out.meta_keywords if k.strip()))
-        values = {"meta_description": out.meta_description.strip(), "meta_keywords": keywords}
-        saved = _save(session, blog, values, "SEO metadata")
-        rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
-        return saved
-
-    return generation_steps.metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=_links(blog), call=call,
-        store=store,
-    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -175,49 +177,52 @@ def social(acting: ActingUser, *, ref: str, provider: ProviderConfig, platform: 
         raise InvalidInput(f"--platform must be one of {', '.join(SocialPlatform)}") from None
     limit = PLATFORM_LIMITS[chosen.value]
     request_id = uuid.uuid4()
-    with generation_steps.reserving(acting, request_id, provider) as session:
-        conn = driver_connection(session)
-        blog = find_own(conn, ref, with_content=True)
-        link = post_link(conn, slug=blog.slug, published_at=blog.published_at, base_domain=base_domain)
-    # The post's title as readers see it on the site, so the social post quotes its words, not its markup.
-    title = shown_title(blog.title, _markdown(blog))[0]
-    link_length = (X_LINK_LENGTH if chosen == SocialPlatform.TWITTER else len(link)) if link else 0
-    extra = {"title": title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS], "platform": chosen.value,
-             "limit": limit, "link": link or "", "link_length": link_length}  # fmt: skip
-    messages = prompts.assemble("social", prompts.PromptInput(topic=title, extra=extra))
-    prompt_text = prompts.as_text(messages)
-    result: list[metadata.SocialOut] = []
+    with generation_steps.Reservation(request_id, provider) as reservation:
+        with generation_steps.reserving(acting, reservation) as session:
+            conn = driver_connection(session)
+            blog = find_own(conn, ref, with_content=True)
+            link = post_link(conn, slug=blog.slug, published_at=blog.published_at, base_domain=base_domain)
+        # The post's title as readers see it on the site, so the social post quotes its words, not its markup.
+        title = shown_title(blog.title, _markdown(blog))[0]
+        link_length = (X_LINK_LENGTH if chosen == SocialPlatform.TWITTER else len(link)) if link else 0
+        extra = {"title": title, "body": _markdown(blog)[: prompts.MAX_POST_CHARS], "platform": chosen.value,
+                 "limit": limit, "link": link or "", "link_length": link_length}  # fmt: skip
+        messages = prompts.assemble("social", prompts.PromptInput(topic=title, extra=extra))
+        prompt_text = prompts.as_text(messages)
+        result: list[metadata.SocialOut] = []
 
-    def call() -> Completion:
-        post, completion = generation_steps.complete_structured(
-            provider, messages, response_format=metadata.response_format(metadata.SocialOut, "social_post"),
-            parse=lambda text: metadata.parse_social(text, chosen.value, link), what=f"{chosen.value} posts",
-        )  # fmt: skip
-        result.append(post)
-        return completion
+        def call() -> Completion:
+            post, completion = generation_steps.complete_structured(
+                provider, messages, response_format=metadata.response_format(metadata.SocialOut, "social_post"),
+                parse=lambda text: metadata.parse_social(text, chosen.value, link), what=f"{chosen.value} posts",
+            )  # fmt: skip
+            result.append(post)
+            return completion
 
-    def store(session: Session, completion: Completion) -> SocialDraft:
-        out = result[0]
-        profile = rows.social_profile(session, user_id=acting.actor.user_id, platform=chosen)
-        if profile is None:
-            # Drafts need a profile row; one not yet connected stands in until the account is linked.
-            profile = SocialMediaProfile(user_id=acting.actor.user_id, platform=chosen, profile_name="(not connected)")
-            session.add(profile)
+        def store(session: Session, completion: Completion) -> SocialDraft:
+            out = result[0]
+            profile = rows.social_profile(session, user_id=acting.actor.user_id, platform=chosen)
+            if profile is None:
+                # Drafts need a profile row; one not yet connected stands in until the account is linked.
+                profile = SocialMediaProfile(
+                    user_id=acting.actor.user_id, platform=chosen, profile_name="(not connected)"
+                )
+                session.add(profile)
+                session.flush()
+            row = SocialMediaPost(
+                blog_id=blog.id, social_profile_id=profile.id, content=out.content.strip(),
+                hashtags=out.clean_hashtags(), post_status=SocialPostStatus.DRAFT,
+            )  # fmt: skip
+            session.add(row)
             session.flush()
-        row = SocialMediaPost(
-            blog_id=blog.id, social_profile_id=profile.id, content=out.content.strip(),
-            hashtags=out.clean_hashtags(), post_status=SocialPostStatus.DRAFT,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
-        return SocialDraft(row.id, blog.id, chosen.value, row.content or "", list(row.hashtags),
-                           out.length(chosen.value, link), limit, row.post_status.value, link)  # fmt: skip
+            rows.insert_log(session, log=log_row(request_id, prompt_text, completion, _links(blog), provider.model))
+            return SocialDraft(row.id, blog.id, chosen.value, row.content or "", list(row.hashtags),
+                               out.length(chosen.value, link), limit, row.post_status.value, link)  # fmt: skip
 
-    return generation_steps.metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=_links(blog), call=call,
-        store=store,
-    )  # fmt: skip
+        return generation_steps.metered(
+            acting, reservation=reservation, prompt=prompt_text, provider=provider, links=_links(blog), call=call,
+            store=store,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -266,26 +271,30 @@ def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str
             " or set one with `blogster config set ai_image_model MODEL`"
         )
     request_id = uuid.uuid4()
-    blog = _read(acting, ref, request_id, provider)
-    stored: list[tuple[str, str, int]] = []
+    with generation_steps.Reservation(request_id, provider) as reservation:
+        blog = _read(acting, ref, reservation)
+        stored: list[tuple[str, str, int]] = []
 
-    def call() -> Completion:
-        data = ai_provider.generate_image(provider, prompt, model=image_model)
-        name, mime_type = store_media(data, "the generated image")
-        stored.append((name, mime_type, len(data)))
-        return Completion(text=f"media/{name}", tokens=0, model=image_model)
+        def call() -> Completion:
+            data = ai_provider.generate_image(provider, prompt, model=image_model)
+            name, mime_type = store_media(data, "the generated image")
+            stored.append((name, mime_type, len(data)))
+            return Completion(text=f"media/{name}", tokens=0, model=image_model)
 
-    def store(session: Session, completion: Completion) -> GeneratedImage:
-        name, mime_type, size = stored[0]
-        asset = ImageAsset(
-            url=f"media/{name}", path=name, size=size, file_type=mime_type, blog_id=blog.id, ai_generated=True,
-            ai_prompt=prompt, alt_text=alt_text(prompt), created_by=acting.actor.user_id,
+        def store(session: Session, completion: Completion) -> GeneratedImage:
+            name, mime_type, size = stored[0]
+            asset = ImageAsset(
+                url=f"media/{name}", path=name, size=size, file_type=mime_type, blog_id=blog.id, ai_generated=True,
+                ai_prompt=prompt, alt_text=alt_text(prompt), created_by=acting.actor.user_id,
+            )  # fmt: skip
+            session.add(asset)
+            session.flush()
+            rows.insert_log(session, log=log_row(request_id, prompt, completion, _links(blog), image_model))
+            return GeneratedImage(
+                asset.id, blog.id, asset.url, size, mime_type, prompt, blog.slug, asset.alt_text or ""
+            )
+
+        return generation_steps.metered(
+            acting, reservation=reservation, prompt=prompt, provider=provider, links=_links(blog), call=call,
+            store=store,
         )  # fmt: skip
-        session.add(asset)
-        session.flush()
-        rows.insert_log(session, log=log_row(request_id, prompt, completion, _links(blog), image_model))
-        return GeneratedImage(asset.id, blog.id, asset.url, size, mime_type, prompt, blog.slug, asset.alt_text or "")
-
-    return generation_steps.metered(
-        acting, request_id=request_id, prompt=prompt, provider=provider, links=_links(blog), call=call, store=store
-    )

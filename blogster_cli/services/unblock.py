@@ -69,38 +69,39 @@ def suggest(acting: ActingUser, *, ref: str, provider: ProviderConfig, count: in
     if not 1 <= count <= 10:
         raise InvalidInput("--count must be between 1 and 10")
     request_id = uuid.uuid4()
-    with generation_steps.reserving(acting, request_id, provider) as session:
-        blog: BlogRow = find_own(driver_connection(session), ref, with_content=True)
-    markdown = (blog.content or {}).get("markdown", "")
-    fragment = fragment_of(markdown)
-    extra = {"title": blog.title, "body": fragment or "(nothing written yet)", "count": count}
-    messages = prompts.assemble("unblock", prompts.PromptInput(topic=blog.title, count=count, extra=extra))
-    prompt_text = prompts.as_text(messages)
-    found: list[str] = []
-    links = LogLinks(blog.id, blog.persona_id, blog.template_id)
+    with generation_steps.Reservation(request_id, provider) as reservation:
+        with generation_steps.reserving(acting, reservation) as session:
+            blog: BlogRow = find_own(driver_connection(session), ref, with_content=True)
+        markdown = (blog.content or {}).get("markdown", "")
+        fragment = fragment_of(markdown)
+        extra = {"title": blog.title, "body": fragment or "(nothing written yet)", "count": count}
+        messages = prompts.assemble("unblock", prompts.PromptInput(topic=blog.title, count=count, extra=extra))
+        prompt_text = prompts.as_text(messages)
+        found: list[str] = []
+        links = LogLinks(blog.id, blog.persona_id, blog.template_id)
 
-    def call() -> Completion:
-        suggestions, completion = generation_steps.complete_structured(
-            provider, messages, response_format=metadata.response_format(metadata.SuggestionsOut, "suggestions"),
-            parse=metadata.parse_suggestions, what="suggestions",
-        )  # fmt: skip
-        found.extend(suggestions[:count])
-        return completion
+        def call() -> Completion:
+            suggestions, completion = generation_steps.complete_structured(
+                provider, messages, response_format=metadata.response_format(metadata.SuggestionsOut, "suggestions"),
+                parse=metadata.parse_suggestions, what="suggestions",
+            )  # fmt: skip
+            found.extend(suggestions[:count])
+            return completion
 
-    def store(session: Session, completion: Completion) -> UnblockSession:
-        row = WritersBlockSession(
-            user_id=acting.actor.user_id, blog_id=blog.id, initial_content=markdown, content_fragment=fragment,
-            suggestions=[{"id": str(n), "text": text} for n, text in enumerate(found, start=1)],
-            tokens_used=completion.tokens,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        rows.insert_log(session, log=log_row(request_id, prompt_text, completion, links, provider.model))
-        return _public(row, blog.updated_at)
+        def store(session: Session, completion: Completion) -> UnblockSession:
+            row = WritersBlockSession(
+                user_id=acting.actor.user_id, blog_id=blog.id, initial_content=markdown, content_fragment=fragment,
+                suggestions=[{"id": str(n), "text": text} for n, text in enumerate(found, start=1)],
+                tokens_used=completion.tokens,
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            rows.insert_log(session, log=log_row(request_id, prompt_text, completion, links, provider.model))
+            return _public(row, blog.updated_at)
 
-    return generation_steps.metered(
-        acting, request_id=request_id, prompt=prompt_text, provider=provider, links=links, call=call, store=store
-    )
+        return generation_steps.metered(
+            acting, reservation=reservation, prompt=prompt_text, provider=provider, links=links, call=call, store=store
+        )
 
 
 def _append(session: Session, blog: BlogRow, chosen: str, expected_updated_at: datetime) -> dict[str, Any]:

@@ -86,48 +86,51 @@ def transcribe(
         raise InvalidInput(f"{path} is larger than {MAX_AUDIO_BYTES // (1024 * 1024)} MiB")
     audio_model = model or DEFAULT_MODEL
     request_id = uuid.uuid4()
-    with generation_steps.reserving(acting, request_id, provider) as session:
-        blog_id = find_own(driver_connection(session), blog).id if blog else None
-        recording = VoiceRecording(
-            user_id=acting.actor.user_id, file_path=str(path.resolve()), file_size_bytes=size,
-            duration_seconds=duration_of(data), blog_id=blog_id,
-        )  # fmt: skip
-        session.add(recording)
-        session.flush()
-        recording_id = recording.id
-        duration = recording.duration_seconds
-    prompt = f"transcribe {path.name} ({size} bytes)"
+    with generation_steps.Reservation(request_id, provider) as reservation:
+        with generation_steps.reserving(acting, reservation) as session:
+            blog_id = find_own(driver_connection(session), blog).id if blog else None
+            recording = VoiceRecording(
+                user_id=acting.actor.user_id, file_path=str(path.resolve()), file_size_bytes=size,
+                duration_seconds=duration_of(data), blog_id=blog_id,
+            )  # fmt: skip
+            session.add(recording)
+            session.flush()
+            recording_id = recording.id
+            duration = recording.duration_seconds
+        prompt = f"transcribe {path.name} ({size} bytes)"
 
-    def call() -> Completion:
-        _set_status(acting, recording_id, TranscriptionStatus.PROCESSING)
-        text = ai_provider.transcribe(provider, path.name, data, model=audio_model)
-        return Completion(text=text, tokens=0, model=audio_model)
+        def call() -> Completion:
+            _set_status(acting, recording_id, TranscriptionStatus.PROCESSING)
+            text = ai_provider.transcribe(provider, path.name, data, model=audio_model)
+            return Completion(text=text, tokens=0, model=audio_model)
 
-    def store(session: Session, completion: Completion) -> Transcript:
-        row = session.get(VoiceRecording, recording_id)
-        assert row is not None
-        row.transcription_status, row.transcription_text = TranscriptionStatus.COMPLETED, completion.text
-        new = None
-        if to_draft:
-            words = completion.text.split()
-            draft_title = title or (" ".join(words[:8]) + ("..." if len(words) > 8 else "")) or path.stem
-            new = insert_new(driver_connection(session), NewBlog(title=draft_title, markdown=completion.text + "\n"))
-            row.blog_id = new.id
-        session.add(row)
-        session.flush()
-        rows.insert_log(
-            session, log=log_row(request_id, prompt, completion, LogLinks(blog_id=row.blog_id), audio_model)
-        )
-        return Transcript(
-            recording_id, row.transcription_status.value, completion.text, duration, size, row.blog_id,
-            new.slug if new is not None else None, new.word_count if new is not None else None,
-        )  # fmt: skip
+        def store(session: Session, completion: Completion) -> Transcript:
+            row = session.get(VoiceRecording, recording_id)
+            assert row is not None
+            row.transcription_status, row.transcription_text = TranscriptionStatus.COMPLETED, completion.text
+            new = None
+            if to_draft:
+                words = completion.text.split()
+                draft_title = title or (" ".join(words[:8]) + ("..." if len(words) > 8 else "")) or path.stem
+                new = insert_new(
+                    driver_connection(session), NewBlog(title=draft_title, markdown=completion.text + "\n")
+                )
+                row.blog_id = new.id
+            session.add(row)
+            session.flush()
+            rows.insert_log(
+                session, log=log_row(request_id, prompt, completion, LogLinks(blog_id=row.blog_id), audio_model)
+            )
+            return Transcript(
+                recording_id, row.transcription_status.value, completion.text, duration, size, row.blog_id,
+                new.slug if new is not None else None, new.word_count if new is not None else None,
+            )  # fmt: skip
 
-    try:
-        return generation_steps.metered(
-            acting, request_id=request_id, prompt=prompt, provider=provider, links=LogLinks(blog_id=blog_id),
-            call=call, store=store,
-        )  # fmt: skip
-    except BaseException:
-        _set_status(acting, recording_id, TranscriptionStatus.FAILED)
-        raise
+        try:
+            return generation_steps.metered(
+                acting, reservation=reservation, prompt=prompt, provider=provider, links=LogLinks(blog_id=blog_id),
+                call=call, store=store,
+            )  # fmt: skip
+        except BaseException:
+            _set_status(acting, recording_id, TranscriptionStatus.FAILED)
+            raise

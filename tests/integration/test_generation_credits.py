@@ -273,3 +273,51 @@ def test_a_reservation_whose_release_fails_ends_with_its_session_at_once(
         assert time.monotonic() < deadline, "the reservation is still held by a live session"
         time.sleep(0.05)
     assert credits(superuser, alice) == (3, 0)
+
+
+HELD = """select count(*) from internal.ai_credit_reservations r
+    where internal.generation_credit_held(r.created_at, r.holder_pid, r.holder_login)"""
+
+
+def wait_until_nothing_is_held(superuser) -> None:
+    deadline = time.monotonic() + 10
+    while superuser.execute(HELD).fetchone() != (0,):  # the server sees the session end shortly after
+        assert time.monotonic() < deadline, "the reservation is still held by a live session"
+        time.sleep(0.05)
+
+
+def test_a_release_interrupted_by_a_second_ctrl_c_ends_the_session(db, make_user, ai_server, superuser, monkeypatch):
+    """Ctrl-C while streaming, then again while the credit is given back: the release did not happen,
+    so the session is ended (the credit free at once, 0193) rather than handed back to the pool."""
+    from blogster_cli.services import generation_steps
+
+    def interrupted(session, *, request_id):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(generation_steps.rows, "release_credit", interrupted)
+    alice = make_user()
+
+    def interrupt(piece):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        draft(ActingUser(db, alice), ai_server, on_token=interrupt)
+    wait_until_nothing_is_held(superuser)
+    assert credits(superuser, alice) == (3, 0)
+
+
+def test_a_stop_between_the_reservation_and_the_call_frees_the_credit(db, make_user, ai_server, superuser, monkeypatch):
+    """Ctrl-C while the prompt is built, after step 1 reserved: the provider is never called and the
+    run's reservation session ends with the run, so a long-lived process (the TUI, a worker) holds
+    no credit until it exits."""
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(generation.prompts, "assemble", stopped)
+    alice = make_user()
+    with pytest.raises(KeyboardInterrupt):
+        draft(ActingUser(db, alice), ai_server)
+    wait_until_nothing_is_held(superuser)
+    assert credits(superuser, alice) == (3, 0)
+    assert not ai_server.calls(CHAT)
