@@ -43,8 +43,10 @@ from typing import TYPE_CHECKING
 
 from blogster_cli.content.fences import split_lines
 from blogster_cli.distribution.crosspost import embeds_outside_code, play_link
+from blogster_cli.distribution.quote_marks import quote_marks_filled
 from blogster_cli.distribution.unseen import (
     parses_shared,
+    quick_paragraph_ends,
     shared_fences,
     shared_tokens,
     tags_kept,
@@ -245,7 +247,8 @@ def plain_text(markdown: str) -> str:
     (`distribution.unseen`), its embeds in words (`_in_words`), and every other tag as the
     page's sanitiser keeps it (`unseen.tags_kept`): no attribute (`data-*`, `onclick`, `style`) or
     element the HTML part drops. A `<video>` or `<audio>` left as written is read as any other tag.
-    A fenced code block shows its code lines, as the page does, not its fences (`_fences_left_out`)."""
+    A fenced code block shows its code lines, as the page does, not its fences (`_fences_left_out`);
+    a quote's lazy lines are marked as quoted, as the page shows them (`quote_marks_filled`)."""
     held: list[str] = []
 
     def hold(embed: Embed) -> str:
@@ -256,16 +259,18 @@ def plain_text(markdown: str) -> str:
         return f"\0{len(held) - 1}\0"
 
     with parses_shared():
-        kept = _fences_left_out(tags_kept(embeds_outside_code(unseen_left_out(markdown), hold), kept_tag))
+        unseen = unseen_left_out(quote_marks_filled(markdown))
+        kept = _fences_left_out(tags_kept(embeds_outside_code(unseen, hold), kept_tag))
     return _HELD.sub(lambda found: held[int(found.group(1))], kept)
 
 
 @cache
 def _fence_parser() -> MarkdownIt:
-    """CommonMark with the site's tables, reading blocks only: where the fenced code blocks are."""
+    """CommonMark with the site's tables, reading blocks only (`quick_paragraph_ends`): where the fenced
+    code blocks are."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    return quick_paragraph_ends(MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline"))
 
 
 def _fences_left_out(markdown: str) -> str:

@@ -15,7 +15,8 @@ What the page drops wherever it is, not only in `<svg>` and `<math>` (an element
 `<metadata>`, `<desc>`, `<mi>`), is judged by the sanitiser itself; a table row's cells past its header's,
 and what a hidden element left open holds up to where the page closes it (code blocks too), are left
 out (red team 52). A closing tag in a code span closes nothing (the page writes `&lt;/template&gt;`),
-and in a quote a `>` starting a line is the quote's mark, not a tag's end. In SVG or MathML an element
+and in a quote a `>` starting a line is the quote's mark, not a tag's end (the marks as markdown-it's
+parse reads them, nested or in a list item: `container_marks`, h469). In SVG or MathML an element
 HTML reads as text (`<title>`, `<noembed>`) or hides (`<style>`) is one like any other, as the page's
 parser reads it there (`_OpenElements`), so its end tags and comments are what they are on the page (h447).
 """
@@ -69,16 +70,11 @@ def _tag_pattern(space: str) -> str:
 # most _LONGEST_TAG characters on, so each `<` costs a bounded scan.
 _TAG = re.compile(_tag_pattern(r"\s"))
 _LONGEST_TAG = 8192
-# A quote's line inside a tag, and one a tag starts on; a tag's rest as the page's HTML parser reads
-# it in a quote, each line's quote marks taken off (`_Unseen._tag_end`): to its first `>` out of a
-# quoted value.
-_QUOTE_LINE = re.compile(r"\n[ \t]{0,3}>")
-_QUOTE_LINE_START = re.compile(r"[ \t]{0,3}>")
-_LINE_IN_QUOTE = r"\n(?:[ \t]{0,3}>[ \t]?)*+"  # a line break, then its quote marks
-_QUOTED_TAG = re.compile(_tag_pattern(rf"(?:[ \t\r\f\v]|{_LINE_IN_QUOTE})"))
-_QUOTED_TAG_REST = re.compile(
-    rf"""(?:[^>"'=\n]++|["']|{_LINE_IN_QUOTE}|=(?:[ \t]|{_LINE_IN_QUOTE})*+(?:"[^"]*+"|'[^']*+')?+)*+>"""
-)
+# A tag in an HTML block, as the page's HTML parser reads it: to its first `>` out of a quoted value
+# (`<b\nx <i>` is a `<b>` whose attributes the sanitiser drops), over its lines, their quote marks blanked.
+_HTML_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^>"'=]++|["']|=\s*+(?:"[^"]*+"|'[^']*+')?+)*+>""")
+# A tag's start in an HTML block: a tag to the block's end (or _LONGEST_TAG) where no `>` ends it.
+_HTML_TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _HIDDEN_ELEMENTS = ("style", "template")
 # A start tag's name. One starting foreign content as the page's HTML parser reads it (`<svg>`,
 # `<math>`), or naming an element the sanitiser drops with what it holds wherever it is (SVG's
@@ -102,7 +98,7 @@ _RAW_TEXT = ("textarea", "title", "xmp", "noscript", "noembed", "noframes", "ifr
 # then read as HTML: a comment there is hidden).
 _EMBEDS = ("iframe", "script")
 # What ends a piece: a comment's `-->`, a tag's `>` (one starting a line is a quote's mark, or starts
-# one: `_Unseen._tag_end`), an element's closing tag.
+# one, where `container_marks` left it), an element's closing tag.
 _ENDS = {
     "comment": re.compile("-->"),
     "tag": re.compile(r"(?<!\n)(?<!\n[ \t])(?<!\n[ \t]{2})(?<!\n[ \t]{3})>"),
@@ -253,6 +249,7 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
             kept,
             [(first - done, stop - done, around) for first, stop, around in within],
             places.text_ends_within(done, start),
+            places.marks_within(done, start),
         )
         unseen.resumes = partial(_shown_within, next_shown, done, start)
         parts.append(unseen.left_out())
@@ -281,8 +278,7 @@ def _read(markdown: str, kept: Callable[[str], str] | None) -> str:
     read = "".join(parts)
     if _LEADING_BLANK_LINES.match(markdown) is None:  # what went first leaves no blank lines before the rest
         read = _LEADING_BLANK_LINES.sub("", read, count=1)
-    if kept is not None:
-        _share_fences(markdown, read, parts, copied)
+    _share_fences(markdown, read, parts, copied)
     return read
 
 
@@ -375,7 +371,12 @@ def _closed_after(markdown: str, places: _Places, closer: re.Pattern[str], at: i
             continue
         within = places.html[bisect_left(places.html, (range_start,)) : bisect_left(places.html, (range_end,))]
         html = [(start - range_start, end - range_start) for start, end in within]
-        unseen = _Unseen(markdown[range_start:range_end], html, ends=places.text_ends_within(range_start, range_end))
+        unseen = _Unseen(
+            markdown[range_start:range_end],
+            html,
+            ends=places.text_ends_within(range_start, range_end),
+            marks=places.marks_within(range_start, range_end),
+        )
         if closer is _TEMPLATE_TAGS:
             closing = unseen._closing("template", max(at, range_start) - range_start, depth)
             if closing < 0 and unseen.open_depth is None:
@@ -385,7 +386,7 @@ def _closed_after(markdown: str, places: _Places, closer: re.Pattern[str], at: i
             found = unseen._outside_code(closer, max(at, range_start) - range_start)
             closing = found.start() if found is not None else -1
         if closing >= 0:
-            end = markdown.find(">", range_start + closing)
+            end = places.scan.find(">", range_start + closing)
             return end + 1 if end >= 0 else None
     return None
 
@@ -396,7 +397,8 @@ class _Places:
     is one in a paragraph too), each in order, as (start, end); and where each inline text (a
     paragraph's, a heading's, a table row's) ends (`text_ends`: the line ending of its last line):
     a tag written over a line break whose next line starts a block (`Text <svg` then `> x`, a quote)
-    is no tag on the page, but text."""
+    is no tag on the page, but text. And the quote marks its texts' lines go on after (`marks`,
+    `container_marks`), and the text with them blanked (`scan`): what the page's parsers read."""
 
     def __init__(self, markdown: str, blocks: list[tuple[int, int, str]]) -> None:
         self.html = [(start, end) for start, end, kind in blocks if kind == "html"]
@@ -412,11 +414,74 @@ class _Places:
                 if token.type == "inline" and token.map is not None and 0 < (end := min(token.map[1], len(lines)))
             }
         )
+        self.marks = container_marks(markdown)
+        self.scan = _marks_blanked(markdown, self.marks)
 
     def text_ends_within(self, start: int, end: int) -> list[int]:
         """The inline texts' ends (`text_ends`) from `start` to `end`, from `start` on."""
         ends = self.text_ends
         return [at - start for at in ends[bisect_left(ends, start) : bisect_left(ends, end)]]
+
+    def marks_within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The quote marks (`marks`) from `start` to `end`, from `start` on."""
+        marks = self.marks
+        return [
+            (first - start, stop - start)
+            for first, stop in marks[bisect_left(marks, (start,)) : bisect_left(marks, (end,))]
+        ]
+
+
+def block_tokens(markdown: str) -> list[Token]:
+    """The block tokens of `markdown` as `_block_parser` reads them (read once while `parses_shared`
+    holds), for the stages of a text part that read its structure. Read, never changed."""
+    return _parsed(markdown)[0]
+
+
+def marks_sizes(token: Token, lines: list[str]) -> Iterator[tuple[int, int]]:
+    """For each line (0: the text's first; `lines`, as `split_lines` cuts them) of an inline text (a
+    paragraph's, a heading's) or an HTML block `token` of markdown-it's parse: how long its containers'
+    marks are (`> `, a list item's marker or indentation; none on a quote's lazy line), the rest of the
+    line being its text as the token holds it. A line whose text is not the rest as written (a tab read
+    as spaces) is left out."""
+    if token.type not in ("inline", "html_block") or token.map is None:
+        return
+    first, end = token.map[0], min(token.map[1], len(lines))
+    texts = token.content.split("\n")[: end - first]
+    for line, text in enumerate(texts, first):
+        body = lines[line].rstrip("\r\n")
+        if token.type == "inline":  # its text, as a paragraph's, without the blanks around it
+            body = body.rstrip() if line == first + len(texts) - 1 else body
+            text = text.lstrip() if line == first else text
+        if body.endswith(text):
+            yield line, len(body) - len(text)
+
+
+def container_marks(markdown: str) -> list[tuple[int, int]]:
+    """Where the containers' marks of the lines an inline text or an HTML block goes on over (past its
+    first) hold a quote's `>` (`marks_sizes`), in order: the page's inline and HTML parsers read its
+    lines without them, so a tag or a comment goes on past them (`> Text <b` then `> title="x">`). In
+    time linear in the text's length."""
+    if ">" not in markdown:
+        return []
+    lines = split_lines(markdown)
+    offsets = list(accumulate(map(len, lines), initial=0))
+    marks = []
+    for token in block_tokens(markdown):
+        for line, size in marks_sizes(token, lines):
+            if token.map is not None and line > token.map[0] and ">" in lines[line][:size]:
+                marks.append((offsets[line], offsets[line] + size))
+    return sorted(marks)
+
+
+def _marks_blanked(text: str, marks: list[tuple[int, int]]) -> str:
+    """`text` with each of its quote marks (`marks`, in order) blanked: as long, read as the page reads it."""
+    if not marks:
+        return text
+    parts, done = [], 0
+    for start, end in marks:
+        parts += [text[done:start], " " * (end - start)]
+        done = end
+    return "".join(parts) + text[done:]
 
 
 def _last_outside_code(markdown: str, blocks: list[tuple[int, int, str]], closer: re.Pattern[str]) -> int:
@@ -444,6 +509,36 @@ def _block_parser() -> MarkdownIt:
         _AnyAddress("commonmark", {"inline_definitions": True}).enable(["table", "strikethrough"]).disable("inline")
     )
     parser.block.ruler.at("reference", _definition)
+    return quick_paragraph_ends(parser)
+
+
+# The first characters of the blocks that may end a paragraph (a fence, a quote, a break, a list
+# item, an HTML block, a heading), and of a table's delimiter row (on the line after a table's first).
+_STARTS_A_BLOCK = frozenset("`~>*-_+<#0123456789")
+_STARTS_A_DELIMITER_ROW = frozenset("|-:")
+
+
+def quick_paragraph_ends(parser: MarkdownIt) -> MarkdownIt:
+    """`parser`, reading as it did, but a paragraph of many lines three times faster (h469: 2,000,000
+    lines of `a` took 9 s a read): markdown-it asks each of its seven rules for what may end a
+    paragraph (`getRules("paragraph")`, twice: for a setext heading, then a paragraph) about each
+    line; a line none of them can start on (its first character none of theirs, the next line's
+    none of a table's delimiter row) is asked of none. The chain is markdown-it's own list, changed
+    in place: a parser whose rules change afterwards reads as before, at the old pace."""
+    chain = parser.block.ruler.getRules("paragraph")
+    rules = list(chain)
+
+    def ends_a_paragraph(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+        at = state.bMarks[line] + state.tShift[line]
+        if state.src[at : at + 1] not in _STARTS_A_BLOCK:
+            if line + 1 >= end:
+                return False
+            at = state.bMarks[line + 1] + state.tShift[line + 1]
+            if state.src[at : at + 1] not in _STARTS_A_DELIMITER_ROW:
+                return False
+        return any(rule(state, line, end, silent) for rule in rules)
+
+    chain[:] = [ends_a_paragraph]
     return parser
 
 
@@ -573,7 +668,9 @@ class _Unseen:
     """The unseen pieces of a text (markdown without code blocks, from a line's start, its HTML blocks
     at `html`), read forward: each search for a piece's end or a line's start runs only past the last one's
     place, and a code span's closer is looked up by its length, so the reading is O(n log n). With
-    `kept`, its tags instead, each written as `kept` writes it (the unseen pieces then stay)."""
+    `kept`, its tags instead, each written as `kept` writes it (the unseen pieces then stay). It reads
+    the text with its quote marks blanked (`marks`: `container_marks`), as the page's parsers read it,
+    and writes it as it is."""
 
     def __init__(
         self,
@@ -582,8 +679,10 @@ class _Unseen:
         kept: Callable[[str], str] | None = None,
         texts: list[tuple[int, int, tuple[str, str]]] | None = None,
         ends: list[int] | None = None,
+        marks: list[tuple[int, int]] | None = None,
     ) -> None:
-        self.text, self.html, self._kept = text, False, kept
+        self.text, self.html, self._kept = _marks_blanked(text, marks or []), False, kept
+        self._written, self._marks = text, marks or []
         self._texts = texts or []  # with `kept`: where its inline texts are (`_inline_texts`), in order
         self._html_starts, self._html_ends = [start for start, _ in html], [end for _, end in html]
         self._found = {name: (-1, len(text) + 1) for name in _ENDS}  # name -> (found at, searched from)
@@ -609,13 +708,13 @@ class _Unseen:
         self.resumes: Callable[[int], int] = lambda at: len(text)
 
     def left_out(self) -> str:
-        text, parts = self.text, []
+        text, written, parts = self.text, self._written, []
         done = 0
         ends_blank = True  # what is kept so far ends with a blank line (or is nothing)
         for start, end, dropped in self._pieces():
-            tag = self._kept(text[start:end]) if self._kept is not None and not dropped else ""
+            tag = self._kept(self._unmarked(start, end)) if self._kept is not None and not dropped else ""
             if tag:
-                parts.append(text[done:start] + tag)
+                parts.append(written[done:start] + tag)
                 done = end
                 ends_blank = False
                 continue
@@ -628,9 +727,20 @@ class _Unseen:
                 end, ends_blank = following.end() if following else end, blank_before
             else:
                 ends_blank = False
-            parts.append(text[done:start])
+            parts.append(written[done:start])
             done = end
-        return "".join(parts) + text[done:]
+        return "".join(parts) + written[done:]
+
+    def _unmarked(self, start: int, end: int) -> str:
+        """The text from `start` to `end` without the quote marks in it (`marks`): a tag as the page reads it."""
+        marks = self._marks[bisect_left(self._marks, (start,)) : bisect_left(self._marks, (end,))]
+        if not marks:
+            return self._written[start:end]
+        parts, done = [], start
+        for first, stop in marks:
+            parts.append(self._written[done:first])
+            done = stop
+        return "".join(parts) + self._written[done:end]
 
     def _pieces(self) -> Iterator[tuple[int, int, bool]]:
         """Each piece `_next_piece` finds, in order, and whether it goes whole (not as `kept` writes
@@ -781,13 +891,12 @@ class _Unseen:
                 if opener.group() == "<!--" and not self.html:  # cmark then reads no `<!` there as HTML
                     self._bang_text_until = self._paragraph_end(start)
                 continue
-            tag = _TAG.match(text, start, min(self._limit, start + _LONGEST_TAG))
+            limit = min(self._limit, start + _LONGEST_TAG)
+            tag = (_HTML_TAG.match(text, start, limit) or _HTML_TAG_START.match(text, start)) if self.html else None
+            tag = tag or _TAG.match(text, start, limit)
             if tag is None or not self._in_paragraph(start, tag.end()):
                 continue
-            tag_end = self._tag_end(tag)
-            if tag_end is None:
-                continue
-            at, name = tag_end, tag.group(2).lower()
+            at, name = tag.end() if tag.group().endswith(">") else limit, tag.group(2).lower()
             by_html = self._read_by_html(start, text[start:at], name)
             if tag.group(1) or name not in (*_HIDDEN_ELEMENTS, *_RAW_TEXT) or not (by_html or name in _EMBEDS):
                 if self._kept is not None:
@@ -825,25 +934,6 @@ class _Unseen:
         if scope != self._scope:
             self._scope, self._open = scope, _OpenElements()
         return self._open.read(tag, name)
-
-    def _tag_end(self, tag: re.Match[str]) -> int | None:
-        """Where the tag `tag` matched ends on the page (None: its `<` is text there). In a quote, a
-        `>` starting one of its lines is the quote's, the page's tag running on past it (`Text <svg`
-        then `> x <b>`: `x` is an attribute's name there, shown by no page): in an HTML block to its
-        first `>` out of a quoted value (`_QUOTED_TAG_REST`; none before the text's end: all of
-        it), in inline text where CommonMark's tag over its lines ends (`_QUOTED_TAG`; none: text)."""
-        text, start = self.text, tag.start()
-        if _QUOTE_LINE.search(text, start, tag.end()) is None:
-            return tag.end()
-        line_start = text.rfind("\n", 0, start) + 1
-        if _QUOTE_LINE_START.match(text, line_start) is None:  # not in a quote: the `>` ends it
-            return tag.end()
-        limit = min(self._limit, start + _LONGEST_TAG)
-        if not self.html:
-            quoted = _QUOTED_TAG.match(text, start, limit)
-            return quoted.end() if quoted is not None and self._in_paragraph(start, quoted.end()) else None
-        rest = _QUOTED_TAG_REST.match(text, tag.end(2), limit)
-        return rest.end() if rest is not None else limit
 
     def _closing(self, name: str, at: int, depth: int = 1) -> int:
         """Where the closing tag of an element `name` whose opening tag ends at `at` starts (-1: none

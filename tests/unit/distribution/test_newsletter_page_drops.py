@@ -73,11 +73,18 @@ HIDDEN = {
     "script's closing tag in a code span": "Public text <script> `</script>` HIDDEN </script> end\n",
     "script holding a code block": "Public text\n\n<script>\n\n```\nHIDDEN\n```\n\nHIDDEN </script> end\n",
     # in a quote, a `>` starting a line is the quote's: a tag runs on past it, its words attributes
-    "a tag over a quote's lines": "> Public text <b\n> title=HIDDEN> shown\n",
+    "a tag over a quote's lines": "> Public text <b\n> data-x=HIDDEN> shown\n",
     "a tag over a quote's lines in an HTML block": "> <div><b\n> HIDDEN <i>\n\nPublic text.\n",
     "a declaration over a quote's lines": "> <div>\n> <!DOCTYPE x\n> HIDDEN >\n\nPublic text.\n",
     "a bogus comment over a quote's lines": "Public text\n> <frameset> <![CDATA[ a <svg\n> HIDDEN end.\n",
     "SVG over a quote's lines": "Public text <math\n><col><svg\n> HIDDEN <template>` x\n",
+    # h469: a quote's marks as the page's parse reads them, in a list item too (its indentation
+    # before the `>`), and an HTML block's tag read to its first `>`, as the page's HTML parser does
+    "a tag over the lines of a quote in a list item": "- > Public text <b\n  > onclick=HIDDEN> shown\n",
+    "a tag over the lines of a quote in an ordered item": "1.  > Public text <b\n    > data-x=HIDDEN> shown\n",
+    "SVG over the lines of a quote in a list item": "- > Public text <svg\n  > HIDDEN>b</svg> end\n",
+    "an HTML block's tag over the lines of a quote in a list item": "- > <div\n  > data-x=HIDDEN>Public text</div>\n",
+    "an HTML block's tag with what no markdown tag holds": "<div><b\nHIDDEN <i>\n\nPublic text.\n",
     # ...and one the next line starts a quote after is no tag: what follows is HTML again
     "a raw text element's tag a quote cuts": "Public text <textarea\n> x\n> <!-- HIDDEN -->\n",
     # F4: cells past the header's
@@ -157,6 +164,9 @@ HOSTILE = {
     "tags over a quote's lines": lambda k: "> Text <b\n" * (k // 8),
     "tags over a quote's lines in an HTML block": lambda k: "> <div>\n" + "> <b x='\n" * (k // 8),
     "rows with extra cells": lambda k: "| a |\n|---|\n" + "| b | c | d \\| e |\n" * (k // 4),
+    # h469: a quote's marks, read for lazy lines after them (`quote_marks_filled`), and lazy lines
+    "lines of quote marks": lambda k: (">" * (20 * k) + "\n") * 2 + "> a\n" + ">" * (20 * k),
+    "lazy lines in nested quotes": lambda k: "> > a\n> b\nc\n\n" * (k // 4),
 }
 
 

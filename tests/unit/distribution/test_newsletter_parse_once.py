@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 
 from blogster_cli.distribution import unseen
 from blogster_cli.distribution.newsletter import plain_text
+from tests.conftest import shared_data
 
 
 @pytest.fixture
@@ -53,6 +54,14 @@ def test_the_fences_are_read_from_the_parse_of_the_stage_before_when_it_changed_
     assert parses == {markdown: 1}
 
 
+def test_the_fences_are_read_from_the_parse_of_the_stage_leaving_out_what_is_unseen(parses):
+    """`unseen_left_out` writes the code blocks as they are too: a comment near code cost a second
+    parse (h469: 4 MB of short lines, ~10 s each)."""
+    markdown = "Text <!-- a note -->.\n\n```python\nx = 1\n```\n\n> ```\n> y\n> ```\n"
+    assert plain_text(markdown) == "Text .\n\nx = 1\n\n> y\n"
+    assert parses == {markdown: 1}
+
+
 def test_threads_making_text_parts_at_once_each_get_their_own(parses):
     """The studio and the workers make text parts on several threads: one's shared parse is never
     another's."""
@@ -63,3 +72,37 @@ def test_threads_making_text_parts_at_once_each_get_their_own(parses):
         made = list(pool.map(plain_text, posts * 5))
     assert made == [plain_text(post) for post in posts] * 5
     assert all(f"code {n}" in text for n, text in enumerate(made[:40]))
+
+
+def _paragraph_asker(asked: Counter[int]) -> MarkdownIt:
+    """CommonMark with the site's tables, reading blocks, one more rule asked what may end a paragraph
+    (counting, by line, how often), read as `unseen.quick_paragraph_ends` reads."""
+
+    def counting(state: object, line: int, end: int, silent: bool) -> bool:
+        asked[line] += silent  # not when asked to read a block there
+        return False
+
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    parser.block.ruler.before("fence", "counting", counting, {"alt": ["paragraph"]})
+    return unseen.quick_paragraph_ends(parser)
+
+
+def test_a_line_no_block_starts_on_is_not_asked_whether_it_ends_a_paragraph():
+    """h469: markdown-it asked each of its seven rules about each line of a paragraph, twice (a
+    setext heading's, then a paragraph's): 2,000,000 lines of `a` took 9 s a parse, where a text
+    as long in paragraphs of long lines takes 0.1 s."""
+    asked: Counter[int] = Counter()
+    _paragraph_asker(asked).parse("a\n" * 1000 + "- item\n| a |\n|---|\n")
+    assert min(+asked) == 999  # the line before a list item's (a table's delimiter row may start with `-`)
+    assert asked.total() < 10
+
+
+def test_paragraphs_read_quickly_read_as_they_did():
+    """Every post of the shared corpora (and the quotes' cases) as the plain parser reads it."""
+    from tests.unit.distribution.test_newsletter_unseen import QUOTES
+
+    plain = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    quick = unseen.quick_paragraph_ends(MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline"))
+    posts = [path.read_text(encoding="utf-8") for path in sorted(shared_data("blog_md").rglob("*.md"))]
+    for text in [*QUOTES, "a\n| b |\n|---|\n", "a\n- b\n", "a\n1) b\n", "a\n===\n", "a\n<div>\n", *posts]:
+        assert [token.as_dict() for token in quick.parse(text)] == [token.as_dict() for token in plain.parse(text)]

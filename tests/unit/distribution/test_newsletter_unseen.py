@@ -14,7 +14,7 @@ from collections.abc import Callable
 import html5lib
 import pytest
 
-from blogster_cli.distribution.newsletter import PostSection, render
+from blogster_cli.distribution.newsletter import PostSection, plain_text, render
 from blogster_cli.distribution.unseen import references_inline, unseen_left_out
 from blogster_cli.publish.markdown import render_post
 
@@ -161,6 +161,97 @@ def test_the_text_part_is_read_in_linear_time():
 
     small, large = cost(630), cost(890)  # ~200 KB, ~400 KB
     assert large < 3 * small + 0.05
+
+
+# CommonMark's examples of block quotes (spec 0.31.2, 5.1, lazy lines among them; but the one indented
+# as code, whose `>` is text), and lazy lines in nested quotes, quotes in list items, list items in quotes (h469).
+QUOTES = [
+    "> # Foo\n> bar\n> baz\n",
+    "># Foo\n>bar\n> baz\n",
+    "   > # Foo\n   > bar\n > baz\n",
+    "> # Foo\n> bar\nbaz\n",
+    "> bar\nbaz\n> foo\n",
+    "> foo\n---\n",
+    "> - foo\n- bar\n",
+    ">     foo\n    bar\n",
+    "> ```\nfoo\n```\n",
+    "> foo\n    - bar\n",
+    ">\n",
+    ">\n>  \n> \n",
+    ">\n> foo\n>  \n",
+    "> foo\n\n> bar\n",
+    "> foo\n> bar\n",
+    "> foo\n>\n> bar\n",
+    "foo\n> bar\n",
+    "> aaa\n***\n> bbb\n",
+    "> bar\nbaz\n",
+    "> bar\n\nbaz\n",
+    "> bar\n>\nbaz\n",
+    "> > > foo\nbar\n",
+    ">>> foo\n> bar\n>>baz\n",
+    ">     code\n\n>    not code\n",
+    "> > outer inner\n> lazy one\nlazy two\n> > inner again\n",
+    "- > quoted in an item\nlazy\n- next item\n",
+    "1. > quoted in an item\n   > marked\n   lazy\n",
+    "> - an item in a quote\nlazy\n> - next item\n",
+    "> words\n===\n",  # no heading: the underline is a lazy line of text
+    "> words <!-- hidden\nlazy --> more\nlazy words\n",
+]
+
+
+def _page_quoted_words(markdown: str) -> list[tuple[str, int]]:
+    """The words a reader of the post's page sees, each with how many quotes it is in."""
+    words: list[tuple[str, int]] = []
+
+    def walk(element, depth: int) -> None:
+        depth += element.tag == "blockquote"
+        words.extend((word, depth) for word in re.findall(r"\w+", element.text or ""))
+        for child in element:
+            walk(child, depth)
+            words.extend((word, depth) for word in re.findall(r"\w+", child.tail or ""))
+
+    walk(html5lib.parse(render_post(markdown).html, namespaceHTMLElements=False), 0)
+    return words
+
+
+def _text_quoted_words(text: str) -> list[tuple[str, int]]:
+    """The words of a text part, each with how many `>` its line's marks (list items' too) hold."""
+    words = []
+    for line in text.splitlines():
+        marks = line[: len(line) - len(line.lstrip(" \t>*+-0123456789.)"))]
+        words += [(word, marks.count(">")) for word in re.findall(r"\w+", line[len(marks) :])]
+    return words
+
+
+@pytest.mark.parametrize("markdown", QUOTES)
+def test_the_text_part_quotes_each_line_as_the_page_does(markdown):
+    """Each line of the text part's quotes is marked `> ` as many times as the page's quotes nest
+    around its words: a lazy line (one that goes on with a quoted paragraph without the quote's `>`)
+    was mailed as if out of the quote, or one quote short (h469)."""
+    assert _text_quoted_words(plain_text(markdown)) == _page_quoted_words(markdown)
+
+
+def test_a_lazy_line_takes_the_marks_of_its_paragraph_s_first_line():
+    assert plain_text("> > a\nb\n> c\n") == "> > a\n> > b\n> > c\n"
+    assert plain_text("- > a\nb\n") == "- > a\n  > b\n"
+    assert plain_text("> a\n    - b\n") == "> a\n>     - b\n"  # no list item: it stays text
+    assert plain_text("> a\n===\n") == "> a\n===\n"  # marked, it would be a heading's underline
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        # a tag over a quote's lines keeps what the page keeps of it: the page's parse reads it without the marks
+        ("> a <span\n> title=x>b</span>\n", '> a <span title="x">b</span>\n'),
+        ("> > a <span\n> > title=x>b</span>\n", '> > a <span title="x">b</span>\n'),
+        ("- > a <b\n  > onclick=x>b</b> c\n", "- > a <b>b</b> c\n"),
+        ('> a <b title="x\n> y">b</b> c\n', '> a <b title="x\ny">b</b> c\n'),
+        # ...and a nested quote's line starts a block of its own: no tag goes on over it
+        ("> a <span\n> > title=x>b</span>\n", "> a <span\n> > title=x>b</span>\n"),
+    ],
+)
+def test_a_tag_over_a_quote_s_lines_is_read_without_its_marks(markdown, text):
+    assert plain_text(markdown) == text
 
 
 def _parts(markdown: str) -> tuple[str, str]:
