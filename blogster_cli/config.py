@@ -236,6 +236,8 @@ def coerce(key: str, raw: object) -> object:
         check_timezone(text)
     elif key == "newsletter_from":
         check_sender(text)
+    elif key == "editor":
+        command_words(key, text)
     elif key == "ai_prices":
         from blogster_cli.ai.pricing import parse_prices
 
@@ -630,6 +632,21 @@ def check_sender(text: str) -> None:
         sender_mailbox(text)
     except ValueError as exc:
         raise InvalidInput(f"newsletter_from must be {SENDER_SHAPE}; {exc}") from None
+
+
+def command_words(key: str, text: str) -> list[str]:
+    """A command line (the editor) split as a shell's quoting reads it, for the file name to be
+    appended: one with an unclosed quote, or none at all, is refused (else it failed only when the
+    editor was wanted, an "unexpected failure")."""
+    import shlex
+
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:  # "No closing quotation", "No escaped character"
+        raise InvalidInput(f"{key} {text!r} is no command line: {str(exc).lower()}") from None
+    if not words:
+        raise InvalidInput(f"{key} {text!r} names no command")
+    return words
 
 
 def check_timezone(name: str) -> None:

@@ -118,6 +118,19 @@ def new(
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
         output.message(f"Created '{row.title}' ({row.slug}, {row.status}, {plural(row.word_count, 'word')}).")
+    if row.status != new_blog.status and row.published_at is not None:
+        output.message(_dated_otherwise(row.slug, row.status, row.published_at))
+
+
+def _dated_otherwise(slug: str, status: str, published_at: datetime) -> str:
+    """Why a new post is not as its status said: its date made it scheduled or published (`post_steps.publication`)."""
+    when = output.local_time(published_at)
+    if status == "scheduled":
+        return (
+            f"'{slug}' is scheduled for {when}, not published: its date is in the future"
+            f" (`blogster publish {slug}` publishes it now)"
+        )
+    return f"'{slug}' is published, not scheduled: its date, {when}, has passed"
 
 
 def read_stdin() -> str:

@@ -80,6 +80,9 @@ def keep_output_writable() -> None:
 
 
 def main() -> None:
+    from blogster_cli.cli import standard_streams
+
+    standard_streams.hold_closed()
     keep_output_writable()
     argv = sys.argv[1:]  # an argument that is not UTF-8 is typer's to name (app.refuse_undecodable)
     options = tui_command_line(argv) if all(is_utf8(token) for token in argv) else None

@@ -59,8 +59,8 @@ MEANINGS: dict[int, str] = {
     ),
     DATABASE_UNAVAILABLE: "database unavailable (not reachable, or no answer within the timeout)",
     FILE_SYSTEM: "a file or folder could not be read or written (permissions, disk full)",
-    RATE_LIMITED: "rate limited: too many requests in a short time (at most 20 chatbot messages a minute);"
-    " try again shortly",
+    RATE_LIMITED: "rate limited: too many requests in a short time (at most 20 chatbot messages a minute),"
+    " or the database server's notification queue full (a job could not be queued); try again shortly",
     NO_WORKER: "no worker answered: none is running (`blogster serve-workers`) or none replied within"
     " `--wait`; the message is kept and answered once one runs",
     HANGUP: "hangup (SIGHUP: the terminal closed): stopped as Ctrl-C stops it, what it held (an AI credit) released",

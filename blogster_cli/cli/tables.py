@@ -99,19 +99,24 @@ def floor(layout: _Layout) -> int:
 def _pager_found() -> bool:
     """Whether the pager rich would run (pydoc's choice: $MANPAGER or $PAGER, else less, else
     more) is there: a missing one would take the list with it (`sh: pager: not found`, exit 0),
-    so the list is printed unpaged instead."""
+    so the list is printed unpaged instead; so is it under one no shell reads as a command (an
+    unclosed quote: `config.command_words`), with a warning naming the variable."""
     import os
-    import shlex
     import shutil
 
-    chosen = os.environ.get("MANPAGER") or os.environ.get("PAGER")
+    from blogster_cli.config import command_words
+    from blogster_cli.errors import InvalidInput
+
+    variable = "MANPAGER" if os.environ.get("MANPAGER") else "PAGER"
+    chosen = os.environ.get(variable)
     if not chosen:
         return any(shutil.which(name) for name in ("less", "more"))
     try:
-        words = shlex.split(chosen)
-    except ValueError:
+        words = command_words(variable, chosen)
+    except InvalidInput as exc:
+        output.warning(f"{exc}: the list is not paged (unset {variable}, or give it a valid value)")
         return False
-    return bool(words) and shutil.which(words[0]) is not None
+    return shutil.which(words[0]) is not None
 
 
 _ROW_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})

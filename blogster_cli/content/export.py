@@ -51,8 +51,9 @@ Rules, in order:
    `2021-03-04-foo`, is a Jekyll post `foo` under YAML front matter) is stated (`slug_misread`).
 3. Body: `markdown`, byte for byte, but with `resolve_liquid` (`blogster export`) a post imported
    from Jekyll and exported to another dialect gets its Liquid site variables resolved, as
-   `site build` resolves them (`carried_body`). Plain markdown has no front matter: the title becomes
-   the first `# heading` when the body does not already yield it; only a file whose name does
+   `site build` resolves them (`carried_body`). Plain markdown has no front matter: a `# title`
+   line goes before the whole body when the body does not already yield it (import takes that
+   line back off: `without_added_heading`); only a file whose name does
    not give its slug gets front matter, stating the slug, tags, description, keywords and
    picture (`_stating_slug`).
 
@@ -1245,18 +1246,34 @@ def _stating_slug(text: str, post: PostFields, path: PurePosixPath) -> str:
 
 
 def _markdown_text(title: str, body: str, path: PurePosixPath) -> str:
-    """The body, with the title as its first `# heading` unless the body already yields it."""
+    """The body, after a `# title` line of its own unless the body already yields the title.
+    The body is kept whole (its own first heading too): import takes the added line back off
+    (`without_added_heading`), so the file reads back as the post."""
+    if not adds_title_heading(title, body, path):
+        return body
+    return f"{_title_heading(title)}\n\n{body}"
+
+
+def _title_heading(title: str) -> str:
+    return "# " + " ".join(title.split())
+
+
+def adds_title_heading(title: str, body: str, path: PurePosixPath) -> bool:
+    """Whether a plain markdown export of a post titled `title` writes a `# title` line before
+    `body`: the body (read at `path`) does not yield the title by itself."""
     try:
         looks_like_front_matter = split_front_matter(body).format is not None
     except FrontMatterError:
         looks_like_front_matter = True
-    if not looks_like_front_matter and map_metadata({}, body, path, "markdown").title == title:
-        return body
-    heading = "# " + " ".join(title.split())
-    lines = body.splitlines(keepends=True)
-    first = next((index for index, line in enumerate(lines) if line.strip()), None)
-    if not looks_like_front_matter and first is not None and first_heading(lines[first]) is not None:
-        ending = lines[first][len(lines[first].rstrip("\r\n")) :]
-        lines[first] = heading + ending
-        return "".join(lines)
-    return f"{heading}\n\n{body}"
+    read = map_metadata({}, body, path, "markdown").title
+    return looks_like_front_matter or " ".join(read.split()) != " ".join(title.split())
+
+
+def without_added_heading(text: str) -> tuple[str, str] | None:
+    """The title and body of a plain markdown file's text whose first line is the `# title` an
+    export wrote before its post's body (`_markdown_text`), blank line after it; else None."""
+    line, newline, rest = text.partition("\n")
+    title = first_heading(line) if line.startswith("# ") else None
+    if not newline or title is None or not rest.startswith("\n"):
+        return None
+    return title, rest[1:]

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from blogster_cli.content.slugs import is_usable, slugify
+from blogster_cli.content.slugs import composed, is_usable, slugify, unusable_because
 from blogster_cli.errors import InvalidInput
 from blogster_cli.text_encoding import is_utf8
 
@@ -41,6 +41,13 @@ def stored_size(value: Any) -> int:
     quote is 2 bytes there, and PostgreSQL writes ", " and ": " between items."""
     encoded = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     return len(encoded.encode("utf-8", "surrogatepass"))
+
+
+def _most_stored(text: str) -> int:
+    """The most bytes `stored_size(text)` can be: its quotes, and at most 6 bytes a character (`\\u001f`;
+    a character outside the BMP is one here and 4 bytes in UTF-8). Below the limit, no text need be
+    encoded to be measured: every text of a post is checked so, its body too."""
+    return 6 * len(text) + 2
 
 
 def post_text(data: bytes, source: str) -> str:
@@ -91,7 +98,9 @@ def check_text(text: str, what: str) -> str:
     """Rejects what PostgreSQL cannot store (NUL) and texts no post can hold (as stored, escaped)."""
     if "\x00" in text:
         raise InvalidInput(f"{what} contains a NUL character")
-    if len(text) > MAX_CONTENT_BYTES or stored_size(text) > MAX_CONTENT_BYTES:
+    if len(text) > MAX_CONTENT_BYTES or (
+        _most_stored(text) > MAX_CONTENT_BYTES and stored_size(text) > MAX_CONTENT_BYTES
+    ):
         raise InvalidInput(POST_TOO_LARGE)
     if not is_utf8(text):
         raise InvalidInput(f"{what} is not valid UTF-8")
@@ -145,9 +154,12 @@ def check_publishable(*, title: str, slug: str, markdown: str) -> None:
 
 
 def check_explicit_slug(slug: str) -> str:
-    if not is_usable(slug):
-        raise InvalidInput(f"{slug!r} is not a usable slug (no spaces, '/', '?' or '#'; at most 200 characters)")
-    return slug
+    """A slug the user typed (`--slug`, a rename), composed (NFC), or InvalidInput (exit 2) saying why not."""
+    wanted = composed(slug)
+    because = unusable_because(wanted)
+    if because is not None:
+        raise InvalidInput(f"slug {slug!r} {because}")
+    return wanted
 
 
 def normalise_tags(tags: list[str]) -> list[str]:
@@ -183,9 +195,10 @@ def keywords_list(keywords: str | list[Any] | None) -> list[str] | None:
 def import_slug(slug: str | None, title: str) -> tuple[str, bool]:
     """The slug a post is imported under, before de-duplication, and whether it was generated.
 
-    A slug the source states (front matter, Zola path, file name) is kept as written when
-    it can be used in a URL; otherwise, or when there is none, one is made with slugify.
+    A slug the source states (front matter, Zola path, file name) is kept as written (composed,
+    NFC) when `is_usable` (one URL path segment, nothing invisible, not shaped like a post id);
+    otherwise, or when there is none, one is made with slugify.
     """
-    if slug is not None and is_usable(slug):
-        return slug, False
+    if slug is not None and is_usable(composed(slug)):
+        return composed(slug), False
     return slugify(slug if slug else title), True

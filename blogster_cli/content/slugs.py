@@ -11,10 +11,12 @@ dash, and the result is cut at a dash to at most `max_length` characters. Only a
 no letter or digit at all (emoji, punctuation) gets `post-` plus the first 8 hex digits of
 the SHA-256 of its NFC form: stable across imports and distinct per title.
 
-Slugs written by the author (front matter, file names, `--slug`) are kept exactly as
-written (`Rust-1.12` stays `Rust-1.12`) when `USABLE_SLUG` accepts them (the schema's
-check: one URL path segment). A new post whose slug is taken gets `-2`, `-3`... (`unique`),
-whether the slug came from its title or its file.
+Slugs written by the author (front matter, file names, `--slug`) are kept as written
+(`Rust-1.12` stays `Rust-1.12`), only composed (NFC: a decomposed `café` is the composed one),
+when `is_usable` accepts them: the schema's check (one URL path segment, no invisible or
+direction-changing characters, composed) and not shaped like a post id, which commands read as
+the id. A new post whose slug is taken gets `-2`, `-3`... (`unique`), whether the slug came
+from its title or its file.
 """
 
 import hashlib
@@ -27,8 +29,21 @@ from blogster_cli.suggestions import close_matches
 
 DEFAULT_MAX_LENGTH = 80
 MAX_SLUG_LENGTH = 200  # the schema's limit
-# What the schema's blogs_slug_format check accepts: one URL path segment.
-USABLE_SLUG = re.compile(r"^[^\s/?#\\\x00-\x1f\x7f-\x9f]{1,200}$")
+FORMAT_CHARACTERS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+"""Unicode's format characters (category Cf, as of Unicode 15.1), written out as the schema's
+blogs_slug_format check (0196) writes them: zero-width spaces and joiners, the soft hyphen, the
+bidirectional controls (U+202A-202E, U+2066-2069, the marks U+200E, U+200F, U+061C). Invisible or
+reordering what follows, they make slugs that look like another (`pay` U+200B `pal`, `pay` U+202E `pal`)."""
+# What the schema's blogs_slug_format check accepts (but NFC, which Python checks apart): one URL
+# path segment without format characters.
+USABLE_SLUG = re.compile(rf"^[^\s/?#\\\x00-\x1f\x7f-\x9f{FORMAT_CHARACTERS}]{{1,200}}$")
+_FORMAT_CHARACTER = re.compile(f"[{FORMAT_CHARACTERS}]")
+ID_SHAPED = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+"""A post id's shape (any case): a slug so shaped would be read as the id of another post."""
 _APOSTROPHES = dict.fromkeys(map(ord, "'\u2019\u02bc"), None)
 _FALLBACK_PREFIX = "post-"
 _FALLBACK_HASH_LENGTH = 8
@@ -70,6 +85,8 @@ def slugify(text: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
         slug = slug.strip("-")
+    if ID_SHAPED.match(slug):  # a title that is a post id: `post-` keeps it readable, not an id
+        return _FALLBACK_PREFIX + slug
     if slug:
         return slug
     digest = hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
@@ -97,9 +114,27 @@ def _slug_chars(text: str) -> Iterator[str]:
             yield "-"
 
 
+def composed(slug: str) -> str:
+    """A slug as it is stored and looked up: composed (NFC), so `café` typed either way is one slug."""
+    return unicodedata.normalize("NFC", slug)
+
+
 def is_usable(slug: str) -> bool:
-    """Whether a slug written by hand can be kept as written (one URL path segment)."""
-    return bool(USABLE_SLUG.match(slug)) and slug not in (".", "..")
+    """Whether a slug written by hand can be kept as written, once `composed`: one URL path segment
+    without format characters, and not shaped like a post id."""
+    return unusable_because(slug) is None
+
+
+def unusable_because(slug: str) -> str | None:
+    """Why a slug written by hand (once `composed`) cannot be kept, said of "it" ("slug 'x' " + this);
+    None if it can."""
+    if found := _FORMAT_CHARACTER.search(slug):
+        return f"holds the invisible or direction-changing character U+{ord(found.group()):04X}"
+    if ID_SHAPED.match(slug):
+        return "is shaped like a post id (commands would read it as that id)"
+    if not USABLE_SLUG.match(slug) or slug in (".", "..") or slug != composed(slug):
+        return "cannot be used in a URL (no spaces, '/', '?' or '#'; at most 200 characters)"
+    return None
 
 
 def unique(base: str, taken: Container[str]) -> str:

@@ -179,6 +179,15 @@ _DATA_MESSAGES = {
 # (SQLSTATE, function name in the error's CONTEXT): the code alone is shared with PostgreSQL's own.
 _RAISED_BY = {("54000", "check_chatbot_message"): RateLimited}
 
+# The server's NOTIFY queue full (54000, raised as a transaction that notifies commits: its C function
+# names it in any server language): procrastinate's job-insert trigger notifies, so nothing that queues
+# a job commits until the session holding the queue back ends (`serve-workers` ends an account's, 0195).
+NOTIFY_QUEUE_FULL = (
+    "the database server's notification queue is full (another session is holding it back), so nothing was"
+    " changed (a job, or a synced folder's wake-up, could not be queued): try again in a minute; if it stays"
+    " full, tell the administrator"
+)
+
 # A schema, function, table, column or type Blogster's own SQL names and the database lacks: the
 # schema is older than this Blogster (a new release run before `db migrate`: commands are refused
 # before they run any, db/schema_version.py, so this is for the connections not checked), or a
@@ -216,6 +225,8 @@ def translate(exc: Exception) -> BlogsterError | None:
         if not _WAITED_FOR_A_ROW.search(context) and " row " not in primary:
             return Conflict(_TABLE_LOCKED)
         return Conflict(_row_locked(_RELATION.search(context) or _RELATION.search(primary)))
+    if sqlstate == "54000" and diag and diag.source_function == "PreCommit_Notify":
+        return RateLimited(NOTIFY_QUEUE_FULL)
     for (code, function), kind in _RAISED_BY.items():
         if sqlstate == code and re.search(rf"\bfunction (\w+\.)?{function}\(", context):
             return kind(primary)

@@ -7,6 +7,9 @@ connect and read there which roles are connected to Blogster's database and whic
 they lock (red team 50). On the embedded server, Blogster's own, `db migrate` takes CONNECT on
 `postgres` and `template1` from PUBLIC (`close_own_server`); on a shared server, whose other
 databases may serve other programs, `doctor` names them (`watchable`) and the statement that closes them.
+Advisory lock functions are each database's own too: where PUBLIC may still execute them (0194 takes
+them in Blogster's database, db/advisory_locks.py), an account's login connected there can fill the
+server's lock table, and every new connection is then refused (red team 61).
 
 There a login may also name another role without any privilege: `alter default privileges grant
 ... to u_<another account>` (or to a worker's login) records a default privilege in that database,
@@ -17,6 +20,7 @@ it runs in, so `drop_owned_elsewhere` runs it in each other database that names 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -80,11 +84,23 @@ def close_own_server(conn: Connection) -> list[str]:
     return closed
 
 
-def watchable(db: Database) -> list[str]:
+@dataclass(frozen=True)
+class OpenDatabase:
+    """Another database of the server that any login may connect to, and what it may do there."""
+
+    name: str
+    activity_shown: bool
+    """It may read the server's activity and locks (pg_stat_activity, pg_locks)."""
+    advisory_locks: bool
+    """It may take advisory locks, as many as the server's lock table holds."""
+
+
+def watchable(db: Database) -> list[OpenDatabase]:
     """The server's databases other than `db`'s where any login may connect and read the server's
-    activity or locks (a superuser's `db`; one that cannot be read counts, as PostgreSQL's default
-    shows them). Blogster's other databases on the server, which 0096 covers, do not."""
-    from blogster_cli.db import database_swap
+    activity or locks, or take advisory locks (a superuser's `db`; one that cannot be read counts for
+    both, as PostgreSQL's default allows them). Blogster's other databases on the server, which 0096
+    and 0194 cover, do not."""
+    from blogster_cli.db import advisory_locks, database_swap
     from blogster_cli.db.acting import admin_connection
     from blogster_cli.db.rows import scalar
     from blogster_cli.errors import BlogsterError
@@ -96,10 +112,11 @@ def watchable(db: Database) -> list[str]:
         try:
             with admin_connection(database_swap.another_database(db, name)) as other:
                 shown = scalar(other.execute(_ACTIVITY_SHOWN_SQL), bool)
+                lockable = bool(advisory_locks.open_to_public(other))
         except BlogsterError:
-            shown = True
-        if shown:
-            found.append(name)
+            shown = lockable = True
+        if shown or lockable:
+            found.append(OpenDatabase(name, activity_shown=shown, advisory_locks=lockable))
     return found
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -292,7 +293,7 @@ class SitePlan:
 
     def post_keys(self) -> dict[str, str]:
         """Post id -> the key of its page (what a rebuild compares to decide on re-rendering)."""
-        return {post_id: record["d"][PAGE_KEY] for post_id, record in self.records.items()}
+        return {post_id: self._page_key(post_id) for post_id in self.records}
 
     def summary(self, post_id: str) -> str:
         """What listings and feeds show under a post's title."""
@@ -323,20 +324,37 @@ class SitePlan:
             "reading_time": record["rt"], "summary": self.summary(post_id),
         }  # fmt: skip
 
+    @cached_property
+    def tag_slugs(self) -> dict[str, str]:
+        """Tag key -> the slug of its page (`urls.tag_slugs`): what tag pages, the tags index and
+        every post page's tag links use."""
+        return urls.tag_slugs(urls.tag_key(tag) for record in self.records.values() for tag in record["tags"])
+
     def _tag_groups(self) -> dict[str, tuple[str, list[str]]]:
-        """Tag slug -> (first spelling, post ids newest first); tags differing only in case share a page."""
+        """Tag slug -> (first spelling, post ids newest first); tags differing only in case share a page,
+        other tags that slugify alike each have their own (`urls.tag_slugs`)."""
         groups: dict[str, tuple[str, list[str]]] = {}
-        records, tag_slug = self.records, urls.tag_slug
+        records, slugs, tag_key = self.records, self.tag_slugs, urls.tag_key
         for post_id in self.order:
             for tag in records[post_id]["tags"]:
-                group = groups.get(slug := tag_slug(tag))
+                group = groups.get(slug := slugs[tag_key(tag)])
                 if group is None:
                     group = groups[slug] = (tag, [])
                 group[1].append(post_id)
         return dict(sorted(groups.items()))
 
     def _tag_links(self, post: SitePost) -> list[dict[str, str]]:
-        return [{"name": t, "href": self.link(f"/tags/{urls.tag_slug(t)}/")} for t in post.tags]
+        slugs = self.tag_slugs
+        return [{"name": t, "href": self.link(f"/tags/{slugs[urls.tag_key(t)]}/")} for t in post.tags]
+
+    def _page_key(self, post_id: str) -> str:
+        """A post page's key: its record's, and the slugs of its tags that other tags made longer
+        (a tag slugified alike by another post moves this page's link, `urls.tag_slugs`)."""
+        record = self.records[post_id]
+        key: str = record["d"][PAGE_KEY]
+        slugs, tag_key, tag_slug = self.tag_slugs, urls.tag_key, urls.tag_slug
+        moved = [slug for tag in record["tags"] if (slug := slugs[tag_key(tag)]) != tag_slug(tag_key(tag))]
+        return digest_texts(key, "tags", *moved) if moved else key
 
     def pages(self, bodies: Mapping[str, RenderedPost]) -> list[Page]:
         """Every file of the site. `bodies` holds the posts rendered for this build (their
@@ -359,7 +377,7 @@ class SitePlan:
             listed[post_id] = derived[LISTED]
         # A page whose post was not rendered has the key it had: it is never rendered again.
         pages: list[Page] = [
-            Page(self.files[i], records[i]["d"][PAGE_KEY], self._post_render(i, bodies) if i in bodies else _kept)
+            Page(self.files[i], self._page_key(i), self._post_render(i, bodies) if i in bodies else _kept)
             for i in self.order
         ]
         taken, folders = {_folded(file) for file in self.files.values()}, set(self.folders)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -121,9 +124,48 @@ def href(url_path: str) -> str:
 
 @lru_cache(maxsize=65536)
 def tag_slug(tag: str) -> str:
+    """A tag's readable slug: what its page is named when no other tag of the site slugifies alike."""
     from blogster_cli.content.slugs import slugify
 
     return slugify(tag) or "tag"
+
+
+def tag_key(tag: str) -> str:
+    """What tags are compared by: spellings differing only in case are one tag (`rules.normalise_tags`)."""
+    return tag.lower()
+
+
+_TAG_SUFFIX_LENGTH = 8
+
+
+def _tag_suffix(key: str, length: int) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+
+
+def tag_slugs(keys: Iterable[str]) -> dict[str, str]:
+    """Tag key (`tag_key`) -> the slug of its page, for all the tags of a site. Tags whose readable
+    slugs are alike (`C`, `C++` and `C#` are all `c`) each get a page of their own: the one spelled
+    as the slug is (`c`) keeps it, the others add the first 8 hex digits of their key's SHA-256
+    (`c-1a2b3c4d`). Worked out from the set of tags alone, never their order, so a full build and a
+    rebuild agree, and a tag's page stays where it is while no new tag slugifies like it."""
+    alike: dict[str, list[str]] = {}
+    for key in set(keys):
+        alike.setdefault(tag_slug(key), []).append(key)
+    slugs: dict[str, str] = {}
+    suffixed: list[tuple[str, str]] = []
+    for readable, group in alike.items():
+        for key in group:
+            if len(group) == 1 or key == readable:
+                slugs[key] = readable
+            else:
+                suffixed.append((key, readable))
+    taken = set(slugs.values())
+    wanted = {key: f"{readable}-{_tag_suffix(key, _TAG_SUFFIX_LENGTH)}" for key, readable in suffixed}
+    counts = Counter(wanted.values())
+    for key, readable in suffixed:  # a short suffix met again (another tag's slug): the whole digest
+        slug = wanted[key]
+        slugs[key] = slug if slug not in taken and counts[slug] == 1 else f"{readable}-{_tag_suffix(key, 64)}"
+    return slugs
 
 
 # Front-matter fields where each generator keeps a post's address and its former ones.

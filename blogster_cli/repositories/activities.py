@@ -80,15 +80,17 @@ def name_posts_before_purge(conn: psycopg.Connection, *, blog_ids: Sequence[UUID
 
 
 def purged_post_ids(conn: psycopg.Connection, *, ref: str) -> list[UUID]:
-    """The ids of my posts purged while they had the slug (or id) `ref`, newest purge first."""
+    """The ids of my posts purged while they had the slug (or id) `ref`, newest purge first; only the
+    post whose id `ref` is, when one is (an id names its post only, as in blogs.find_own)."""
     rows = conn.execute(
-        "select metadata->>'blog_id' from public.activities"
+        "select metadata->>'blog_id', bool_or(metadata->>'blog_id' = %(ref)s) from public.activities"
         " where user_id = auth.uid() and type = 'purged' and blog_id is null"
         " and (metadata->>'slug' = %(ref)s or metadata->>'blog_id' = %(ref)s)"
-        " group by 1 order by max(created_at) desc",
+        " group by 1 order by 2 desc, max(created_at) desc",
         {"ref": ref},
     ).fetchall()
-    return [UUID(r[0]) for r in rows if _is_uuid(r[0])]
+    named = [r for r in rows if r[1]][:1] or rows
+    return [UUID(r[0]) for r in named if _is_uuid(r[0])]
 
 
 def _is_uuid(text: object) -> bool:

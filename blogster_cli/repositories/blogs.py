@@ -118,12 +118,16 @@ _TRASH_FILTERS = {False: " and b.deleted_at is null", True: " and b.deleted_at i
 def find_own(
     conn: psycopg.Connection, *, ref: str, with_content: bool = False, trashed: bool | None = False
 ) -> BlogRow | None:
-    """One of my blogs by slug or id; `trashed` None matches both live and trashed."""
+    """One of my blogs by slug or id; `trashed` None matches both live and trashed.
+
+    An id names its post only: a `ref` that is the id of a post the actor can see (live or trashed,
+    mine or another's published one) never finds a post whose slug is that text (a slug set by the
+    account's own SQL, or before slugs shaped like an id were refused: content/slugs.ID_SHAPED)."""
     query = (
         _SELECT
         + (f", {CONTENT}" if with_content else "")
-        + " from public.blogs b where b.author_id = auth.uid() and (b.slug = %(ref)s or b.id = %(id)s)"
-        + _TRASH_FILTERS[trashed]
+        + " from public.blogs b where b.author_id = auth.uid() and (b.id = %(id)s or (b.slug = %(ref)s and not exists"
+        " (select from public.blogs named where named.id = %(id)s)))" + _TRASH_FILTERS[trashed]
     )
     row = conn.execute(query, {"ref": ref, "id": _as_id(ref)}).fetchone()
     return _row(row) if row else None

@@ -194,6 +194,8 @@ class NewPostRow:
 
 
 # Keyword lists travel as jsonb (unnest cannot take an array of arrays of differing lengths).
+# The jsonb arrays go in binary (`%(name)b`): as text, psycopg escapes every quote and backslash of
+# every post's JSON for the array literal in Python (0.10 ms a post, where binary takes 0.02 ms).
 _KEYWORDS_ARRAY = "case when t.keywords is null then null else array(select jsonb_array_elements_text(t.keywords)) end"
 
 
@@ -227,8 +229,8 @@ def insert_posts(conn: psycopg.Connection, *, rows: Sequence[NewPostRow]) -> lis
         " select t.title, t.slug, t.content, t.status::public.blog_status, t.description,"
         f" {_KEYWORDS_ARRAY}, t.image, coalesce(t.created, now()),"
         " case when t.status = 'published' then coalesce(t.published, t.created, now()) else t.published end"
-        " from unnest(%(title)s::text[], %(slug)s::text[], %(content)s::jsonb[], %(status)s::text[],"
-        " %(description)s::text[], %(keywords)s::jsonb[], %(image)s::text[], %(created)s::timestamptz[],"
+        " from unnest(%(title)s::text[], %(slug)s::text[], %(content)b::jsonb[], %(status)s::text[],"
+        " %(description)s::text[], %(keywords)b::jsonb[], %(image)s::text[], %(created)s::timestamptz[],"
         " %(published)s::timestamptz[])"
         " as t(title, slug, content, status, description, keywords, image, created, published)"
         " returning id, slug",
@@ -262,8 +264,8 @@ def update_posts(conn: psycopg.Connection, *, updates: Sequence[PostUpdate]) -> 
         "update public.blogs b set title = t.title, slug = t.slug, content = t.content,"
         " status = t.status::public.blog_status, meta_description = t.description,"
         f" meta_keywords = {_KEYWORDS_ARRAY}, featured_image = t.image, published_at = t.published"
-        " from unnest(%(id)s::uuid[], %(title)s::text[], %(slug)s::text[], %(content)s::jsonb[], %(status)s::text[],"
-        " %(description)s::text[], %(keywords)s::jsonb[], %(image)s::text[], %(published)s::timestamptz[])"
+        " from unnest(%(id)s::uuid[], %(title)s::text[], %(slug)s::text[], %(content)b::jsonb[], %(status)s::text[],"
+        " %(description)s::text[], %(keywords)b::jsonb[], %(image)s::text[], %(published)s::timestamptz[])"
         " as t(id, title, slug, content, status, description, keywords, image, published)"
         " where b.id = t.id and b.author_id = auth.uid() returning b.id",
         params,

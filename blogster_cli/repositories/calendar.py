@@ -67,13 +67,14 @@ def in_range(
 
 def find(session: Session, *, prefix: str | None, uid: str) -> list[ContentCalendar]:
     """My entries whose id starts with `prefix` or whose UID is `uid` (id_prefixes: one is a match,
-    two ambiguous); for update."""
+    two ambiguous), the one whose whole id `prefix` is first (an id names its entry, never another
+    whose UID is that text); for update."""
     named = col(ContentCalendar.uid) == uid
+    whole_id = cast(ContentCalendar.id, String) == prefix
     if prefix is not None:
         named = named | cast(ContentCalendar.id, String).startswith(prefix, autoescape=True)
-    return list(
-        session.exec(select(ContentCalendar).where(named).limit(id_prefixes.ROWS_NEEDED).with_for_update()).all()
-    )
+    query = select(ContentCalendar).where(named).order_by(whole_id.desc())
+    return list(session.exec(query.limit(id_prefixes.ROWS_NEEDED).with_for_update()).all())
 
 
 # What an import writes of a new entry, with each column's type (the rest are the database's defaults).

@@ -141,11 +141,12 @@ def list_templates(conn: psycopg.Connection) -> list[TemplateRow]:
 
 
 def find_template(conn: psycopg.Connection, *, ref: str) -> TemplateRow | None:
-    """By id, exact name, or the start of its slugified name (`how-to` finds "How-to guide")."""
+    """By id, exact name, or the start of its slugified name (`how-to` finds "How-to guide"), in that order:
+    an id names its template, never one named as that id."""
     row = conn.execute(
         _TEMPLATE_SELECT + " where id::text = %(ref)s or lower(name) = lower(%(ref)s)"
         " or regexp_replace(lower(name), '[^a-z0-9]+', '-', 'g') like lower(%(ref)s) || '%%'"
-        " order by (id::text = %(ref)s or lower(name) = lower(%(ref)s)) desc, length(name) limit 1",
+        " order by id::text = %(ref)s desc, lower(name) = lower(%(ref)s) desc, length(name) limit 1",
         {"ref": ref},
     ).fetchone()
     return TemplateRow(*row) if row else None

@@ -29,13 +29,14 @@ def own(session: Session) -> Sequence[InteractiveContent]:
 
 
 def find(session: Session, *, tracking_id: str, prefix: str | None = None) -> list[InteractiveContent]:
-    """My items whose tracking id is `tracking_id` (that one first), or whose id starts with `prefix`
-    (id_prefixes: one is a match, two ambiguous); locked."""
+    """My items whose tracking id is `tracking_id`, or whose id starts with `prefix` (id_prefixes: one
+    is a match, two ambiguous); the one whose whole id `prefix` is first, then that tracking id's; locked."""
     exact = col(InteractiveContent.tracking_id) == tracking_id
+    whole_id = cast(InteractiveContent.id, String) == prefix
     named = (
         exact if prefix is None else or_(exact, cast(InteractiveContent.id, String).startswith(prefix, autoescape=True))
     )
-    query = select(InteractiveContent).where(MINE, named).order_by(exact.desc())
+    query = select(InteractiveContent).where(MINE, named).order_by(whole_id.desc(), exact.desc())
     return list(session.exec(query.limit(id_prefixes.ROWS_NEEDED).with_for_update()).all())
 
 

@@ -15,6 +15,7 @@ from uuid import UUID
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
 from blogster_cli.content.rules import check_text, check_title, normalise_tags
+from blogster_cli.content.slugs import composed
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.repositories import activities
@@ -33,6 +34,7 @@ from blogster_cli.services.post_steps import (
     insert_new,
     link_tags,
     not_found,
+    publication,
     unique_slug,
     visible,
 )
@@ -155,7 +157,7 @@ def update(
         values: dict[str, Any] = {}
         if changes.title is not None and check_title(changes.title) != row.title:
             values["title"] = check_title(changes.title)
-        if changes.slug is not None and changes.slug != row.slug:
+        if changes.slug is not None and composed(changes.slug) != row.slug:  # as stored: `café` typed decomposed is it
             values["slug"] = unique_slug(conn, changes.slug, generated=False, exact=True)
         if changes.markdown is not None and changes.markdown != markdown_of(row):
             values["content"] = content_to_store(row, markdown=check_text(changes.markdown, "the body"))
@@ -169,8 +171,9 @@ def update(
                 row.published_at is None or row.published_at <= datetime.now(UTC)
             ):
                 raise InvalidInput(SCHEDULE_WITH_PUBLISH.format(ref=row.slug))
-            if changes.status == "published" and row.published_at is None:
-                values["published_at"] = datetime.now(UTC)
+            live = publication(values["status"], stated=None, stored=row.published_at)
+            if live.published_at != row.published_at:  # made published: now, unless dated in the past
+                values["published_at"] = live.published_at
         _check_live_content(row, values)
         if values:
             if blog_rows.update(conn, blog_id=row.id, values=values, expected_updated_at=expected_updated_at) is None:

@@ -148,9 +148,11 @@ ENTRY = id_prefixes.Named("calendar entry", "calendar entries", "blogster calend
 
 
 def _one(session: Session, ref: str) -> ContentCalendar:
-    """The entry `ref` names: its id, the first characters of it, or its UID."""
-    found = calendar_rows.find(session, prefix=id_prefixes.usable(ref, ENTRY), uid=ref.strip())
-    return id_prefixes.only(found, ref, ENTRY)
+    """The entry `ref` names: its id (before another entry's UID that is that id), the first
+    characters of it, or its UID."""
+    prefix = id_prefixes.usable(ref, ENTRY)
+    found = calendar_rows.find(session, prefix=prefix, uid=ref.strip())
+    return found[0] if found and str(found[0].id) == prefix else id_prefixes.only(found, ref, ENTRY)
 
 
 def move(
@@ -296,7 +298,8 @@ class ImportReport:
     recurring: list[Recurrence] = field(default_factory=list)
     """Each recurring event: its occurrences in the next 12 months imported as entries (or why none)."""
     notes: list[str] = field(default_factory=list)
-    """What was read otherwise than written: an event given twice, an unknown TZID, a SEQUENCE out of range."""
+    """What was read otherwise than written: an event given twice, an unknown TZID, a SEQUENCE out of range,
+    a wall time the clocks skip (`_gap_notes`)."""
 
 
 def _ics_text(path: Path, data: bytes | None) -> tuple[str, str]:
@@ -367,7 +370,22 @@ def import_ics(
             if any(getattr(entry, key) != value for key, value in wanted[uid].items())
         ]
         updated = calendar_rows.update_imported(session, entries=changed)
-    return ImportReport(len(added), updated, len(existing) - len(changed), read.recurring, read.notes)
+    notes = [*read.notes, *_gap_notes(wanted)]
+    return ImportReport(len(added), updated, len(existing) - len(changed), read.recurring, notes)
+
+
+def _gap_notes(wanted: dict[str, dict[str, object]]) -> list[str]:
+    """A note per imported event whose wall time the clocks skip: `calendar add --time` refuses
+    such a time, an event is placed an hour later by the clock, as RFC 5545 and calendar programs
+    place it, and said so, as `calendar move` says it of an entry moved to that day."""
+    notes = []
+    for uid, values in wanted.items():
+        day, at, timezone = values["scheduled_date"], values["scheduled_time"], values["timezone"]
+        if isinstance(day, date) and isinstance(at, time) and isinstance(timezone, str):
+            note = times.gap_note(day, at, timezone)
+            if note is not None:
+                notes.append(f"event {uid[:80]!r}: {note}")
+    return notes
 
 
 def _in_own_zone(event: PlannedEvent, entry: ContentCalendar) -> dict[str, object]:

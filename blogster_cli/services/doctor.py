@@ -80,9 +80,11 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             problem or f"PostgreSQL {version_num // 10000}.{version_num % 100} ({where})",
         )
     )
+    up_to_date = False
     try:
         states = migrations.status(ctx.database)
         pending = [s.migration.name for s in states if s.applied_at is None]
+        up_to_date = not pending
         checks.append(
             Check(
                 "migrations",
@@ -97,6 +99,8 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             checks.append(Check("migrations", "skip", OWN_LOGIN_MIGRATIONS))
         else:
             checks.append(Check("migrations", "fail", str(exc)))
+    if up_to_date:  # else `db migrate` closes them (0194), and the migrations check says to run it
+        checks += _advisory_lock_checks(ctx)
     checks += _restore_leftover_checks(ctx)
     checks += _stray_login_checks(ctx)
     checks += _privileged_role_checks(ctx)
@@ -337,31 +341,80 @@ def _privileged_role_checks(ctx: AppContext) -> list[Check]:
     return checks
 
 
+def _advisory_lock_checks(ctx: AppContext) -> list[Check]:
+    """This database when PUBLIC may still take advisory locks in it: any account's login may then fill
+    the server's lock table, and every new connection is refused (db/advisory_locks.py). Migration 0194
+    closes it, but only a superuser may: a managed server's administrator, who is none, cannot."""
+    from blogster_cli.db import advisory_locks
+    from blogster_cli.db.acting import admin_unit_of_work
+
+    try:
+        with admin_unit_of_work(ctx.database) as conn:
+            functions = advisory_locks.open_to_public(conn)
+    except BlogsterError:  # the server check speaks for the server
+        return []
+    if not functions:
+        return []
+    return [
+        Check(
+            "advisory locks",
+            "fail",
+            "any login may take advisory locks in this database until the server's lock table is full (every new"
+            " connection is then refused, the superuser's too; red team 61): as a superuser (in psql"
+            f' "$(blogster db dsn)"), run {advisory_locks.REVOKE_SQL}',
+        )
+    ]
+
+
 def _open_database_checks(ctx: AppContext) -> list[Check]:
     """The server's other databases where any login may connect and watch the server's activity,
-    which Blogster's own database hides from accounts (db/other_databases.py): a superuser's, on a
-    shared server (the embedded server's `db migrate` closes them)."""
-    from blogster_cli.db import other_databases
+    which Blogster's own database hides from accounts, or take advisory locks until the server's lock
+    table is full (db/other_databases.py): a superuser's, on a shared server (the embedded server's
+    `db migrate` closes them)."""
+    from blogster_cli.db import advisory_locks, other_databases
     from blogster_cli.wording import agreeing
 
     try:
-        names = other_databases.watchable(ctx.database)
+        found = other_databases.watchable(ctx.database)
     except BlogsterError:  # the maintenance database out of reach: the server check speaks for the server
         return []
-    if not names:
+    if not found:
         return []
-    listed = ", ".join(names)
+    listed = ", ".join(d.name for d in found)
+    watched = [d.name for d in found if d.activity_shown]
+    locked = [d.name for d in found if d.advisory_locks]
+    can = []
+    if watched:
+        can.append(
+            f"see there{_only_in(watched, len(found))} which logins are connected to this database and what they"
+            " lock (pg_stat_activity, pg_locks), which this database hides from accounts"
+        )
+    if locked:
+        can.append(
+            f"take advisory locks there{_only_in(locked, len(found))} until the server's lock table is full (every"
+            " new connection is then refused, the superuser's too)"
+        )
+    only_locked = [name for name in locked if name not in watched]  # revoking the functions there would do
+    also = (
+        f"; or, to keep {', '.join(only_locked)} open, a superuser connected to"
+        f" {agreeing(len(only_locked), 'it', 'each')} runs {advisory_locks.REVOKE_SQL}"
+        if only_locked
+        else ""
+    )
     return [
         Check(
             "other databases",
             "warn",
-            f"any login may connect to the {agreeing(len(names), 'database')} {listed} and see"
-            " there which logins are connected to this database and what they lock (pg_stat_activity, pg_locks),"
-            f" which this database hides from accounts: close {agreeing(len(names), 'it', 'them')} (REVOKE"
-            f' CONNECT ON DATABASE {listed} FROM PUBLIC, in psql "$(blogster db dsn)"; GRANT CONNECT to the'
-            " logins that need it)",
+            f"any login may connect to the {agreeing(len(found), 'database')} {listed} and {', and '.join(can)}:"
+            f" close {agreeing(len(found), 'it', 'them')} (REVOKE CONNECT ON DATABASE {listed} FROM PUBLIC, in psql"
+            f' "$(blogster db dsn)"; GRANT CONNECT to the logins that need it){also}',
         )
     ]
+
+
+def _only_in(names: list[str], of: int) -> str:
+    """` (in a, b)` when only some of the `of` databases named allow it, else nothing."""
+    return f" (in {', '.join(names)})" if len(names) < of else ""
 
 
 def _site_address_checks(ctx: AppContext) -> list[Check]:
@@ -441,11 +494,12 @@ def _secret_checks(ctx: AppContext) -> list[Check]:
 
     store = ctx.credentials
     checks = []
+    problem = file_permission_problem()  # the file's mode is said once: as it is, never as it should be
     if store.uses_file:
-        checks.append(Check("secrets", "warn", f"no OS keyring; using {store.backend_name.split(' ')[1]} (mode 600)"))
+        private = "" if problem else " (mode 600)"
+        checks.append(Check("secrets", "warn", f"no OS keyring; using {store.backend_name.split(' ')[1]}{private}"))
     else:
         checks.append(Check("secrets", "ok", store.backend_name))
-    problem = file_permission_problem()
     if problem:
         checks.append(Check("credentials file", "fail", problem))
     if os.environ.get("BLOGSTER_PASSWORD"):

@@ -96,6 +96,7 @@ from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
+from blogster_cli.services.post_steps import publication
 from blogster_cli.text_encoding import is_utf8
 from blogster_cli.vocabulary import ActivityType
 from blogster_cli.wording import agreeing, plural
@@ -789,6 +790,7 @@ def _candidate(label: str, post: Any) -> Candidate:
         normalise_tags,
         publish_problems,
     )
+    from blogster_cli.content.slugs import composed, unusable_because
 
     title = check_title(post.title)
     content = post.content
@@ -806,7 +808,11 @@ def _candidate(label: str, post: Any) -> Candidate:
         if text is not None:
             check_text(text, "the front matter")
     base_slug, generated = import_slug(post.slug, title)
-    note = f"slug {post.slug!r} cannot be used in a URL; made {base_slug!r}" if generated and post.slug else None
+    note = (
+        f"slug {post.slug!r} {unusable_because(composed(post.slug))}; made {base_slug!r}"
+        if generated and post.slug
+        else None
+    )
     fields = (content.get("front_matter") or {}).get("fields") or {}
     status, warnings = post.status, []
     if status in ("published", "scheduled"):  # never live with nothing to show (the rule every publishing path applies)
@@ -868,18 +874,27 @@ def _prepared(
     chunk = 50
     chunks = (list(sources[start : start + chunk]) for start in range(0, len(sources), chunk))
     work = partial(_prepare_chunk, fmt=fmt, default_tz=default_tz, images=images, dry_run=dry_run)
-    for _, results in parallel_map(work, chunks, workers=workers, preload=[__name__, *_PARSER_MODULES]):
+    preload = [__name__, *_PARSER_MODULES, *(_WORDPRESS_MODULES if _may_be_wordpress(sources, fmt) else ())]
+    for _, results in parallel_map(work, chunks, workers=workers, preload=preload):
         yield from results
 
 
-# What parsing imports, loaded once by the fork server rather than by every worker.
-_PARSER_MODULES = (
-    "blogster_cli.content.post",
-    "blogster_cli.content.wordpress",
-    "blogster_cli.content.linked_images",
-    "blogster_cli.services.blogs",
-    "blogster_cli.services.drafting",
-)
+# What parsing imports, loaded once by the fork server rather than by every worker. The fork
+# server starts on the import's clock (~0.3 s), so nothing a markdown import does not read is
+# there: WordPress's parser (markdownify and Beautiful Soup, ~0.1 s) only where a file may be an
+# export (a worker that meets one in a `.md` file imports it then).
+_PARSER_MODULES = ("blogster_cli.content.post", "blogster_cli.content.layout", "blogster_cli.content.linked_images")
+_WORDPRESS_MODULES = ("blogster_cli.content.wordpress",)
+
+
+def _may_be_wordpress(sources: Sequence[ImportSource], fmt: str) -> bool:
+    """Whether a WordPress export may be among `sources`: asked for, standard input, or a file
+    not named as markdown."""
+    from blogster_cli.content.mapping import MARKDOWN_SUFFIXES
+
+    return fmt == "wordpress" or any(
+        source.relative is None or source.relative.suffix.lower() not in MARKDOWN_SUFFIXES for source in sources
+    )
 
 
 # -- import ---------------------------------------------------------------------------
@@ -1434,6 +1449,7 @@ def _plan_batch(
                     if on_conflict == "update":
                         _keep_other_file(plan, stored[plan.matched.id], run)
                         _keep_edits(plan, stored[plan.matched.id], run)
+                        _keep_exported(plan, stored[plan.matched.id], run)
                 elif plan.kind == "update":  # deleted by someone else since the import started
                     plan.kind = "failed"
                     plan.reason = f"{plan.matched.slug!r} was deleted during the import; import the file again"
@@ -1500,7 +1516,7 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
                 texts[candidate.label] = same[0]
             elif not same and weakly:
                 path = candidate.source_path
-                was = [ref.id for ref in refs if path is not None and path in earlier.get(ref.id, ())]
+                was = [ref.id for ref in refs if path is not None and _was_at(path, earlier.get(ref.id, ()))]
                 if len(was) == 1:
                     weak[candidate.label] = (was[0], _BY_EARLIER_PATH)
                 elif not was and run.by_body:
@@ -1528,6 +1544,25 @@ def _match_texts(acting: ActingUser, index: _Index, run: _Run, candidates: list[
             for label, (post_id, how) in weak.items():
                 if taken[post_id] == 1 and post_id not in paired:
                     run.found.setdefault(label, (post_id, how))
+
+
+def _was_at(path: str, earlier: Iterable[str]) -> bool:
+    """Whether a file at `path` is at one of a post's `earlier` source paths, the two read from
+    their first layout folder on as `_site_matches` reads them: `_posts/2015-05-07-x.md` is where
+    `2015-05-07-x.md` was, imported from inside `_posts/` (or from a folder of the posts alone).
+    A bare `index.md` names no bundle: it is only where an `index.md` was."""
+    from blogster_cli.content.layout import site_key
+    from blogster_cli.content.mapping import BUNDLE_INDEX_STEMS
+
+    key = site_key(path)
+    for before in earlier:
+        if before == path:
+            return True
+        shorter, longer = sorted((site_key(before), key), key=len)
+        bare = len(shorter) < 2 and PurePosixPath(shorter[-1]).stem in BUNDLE_INDEX_STEMS if shorter else True
+        if not bare and longer[len(longer) - len(shorter) :] == shorter:
+            return True
+    return False
 
 
 def _stated_slugs(index: _Index, run: _Run, candidates: list[Candidate]) -> None:
@@ -1668,6 +1703,7 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
                     if on_conflict == "update":
                         _keep_other_file(plan, stored[plan.matched.id], run)
                         _keep_edits(plan, stored[plan.matched.id], run)
+                        _keep_exported(plan, stored[plan.matched.id], run)
             if plan.kind in ("insert", "update"):
                 ids = _apply(conn, [plan], blog_rows.ensure_tag_ids(conn, names=_tag_names([plan])))
             else:
@@ -1853,6 +1889,7 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
             candidate, tags=list(stored.tags), meta_description=stored.meta_description,
             meta_keywords=stored.meta_keywords, featured_image=stored.featured_image,
         )  # fmt: skip
+    candidate = plan.candidate = _without_export_heading(candidate, stored)
     # A file that is byte for byte what an export wrote from this post keeps the post's slug: the
     # slug changed since, or the file does not state it (a file name numbered apart from another's).
     as_exported = _unchanged_since_export(candidate, run) and run.exported[candidate.label].post == stored.id
@@ -1866,11 +1903,12 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         run.taken.add(plan.slug)
         run.owners[plan.slug] = candidate.label
     # A plain markdown file that says nothing of the status (as export writes one) keeps the post's.
-    status = plan.status = candidate.status if candidate.status_stated else stored.status
-    published_at = candidate.published_at if candidate.published_at is not None else stored.published_at
-    if published_at is None and status == "published":
-        published_at = datetime.now(UTC)
-    plan.published_at = published_at
+    # Its date, stated or kept, then says when it goes live (`post_steps.publication`).
+    live = publication(
+        candidate.status if candidate.status_stated else stored.status,
+        stated=candidate.published_at, stored=stored.published_at,
+    )  # fmt: skip
+    plan.status, plan.published_at = live.status, live.published_at
     content = _kept_collection(candidate.content, stored.content)
     if plan.how == _BY_SITE_PATH:
         content = _kept_path(content, stored.content)
@@ -1882,11 +1920,11 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         if run.bookkeeping_quiet
         else _without_path(content) != _without_path(stored.content),
         "source_path": not run.bookkeeping_quiet and _source_path(content) != _source_path(stored.content),
-        "status": status != stored.status,
+        "status": live.status != stored.status,
         "meta_description": candidate.meta_description != stored.meta_description,
         "meta_keywords": (candidate.meta_keywords or None) != (stored.meta_keywords or None),
         "featured_image": candidate.featured_image != stored.featured_image,
-        "published_at": published_at != stored.published_at,
+        "published_at": live.published_at != stored.published_at,
         "tags": {t.lower() for t in candidate.tags} != {t.lower() for t in stored.tags},
     }
     plan.changed = [name for name, changed in changes.items() if changed]
@@ -1898,6 +1936,25 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         plan.reason = f"{plan.reason}; no changes"
     else:
         plan.reason = f"{plan.reason}; changed {', '.join(plan.changed)}"
+
+
+def _without_export_heading(candidate: Candidate, post: StoredPost) -> Candidate:
+    """A plain markdown file read without the `# title` line the export wrote before its post's
+    body, when the post's body does not yield its title (`content.export.adds_title_heading`):
+    that line states the title, and the body stays the post's, its own first heading kept."""
+    from blogster_cli.content.export import adds_title_heading, without_added_heading
+
+    body = (post.content or {}).get("markdown")
+    if candidate.dialect != "markdown" or candidate.source_path is None or not isinstance(body, str):
+        return candidate
+    if not adds_title_heading(post.title, body, PurePosixPath(candidate.source_path)):
+        return candidate
+    read = without_added_heading(candidate.content["markdown"])
+    if read is None:
+        return candidate
+    heading, kept = read
+    title = post.title if heading == " ".join(post.title.split()) else candidate.title  # as the export spelled it
+    return replace(candidate, title=title, content={**candidate.content, "markdown": kept})
 
 
 _EDITABLE = ("title", "slug", "content", "status", "meta_description", "meta_keywords", "featured_image", "tags")
@@ -1939,7 +1996,11 @@ def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
         edited = post_print != mark.get("post") or stored.slug != mark.get("slug")
         file_changed = _file_print(candidate.content) != mark.get("file")
     else:  # imported before posts kept a mark: a file with the stored text has not changed since
-        edited = _same_text(candidate.content, stored.content) and any(f in _EDITABLE for f in plan.changed)
+        # (a post written in Blogster came from no file: its plain markdown export holds its body too)
+        imported = isinstance((stored.content or {}).get("source"), dict)
+        edited = (
+            imported and _same_text(candidate.content, stored.content) and any(f in _EDITABLE for f in plan.changed)
+        )
         file_changed = False
     if plan.how == _BY_EXPORT and _unchanged_since_export(candidate, run):
         file_changed = False  # as the export wrote it: the post changed since, not the file
@@ -1962,6 +2023,26 @@ def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
             f"{stored.slug!r} was edited in Blogster since {since} and the file has not changed; "
             f"the Blogster edit is kept (it differs in {differs})"
         )
+
+
+def _keep_exported(plan: _Plan, stored: StoredPost, run: _Run) -> None:
+    """An update from a file an export wrote from this post (by the export's manifest) is no
+    update while the file is byte for byte as written (it holds the post as that generator spells
+    it, 18F's `{{ site.baseurl }}/` written `/` for Hugo: nothing the post lacks) or says just what
+    the post says (its front matter spelled otherwise). The post keeps its home, body, front matter
+    and dates, so an export for its own generator still writes its original; `--on-conflict
+    overwrite` writes the file over it all the same (hold run.lock)."""
+    candidate = plan.candidate
+    exported = run.exported.get(candidate.label)
+    if plan.kind != "update" or plan.slug != stored.slug or exported is None or exported.post != stored.id:
+        return
+    if stored.published_at is None and candidate.published_at == stored.created_at:
+        candidate = replace(candidate, published_at=None)  # an unpublished post's date, as export writes it
+    if not _unchanged_since_export(candidate, run) and not says_what_post_says(candidate, stored):
+        return
+    plan.kind, plan.quiet, plan.changed, plan.content = "unchanged", False, [], stored.content
+    plan.status, plan.published_at = stored.status, stored.published_at
+    plan.reason = f"matched by {plan.how}; as an export wrote it from the post; no changes"
 
 
 def _fingerprint(values: list[Any]) -> str:
@@ -2005,7 +2086,7 @@ def says_what_post_says(candidate: Candidate, post: StoredPost) -> bool:
     from blogster_cli.content.slugs import is_suffixed
 
     c = _in_post_zone(candidate, post)
-    status = c.status if c.status_stated else post.status
+    status = publication(c.status if c.status_stated else post.status, stated=c.published_at).status
     if c.metadata_stated:
         metadata = (c.meta_description, c.meta_keywords, c.featured_image, c.tags)
     else:
@@ -2042,9 +2123,7 @@ def _in_post_zone(candidate: Candidate, post: StoredPost) -> Candidate:
         return candidate
     if moment != post.published_at:
         return candidate
-    status = candidate.status
-    if status in ("published", "scheduled"):  # a live post dated later is scheduled (`content.mapping`)
-        status = "scheduled" if moment > datetime.now(UTC) else "published"
+    status = publication(candidate.status, stated=moment).status  # a live post dated later is scheduled
     content = with_zone(candidate.content, read_in)
     return replace(candidate, published_at=moment, created_at=moment, status=status, content=content)
 

@@ -101,10 +101,13 @@ ITEM = id_prefixes.Named("interactive item", "interactive items", "blogster inte
 
 
 def _one(session: Any, ref: str) -> InteractiveContent:
-    """The item `ref` names: its tracking id (first), its id or the first characters of it."""
+    """The item `ref` names: its whole id (an id names its item, never another whose tracking id is
+    that text), its tracking id, or the first characters of its id."""
     tracking = ref.strip().lower()
     found = rows.find(session, tracking_id=tracking, prefix=id_prefixes.usable(ref, ITEM))
-    return found[0] if found and found[0].tracking_id == tracking else id_prefixes.only(found, ref, ITEM)
+    if found and tracking in (str(found[0].id), found[0].tracking_id):
+        return found[0]
+    return id_prefixes.only(found, ref, ITEM)
 
 
 def list_items(acting: ActingUser) -> list[InteractivePublic]:

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from blogster_cli import suggestions
 from blogster_cli.content.rules import check_explicit_slug, check_text, check_title, normalise_tags
+from blogster_cli.content.slugs import composed
 from blogster_cli.db.acting import Connection
 from blogster_cli.errors import BlogsterError, Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities
@@ -65,7 +66,9 @@ def find_own(conn: Connection, ref: str, *, with_content: bool = False, trashed:
     """My post by slug or id (or AUTHOR/SLUG naming me), to act on: the one lookup of every
     command that acts on "your post". One the acting user may read but not change (another
     account's published post) is refused as such: PermissionDenied (exit 4), the same from every
-    command. Another account's draft is not readable, so it stays NotFound like a missing one."""
+    command. Another account's draft is not readable, so it stays NotFound like a missing one.
+    A slug is looked up composed (NFC), as slugs are stored: `café` typed decomposed finds it."""
+    ref = composed(ref)
     row = blog_rows.find_own(conn, ref=ref, with_content=with_content, trashed=trashed) if "/" not in ref else None
     if row is not None:
         return row
@@ -87,7 +90,9 @@ AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
 
 
 def visible(conn: Connection, ref: str) -> BlogRow | None:
-    """Any live post the acting user may read: by AUTHOR/SLUG, or (mine by slug, anyone's) by id."""
+    """Any live post the acting user may read: by AUTHOR/SLUG, or (mine by slug, anyone's) by id; a
+    slug composed (NFC), as find_own looks it up."""
+    ref = composed(ref)
     if "/" in ref:
         author, _, slug = ref.partition("/")
         rows = blog_rows.find_by_author_and_slug(
@@ -166,6 +171,34 @@ def check_status(status: str) -> str:
     return status
 
 
+@dataclass(frozen=True)
+class Publication:
+    """A post's status and date once the rule of going live has read them (`publication`)."""
+
+    status: str
+    published_at: datetime | None
+
+
+def publication(
+    status: str, *, stated: datetime | None, stored: datetime | None = None, now: datetime | None = None
+) -> Publication:
+    """The one rule of a post's date as it goes live, on every path that makes one live (posts
+    new/edit/status, the editor, `--from` files, import, sync, `publish`; `review approve --publish`
+    keeps it in SQL, 0178). A date stated with the status (a file's date, `publish --at`) is when the
+    post goes live: still to come, it is scheduled for then, though its file says published (an
+    embargo); past, it is published, dated then. Made published with no date stated, it goes live
+    now: a date already past stays (published before: its URL and place in feeds stay), one still to
+    come (it was scheduled) becomes now. Other statuses, and scheduled with no date stated, are as given."""
+    if status not in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED):
+        return Publication(status, stated if stated is not None else stored)
+    now = now or datetime.now(UTC)
+    if stated is not None:
+        return Publication(BlogStatus.SCHEDULED.value if stated > now else BlogStatus.PUBLISHED.value, stated)
+    if status == BlogStatus.SCHEDULED:
+        return Publication(status, stored)
+    return Publication(status, stored if stored is not None and stored <= now else now)
+
+
 def check_status_filter(statuses: Sequence[str] | None) -> None:
     """The statuses a list or an export keeps (`--status`, given once per status)."""
     for status in statuses or ():
@@ -182,16 +215,14 @@ def insert_new(
     check_text(document.get("markdown", ""), "the body")
     check_status(new.status)
     slug = unique_slug(conn, new.slug or title, generated=new.slug is None, taken=taken, exact=new.exact_slug)
-    published_at = new.published_at
-    if new.status == "published" and published_at is None:
-        published_at = datetime.now(UTC)
+    live = publication(new.status, stated=new.published_at)
     row = blog_rows.insert(
         conn,
         values={
             "title": title,
             "slug": slug,
             "content": document,
-            "status": new.status,
+            "status": live.status,
             "meta_description": new.meta_description,
             "meta_keywords": new.meta_keywords,
             "featured_image": new.featured_image,
@@ -199,7 +230,7 @@ def insert_new(
             "template_id": new.template_id,
             "ai_generated": new.ai_generated,
             "created_at": new.created_at,
-            "published_at": published_at,
+            "published_at": live.published_at,
         },
     )
     if new.tags:

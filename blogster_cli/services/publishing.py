@@ -24,7 +24,7 @@ from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories.blogs import BlogRow
 from blogster_cli.repositories.publishing import DueRow, ScheduledRow
 from blogster_cli.services.media_files import featured_missing
-from blogster_cli.services.post_steps import find_own, markdown_of
+from blogster_cli.services.post_steps import find_own, markdown_of, publication
 from blogster_cli.vocabulary import ActivityType, BlogStatus
 
 
@@ -74,7 +74,8 @@ def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetim
         problems, warnings = readiness(row, featured_missing=featured_missing(conn, row.featured_image))
         if problems:
             raise InvalidInput(f"'{row.slug}' cannot be published: {', '.join(problems)}")
-        later = at is not None and at > now
+        live = publication(BlogStatus.PUBLISHED, stated=at, stored=row.published_at, now=now)
+        later = live.status == BlogStatus.SCHEDULED
         if row.status == BlogStatus.PUBLISHED:
             if later:
                 raise InvalidInput(f"'{row.slug}' is already published: unpublish it first to schedule it")
@@ -86,13 +87,11 @@ def _publish_one(acting: ActingUser, ref: str, at: datetime | None, now: datetim
         if at is not None and not later:
             passed = f"{at:%Y-%m-%d %H:%M %Z} has passed: published now, dated then"
             note = f"{note}; {passed}" if note else passed
-        status = BlogStatus.SCHEDULED if later else BlogStatus.PUBLISHED
-        published_at = at or now
-        if at is None and row.published_at is not None and row.published_at <= now:
+        status, published_at = live.status, live.published_at or now
+        if at is None and published_at == row.published_at:
             # published before (unpublish keeps the date) or dated by its file: its URL and place in
             # feeds stay; --at dates it otherwise
-            published_at = row.published_at
-            kept = f"keeps its publication date, {row.published_at:%Y-%m-%d} (--at to date it otherwise)"
+            kept = f"keeps its publication date, {published_at:%Y-%m-%d} (--at to date it otherwise)"
             note = f"{note}; {kept}" if note else kept
         if not publication_rows.set_publication(
             conn, blog_id=row.id, status=status, published_at=published_at, expected_status=row.status

@@ -23,6 +23,9 @@ uses them, as for every command (db.connection.closed_by_server). A restart is t
 lines and tracebacks about it (DatabaseConnection, WorkerSideLosses); a job it failed says so in
 a line of its own.
 
+Beside the jobs it watches the server's NOTIFY queue (workers/notify_queue_watch.py): an account
+session holding the queue back, which would stop every job from being queued, is ended.
+
 With --once it queues the periodic jobs due at its start (of its queues) before it fetches, runs
 what is queued and stops when nothing is left; it queues none during the run (the next run
 does). It does not wait: a database loss met during the run (a job's, or the queue's listener,
@@ -355,6 +358,7 @@ async def _serve(
 
     from blogster_cli.errors import DatabaseUnavailable
     from blogster_cli.services import workers
+    from blogster_cli.workers import notify_queue_watch
 
     loop = asyncio.get_running_loop()
     worker_class = _once_worker_class() if once else Worker
@@ -376,6 +380,7 @@ async def _serve(
         if queues:  # none named: every queue (an empty list would fetch from none)
             options["queues"] = queues
         recovery = asyncio.create_task(_recover_periodically(app, connection))
+        queue_watch = asyncio.create_task(notify_queue_watch.watch(context))
         quick_stops = 0
         try:
             while not stop.is_set():
@@ -417,6 +422,7 @@ async def _serve(
                     log.warning("%s back in the queue", plural(recovered, "interrupted job"))
         finally:
             recovery.cancel()
+            queue_watch.cancel()
 
 
 async def _unless_stopped(step: Coroutine[Any, Any, object], stop: asyncio.Event) -> None:

@@ -2,14 +2,20 @@
 watch the server's activity (red team 50): migration 0096 hides pg_stat_activity and pg_locks from
 accounts in Blogster's database only, and PostgreSQL lets PUBLIC connect to `postgres` and
 `template1`, where they show every session of the server and what it locks. Blogster's other
-databases on the server, which hide them too, are not named."""
+databases on the server, which hide them too, are not named. There an account's login may also take
+advisory locks until the server's lock table is full (red team 61: no login could connect then), which
+0194 forbids in Blogster's database only: a database that hides the server's activity but not those
+is named too, with the statement that takes them from PUBLIC there."""
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
-from blogster_cli.db import other_databases
+from blogster_cli.db import advisory_locks, other_databases
 
 FIX = "REVOKE CONNECT ON DATABASE"
 
@@ -30,6 +36,7 @@ def test_doctor_names_the_databases_any_login_may_watch_the_server_from(cli, sig
             assert check is not None and check["status"] == "warn", check
             assert "postgres" in check["detail"] and "template1" in check["detail"]
             assert "pg_stat_activity, pg_locks" in check["detail"] and FIX in check["detail"]
+            assert "take advisory locks there until the server's lock table is full" in check["detail"]
             assert db.database_name not in check["detail"]  # Blogster's own hides them
             text = cli("doctor")
             assert text.exit_code == 0 and "WARN  other databases: any login may connect to" in text.stdout
@@ -46,3 +53,26 @@ def test_doctor_names_the_databases_any_login_may_watch_the_server_from(cli, sig
                     else "revoke connect on database {} from public"
                 )
                 conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+def test_doctor_names_a_database_where_any_login_may_take_advisory_locks_until_they_are_revoked_there(
+    cli, signed_up, server_conninfo
+):
+    name = f"others_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {} template template0").format(sql.Identifier(name)))
+        try:
+            with psycopg.connect(make_conninfo(server_conninfo, dbname=name), autocommit=True) as other:
+                other.execute("revoke select on pg_catalog.pg_stat_activity, pg_catalog.pg_locks from public")
+                check = open_check(cli)
+                assert check is not None and name in check["detail"], check
+                assert "take advisory locks there" in check["detail"] and "lock table" in check["detail"]
+                assert f"to keep {name} open, a superuser connected to" in check["detail"]
+                assert advisory_locks.REVOKE_SQL in check["detail"]
+
+                other.execute(advisory_locks.REVOKE_SQL)  # what the check says to run there
+                assert advisory_locks.open_to_public(other) == []
+                check = open_check(cli)
+                assert check is None or name not in check["detail"], check
+        finally:
+            conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))

@@ -108,10 +108,11 @@ def test_an_export_written_after_the_timezone_changed_reads_back_unchanged(autho
         assert [line for line in changed(planned) if "published_at" in line] == [], dialect
         assert imports.import_paths(author, paths=[out], default_tz=BERLIN).failed == []
         assert dates(author) == before, dialect
-    # the Jekyll post dated by its name alone, read back from its Zola export: a date alone, midnight
-    # in UTC (the zone it was imported in), not `2014-09-25T02:00:00+02:00`
+    # the Jekyll post dated by its name alone (still from its Jekyll file: each export imported back as
+    # written changed nothing), exported to Hugo: a date alone, midnight in UTC (the zone it was
+    # imported in), not `2014-09-25T02:00:00+02:00`
     hugo = (tmp_path / "out-hugo" / "content" / "posts" / "design-studio-onrr.md").read_text()
-    assert "\ndate = 2014-09-25\n" in hugo
+    assert "\ndate: 2014-09-25\n" in hugo
 
 
 def test_sync_keeps_the_date_of_a_file_edited_after_the_timezone_changed(author, tmp_path):

@@ -61,10 +61,14 @@ def jekyll_site(root: Path) -> Path:
 
 
 def moved_to_hugo(acting, site: Path, out: Path) -> dict[str, tuple]:
-    """Import `site`, export it for Hugo into `out`, import `out`: my posts after."""
+    """Import `site`, export it for Hugo into `out`, import `out` over its posts: my posts after.
+    Imported back as the export wrote it, the folder changes nothing (red team 62: the posts keep
+    their home); `--on-conflict overwrite` moves them there, as edits made there would."""
     assert imports.import_paths(acting, paths=[site]).counts["imported"] == 30
     assert exports.export_posts(acting, directory=out, dialect="hugo").failed == []
-    back = imports.import_paths(acting, paths=[out])
+    kept = posts(acting)
+    assert imports.import_paths(acting, paths=[out]).counts["unchanged"] == 30 and posts(acting) == kept
+    back = imports.import_paths(acting, paths=[out], on_conflict="overwrite")
     assert back.counts["imported"] == 0 and back.failed == [], back.counts
     return posts(acting)
 
@@ -180,7 +184,7 @@ def test_another_post_of_the_same_slug_is_never_taken_for_it(account, tmp_path):
     assert imports.import_paths(acting, paths=[first]).counts["imported"] == 2
     out = tmp_path / "hugo"
     assert exports.export_posts(acting, directory=out, dialect="hugo").failed == []
-    assert imports.import_paths(acting, paths=[out]).counts["imported"] == 0
+    assert imports.import_paths(acting, paths=[out], on_conflict="overwrite").counts["imported"] == 0
     before = posts(acting)
 
     other = tmp_path / "other"
@@ -234,7 +238,7 @@ def test_sync_never_pairs_a_file_by_its_body(account, tmp_path):
     write(tmp_path / "wz" / "content" / "pages" / "about.md", "---\ntitle: About Z\ntags: [z]\n---\nHello there.\n")
     assert imports.import_paths(acting, paths=[tmp_path / "wx"]).counts["imported"] == 1
     assert exports.export_posts(acting, directory=tmp_path / "hugo", dialect="hugo").failed == []
-    assert imports.import_paths(acting, paths=[tmp_path / "hugo"]).counts["imported"] == 0
+    assert imports.import_paths(acting, paths=[tmp_path / "hugo"], on_conflict="overwrite").counts["imported"] == 0
     before = posts(acting)
     [file] = imports.import_paths(acting, paths=[tmp_path / "wz"], dry_run=True).files
     assert file.outcome == "skipped" and "(matched by slug and identical body)" in (file.reason or "")
@@ -256,7 +260,7 @@ def test_sync_never_pairs_a_file_by_a_path_its_post_was_imported_from_before(acc
     write(tmp_path / "first" / "_posts" / "2020-01-02-notes.md", "---\ntitle: Notes\n---\nThe first notes.\n")
     assert imports.import_paths(acting, paths=[tmp_path / "first"]).counts["imported"] == 1
     assert exports.export_posts(acting, directory=tmp_path / "hugo", dialect="hugo").failed == []
-    assert imports.import_paths(acting, paths=[tmp_path / "hugo"]).counts["imported"] == 0
+    assert imports.import_paths(acting, paths=[tmp_path / "hugo"], on_conflict="overwrite").counts["imported"] == 0
     before = posts(acting)
     other = tmp_path / "other"
     write(other / "_posts" / "2020-01-02-notes.md", "---\ntitle: Other notes\n---\nAnother site's notes.\n")

@@ -68,9 +68,8 @@ def test_syncing_a_copy_of_the_site_or_importing_an_export_folder_adds_no_revisi
 
     exports.export_posts(acting, directory=tmp_path / "hugo", dialect="hugo")
     [imported] = imports.import_paths(acting, paths=[tmp_path / "hugo"]).files
-    assert (
-        imported.outcome == "unchanged" and source(acting)["dialect"] == "hugo"
-    )  # recorded, nothing to tell (walk 9, L12)
+    # nothing to tell (walk 9, L12), nor to record: the post keeps its Jekyll file (red team 62)
+    assert imported.outcome == "unchanged" and source(acting)["dialect"] == "jekyll"
     assert revisions(acting) == {"zeta-post": ["\nZeta body.\n"]}
     assert sync_service.sync_folder(acting, directory=site).files == []
 

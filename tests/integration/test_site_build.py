@@ -275,20 +275,20 @@ def test_slugs_named_like_the_sites_own_files_live_elsewhere(author, tmp_path):
 
 
 def test_slugs_one_file_on_a_case_or_form_blind_disk_get_one_page_each(author, tmp_path):
-    """`Rust` and `rust`, `café` in NFC and in NFD: distinct slugs, but one folder on macOS and
-    Windows disks, where one page overwrote the other. The older keeps the address, the newer
-    lives at its id; and `/CSS/` is the site's own `/css/` folder there."""
-    for slug in ("Rust", "rust", "caf\u00e9", "cafe\u0301", "CSS"):
+    """`Rust` and `rust`: distinct slugs, but one folder on macOS and Windows disks, where one page
+    overwrote the other. The older keeps the address, the newer lives at its id; and `/CSS/` is the
+    site's own `/css/` folder there. (`café` in NFC and in NFD were two slugs alike too: a slug is
+    stored composed since 0196.)"""
+    for slug in ("Rust", "rust", "caf\u00e9", "CSS"):
         publish(author, f"Title {slug}", f"Post {slug}.", slug=slug)
     site_settings.set_value(author, key="permalink", value="/{slug}/", base_domain=BASE)
     out = tmp_path / "public"
     build(author, out)
     folders = {p.parent.relative_to(out).as_posix() for p in out.glob("*/index.html")}
     assert "Rust" in folders and "rust" not in folders
-    assert "caf\u00e9" in folders and "cafe\u0301" not in folders
-    assert "CSS" not in folders
+    assert "caf\u00e9" in folders and "CSS" not in folders
     moved = " ".join(page.read_text() for page in (out / "posts").glob("*/index.html"))
-    assert all(f"Post {slug}." in moved for slug in ("rust", "cafe\u0301", "CSS"))
+    assert all(f"Post {slug}." in moved for slug in ("rust", "CSS"))
     pages = [p.read_text() for p in html_files(out)]
     assert all(sum(f"Post {slug}." in page for page in pages) >= 1 for slug in ("Rust", "rust", "caf\u00e9"))
 

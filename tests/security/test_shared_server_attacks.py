@@ -1,11 +1,12 @@
 """Issue 8: what a second account, holding only its own credentials, tried on a shared
 server and must no longer get through: table locks, deleting another account's image
-file, stalling `db migrate`, temp and large objects,
-keeping LOGIN after a ban or a deletion. And another login of the server holding one of Blogster's
-privileged roles, or ADMIN OPTION on it (its maker's, before Blogster's first migrate), or switching one
-to LOGIN, or giving one to a login named like an account or a worker login: `doctor` names it and `db
-migrate` refuses a new database until it is taken back. (The job
-queue's channels, which replaced the outbox channel: tests/security/test_job_queue_attacks.py.)
+file, stalling `db migrate`, temp and large objects, filling the server's lock table with advisory
+locks (red team 61: every new connection then failed), keeping LOGIN after a ban or a deletion. And
+another login of the server holding one of Blogster's privileged roles, or ADMIN OPTION on it (its
+maker's, before Blogster's first migrate), or switching one to LOGIN, or giving one to a login named
+like an account or a worker login: `doctor` names it and `db migrate` refuses a new database until it
+is taken back. (The job queue's channels, which replaced the outbox channel:
+tests/security/test_job_queue_attacks.py.)
 
 Bob logs in as his own role (on the embedded server the socket trusts its owner, so
 the login needs no password; CI's PostgreSQL 15 pass uses a real password login).
@@ -27,7 +28,7 @@ from psycopg.types.json import Jsonb
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
-from blogster_cli.db import migrations, privileged_roles
+from blogster_cli.db import advisory_locks, migrations, privileged_roles
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import ConfigError, Conflict
@@ -142,19 +143,99 @@ def test_removing_an_image_keeps_the_file_another_account_still_uses(db, superus
     assert not stored.exists()
 
 
-def test_an_account_holding_the_old_advisory_lock_cannot_stall_migrate(db, alice_and_bob, tmp_path, monkeypatch):
-    """Item 7: migrate used pg_advisory_lock, which any account could take first."""
+def test_the_old_advisory_lock_held_cannot_stall_migrate(db, alice_and_bob, tmp_path, monkeypatch):
+    """Item 7: migrate used pg_advisory_lock, which any account could take first (since 0194 no
+    account may take one at all: a superuser's session holds it here)."""
     _, bob = alice_and_bob
     folder = use_copied_migrations(tmp_path, monkeypatch)
     (folder / "9998_after_the_attack.sql").write_text("create table public.after_the_attack (id int);\n")
-    with login_as(db, bob.role_name) as attacker:
-        attacker.execute("select pg_advisory_lock(%s)", (0x626C6F67,))
+    with login_as(db, bob.role_name) as attacker, db.connect() as holder:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            attacker.execute("select pg_advisory_lock(%s)", (0x626C6F67,))
+        holder.execute("select pg_advisory_lock(%s)", (0x626C6F67,))
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             with attacker.transaction():
                 attacker.execute("lock table internal.schema_migrations in access share mode")
         started = time.monotonic()
         assert migrations.apply(db, lock_wait_seconds=5) == ["9998_after_the_attack"]
         assert time.monotonic() - started < 5
+
+
+# Every advisory lock function, called as an account would: session and transaction level, exclusive and
+# shared, waiting and try, each key form, and the unlocks. One session's locks filled the server's lock
+# table (~12,000), after which no login could connect, the superuser's neither (red team 61 F1).
+ADVISORY_CALLS = [
+    f"select {name}({args})"
+    for name in (
+        "pg_advisory_lock",
+        "pg_advisory_lock_shared",
+        "pg_advisory_xact_lock",
+        "pg_advisory_xact_lock_shared",
+        "pg_try_advisory_lock",
+        "pg_try_advisory_lock_shared",
+        "pg_try_advisory_xact_lock",
+        "pg_try_advisory_xact_lock_shared",
+        "pg_advisory_unlock",
+        "pg_advisory_unlock_shared",
+    )
+    for args in ("1", "1, 2")
+] + ["select pg_advisory_unlock_all()"]
+
+
+@pytest.mark.parametrize("call", ADVISORY_CALLS)
+def test_an_accounts_own_login_may_take_no_advisory_lock(db, make_user, call):
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    with login_as(db, bob.role_name) as attacker:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied for function"):
+            attacker.execute(call)
+
+
+def test_no_role_but_a_superuser_may_execute_an_advisory_lock_function(superuser):
+    """0194 revokes every overload from PUBLIC and grants it to no one, worker logins included."""
+    functions = superuser.execute(
+        "select p.oid::regprocedure::text, coalesce(p.proacl::text[], '{}') from pg_proc p"
+        " where p.pronamespace = 'pg_catalog'::regnamespace and p.proname ~ '^pg_(try_)?advisory'"
+    ).fetchall()
+    assert len(functions) >= len(ADVISORY_CALLS)  # each call above is one overload
+    owner = superuser.execute("select rolname from pg_roles where oid = 10").fetchone()[0]
+    granted = {name: [item for item in acl if not item.startswith(f"{owner}=")] for name, acl in functions}
+    assert granted == {name: [] for name, _ in functions}
+    assert superuser.execute("select name from internal.advisory_lock_functions() where public_holds").fetchall() == []
+
+
+def test_doctor_fails_a_database_where_public_may_take_advisory_locks_and_migrate_closes_it(db, superuser):
+    assert "advisory locks" not in doctor_checks(db)
+    superuser.execute("grant execute on function pg_catalog.pg_try_advisory_lock(bigint) to public")
+    check = doctor_checks(db)["advisory locks"]
+    assert check.status == "fail" and "lock table" in check.detail
+    assert advisory_locks.REVOKE_SQL in check.detail
+    superuser.execute(advisory_locks.REVOKE_SQL)  # what the check says to run
+    assert "advisory locks" not in doctor_checks(db)
+
+    superuser.execute("grant execute on function pg_catalog.pg_advisory_lock(integer, integer) to public")
+    assert migrations.apply(db) == []  # every migrate run secures the database again
+    assert advisory_locks.open_to_public(superuser) == []
+
+
+def test_a_migrating_login_that_is_no_superuser_leaves_a_notice_not_an_error(db, superuser):
+    """A managed server's administrator may not revoke on pg_catalog's functions: secure_database() (0194,
+    and every `db migrate`) tells it so and goes on; `doctor` then fails the database (test above)."""
+    notices: list[str] = []
+    superuser.add_notice_handler(lambda diagnostic: notices.append(diagnostic.message_primary or ""))
+    superuser.execute("grant execute on function pg_catalog.pg_advisory_lock(bigint) to public")
+    administrator = f"managed_admin_{os.urandom(4).hex()}"
+    with superuser.transaction(force_rollback=True):
+        superuser.execute(sql.SQL("create role {} nosuperuser").format(sql.Identifier(administrator)))
+        superuser.execute(sql.SQL("grant usage on schema internal to {}").format(sql.Identifier(administrator)))
+        superuser.execute(
+            sql.SQL("grant all on all functions in schema internal to {}").format(sql.Identifier(administrator))
+        )
+        superuser.execute(sql.SQL("set local role {}").format(sql.Identifier(administrator)))
+        superuser.execute("select internal.secure_database()")
+        assert advisory_locks.open_to_public(superuser) == ["pg_advisory_lock(bigint)"]
+    assert any("any login may still take advisory locks" in notice and "REVOKE" in notice for notice in notices)
+    superuser.execute("select internal.secure_database()")  # a superuser's run closes it
+    assert advisory_locks.open_to_public(superuser) == []
 
 
 def test_a_concurrent_migrate_waits_a_bounded_time_and_says_why(db, tmp_path, monkeypatch):

@@ -93,3 +93,51 @@ def test_site_bodies_rendered_in_workers_equal_those_rendered_here():
 
     markdowns = {f"post-{n}": f"# Post {n}\n\nSome *text* with `code` {n}.\n" for n in range(PARALLEL_FROM + 10)}
     assert render_bodies(markdowns) == {key: render_post(text) for key, text in markdowns.items()}
+
+
+def slow_in_a_worker(chunk: list[int]) -> list[int]:
+    import time
+
+    if multiprocessing.parent_process() is not None:
+        time.sleep(0.5)
+    return [os.getpid() for _ in chunk]
+
+
+def test_chunks_no_worker_has_taken_run_here_while_the_next_result_is_not_ready() -> None:
+    """The fork server and its preloads take a while to start: this process does not wait idle."""
+    chunks = [[n] for n in range(12)]
+    out = list(parallel_map(slow_in_a_worker, chunks, workers=2, preload=[__name__]))
+    assert [chunk for chunk, _ in out] == chunks
+    pids = [pid for _, results in out for pid in results]
+    assert os.getpid() in pids and set(pids) - {os.getpid()}
+
+
+def fail_on_five(chunk: list[int]) -> list[int]:
+    if 5 in chunk:
+        raise ValueError("five")
+    return chunk
+
+
+def test_an_error_of_a_chunk_run_here_is_raised_in_its_turn() -> None:
+    chunks = [[n] for n in range(12)]
+    out = []
+    try:
+        for item in parallel_map(fail_on_five, chunks, workers=2, preload=[__name__]):
+            out.append(item)
+    except ValueError:
+        pass
+    assert [chunk for chunk, _ in out] == [[n] for n in range(5)]
+
+
+def test_one_worker_never_loads_multiprocessing() -> None:
+    """A small import or export (one worker) runs here: it need not load multiprocessing (~15 ms)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom blogster_cli.services.parallel import parallel_map\n"
+        "assert list(parallel_map(len, [[1, 2]], workers=1)) == [([1, 2], 2)]\n"
+        "print('multiprocessing' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "False"

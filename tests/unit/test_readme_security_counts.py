@@ -65,13 +65,15 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         " another account or a privileged role, claim settings, passwords on the wire, table locks,"
         " temp and large objects, a stalled migration or restore, functions and tables put in `postgres` or"
         " `template1` for a superuser or a restore to pick up, or in a new database while it migrates,"
-        " blocking upgrades, watching the server from another database, every connection slot",
+        " blocking upgrades, watching the server from another database, every connection slot, the server's lock table,"
+        " its NOTIFY queue (every job queued)",
         (
             "test_login_roles.py",
             "test_role_passwords.py",
             "test_shared_server_attacks.py",
             "test_server_databases_attacks.py",
             "test_migration_attacks.py",
+            "test_notify_queue_attacks.py",
         ),
     ),
     (
@@ -112,12 +114,18 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     (
         "your own rows written by raw SQL past the checks the commands make, reaching your built site: an"
         " interactive widget's structure holding markup, or one that stopped every build and `calendar run-due`;"
-        " a post's slug `.` or `..` built over the posts list page;"
+        " a post's slug `.` or `..` built over the posts list page, or one that looks like another (invisible,"
+        " direction-changing or decomposed characters) or is another post's id;"
         " JSON Python cannot read (a 5,000-digit number, nesting 5,000 deep) in a post's front matter or any"
         " row, which stopped builds, exports, `account export`, analytics ingest, lists and every read of the one"
         " post (`posts show`, `posts edit`, `publish`, `revisions`, `review show`, the studio's editor) or of a"
         " linked folder (`sync status`)",
-        ("test_interactive_structure_attacks.py", "test_unreadable_json_attacks.py", "test_dot_slug_attacks.py"),
+        (
+            "test_interactive_structure_attacks.py",
+            "test_unreadable_json_attacks.py",
+            "test_dot_slug_attacks.py",
+            "test_invisible_slug_attacks.py",
+        ),
     ),
     (
         "other people's text on your terminal: ESC/OSC sequences, C1 codes and bidi overrides in titles,"

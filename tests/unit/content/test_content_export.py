@@ -225,12 +225,14 @@ def test_other_front_matter_formats_are_regenerated() -> None:
     assert text == '{"title": "New", "date": "2024-01-02"}\nBody\n'  # edited in place, as written
 
 
-def test_markdown_export_puts_the_title_in_the_first_heading() -> None:
+def test_markdown_export_puts_the_title_in_a_first_heading_of_its_own() -> None:
+    """The body is kept whole: a renamed post's body heading is the body's (red team 62: the export
+    wrote `# Novel draft` over a body's `# Chapter one`), and import takes the added line back off."""
     post = import_post("# Old title\n\nText\n", "notes/old.md")
     assert export_file(post.fields(), post.content, "markdown") == ExportedFile("notes/old.md", "# Old title\n\nText\n")
     fields = post.fields()
     fields.title = "New title"
-    assert export_file(fields, post.content, "markdown").text == "# New title\n\nText\n"
+    assert export_file(fields, post.content, "markdown").text == "# New title\n\n# Old title\n\nText\n"
     no_heading = import_post("Text only\n", "notes/text.md")
     fields = no_heading.fields()
     fields.title = "Named"

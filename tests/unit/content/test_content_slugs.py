@@ -1,13 +1,22 @@
 """Generated slugs are lower-case, URL-safe, stable and short; explicit ones are never rewritten."""
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blogster_cli.content.post import import_post
-from blogster_cli.content.slugs import USABLE_SLUG, close_slugs, comparable_lengths, slugify, suffixed
+from blogster_cli.content.slugs import (
+    USABLE_SLUG,
+    close_slugs,
+    comparable_lengths,
+    is_usable,
+    slugify,
+    suffixed,
+    unusable_because,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +105,32 @@ def test_close_slugs_are_closest_first_then_alphabetical() -> None:
     assert close_slugs("ten-terminal-habit", slugs) == ["ten-terminal-habits"]
     assert close_slugs("nope", slugs) == []
     assert comparable_lengths("ten-terminal-habit") == (12, 27)
+
+
+def test_a_slug_is_composed_and_never_holds_a_format_character_nor_an_ids_shape() -> None:
+    """Red team 60: `pay` U+200B `pal` and `pay` U+202E `pal` beside `paypal`, `café` twice (NFC, NFD),
+    and a slug that is another post's id."""
+    from blogster_cli.content.rules import check_explicit_slug, import_slug
+    from blogster_cli.errors import InvalidInput
+
+    decomposed = unicodedata.normalize("NFD", "café")
+    assert check_explicit_slug(decomposed) == import_slug(decomposed, "T")[0] == "caf\u00e9"
+    assert unusable_because("pay\u202epal") == "holds the invisible or direction-changing character U+202E"
+    for slug in ("pay\u200bpal", "pay\u202epal", "\u00adx", "x\ufeff", "\U000e0041"):
+        assert not is_usable(slug)
+        with pytest.raises(InvalidInput, match="invisible or direction-changing"):
+            check_explicit_slug(slug)
+    assert import_slug("pay\u200bpal", "T") == ("pay-pal", True)
+    an_id = "E7D5258A-68D4-4350-8939-5D7873CB090C"
+    for slug in (an_id, an_id.lower()):
+        assert not is_usable(slug) and import_slug(slug, "T") == ("post-" + an_id.lower(), True)
+        with pytest.raises(InvalidInput, match="shaped like a post id"):
+            check_explicit_slug(slug)
+    assert slugify(an_id) == "post-" + an_id.lower()
+    assert is_usable(an_id.lower()[:-1]) and is_usable("post-" + an_id.lower())  # not an id's shape
+
+
+@given(st.text(min_size=1, max_size=300))
+@settings(max_examples=300)
+def test_generated_slugs_are_usable_written(title: str) -> None:
+    assert is_usable(slugify(title))

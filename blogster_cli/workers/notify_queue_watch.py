@@ -1,0 +1,56 @@
+"""`serve-workers` watching the server's NOTIFY queue (services/notify_queue.py): a look every
+WATCH_EVERY_S, beside the jobs, on a thread of its own (one short transaction on the worker's login);
+one log line for each account session it ends (its process id and the account, never its query),
+and one when the queue fills with no account session to end: the administrator's to end."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from blogster_cli.context import AppContext
+    from blogster_cli.services.notify_queue import Look, QueueWatch
+
+log = logging.getLogger("blogster.workers")
+
+
+async def watch(context: AppContext, queue_watch: QueueWatch | None = None) -> None:
+    """Looks at the queue every WATCH_EVERY_S until cancelled. A failed look is logged once (at WARNING)
+    until one succeeds again; the database going away not at all (the runner says that)."""
+    from blogster_cli.services import notify_queue
+    from blogster_cli.workers.runner import database_loss
+
+    queue_watch = queue_watch or notify_queue.QueueWatch()
+    said = False
+    while True:
+        try:
+            said_look(await asyncio.to_thread(queue_watch.look, context.database))
+            said = False
+        except Exception as exc:  # the next look tries again
+            if database_loss(exc) is None and not said:
+                log.warning("could not look at the server's notification queue: %s", " ".join(str(exc).split()))
+                said = True
+        await asyncio.sleep(notify_queue.WATCH_EVERY_S)
+
+
+def said_look(look: Look) -> None:
+    """The log lines for what a look did."""
+    full = f"{look.usage:.0%} full"
+    for ended in look.ended:
+        account = ended.email or f"{ended.role_name} (database {ended.database})"
+        log.warning(
+            "ended session %d of account %s: its transaction, open since %s UTC, held the server's"
+            " notification queue back (%s)",
+            ended.pid, account, f"{ended.xact_start.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}", full,
+        )  # fmt: skip
+    if look.held_by_others:
+        log.warning(
+            "the server's notification queue is %s and no account's session holds it back: a session of"
+            " another login does (an administrator, a worker, another program); once full, no job can be"
+            " queued. End the one whose transaction is oldest (pg_stat_activity's xact_start) as the"
+            " administrator: select pg_terminate_backend(pid)",
+            full,
+        )

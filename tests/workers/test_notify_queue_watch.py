@@ -1,0 +1,95 @@
+"""`serve-workers`' watch on the server's NOTIFY queue (red team 61 F2): an account's session holding
+the queue back is ended and said in one line (its process id and the account, never its query); a
+queue held by another login is said once, for the administrator. The thresholds are lowered: the
+queue grows by a page here, not to the 5 % it acts at (tests/security/test_notify_queue_attacks.py
+has who is ended and who is not)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from blogster_cli.context import AppContext
+from blogster_cli.services.notify_queue import QueueWatch
+from blogster_cli.workers import notify_queue_watch
+from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+from tests.security.test_notify_queue_attacks import PAGE_OF_NOTIFICATIONS, alive, in_transaction
+
+
+def watched_until(context: AppContext, done, *, timeout_s: float = 15.0) -> None:
+    """Runs the watch until `done()` (checked every 0.1 s), then stops it."""
+
+    async def run() -> None:
+        task = asyncio.create_task(notify_queue_watch.watch(context, QueueWatch(act_at=0.0, growing_above=0.0)))
+        try:
+            async with asyncio.timeout(timeout_s):
+                while not await asyncio.to_thread(done):
+                    await asyncio.sleep(0.1)
+        finally:
+            task.cancel()
+
+    asyncio.run(run())
+
+
+def test_the_watch_ends_an_account_session_holding_the_queue_and_logs_one_line_without_its_query(db, make_user, caplog):
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    holder = login_as(db, bob.role_name)
+    holder.execute("listen chatter")
+    holder.execute("begin")
+    holder.execute("select 'a secret of bobs'")
+    pid = holder.info.backend_pid
+    with login_as(db, bob.role_name) as filler:
+        filler.execute(PAGE_OF_NOTIFICATIONS)
+    context = AppContext(database_url=db.conninfo)
+    with caplog.at_level(logging.WARNING, logger="blogster.workers"):
+        watched_until(context, lambda: not alive_elsewhere(db, pid))
+    lines = [r.getMessage() for r in caplog.records if r.name == "blogster.workers"]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"ended session {pid} of account {bob.email}: its transaction, open since ")
+    assert "held the server's notification queue back" in lines[0]
+    assert "secret" not in lines[0] and "select" not in lines[0]
+    assert not alive(holder)
+    context.database.close()
+
+
+def test_the_watch_says_once_when_another_login_holds_the_queue(db, caplog):
+    admins = db.connect()
+    admins.execute("listen chatter")
+    in_transaction(admins)
+    with db.connect() as filler:
+        filler.execute(PAGE_OF_NOTIFICATIONS)
+    context = AppContext(database_url=db.conninfo)
+    looks = 0
+
+    def three_looks() -> bool:
+        nonlocal looks
+        looks += 1
+        return looks > 80  # 8 s: three looks, 3 s apart
+
+    with caplog.at_level(logging.WARNING, logger="blogster.workers"):
+        watched_until(context, three_looks)
+    lines = [r.getMessage() for r in caplog.records if r.name == "blogster.workers"]
+    assert len(lines) == 1, lines
+    assert "no account's session holds it back" in lines[0] and "pg_terminate_backend" in lines[0]
+    assert alive(admins)
+    admins.close()
+    context.database.close()
+
+
+def alive_elsewhere(db, pid: int) -> bool:
+    with db.connect() as conn:
+        return conn.execute("select exists (select from pg_stat_activity where pid = %s)", (pid,)).fetchone()[0]
+
+
+def test_serve_workers_keeps_the_watch_while_it_runs(start_worker, monkeypatch):
+    """The runner starts the watch on its worker's context, beside the jobs, and stops it at the end."""
+    watched: list[str] = []
+
+    async def watch(context: AppContext) -> None:
+        watched.append(context.database.conninfo)
+        await asyncio.Event().wait()  # until cancelled, as the real one
+
+    monkeypatch.setattr(notify_queue_watch, "watch", watch)
+    result = start_worker.once(None)
+    assert result.returncode == 0, result.stderr
+    assert watched == [start_worker.db.conninfo]
