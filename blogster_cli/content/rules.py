@@ -121,9 +121,14 @@ def check_title(title: str) -> str:
     return title
 
 
-def publish_problems(*, title: str, slug: str, markdown: str) -> list[str]:
+SCAFFOLD_ONLY = "it has no content (only its template's headings and guidance comments)"
+"""Why a post `posts new --template` made, never written since, does not go live (`template_scaffold`)."""
+
+
+def publish_problems(*, title: str, slug: str, markdown: str, from_template: bool = False) -> list[str]:
     """What keeps a post from going live, in the same words on every path that publishes one
-    (`publish`, a status change, review's `approve --publish`)."""
+    (`publish`, a status change, review's `approve --publish`); `from_template`: the post was made
+    from a template, whose scaffold alone is no content (`template_scaffold`)."""
     problems = []
     if not title.strip():
         problems.append("it has no title")
@@ -131,6 +136,8 @@ def publish_problems(*, title: str, slug: str, markdown: str) -> list[str]:
         problems.append("it has no slug")
     if not markdown.strip():
         problems.append("it has no content")
+    elif from_template and template_scaffold(markdown):
+        problems.append(SCAFFOLD_ONLY)
     return problems
 
 
@@ -139,16 +146,22 @@ _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 
 
 def only_headings(markdown: str) -> bool:
-    """Whether the body is headings and HTML comments alone, no text of its own: what `posts new
-    --template` scaffolds (each section's heading and its guidance as a comment), unwritten.
-    A publish warning, not a problem: a post may be nothing but headings on purpose."""
+    """Whether the body is headings and HTML comments alone, no text of its own. A publish warning,
+    not a problem: a post may be nothing but headings on purpose (a template's scaffold with its
+    guidance comments is a problem, `template_scaffold`)."""
     lines = [line for line in _COMMENT.sub("", markdown).splitlines() if line.strip(BLANK)]
     return bool(lines) and all(_HEADING.match(line) for line in lines)
 
 
-def check_publishable(*, title: str, slug: str, markdown: str) -> None:
+def template_scaffold(markdown: str) -> bool:
+    """Whether the body is what `posts new --template` scaffolds, unwritten: headings and their
+    guidance comments alone (a comment at least; headings alone may be meant, `only_headings`)."""
+    return only_headings(markdown) and _COMMENT.search(markdown) is not None
+
+
+def check_publishable(*, title: str, slug: str, markdown: str, from_template: bool = False) -> None:
     """Refuses (InvalidInput) a post that `publish_problems` finds anything wrong with."""
-    problems = publish_problems(title=title, slug=slug, markdown=markdown)
+    problems = publish_problems(title=title, slug=slug, markdown=markdown, from_template=from_template)
     if problems:
         raise InvalidInput(f"'{slug}' cannot be published: {', '.join(problems)}")
 

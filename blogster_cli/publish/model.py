@@ -11,8 +11,10 @@ from typing import Any, NamedTuple
 # What a build keeps of a post (`pages.post_record`); a record of an older format is read
 # again from the database. 2: an imported post's aliases hold the address its generator gave
 # it (`former_urls`); 3: a title taken from the body's first heading is its words (`publish.titles`);
-# 4: "mod", the post's last change as the site shows it (`SitePost.modified_at`).
-RECORD_FORMAT = 4
+# 4: "mod", the post's last change as the site shows it (`SitePost.modified_at`); 5: a post imported
+# from Zola has its path from `content/` ("zp") and the files its internal links name ("zl",
+# `publish.internal_links`).
+RECORD_FORMAT = 5
 
 # 13: an address ending in `.xml` (an imported post's, an alias) is a folder, like every name but HTML's;
 # 12: a post imported from Jekyll shows `{{ site.baseurl }}` as the site's path (`content.liquid`);

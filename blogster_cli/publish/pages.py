@@ -217,6 +217,8 @@ class SitePlan:
         self.files: dict[str, str] = {}
         """Post id -> the file of its page."""
         self.paths = self._assign_paths()
+        self.internal = self._internal_targets()
+        """A Zola post's path from `content/` ("zp") -> the URL path of its page (`internal_links`)."""
         self._derive()
 
     # -- addresses -------------------------------------------------------------
@@ -252,6 +254,18 @@ class SitePlan:
         published = datetime.fromisoformat(record["pub"])
         found.append(urls.permalink(self.config.permalink, slug=record["slug"], published_at=published))
         return [path for path in found if path and _usable(path, urls.file_of(path))]
+
+    def _internal_targets(self) -> dict[str, str]:
+        targets: dict[str, str] = {}
+        for post_id in reversed(self.order):  # two posts from one path: the older, as for addresses
+            path = self.records[post_id].get("zp")
+            if path:
+                targets.setdefault(path, self.paths[post_id])
+        return targets
+
+    def internal_links(self) -> dict[str, str]:
+        """What a Zola post's `@/` links lead to (`internal_links.resolved`): a file's path -> the link to its page."""
+        return {path: self.link(url_path) for path, url_path in self.internal.items()}
 
     def link(self, url_path: str) -> str:
         """A root-relative link that also works when the site lives under a path (/blog/)."""
@@ -349,12 +363,18 @@ class SitePlan:
 
     def _page_key(self, post_id: str) -> str:
         """A post page's key: its record's, and the slugs of its tags that other tags made longer
-        (a tag slugified alike by another post moves this page's link, `urls.tag_slugs`)."""
+        (a tag slugified alike by another post moves this page's link, `urls.tag_slugs`), and the
+        addresses its Zola internal links lead to (`internal_links`)."""
         record = self.records[post_id]
         key: str = record["d"][PAGE_KEY]
         slugs, tag_key, tag_slug = self.tag_slugs, urls.tag_key, urls.tag_slug
         moved = [slug for tag in record["tags"] if (slug := slugs[tag_key(tag)]) != tag_slug(tag_key(tag))]
-        return digest_texts(key, "tags", *moved) if moved else key
+        if moved:
+            key = digest_texts(key, "tags", *moved)
+        linked = record.get("zl")
+        if linked:  # the addresses its Zola internal links lead to: rendered again when one moves
+            key = digest_texts(key, "links", *[self.internal.get(path, "") for path in linked])
+        return key
 
     def pages(self, bodies: Mapping[str, RenderedPost]) -> list[Page]:
         """Every file of the site. `bodies` holds the posts rendered for this build (their

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
-from blogster_cli.content.rules import check_text, check_title, normalise_tags
+from blogster_cli.content.rules import SCAFFOLD_ONLY, check_text, check_title, normalise_tags, template_scaffold
 from blogster_cli.content.slugs import composed
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound
@@ -60,8 +60,11 @@ def create(acting: ActingUser, *, new: NewBlog) -> BlogRow:
             "a post is scheduled for a time: create it as a draft, then"
             f" `blogster publish {new.slug or 'POST'} --at 'YYYY-MM-DD HH:MM'`"
         )
-    if new.status in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED) and not markdown.strip():
-        raise no_content(new.slug or new.title)
+    if new.status in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED):
+        if not markdown.strip():
+            raise no_content(new.slug or new.title)
+        if new.template_id is not None and template_scaffold(markdown):
+            raise InvalidInput(f"'{new.slug or new.title}' cannot be published: {SCAFFOLD_ONLY}")
     with unit_of_work(acting) as conn:
         return _with_author(conn, insert_new(conn, new))
 
@@ -201,6 +204,8 @@ def _check_live_content(row: BlogRow, values: dict[str, Any]) -> None:
         return
     markdown = str(values["content"].get("markdown", "")) if "content" in values else markdown_of(row)
     if markdown.strip():
+        if "status" in values and row.template_id is not None and template_scaffold(markdown):
+            raise InvalidInput(f"'{row.slug}' cannot be published: {SCAFFOLD_ONLY}")  # as `publish` refuses it
         return
     if "status" in values:
         raise no_content(row.slug)

@@ -51,14 +51,12 @@ def readiness(row: BlogRow, *, featured_missing: bool = False) -> tuple[list[str
     """(problems that block publishing, warnings that do not); `featured_missing`: the featured
     image names a stored picture that is gone (media_files.featured_missing)."""
     markdown = markdown_of(row)
-    problems = publish_problems(title=row.title, slug=row.slug, markdown=markdown)
+    problems = publish_problems(
+        title=row.title, slug=row.slug, markdown=markdown, from_template=row.template_id is not None
+    )
     warnings = []
-    if not problems and only_headings(markdown):  # `posts new --template`'s scaffold, not yet written
-        warnings.append(
-            "still its template's scaffold: only headings and guidance comments, no text of its own"
-            if row.template_id is not None
-            else "only headings, no text of its own"
-        )
+    if not problems and only_headings(markdown):  # headings alone (a template's, its comments taken out)
+        warnings.append("only headings, no text of its own")
     if not (row.meta_description or "").strip():
         warnings.append("no meta description")
     if not (row.featured_image or "").strip():

@@ -242,7 +242,9 @@ def approve_and_publish(acting: ActingUser, *, ref: str, note: str | None = None
         if not live or not (assignment.role == CollaborationRole.APPROVER and assignment.can_publish):
             if post is not None:  # the rule `publish` applies (one I cannot read, review_publish refuses)
                 markdown = str((post.content or {}).get("markdown", ""))
-                check_publishable(title=post.title, slug=post.slug, markdown=markdown)
+                check_publishable(
+                    title=post.title, slug=post.slug, markdown=markdown, from_template=post.template_id is not None
+                )
             try:
                 review_rows.publish(session, assignment_id=assignment.id)
             except PermissionDenied:

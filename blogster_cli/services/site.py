@@ -55,7 +55,8 @@ class BuildReport:
     warnings: tuple[str, ...] = ()
     """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses),
     a featured image not stored, a value of a post's front matter Python cannot read (`_records`), Liquid a post
-    imported from Jekyll shows as written (`content.liquid`), an interactive widget whose stored structure fails
+    imported from Jekyll shows as written (`content.liquid`), a Zola internal link to none of my published posts
+    (`publish.internal_links`), an interactive widget whose stored structure fails
     the check a save makes (`with_widgets`)."""
     notes: tuple[str, ...] = ()
     """Worth knowing, nothing left aside: the site has no title of its own (its subdomain stands in)."""
@@ -166,6 +167,7 @@ def _collector_paused() -> Iterator[None]:
 def _build(
     acting: ActingUser, *, out: Path, base_domain: str, timezone: str, media: Path | None, full: bool, force: bool
 ) -> BuildReport:
+    from blogster_cli.publish.internal_links import unresolved_warnings
     from blogster_cli.publish.model import site_key
     from blogster_cli.publish.pages import SitePlan
     from blogster_cli.publish.themes import load_theme
@@ -207,7 +209,8 @@ def _build(
                 return BuildReport(
                     out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=0, written=0,
                     unchanged=len(previous.files), removed=0, seconds=round(time.perf_counter() - started, 3),
-                    warnings=(*warnings, *_left_out(records), *_liquid_left(records)), notes=notes,
+                    warnings=(*warnings, *_left_out(records), *_liquid_left(records), *unresolved_warnings(records)),
+                    notes=notes,
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
         files, keys = previous.files, plan.post_keys()
@@ -217,11 +220,19 @@ def _build(
         if missing:  # their records kept, with what was left out of them ("lo")
             documents.update(_contents(conn, missing)[0])
         stored_widgets = site_rows.widgets(conn) if stale else []
-    markdowns = _for_readers({i: documents[i] for i in stale}, records, base=plan.link("/").rstrip("/"))
+    markdowns = _for_readers(
+        {i: documents[i] for i in stale}, records, base=plan.link("/").rstrip("/"), internal=plan.internal_links()
+    )
     bodies, widgets_left_out = with_widgets(
         _headings_lifted(render_bodies(markdowns), markdowns, records), stored_widgets
     )
-    warnings = (*warnings, *_left_out(records), *_liquid_left(records), *widgets_left_out)
+    warnings = (
+        *warnings,
+        *_left_out(records),
+        *_liquid_left(records),
+        *unresolved_warnings(records),
+        *widgets_left_out,
+    )
     for post_id, body in bodies.items():
         if not records[post_id]["desc"]:  # else the description is the summary
             records[post_id]["sum"] = body.summary
@@ -238,19 +249,22 @@ def _build(
 
 
 def _for_readers(
-    documents: Mapping[str, Mapping[str, Any]], records: dict[str, dict[str, Any]], *, base: str
-) -> dict[str, str]:
+    documents: Mapping[str, Mapping[str, Any]], records: dict[str, dict[str, Any]], *, base: str,
+    internal: Mapping[str, str],
+) -> dict[str, str]:  # fmt: skip
     """Post id -> the body its page shows: a post imported from Jekyll with its `{{ site.baseurl }}`
     as the site's path (`base`), and its record's "lq" the warning about the Liquid it still holds
-    (kept while its page is, so that every build says it)."""
+    (kept while its page is, so that every build says it); one imported from Zola with its internal
+    links (`@/blog/a.md`) leading to the pages of `internal` (`publish.internal_links`)."""
     from blogster_cli.content.linked_images import with_stored_pictures
     from blogster_cli.content.liquid import for_readers, leftover_warning
+    from blogster_cli.publish.internal_links import resolved
 
     markdowns = {}
     for post_id, document in documents.items():
         markdown = with_stored_pictures(document.get("markdown") or "", document.get(_PICTURES))
         shown = for_readers(document.get("dialect"), markdown, base=base)
-        markdowns[post_id] = shown.markdown
+        markdowns[post_id] = resolved(shown.markdown, internal) if document.get("dialect") == "zola" else shown.markdown
         warning = leftover_warning(records[post_id]["slug"], shown)
         if warning:
             records[post_id]["lq"] = warning
@@ -282,12 +296,14 @@ def _records(
     again from the database for `changed` (all of them when `everything`), carried over from
     the last build for the rest. A record's "lo" says what of its post's front matter was left out,
     Python cannot read it (`repositories.site.contents`), and its "tz" that the zone its import recorded
-    is no zone's name (`content.post.unknown_zone_warning`): kept while the row is, so every build says them."""
+    is no zone's name (`content.post.unknown_zone_warning`): kept while the row is, so every build says them.
+    A post imported from Zola has its path from `content/` ("zp") and the files its internal links name ("zl")."""
     from dataclasses import replace
 
     from blogster_cli.content.linked_images import featured_as_stored, with_stored_pictures
     from blogster_cli.content.post import unknown_zone_warning
     from blogster_cli.publish import urls
+    from blogster_cli.publish.internal_links import content_path, linked_paths
     from blogster_cli.publish.media import linked_names
     from blogster_cli.publish.pages import last_change, post_record
     from blogster_cli.publish.titles import shown_title
@@ -309,6 +325,9 @@ def _records(
                 published_at=row.published_at, updated_at=row.updated_at, untouched=row.untouched,
                 stated=document.get("modified") or [], zone=document.get("timezone"),
             )  # fmt: skip
+            zola_path, zola_links = content_path(document), []
+            if zola_path is not None:
+                zola_links = linked_paths(markdown)
             unread = _unread(row.slug, left_out.get(row.id))
             zone_warning = unknown_zone_warning(document.get("timezone"), "UTC")  # as `last_change` reads it
             unknown_zone = None if zone_warning is None else f"the post {row.slug!r}: {zone_warning}"
@@ -319,6 +338,7 @@ def _records(
             title, from_heading = before["title"], bool(before.get("hb"))
             modified = datetime.fromisoformat(before["mod"])
             unread, unknown_zone = before.get("lo"), before.get("tz")
+            zola_path, zola_links = before.get("zp"), before.get("zl") or []
         site_post = _site_post(row, source_url, aliases, title, from_heading, modified)
         read[row.id] = post_record(site_post, row=row.version, summary=summary)
         read[row.id]["med"] = linked
@@ -326,6 +346,10 @@ def _records(
             read[row.id]["lo"] = unread
         if unknown_zone:
             read[row.id]["tz"] = unknown_zone
+        if zola_path:
+            read[row.id]["zp"] = zola_path
+        if zola_links:
+            read[row.id]["zl"] = zola_links
     records = {}
     for post_id in versions:
         record = read.get(post_id) or kept.get(post_id)

@@ -568,3 +568,25 @@ def test_a_hostile_comment_in_a_notification_is_shown_not_acted_on(cli, tmp_path
     assert shown.exit_code == 0, shown.stderr
     assert shown.stdout.endswith(f"`blogster review show {ref}`: Hi␛]0;pwned␇ \ufffdevil\n"), shown.stdout
     assert "\x1b]" not in shown.stdout and "\u202e" not in shown.stdout
+
+
+def test_an_approver_cannot_publish_a_templates_unwritten_scaffold(cli, tmp_path, superuser):
+    """A post holding only its template's headings and guidance comments is no content on review's
+    path too (exit 2, the line `publish` refuses it with); before, `approve --publish` put it live."""
+    setup_team(cli, tmp_path)
+    assert cli("posts", "new", "Scaffold", "--slug", "scaffold", "--template", "how-to").exit_code == 0
+    assigned = ok(assign(cli, "scaffold", "grace@example.com", "approver", "--allow-publish", "--json"))
+    refused_by_publish = cli("publish", "scaffold")
+    assert refused_by_publish.exit_code == 2
+    login(cli, "grace@example.com")
+    ok(cli("review", "start", assigned["id"][:8], "--json"))
+    refused = cli("review", "approve", assigned["id"][:8], "--publish")
+    assert refused.exit_code == 2, refused.stderr
+    assert (
+        refused.stderr
+        == refused_by_publish.stderr
+        == (
+            "error: 'scaffold' cannot be published: it has no content (only its template's headings and guidance comments)\n"
+        )
+    )
+    assert superuser.execute("select status::text from public.blogs where slug = 'scaffold'").fetchone() == ("draft",)

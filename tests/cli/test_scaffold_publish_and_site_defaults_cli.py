@@ -10,19 +10,23 @@ import pytest
 from tests.cli.test_crosspost_cli import POST, connect, publish_post
 from tests.platform_servers import TOKEN, FakeForem
 
-SCAFFOLD = "still its template's scaffold: only headings and guidance comments, no text of its own"
+SCAFFOLD = "cannot be published: it has no content (only its template's headings and guidance comments)"
 
 
-def test_publishing_a_templates_scaffold_warns_that_it_is_unwritten(cli, signed_up, tmp_path):
+def test_a_templates_scaffold_is_no_content_on_every_path_to_a_live_post(cli, signed_up, tmp_path):
+    # Before, `publish` put the scaffold live (exit 0) with a warning only.
     made = cli("blogs", "new", "Ten terminal habits", "--template", "how-to", "--json")
     assert made.exit_code == 0, made.stderr
     slug = made.json()["slug"]
-    published = cli("publish", slug)
-    assert published.exit_code == 0, published.stderr
-    assert SCAFFOLD in published.stderr, published.stderr
-    assert cli("unpublish", slug).exit_code == 0
+    refused = cli("publish", slug)
+    assert refused.exit_code == 2 and f"'{slug}' {SCAFFOLD}" in refused.stderr, refused.stderr
     [outcome] = cli("publish", slug, "--json").json()
-    assert SCAFFOLD in outcome["warnings"]
+    assert SCAFFOLD in outcome["error"]
+    status = cli("blogs", "status", slug, "published")
+    assert status.exit_code == 2 and f"'{slug}' {SCAFFOLD}" in status.stderr, status.stderr
+    at_once = cli("blogs", "new", "Five shell tricks", "--template", "how-to", "--status", "published")
+    assert at_once.exit_code == 2 and SCAFFOLD in at_once.stderr, at_once.stderr
+    assert cli("blogs", "show", slug, "--json").json()["status"] == "draft"
 
     headings = tmp_path / "headings.md"
     headings.write_text("---\ntitle: Only headings\n---\n# One\n\n<!-- to do -->\n\n## Two\n")
