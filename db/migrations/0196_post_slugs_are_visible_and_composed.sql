@@ -9,6 +9,9 @@
 -- Unicode 15.1's Cf). The check now holds both rules too, so one rule says what a slug may be
 -- (same name, same message in db/errors.py). Composition is checked on a UTF8 database only: on
 -- another encoding PostgreSQL normalises nothing, and the other rules still hold.
+-- Unicode's spaces and the C1 controls are written out as well: `[:space:]` and `[:cntrl:]` follow
+-- the database's locale, and under C they are ASCII's only, so a no-break space (U+00A0, U+202F,
+-- U+2007) was a slug character on such a server while the commands (Python's `\s`) refused it.
 --
 -- The posts that break the rule (written before, or by an account's own SQL) are renamed first:
 -- the slug composed, each run of format characters a dash (as `slugify` makes a title's), so
@@ -27,7 +30,7 @@ lock table public.blogs in share row exclusive mode;
 create function pg_temp.slug_is_usable(slug text) returns boolean
 language sql immutable
 as $$
-  select slug ~ ('^[^[:space:][:cntrl:]/?#\\'
+  select slug ~ ('^[^[:space:][:cntrl:]/?#\\\u0080-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'
       '\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e'
       '\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f'
       '\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]{1,200}$')
@@ -84,7 +87,7 @@ $$;
 alter table public.blogs
   drop constraint blogs_slug_format,
   add constraint blogs_slug_format check (
-    slug ~ ('^[^[:space:][:cntrl:]/?#\\'
+    slug ~ ('^[^[:space:][:cntrl:]/?#\\\u0080-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'
       '\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e'
       '\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f'
       '\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]{1,200}$')
