@@ -30,6 +30,17 @@ def credits(superuser, actor):
     ).fetchone()
 
 
+HELD = """select count(*) from internal.ai_credit_reservations r
+    where internal.generation_credit_held(r.created_at, r.holder_pid, r.holder_login)"""
+
+
+def wait_until_nothing_is_held(superuser) -> None:
+    deadline = time.monotonic() + 10
+    while superuser.execute(HELD).fetchone() != (0,):  # the server sees the session end shortly after
+        assert time.monotonic() < deadline, "the reservation is still held by a live session"
+        time.sleep(0.05)
+
+
 def test_ten_concurrent_drafts_with_three_credits_make_three_calls_and_charge_three(
     db, make_user, ai_server, superuser
 ):
@@ -266,24 +277,8 @@ def test_a_reservation_whose_release_fails_ends_with_its_session_at_once(
 
     with pytest.raises(KeyboardInterrupt):
         draft(ActingUser(db, alice), ai_server, on_token=interrupt)
-    held = """select count(*) from internal.ai_credit_reservations r
-        where internal.generation_credit_held(r.created_at, r.holder_pid, r.holder_login)"""
-    deadline = time.monotonic() + 10
-    while superuser.execute(held).fetchone() != (0,):  # the server sees the session end shortly after
-        assert time.monotonic() < deadline, "the reservation is still held by a live session"
-        time.sleep(0.05)
+    wait_until_nothing_is_held(superuser)
     assert credits(superuser, alice) == (3, 0)
-
-
-HELD = """select count(*) from internal.ai_credit_reservations r
-    where internal.generation_credit_held(r.created_at, r.holder_pid, r.holder_login)"""
-
-
-def wait_until_nothing_is_held(superuser) -> None:
-    deadline = time.monotonic() + 10
-    while superuser.execute(HELD).fetchone() != (0,):  # the server sees the session end shortly after
-        assert time.monotonic() < deadline, "the reservation is still held by a live session"
-        time.sleep(0.05)
 
 
 def test_a_release_interrupted_by_a_second_ctrl_c_ends_the_session(db, make_user, ai_server, superuser, monkeypatch):
