@@ -258,38 +258,22 @@ def test_an_old_snapshot_cannot_reserve_the_last_credit_twice(db, make_user, sup
     ).fetchone() == (1,)
 
 
+@pytest.mark.parametrize("failure", ["refused", "interrupted"])
 def test_a_reservation_whose_release_fails_ends_with_its_session_at_once(
-    db, make_user, ai_server, superuser, monkeypatch
+    db, make_user, ai_server, superuser, monkeypatch, failure
 ):
-    """A release that fails (the database refusing it) leaves the reservation: the run's session is
-    ended then, not handed back to the pool, so the credit is free at once (0193), not in an hour."""
+    """A release that fails (the database refusing it) or is interrupted (Ctrl-C again while the
+    credit is given back) leaves the reservation: the run's session is ended then, not handed back
+    to the pool, so the credit is free at once (0193), not in an hour."""
     from blogster_cli.errors import Conflict
     from blogster_cli.services import generation_steps
 
-    def refused(session, *, request_id):
-        raise Conflict("the release was refused")
-
-    monkeypatch.setattr(generation_steps.rows, "release_credit", refused)
-    alice = make_user()
-
-    def interrupt(piece):
+    def failed(session, *, request_id):
+        if failure == "refused":
+            raise Conflict("the release was refused")
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        draft(ActingUser(db, alice), ai_server, on_token=interrupt)
-    wait_until_nothing_is_held(superuser)
-    assert credits(superuser, alice) == (3, 0)
-
-
-def test_a_release_interrupted_by_a_second_ctrl_c_ends_the_session(db, make_user, ai_server, superuser, monkeypatch):
-    """Ctrl-C while streaming, then again while the credit is given back: the release did not happen,
-    so the session is ended (the credit free at once, 0193) rather than handed back to the pool."""
-    from blogster_cli.services import generation_steps
-
-    def interrupted(session, *, request_id):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(generation_steps.rows, "release_credit", interrupted)
+    monkeypatch.setattr(generation_steps.rows, "release_credit", failed)
     alice = make_user()
 
     def interrupt(piece):
