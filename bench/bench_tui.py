@@ -159,7 +159,7 @@ class MarkReadyOnImport:
 sys.meta_path.insert(0, MarkReadyOnImport())
 
 async def painted(pilot):
-    import asyncio  # here: `blogster tui` forks its sign-in before anything imports asyncio (Textual does, after)
+    import asyncio  # here: launch.run imports it, as `blogster tui` does, before it forks its sign-in
 
     app = pilot.app
 

@@ -649,6 +649,19 @@ def command_words(key: str, text: str) -> list[str]:
     return words
 
 
+def unfound_program(key: str, text: str) -> str | None:
+    """What a command line's program not found here means (`key` names the setting), or None when
+    it is found: said when the setting is written, not refused, as PATH differs between shells,
+    cron and terminals. `text` passed `command_words`. A `$VARIABLE` is named: no shell reads it."""
+    import shutil
+
+    program = command_words(key, text)[0]
+    if shutil.which(program) is not None:
+        return None
+    unread = " (no shell reads the setting: $ is not expanded)" if "$" in program else ""
+    return f"{key}: no program {program!r} on PATH here{unread}; `posts edit` cannot run it until there is"
+
+
 def check_timezone(name: str) -> None:
     """An IANA zone name such as Europe/Berlin (or UTC)."""
     from blogster_cli.planning.times import UnknownTimezone, zone

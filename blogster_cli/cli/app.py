@@ -344,6 +344,8 @@ def _usage_message(exc: UsageError) -> str:
 
     if isinstance(exc, NoSuchOption) and _value_like(exc) and _takes_arguments(exc.ctx):
         text += "; a value starting with '-' goes after `--`"  # `docs search -- '-old queue'`
+    if "--help`" in text:  # it names the help to see already (`blogster help WORD`: commands.help_pointer)
+        return text
     return f"{text} (see `{command_path} --help`)"
 
 

@@ -111,6 +111,21 @@ class AdministrativeGroup(TyperGroup):
             return super().invoke(ctx)
 
 
+def help_pointer(words: list[str]) -> str:
+    """What `blogster help [WORD...]` says, there being no such command (users type it, as in git):
+    where the help is. A command's name points to that command's --help, other words to a search of
+    the help centre, one line either way (the usage error's exit code, 2)."""
+    import shlex
+
+    topic = [word for word in words if not word.startswith("-")]
+    if not topic:
+        return "No such command 'help'. The commands and their options: `blogster --help`"
+    if topic[0] in COMMANDS or topic[0] in ALIASES:
+        return f"No such command 'help'. See `blogster {topic[0]} --help`"
+    search = f"blogster docs search {shlex.quote(' '.join(topic))}"
+    return f"No such command 'help'. See `blogster --help`, or search the help centre: `{search}`"
+
+
 @functools.cache
 def _loaded_command(cmd_name: str) -> Command:
     """Command `cmd_name` of COMMANDS, imported and built once per process: a command line resolves
@@ -153,6 +168,9 @@ class LazyGroup(TyperGroup):
             name, command, rest = super().resolve_command(ctx, args)
         except UsageError as error:
             typo = args[0] if args else ""
+            if typo == "help":
+                error.message = help_pointer(args[1:])
+                raise
             names = [*COMMANDS, *ALIASES]
             matches = [] if typo.startswith("-") else close_matches(typo, names, cutoff=0.7)
             if matches:

@@ -100,7 +100,17 @@ def set_setting(
     _said_overridden(done)
     if done.now.problem:
         output.warning(done.now.problem)
+    _editor_unfound(done)
     _quiet_hours_follow(done)
+
+
+def _editor_unfound(done: settings_change.Change) -> None:
+    """The editor written names a program not on PATH here: a warning, the setting kept (`posts
+    edit` would otherwise be the first to say so, exit 1)."""
+    from blogster_cli.config import unfound_program
+
+    if done.key == "editor" and done.value and (unfound := unfound_program(done.key, done.value)):
+        output.warning(unfound)
 
 
 @app.command()

@@ -33,8 +33,11 @@ Rules, in order:
    parsed (or `fields` when there is no `raw`), only the fields whose values differ are
    changed, where they are already written; unknown keys, key order, and value spelling
    (the original date text when the date is unchanged; in YAML, TOML and JSON, every unchanged line) are
-   kept. Exporting to another dialect also renames keys that dialect spells differently
-   (`pubDate`/`date`, `published`/`draft`) and, for Zola, moves tags/categories to
+   kept. A changed date goes where the dialect reads it first (Hugo: a `publishDate` written,
+   `date` kept), a new one under `date` (Astro: `pubDate`: `mapping.new_date_key`); a live post
+   loses a Hugo `expiryDate` that has passed, which would hide it. Exporting to another dialect
+   also renames keys that dialect spells differently (`pubDate`/`date`, `published`/`draft`)
+   and, for Zola, moves tags/categories to
    `[taxonomies]` and keys Zola does not know to `[extra]`; and a date not written in ISO 8601
    (`June 16, 2021`, `2017-11-8`, `2016-03-22 14:00 EDT`), which that generator may not read,
    is written as the date it reads as, at the offset it was written with (`_strict_dates`):
@@ -91,6 +94,7 @@ from blogster_cli.content.mapping import (
     DESCRIPTION_KEYS,
     DIALECTS,
     DRAFT_KEYS,
+    EXPIRY_KEYS,
     IMAGE_KEYS,
     KEYWORD_KEYS,
     MARKDOWN_SUFFIXES,
@@ -112,6 +116,7 @@ from blogster_cli.content.mapping import (
     is_bundle,
     map_metadata,
     name_date_separators,
+    new_date_key,
     read_slug,
     tables,
     truthy,
@@ -946,7 +951,7 @@ def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo, metad
                 values[key] = taxonomies.pop(key)
         if not taxonomies:
             del values[TAXONOMY_TABLE]
-    preferred_date = date_keys_for(dialect)[0]
+    preferred_date = new_date_key(dialect)
     if _existing_key(values, preferred_date) is None:
         other = next((key for name in ALL_DATE_KEYS if (key := _existing_key(values, name))), None)
         if other is not None:
@@ -1096,11 +1101,11 @@ def _update(
     if not _same_moment(read().date, post.date):
         _update_date(values, post, dialect, default_tz)
         if not _same_moment(read().date, post.date) and post.date is not None:
-            _put(values, date_keys_for(dialect)[0], _date_value(post.date, default_tz))
+            _put(values, new_date_key(dialect), _date_value(post.date, default_tz))
     if read().slug != post.slug:
         _update_slug(values, post, dialect)
     if read().status != post.status:
-        _update_status(values, post, dialect)
+        _update_status(values, post, dialect, read().expiry)
     current = read()
     if set(current.all_tags) != set(post.tags):
         _update_terms(values, post, current, dialect)
@@ -1141,9 +1146,11 @@ def _update_slug(values: dict[Any, Any], post: PostFields, dialect: Dialect) -> 
     _put(values, SLUG_KEYS[0], post.slug)
 
 
-def _update_status(values: dict[Any, Any], post: PostFields, dialect: Dialect) -> None:
+def _update_status(values: dict[Any, Any], post: PostFields, dialect: Dialect, expiry: datetime | None) -> None:
     # A scheduled post is not a draft: dated in the future, its generator publishes it then.
     draft = post.status not in ("published", "scheduled")
+    if not draft and expiry is not None and expiry <= datetime.now(UTC):
+        _delete_all(values, EXPIRY_KEYS, ())  # Hugo would leave a live post out past its expiryDate
     draft_key = _existing_key(values, DRAFT_KEYS[0])
     published_key = _existing_key(values, PUBLISHED_KEYS[0])
     status_key = _existing_key(values, STATUS_KEYS[0])

@@ -8,12 +8,12 @@ found wins, in the order listed. Values that are null or "" count as absent.
 | field            | keys (first found)                                     | also                         |
 |------------------|--------------------------------------------------------|------------------------------|
 | title            | title                                                  | first `# heading`, file name |
-| date             | date (Hugo: then publishDate, pubDate;                 | Jekyll: file-name date;      |
-|                  | Astro: pubDate, date, publishDate)                     | Zola: `path` date, file name |
+| date             | date (Hugo: publishDate, pubDate, then date, when Hugo | Jekyll: file-name date;      |
+|                  | publishes it; Astro: pubDate, date, publishDate)       | Zola: `path` date, file name |
 | slug             | slug (Zola: path's last segment first)                 | file name or bundle folder   |
 | status           | draft: true, published: false, or a `status` other     | Jekyll `_drafts/` and plain  |
-|                  | than published/publish -> draft (any one is enough)    | markdown -> draft; else      |
-|                  |                                                        | published, or scheduled when |
+|                  | than published/publish -> draft (any one is enough);   | markdown -> draft; else      |
+|                  | Hugo: an expiryDate (unpublishDate) passed -> draft    | published, or scheduled when |
 |                  |                                                        | dated in the future          |
 | tags             | tags, then taxonomies.tags                             | Jekyll: a string splits on blanks |
 | categories       | categories, category, then taxonomies.categories      |                              |
@@ -55,12 +55,16 @@ DESCRIPTION_KEYS = ("description", "summary", "excerpt")
 KEYWORD_KEYS = ("keywords",)
 IMAGE_KEYS = ("image", "cover", "featured_image", "featuredImage", "heroImage")
 IMAGE_TABLE_KEYS = ("image", "src", "url", "path")  # path: jekyll-seo-tag's `image: {path, alt}`
+# Hugo's: when it publishes the page (its `publishDate`, which falls back to `date`): the moment a
+# post goes live is the one date a post holds (`post_steps.publication`), so a later publishDate
+# (an embargo) schedules it. Its `date` alone is what its pages show; `lastmod` is not read.
 DATE_KEYS: dict[str, tuple[str, ...]] = {
-    "hugo": ("date", "publishDate", "pubDate"),
+    "hugo": ("publishDate", "pubDate", "date"),
     "astro": ("pubDate", "date", "publishDate"),
 }
 DEFAULT_DATE_KEYS = ("date",)
 ALL_DATE_KEYS = ("date", "pubDate", "publishDate")
+EXPIRY_KEYS = ("expiryDate", "unpublishDate")  # Hugo's: past it, Hugo builds no page of the post
 # Where Hugo (params) and Zola (extra) keep custom fields, and Zola its taxonomies.
 CUSTOM_TABLES = ("extra", "params")
 TAXONOMY_TABLE = "taxonomies"
@@ -86,6 +90,8 @@ class MappedPost:
     # the date as written when it states no offset (a naive wall time; `date` is it in the zone it
     # was read in), which reads as another moment in another zone: None when it states one
     floating: datetime | None = None
+    # Hugo's expiryDate: passed, the post is a draft (`_status`); Blogster takes no post down at a date
+    expiry: datetime | None = None
 
     @property
     def all_tags(self) -> list[str]:
@@ -109,6 +115,12 @@ class Found:
 
 def date_keys_for(dialect: str) -> tuple[str, ...]:
     return DATE_KEYS.get(dialect, DEFAULT_DATE_KEYS)
+
+
+def new_date_key(dialect: str) -> str:
+    """The key export writes a date under when the front matter has none: Astro's `pubDate`, else
+    `date` (Hugo's too: it reads `date` as the publish date when no publishDate is written)."""
+    return "pubDate" if dialect == "astro" else DEFAULT_DATE_KEYS[0]
 
 
 def present(value: Any) -> bool:
@@ -160,6 +172,7 @@ def map_metadata(
 ) -> MappedPost:
     """Read a post's fields from its front matter `values`, body and relative path."""
     date, date_origin, date_text, floating = _date(values, path, dialect, default_tz, metadata)
+    expiry = expiry_date(values, dialect, default_tz)
     slug, slug_origin = _slug(values, path, dialect)
     return MappedPost(
         title=_title(values, body, path, dialect),
@@ -168,13 +181,14 @@ def map_metadata(
         date=date,
         date_origin=date_origin,
         date_text=date_text,
-        status=_status(values, path, dialect, date),
+        status=_status(values, path, dialect, date, expiry),
         tags=_terms(values, TAG_KEYS, split_words=dialect == "jekyll"),
         categories=_terms(values, CATEGORY_KEYS, split_words=dialect == "jekyll"),
         meta_description=_text(find_key(tables(values, CUSTOM_TABLES), DESCRIPTION_KEYS)),
         meta_keywords=_keywords(find_key(tables(values, CUSTOM_TABLES), KEYWORD_KEYS)),
         featured_image=_text(find_image(values)),
         floating=floating,
+        expiry=expiry,
     )
 
 
@@ -353,21 +367,44 @@ def stated_status(values: Mapping[Any, Any]) -> str | None:
     return None
 
 
-def _status(values: Mapping[Any, Any], path: PurePosixPath | None, dialect: str, date: datetime | None) -> Status:
+def expiry_date(values: Mapping[Any, Any], dialect: str, default_tz: tzinfo = UTC) -> datetime | None:
+    """Hugo's expiryDate (or its alias unpublishDate): the moment Hugo stops building the post's
+    page; None in other dialects, which have none. A value that is no date fails the file, as a
+    bad `date` does (Hugo's build fails on it too)."""
+    if dialect != "hugo":
+        return None
+    found = find_key([values], EXPIRY_KEYS)
+    if found is None:
+        return None
+    try:
+        return placed(written_date(found.value), default_tz, found.value)
+    except DateParseError as error:
+        raise DateParseError(f"{found.key}: {error}") from None
+
+
+def _status(
+    values: Mapping[Any, Any],
+    path: PurePosixPath | None,
+    dialect: str,
+    date: datetime | None,
+    expiry: datetime | None,
+) -> Status:
     """Import's reading: any stated status other than published is a draft; a file that
     states none is published (as its generator would publish it), except in Jekyll's `_drafts/`
-    and a plain markdown file, which no generator publishes. A post that would be published
-    but is dated in the future is scheduled for that date: Hugo and Jekyll leave it out of
-    the site until then, and export writes a scheduled post so."""
+    and a plain markdown file, which no generator publishes, and a Hugo page whose expiryDate
+    has passed (Hugo no longer builds it; as Jekyll's `published: false`, a draft). A post that
+    would be published but is dated in the future (Hugo: its publishDate) is scheduled for that
+    date: Hugo and Jekyll leave it out of the site until then, and export writes a scheduled post so."""
     stated = stated_status(values)
     if stated is None:
         in_drafts = dialect == "jekyll" and path is not None and "_drafts" in path.parts
         live = not in_drafts and dialect != "markdown"
     else:
         live = stated == "published"
-    if not live:
+    now = datetime.now(UTC)
+    if not live or (expiry is not None and expiry <= now):
         return "draft"
-    return "scheduled" if date is not None and date > datetime.now(UTC) else "published"
+    return "scheduled" if date is not None and date > now else "published"
 
 
 def _terms(values: Mapping[Any, Any], names: tuple[str, ...], split_words: bool) -> list[str]:

@@ -90,6 +90,7 @@ class ImportedPost:
     content: dict[str, Any]
     not_a_page: str | None = None  # why its site renders no page of it (`unrendered_reason`): import skips it
     floating_date: datetime | None = None  # its date as written when that states no offset (`MappedPost.floating`)
+    expiry: datetime | None = None  # Hugo's expiryDate (`MappedPost.expiry`): import warns of it
 
     def fields(self, slug: str | None = None) -> PostFields:
         """These values as export takes them; pass `slug` when the import had none."""
@@ -279,6 +280,7 @@ def post_from_mapping(mapped: MappedPost, content: dict[str, Any]) -> ImportedPo
         featured_image=mapped.featured_image,
         content=content,
         floating_date=mapped.floating,
+        expiry=mapped.expiry,
     )
 
 

@@ -11,7 +11,16 @@ import json
 import re
 from typing import Any
 
-from blogster_cli.content.slugs import composed, is_usable, slugify, unusable_because
+from blogster_cli.content.slugs import (
+    ID_SHAPED,
+    composed,
+    invisible_character,
+    is_usable,
+    quoted,
+    slugify,
+    unusable_because,
+    without_invisible,
+)
 from blogster_cli.errors import InvalidInput
 from blogster_cli.text_encoding import is_utf8
 
@@ -171,7 +180,7 @@ def check_explicit_slug(slug: str) -> str:
     wanted = composed(slug)
     because = unusable_because(wanted)
     if because is not None:
-        raise InvalidInput(f"slug {slug!r} {because}")
+        raise InvalidInput(f"slug {quoted(slug)} {because}")
     return wanted
 
 
@@ -183,18 +192,65 @@ def normalise_tags(tags: list[str]) -> list[str]:
     (x²) become the plain letters they stand for. They look like (or lower() into) another
     name, spoofing material in a table of tags every account shares (0117); made plain rather
     than refused, so a post imported from a blog that wrote them still comes in.
-    """
-    import unicodedata
 
+    A tag holding a character a slug may not hold for showing as nothing or reordering what
+    follows (`slugs.invisible_character`: `C` U+200B beside `C`, two tags with a public page each
+    that look alike) is refused, InvalidInput; an import drops those characters (`imported_tags`).
+    """
     seen: dict[str, str] = {}
     for tag in tags:
-        name = " ".join(unicodedata.normalize("NFKC", str(tag)).split())
+        name = _tag_spelling(tag)
         if not name:
             continue
+        if (invisible := invisible_character(name)) is not None:
+            raise InvalidInput(
+                f"tag {quoted(name)} holds the invisible or direction-changing character U+{ord(invisible):04X}"
+            )
         if len(name) > 64:
             raise InvalidInput(f"tag {name[:20]!r}... is longer than 64 characters")
         seen.setdefault(name.lower(), name)
     return list(seen.values())
+
+
+def imported_tags(tags: list[str]) -> tuple[list[str], list[str]]:
+    """An imported post's tags as stored (`normalise_tags`), and a warning for each tag changed:
+    the characters a typed tag may not hold are dropped (a file's `C` U+200B is the `C` it showed),
+    as an import makes a new slug where a file's cannot be kept (`import_slug`)."""
+    visible: list[str] = []
+    warnings: list[str] = []
+    for tag in tags:
+        name = _tag_spelling(tag)
+        if invisible_character(name) is not None:
+            shown = _tag_spelling(without_invisible(name))
+            made = f"made {shown!r}" if shown else "left out"
+            warnings.append(f"tag {quoted(name)} held invisible or direction-changing characters; {made}")
+            name = shown
+        visible.append(name)
+    return normalise_tags(visible), warnings
+
+
+def _tag_spelling(tag: object) -> str:
+    """A tag in its compatibility form (NFKC), its whitespace folded: see `normalise_tags`."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", str(tag)).split())
+
+
+def check_template_name(name: str) -> str:
+    """A template's name as saved and looked up, trimmed and composed (NFC: `Café` typed either way
+    is one template), or InvalidInput (exit 2): a name holding a character a slug may not hold
+    (`Listicle` U+200B beside `Listicle`), or shaped like an id (`templates show` reads that as the
+    id of another template). The schema's blog_templates_name_format check holds the same (0199)."""
+    wanted = composed(name.strip())
+    if not wanted:
+        raise InvalidInput("a template needs a name")
+    if (invisible := invisible_character(wanted)) is not None:
+        raise InvalidInput(
+            f"template name {quoted(wanted)} holds the invisible or direction-changing character U+{ord(invisible):04X}"
+        )
+    if ID_SHAPED.match(wanted):
+        raise InvalidInput(f"template name {wanted!r} is shaped like an id (commands would read it as that id)")
+    return wanted
 
 
 def keywords_list(keywords: str | list[Any] | None) -> list[str] | None:

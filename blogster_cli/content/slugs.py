@@ -16,7 +16,7 @@ Slugs written by the author (front matter, file names, `--slug`) are kept as wri
 when `is_usable` accepts them: the schema's check (one URL path segment, no invisible or
 direction-changing characters, composed) and not shaped like a post id, which commands read as
 the id. A new post whose slug is taken gets `-2`, `-3`... (`unique`), whether the slug came
-from its title or its file.
+from its title or its file. A title's invisible characters become dashes, as its punctuation does.
 """
 
 import hashlib
@@ -29,19 +29,32 @@ from blogster_cli.suggestions import close_matches
 
 DEFAULT_MAX_LENGTH = 80
 MAX_SLUG_LENGTH = 200  # the schema's limit
-FORMAT_CHARACTERS = (
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+INVISIBLE_CHARACTERS = (
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
-"""Unicode's format characters (category Cf, as of Unicode 15.1), written out as the schema's
-blogs_slug_format check (0196) writes them: zero-width spaces and joiners, the soft hyphen, the
-bidirectional controls (U+202A-202E, U+2066-2069, the marks U+200E, U+200F, U+061C). Invisible or
-reordering what follows, they make slugs that look like another (`pay` U+200B `pal`, `pay` U+202E `pal`)."""
+"""The characters a slug may not hold, written out as the schema's blogs_slug_format check (0198)
+writes them. Invisible or reordering what follows, they make slugs that look like another (`pay`
+U+200B `pal`, `pay` U+202E `pal`, `pay` U+3164 `pal` beside `paypal`):
+
+- Unicode's format characters (category Cf, as of Unicode 16.0; 0196): zero-width spaces and
+  joiners, the soft hyphen, the bidirectional controls (U+202A-202E, U+2066-2069, the marks U+200E,
+  U+200F, U+061C), the Arabic number signs, the Egyptian hieroglyph format controls;
+- Unicode's Default_Ignorable_Code_Point (0198), the characters a renderer shows as nothing: the
+  Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), the Khmer inherent vowels (U+17B4, U+17B5), the
+  combining grapheme joiner (U+034F), the Mongolian free variation selectors (U+180B-180D, U+180F),
+  the variation selectors (U+FE00-FE0F, U+E0100-E01EF), and the code points Unicode keeps
+  unassigned as ignorable (U+2065, U+FFF0-FFF8, U+E0000-E0FFF). Source: DerivedCoreProperties.txt,
+  https://www.unicode.org/Public/UCD/latest/ucd/DerivedCoreProperties.txt: 4,174 code points in
+  Unicode 14.0 (Perl's tables) and 16.0 (the `regex` module's) alike;
+  tests/unit/content/test_content_slugs.py checks this table against the regex module's
+  \\p{Default_Ignorable_Code_Point} and \\p{Cf};
+- the braille pattern blank U+2800, a blank cell that neither property lists."""
 # What the schema's blogs_slug_format check accepts (but NFC, which Python checks apart): one URL
-# path segment without format characters.
-USABLE_SLUG = re.compile(rf"^[^\s/?#\\\x00-\x1f\x7f-\x9f{FORMAT_CHARACTERS}]{{1,200}}$")
-_FORMAT_CHARACTER = re.compile(f"[{FORMAT_CHARACTERS}]")
+# path segment without invisible characters.
+USABLE_SLUG = re.compile(rf"^[^\s/?#\\\x00-\x1f\x7f-\x9f{INVISIBLE_CHARACTERS}]{{1,200}}$")
+_INVISIBLE_CHARACTER = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 ID_SHAPED = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 """A post id's shape (any case): a slug so shaped would be read as the id of another post."""
 _APOSTROPHES = dict.fromkeys(map(ord, "'\u2019\u02bc"), None)
@@ -97,6 +110,10 @@ def _slug_chars(text: str) -> Iterator[str]:
     """Each character as it appears in a slug: ASCII, kept, or "-" (runs collapse later)."""
     kept_previous = False
     for char in text:
+        if _INVISIBLE_CHARACTER.match(char):  # a Hangul filler is a letter, a variation selector a mark
+            kept_previous = False
+            yield "-"
+            continue
         if char.isascii():
             kept_previous = False
             yield char.lower() if char.isalnum() else "-"
@@ -121,20 +138,38 @@ def composed(slug: str) -> str:
 
 def is_usable(slug: str) -> bool:
     """Whether a slug written by hand can be kept as written, once `composed`: one URL path segment
-    without format characters, and not shaped like a post id."""
+    without invisible characters, and not shaped like a post id."""
     return unusable_because(slug) is None
 
 
 def unusable_because(slug: str) -> str | None:
     """Why a slug written by hand (once `composed`) cannot be kept, said of "it" ("slug 'x' " + this);
     None if it can."""
-    if found := _FORMAT_CHARACTER.search(slug):
+    if found := _INVISIBLE_CHARACTER.search(slug):
         return f"holds the invisible or direction-changing character U+{ord(found.group()):04X}"
     if ID_SHAPED.match(slug):
         return "is shaped like a post id (commands would read it as that id)"
     if not USABLE_SLUG.match(slug) or slug in (".", "..") or slug != composed(slug):
         return "cannot be used in a URL (no spaces, '/', '?' or '#'; at most 200 characters)"
     return None
+
+
+def quoted(slug: str) -> str:
+    """A slug as a message names it: quoted as repr() quotes it, each invisible character escaped
+    (repr() shows a Hangul filler or a variation selector as it is, which reads as nothing)."""
+    return _INVISIBLE_CHARACTER.sub(lambda found: ascii(found.group())[1:-1], repr(slug))
+
+
+def invisible_character(text: str) -> str | None:
+    """The first character of `text` a slug may not hold for showing as nothing or reordering what
+    follows (INVISIBLE_CHARACTERS), or None: the rule tag and template names share with slugs."""
+    found = _INVISIBLE_CHARACTER.search(text)
+    return None if found is None else found.group()
+
+
+def without_invisible(text: str) -> str:
+    """`text` without the characters `invisible_character` finds: what it shows (an imported tag's)."""
+    return _INVISIBLE_CHARACTER.sub("", text)
 
 
 def unique(base: str, taken: Container[str]) -> str:

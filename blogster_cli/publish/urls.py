@@ -146,8 +146,10 @@ def tag_slugs(keys: Iterable[str]) -> dict[str, str]:
     """Tag key (`tag_key`) -> the slug of its page, for all the tags of a site. Tags whose readable
     slugs are alike (`C`, `C++` and `C#` are all `c`) each get a page of their own: the one spelled
     as the slug is (`c`) keeps it, the others add the first 8 hex digits of their key's SHA-256
-    (`c-1a2b3c4d`). Worked out from the set of tags alone, never their order, so a full build and a
-    rebuild agree, and a tag's page stays where it is while no new tag slugifies like it."""
+    (`c-1a2b3c4d`), or the whole digest where that is another tag's; where even that is (a tag
+    spelled so), `-2`, `-3`... after it, the first no other tag's page has. Worked out from the set
+    of tags alone, never their order, so a full build and a rebuild agree, and a tag's page stays
+    where it is while no new tag slugifies like it."""
     alike: dict[str, list[str]] = {}
     for key in set(keys):
         alike.setdefault(tag_slug(key), []).append(key)
@@ -162,9 +164,22 @@ def tag_slugs(keys: Iterable[str]) -> dict[str, str]:
     taken = set(slugs.values())
     wanted = {key: f"{readable}-{_tag_suffix(key, _TAG_SUFFIX_LENGTH)}" for key, readable in suffixed}
     counts = Counter(wanted.values())
+    numbered: list[tuple[str, str]] = []
     for key, readable in suffixed:  # a short suffix met again (another tag's slug): the whole digest
         slug = wanted[key]
-        slugs[key] = slug if slug not in taken and counts[slug] == 1 else f"{readable}-{_tag_suffix(key, 64)}"
+        if slug in taken or counts[slug] > 1:
+            slug = f"{readable}-{_tag_suffix(key, 64)}"
+        if slug in taken:  # a tag spelled as that digest's slug: numbered below, once the others are placed
+            numbered.append((key, slug))
+        else:
+            slugs[key] = slug
+    assigned = set(slugs.values())
+    for key, slug in sorted(numbered):
+        n = 2
+        while f"{slug}-{n}" in assigned:
+            n += 1
+        slugs[key] = f"{slug}-{n}"
+        assigned.add(slugs[key])
     return slugs
 
 

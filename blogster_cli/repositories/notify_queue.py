@@ -1,4 +1,4 @@
-"""The server's NOTIFY queue: how full it is, and the account sessions holding it back (0195).
+"""The server's NOTIFY queue: how full it is, and the account session that may hold it back (0200).
 
 SQLModel statements on the Session of `orm_service_unit_of_work` (service_role), for the watch
 `serve-workers` keeps on the queue (services/notify_queue.py).
@@ -22,10 +22,12 @@ def usage(session: Session) -> tuple[float, dt.datetime]:
     return checked(usage, float), checked(now, dt.datetime)
 
 
-def end_sessions_holding(session: Session, *, started_before: dt.datetime) -> list[dict[str, Any]]:
-    """Ends the account sessions whose transaction began before `started_before` while the queue
-    holds notifications not yet read; each ended one (pid, database, role_name, email, xact_start)."""
-    ended = func.internal.end_sessions_holding_notify_queue(started_before).table_valued(
-        "pid", "database", "role_name", "email", "xact_start"
+def end_oldest_session_holding(session: Session, *, begun_before: dt.datetime) -> dict[str, Any] | None:
+    """Ends the account session whose transaction is oldest, if it began before `begun_before`, while
+    the queue holds notifications not yet read, and waits up to a second for it to be gone; the
+    ended one (pid, database, role_name, email, xact_start, gone), None when there is none."""
+    ended = func.internal.end_oldest_session_holding_notify_queue(begun_before).table_valued(
+        "pid", "database", "role_name", "email", "xact_start", "gone"
     )
-    return [dict(row._mapping) for row in session.execute(select(ended))]
+    row = session.execute(select(ended)).one_or_none()
+    return None if row is None else dict(row._mapping)

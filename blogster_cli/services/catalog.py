@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser, require_admin
+from blogster_cli.content.rules import check_template_name
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from blogster_cli.repositories import activities, catalog
@@ -194,9 +195,7 @@ def save_template(
     A template shipped with Blogster (is_system) is changed for every account only with
     `replace_shipped`: saving under its name by mistake would otherwise replace it silently."""
     require_admin(acting)
-    name = name.strip()
-    if not name:
-        raise InvalidInput("a template needs a name")
+    name = check_template_name(name)
     sections = None if structure is None else check_structure(structure)
     with unit_of_work(acting) as conn:
         existing = catalog.find_template_named(conn, name=name)

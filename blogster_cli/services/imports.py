@@ -786,11 +786,11 @@ def _candidate(label: str, post: Any) -> Candidate:
         check_text,
         check_title,
         import_slug,
+        imported_tags,
         keywords_list,
-        normalise_tags,
         publish_problems,
     )
-    from blogster_cli.content.slugs import composed, unusable_because
+    from blogster_cli.content.slugs import composed, quoted, unusable_because
 
     title = check_title(post.title)
     content = post.content
@@ -798,7 +798,7 @@ def _candidate(label: str, post: Any) -> Candidate:
     check_content_size(content)
     if post.status not in ("draft", "published", "scheduled"):  # scheduled: a WordPress post due at its date
         raise InvalidInput(f"unknown status {post.status!r}")
-    tags = normalise_tags(list(post.tags) + list(post.categories))
+    tags, tag_warnings = imported_tags(list(post.tags) + list(post.categories))
     for tag in tags:
         if _CONTROL.search(tag):
             raise InvalidInput(f"tag {tag!r} contains control characters")
@@ -809,17 +809,20 @@ def _candidate(label: str, post: Any) -> Candidate:
             check_text(text, "the front matter")
     base_slug, generated = import_slug(post.slug, title)
     note = (
-        f"slug {post.slug!r} {unusable_because(composed(post.slug))}; made {base_slug!r}"
+        f"slug {quoted(post.slug)} {unusable_because(composed(post.slug))}; made {base_slug!r}"
         if generated and post.slug
         else None
     )
     fields = (content.get("front_matter") or {}).get("fields") or {}
-    status, warnings = post.status, []
+    status, warnings = post.status, tag_warnings
     if status in ("published", "scheduled"):  # never live with nothing to show (the rule every publishing path applies)
         problems = publish_problems(title=title, slug=base_slug, markdown=content["markdown"])
         if problems:
             status = "draft"
             warnings.append(DRAFT_WARNING.format(problems=", ".join(problems)))
+    if post.expiry is not None:
+        warning = expiry_warning(post.expiry, status)
+        warnings.extend([warning] if warning is not None else [])
     source = content.get("source") or {}
     return Candidate(
         label=label,
@@ -844,6 +847,18 @@ def _candidate(label: str, post: Any) -> Candidate:
         floating_date=post.floating_date,
         wordpress_item=_wordpress_item(source.get("wordpress_site"), source.get("wordpress_item")),
     )
+
+
+def expiry_warning(expiry: datetime, status: str, now: datetime | None = None) -> str | None:
+    """What import says of a Hugo post's expiryDate (`mapping.expiry_date`): passed, Hugo builds no
+    page of it, so it is a draft, as `published: false` makes one; still to come, Blogster keeps it
+    live after that date, which the file keeps (a draft's is nothing to say)."""
+    when = expiry.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if expiry <= (now or datetime.now(UTC)):
+        return f"its expiryDate ({when}) has passed, so Hugo no longer builds it: imported as a draft"
+    if status == "draft":
+        return None
+    return f"its expiryDate ({when}) is kept in the file, but Blogster takes no post down: it stays {status} after it"
 
 
 def _wordpress_item(site: object, item: object) -> WordPressItem | None:
@@ -1375,6 +1390,32 @@ def _exported_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef |
     return ref if is_suffixed(ref.slug, candidate.base_slug) else None
 
 
+def _trashed_export(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
+    """My post in the trash that the export which wrote this file wrote it from (by its manifest),
+    while the file is still that post's: byte for byte as written, or edited but naming its slug
+    (or one its slug is a `-N` of). Imported, it came back live as a new post beside the one in
+    the trash (`x-2`): import skips it and says so, as sync fails a file whose post is in the trash.
+    `--on-conflict rename` imports it as a new post all the same; `posts restore` brings the post back."""
+    from blogster_cli.content.slugs import is_suffixed
+
+    exported = run.exported.get(candidate.label)
+    ref = index.by_id.get(exported.post) if exported is not None else None
+    if ref is None or not ref.trashed:
+        return None
+    return ref if _unchanged_since_export(candidate, run) or is_suffixed(ref.slug, candidate.base_slug) else None
+
+
+def _trashed_reason(candidate: Candidate, trashed: PostRef, run: _Run) -> str:
+    """Why `_trashed_export`'s file is skipped, and what brings it in."""
+    restore = f"`posts restore {trashed.slug}` brings the post back"
+    if _unchanged_since_export(candidate, run):
+        return f"as an export wrote it from {trashed.slug!r}, which is in the trash: not imported ({restore})"
+    return (
+        f"its post {trashed.slug!r} (by the export that wrote it) is in the trash, and the file changed since:"
+        f" not imported ({restore}, then import it again; --on-conflict rename imports it as a new post)"
+    )
+
+
 def _unchanged_copy(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
     """My live post whose export wrote this file byte for byte under a name that states another
     slug (an export-numbered `x-2.md`): skipped, since it holds nothing the post lacks; never
@@ -1754,6 +1795,10 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
     """Match each candidate and choose its slug, reserving both in `run` (hold run.lock)."""
     plans: list[_Plan] = []
     for candidate in candidates:
+        trashed = _trashed_export(candidate, index, run) if on_conflict != "rename" else None
+        if trashed is not None:
+            plans.append(_Plan(candidate, "skip", trashed.slug, _trashed_reason(candidate, trashed, run)))
+            continue
         older = _older_copy(candidate, index, run)
         if older is not None:
             copied, moved_to = older

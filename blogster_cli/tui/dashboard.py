@@ -12,6 +12,7 @@ with the figures, fills its table after their paint too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -286,16 +287,22 @@ class DashboardScreen(Screen[None]):
         """The terminal's new size: once the resizing pauses, a taller one reads more recent activity."""
         if self._resized_timer is not None:
             self._resized_timer.stop()
-        self._resized_timer = self.set_timer(RESIZED_READ_S, self._read_more_recent)
+        self._resized_timer = self.set_timer(RESIZED_READ_S, partial(self._read_more_recent, self.app.size.height))
 
-    def _read_more_recent(self) -> None:
-        """Reads the figures again with more recent activity when the table has room for more rows
-        than it holds and the account may have more (the last read found as many as it asked for)."""
+    def _read_more_recent(self, lines: int) -> None:
+        """Reads the figures again with more recent activity when the terminal, still `lines` high
+        since the resizing paused, has room for more rows than the table holds and the account may
+        have more (the last read found as many as it asked for).
+
+        A terminal resized since reads nothing here: the app takes the new size before this screen
+        hears of it (Textual passes it on after a timer of its own), and a pause that ended in
+        between, or whose call was already queued when the resize stopped its timer, would have read
+        for a height nobody paused at. The newer resize's pause reads for it."""
         summary = self.summary
-        if summary is None or not self.app.signed_in:
+        if summary is None or not self.app.signed_in or self.app.size.height != lines:
             return
         held = len(summary.recent)
-        if recent_rows(self.app.size.height) > held and held >= self.recent_asked:
+        if recent_rows(lines) > held and held >= self.recent_asked:
             self._read_summary("Loading the recent activity")
 
     def _load_rest(self) -> None:

@@ -1,7 +1,8 @@
 """`serve-workers` watching the server's NOTIFY queue (services/notify_queue.py): a look every
 WATCH_EVERY_S, beside the jobs, on a thread of its own (one short transaction on the worker's login);
-one log line for each account session it ends (its process id and the account, never its query),
-and one when the queue fills with no account session to end: the administrator's to end."""
+one log line for each account session it ends (its process id and the account, never its query;
+whether the queue fell once it was gone, that is whether it was the holder), and one when the queue
+fills with no account session left to end: another login's, the administrator's to end."""
 
 from __future__ import annotations
 
@@ -41,16 +42,26 @@ def said_look(look: Look) -> None:
     full = f"{look.usage:.0%} full"
     for ended in look.ended:
         account = ended.email or f"{ended.role_name} (database {ended.database})"
-        log.warning(
-            "ended session %d of account %s: its transaction, open since %s UTC, held the server's"
-            " notification queue back (%s)",
-            ended.pid, account, f"{ended.xact_start.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}", full,
-        )  # fmt: skip
+        since = f"{ended.xact_start.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}"
+        if ended.held_the_queue:
+            log.warning(
+                "ended session %d of account %s: its transaction, open since %s UTC, held the server's"
+                " notification queue back (%s)",
+                ended.pid, account, since, full,
+            )  # fmt: skip
+        else:
+            log.warning(
+                "ended session %d of account %s: its transaction, open since %s UTC, was the oldest that"
+                " could hold the server's notification queue back (%s), but the queue did not fall: it"
+                " was not the one holding it",
+                ended.pid, account, since, full,
+            )  # fmt: skip
     if look.held_by_others:
         log.warning(
-            "the server's notification queue is %s and no account's session holds it back: a session of"
-            " another login does (an administrator, a worker, another program); once full, no job can be"
-            " queued. End the one whose transaction is oldest (pg_stat_activity's xact_start) as the"
-            " administrator: select pg_terminate_backend(pid)",
+            "the server's notification queue is %s and no account's session holds it back (every one"
+            " in a transaction was ended, or none was, and the queue did not fall): a session of"
+            " another login does (an administrator, a worker, another program); once full, no job can"
+            " be queued. End the one whose transaction is oldest (pg_stat_activity's xact_start) as"
+            " the administrator: select pg_terminate_backend(pid)",
             full,
         )

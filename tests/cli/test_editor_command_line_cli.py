@@ -61,3 +61,24 @@ def test_a_pager_no_shell_reads_is_named_and_the_list_printed_unpaged(capsys, mo
         f"warning: {variable} 'less \"x' is no command line: no closing quotation: the list is not paged"
         f" (unset {variable}, or give it a valid value)\n"
     )
+
+
+@pytest.mark.same_on_every_server  # checking the setting is Python's: CI's second pass leaves it out
+def test_config_set_warns_of_an_editor_not_on_path_and_keeps_it(cli, isolated_environment, tmp_path):
+    """Red team, F8: `config set editor nonexistent-editor-xyz` (or `'$EDITOR'`, which no shell
+    expands there) said nothing; `posts edit` then failed, exit 1. A warning now names the program;
+    the setting is kept, as PATH differs between shells (cron, another terminal)."""
+    done = cli("config", "set", "editor", "nonexistent-editor-xyz --wait")
+    assert done.exit_code == 0 and done.stderr.splitlines()[1:] == [
+        "warning: editor: no program 'nonexistent-editor-xyz' on PATH here; `posts edit` cannot run it until there is"
+    ]
+    assert cli("config", "get", "editor").stdout == "nonexistent-editor-xyz --wait\n"
+    done = cli("config", "set", "editor", "$EDITOR")
+    assert done.exit_code == 0 and len(done.stderr.splitlines()) == 2
+    assert "'$EDITOR' on PATH here (no shell reads the setting: $ is not expanded)" in done.stderr
+    script = tmp_path / "my editor"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    for found in ("true", f"'{script}' --wait"):
+        done = cli("config", "set", "editor", found)
+        assert done.exit_code == 0 and "warning" not in done.stderr, done.stderr

@@ -100,6 +100,26 @@ def test_a_mistyped_command_gets_a_suggestion_at_the_top_level_too(cli):
 
 
 @pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
+def test_help_with_a_word_points_to_the_help_and_the_help_centres_search(cli):
+    """`blogster help publishing` said only "No such command 'help'": users type `help WORD`, as in
+    git. One line, the usage error's code, and where the help is: `blogster --help`, a command's own
+    --help, or the help centre's search for the words (quoted for the shell)."""
+    said = {
+        ("help",): "The commands and their options: `blogster --help`",
+        ("help", "publishing"): "See `blogster --help`, or search the help centre: `blogster docs search publishing`",
+        ("help", "restore", "a", "backup"): "or search the help centre: `blogster docs search 'restore a backup'`",
+        ("help", "publish"): "See `blogster publish --help`",
+        ("help", "blogs", "list"): "See `blogster blogs --help`",
+    }
+    for args, pointer in said.items():
+        result = cli(*args)
+        assert result.exit_code == exit_codes.USAGE, args
+        assert_one_line(result)
+        assert result.stderr.startswith("error: No such command 'help'. ") and result.stderr.endswith(f"{pointer}\n")
+        assert "(see `" not in result.stderr  # the help named once
+
+
+@pytest.mark.same_on_every_server  # the CLI's messages (Python-bound): CI's second pass leaves it out
 def test_an_impossible_date_is_called_invalid(cli, signed_up):
     result = cli("blogs", "list", "--since", "2015-02-30")
     assert result.exit_code == 2

@@ -9,17 +9,21 @@ slug shaped like an id is refused where one is typed (exit 2), made anew where a
 F8: `--slug` took invisible and direction-changing characters (`pay` U+200B `pal`, `pay` U+202E
 `pal` beside `paypal`: three addresses that look alike), and `café` composed and decomposed were
 two posts. A typed slug with a format character is refused (exit 2, one line), an imported one is
-made anew with the reason, and every slug is composed (NFC), looked up so too.
+made anew with the reason, and every slug is composed (NFC), looked up so too. The same since 0198
+for the characters that show as nothing without being format characters (a Hangul filler, a
+variation selector, the braille blank).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+from blogster_cli.content.slugs import INVISIBLE_CHARACTERS
 from tests.cli.conftest import error_message
 
 BODY = "Some words here.\n"
-ZWSP, RLO = "pay\u200bpal", "pal\u202eyap"
+ZWSP, RLO, FILLER = "pay\u200bpal", "pal\u202eyap", "pay\u3164pal"  # FILLER: a Hangul filler (0198)
 NFD, NFC = unicodedata.normalize("NFD", "café"), unicodedata.normalize("NFC", "café")
 
 
@@ -94,22 +98,25 @@ def test_a_slug_shaped_like_an_id_is_refused_typed_and_made_anew_from_a_file(cli
 
 def test_invisible_and_direction_changing_slugs_are_refused_typed_and_made_anew_imported(cli, signed_up, tmp_path):
     new_post(cli, "paypal", "--slug", "paypal")
-    for slug in (ZWSP, RLO, "pay\u202epal", "paypal\ufeff", "\u2066paypal"):
+    for slug in (ZWSP, RLO, "pay\u202epal", "paypal\ufeff", "\u2066paypal", FILLER, "pay\ufe0fpal", "\u2800paypal"):
         result = cli("posts", "new", "lookalike", "--slug", slug, input=BODY)
         message = error_message(result, 2)
         assert "invisible or direction-changing character U+" in message, message
-        assert not any(unicodedata.category(c) == "Cf" for c in message)  # shown escaped
+        assert not re.search(f"[{INVISIBLE_CHARACTERS}]", message)  # shown escaped
         assert error_message(cli("posts", "edit", "paypal", "--slug", slug), 2) == message
     assert [p["slug"] for p in cli("posts", "list", "--json").json()] == ["paypal"]
     site = tmp_path / "site"
     site.mkdir()
     (site / "zwsp.md").write_text(f'---\ntitle: lookalike\nslug: "{ZWSP}"\n---\nwords\n')
     (site / "rlo.md").write_text(f'---\ntitle: lookalike two\nslug: "{RLO}"\n---\nwords\n')
+    (site / "filler.md").write_text('---\ntitle: lookalike three\nslug: "ex\u3164ample"\n---\nwords\n')
     summary = cli("import", str(site), "--json").json()
     by_name = {f["path"].rsplit("/", 1)[-1]: f for f in summary["files"]}
     assert (by_name["zwsp.md"]["slug"], by_name["rlo.md"]["slug"]) == ("pay-pal", "pal-yap")
+    assert by_name["filler.md"]["slug"] == "ex-ample"
     assert "invisible or direction-changing character U+200B" in by_name["zwsp.md"]["reason"]
     assert "U+202E" in by_name["rlo.md"]["reason"]
+    assert by_name["filler.md"]["reason"].startswith("slug 'ex\\u3164ample' holds the invisible")
 
 
 def test_a_slug_is_composed_wherever_it_is_typed_imported_or_looked_up(cli, signed_up, tmp_path):
@@ -186,7 +193,8 @@ def test_a_templates_id_names_it_before_a_template_named_as_that_id(cli, signed_
     long_name = "A release checklist with more words in its name than an id"  # longer than an id: the old tie-break
     assert cli("templates", "save", long_name, str(sections)).exit_code == 0
     named = cli("templates", "show", long_name, "--json").json()
-    assert cli("templates", "save", named["id"], str(sections)).exit_code == 0
+    refused = error_message(cli("templates", "save", named["id"], str(sections)), 2)  # since 0199 (red team F6)
+    assert "is shaped like an id" in refused
     assert cli("templates", "show", named["id"], "--json").json()["name"] == long_name
 
 

@@ -103,3 +103,15 @@ def test_slugs_alike_suffixes_are_unique_and_order_free():
     again = urls.tag_slugs([*keys, clash])
     assert again[clash] == clash and again["c++"] == f"c-{suffix('c++', 64)}"
     assert len(set(again.values())) == len(keys) + 1
+
+
+def test_a_tag_spelled_as_another_tags_whole_digest_slug_shares_no_page_with_it():
+    """Red team, F7: with `c`, `c++`, a tag spelled as `c++`'s short slug and one spelled as its whole
+    digest slug, `c++` and the last both got that page. Now `c++` numbers it; the others keep theirs."""
+    short, whole = f"c-{suffix('c++', 8)}", f"c-{suffix('c++', 64)}"
+    keys = ["c", "c++", short, whole]
+    slugs = urls.tag_slugs(keys)
+    assert slugs == urls.tag_slugs(reversed(keys))
+    assert slugs == {"c": "c", short: short, whole: whole, "c++": f"{whole}-2"}
+    crowded = urls.tag_slugs([*keys, f"{whole}-2", f"{whole}-3"])
+    assert crowded["c++"] == f"{whole}-4" and len(set(crowded.values())) == len(keys) + 2

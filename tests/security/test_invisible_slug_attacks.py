@@ -2,7 +2,10 @@
 
 - F8: a slug with an invisible or direction-changing character (`pay` U+200B `pal`, `pay` U+202E
   `pal` beside `paypal`), or decomposed (NFD `café` beside the composed one), made addresses that
-  look alike. The schema refuses them now (blogs_slug_format, 0196), on insert and on update.
+  look alike. The schema refuses them now (blogs_slug_format, 0196), on insert and on update; and
+  since 0198 the characters that show as nothing without being format characters (Unicode's
+  default-ignorable ones: `pay` U+3164 `pal` with a Hangul filler, a variation selector, the
+  grapheme joiner; and the braille blank U+2800).
 - F1: a slug that is another post's id is still the account's to write (the check cannot know ids),
   but it takes nothing: the id names its own post in every command (repositories/blogs.find_own).
 """
@@ -23,16 +26,23 @@ ATTACKS = [
     ("update public.blogs set slug = %(slug)s where id = %(id)s", "update"),
     ("insert into public.blogs (title, slug, status, published_at) values ('Look', %(slug)s, 'published', now())", "insert"),
 ]  # fmt: skip
-LOOKALIKES = [
-    "pay\u200bpal",
-    "pay\u202epal",
-    "\u2066paypal\u2069",
-    "paypal\u00ad",
-    unicodedata.normalize("NFD", "café"),
-]
+LOOKALIKES = {
+    "zwsp": "pay\u200bpal",
+    "rlo": "pay\u202epal",
+    "isolate": "\u2066paypal\u2069",
+    "soft-hyphen": "paypal\u00ad",
+    "nfd": unicodedata.normalize("NFD", "café"),
+    "hangul-filler": "pay\u3164pal",
+    "halfwidth-hangul-filler": "paypal\uffa0",
+    "variation-selector": "pay\ufe0fpal",
+    "supplementary-variation-selector": "pay\U000e0100pal",
+    "grapheme-joiner": "pay\u034fpal",
+    "mongolian-variation-selector": "pay\u180bpal",
+    "braille-blank": "\u2800paypal",
+}
 
 
-@pytest.mark.parametrize("slug", LOOKALIKES, ids=["zwsp", "rlo", "isolate", "soft-hyphen", "nfd"])
+@pytest.mark.parametrize("slug", list(LOOKALIKES.values()), ids=list(LOOKALIKES))
 @pytest.mark.parametrize(("statement", "kind"), ATTACKS, ids=[kind for _, kind in ATTACKS])
 def test_an_account_cannot_store_a_lookalike_slug_on_its_own_post(db, make_user, slug, statement, kind):
     ada = make_user()

@@ -5,10 +5,13 @@ statement); the queue, one for the whole server, then keeps every notification s
 filled from another of his sessions it is full within a minute: every NOTIFY of every database
 fails, procrastinate's job-insert trigger among them (the error as users see it:
 tests/integration/test_notify_queue_full.py). `serve-workers` watches the queue
-(services/notify_queue.py) and ends, through internal.end_sessions_holding_notify_queue (0195), the
-account sessions whose transaction began before the queue started to grow: Bob's, and no one
-else's (a later transaction, an idle listener, the administrator, a worker login). The queue is
-not filled here: a few notifications past a page make it grow, and the watch acts at any usage.
+(services/notify_queue.py) and, while it grows, ends through
+internal.end_oldest_session_holding_notify_queue (0200) account sessions one at a time, oldest
+transaction first, until the queue falls: Bob's holder, however he hands the hold on from session
+to session (red team 63 F1), and no one's younger than it (a later transaction, an idle listener;
+never the administrator's or a worker login's: red team 63 F2). The queue is not filled here: a few
+notifications past a page make it grow, and the watch acts at any usage (or at 16 MB of the 8 GB
+queue, which a look's trim can tell from the pages every listener has read).
 
 Bob logs in as his own role (on the embedded server the socket trusts its owner; CI's PostgreSQL 15
 pass uses a real password login).
@@ -87,15 +90,17 @@ def test_an_account_holding_the_notify_queue_back_has_its_session_ended_and_no_o
         "select pid from pg_stat_activity where usename = %s and xact_start is not null", (bob.role_name,)
     ).fetchone()[0]
     filler.execute(PAGE_OF_NOTIFICATIONS)
-    watch = QueueWatch(act_at=2.0, growing_above=0.0)  # the first look only sees the queue grow
+    watch = QueueWatch(act_at=2.0)  # the first look only sees the queue grow
     first = watch.look(worker_db)
-    assert first.usage > 0 and first.ended == [] and watch.growing_since is not None
-    alice_later = in_transaction(login_as(db, alice.role_name))  # began after the growth was seen
+    assert first.usage > 0 and first.ended == []
+    alice_later = in_transaction(login_as(db, alice.role_name))  # younger than the hold
 
     watch.act_at = 0.0
     look = watch.look(worker_db)
 
-    assert [(s.pid, s.email, s.role_name) for s in look.ended] == [(holder_pid, bob.email, bob.role_name)]
+    assert [(s.pid, s.email, s.role_name, s.held_the_queue) for s in look.ended] == [
+        (holder_pid, bob.email, bob.role_name, True)
+    ]
     assert not look.held_by_others
     if sleeping is not None:
         sleeping.join(10)
@@ -123,28 +128,117 @@ def _wait_until_active(superuser: psycopg.Connection, role_name: str) -> None:
     raise AssertionError("the long statement never started")
 
 
-def test_the_queue_held_by_the_administrator_is_said_once_and_no_session_ended(db, superuser, make_user, worker_db):
-    """A superuser's session is the administrator's to end: the watch names the case, once a growth."""
+def test_the_queue_held_by_the_administrator_is_said_once_and_only_account_sessions_are_ended(
+    db, superuser, make_user, worker_db
+):
+    """A superuser's session is the administrator's to end: the watch names the case, once. Which
+    session LISTENs is not known, and a transaction begun after the growth may hold the queue (a
+    handed-on hold), so Alice's, in one, is ended first: the queue did not fall, so it was not hers."""
     alice = make_user(login_password=LOGIN_PASSWORD)
     admins = db.connect()
     admins.execute("listen chatter")
     in_transaction(admins)
     with db.connect() as filler:
         filler.execute(PAGE_OF_NOTIFICATIONS)
-    watch = QueueWatch(act_at=2.0, growing_above=0.0)
+    watch = QueueWatch(act_at=2.0)
     watch.look(worker_db)
     alice_working = in_transaction(login_as(db, alice.role_name))
     watch.act_at = 0.0
     looks = [watch.look(worker_db), watch.look(worker_db)]
-    assert [(look.ended, look.held_by_others) for look in looks] == [([], True), ([], False)]
-    # Alice's transaction began after the queue's growth: it cannot be what holds it back.
-    assert alive(alice_working) and alive(admins)
+    assert [([(s.role_name, s.held_the_queue) for s in look.ended], look.held_by_others) for look in looks] == [
+        ([(alice.role_name, False)], True),
+        ([], False),
+    ]
+    assert not alive(alice_working) and alive(admins)
     admins.close()
-    alice_working.close()
+
+
+def test_a_hold_handed_on_to_a_later_transaction_is_ended_too(db, make_user, worker_db):
+    """Red team 63 F1: H2 opens its transaction after the queue was seen growing, then H1 is ended;
+    H2 holds the queue now and is ended at the next look that finds it growing."""
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    h1, h2, filler = (login_as(db, bob.role_name) for _ in range(3))
+    for holder in (h1, h2):
+        holder.execute("set idle_in_transaction_session_timeout = 0")
+        holder.execute("listen chatter")
+    in_transaction(h1)
+    filler.execute(PAGE_OF_NOTIFICATIONS)
+    watch = QueueWatch(act_at=2.0)
+    watch.look(worker_db)
+    in_transaction(h2)  # the relay: begun after the growth was seen
+    filler.execute(PAGE_OF_NOTIFICATIONS)
+    h1_pid, h2_pid = h1.info.backend_pid, h2.info.backend_pid
+    watch.act_at = 0.0
+    second = watch.look(worker_db)
+    for _ in range(5):
+        filler.execute(PAGE_OF_NOTIFICATIONS)
+    third = watch.look(worker_db)
+
+    assert [(s.pid, s.held_the_queue) for s in second.ended] == [(h1_pid, True)]
+    assert [(s.pid, s.held_the_queue) for s in third.ended] == [(h2_pid, True)]
+    assert not alive(h1) and not alive(h2)
+    assert watch.look(worker_db).usage == 0
+    filler.close()
+
+
+MB_OF_NOTIFICATIONS = "select count(pg_notify('chatter', g::text || repeat('y', 7990))) from generate_series(1, 130) g"
+
+
+def test_a_hold_handed_on_while_the_queue_grows_to_the_watchs_threshold_is_ended(db, make_user, worker_db):
+    """Red team 63 F1 at a real growth (16 MB stands in for 5 % of the 8 GB queue): Bob lets go of
+    H1's hold himself after H2 took it on. H1's client reads nothing, so H1, reading the queue in a
+    transaction of its own, waits to write to it (ClientWrite) and holds the queue too, from later.
+    The watch ends H2, then H1, and never says another login holds the queue."""
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    h1, h2, filler = (login_as(db, bob.role_name) for _ in range(3))
+    for holder in (h1, h2):
+        holder.execute("listen chatter")
+    in_transaction(h1)
+    filler.execute(MB_OF_NOTIFICATIONS)
+    watch = QueueWatch(act_at=0.002)
+    looks = [watch.look(worker_db)]
+    in_transaction(h2)
+    filler.execute(MB_OF_NOTIFICATIONS)
+    h1.execute("commit")  # reads what was held for it; what comes next, its client does not
+    h1_pid, h2_pid = h1.info.backend_pid, h2.info.backend_pid
+    for _ in range(40):
+        filler.execute(MB_OF_NOTIFICATIONS)
+        looks.append(watch.look(worker_db))
+        if h1_pid in (s.pid for s in looks[-1].ended):
+            break
+
+    assert [(s.pid, s.held_the_queue) for look in looks for s in look.ended] == [(h2_pid, True), (h1_pid, True)]
+    assert not any(look.held_by_others for look in looks)
+    assert watch.look(worker_db).usage < 0.002
+    filler.close()
+
+
+def test_account_sessions_younger_than_the_holder_are_not_ended_and_older_ones_one_at_a_time(db, make_user, worker_db):
+    """Red team 63 F2: every account transaction begun before the growth was ended, at once. Now
+    the watch ends the oldest first and stops once the queue falls: Alice's transaction older than
+    Bob's hold is ended (it could have been the holder), hers begun after his is not."""
+    bob, alice = make_user(login_password=LOGIN_PASSWORD), make_user(login_password=LOGIN_PASSWORD)
+    alice_older = in_transaction(login_as(db, alice.role_name))  # not listening: a long unit of work
+    holder, filler = login_as(db, bob.role_name), login_as(db, bob.role_name)
+    holder.execute("listen chatter")
+    in_transaction(holder)
+    alice_younger = in_transaction(login_as(db, alice.role_name))
+    filler.execute(PAGE_OF_NOTIFICATIONS)
+    watch = QueueWatch(act_at=2.0)
+    watch.look(worker_db)  # both of Alice's transactions began before the growth was seen
+    ended_first, ended_then = alice_older.info.backend_pid, holder.info.backend_pid
+    watch.act_at = 0.0
+    look = watch.look(worker_db)
+
+    assert [(s.pid, s.held_the_queue) for s in look.ended] == [(ended_first, False), (ended_then, True)]
+    assert not alive(alice_older) and not alive(holder)
+    assert alive(alice_younger) and not look.held_by_others
+    alice_younger.close()
+    filler.close()
 
 
 def test_an_account_cannot_end_sessions_through_the_watchs_function(db, make_user):
     bob = make_user(login_password=LOGIN_PASSWORD)
     with login_as(db, bob.role_name) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("select * from internal.end_sessions_holding_notify_queue(now() + interval '1 day')")
+            conn.execute("select * from internal.end_oldest_session_holding_notify_queue(now() + interval '1 day')")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from blogster_cli.actors import ActingUser
@@ -46,18 +47,22 @@ def written(root: Path) -> str:
 
 @pytest.fixture
 def mal_first(db, make_user, superuser):
-    """Mal writes `RuSt-LoL` and the Kelvin-sign spelling before anyone else: the Kelvin one
-    through tag_ids and his own INSERT, as the CLI would not store it (normalise_tags)."""
+    """Mal writes `RuSt-LoL`, `KUBERNETES` and the Kelvin-sign spelling before anyone else: the Kelvin
+    one through his own INSERT of a link, as the CLI would not store it (normalise_tags). The tag
+    itself cannot be so spelled since 0199 (blog_tags_name_format: composed, and U+212A is K's)."""
     mal = ActingUser(db, make_user())
     post = publish(mal, "Mal post", ["RuSt-LoL"])
+    with pytest.raises(psycopg.errors.CheckViolation, match="blog_tags_name_format"):
+        with db.connect() as conn, acting_transaction(conn, mal.actor.role_name):
+            conn.execute("select id from public.tag_ids(array[%s])", (KELVIN,))
     with db.connect() as conn, acting_transaction(conn, mal.actor.role_name):
-        (tag_id,) = conn.execute("select id from public.tag_ids(array[%s])", (KELVIN,)).fetchone()
+        (tag_id,) = conn.execute("select id from public.tag_ids(array['KUBERNETES'])").fetchone()
         conn.execute(
             "insert into public.blogs_to_tags (blog_id, tag_id, tag_name) values (%s, %s, %s)",
             (post.id, tag_id, KELVIN),
         )
     assert superuser.execute("select name from public.blog_tags where lower(name) = 'kubernetes'").fetchone() == (
-        KELVIN,
+        "KUBERNETES",
     )
     return mal, post
 
@@ -88,6 +93,7 @@ def test_each_account_shows_its_own_spelling_everywhere(db, make_user, superuser
         text = written(root)
         assert "rust-lol" in text and "kubernetes" in text, root
         assert "RuSt-LoL" not in text and KELVIN not in text and "RUST-LOL" not in text, root
+        assert "KUBERNETES" not in text, root
     page = (tmp_path / "site" / "tags" / "rust-lol" / "index.html").read_text(encoding="utf-8")
     assert "Posts tagged “rust-lol”" in page and page.count('class="summary"') == 2
     assert sorted(p.name for p in (tmp_path / "site" / "tags").iterdir() if p.is_dir()) == ["kubernetes", "rust-lol"]

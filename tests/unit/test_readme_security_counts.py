@@ -115,7 +115,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         "your own rows written by raw SQL past the checks the commands make, reaching your built site: an"
         " interactive widget's structure holding markup, or one that stopped every build and `calendar run-due`;"
         " a post's slug `.` or `..` built over the posts list page, or one that looks like another (invisible,"
-        " direction-changing or decomposed characters) or is another post's id;"
+        " direction-changing or decomposed characters) or is another post's id, and tags and template names the same;"
         " JSON Python cannot read (a 5,000-digit number, nesting 5,000 deep) in a post's front matter or any"
         " row, which stopped builds, exports, `account export`, analytics ingest, lists and every read of the one"
         " post (`posts show`, `posts edit`, `publish`, `revisions`, `review show`, the studio's editor) or of a"
@@ -125,6 +125,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_unreadable_json_attacks.py",
             "test_dot_slug_attacks.py",
             "test_invisible_slug_attacks.py",
+            "test_invisible_tag_and_template_name_attacks.py",
         ),
     ),
     (

@@ -1,16 +1,17 @@
-"""`serve-workers`' watch on the server's NOTIFY queue (red team 61 F2): an account's session holding
-the queue back is ended and said in one line (its process id and the account, never its query); a
-queue held by another login is said once, for the administrator. The thresholds are lowered: the
-queue grows by a page here, not to the 5 % it acts at (tests/security/test_notify_queue_attacks.py
-has who is ended and who is not)."""
+"""`serve-workers`' watch on the server's NOTIFY queue (red team 61 F2, 63): an account's session holding
+the queue back is ended and said in one line (its process id and the account, never its query); one
+ended before it, older, is said not to have been the holder; a queue held by another login is said
+once, for the administrator. The thresholds are lowered: the queue grows by a page here, not to the
+5 % it acts at (tests/security/test_notify_queue_attacks.py has who is ended and who is not)."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 
 from blogster_cli.context import AppContext
-from blogster_cli.services.notify_queue import QueueWatch
+from blogster_cli.services.notify_queue import EndedSession, Look, QueueWatch
 from blogster_cli.workers import notify_queue_watch
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 from tests.security.test_notify_queue_attacks import PAGE_OF_NOTIFICATIONS, alive, in_transaction
@@ -20,7 +21,7 @@ def watched_until(context: AppContext, done, *, timeout_s: float = 15.0) -> None
     """Runs the watch until `done()` (checked every 0.1 s), then stops it."""
 
     async def run() -> None:
-        task = asyncio.create_task(notify_queue_watch.watch(context, QueueWatch(act_at=0.0, growing_above=0.0)))
+        task = asyncio.create_task(notify_queue_watch.watch(context, QueueWatch(act_at=0.0)))
         try:
             async with asyncio.timeout(timeout_s):
                 while not await asyncio.to_thread(done):
@@ -42,7 +43,8 @@ def test_the_watch_ends_an_account_session_holding_the_queue_and_logs_one_line_w
         filler.execute(PAGE_OF_NOTIFICATIONS)
     context = AppContext(database_url=db.conninfo)
     with caplog.at_level(logging.WARNING, logger="blogster.workers"):
-        watched_until(context, lambda: not alive_elsewhere(db, pid))
+        # the look waits for the session to be gone, then logs: wait for both
+        watched_until(context, lambda: bool(caplog.records) and not alive_elsewhere(db, pid))
     lines = [r.getMessage() for r in caplog.records if r.name == "blogster.workers"]
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"ended session {pid} of account {bob.email}: its transaction, open since ")
@@ -74,6 +76,23 @@ def test_the_watch_says_once_when_another_login_holds_the_queue(db, caplog):
     assert alive(admins)
     admins.close()
     context.database.close()
+
+
+def test_a_session_ended_before_the_holder_is_said_not_to_have_held_the_queue(caplog):
+    """Red team 63: the line said every ended session held the queue back, and said another login held
+    it while an account's later transaction did; an older session ended first says it was not the one."""
+    since = dt.datetime(2026, 12, 7, 1, 2, 3, tzinfo=dt.UTC)
+    older = EndedSession(7, "blogster", "u_" + "a" * 32, "alice@example.com", since, held_the_queue=False)
+    holder = EndedSession(8, "blogster", "u_" + "b" * 32, None, since, held_the_queue=True)
+    with caplog.at_level(logging.WARNING, logger="blogster.workers"):
+        notify_queue_watch.said_look(Look(0.06, [older, holder]))
+    assert [r.getMessage() for r in caplog.records] == [
+        "ended session 7 of account alice@example.com: its transaction, open since 2026-12-07 01:02:03 UTC, was"
+        " the oldest that could hold the server's notification queue back (6% full), but the queue did not"
+        " fall: it was not the one holding it",
+        f"ended session 8 of account u_{'b' * 32} (database blogster): its transaction, open since 2026-12-07"
+        " 01:02:03 UTC, held the server's notification queue back (6% full)",
+    ]
 
 
 def alive_elsewhere(db, pid: int) -> bool:

@@ -1,18 +1,22 @@
 """Generated slugs are lower-case, URL-safe, stable and short; explicit ones are never rewritten."""
 
 import re
+import sys
 import unicodedata
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blogster_cli.content.post import import_post
 from blogster_cli.content.slugs import (
+    INVISIBLE_CHARACTERS,
     USABLE_SLUG,
     close_slugs,
     comparable_lengths,
     is_usable,
+    quoted,
     slugify,
     suffixed,
     unusable_because,
@@ -128,6 +132,49 @@ def test_a_slug_is_composed_and_never_holds_a_format_character_nor_an_ids_shape(
             check_explicit_slug(slug)
     assert slugify(an_id) == "post-" + an_id.lower()
     assert is_usable(an_id.lower()[:-1]) and is_usable("post-" + an_id.lower())  # not an id's shape
+
+
+HANGUL_FILLERS = "\u115f\u1160\u3164\uffa0"
+INVISIBLE_NOT_FORMAT = [
+    *HANGUL_FILLERS,
+    "\u034f",
+    "\u17b4",
+    "\ufe0f",
+    "\u180b",
+    "\u180f",
+    "\U000e0100",
+    "\u2800",
+    "\u2065",
+]
+
+
+def test_the_invisible_characters_are_unicodes_format_and_default_ignorable_ones_and_the_braille_blank() -> None:
+    """INVISIBLE_CHARACTERS, written out by hand (and in the schema's check, 0198), checked against
+    another source's tables: the regex module's (Unicode 16.0 in the version this was written with).
+    A regex release whose Unicode adds such characters fails this: list them here and in a new
+    migration's check."""
+    listed = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+    by_unicode = regex.compile(r"[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]")
+    every = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert [c for c in every if listed.match(c)] == [c for c in every if by_unicode.match(c)]
+
+
+def test_a_slug_holds_no_character_that_shows_as_nothing_typed_or_imported() -> None:
+    """Red team 60, F8 again: Hangul fillers (letters), variation selectors, the grapheme joiner (marks)
+    and the other default-ignorable characters passed as slug characters, `pay` U+3164 `pal` beside
+    `paypal`. Refused typed, made anew imported, a dash in a title; the message shows them escaped."""
+    from blogster_cli.content.rules import check_explicit_slug, import_slug
+    from blogster_cli.errors import InvalidInput
+
+    for char in INVISIBLE_NOT_FORMAT:
+        slug = f"pay{char}pal"
+        assert unusable_because(slug) == f"holds the invisible or direction-changing character U+{ord(char):04X}"
+        with pytest.raises(InvalidInput) as refused:
+            check_explicit_slug(slug)
+        assert char not in str(refused.value) and ascii(char)[1:-1] in str(refused.value)
+        assert import_slug(slug, "T") == ("pay-pal", True)
+        assert slugify(f"東京{char}喫茶店") == "東京-喫茶店"
+    assert quoted("pay\u3164pal\u200b") == "'pay\\u3164pal\\u200b'" and quoted("café") == "'café'"
 
 
 @given(st.text(min_size=1, max_size=300))
