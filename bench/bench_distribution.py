@@ -16,7 +16,14 @@ SMTP server (aiosmtpd) that keeps every message. Then:
     newsletter_rerun: the same send again, with everyone already mailed (what a resume pays)
     newsletter_resume_after_half: a send that finds half the readers already mailed
 
-Times are wall-clock on whatever else the machine is doing.
+    text_part_real_posts: the plain-text part (`newsletter.plain_text`) of every post of
+             ../shared/data/blog_md (1,255), in ms per KB of markdown
+    text_part_<kind>: the same for posts of 10,000 short lines, each with what makes the text part
+             read its blocks (a tag, a comment, a quote): a list of one-word items, a poem, a quote;
+             with its ratio to the real posts' figure (h487: markdown-it's own parse is most of it)
+
+`--text-part-only` measures the text part alone (no database, no SMTP server).
+Times are wall-clock on whatever else the machine is doing (text parts: the best of 3 reads).
 """
 
 from __future__ import annotations
@@ -36,9 +43,15 @@ from bench_import_export import create_account
 from scaling import bench_scale
 from timing import timed
 
+from blogster_cli.content.frontmatter import FrontMatterError, split_front_matter
 from blogster_cli.db import migrations
 from blogster_cli.db.connection import Database
+from blogster_cli.distribution.newsletter import plain_text
 from blogster_cli.services import blogs, newsletters
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "blog_md"
+CORPUS_FALLBACK = Path("/work/shared/data/blog_md")
+SHORT_LINES = 10_000
 
 
 class Counter:
@@ -52,11 +65,57 @@ class Counter:
         return "250 Message accepted"
 
 
+def real_post_bodies() -> list[str]:
+    """The markdown bodies of the shared corpus's posts (a file whose front matter is never closed: all of it)."""
+    root = CORPUS if CORPUS.is_dir() else CORPUS_FALLBACK
+    bodies = []
+    for path in sorted(root.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            bodies.append(split_front_matter(text).body)
+        except FrontMatterError:
+            bodies.append(text)
+    return bodies
+
+
+def short_line_posts() -> dict[str, str]:
+    """Posts of SHORT_LINES short lines, each with what makes the text part read its blocks."""
+    words = ["rose", "night", "river", "stone", "light", "wind", "sea", "grey"]
+    return {
+        "list_of_one_word_items": "Some <em>words</em>.\n\n"
+        + "".join(f"- {words[n % 8]}\n" for n in range(SHORT_LINES)),
+        "poem": "<!-- a note -->\n\n"
+        + "".join("\n" if n % 9 == 8 else f"{words[n % 8]} {words[n * 3 % 8]}\n" for n in range(SHORT_LINES)),
+        "quote": "".join(f"> > {words[n % 8]}\n" if n % 7 == 0 else f"> {words[n % 8]}\n" for n in range(SHORT_LINES)),
+    }
+
+
+def text_part_figures() -> None:
+    """The text part's cost per KB: the real posts' against posts of short lines."""
+
+    def per_kb(texts: list[str]) -> float:
+        size = sum(len(text.encode()) for text in texts) / 1024
+        return min(timed(lambda: [plain_text(text) for text in texts])[0] for _ in range(3)) * 1000 / size
+
+    real = real_post_bodies()
+    ordinary = per_kb(real)
+    print(f"text_part_real_posts: {ordinary:.3f} ms/KB ({len(real)} posts)")
+    for kind, text in short_line_posts().items():
+        figure = per_kb([text])
+        print(
+            f"text_part_{kind}: {figure:.3f} ms/KB ({len(text.encode()) / 1024:.0f} KB, {ordinary and figure / ordinary:.1f} x)"
+        )
+
+
 def main() -> None:
     scale = bench_scale()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, default=max(50, round(2000 * scale)), help="2,000 x scale")
+    parser.add_argument("--text-part-only", action="store_true", help="measure the text part alone")
     args = parser.parse_args()
+    text_part_figures()
+    if args.text_part_only:
+        return
 
     from aiosmtpd.controller import Controller
     from prepared import embedded_server

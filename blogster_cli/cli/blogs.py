@@ -86,14 +86,16 @@ def new(
     title = title if title is not None else title_option
     acting = acting_user()
     read_body = False
+    file_warnings: list[str] = []  # of the file's status (its expiryDate), unless --status states one
     if from_file is not None:
         if template is not None:
             raise InvalidInput("--template scaffolds a new text; it does not go with --from")
         timezone = app_context().tzinfo
+        said = file_warnings if status is None else None
         new_blog = (
-            drafting.new_from_text(read_stdin(), timezone=timezone)
+            drafting.new_from_text(read_stdin(), timezone=timezone, warnings=said)
             if from_file == "-"
-            else drafting.new_from_file(Path(from_file), timezone=timezone)
+            else drafting.new_from_file(Path(from_file), timezone=timezone, warnings=said)
         )
         new_blog.title = title or new_blog.title
     elif title is None:
@@ -120,6 +122,8 @@ def new(
         output.message(f"Created '{row.title}' ({row.slug}, {row.status}, {plural(row.word_count, 'word')}).")
     if row.status != new_blog.status and row.published_at is not None:
         output.message(_dated_otherwise(row.slug, row.status, row.published_at))
+    for warning in file_warnings:
+        output.warning(warning)
 
 
 def _dated_otherwise(slug: str, status: str, published_at: datetime) -> str:

@@ -169,10 +169,16 @@ def map_metadata(
     dialect: str,
     default_tz: tzinfo = UTC,
     metadata: Metadata | None = None,
+    *,
+    strict_expiry: bool = False,
 ) -> MappedPost:
-    """Read a post's fields from its front matter `values`, body and relative path."""
+    """Read a post's fields from its front matter `values`, body and relative path.
+
+    `strict_expiry`: a Hugo expiryDate that is no date fails the read (import's, of a file);
+    otherwise it is no expiry, the key left as written (export's, of front matter stored before
+    import read expiryDate: it must still export)."""
     date, date_origin, date_text, floating = _date(values, path, dialect, default_tz, metadata)
-    expiry = expiry_date(values, dialect, default_tz)
+    expiry = expiry_date(values, dialect, default_tz, strict=strict_expiry)
     slug, slug_origin = _slug(values, path, dialect)
     return MappedPost(
         title=_title(values, body, path, dialect),
@@ -367,10 +373,10 @@ def stated_status(values: Mapping[Any, Any]) -> str | None:
     return None
 
 
-def expiry_date(values: Mapping[Any, Any], dialect: str, default_tz: tzinfo = UTC) -> datetime | None:
+def expiry_date(values: Mapping[Any, Any], dialect: str, default_tz: tzinfo = UTC, *, strict: bool) -> datetime | None:
     """Hugo's expiryDate (or its alias unpublishDate): the moment Hugo stops building the post's
-    page; None in other dialects, which have none. A value that is no date fails the file, as a
-    bad `date` does (Hugo's build fails on it too)."""
+    page; None in other dialects, which have none. A value that is no date fails the file when
+    `strict`, as a bad `date` does (Hugo's build fails on it too); else it is None."""
     if dialect != "hugo":
         return None
     found = find_key([values], EXPIRY_KEYS)
@@ -379,6 +385,8 @@ def expiry_date(values: Mapping[Any, Any], dialect: str, default_tz: tzinfo = UT
     try:
         return placed(written_date(found.value), default_tz, found.value)
     except DateParseError as error:
+        if not strict:
+            return None
         raise DateParseError(f"{found.key}: {error}") from None
 
 

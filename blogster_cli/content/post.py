@@ -178,7 +178,7 @@ def import_post(
     split = split_front_matter(text)
     metadata = parse_metadata(split)
     chosen = dialect or detect_dialect(split.format, metadata.values, shape, site)
-    mapped = map_metadata(metadata.values, split.body, shape, chosen, default_tz, metadata)
+    mapped = map_metadata(metadata.values, split.body, shape, chosen, default_tz, metadata, strict_expiry=True)
     content = new_document(
         split.body,
         fmt=split.format,

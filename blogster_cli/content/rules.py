@@ -16,6 +16,7 @@ from blogster_cli.content.slugs import (
     composed,
     invisible_character,
     is_usable,
+    kind_of_refused,
     quoted,
     slugify,
     unusable_because,
@@ -204,7 +205,7 @@ def normalise_tags(tags: list[str]) -> list[str]:
             continue
         if (invisible := invisible_character(name)) is not None:
             raise InvalidInput(
-                f"tag {quoted(name)} holds the invisible or direction-changing character U+{ord(invisible):04X}"
+                f"tag {quoted(name)} holds the {kind_of_refused(invisible)} character U+{ord(invisible):04X}"
             )
         if len(name) > 64:
             raise InvalidInput(f"tag {name[:20]!r}... is longer than 64 characters")
@@ -220,10 +221,10 @@ def imported_tags(tags: list[str]) -> tuple[list[str], list[str]]:
     warnings: list[str] = []
     for tag in tags:
         name = _tag_spelling(tag)
-        if invisible_character(name) is not None:
+        if (invisible := invisible_character(name)) is not None:
             shown = _tag_spelling(without_invisible(name))
             made = f"made {shown!r}" if shown else "left out"
-            warnings.append(f"tag {quoted(name)} held invisible or direction-changing characters; {made}")
+            warnings.append(f"tag {quoted(name)} held {kind_of_refused(invisible)} characters; {made}")
             name = shown
         visible.append(name)
     return normalise_tags(visible), warnings
@@ -236,17 +237,24 @@ def _tag_spelling(tag: object) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(tag)).split())
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def check_template_name(name: str) -> str:
-    """A template's name as saved and looked up, trimmed and composed (NFC: `Café` typed either way
-    is one template), or InvalidInput (exit 2): a name holding a character a slug may not hold
-    (`Listicle` U+200B beside `Listicle`), or shaped like an id (`templates show` reads that as the
-    id of another template). The schema's blog_templates_name_format check holds the same (0199)."""
-    wanted = composed(name.strip())
+    """A template's name as saved and looked up, composed (NFC: `Café` typed either way is one
+    template), its whitespace folded to single spaces and trimmed (as a tag's: `pay` U+200A `pal`
+    is `pay pal`), or InvalidInput (exit 2): a name holding a control character (ESC starts the
+    sequences a terminal acts on), a character a slug may not hold (`Listicle` U+200B beside
+    `Listicle`), or shaped like an id (`templates show` reads that as the id of another template).
+    The schema's blog_templates_name_format check holds the same (0199, 0201)."""
+    wanted = " ".join(composed(name).split())
     if not wanted:
         raise InvalidInput("a template needs a name")
+    if (control := _CONTROL.search(wanted)) is not None:
+        raise InvalidInput(f"template name {wanted!r} holds the control character U+{ord(control.group()):04X}")
     if (invisible := invisible_character(wanted)) is not None:
         raise InvalidInput(
-            f"template name {quoted(wanted)} holds the invisible or direction-changing character U+{ord(invisible):04X}"
+            f"template name {quoted(wanted)} holds the {kind_of_refused(invisible)} character U+{ord(invisible):04X}"
         )
     if ID_SHAPED.match(wanted):
         raise InvalidInput(f"template name {wanted!r} is shaped like an id (commands would read it as that id)")

@@ -14,9 +14,10 @@ the SHA-256 of its NFC form: stable across imports and distinct per title.
 Slugs written by the author (front matter, file names, `--slug`) are kept as written
 (`Rust-1.12` stays `Rust-1.12`), only composed (NFC: a decomposed `café` is the composed one),
 when `is_usable` accepts them: the schema's check (one URL path segment, no invisible or
-direction-changing characters, composed) and not shaped like a post id, which commands read as
-the id. A new post whose slug is taken gets `-2`, `-3`... (`unique`), whether the slug came
-from its title or its file. A title's invisible characters become dashes, as its punctuation does.
+direction-changing characters nor ones that show as a box, composed) and not shaped like a post id, which
+commands read as the id. A new post whose slug is taken gets `-2`, `-3`... (`unique`), whether the
+slug came from its title or its file. A title's invisible characters become dashes, as its
+punctuation does.
 """
 
 import hashlib
@@ -51,10 +52,26 @@ U+200B `pal`, `pay` U+202E `pal`, `pay` U+3164 `pal` beside `paypal`):
   tests/unit/content/test_content_slugs.py checks this table against the regex module's
   \\p{Default_Ignorable_Code_Point} and \\p{Cf};
 - the braille pattern blank U+2800, a blank cell that neither property lists."""
+UNSHOWN_CHARACTERS = (
+    "\ue000-\uf8ff\ufdd0-\ufdef\ufffc\ufffe\uffff\U00016fe4\U000f0000-\U0010ffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
+    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff"
+    "\U0008fffe\U0008ffff\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff"
+    "\U000cfffe\U000cffff\U000dfffe\U000dffff\U000efffe\U000effff"
+)
+"""The other characters a slug, a tag or a template's name may not hold, as the schema's checks
+(0201) write them: they show as nothing or as a box, so `pay` U+E000 `pal` beside `paypal` looks
+alike, while meaning nothing agreed: the private-use characters (U+E000-F8FF, U+F0000-FFFFD,
+U+100000-10FFFD: a font's own icons), the noncharacters (U+FDD0-FDEF and the last two code points
+of every plane), the object replacement character U+FFFC (a stand-in for an embedded object) and
+the Khitan small script filler U+16FE4. Unassigned code points are not refused: Python's Unicode
+and the server's differ, a character assigned in one would be refused for nothing by the other."""
+REFUSED_CHARACTERS = INVISIBLE_CHARACTERS + UNSHOWN_CHARACTERS
 # What the schema's blogs_slug_format check accepts (but NFC, which Python checks apart): one URL
-# path segment without invisible characters.
-USABLE_SLUG = re.compile(rf"^[^\s/?#\\\x00-\x1f\x7f-\x9f{INVISIBLE_CHARACTERS}]{{1,200}}$")
+# path segment without invisible or unshown characters.
+USABLE_SLUG = re.compile(rf"^[^\s/?#\\\x00-\x1f\x7f-\x9f{REFUSED_CHARACTERS}]{{1,200}}$")
 _INVISIBLE_CHARACTER = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+_REFUSED_CHARACTER = re.compile(f"[{REFUSED_CHARACTERS}]")
 ID_SHAPED = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 """A post id's shape (any case): a slug so shaped would be read as the id of another post."""
 _APOSTROPHES = dict.fromkeys(map(ord, "'\u2019\u02bc"), None)
@@ -110,7 +127,7 @@ def _slug_chars(text: str) -> Iterator[str]:
     """Each character as it appears in a slug: ASCII, kept, or "-" (runs collapse later)."""
     kept_previous = False
     for char in text:
-        if _INVISIBLE_CHARACTER.match(char):  # a Hangul filler is a letter, a variation selector a mark
+        if _REFUSED_CHARACTER.match(char):  # a Hangul filler is a letter, a variation selector a mark
             kept_previous = False
             yield "-"
             continue
@@ -145,8 +162,8 @@ def is_usable(slug: str) -> bool:
 def unusable_because(slug: str) -> str | None:
     """Why a slug written by hand (once `composed`) cannot be kept, said of "it" ("slug 'x' " + this);
     None if it can."""
-    if found := _INVISIBLE_CHARACTER.search(slug):
-        return f"holds the invisible or direction-changing character U+{ord(found.group()):04X}"
+    if found := _REFUSED_CHARACTER.search(slug):
+        return f"holds the {kind_of_refused(found.group())} character U+{ord(found.group()):04X}"
     if ID_SHAPED.match(slug):
         return "is shaped like a post id (commands would read it as that id)"
     if not USABLE_SLUG.match(slug) or slug in (".", "..") or slug != composed(slug):
@@ -155,21 +172,30 @@ def unusable_because(slug: str) -> str | None:
 
 
 def quoted(slug: str) -> str:
-    """A slug as a message names it: quoted as repr() quotes it, each invisible character escaped
-    (repr() shows a Hangul filler or a variation selector as it is, which reads as nothing)."""
-    return _INVISIBLE_CHARACTER.sub(lambda found: ascii(found.group())[1:-1], repr(slug))
+    """A slug as a message names it: quoted as repr() quotes it, each refused character escaped
+    (repr() shows a Hangul filler, a variation selector or a private-use character as it is, which
+    reads as nothing or a box)."""
+    return _REFUSED_CHARACTER.sub(lambda found: ascii(found.group())[1:-1], repr(slug))
 
 
 def invisible_character(text: str) -> str | None:
-    """The first character of `text` a slug may not hold for showing as nothing or reordering what
-    follows (INVISIBLE_CHARACTERS), or None: the rule tag and template names share with slugs."""
-    found = _INVISIBLE_CHARACTER.search(text)
+    """The first character of `text` a slug may not hold for showing as nothing or a box, or
+    reordering what follows (REFUSED_CHARACTERS), or None: the rule tag and template names share
+    with slugs."""
+    found = _REFUSED_CHARACTER.search(text)
     return None if found is None else found.group()
+
+
+def kind_of_refused(char: str) -> str:
+    """What a character `invisible_character` finds is, as a message says it."""
+    if _INVISIBLE_CHARACTER.match(char):
+        return "invisible or direction-changing"
+    return "private-use, noncharacter or placeholder"
 
 
 def without_invisible(text: str) -> str:
     """`text` without the characters `invisible_character` finds: what it shows (an imported tag's)."""
-    return _INVISIBLE_CHARACTER.sub("", text)
+    return _REFUSED_CHARACTER.sub("", text)
 
 
 def unique(base: str, taken: Container[str]) -> str:

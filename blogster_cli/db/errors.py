@@ -75,7 +75,8 @@ _CONSTRAINT_MESSAGES = {
     "blogs_content_size": "a post (its stored body and front matter) holds at most 4 MiB",  # rules.POST_TOO_LARGE
     "blogs_scheduled_has_time": "a scheduled post needs a time: use `blogster publish SLUG --at 'YYYY-MM-DD HH:MM'`",
     "blog_tags_name_format": (
-        "a tag has 1 to 64 characters, no control, invisible or direction-changing characters, and is composed (NFC)"
+        "a tag has 1 to 64 characters, no control, invisible, direction-changing or private-use characters,"
+        " and is composed (NFC)"
     ),
     "personas_owner_name_key": "you already have a persona with that name",
     "personas_name_length": "a persona's name has 1 to 200 characters",
@@ -87,8 +88,8 @@ _CONSTRAINT_MESSAGES = {
     "blog_ideas_title_length": "an idea's title has 1 to 500 characters",
     "blog_templates_name_length": "a template's name has 1 to 200 characters",
     "blog_templates_name_format": (
-        "a template's name holds no invisible or direction-changing character, is composed (NFC),"
-        " and is not shaped like an id"
+        "a template's name holds no control, invisible, direction-changing or private-use character and only"
+        " single spaces, is composed (NFC), and is not shaped like an id"
     ),
     "documentation_pages_title_length": "a page title has 1 to 300 characters",
     # Slugs are one namespace for the whole site: the message names no page and nobody.

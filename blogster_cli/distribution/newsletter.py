@@ -46,6 +46,7 @@ from blogster_cli.distribution.crosspost import embeds_outside_code, play_link
 from blogster_cli.distribution.quote_marks import quote_marks_filled
 from blogster_cli.distribution.unseen import (
     parses_shared,
+    quick_block_starts,
     quick_paragraph_ends,
     shared_fences,
     shared_tokens,
@@ -266,11 +267,12 @@ def plain_text(markdown: str) -> str:
 
 @cache
 def _fence_parser() -> MarkdownIt:
-    """CommonMark with the site's tables, reading blocks only (`quick_paragraph_ends`): where the fenced
+    """CommonMark with the site's tables, reading blocks only (`quick_paragraph_ends`, `quick_block_starts`): where the fenced
     code blocks are."""
     from markdown_it import MarkdownIt
 
-    return quick_paragraph_ends(MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline"))
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    return quick_block_starts(quick_paragraph_ends(parser))
 
 
 def _fences_left_out(markdown: str) -> str:

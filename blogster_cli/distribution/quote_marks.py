@@ -21,6 +21,7 @@ _LAZY_CANDIDATE = re.compile(r"^(?=[ \t>*+\-0-9.)]*>)([ \t>*+\-0-9.)]*+).*\n(?!\
 _NOT_A_QUOTE_MARK = re.compile(r"[^>\s]")
 # A lazy line that, marked, would read as something else: a heading's underline, a table's delimiter row.
 _READ_OTHERWISE_MARKED = re.compile(r"[ \t]*(?:=+|[-|: \t]*-[-|: \t]*)[ \t]*")
+_QUOTE_DEPTH = {"blockquote_open": 1, "blockquote_close": -1}  # how a token changes the quotes' depth
 
 
 def quote_marks_filled(markdown: str) -> str:
@@ -35,11 +36,13 @@ def quote_marks_filled(markdown: str) -> str:
     depth = 0
     filled = False
     for before, token in zip([None, *tokens], tokens, strict=False):
-        depth += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+        depth += _QUOTE_DEPTH.get(token.type, 0)
         if depth == 0 or token.type != "inline" or before is None or before.type != "paragraph_open":
             continue
-        sizes = dict(marks_sizes(token, lines))
         assert token.map is not None  # an inline text's tokens have their lines
+        if token.map[1] - token.map[0] < 2:  # one line: its own marks are its first line's
+            continue
+        sizes = dict(marks_sizes(token, lines))
         first = token.map[0]
         if first not in sizes:
             continue

@@ -39,13 +39,16 @@ class PostRef:
     wordpress_item: str | None = None
     # a WordPress post imported before its item was recorded: the `wp:post_id` its fields keep
     wordpress_id: str | None = None
+    # a post in the trash: the print of the file it was last imported from (`content.source.imported`),
+    # which tells its file unchanged since (`imports._trashed_post`)
+    imported_file: str | None = None
 
 
 def my_post_refs(conn: psycopg.Connection, *, source_paths: bool = True) -> list[PostRef]:
     """All my posts (trashed ones included: their slugs stay reserved), oldest first.
 
-    Without `source_paths` (None instead, and no WordPress identity) no content is read, which
-    is most of the cost; with them, each post's `content -> 'source'` is read once (`offset 0`
+    Without `source_paths` (None instead, and no WordPress identity or import print) no content is
+    read, which is most of the cost; with them, each post's `content -> 'source'` is read once (`offset 0`
     keeps the subquery from being flattened into three reads of the whole content).
     """
     source = "b.content -> 'source'" if source_paths else "null::jsonb"
@@ -53,7 +56,8 @@ def my_post_refs(conn: psycopg.Connection, *, source_paths: bool = True) -> list
         "select b.id, b.slug, s.source ->> 'path', b.created_at, b.deleted_at is not null,"
         " s.source ->> 'wordpress_site', s.source ->> 'wordpress_item',"
         " case when s.source ->> 'dialect' = 'wordpress' and s.source ->> 'wordpress_item' is null"
-        " then b.content -> 'front_matter' -> 'fields' ->> 'wordpress_id' end"
+        " then b.content -> 'front_matter' -> 'fields' ->> 'wordpress_id' end,"
+        " case when b.deleted_at is not null then s.source -> 'imported' ->> 'file' end"
         f" from public.blogs b cross join lateral (select {source} as source offset 0) s"
         " where b.author_id = auth.uid() order by b.created_at, b.slug, b.id"
     ).fetchall()

@@ -1,7 +1,8 @@
 """Starting drafts: from a file or standard input, or from a template for a persona.
 
 A new post is a draft unless the writer (`--status`) or the file (its `status`,
-`draft` or `published` front matter) says otherwise.
+`draft` or `published` front matter) says otherwise; a Hugo file's expiryDate passed makes it a
+draft, as import reads it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from blogster_cli.content.slugs import composed, is_usable
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
-from blogster_cli.services.post_steps import NewBlog
+from blogster_cli.services.post_steps import NewBlog, expiry_warning, publication
 
 if TYPE_CHECKING:
     from blogster_cli.content.post import ImportedPost
@@ -53,8 +54,9 @@ def new_from_imported(post: ImportedPost, *, status: str) -> NewBlog:
     )
 
 
-def new_from_file(path: Path, *, timezone: tzinfo = UTC) -> NewBlog:
-    """A new post from a markdown file: a draft unless the file states its status."""
+def new_from_file(path: Path, *, timezone: tzinfo = UTC, warnings: list[str] | None = None) -> NewBlog:
+    """A new post from a markdown file: a draft unless the file states its status, or its Hugo
+    expiryDate has passed. `warnings`, when given, gets what import would warn of the file."""
     from blogster_cli.content.files import NOT_UTF8_REASON, read_named_file
     from blogster_cli.text_encoding import is_utf8
 
@@ -62,15 +64,17 @@ def new_from_file(path: Path, *, timezone: tzinfo = UTC) -> NewBlog:
         raise InvalidInput(f"{path}: {NOT_UTF8_REASON}")
     data = read_named_file(path, limit=MAX_CONTENT_BYTES)  # no more: a larger file cannot be a post
     text = post_text(data, str(path))
-    return _new_from_text(text, PurePosixPath(path.name), label=str(path), timezone=timezone)
+    return _new_from_text(text, PurePosixPath(path.name), label=str(path), timezone=timezone, warnings=warnings)
 
 
-def new_from_text(text: str, *, timezone: tzinfo = UTC) -> NewBlog:
+def new_from_text(text: str, *, timezone: tzinfo = UTC, warnings: list[str] | None = None) -> NewBlog:
     """A new post from markdown text (standard input), by the same rules as a file."""
-    return _new_from_text(text, None, label="standard input", timezone=timezone)
+    return _new_from_text(text, None, label="standard input", timezone=timezone, warnings=warnings)
 
 
-def _new_from_text(text: str, path: PurePosixPath | None, *, label: str, timezone: tzinfo) -> NewBlog:
+def _new_from_text(
+    text: str, path: PurePosixPath | None, *, label: str, timezone: tzinfo, warnings: list[str] | None
+) -> NewBlog:
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.mapping import stated_status
     from blogster_cli.content.post import import_post
@@ -81,7 +85,15 @@ def _new_from_text(text: str, path: PurePosixPath | None, *, label: str, timezon
         raise InvalidInput(f"{label}: {exc}") from None
     check_front_matter_on_top(text, source=label)  # import reads such a file as all body; a writer's is refused
     check_content_size(post.content)
-    return new_from_imported(post, status=stated_status(post.content["front_matter"]["fields"]) or "draft")
+    status = stated_status(post.content["front_matter"]["fields"]) or "draft"
+    if post.expiry is not None:  # Hugo's expiryDate, passed: Hugo builds no page of it, a draft as import makes it
+        now = datetime.now(UTC)
+        status = "draft" if post.expiry <= now else status
+        live = publication(status, stated=post.published_at, now=now).status  # scheduled, when dated later
+        warning = expiry_warning(post.expiry, live, now, made="created")
+        if warning is not None and warnings is not None:
+            warnings.append(warning)
+    return new_from_imported(post, status=status)
 
 
 def persona_id(acting: ActingUser, *, ref: str) -> UUID:

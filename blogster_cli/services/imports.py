@@ -79,7 +79,7 @@ import os
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -96,7 +96,7 @@ from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
-from blogster_cli.services.post_steps import publication
+from blogster_cli.services.post_steps import expiry_warning, publication
 from blogster_cli.text_encoding import is_utf8
 from blogster_cli.vocabulary import ActivityType
 from blogster_cli.wording import agreeing, plural
@@ -849,18 +849,6 @@ def _candidate(label: str, post: Any) -> Candidate:
     )
 
 
-def expiry_warning(expiry: datetime, status: str, now: datetime | None = None) -> str | None:
-    """What import says of a Hugo post's expiryDate (`mapping.expiry_date`): passed, Hugo builds no
-    page of it, so it is a draft, as `published: false` makes one; still to come, Blogster keeps it
-    live after that date, which the file keeps (a draft's is nothing to say)."""
-    when = expiry.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    if expiry <= (now or datetime.now(UTC)):
-        return f"its expiryDate ({when}) has passed, so Hugo no longer builds it: imported as a draft"
-    if status == "draft":
-        return None
-    return f"its expiryDate ({when}) is kept in the file, but Blogster takes no post down: it stays {status} after it"
-
-
 def _wordpress_item(site: object, item: object) -> WordPressItem | None:
     """A WordPress item's identity from what its post's source records, if it records one."""
     if not isinstance(item, str) or not item:
@@ -956,6 +944,7 @@ def import_sources(
     images: bool = False,
     bookkeeping_quiet: bool = False,
     on_read: Callable[[Candidate], None] | None = None,
+    vacated: Collection[str] = (),
 ) -> ImportSummary:
     """Import already collected sources; outcomes come back in source order.
 
@@ -971,7 +960,9 @@ def import_sources(
     place recorded without an activity; else it is updated (sync reports it so); and a file may pair
     with a post of its slug by its body alone, or by a path that post was imported from before
     (`_match_texts`), which sync makes a new post. `on_read` gets each post as read, for a caller
-    that would otherwise read its file again (sync, for the pictures it links to).
+    that would otherwise read its file again (sync, for the pictures it links to). `vacated`: the
+    labels of files the caller knows are new at a path whose post's file left it (sync: deleted on
+    disk, the post trashed), so no post in the trash is theirs by that path (`_trashed_post`).
     """
     from blogster_cli.content.layout import sites_read_once
 
@@ -979,7 +970,7 @@ def import_sources(
         return _import_sources(
             acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
             on_progress=on_progress, batch_size=batch_size, workers=workers, images=images,
-            bookkeeping_quiet=bookkeeping_quiet, on_read=on_read,
+            bookkeeping_quiet=bookkeeping_quiet, on_read=on_read, vacated=vacated,
         )  # fmt: skip
 
 
@@ -997,6 +988,7 @@ def _import_sources(
     images: bool,
     bookkeeping_quiet: bool,
     on_read: Callable[[Candidate], None] | None,
+    vacated: Collection[str],
 ) -> ImportSummary:
     _check_format(fmt)
     if on_conflict not in ON_CONFLICT:
@@ -1014,6 +1006,7 @@ def _import_sources(
         bookkeeping_quiet=bookkeeping_quiet,
         by_body=bookkeeping_quiet,
         by_earlier_path=bookkeeping_quiet,
+        vacated=set(vacated),
     )
     run.found.update(_site_matches(index, sources, run.paths))
     run.exported.update(_exported_files(sources))
@@ -1186,6 +1179,8 @@ class _Run:
     # of those with neither id nor guid that made no post, how many are named alike but for the date
     items: set[WordPressItem] = field(default_factory=set)
     unmade: Counter[tuple[str | None, str, str]] = field(default_factory=Counter)
+    # files new at a path whose post's file left it (`import_sources`' vacated): no trashed post's
+    vacated: set[str] = field(default_factory=set)
 
 
 _BY_SITE_PATH = "its path in the site"
@@ -1208,9 +1203,10 @@ class _Index:
         self.by_path: dict[str, list[PostRef]] = {}
         self.by_item: dict[WordPressItem, list[PostRef]] = {}  # live posts by their WordPress item, oldest first
         self.by_wordpress_id: dict[str, list[PostRef]] = {}  # live posts imported before items were recorded
+        self.trashed_by_path: dict[str, list[PostRef]] = {}  # posts in the trash by their source path (`_trashed_post`)
         for ref in refs:
-            if ref.source_path is not None and not ref.trashed:
-                self.by_path.setdefault(ref.source_path, []).append(ref)
+            if ref.source_path is not None:
+                (self.trashed_by_path if ref.trashed else self.by_path).setdefault(ref.source_path, []).append(ref)
             item = _wordpress_item(ref.wordpress_site, ref.wordpress_item)
             if item is not None and not ref.trashed:
                 self.by_item.setdefault(item, []).append(ref)
@@ -1390,28 +1386,54 @@ def _exported_match(candidate: Candidate, index: _Index, run: _Run) -> PostRef |
     return ref if is_suffixed(ref.slug, candidate.base_slug) else None
 
 
-def _trashed_export(candidate: Candidate, index: _Index, run: _Run) -> PostRef | None:
-    """My post in the trash that the export which wrote this file wrote it from (by its manifest),
-    while the file is still that post's: byte for byte as written, or edited but naming its slug
-    (or one its slug is a `-N` of). Imported, it came back live as a new post beside the one in
-    the trash (`x-2`): import skips it and says so, as sync fails a file whose post is in the trash.
-    `--on-conflict rename` imports it as a new post all the same; `posts restore` brings the post back."""
+@dataclass(frozen=True)
+class _Trashed:
+    """My post in the trash a file of this run is still the file of (`_trashed_post`)."""
+
+    post: PostRef
+    how: str  # by what the file is its: the export that wrote it, or the path it was imported from
+    unchanged: bool  # the file holds what that export wrote, or what was imported from it last
+
+
+_BY_IMPORTED_PATH = "the path it was imported from"
+
+
+def _trashed_post(candidate: Candidate, index: _Index, run: _Run) -> _Trashed | None:
+    """My post in the trash this file is still the file of, by the manifest of the export that
+    wrote it, else (a file no export wrote, no live post's) by the path it was imported from: the
+    file is as that export wrote it or as it was last imported, or edited but naming the post's
+    slug (or one its slug is a `-N` of). Imported, it came back live as a new post beside the one
+    in the trash (`x-2`): import skips it and says so (`_trashed_reason`), as sync fails a file
+    whose post is in the trash. `--on-conflict rename` imports it as a new post all the same;
+    `posts restore` brings the post back, and its file then updates it."""
     from blogster_cli.content.slugs import is_suffixed
 
     exported = run.exported.get(candidate.label)
-    ref = index.by_id.get(exported.post) if exported is not None else None
-    if ref is None or not ref.trashed:
-        return None
-    return ref if _unchanged_since_export(candidate, run) or is_suffixed(ref.slug, candidate.base_slug) else None
+    found: list[_Trashed] = []
+    if exported is not None:
+        ref = index.by_id.get(exported.post)
+        if ref is not None and ref.trashed:
+            found = [_Trashed(ref, _BY_EXPORT, _unchanged_since_export(candidate, run))]
+    elif candidate.source_path is not None and not index.by_path.get(candidate.source_path):
+        trashed = index.trashed_by_path.get(candidate.source_path, [])
+        # a file paired with a live post otherwise (`run.found`), or new where its post's file was, is not
+        if trashed and candidate.label not in run.found and candidate.label not in run.vacated:
+            printed = _file_print(candidate.content)
+            found = [_Trashed(ref, _BY_IMPORTED_PATH, ref.imported_file == printed) for ref in trashed]
+    found.sort(key=lambda trashed: not trashed.unchanged)  # the post whose file it is as it was, first
+    return next((t for t in found if t.unchanged or is_suffixed(t.post.slug, candidate.base_slug)), None)
 
 
-def _trashed_reason(candidate: Candidate, trashed: PostRef, run: _Run) -> str:
-    """Why `_trashed_export`'s file is skipped, and what brings it in."""
-    restore = f"`posts restore {trashed.slug}` brings the post back"
-    if _unchanged_since_export(candidate, run):
-        return f"as an export wrote it from {trashed.slug!r}, which is in the trash: not imported ({restore})"
+def _trashed_reason(trashed: _Trashed) -> str:
+    """Why `_trashed_post`'s file is skipped, and what brings it in."""
+    slug = trashed.post.slug
+    restore = f"`posts restore {slug}` brings the post back"
+    if trashed.unchanged and trashed.how == _BY_EXPORT:
+        return f"as an export wrote it from {slug!r}, which is in the trash: not imported ({restore})"
+    if trashed.unchanged:
+        return f"as it was imported into {slug!r}, which is in the trash: not imported ({restore})"
     return (
-        f"its post {trashed.slug!r} (by the export that wrote it) is in the trash, and the file changed since:"
+        f"its post {slug!r} (by {trashed.how}) is in the trash, and the file changed since:"
         f" not imported ({restore}, then import it again; --on-conflict rename imports it as a new post)"
     )
 
@@ -1795,9 +1817,9 @@ def _plan(index: _Index, run: _Run, candidates: list[Candidate], on_conflict: st
     """Match each candidate and choose its slug, reserving both in `run` (hold run.lock)."""
     plans: list[_Plan] = []
     for candidate in candidates:
-        trashed = _trashed_export(candidate, index, run) if on_conflict != "rename" else None
+        trashed = _trashed_post(candidate, index, run) if on_conflict != "rename" else None
         if trashed is not None:
-            plans.append(_Plan(candidate, "skip", trashed.slug, _trashed_reason(candidate, trashed, run)))
+            plans.append(_Plan(candidate, "skip", trashed.post.slug, _trashed_reason(trashed)))
             continue
         older = _older_copy(candidate, index, run)
         if older is not None:

@@ -1,4 +1,4 @@
-"""The watch `serve-workers` keeps on the server's NOTIFY queue (red team 61 F2, 63 F1 F2).
+"""The watch `serve-workers` keeps on the server's NOTIFY queue (red team 61 F2, 63 F1 F2, 64 F1 F2).
 
 The queue is one for the whole server (8 GB). A session that LISTENs keeps every notification sent
 after its transaction began until that transaction ends; any role may LISTEN and NOTIFY, so an
@@ -12,24 +12,30 @@ known only to that session.
 
 So while the queue is past ACT_AT_USAGE and not falling since the last reading (falling, a holder
 let go), a look ends account sessions one at a time, the one whose transaction is oldest first,
-asking the usage again after each (the function waits for the session to be gone), and stops as
-soon as the queue falls: the last one ended held it. No moment the growth began is relied on (0195
-ended what began before it, all at once): the hold can be handed on to a session whose transaction
-began later (red team 63 F1), which is then the oldest left and ended at the next look that finds
-the queue not falling. Ended before the holder are only account sessions older than the hold (red
-team 63 F2: not every one older than the growth), and, as the holder's is older than the look, none
-whose transaction began after the look did: so each look ends a finite number. One session a look
-would not do: sessions Bob opens before his holder would each cost a look (3 s) and the queue
-fills in about 14. Only account logins are ended (0195, 0200), never the administrator's, a
-worker's or another program's: when every account session in a transaction was ended and the
-queue did not fall, one of those holds it, said once (until the queue falls) for the administrator
-to end; until it is ended, each look that finds the queue not falling ends the account sessions
-then in a transaction (none of them is the holder, but which one listens cannot be told, and a hold
-handed on from that login to an account's would otherwise last). An account's generation keeps an
-empty transaction open during its AI call (db.orm.Kept): ended, its reserved credit is freed early
-and the run fails; that is the price of a false positive. Each look also trims the queue of what
-no session holds any more: `pg_notification_queue_usage()` does, and while the queue is full
-nothing else does (PostgreSQL trims it as a notification commits, and none can).
+asking the usage again after each (the function waits for the session to be gone), until the
+queue is below ACT_AT_USAGE again. Falling is not enough (red team 64 F1): holders spaced a few
+pages apart in the queue each hold back only what was sent after their own transaction began, so
+ending the oldest lowers the queue a little and the next one holds it; stopping there ended one
+holder a look while the queue still filled. No moment the growth began is relied on (0195 ended
+what began before it, all at once): the hold can be handed on to a session whose transaction began
+later (red team 63 F1), which is then the oldest left. Ended besides the holders are only account
+sessions older than a hold still past ACT_AT_USAGE (red team 63 F2: not every one older than the
+growth); the trade-off is that every account transaction older than the youngest such hold goes,
+whoever it belongs to (ending a holder's other sessions at once would spare some, but a fall does
+not tell who held the queue: red team 64 F2). None whose transaction began after the look is
+ended, so a look ends at most the sessions then in a transaction (an account holds 20 connections
+at most; each waited for up to a second, and a session not gone in it stops the look); no fixed cap
+per look, which an attacker would only need more sessions than to outlast. Only account logins
+are ended (0195, 0200), never the administrator's, a worker's or another program's: when every
+account session in a transaction was ended and the queue is still past ACT_AT_USAGE, one of those
+holds it, said once (until the queue falls) for the administrator to end; until it is ended, each
+look that finds the queue not falling ends the account sessions then in a transaction (none of them
+is the holder, but which one listens cannot be told, and a hold handed on from that login to an
+account's would otherwise last). An account's generation keeps an empty transaction open during
+its AI call (db.orm.Kept): ended, its reserved credit is freed early and the run fails; that is the
+price of a false positive. Each look also trims the queue of what no session holds any more:
+`pg_notification_queue_usage()` does, and while the queue is full nothing else does (PostgreSQL
+trims it as a notification commits, and none can).
 """
 
 from __future__ import annotations
@@ -57,8 +63,9 @@ class EndedSession:
     email: str | None
     """None: an account of another database on the server (named by its role)."""
     xact_start: dt.datetime
-    held_the_queue: bool
-    """Whether the queue fell once it was gone; False: it was older than the holder (or was not gone
+    queue_fell: bool
+    """Whether the queue fell after it was ended: no proof it held it (another listener may have
+    caught up meanwhile, red team 64 F2); False: it held nothing the queue kept (or was not gone
     within the wait, and the look stopped)."""
 
 
@@ -85,22 +92,26 @@ class QueueWatch:
 
     def look(self, db: Database) -> Look:
         """One look (one transaction as service_role); past `act_at` and not falling, ends account
-        sessions oldest transaction first until the queue falls."""
+        sessions oldest transaction first until the queue is below `act_at`."""
         with orm_service_unit_of_work(db) as session:
             found, began = notify_queue.usage(session)
-            let_go = found < self.last_usage or found < self.act_at  # a holder let go, or none is a threat
+            let_go = found < self.last_usage or not self.past_act_at(found)  # a holder let go, or no threat
             self.last_usage = found
             if let_go:
                 self.said_held = False
-            if let_go or found <= 0:
                 return Look(found)
             ended: list[EndedSession] = []
             while (row := notify_queue.end_oldest_session_holding(session, begun_before=began)) is not None:
                 gone = row.pop("gone")
                 before, self.last_usage = self.last_usage, notify_queue.usage(session)[0]
-                ended.append(EndedSession(**row, held_the_queue=self.last_usage < before))
-                if self.last_usage < before or not gone:
+                ended.append(EndedSession(**row, queue_fell=self.last_usage < before))
+                if not self.past_act_at(self.last_usage) or not gone:
                     break
         held_by_others = row is None and not self.said_held
         self.said_held = self.said_held or held_by_others
         return Look(found, ended, held_by_others=held_by_others)
+
+    def past_act_at(self, usage: float) -> bool:
+        """Whether `usage` is a threat: at or past `act_at`, and holding something back (an `act_at`
+        of 0 acts on any notification held)."""
+        return usage > 0 and usage >= self.act_at

@@ -199,6 +199,19 @@ def publication(
     return Publication(status, stored if stored is not None and stored <= now else now)
 
 
+def expiry_warning(expiry: datetime, status: str, now: datetime | None = None, *, made: str = "imported") -> str | None:
+    """What a post made from a Hugo file (import, `posts new --from`: `made`) says of its expiryDate
+    (`mapping.expiry_date`): passed, Hugo builds no page of it, so it is a draft, as `published:
+    false` makes one; still to come, Blogster keeps it live after that date, which the file keeps
+    (a post not live has nothing to say)."""
+    when = expiry.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if expiry <= (now or datetime.now(UTC)):
+        return f"its expiryDate ({when}) has passed, so Hugo no longer builds it: {made} as a draft"
+    if status not in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED):
+        return None
+    return f"its expiryDate ({when}) is kept in the file, but Blogster takes no post down: it stays {status} after it"
+
+
 def check_status_filter(statuses: Sequence[str] | None) -> None:
     """The statuses a list or an export keeps (`--status`, given once per status)."""
     for status in statuses or ():

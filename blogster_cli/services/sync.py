@@ -699,7 +699,7 @@ def _sync(
             _file_gone(run, state)
     moved_to = set(renames.values())
     returned = _returned(run, [states[path] for path in sorted(removed) if path in disk and path not in moved_to])
-    imported = _import_new(run, [path for path in new_paths if path not in moved_to | returned], elsewhere)
+    imported = _import_new(run, [path for path in new_paths if path not in moved_to | returned], elsewhere, removed)
     _import_changed(run)
     _keep_apart(run, [states[path] for path in sorted(removed) if path in disk and path not in returned])
     _store_pictures(run)
@@ -1180,8 +1180,9 @@ def _remove_conflict_file(run: _Run, state: FileState) -> None:
         _remove(run.root, _conflict_path(state.path))
 
 
-def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[str]:
-    """Files never synced, imported as `import` would; a file that would take a post another
+def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID], removed: set[str]) -> list[str]:
+    """Files never synced, imported as `import` would; a file at a path whose file was deleted
+    (`removed`: its post trashed) is a new file, never that post's; a file that would take a post another
     of my folders holds, or change one by its slug alone (a post from no file: a draft
     written in Blogster must not be overwritten, nor published, by a file that happens to
     share its name), is imported as a new post instead, unless it says exactly what that post
@@ -1196,7 +1197,7 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID]) -> list[str]:
     def imported(group: list[Any], on_conflict: str, dry_run: bool) -> list[Any]:
         summary = imports.import_sources(
             run.acting, sources=group, fmt=run.fmt, on_conflict=on_conflict, dry_run=dry_run,
-            default_tz=run.default_tz, on_read=run.read if dry_run else None,
+            default_tz=run.default_tz, on_read=run.read if dry_run else None, vacated=removed,
         )  # fmt: skip
         run.summary.warnings.extend(w for w in summary.warnings if w not in run.summary.warnings)
         return summary.files

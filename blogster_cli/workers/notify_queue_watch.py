@@ -1,8 +1,9 @@
 """`serve-workers` watching the server's NOTIFY queue (services/notify_queue.py): a look every
 WATCH_EVERY_S, beside the jobs, on a thread of its own (one short transaction on the worker's login);
 one log line for each account session it ends (its process id and the account, never its query;
-whether the queue fell once it was gone, that is whether it was the holder), and one when the queue
-fills with no account session left to end: another login's, the administrator's to end."""
+whether the queue fell after it was ended: likely the holder, but no proof, as another listener may
+have caught up meanwhile, red team 64 F2), and one when the queue stays past the threshold with no
+account session left to end: another login's, the administrator's to end."""
 
 from __future__ import annotations
 
@@ -43,23 +44,16 @@ def said_look(look: Look) -> None:
     for ended in look.ended:
         account = ended.email or f"{ended.role_name} (database {ended.database})"
         since = f"{ended.xact_start.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}"
-        if ended.held_the_queue:
-            log.warning(
-                "ended session %d of account %s: its transaction, open since %s UTC, held the server's"
-                " notification queue back (%s)",
-                ended.pid, account, since, full,
-            )  # fmt: skip
-        else:
-            log.warning(
-                "ended session %d of account %s: its transaction, open since %s UTC, was the oldest that"
-                " could hold the server's notification queue back (%s), but the queue did not fall: it"
-                " was not the one holding it",
-                ended.pid, account, since, full,
-            )  # fmt: skip
+        fell = "fell" if ended.queue_fell else "did not fall"
+        log.warning(
+            "ended session %d of account %s: its transaction, open since %s UTC, was the oldest that"
+            " could hold the server's notification queue back (%s); the queue %s after ending it",
+            ended.pid, account, since, full, fell,
+        )  # fmt: skip
     if look.held_by_others:
         log.warning(
             "the server's notification queue is %s and no account's session holds it back (every one"
-            " in a transaction was ended, or none was, and the queue did not fall): a session of"
+            " in a transaction was ended, or none was, and the queue is still past the threshold): a session of"
             " another login does (an administrator, a worker, another program); once full, no job can"
             " be queued. End the one whose transaction is oldest (pg_stat_activity's xact_start) as"
             " the administrator: select pg_terminate_backend(pid)",

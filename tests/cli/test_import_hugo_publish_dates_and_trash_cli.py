@@ -169,3 +169,81 @@ def test_a_purged_posts_exported_file_imports_as_a_post_again(cli, signed_up, tm
     assert cli("posts", "rm", "gone").exit_code == 0 and cli("posts", "purge", "gone", "--yes").exit_code == 0
     again = cli("import", str(tmp_path / "ex"), "--json").json()
     assert again["counts"]["imported"] == 1 and _posts(cli) == ["gone"]
+
+
+def test_posts_new_from_a_hugo_file_whose_expiry_date_passed_makes_a_draft_as_import_does(cli, signed_up, tmp_path):
+    """`posts new --from` went by the status the file states: a page Hugo no longer builds came in
+    published. The file's expiryDate reads as import reads it (`post_steps.expiry_warning`); a
+    --status given is the writer's word."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    expired = tmp_path / "sale.md"
+    expired.write_text(
+        f"---\ntitle: Spring sale\ndate: {_iso(now - timedelta(days=400))}\n"
+        f"expiryDate: {_iso(now - timedelta(days=300))}\ndraft: false\n---\nTwenty percent off.\n"
+    )
+    made = cli("posts", "new", "--from", str(expired))
+    assert made.exit_code == 0, made.stderr
+    warning = made.stderr.splitlines()[-1]
+    assert warning.startswith("warning: its expiryDate (") and warning.endswith(
+        "has passed, so Hugo no longer builds it: created as a draft"
+    ), made.stderr
+    assert _show(cli, "sale")["status"] == "draft"
+    stated = cli("posts", "new", "--from", str(expired), "--slug", "sale-live", "--status", "published")
+    assert stated.exit_code == 0 and "warning" not in stated.stderr, stated.stderr
+    assert _show(cli, "sale-live")["status"] == "published"
+    ending = f"---\ntitle: Open call\nexpiryDate: {_iso(now + timedelta(days=20))}\ndraft: false\n---\nTalks.\n"
+    piped = cli("posts", "new", "--from", "-", input=ending)
+    assert piped.exit_code == 0 and _show(cli, "open-call")["status"] == "published"
+    assert piped.stderr.splitlines()[-1].endswith("Blogster takes no post down: it stays published after it")
+
+
+def test_the_original_file_of_a_trashed_post_is_skipped_as_an_exported_one_is(cli, signed_up, tmp_path):
+    """Importing the site again (no export: no manifest) matched by source path live posts only,
+    so a post in the trash came back as `x-2` beside it. The file is its post's by the path it was
+    imported from, as an export's is by its manifest: skipped and said; `--on-conflict rename`
+    imports it as a new post; restored, the post takes its file again. Sync, whose rows know the
+    file, fails it ("its post is gone or in the trash"); a folder never synced says as import does."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    site = _hugo_site(
+        tmp_path / "h",
+        {
+            "notes.md": f"---\ntitle: Notes\ndate: {_iso(now - timedelta(days=9))}\n---\nFirst.\n",
+            "kept.md": f"---\ntitle: Kept\ndate: {_iso(now - timedelta(days=3))}\n---\nHere.\n",
+        },
+    )
+    assert cli("import", str(site)).exit_code == 0
+    assert cli("posts", "rm", "notes").exit_code == 0
+    file = site / "content" / "posts" / "notes.md"
+    result = cli("import", str(site))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"skipped: {file}: as it was imported into 'notes', which is in the trash: not imported"
+        " (`posts restore notes` brings the post back)",
+        "2 items: 0 imported, 0 updated, 1 unchanged, 1 skipped, 0 failed.",
+    ]
+    assert _posts(cli) == ["kept"]
+    file.write_text(file.read_text().replace("First.", "First, edited."))
+    for conflict in ("update", "overwrite", "skip"):
+        edited = cli("import", str(site), "--on-conflict", conflict, "--json").json()
+        [row] = [f for f in edited["files"] if f["path"] == str(file)]
+        assert row["outcome"] == "skipped", row
+        assert row["reason"] == (
+            "its post 'notes' (by the path it was imported from) is in the trash, and the file changed since:"
+            " not imported (`posts restore notes` brings the post back, then import it again;"
+            " --on-conflict rename imports it as a new post)"
+        )
+    # a sync of the folder, never synced before, says the same of it
+    synced = cli("sync", str(site), "--dry-run")
+    assert synced.exit_code == 0 and "1 skipped; 1 unchanged" in synced.stderr, synced.stderr
+    said = "would be skipped\tcontent/posts/notes.md\tits post 'notes' (by the path it was imported from)"
+    assert said in synced.stdout, synced.stdout
+    # --on-conflict rename imports every file as a new post, this one too
+    assert cli("import", str(site), "--on-conflict", "rename", "--json").json()["counts"]["imported"] == 2
+    assert _posts(cli) == ["kept", "kept-2", "notes-2"]
+    for slug in ("notes-2", "kept-2"):
+        assert cli("posts", "rm", slug).exit_code == 0 and cli("posts", "purge", slug, "--yes").exit_code == 0
+    assert cli("posts", "restore", "notes").exit_code == 0
+    restored = cli("import", str(site), "--json").json()
+    [row] = [f for f in restored["files"] if f["path"] == str(file)]
+    assert row["outcome"] == "updated" and row["slug"] == "notes", row
+    assert _posts(cli) == ["kept", "notes"]

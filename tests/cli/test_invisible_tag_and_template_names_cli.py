@@ -89,3 +89,45 @@ def test_a_template_name_is_composed_and_holds_no_invisible_character_nor_an_ids
     names = [t["name"] for t in cli("templates", "list", "--json").json()]
     assert names.count(nfc) == 1 and nfd not in names
     assert cli("templates", "show", listicle["id"], "--json").json()["name"] == "Listicle"
+
+
+def test_a_template_name_holds_no_control_character_and_its_whitespace_is_folded(cli, signed_up, tmp_path):
+    """Red team 64, F3: `templates save` took ESC sequences (which retitle or clear a terminal), C0 and
+    C1 codes, and any whitespace: `pay` U+200A `pal` beside `paypal`, `nb` U+00A0 `sp` beside `nb sp`.
+    Controls are refused (exit 2, shown escaped); whitespace is folded to one space and trimmed, as a
+    tag's; a private-use character is refused as an invisible one."""
+    sections = sections_file(tmp_path)
+    for name, code in (("Evil\x1b]0;pwned\x07\x1b[2J", "001B"), ("Cq\x80", "0080"), ("Cq\x01", "0001")):
+        message = error_message(cli("templates", "save", name, sections), 2)
+        assert f"holds the control character U+{code}" in message and "\x1b" not in message, message
+    assert "private-use, noncharacter or placeholder character U+E000" in error_message(
+        cli("templates", "save", "List\ue000icle", sections), 2
+    )
+    made = cli("templates", "save", "nb sp", sections, "--json")
+    assert made.exit_code == 0, made.stderr
+    for name, saved in (("nb\u00a0sp", "nb sp"), (" line\u2028break ", "line break"), ("pay\u200apal", "pay pal")):
+        result = cli("templates", "save", name, sections, "--json")
+        assert result.exit_code == 0, result.stderr
+        assert result.json()["name"] == saved
+    assert cli("templates", "show", "nb sp", "--json").json()["id"] == made.json()["id"]  # the same one, changed
+    listed = cli("templates", "list", "--format", "csv")
+    assert listed.exit_code == 0 and not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", listed.stdout)
+
+
+def test_a_tag_with_a_private_use_character_is_refused_typed_and_dropped_imported(cli, signed_up, tmp_path):
+    """Red team 64, F4: `C` U+E000 beside `C` (a box, or nothing, in most fonts)."""
+    made = cli("posts", "new", "T", "--slug", "t", "--tag", "C", input=BODY)
+    assert made.exit_code == 0, made.stderr
+    for tag in ("C\ue000", "C\U0010fffd", "C\ufdd0", "C\ufffc", "C\U00016fe4"):
+        message = error_message(cli("posts", "tag", "add", "t", tag), 2)
+        assert "private-use, noncharacter or placeholder character U+" in message and tag not in message, message
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "one.md").write_text('---\ntitle: one\ntags: ["C\ue000", "Ru\ufffcst"]\n---\nwords\n')
+    summary = cli("import", str(site), "--json")
+    assert summary.exit_code == 0, summary.stderr
+    assert summary.json()["files"][0]["warnings"] == [
+        "tag 'C\\ue000' held private-use, noncharacter or placeholder characters; made 'C'",
+        "tag 'Ru\\ufffcst' held private-use, noncharacter or placeholder characters; made 'Rust'",
+    ]
+    assert tags_of(cli, "one") == ["C", "Rust"]

@@ -5,7 +5,8 @@
   look alike. The schema refuses them now (blogs_slug_format, 0196), on insert and on update; and
   since 0198 the characters that show as nothing without being format characters (Unicode's
   default-ignorable ones: `pay` U+3164 `pal` with a Hangul filler, a variation selector, the
-  grapheme joiner; and the braille blank U+2800).
+  grapheme joiner; and the braille blank U+2800); since 0201 (red team 64, F4) the characters that
+  show as nothing or as a box: private-use ones, noncharacters, U+FFFC, the Khitan filler U+16FE4.
 - F1: a slug that is another post's id is still the account's to write (the check cannot know ids),
   but it takes nothing: the id names its own post in every command (repositories/blogs.find_own).
 """
@@ -39,6 +40,12 @@ LOOKALIKES = {
     "grapheme-joiner": "pay\u034fpal",
     "mongolian-variation-selector": "pay\u180bpal",
     "braille-blank": "\u2800paypal",
+    "private-use": "pay\ue000pal",
+    "supplementary-private-use": "pay\U0010fffdpal",
+    "noncharacter": "pay\ufdd0pal",
+    "plane-end-noncharacter": "paypal\U0001fffe",
+    "object-replacement": "pay\ufffcpal",
+    "khitan-filler": "pay\U00016fe4pal",
 }
 
 

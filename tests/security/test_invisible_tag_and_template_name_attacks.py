@@ -6,6 +6,11 @@
   by blog_tags_name_format, and an administrator's rename too.
 - F6: a template's name shaped like an id, holding such a character, or decomposed, is refused to an
   administrator's own SQL by blog_templates_name_format.
+- Red team 64 (F3, F4, 0201): a tag holding a character that shows as nothing or as a box
+  (private-use, noncharacter, U+FFFC, U+16FE4) is refused as an invisible one; a template's name
+  holding a control character (ESC sequences a terminal acts on) or whitespace other than single
+  spaces (`pay` U+200A `pal` beside `paypal`) is refused by blog_templates_name_format; a tag's
+  trailing no-break space through public.tag_ids is trimmed, not a raw check violation.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ LOOKALIKES = {
     "variation-selector": "C\ufe0f",
     "tag-character": "C\U000e0041",
     "c1-control": "C\u0080x",
+    "private-use": "C\ue000",
+    "supplementary-private-use": "C\U000f0000",
+    "noncharacter": "C\ufdef",
+    "plane-end-noncharacter": "C\uffff",
+    "object-replacement": "C\ufffc",
+    "khitan-filler": "C\U00016fe4",
 }
 TAG_ATTACKS = {
     "tag_ids": "select * from public.tag_ids(array[%(name)s]::text[])",
@@ -62,7 +73,25 @@ TEMPLATE_NAMES = {
     "rlo": "\u202eListicle",
     "hangul-filler": "List\u3164icle",
     "nfd": unicodedata.normalize("NFD", "Café"),
+    "terminal-escape": "Evil\x1b]0;pwned\x07\x1b[2J",
+    "c1-control": "Cq\x80",
+    "c0-control": "Cq\x01",
+    "line-separator": "line\u2028break",
+    "hair-space": "pay\u200apal",
+    "no-break-space": "nb\u00a0sp",
+    "two-spaces": "nb  sp",
+    "trailing-space": "Listicle ",
+    "private-use": "List\ue000icle",
+    "object-replacement": "Listicle\ufffc",
 }
+
+
+def test_a_tag_with_a_trailing_no_break_space_is_trimmed_through_tag_ids(db, superuser, make_user):
+    mallory = make_user()
+    with db.connect() as conn, acting_transaction(conn, mallory.role_name):
+        conn.execute("select * from public.tag_ids(array[%s, %s]::text[])", ("Trail\u00a0", "\u3000Lead\u2028x"))
+    names = {name for (name,) in superuser.execute("select name from public.blog_tags")}
+    assert {"Trail", "Lead x"} <= names and not {"Trail\u00a0", "Trail "} & names
 
 
 @pytest.mark.parametrize("name", list(TEMPLATE_NAMES.values()), ids=list(TEMPLATE_NAMES))

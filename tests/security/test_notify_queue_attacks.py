@@ -7,8 +7,9 @@ fails, procrastinate's job-insert trigger among them (the error as users see it:
 tests/integration/test_notify_queue_full.py). `serve-workers` watches the queue
 (services/notify_queue.py) and, while it grows, ends through
 internal.end_oldest_session_holding_notify_queue (0200) account sessions one at a time, oldest
-transaction first, until the queue falls: Bob's holder, however he hands the hold on from session
-to session (red team 63 F1), and no one's younger than it (a later transaction, an idle listener;
+transaction first, until the queue is below its threshold: Bob's holders, however he hands the
+hold on from session to session (red team 63 F1) or spaces them pages apart (red team 64 F1), and
+no one's younger than the youngest hold past the threshold (a later transaction, an idle listener;
 never the administrator's or a worker login's: red team 63 F2). The queue is not filled here: a few
 notifications past a page make it grow, and the watch acts at any usage (or at 16 MB of the 8 GB
 queue, which a look's trim can tell from the pages every listener has read).
@@ -98,7 +99,7 @@ def test_an_account_holding_the_notify_queue_back_has_its_session_ended_and_no_o
     watch.act_at = 0.0
     look = watch.look(worker_db)
 
-    assert [(s.pid, s.email, s.role_name, s.held_the_queue) for s in look.ended] == [
+    assert [(s.pid, s.email, s.role_name, s.queue_fell) for s in look.ended] == [
         (holder_pid, bob.email, bob.role_name, True)
     ]
     assert not look.held_by_others
@@ -145,7 +146,7 @@ def test_the_queue_held_by_the_administrator_is_said_once_and_only_account_sessi
     alice_working = in_transaction(login_as(db, alice.role_name))
     watch.act_at = 0.0
     looks = [watch.look(worker_db), watch.look(worker_db)]
-    assert [([(s.role_name, s.held_the_queue) for s in look.ended], look.held_by_others) for look in looks] == [
+    assert [([(s.role_name, s.queue_fell) for s in look.ended], look.held_by_others) for look in looks] == [
         ([(alice.role_name, False)], True),
         ([], False),
     ]
@@ -155,7 +156,7 @@ def test_the_queue_held_by_the_administrator_is_said_once_and_only_account_sessi
 
 def test_a_hold_handed_on_to_a_later_transaction_is_ended_too(db, make_user, worker_db):
     """Red team 63 F1: H2 opens its transaction after the queue was seen growing, then H1 is ended;
-    H2 holds the queue now and is ended at the next look that finds it growing."""
+    H2 holds the queue now, and the queue is still past the threshold: it goes in the same look."""
     bob = make_user(login_password=LOGIN_PASSWORD)
     h1, h2, filler = (login_as(db, bob.role_name) for _ in range(3))
     for holder in (h1, h2):
@@ -170,14 +171,48 @@ def test_a_hold_handed_on_to_a_later_transaction_is_ended_too(db, make_user, wor
     h1_pid, h2_pid = h1.info.backend_pid, h2.info.backend_pid
     watch.act_at = 0.0
     second = watch.look(worker_db)
-    for _ in range(5):
-        filler.execute(PAGE_OF_NOTIFICATIONS)
-    third = watch.look(worker_db)
 
-    assert [(s.pid, s.held_the_queue) for s in second.ended] == [(h1_pid, True)]
-    assert [(s.pid, s.held_the_queue) for s in third.ended] == [(h2_pid, True)]
+    assert [(s.pid, s.queue_fell) for s in second.ended] == [(h1_pid, True), (h2_pid, True)]
     assert not alive(h1) and not alive(h2)
     assert watch.look(worker_db).usage == 0
+    filler.close()
+
+
+def test_holders_spaced_pages_apart_are_all_ended_in_one_look(db, make_user, worker_db):
+    """Red team 64 F1: Bob's listeners each open a transaction after reading the queue to its head,
+    pages apart. Ending the oldest lowers the queue a little and the next holds it: a look that
+    stopped at the first fall ended one holder a look while the queue still filled (full in 32 s on
+    an 8 MB queue). The look keeps ending, oldest first, until the queue is below the threshold.
+    Alice's transaction older than a hold still past it goes too (it could be a holder); hers begun
+    after the last hold does not."""
+    bob, alice = make_user(login_password=LOGIN_PASSWORD), make_user(login_password=LOGIN_PASSWORD)
+    filler = login_as(db, bob.role_name)
+    holders: list[psycopg.Connection] = []
+    alice_between: psycopg.Connection | None = None
+    for n in range(4):
+        holder = login_as(db, bob.role_name)
+        holder.execute("set idle_in_transaction_session_timeout = 0")
+        holder.execute("listen chatter")
+        threading.Event().wait(0.2)  # idle: reads the queue to its head before the hold begins
+        holders.append(in_transaction(holder))
+        if n == 2:
+            alice_between = in_transaction(login_as(db, alice.role_name))
+        filler.execute(PAGE_OF_NOTIFICATIONS)
+    alice_younger = in_transaction(login_as(db, alice.role_name))
+    assert alice_between is not None
+    pids = [holder.info.backend_pid for holder in holders]
+    watch = QueueWatch(act_at=0.0)
+    look = watch.look(worker_db)
+
+    assert [(s.pid, s.queue_fell) for s in look.ended] == [
+        *((pid, True) for pid in pids[:3]),
+        (alice_between.info.backend_pid, False),
+        (pids[3], True),
+    ]
+    assert not any(alive(holder) for holder in holders) and not alive(alice_between)
+    assert alive(alice_younger) and not look.held_by_others
+    assert watch.look(worker_db).usage == 0
+    alice_younger.close()
     filler.close()
 
 
@@ -207,7 +242,7 @@ def test_a_hold_handed_on_while_the_queue_grows_to_the_watchs_threshold_is_ended
         if h1_pid in (s.pid for s in looks[-1].ended):
             break
 
-    assert [(s.pid, s.held_the_queue) for look in looks for s in look.ended] == [(h2_pid, True), (h1_pid, True)]
+    assert [(s.pid, s.queue_fell) for look in looks for s in look.ended] == [(h2_pid, True), (h1_pid, True)]
     assert not any(look.held_by_others for look in looks)
     assert watch.look(worker_db).usage < 0.002
     filler.close()
@@ -230,7 +265,7 @@ def test_account_sessions_younger_than_the_holder_are_not_ended_and_older_ones_o
     watch.act_at = 0.0
     look = watch.look(worker_db)
 
-    assert [(s.pid, s.held_the_queue) for s in look.ended] == [(ended_first, False), (ended_then, True)]
+    assert [(s.pid, s.queue_fell) for s in look.ended] == [(ended_first, False), (ended_then, True)]
     assert not alive(alice_older) and not alive(holder)
     assert alive(alice_younger) and not look.held_by_others
     alice_younger.close()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from blogster_cli.content.post import import_post
 from blogster_cli.content.slugs import (
     INVISIBLE_CHARACTERS,
+    UNSHOWN_CHARACTERS,
     USABLE_SLUG,
     close_slugs,
     comparable_lengths,
@@ -175,6 +176,38 @@ def test_a_slug_holds_no_character_that_shows_as_nothing_typed_or_imported() -> 
         assert import_slug(slug, "T") == ("pay-pal", True)
         assert slugify(f"東京{char}喫茶店") == "東京-喫茶店"
     assert quoted("pay\u3164pal\u200b") == "'pay\\u3164pal\\u200b'" and quoted("café") == "'café'"
+
+
+UNSHOWN = ["\ue000", "\uf8ff", "\U000f0000", "\U0010fffd", "\ufdd0", "\ufdef", "\U0001fffe", "\ufffc", "\U00016fe4"]
+
+
+def test_the_unshown_characters_are_private_use_noncharacters_and_two_placeholders() -> None:
+    """UNSHOWN_CHARACTERS, written out by hand (and in the schema's checks, 0201), against Unicode's
+    own categories: every private-use character (Co), every noncharacter, U+FFFC and U+16FE4; no
+    unassigned code point else (Python's and the server's Unicode differ)."""
+    listed = re.compile(f"[{UNSHOWN_CHARACTERS}]")
+    noncharacter = regex.compile(r"\p{Noncharacter_Code_Point}")
+    every = [chr(c) for c in range(sys.maxunicode + 1)]
+    expected = [c for c in every if unicodedata.category(c) == "Co" or noncharacter.match(c) or c in "\ufffc\U00016fe4"]
+    assert [c for c in every if listed.match(c)] == expected
+
+
+def test_a_slug_holds_no_character_that_shows_as_a_box_typed_or_imported() -> None:
+    """Red team 64, F4: private-use characters, noncharacters, U+FFFC and the Khitan filler (a mark,
+    which a title's letters kept) passed as slug characters, `pay` U+E000 `pal` beside `paypal`."""
+    from blogster_cli.content.rules import check_explicit_slug, import_slug
+    from blogster_cli.errors import InvalidInput
+
+    for char in UNSHOWN:
+        slug = f"pay{char}pal"
+        because = f"holds the private-use, noncharacter or placeholder character U+{ord(char):04X}"
+        assert unusable_because(slug) == because and not USABLE_SLUG.match(slug)
+        with pytest.raises(InvalidInput) as refused:
+            check_explicit_slug(slug)
+        assert char not in str(refused.value) and ascii(char)[1:-1] in str(refused.value)
+        assert import_slug(slug, "T") == ("pay-pal", True)
+        assert slugify(f"東京{char}喫茶店") == "東京-喫茶店"
+    assert is_usable("pay\U00016fe3pal")  # its neighbour, a Khitan character, stays
 
 
 @given(st.text(min_size=1, max_size=300))

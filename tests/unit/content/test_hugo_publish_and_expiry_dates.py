@@ -13,7 +13,7 @@ from blogster_cli.content.export import export_file
 from blogster_cli.content.frontmatter import parse_raw, split_front_matter
 from blogster_cli.content.mapping import map_metadata
 from blogster_cli.content.post import PostFields, import_post
-from blogster_cli.services.imports import expiry_warning
+from blogster_cli.services.post_steps import expiry_warning
 
 UTC = dt.UTC
 NOW = dt.datetime.now(UTC).replace(microsecond=0)
@@ -96,8 +96,12 @@ def test_an_expiry_date_to_come_keeps_the_post_live_and_in_the_file() -> None:
 
 
 def test_an_expiry_date_that_is_no_date_fails_the_file_as_a_bad_date_does() -> None:
+    """Import's read (strict) fails the file; export's, of front matter stored before expiryDate
+    was read, reads no expiry and keeps the post as it is (a published post stays published)."""
     with pytest.raises(DateParseError, match="^expiryDate: "):
-        map_metadata({"title": "x", "expiryDate": "soonish"}, "Body.\n", None, "hugo")
+        map_metadata({"title": "x", "expiryDate": "soonish"}, "Body.\n", None, "hugo", strict_expiry=True)
+    stored = map_metadata({"title": "x", "expiryDate": "soonish"}, "Body.\n", None, "hugo")
+    assert (stored.expiry, stored.status) == (None, "published")
     assert map_metadata({"title": "x", "expiryDate": "soonish"}, "Body.\n", None, "zola").expiry is None
 
 
