@@ -131,6 +131,7 @@ from blogster_cli.content.post import (
     is_section_index,
     names_translation,
 )
+from blogster_cli.content.rules import CONTROL_CHARACTER
 from blogster_cli.content.slugs import slugify
 from blogster_cli.file_names import FITTED_HASH_DIGITS
 from blogster_cli.planning.times import in_zone, zone_name
@@ -183,7 +184,6 @@ _CANONICAL_ORDER = (
 _ZOLA_LINK = re.compile(r"\]\([ \t]*<?@/|^ {0,3}\[[^\]\n]*\]:[ \t]*<?@/")
 # An old address that is no page of the site (`_unservable`): on another site, or not a path.
 _OTHER_SITE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -814,7 +814,9 @@ def _unservable(alias: Any, dialect: Dialect) -> bool:
     not supported") or Zola makes. Jekyll's `redirect_from` is left as written."""
     if not isinstance(alias, str):
         return False
-    return _CONTROL.search(alias) is not None or (dialect in ("hugo", "zola") and _OTHER_SITE.match(alias) is not None)
+    return CONTROL_CHARACTER.search(alias) is not None or (
+        dialect in ("hugo", "zola") and _OTHER_SITE.match(alias) is not None
+    )
 
 
 def _kept_place(document: Mapping[str, Any], path: PurePosixPath) -> bool:

@@ -14,8 +14,9 @@ from typing import Any
 from blogster_cli.content.slugs import (
     ID_SHAPED,
     composed,
+    holding,
     invisible_character,
-    is_usable,
+    kept_slug,
     kind_of_refused,
     quoted,
     slugify,
@@ -204,9 +205,7 @@ def normalise_tags(tags: list[str]) -> list[str]:
         if not name:
             continue
         if (invisible := invisible_character(name)) is not None:
-            raise InvalidInput(
-                f"tag {quoted(name)} holds the {kind_of_refused(invisible)} character U+{ord(invisible):04X}"
-            )
+            raise InvalidInput(f"tag {quoted(name)} {holding(invisible)}")
         if len(name) > 64:
             raise InvalidInput(f"tag {name[:20]!r}... is longer than 64 characters")
         seen.setdefault(name.lower(), name)
@@ -237,7 +236,9 @@ def _tag_spelling(tag: object) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(tag)).split())
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""The C0 and C1 controls and DEL: no name a command prints may hold one (a tag, an alias, a
+template's name), ESC starting the sequences a terminal acts on."""
 
 
 def check_template_name(name: str) -> str:
@@ -250,12 +251,10 @@ def check_template_name(name: str) -> str:
     wanted = " ".join(composed(name).split())
     if not wanted:
         raise InvalidInput("a template needs a name")
-    if (control := _CONTROL.search(wanted)) is not None:
+    if (control := CONTROL_CHARACTER.search(wanted)) is not None:
         raise InvalidInput(f"template name {wanted!r} holds the control character U+{ord(control.group()):04X}")
     if (invisible := invisible_character(wanted)) is not None:
-        raise InvalidInput(
-            f"template name {quoted(wanted)} holds the {kind_of_refused(invisible)} character U+{ord(invisible):04X}"
-        )
+        raise InvalidInput(f"template name {quoted(wanted)} {holding(invisible)}")
     if ID_SHAPED.match(wanted):
         raise InvalidInput(f"template name {wanted!r} is shaped like an id (commands would read it as that id)")
     return wanted
@@ -276,6 +275,7 @@ def import_slug(slug: str | None, title: str) -> tuple[str, bool]:
     NFC) when `is_usable` (one URL path segment, nothing invisible, not shaped like a post id);
     otherwise, or when there is none, one is made with slugify.
     """
-    if slug is not None and is_usable(composed(slug)):
-        return composed(slug), False
+    kept = kept_slug(slug) if slug is not None else None
+    if kept is not None:
+        return kept, False
     return slugify(slug if slug else title), True

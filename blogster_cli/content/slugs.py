@@ -162,8 +162,8 @@ def is_usable(slug: str) -> bool:
 def unusable_because(slug: str) -> str | None:
     """Why a slug written by hand (once `composed`) cannot be kept, said of "it" ("slug 'x' " + this);
     None if it can."""
-    if found := _REFUSED_CHARACTER.search(slug):
-        return f"holds the {kind_of_refused(found.group())} character U+{ord(found.group()):04X}"
+    if (refused := invisible_character(slug)) is not None:
+        return holding(refused)
     if ID_SHAPED.match(slug):
         return "is shaped like a post id (commands would read it as that id)"
     if not USABLE_SLUG.match(slug) or slug in (".", "..") or slug != composed(slug):
@@ -191,6 +191,17 @@ def kind_of_refused(char: str) -> str:
     if _INVISIBLE_CHARACTER.match(char):
         return "invisible or direction-changing"
     return "private-use, noncharacter or placeholder"
+
+
+def holding(char: str) -> str:
+    """A name holding `char`, which `invisible_character` found, as a message says it ("slug 'x' " + this)."""
+    return f"holds the {kind_of_refused(char)} character U+{ord(char):04X}"
+
+
+def kept_slug(slug: str) -> str | None:
+    """A slug written by the author as it is kept (`composed`), or None when it is not `is_usable`."""
+    wanted = composed(slug)
+    return wanted if is_usable(wanted) else None
 
 
 def without_invisible(text: str) -> str:

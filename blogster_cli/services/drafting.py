@@ -20,7 +20,7 @@ from blogster_cli.content.rules import (
     keywords_list,
     post_text,
 )
-from blogster_cli.content.slugs import composed, is_usable
+from blogster_cli.content.slugs import kept_slug
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
 from blogster_cli.repositories import catalog
@@ -42,7 +42,7 @@ def new_from_imported(post: ImportedPost, *, status: str) -> NewBlog:
     return NewBlog(
         title=post.title,
         # A slug from the file name or front matter is kept as written (composed) when usable, as imports keep it.
-        slug=composed(post.slug) if post.slug and is_usable(composed(post.slug)) else None,
+        slug=kept_slug(post.slug) if post.slug else None,
         status=status,
         tags=list(post.tags),  # the content layer already merged categories into tags
         meta_description=post.meta_description,

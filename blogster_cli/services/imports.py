@@ -88,7 +88,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from uuid import UUID
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.content.rules import EXPORT_TOO_LARGE, MAX_CONTENT_BYTES, MAX_EXPORT_BYTES, POST_TOO_LARGE
+from blogster_cli.content.rules import (
+    CONTROL_CHARACTER,
+    EXPORT_TOO_LARGE,
+    MAX_CONTENT_BYTES,
+    MAX_EXPORT_BYTES,
+    POST_TOO_LARGE,
+)
 from blogster_cli.content.wordpress_items import named_item
 from blogster_cli.db.acting import Connection, unit_of_work
 from blogster_cli.db.connection import Database
@@ -111,7 +117,6 @@ BATCH_SIZE = 500
 # Parsing front matter (pure-Python YAML) is most of an import's CPU time: beyond this many
 # files it runs in worker processes while the main process writes to the database.
 PARALLEL_THRESHOLD = 400
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WXR_SNIFF_BYTES = 4096
 EMPTY_REASON = "empty file"
 PAGE_NOTE = "a WordPress page: imported as a draft"
@@ -800,7 +805,7 @@ def _candidate(label: str, post: Any) -> Candidate:
         raise InvalidInput(f"unknown status {post.status!r}")
     tags, tag_warnings = imported_tags(list(post.tags) + list(post.categories))
     for tag in tags:
-        if _CONTROL.search(tag):
+        if CONTROL_CHARACTER.search(tag):
             raise InvalidInput(f"tag {tag!r} contains control characters")
     keywords = keywords_list(post.meta_keywords)
     texts = [post.meta_description, post.featured_image, *(keywords or [])]
@@ -1508,11 +1513,7 @@ def _plan_batch(
         with run.lock:
             for plan in plans:
                 if plan.kind == "update" and plan.matched.id in stored:
-                    _diff(plan, stored[plan.matched.id], index, run)
-                    if on_conflict == "update":
-                        _keep_other_file(plan, stored[plan.matched.id], run)
-                        _keep_edits(plan, stored[plan.matched.id], run)
-                        _keep_exported(plan, stored[plan.matched.id], run)
+                    _weigh_update(plan, stored[plan.matched.id], index, run, on_conflict)
                 elif plan.kind == "update":  # deleted by someone else since the import started
                     plan.kind = "failed"
                     plan.reason = f"{plan.matched.slug!r} was deleted during the import; import the file again"
@@ -1762,11 +1763,7 @@ def _write_one(acting: ActingUser, candidate: Candidate, run: _Run, on_conflict:
                 [plan] = _plan(index, run, [candidate], on_conflict)
                 if plan.kind == "update":
                     stored = blogs_bulk.my_posts_by_id(conn, ids=[plan.matched.id])
-                    _diff(plan, stored[plan.matched.id], index, run)
-                    if on_conflict == "update":
-                        _keep_other_file(plan, stored[plan.matched.id], run)
-                        _keep_edits(plan, stored[plan.matched.id], run)
-                        _keep_exported(plan, stored[plan.matched.id], run)
+                    _weigh_update(plan, stored[plan.matched.id], index, run, on_conflict)
             if plan.kind in ("insert", "update"):
                 ids = _apply(conn, [plan], blog_rows.ensure_tag_ids(conn, names=_tag_names([plan])))
             else:
@@ -2022,6 +2019,16 @@ def _without_export_heading(candidate: Candidate, post: StoredPost) -> Candidate
     heading, kept = read
     title = post.title if heading == " ".join(post.title.split()) else candidate.title  # as the export spelled it
     return replace(candidate, title=title, content={**candidate.content, "markdown": kept})
+
+
+def _weigh_update(plan: _Plan, stored: StoredPost, index: _Index, run: _Run, on_conflict: str) -> None:
+    """What an update from this file changes in `stored` (`_diff`), and, with `--on-conflict update`,
+    what it leaves as the post has it: the batch and a file written alone weigh it so (hold run.lock)."""
+    _diff(plan, stored, index, run)
+    if on_conflict == "update":
+        _keep_other_file(plan, stored, run)
+        _keep_edits(plan, stored, run)
+        _keep_exported(plan, stored, run)
 
 
 _EDITABLE = ("title", "slug", "content", "status", "meta_description", "meta_keywords", "featured_image", "tags")
