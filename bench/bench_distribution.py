@@ -20,7 +20,7 @@ SMTP server (aiosmtpd) that keeps every message. Then:
              ../shared/data/blog_md (1,255), in ms per KB of markdown
     text_part_<kind>: the same for posts of 10,000 short lines, each with what makes the text part
              read its blocks (a tag, a comment, a quote): a list of one-word items, a poem, a quote;
-             with its ratio to the real posts' figure (h487: markdown-it's own parse is most of it)
+             with its ratio to the real posts' figure (markdown-it's own parse is most of it)
 
 `--text-part-only` measures the text part alone (no database, no SMTP server).
 Times are wall-clock on whatever else the machine is doing (text parts: the best of 3 reads).

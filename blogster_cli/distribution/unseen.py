@@ -16,9 +16,9 @@ What the page drops wherever it is, not only in `<svg>` and `<math>` (an element
 and what a hidden element left open holds up to where the page closes it (code blocks too), are left
 out (red team 52). A closing tag in a code span closes nothing (the page writes `&lt;/template&gt;`),
 and in a quote a `>` starting a line is the quote's mark, not a tag's end (the marks as markdown-it's
-parse reads them, nested or in a list item: `container_marks`, h469). In SVG or MathML an element
+parse reads them, nested or in a list item: `container_marks`). In SVG or MathML an element
 HTML reads as text (`<title>`, `<noembed>`) or hides (`<style>`) is one like any other, as the page's
-parser reads it there (`_OpenElements`), so its end tags and comments are what they are on the page (h447).
+parser reads it there (`_OpenElements`), so its end tags and comments are what they are on the page.
 """
 
 from __future__ import annotations
@@ -573,12 +573,12 @@ def _rule_names(parser: MarkdownIt, chain_name: str) -> list[str]:
 
 
 def quick_paragraph_ends(parser: MarkdownIt) -> MarkdownIt:
-    """`parser`, reading as it did, but a paragraph of many lines three times faster (h469: 2,000,000
+    """`parser`, reading as it did, but a paragraph of many lines three times faster (2,000,000
     lines of `a` took 9 s a read): markdown-it asks each of its seven rules for what may end a
     paragraph (`getRules("paragraph")`, twice: for a setext heading, then a paragraph) about each
     line; a line none of them can start on (its first character none of theirs, the next line's
     none of a table's delimiter row) is asked of none, another only of those that may start on it
-    (`_asked`, h487). The chain is markdown-it's own list, changed in place: a parser whose rules
+    (`_asked`). The chain is markdown-it's own list, changed in place: a parser whose rules
     change afterwards reads as before, at the old pace."""
     chain = parser.block.ruler.getRules("paragraph")
     asked = _asked(list(chain), _rule_names(parser, "paragraph"), others_anywhere=False)
@@ -594,7 +594,7 @@ def quick_paragraph_ends(parser: MarkdownIt) -> MarkdownIt:
 
 
 def quick_block_starts(parser: MarkdownIt) -> MarkdownIt:
-    """`parser`, reading as it did, but a text of many short blocks faster (h487: a list of 10,000
+    """`parser`, reading as it did, but a text of many short blocks faster (a list of 10,000
     one-word items took 230 ms a read, 15 times as long a text of real posts): markdown-it asks each
     of its rules in turn to read a block at each block's first line (a list item's too); a line not
     indented as code is asked only of those that may start on it (`_asked`: by its first character,
