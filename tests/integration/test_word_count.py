@@ -259,19 +259,19 @@ def test_same_counts_on_generated_markdown(conn, markdown):
     assert differences(conn, [markdown]) == []
 
 
-def random_document(rng: random.Random) -> str:
+def random_document(rng: random.Random, fragments: list[str] = FRAGMENTS) -> str:
     """A few lines built from the fragments, with whole-line fences and front matter."""
     lines = []
     if rng.random() < 0.3:
         opener = rng.choice(["---", "+++", "\ufeff---", "--- ", "+++\t"])
-        lines += [opener, "title: " + rng.choice(FRAGMENTS), rng.choice(["---", "+++", "...", "--- ", "x"])]
+        lines += [opener, "title: " + rng.choice(fragments), rng.choice(["---", "+++", "...", "--- ", "x"])]
     for _ in range(rng.randrange(1, 15)):
         if rng.random() < 0.25:
             lines.append(
                 " " * rng.randrange(5) + rng.choice("`~") * rng.randrange(2, 6) + rng.choice(["", " rust", "`x", " \t"])
             )
         else:
-            lines.append("".join(rng.choice(FRAGMENTS) for _ in range(rng.randrange(12))))
+            lines.append("".join(rng.choice(fragments) for _ in range(rng.randrange(12))))
     return rng.choice(["\n", "\r\n", "\r"]).join(lines)
 
 
