@@ -186,6 +186,11 @@ def check_explicit_slug(slug: str) -> str:
     return wanted
 
 
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""The C0 and C1 controls and DEL: no name a command prints may hold one (a tag, an alias, a
+template's name), ESC starting the sequences a terminal acts on."""
+
+
 def normalise_tags(tags: list[str]) -> list[str]:
     """Trimmed, non-empty, first spelling kept, no case-insensitive duplicates.
 
@@ -198,12 +203,17 @@ def normalise_tags(tags: list[str]) -> list[str]:
     A tag holding a character a slug may not hold for showing as nothing or reordering what
     follows (`slugs.invisible_character`: `C` U+200B beside `C`, two tags with a public page each
     that look alike) is refused, InvalidInput; an import drops those characters (`imported_tags`).
+    So is one holding a control character (ESC starts the sequences a terminal acts on; the
+    whitespace ones are folded) in a typed tag and an imported one alike, rather than leaving it
+    to the schema's check, whose message names no tag.
     """
     seen: dict[str, str] = {}
     for tag in tags:
         name = _tag_spelling(tag)
         if not name:
             continue
+        if (control := CONTROL_CHARACTER.search(name)) is not None:
+            raise InvalidInput(f"tag {quoted(name)} holds the control character U+{ord(control.group()):04X}")
         if (invisible := invisible_character(name)) is not None:
             raise InvalidInput(f"tag {quoted(name)} {holding(invisible)}")
         if len(name) > 64:
@@ -234,11 +244,6 @@ def _tag_spelling(tag: object) -> str:
     import unicodedata
 
     return " ".join(unicodedata.normalize("NFKC", str(tag)).split())
-
-
-CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
-"""The C0 and C1 controls and DEL: no name a command prints may hold one (a tag, an alias, a
-template's name), ESC starting the sequences a terminal acts on."""
 
 
 def check_template_name(name: str) -> str:

@@ -35,9 +35,10 @@ INVISIBLE_CHARACTERS = (
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
-"""The characters a slug may not hold, written out as the schema's blogs_slug_format check (0198)
-writes them. Invisible or reordering what follows, they make slugs that look like another (`pay`
-U+200B `pal`, `pay` U+202E `pal`, `pay` U+3164 `pal` beside `paypal`):
+"""The characters a slug may not hold, written out as the schema's internal.holds_unshown_character
+(0202, which the checks of slugs, tags and template names call) writes them. Invisible or
+reordering what follows, they make slugs that look like another (`pay` U+200B `pal`, `pay` U+202E
+`pal`, `pay` U+3164 `pal` beside `paypal`):
 
 - Unicode's format characters (category Cf, as of Unicode 16.0; 0196): zero-width spaces and
   joiners, the soft hyphen, the bidirectional controls (U+202A-202E, U+2066-2069, the marks U+200E,
@@ -59,13 +60,14 @@ UNSHOWN_CHARACTERS = (
     "\U0008fffe\U0008ffff\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff"
     "\U000cfffe\U000cffff\U000dfffe\U000dffff\U000efffe\U000effff"
 )
-"""The other characters a slug, a tag or a template's name may not hold, as the schema's checks
-(0201) write them: they show as nothing or as a box, so `pay` U+E000 `pal` beside `paypal` looks
-alike, while meaning nothing agreed: the private-use characters (U+E000-F8FF, U+F0000-FFFFD,
-U+100000-10FFFD: a font's own icons), the noncharacters (U+FDD0-FDEF and the last two code points
-of every plane), the object replacement character U+FFFC (a stand-in for an embedded object) and
-the Khitan small script filler U+16FE4. Unassigned code points are not refused: Python's Unicode
-and the server's differ, a character assigned in one would be refused for nothing by the other."""
+"""The other characters a slug, a tag or a template's name may not hold (0201), as the schema's
+internal.holds_unshown_character writes them: they show as nothing or as a box, so `pay` U+E000
+`pal` beside `paypal` looks alike, while meaning nothing agreed: the private-use characters
+(U+E000-F8FF, U+F0000-FFFFD, U+100000-10FFFD: a font's own icons), the noncharacters (U+FDD0-FDEF
+and the last two code points of every plane), the object replacement character U+FFFC (a stand-in
+for an embedded object) and the Khitan small script filler U+16FE4. Unassigned code points are not
+refused: Python's Unicode and the server's differ, a character assigned in one would be refused for
+nothing by the other."""
 REFUSED_CHARACTERS = INVISIBLE_CHARACTERS + UNSHOWN_CHARACTERS
 # What the schema's blogs_slug_format check accepts (but NFC, which Python checks apart): one URL
 # path segment without invisible or unshown characters.

@@ -76,7 +76,7 @@ _CONSTRAINT_MESSAGES = {
     "blogs_scheduled_has_time": "a scheduled post needs a time: use `blogster publish SLUG --at 'YYYY-MM-DD HH:MM'`",
     "blog_tags_name_format": (
         "a tag has 1 to 64 characters, no control, invisible, direction-changing or private-use characters,"
-        " and is composed (NFC)"
+        " and is in its compatibility form (NFKC: no fullwidth letters, ligatures or the like)"
     ),
     "personas_owner_name_key": "you already have a persona with that name",
     "personas_name_length": "a persona's name has 1 to 200 characters",

@@ -89,7 +89,6 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.rules import (
-    CONTROL_CHARACTER,
     EXPORT_TOO_LARGE,
     MAX_CONTENT_BYTES,
     MAX_EXPORT_BYTES,
@@ -804,9 +803,6 @@ def _candidate(label: str, post: Any) -> Candidate:
     if post.status not in ("draft", "published", "scheduled"):  # scheduled: a WordPress post due at its date
         raise InvalidInput(f"unknown status {post.status!r}")
     tags, tag_warnings = imported_tags(list(post.tags) + list(post.categories))
-    for tag in tags:
-        if CONTROL_CHARACTER.search(tag):
-            raise InvalidInput(f"tag {tag!r} contains control characters")
     keywords = keywords_list(post.meta_keywords)
     texts = [post.meta_description, post.featured_image, *(keywords or [])]
     for text in texts:

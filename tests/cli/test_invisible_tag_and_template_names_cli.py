@@ -48,6 +48,20 @@ def test_a_typed_tag_with_an_invisible_character_is_refused_everywhere_it_is_typ
     assert cli("tags", "list", "--json").json() == [{"name": "C", "posts": 1}]
 
 
+def test_a_typed_tag_with_a_control_character_is_refused_as_the_others_are(cli, signed_up):
+    """A C0 or C1 code or DEL in a typed tag reached the schema's check, whose message names no tag:
+    it is refused as an invisible character is (exit 2, one line, shown escaped)."""
+    made = cli("posts", "new", "T", "--slug", "t", "--tag", "C", input=BODY)
+    assert made.exit_code == 0, made.stderr
+    for tag, code in (("C\x01q", "0001"), ("Evil\x1b[2J", "001B"), ("C\x7f", "007F"), ("C\x80q", "0080")):
+        message = error_message(cli("posts", "new", "T2", "--tag", "C", "--tag", tag, input=BODY), 2)
+        assert message == f"tag {tag!r} holds the control character U+{code}", message
+        assert error_message(cli("posts", "edit", "t", "--tag", tag), 2) == message
+        assert error_message(cli("posts", "tag", "add", "t", tag), 2) == message
+    assert [p["slug"] for p in cli("posts", "list", "--json").json()] == ["t"]
+    assert tags_of(cli, "t") == ["C"]
+
+
 def test_an_imported_tag_loses_its_invisible_characters_with_a_warning(cli, signed_up, tmp_path):
     site = tmp_path / "site"
     site.mkdir()

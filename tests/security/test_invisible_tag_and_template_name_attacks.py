@@ -11,6 +11,10 @@
   holding a control character (ESC sequences a terminal acts on) or whitespace other than single
   spaces (`pay` U+200A `pal` beside `paypal`) is refused by blog_templates_name_format; a tag's
   trailing no-break space through public.tag_ids is trimmed, not a raw check violation.
+- 0202: a tag not in its compatibility form (NFKC: `Ｃq` fullwidth beside `Cq`, the ligature `ﬁsh`
+  beside `fish`, the superscript `x²`), which the commands never store, is refused to an account's
+  own SQL too; and the one list of refused characters the checks call
+  (internal.holds_unshown_character) is not an account's to redefine.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ LOOKALIKES = {
     "plane-end-noncharacter": "C\uffff",
     "object-replacement": "C\ufffc",
     "khitan-filler": "C\U00016fe4",
+    "fullwidth": "\uff23q",
+    "ligature": "\ufb01sh",
+    "superscript": "x\u00b2",
 }
 TAG_ATTACKS = {
     "tag_ids": "select * from public.tag_ids(array[%(name)s]::text[])",
@@ -64,6 +71,19 @@ def test_an_administrator_cannot_rename_a_tag_to_a_lookalike(db, superuser, make
         with db.connect() as conn, acting_transaction(conn, admin.role_name):
             conn.execute("update public.blog_tags set name = %s where id = %s", (name, tag))
     assert superuser.execute("select name from public.blog_tags where id = %s", (tag,)).fetchone()[0] == "Kept"
+
+
+def test_an_account_cannot_redefine_the_list_of_refused_characters(db, superuser, make_user):
+    mallory = make_user(admin=True)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with db.connect() as conn, acting_transaction(conn, mallory.role_name):
+            conn.execute(
+                "create or replace function internal.holds_unshown_character(written text) returns boolean"
+                " language sql immutable as $$ select false $$"
+            )
+    with pytest.raises(psycopg.errors.CheckViolation, match="blog_tags_name_format"):
+        with db.connect() as conn, acting_transaction(conn, mallory.role_name):
+            conn.execute("select * from public.tag_ids(array['C\u200b']::text[])")
 
 
 TEMPLATE_NAMES = {
