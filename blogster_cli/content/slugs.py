@@ -71,10 +71,10 @@ nothing by the other."""
 REFUSED_CHARACTERS = INVISIBLE_CHARACTERS + UNSHOWN_CHARACTERS
 # What the schema's blogs_slug_format check accepts (but NFC, which Python checks apart): one URL
 # path segment without invisible or unshown characters.
-USABLE_SLUG = re.compile(rf"^[^\s/?#\\\x00-\x1f\x7f-\x9f{REFUSED_CHARACTERS}]{{1,200}}$")
+USABLE_SLUG = re.compile(rf"^[^\s/?#\\\x00-\x1f\x7f-\x9f{REFUSED_CHARACTERS}]{{1,200}}\Z")
 _INVISIBLE_CHARACTER = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _REFUSED_CHARACTER = re.compile(f"[{REFUSED_CHARACTERS}]")
-ID_SHAPED = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+ID_SHAPED = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.IGNORECASE)
 """A post id's shape (any case): a slug so shaped would be read as the id of another post."""
 _APOSTROPHES = dict.fromkeys(map(ord, "'\u2019\u02bc"), None)
 _FALLBACK_PREFIX = "post-"

@@ -148,7 +148,7 @@ def _exists(conn: Connection, name: str) -> bool:
 
 def _found(conn: Connection, database: str) -> list[_Found]:
     """The swap names of `database`, newest first."""
-    pattern = re.compile(rf"^{re.escape(_stem(database))}_({'|'.join(STAGES)})_([0-9a-f]{{{ID_HEX}}})$")
+    pattern = re.compile(rf"^{re.escape(_stem(database))}_({'|'.join(STAGES)})_([0-9a-f]{{{ID_HEX}}})\Z")
     found = []
     for name, oid in conn.execute("select datname, oid::bigint from pg_database order by oid desc").fetchall():
         match = pattern.match(name)

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
     from blogster_cli.db.connection import Database
 
-MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql\Z")
 LOCK_WAIT_SECONDS = 60.0
 OTHERS_LOCK_WAIT_SECONDS = 5.0
 OTHERS_LOCK_TRIES = 4

@@ -25,7 +25,7 @@ ITERATIONS = 4096  # PostgreSQL's scram_iterations default
 SALT_BYTES = 16
 
 _B64 = r"[A-Za-z0-9+/]+={0,2}"
-VERIFIER_PATTERN = re.compile(rf"^SCRAM-SHA-256\$[1-9][0-9]{{0,6}}:{_B64}\${_B64}:{_B64}$")
+VERIFIER_PATTERN = re.compile(rf"^SCRAM-SHA-256\$[1-9][0-9]{{0,6}}:{_B64}\${_B64}:{_B64}\Z")
 
 
 def is_verifier(text: str) -> bool:

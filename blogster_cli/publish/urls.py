@@ -32,7 +32,7 @@ def base_url(*, site_url: str | None, custom_domain: str | None, subdomain: str,
 
 
 # A host name as a custom domain is written: ASCII labels of letters, digits and inner hyphens.
-_DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z")
 
 
 def is_domain_name(text: str) -> bool:

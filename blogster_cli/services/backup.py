@@ -65,8 +65,8 @@ from blogster_cli.wording import already_exists
 Carried = outside_work.Carried  # what a restore carried over (RestoreSummary.carried_over), for the front ends
 
 BACKUP_FORMAT = 2
-TABLE_MEMBER = re.compile(r"^data/([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\.copy$")
-MEDIA_MEMBER = re.compile(r"^media/([0-9a-f]{64}\.[a-z0-9]{1,5})$")
+TABLE_MEMBER = re.compile(r"^data/([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\.copy\Z")
+MEDIA_MEMBER = re.compile(r"^media/([0-9a-f]{64}\.[a-z0-9]{1,5})\Z")
 FIXED_MEMBERS = ("manifest.json", "accounts.json")
 FORMAT_1_MEMBERS = ("roles.sql", "database.dump")
 HASH_CHUNK = 1 << 20

@@ -85,7 +85,7 @@ def find_own(conn: Connection, ref: str, *, with_content: bool = False, trashed:
     raise PermissionDenied(f"{ref!r} is another account's post: not yours to change")
 
 
-AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}$")
+AUTHOR_ID_PREFIX = re.compile(r"^[0-9A-Fa-f]{8}[0-9A-Fa-f-]{0,28}\Z")
 """The AUTHOR of AUTHOR/SLUG as the first characters of the author's id (8 or more), not a username."""
 
 

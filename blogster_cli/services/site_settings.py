@@ -21,9 +21,9 @@ KEYS = {
     "permalink": "permalink",
     "posts-per-page": "posts_per_page",
 }
-_SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
-_URL = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$")
-_PERMALINK = re.compile(r"^/([A-Za-z0-9._~-]|\{(slug|year|month|day)\}|/)*$")
+_SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\Z")
+_URL = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?\Z")
+_PERMALINK = re.compile(r"^/([A-Za-z0-9._~-]|\{(slug|year|month|day)\}|/)*\Z")
 
 
 @dataclass(frozen=True)
