@@ -37,9 +37,15 @@ def _timezone() -> str:
     return calendar.check_timezone(app_context().settings.timezone)
 
 
-def _parse(parser: Callable[[str], Parsed], text: str, option: str, shape: str) -> Parsed:
+def _parse(parser: Callable[[str], Parsed], text: str, option: str, shape: str, kind: str) -> Parsed:
+    """`parser(text)`: text of another shape is shown the one it takes; text of that shape naming no
+    `kind` (25:00, 2026-13) is told why, as --at and --date are."""
+    from blogster_cli.planning.times import NoSuchTime, no_such_time
+
     try:
         return parser(text)
+    except NoSuchTime as reason:
+        raise no_such_time(f"{option} {text!r}", reason, kind=kind) from None
     except ValueError:
         raise InvalidInput(f"{option} {text!r} is not like {shape}") from None
 
@@ -47,7 +53,7 @@ def _parse(parser: Callable[[str], Parsed], text: str, option: str, shape: str) 
 def _clock(text: str | None) -> time | None:
     from blogster_cli.planning.times import parse_clock
 
-    return None if text is None else _parse(parse_clock, text, "--time", "09:30")
+    return None if text is None else _parse(parse_clock, text, "--time", "09:30", "time")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -295,7 +301,9 @@ def month(
     acting = acting_user()
     timezone = _timezone()
     first = (
-        _parse(times.parse_month, which, "month", "2026-12") if which is not None else _today(timezone).replace(day=1)
+        _parse(times.parse_month, which, "month", "2026-12", "month")
+        if which is not None
+        else _today(timezone).replace(day=1)
     )
     start, end = _in_range(lambda: grid.month_range(first))
     events = calendar.view(acting, start=start, end=end, timezone=timezone)

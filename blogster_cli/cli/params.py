@@ -35,7 +35,7 @@ def parse_date(text: str) -> date:
 
 
 def parse_datetime(text: str) -> datetime:
-    """YYYY-MM-DD, optionally with a time; an impossible date (2015-02-30) is called invalid."""
+    """YYYY-MM-DD, optionally with a time; an impossible date or time (2015-02-30, 25:00) is called invalid."""
     if isinstance(text, datetime):
         return text
     try:
@@ -45,6 +45,14 @@ def parse_datetime(text: str) -> datetime:
     prefix = _DATE_PREFIX.match(text.strip())
     if prefix:
         _day_of(text, prefix)
+        from blogster_cli.planning.times import NoSuchTime, wall_time
+
+        try:
+            wall_time(text.strip().replace("T", " ", 1))
+        except NoSuchTime as reason:  # the shape was right: say why ("hour must be in 0..23")
+            raise typer.BadParameter(f"invalid time {text!r}: {reason}") from None
+        except ValueError:
+            pass
         raise typer.BadParameter(f"invalid time in {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
     raise typer.BadParameter(f"{text!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
 

@@ -24,12 +24,16 @@ nearest end of the range instead of failing every view that meets them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from blogster_cli.errors import InvalidInput
 from blogster_cli.wording import agreeing
+
+Parsed = TypeVar("Parsed")
 
 
 class UnknownTimezone(ValueError):
@@ -38,6 +42,12 @@ class UnknownTimezone(ValueError):
 
 class OutOfRange(ValueError):
     """A date or instant before year 1 or after 9999, which Python cannot hold."""
+
+
+class NoSuchTime(ValueError):
+    """Typed text of the right shape (a date and time, a time of day, a month) that names none:
+    '2027-02-30 10:00', '25:00', '2026-13'. Its message is the reason, as Python words it ("day is
+    out of range for month", "hour must be in 0..23"): the shape was right, so the format would not help."""
 
 
 # What ZoneInfo opens under the zone folders but names no place to plan in: "posixrules" (a
@@ -115,14 +125,52 @@ def clock(at: time) -> str:
     return f"{at:%H:%M:%S}" if at.second else f"{at:%H:%M}"
 
 
+# The shapes strptime takes for a clock (%H:%M), a month (%Y-%m) and a date and time
+# (_AT_FORMATS, the 'T' made a space), whatever their numbers: `_parse_saying_why` says why one names none.
+_CLOCK_SHAPE = re.compile(r"(\d{1,2}):(\d{1,2})")
+_MONTH_SHAPE = re.compile(r"(\d{4})-(\d{1,2})")
+_WALL_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d{1,6})?)?")
+
+
+def _parse_saying_why(
+    text: str, parse: Callable[[str], Parsed], shape: re.Pattern[str], build: Callable[..., object]
+) -> Parsed:
+    """`parse(text)`; when it fails on text of the right `shape`, NoSuchTime saying why (`build`
+    called with its numbers, time or datetime, words the reason), else parse's ValueError."""
+    try:
+        return parse(text)
+    except ValueError:
+        numbers = shape.fullmatch(text)
+        if numbers is None:
+            raise
+        try:
+            build(*(int(number) for number in numbers.groups() if number is not None))
+        except ValueError as reason:
+            raise NoSuchTime(str(reason)) from None
+        raise
+
+
 def parse_clock(text: str) -> time:
-    """'HH:MM' (24-hour), or ValueError."""
-    return datetime.strptime(text.strip(), "%H:%M").time()
+    """'HH:MM' (24-hour); NoSuchTime for one no clock shows ('25:00'), else ValueError."""
+    return _parse_saying_why(text.strip(), lambda clean: datetime.strptime(clean, "%H:%M").time(), _CLOCK_SHAPE, time)
+
+
+def _first_of_month(year: int, month: int) -> date:
+    """The first day of a month."""
+    return date(year, month, 1)
 
 
 def parse_month(text: str) -> date:
-    """'YYYY-MM' as the first day of that month, or ValueError."""
-    return datetime.strptime(text.strip(), "%Y-%m").date()
+    """'YYYY-MM' as the first day of that month; NoSuchTime for no such month ('2026-13'), else ValueError."""
+    return _parse_saying_why(
+        text.strip(), lambda clean: datetime.strptime(clean, "%Y-%m").date(), _MONTH_SHAPE, _first_of_month
+    )
+
+
+def no_such_time(what: str, reason: NoSuchTime, *, kind: str = "time") -> InvalidInput:
+    """The refusal of typed text of the right shape naming no time ("--at '2027-02-30 10:00' is not a
+    valid time: day is out of range for month"): every command's, and the TUI's, says it alike."""
+    return InvalidInput(f"{what} is not a valid {kind}: {reason}")
 
 
 AT_FORMAT = "%Y-%m-%d %H:%M"
@@ -160,8 +208,10 @@ def parse_at(text: str, *, timezone: tzinfo, name: str = "--at") -> At:
     offset = _AT_OFFSET.search(stripped)
     wall = stripped[: offset.start()] if offset else stripped
     try:
-        naive = _wall_time(wall.strip().replace("T", " ", 1))
+        naive = wall_time(wall.strip().replace("T", " ", 1))
         fixed = _offset(offset.group(1)) if offset else None
+    except NoSuchTime as reason:
+        raise no_such_time(f"{name} {text!r}", reason) from None
     except ValueError:
         raise InvalidInput(
             f"{name} {text!r} is not a time like '2026-12-01 09:00' (or with its offset, '2026-12-01 09:00+01:00')"
@@ -184,14 +234,19 @@ def _skipped(what: str, timezone: tzinfo) -> InvalidInput:
     )
 
 
-def _wall_time(text: str) -> datetime:
-    """'YYYY-MM-DD HH:MM', with or without seconds (and their fraction), or ValueError."""
-    for shape in _AT_FORMATS:
-        try:
-            return datetime.strptime(text, shape)
-        except ValueError:
-            continue
-    raise ValueError(text)
+def wall_time(text: str) -> datetime:
+    """'YYYY-MM-DD HH:MM', with or without seconds (and their fraction); NoSuchTime for one of that
+    shape naming no time ('2027-02-30 10:00'), else ValueError."""
+
+    def parse(clean: str) -> datetime:
+        for shape in _AT_FORMATS:
+            try:
+                return datetime.strptime(clean, shape)
+            except ValueError:
+                continue
+        raise ValueError(clean)
+
+    return _parse_saying_why(text, parse, _WALL_SHAPE, datetime)
 
 
 def within_window(moment: datetime, what: str) -> datetime:

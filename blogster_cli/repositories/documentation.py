@@ -81,13 +81,20 @@ def find_page(session: Session, *, slug: str) -> DocumentationPage | None:
     return session.exec(select(DocumentationPage).where(DocumentationPage.slug == slug)).first()
 
 
-def page_slugs_between(session: Session, *, shortest: int, longest: int) -> list[str]:
-    """The slugs of the pages I can read that are `shortest` to `longest` characters long (the
-    candidates for a "did you mean" after a mistyped one: content/slugs.comparable_lengths)."""
-    from sqlalchemy import func
+def page_slugs_between(session: Session, *, slug_lengths: tuple[int, int], name_lengths: tuple[int, int]) -> list[str]:
+    """The slugs of the pages I can read that are `slug_lengths` (shortest, longest) characters long,
+    or whose name (the part after the last '/') is `name_lengths` long: the candidates for a "did you
+    mean" after a mistyped slug, or one given without its folders (content/slugs.comparable_lengths)."""
+    from sqlalchemy import and_, func, or_
 
-    length = func.char_length(col(DocumentationPage.slug))
-    statement = select(DocumentationPage.slug).where(length >= shortest, length <= longest)
+    slug = col(DocumentationPage.slug)
+    length, name_length = func.char_length(slug), func.char_length(func.regexp_replace(slug, "^.*/", ""))
+    statement = select(DocumentationPage.slug).where(
+        or_(
+            and_(length >= slug_lengths[0], length <= slug_lengths[1]),
+            and_(name_length >= name_lengths[0], name_length <= name_lengths[1]),
+        )
+    )
     return list(session.exec(statement).all())
 
 

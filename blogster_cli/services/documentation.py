@@ -588,14 +588,24 @@ def _page(session: Session, slug: str) -> DocumentationPage:
 
 
 def _close_pages(session: Session, slug: str) -> str:
-    """The end of a "no documentation page" message: the slugs of pages I can read close to `slug`,
-    as a mistyped post's are found (content/slugs.py), or ""."""
-    from blogster_cli.content.slugs import close_slugs, comparable_lengths
+    """The end of a "no documentation page" message, or "": the slugs of pages I can read that end
+    with `slug` as a path (`exit-codes`: guides/exit-codes), then those close to it, as a mistyped
+    post's are found (content/slugs.py), then those whose name (the last part) is close to its name."""
+    from blogster_cli.content.slugs import CLOSE_SLUGS, close_slugs, comparable_lengths
     from blogster_cli.repositories import documentation as repo
     from blogster_cli.suggestions import did_you_mean
 
-    shortest, longest = comparable_lengths(slug)
-    return did_you_mean(close_slugs(slug, repo.page_slugs_between(session, shortest=shortest, longest=longest)))
+    name = slug.rsplit("/", 1)[-1]
+    known = repo.page_slugs_between(
+        session, slug_lengths=comparable_lengths(slug), name_lengths=comparable_lengths(name)
+    )
+    ending = sorted(each for each in known if each.endswith(f"/{slug}"))
+    slugs_named: dict[str, list[str]] = {}
+    for each in sorted(known):
+        slugs_named.setdefault(each.rsplit("/", 1)[-1], []).append(each)
+    by_name = [each for close in close_slugs(name, slugs_named) for each in slugs_named[close]]
+    suggested = dict.fromkeys([*ending, *close_slugs(slug, known), *by_name])
+    return did_you_mean(list(suggested)[:CLOSE_SLUGS])
 
 
 def _category(session: Session, ref: str) -> DocumentationCategory:

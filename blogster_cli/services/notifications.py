@@ -556,7 +556,14 @@ def _preference_value(key: str, text: str) -> Any:
         try:
             return dt.time.fromisoformat(text)
         except ValueError:
-            raise InvalidInput(f"{key} takes HH:MM or none") from None
+            pass
+        try:
+            times.parse_clock(text)
+        except times.NoSuchTime as reason:  # HH:MM with numbers no clock shows (25:00): say why
+            raise times.no_such_time(f"{key} {text!r}", reason) from None
+        except ValueError:
+            pass
+        raise InvalidInput(f"{key} takes HH:MM or none")
     try:
         times.zone(text)
     except times.UnknownTimezone:

@@ -60,6 +60,21 @@ def test_a_mistyped_page_gets_a_did_you_mean(cli, signed_up, tmp_path):
     assert cli("docs", "show", "nothing-like-it").stderr == "error: no documentation page 'nothing-like-it'\n"
 
 
+def test_a_page_asked_for_without_its_folders_is_suggested(cli, signed_up, tmp_path):
+    """`docs show exit-codes` said only "no documentation page" while guides/exit-codes exists: a page
+    whose slug ends with the one asked for, or whose name is close to its name, is suggested (exit 3)."""
+    imported(cli, tmp_path)
+    for asked, meant in [
+        ("workers", "'guide/advanced/workers'"),
+        ("advanced/workers", "'guide/advanced/workers'"),
+        ("hugo-servr", "'guide/hugo-server'"),
+        ("events", "'guide/events'"),
+    ]:
+        shown = cli("docs", "show", asked)
+        assert (shown.exit_code, shown.stdout) == (3, ""), asked
+        assert shown.stderr == f"error: no documentation page {asked!r} (did you mean {meant}?)\n"
+
+
 def test_all_from_someone_who_is_no_admin_says_so(cli, signed_up, tmp_path):
     imported(cli, tmp_path)
     assert cli("docs", "new", "Draft about queues", "--from", "-", input="A queue draft.\n").exit_code == 0

@@ -180,7 +180,7 @@ def test_the_schedule_dialog_speaks_of_the_time_not_of_an_option(writer):
         await pilot.press(*"2026-13-45 25:00", "enter")
         await settle(pilot)
         notices = [n.message for n in app._notifications]
-        assert any("publish at '2026-13-45 25:00' is not a time like" in n for n in notices), notices
+        assert any("publish at '2026-13-45 25:00' is not a valid time: month must" in n for n in notices), notices
         assert not any("--at" in n for n in notices), notices
 
     drive(app, steps)

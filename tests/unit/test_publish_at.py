@@ -2,13 +2,14 @@
 a time in the user's zone, refused when it is out of range in UTC (where it is stored) or
 skipped by the clocks; one the clocks pass twice is the first, with a note naming both."""
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from blogster_cli.errors import InvalidInput
-from blogster_cli.planning.times import parse_at
+from blogster_cli.planning.times import NoSuchTime, parse_at, parse_clock, parse_month
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -64,6 +65,42 @@ def test_anything_else_is_refused_with_the_shapes_it_takes(text):
         parse_at(text, timezone=BERLIN)
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2027-02-30 10:00", "day is out of range for month"),
+        ("2027-02-30T10:00+01:00", "day is out of range for month"),
+        ("2026-13-01 10:00", "month must be in 1..12"),
+        ("2026-12-01 25:00", "hour must be in 0..23"),
+        ("2026-12-01 09:60", "minute must be in 0..59"),
+        ("0000-12-01 09:00", "year 0 is out of range"),
+    ],
+)
+def test_a_time_of_the_right_shape_naming_none_is_told_why(text, reason):
+    """`publish --at "2027-02-30 10:00"` said only "is not a time like ...", where `calendar add
+    --date 2027-02-30` said "day is out of range for month": the shape was right, so the reason is given."""
+    with pytest.raises(InvalidInput) as refused:
+        parse_at(text, timezone=BERLIN)
+    assert str(refused.value) == f"--at {text!r} is not a valid time: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "reason"),
+    [
+        (parse_clock, "25:00", "hour must be in 0..23"),
+        (parse_clock, "09:75", "minute must be in 0..59"),
+        (parse_month, "2026-13", "month must be in 1..12"),
+        (parse_month, "2026-00", "month must be in 1..12"),
+    ],
+)
+def test_a_clock_or_month_of_the_right_shape_naming_none_is_told_why(parse, text, reason):
+    with pytest.raises(NoSuchTime, match=rf"^{re.escape(reason)}$"):
+        parse(text)
+    with pytest.raises(ValueError) as wrong_shape:
+        parse("soon")
+    assert not isinstance(wrong_shape.value, NoSuchTime)
+
+
 def test_seconds_and_their_fraction_are_taken_as_iso_8601_writes_them():
     """run-due's --now took ISO 8601 (cron scripts pass `date --iso-8601=seconds`): the one helper takes
     it too, and a time without an offset is in the user's zone, as every other typed time."""
@@ -72,7 +109,7 @@ def test_seconds_and_their_fraction_are_taken_as_iso_8601_writes_them():
     now = datetime(2026, 12, 1, 7, 59, 59, 999999, tzinfo=UTC)
     assert parse_at(now.isoformat(), timezone=BERLIN, name="--now").moment == now
     assert parse_at("2026-12-01 09:00:30Z", timezone=BERLIN).moment == datetime(2026, 12, 1, 9, 0, 30, tzinfo=UTC)
-    with pytest.raises(InvalidInput, match=r"^--now '2026-12-01 09:00:61' is not a time like"):
+    with pytest.raises(InvalidInput, match=r"^--now '2026-12-01 09:00:61' is not a valid time: second must be in 0"):
         parse_at("2026-12-01 09:00:61", timezone=BERLIN, name="--now")
 
 
