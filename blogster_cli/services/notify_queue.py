@@ -24,8 +24,13 @@ growth); the trade-off is that every account transaction older than the youngest
 whoever it belongs to (ending a holder's other sessions at once would spare some, but a fall does
 not tell who held the queue: red team 64 F2). None whose transaction began after the look is
 ended, so a look ends at most the sessions then in a transaction (an account holds 20 connections
-at most; each waited for up to a second, and a session not gone in it stops the look); no fixed cap
-per look, which an attacker would only need more sessions than to outlast. Only account logins
+at most; each waited for up to a second); no fixed cap per look, which an attacker would only need
+more sessions than to outlast. A session not gone within the wait (red team 65 F1: a statement
+that never checks for interrupts, translate() until 0206, strpos or replace on huge texts, which
+neither pg_terminate_backend nor statement_timeout ends) does not stop the look: it goes on to the
+next oldest, and every later look goes past it too, without waiting on it again, until it is gone
+(its pid and start are kept, and asked after at each look); it is said once, for the
+administrator, who alone can end it sooner (docs/scaling.md). Only account logins
 are ended (0195, 0200), never the administrator's, a worker's or another program's: when every
 account session in a transaction was ended and the queue is still past ACT_AT_USAGE, one of those
 holds it, said once (until the queue falls) for the administrator to end; until it is ended, each
@@ -65,8 +70,20 @@ class EndedSession:
     xact_start: dt.datetime
     queue_fell: bool
     """Whether the queue fell after it was ended: no proof it held it (another listener may have
-    caught up meanwhile, red team 64 F2); False: it held nothing the queue kept (or was not gone
-    within the wait, and the look stopped)."""
+    caught up meanwhile, red team 64 F2); False: it held nothing the queue kept."""
+
+
+@dataclass(frozen=True)
+class NotEnding:
+    """An account session told to end that was still there after the wait (red team 65 F1)."""
+
+    pid: int
+    database: str
+    role_name: str
+    email: str | None
+    xact_start: dt.datetime
+    open_for: dt.timedelta
+    """How long its transaction had been open when the look told it to end."""
 
 
 @dataclass(frozen=True)
@@ -76,40 +93,55 @@ class Look:
     usage: float
     """As the look found it, before it ended any session."""
     ended: list[EndedSession] = field(default_factory=list)
+    not_ending: list[NotEnding] = field(default_factory=list)
+    """Told to end in this look and not gone within the wait; later looks go past them unsaid."""
     held_by_others: bool = False
-    """Past ACT_AT_USAGE with no account session left that could hold it: another login does. Said
-    once until the queue falls."""
+    """Past ACT_AT_USAGE with no account session left that could hold it but those not ending: one of
+    those or another login does. Said once until the queue falls."""
+    passed: int = 0
+    """How many sessions told to end and not gone are still there (the look went past them)."""
 
 
 @dataclass
 class QueueWatch:
-    """The watch's memory between looks: the last usage read, and whether the queue's hold by
-    another login was said."""
+    """The watch's memory between looks: the last usage read, whether the queue's hold by another
+    login was said, and the sessions told to end that have not (gone past, said once)."""
 
     act_at: float = ACT_AT_USAGE
     last_usage: float = 0.0
     said_held: bool = False
+    not_ended: set[notify_queue.Backend] = field(default_factory=set)
 
     def look(self, db: Database) -> Look:
         """One look (one transaction as service_role); past `act_at` and not falling, ends account
-        sessions oldest transaction first until the queue is below `act_at`."""
+        sessions oldest transaction first until the queue is below `act_at`, going past those that
+        do not end."""
         with orm_service_unit_of_work(db) as session:
             found, began = notify_queue.usage(session)
+            if self.not_ended:
+                self.not_ended = notify_queue.not_ended(session, self.not_ended)
             let_go = found < self.last_usage or not self.past_act_at(found)  # a holder let go, or no threat
             self.last_usage = found
             if let_go:
                 self.said_held = False
-                return Look(found)
+                return Look(found, passed=len(self.not_ended))
             ended: list[EndedSession] = []
-            while (row := notify_queue.end_oldest_session_holding(session, begun_before=began)) is not None:
-                gone = row.pop("gone")
+            not_ending: list[NotEnding] = []
+            while (
+                row := notify_queue.end_oldest_session_holding(session, begun_before=began, passing=self.not_ended)
+            ) is not None:
+                gone, started = row.pop("gone"), row.pop("backend_start")
                 before, self.last_usage = self.last_usage, notify_queue.usage(session)[0]
-                ended.append(EndedSession(**row, queue_fell=self.last_usage < before))
-                if not self.past_act_at(self.last_usage) or not gone:
+                if gone:
+                    ended.append(EndedSession(**row, queue_fell=self.last_usage < before))
+                else:
+                    self.not_ended.add((row["pid"], started))
+                    not_ending.append(NotEnding(**row, open_for=began - row["xact_start"]))
+                if not self.past_act_at(self.last_usage):
                     break
         held_by_others = row is None and not self.said_held
         self.said_held = self.said_held or held_by_others
-        return Look(found, ended, held_by_others=held_by_others)
+        return Look(found, ended, not_ending, held_by_others=held_by_others, passed=len(self.not_ended))
 
     def past_act_at(self, usage: float) -> bool:
         """Whether `usage` is a threat: at or past `act_at`, and holding something back (an `act_at`

@@ -112,17 +112,21 @@ def test_an_account_holding_the_notify_queue_back_has_its_session_ended_and_no_o
 
 
 def _ended_sleep(conn: psycopg.Connection) -> None:
+    _ended_statement(conn, "select pg_sleep(60)")
+
+
+def _ended_statement(conn: psycopg.Connection, statement: str) -> None:
     try:
-        conn.execute("select pg_sleep(60)")
+        conn.execute(statement)
     except psycopg.OperationalError:
         pass  # ended by the watch
 
 
-def _wait_until_active(superuser: psycopg.Connection, role_name: str) -> None:
+def _wait_until_active(superuser: psycopg.Connection, role_name: str, running: str = "pg_sleep") -> None:
     for _ in range(200):
         if superuser.execute(
-            "select 1 from pg_stat_activity where usename = %s and state = 'active' and query like '%%pg_sleep%%'",
-            (role_name,),
+            "select 1 from pg_stat_activity where usename = %s and state = 'active' and strpos(query, %s) > 0",
+            (role_name, running),
         ).fetchone():
             return
         threading.Event().wait(0.05)
@@ -272,8 +276,56 @@ def test_account_sessions_younger_than_the_holder_are_not_ended_and_older_ones_o
     filler.close()
 
 
-def test_an_account_cannot_end_sessions_through_the_watchs_function(db, make_user):
+UNENDING = "select strpos(repeat('a', 1000000), 'b' || repeat('a', 10000))"
+"""Seconds of CPU that neither pg_terminate_backend nor statement_timeout ends (red team 65 F1: a
+needle mismatching at its first character is compared whole at every position, and the search never
+checks for interrupts). translate() did it for minutes; 0206 closed it, strpos stays (README, "Residue")."""
+
+
+def test_a_session_that_does_not_end_is_gone_past_and_said_once(db, superuser, make_user, worker_db):
+    """Red team 65 F1: Bob's older session runs a statement no one can end (a decoy, not listening). The
+    look told it to end, it was still there after the wait, and the look stopped: every look, so his
+    younger holder kept the queue. The look goes on to the next oldest, ending the holder; the next
+    look goes past the decoy without telling it again (it was said once), and ends a new holder."""
+    bob = make_user(login_password=LOGIN_PASSWORD)
+    decoy, filler = login_as(db, bob.role_name), login_as(db, bob.role_name)
+    running = threading.Thread(target=lambda: _ended_statement(decoy, UNENDING), daemon=True)
+    running.start()
+    try:
+        _wait_until_active(superuser, bob.role_name, "strpos")
+        holders = [login_as(db, bob.role_name) for _ in range(2)]
+        for holder in holders:
+            holder.execute("set idle_in_transaction_session_timeout = 0")
+            holder.execute("listen chatter")
+        in_transaction(holders[0])
+        filler.execute(PAGE_OF_NOTIFICATIONS)
+        decoy_pid, holder_pids = decoy.info.backend_pid, [holder.info.backend_pid for holder in holders]
+        watch = QueueWatch(act_at=0.0)
+        first = watch.look(worker_db)
+        in_transaction(holders[1])
+        filler.execute(PAGE_OF_NOTIFICATIONS)
+        second = watch.look(worker_db)
+        decoy_there = superuser.execute("select count(*) from pg_stat_activity where pid = %s", (decoy_pid,)).fetchone()
+
+        assert decoy_there == (1,), "the statement ended before the second look: make UNENDING longer"
+        assert [(s.pid, s.role_name) for s in first.not_ending] == [(decoy_pid, bob.role_name)]
+        assert [(s.pid, s.queue_fell) for s in first.ended] == [(holder_pids[0], True)]
+        assert (second.not_ending, second.passed) == ([], 1)
+        assert [(s.pid, s.queue_fell) for s in second.ended] == [(holder_pids[1], True)]
+        assert not any(look.held_by_others for look in (first, second))
+    finally:  # the decoy's statement ends only when it is done (the database goes after the test)
+        running.join(120)
+    assert not alive(decoy) and not any(alive(holder) for holder in holders)
+    assert watch.look(worker_db).passed == 0  # gone: forgotten
+    filler.close()
+
+
+def test_an_account_cannot_end_sessions_or_see_them_through_the_watchs_functions(db, make_user):
     bob = make_user(login_password=LOGIN_PASSWORD)
     with login_as(db, bob.role_name) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("select * from internal.end_oldest_session_holding_notify_queue(now() + interval '1 day')")
+        for statement in (
+            "select * from internal.end_oldest_session_holding_notify_queue(now() + interval '1 day', '{}', '{}')",
+            "select * from internal.notify_queue_sessions_not_ended(array[pg_backend_pid()], array[now()])",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)

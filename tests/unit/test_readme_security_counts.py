@@ -66,7 +66,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         " temp and large objects, a stalled migration or restore, functions and tables put in `postgres` or"
         " `template1` for a superuser or a restore to pick up, or in a new database while it migrates,"
         " blocking upgrades, watching the server from another database, every connection slot, the server's lock table,"
-        " its NOTIFY queue (every job queued)",
+        " its NOTIFY queue (every job queued), a statement no one can end",
         (
             "test_login_roles.py",
             "test_role_passwords.py",
@@ -74,6 +74,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_server_databases_attacks.py",
             "test_migration_attacks.py",
             "test_notify_queue_attacks.py",
+            "test_uninterruptible_functions_attacks.py",
         ),
     ),
     (

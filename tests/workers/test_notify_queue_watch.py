@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 
 from blogster_cli.context import AppContext
-from blogster_cli.services.notify_queue import EndedSession, Look, QueueWatch
+from blogster_cli.services.notify_queue import EndedSession, Look, NotEnding, QueueWatch
 from blogster_cli.workers import notify_queue_watch
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
 from tests.security.test_notify_queue_attacks import PAGE_OF_NOTIFICATIONS, alive, in_transaction
@@ -94,6 +94,29 @@ def test_each_ended_session_is_said_with_whether_the_queue_fell_after_it_never_t
         f"ended session 8 of account u_{'b' * 32} (database blogster): its transaction, open since 2026-12-07"
         " 01:02:03 UTC, was the oldest that could hold the server's notification queue back (6% full); the"
         " queue fell after ending it",
+    ]
+
+
+def test_a_session_that_did_not_end_is_said_once_with_its_process_role_and_age_for_the_administrator(caplog):
+    """Red team 65 F1: a statement that never checks for interrupts outlives pg_terminate_backend. The look
+    goes past it (tests/security/test_notify_queue_attacks.py); the line names it for the administrator,
+    the one who can end it sooner, once: a later look lists it no more, and says only how many it passed
+    when no other account session was left to end."""
+    since = dt.datetime(2026, 12, 7, 1, 2, 3, tzinfo=dt.UTC)
+    stuck = NotEnding(9, "blogster", "u_" + "c" * 32, "carol@example.com", since, dt.timedelta(seconds=3725))
+    with caplog.at_level(logging.WARNING, logger="blogster.workers"):
+        notify_queue_watch.said_look(Look(0.06, not_ending=[stuck], held_by_others=True, passed=1))
+        notify_queue_watch.said_look(Look(0.07, passed=1))
+    assert [r.getMessage() for r in caplog.records] == [
+        f"session 9 of u_{'c' * 32} (carol@example.com) did not end within a second of being told to: its"
+        " transaction, open since 2026-12-07 01:02:03 UTC (1 h 02 min 05 s ago), was the oldest that could"
+        " hold the server's notification queue back (6% full). Its statement does not stop when asked: it"
+        " ends when that statement does, or when the server restarts in immediate mode (pg_ctl restart -m"
+        " immediate; docs/scaling.md). The watch goes past it to the next session until it is gone, and"
+        " says this once",
+        "the server's notification queue is 6% full and still held back after every account session in a"
+        " transaction was ended but 1 that did not end (each named once): one of those holds it, or a session of"
+        " another login (an administrator, a worker, another program); once full, no job can be queued",
     ]
 
 
