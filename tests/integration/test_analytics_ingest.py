@@ -313,3 +313,40 @@ def test_two_worker_processes_give_the_figures_of_one(author, superuser, tmp_pat
     run = ingest(two, sources=[str(log)], workers=2, batch_bytes=batch_bytes)
     assert run.lines == 16_000
     assert figures(superuser, two) == figures(superuser, one)
+
+
+def test_a_log_of_one_batch_is_parsed_without_worker_processes(author, superuser, tmp_path, monkeypatch):
+    """Starting the workers costs more than they save on one batch: only a log with more uses them."""
+    import blogster_cli.services.analytics_ingest as analytics_ingest
+
+    asked: list[int] = []
+    parallel_map = analytics_ingest.parallel_map
+
+    def recorded(function, chunks, *, workers, preload=()):
+        asked.append(workers)
+        return parallel_map(function, chunks, workers=workers, preload=preload)
+
+    monkeypatch.setattr(analytics_ingest, "parallel_map", recorded)
+    log = write(tmp_path / "access.log", many_lines(16_000))
+    assert log.stat().st_size > analytics_ingest.PARALLEL_MIN_BYTES
+    one, two = author(), author()
+    ingest(one, sources=[str(log)], workers=2)
+    ingest(two, sources=[str(log)], workers=2, batch_bytes=3 << 19)
+    assert asked == [1, 2]
+    assert figures(superuser, two) == figures(superuser, one)
+
+
+def test_the_recompute_folds_the_views_with_the_cycle_collector_off(author, tmp_path, monkeypatch):
+    """Each pass of the collector walked every view held: a third of the recompute's time."""
+    import gc
+
+    import blogster_cli.services.analytics_ingest as analytics_ingest
+
+    collecting: list[bool] = []
+    post_days = analytics_ingest.post_days
+    monkeypatch.setattr(
+        analytics_ingest, "post_days", lambda views: collecting.append(gc.isenabled()) or post_days(views)
+    )
+    ingest(author(), sources=[str(write(tmp_path / "access.log", HAND_MADE_LOG))])
+    assert collecting == [False]
+    assert gc.isenabled()
