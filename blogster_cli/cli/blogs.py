@@ -19,7 +19,10 @@ from blogster_cli.cli.state import JSON_OPTION, acting_user
 from blogster_cli.wording import agreeing, plural
 
 if TYPE_CHECKING:
+    import signal
+
     from blogster_cli.actors import ActingUser
+    from blogster_cli.services.blogs import BlogRow
     from blogster_cli.services.editing import EditDraft
 
 app = command_group("posts")
@@ -262,8 +265,16 @@ def edit(
     the editor fails, nothing is overwritten and your text is kept in a recovery
     file, which the next edit offers to resume. An emptied file cancels the edit.
 
+    The text's status and date (a --from file's, or a `date:` typed in the editor) go
+    as `posts new --from` reads them: a live status (published, draft = false) with a
+    date to come schedules the post for it. No edit publishes a post before its time:
+    a scheduled post stays scheduled unless the text states another time to come
+    (`blogster publish POST` publishes it now), and a published post stays published
+    with its date. A warning says when the text's status or date is not followed.
+
     Example: EDITOR=nano blogster blogs edit ten-terminal-habits
     """
+    from blogster_cli.cli.state import app_context
     from blogster_cli.services import blogs, editing
 
     fields = blogs.BlogChanges(
@@ -274,12 +285,22 @@ def edit(
         _edit_in_editor(acting, ref, json=json)
         return
     text = None if from_file is None else read_stdin() if from_file == "-" else _read_text(Path(from_file))
-    row = editing.apply(acting, ref=ref, text=text, fields=fields)
+    kept: list[str] = []
+    row = editing.apply(acting, ref=ref, text=text, fields=fields, zone=app_context().tzinfo, warnings=kept)
     output.left_out(row.slug, row.left_out, saved=True)
     if json:
         output.print_json(_row_dict(row, LIST_FIELDS))
     else:
-        output.message(f"Saved '{row.slug}' ({row.status}, {plural(row.word_count, 'word')}).")
+        output.message(f"Saved '{row.slug}' ({_status_shown(row)}, {plural(row.word_count, 'word')}).")
+    for warning in kept:
+        output.warning(warning)
+
+
+def _status_shown(row: BlogRow) -> str:
+    """A saved post's status, with the time a scheduled one goes live."""
+    if row.status == "scheduled" and row.published_at is not None:
+        return f"scheduled for {output.local_time(row.published_at)}"
+    return row.status
 
 
 def _read_text(path: Path) -> str:
@@ -293,7 +314,9 @@ def _read_text(path: Path) -> str:
 def _edit_in_editor(acting: ActingUser, ref: str, *, json: bool = False) -> None:
     """The editor round trip: offer an earlier unsaved edit, reopen on invalid text, keep what fails;
     `json`: then print the post as it is (saved, or as it was), as `posts new --json` does."""
-    from blogster_cli.errors import BlogsterError, InvalidInput
+    from blogster_cli.cli.editor import give_up
+    from blogster_cli.cli.state import app_context
+    from blogster_cli.errors import InvalidInput
     from blogster_cli.services import blogs, editing
 
     draft = editing.begin(acting, ref=ref)
@@ -307,13 +330,11 @@ def _edit_in_editor(acting: ActingUser, ref: str, *, json: bool = False) -> None
         output.message(f"A previous unsaved edit of '{draft.slug}' is kept in {unsaved.path}.")
     text = draft.text
     while True:
-        exit_code, edited = _run_editor(draft, text)
-        if exit_code != 0:
-            kept = editing.keep_unsaved(draft, edited)
-            where = f"; your text is kept in {kept}" if kept else ""
-            raise BlogsterError(f"the editor exited with {exit_code}; nothing was saved{where}")
+        exit_code, stop, edited = _run_editor(draft, text)
+        if exit_code != 0 or stop is not None:
+            give_up(exit_code, stop, editing.keep_unsaved(draft, edited))
         try:
-            outcome = editing.save(acting, draft=draft, edited=edited)
+            outcome = editing.save(acting, draft=draft, edited=edited, zone=app_context().tzinfo)
         except InvalidInput as exc:
             resubmitted = editing.without_error_comment(edited) == editing.without_error_comment(text)
             if not ask.on_terminal() or resubmitted:  # saved again as it was shown: the writer gives up
@@ -333,35 +354,33 @@ def _edit_in_editor(acting: ActingUser, ref: str, *, json: bool = False) -> None
         output.message("The file was empty: edit cancelled, nothing saved.")
     else:
         output.message("No changes.")
+    for warning in outcome.warnings:
+        output.warning(warning)
 
 
-def _run_editor(draft: EditDraft, text: str) -> tuple[int, str]:
-    """Runs the editor on a private buffer of this session's own; returns its exit code and the text left."""
-    import signal
+def _run_editor(draft: EditDraft, text: str) -> tuple[int, signal.Signals | None, str]:
+    """Runs the editor on a private buffer of this session's own; returns its exit code, the stop
+    signal this command got while it ran (cli/editor.stops_held_while_editing), and the text left."""
     import subprocess
 
-    from blogster_cli.cli.editor import editor_command
+    from blogster_cli.cli.editor import editor_command, stops_held_while_editing
     from blogster_cli.errors import BlogsterError
     from blogster_cli.services import editing
 
     command = editor_command()
     buffer = editing.open_buffer(draft, text)
     try:
-        try:
-            process = subprocess.Popen([*command, str(buffer)])
-        except FileNotFoundError as exc:
-            raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
-        # Ctrl-C belongs to the editor while it runs (as in git): blogster ignoring it
-        # keeps the buffer from being dropped under a running editor.
-        previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
+        with stops_held_while_editing() as stops:  # the buffer stays until the editor ends
+            try:
+                process = subprocess.Popen([*command, str(buffer)])
+            except FileNotFoundError as exc:
+                raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
             exit_code = process.wait()
-        finally:
-            signal.signal(signal.SIGINT, previous_handler)
+        stop = stops[0] if stops else None
         try:
-            return exit_code, buffer.read_bytes().decode("utf-8", errors="replace")
+            return exit_code, stop, buffer.read_bytes().decode("utf-8", errors="replace")
         except FileNotFoundError:
-            return exit_code, ""  # the editor removed the file: as good as emptied
+            return exit_code, stop, ""  # the editor removed the file: as good as emptied
     finally:
         editing.close_buffer(buffer)
 

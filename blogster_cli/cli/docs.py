@@ -434,7 +434,7 @@ def _in_editor(text: str, slug: str) -> str:
     import subprocess
     import tempfile
 
-    from blogster_cli.cli.editor import editor_command
+    from blogster_cli.cli.editor import editor_command, give_up
     from blogster_cli.errors import BlogsterError
 
     command = editor_command()
@@ -446,5 +446,5 @@ def _in_editor(text: str, slug: str) -> str:
         except FileNotFoundError as exc:
             raise BlogsterError(f"cannot run the editor: {exc.filename}") from None
         if code != 0:
-            raise BlogsterError(f"the editor exited with {code}; nothing was saved")
+            give_up(code, None, None)
         return buffer.read_text(encoding="utf-8", errors="replace")

@@ -78,7 +78,8 @@ def import_posts(
         output.print_lines(str(post_id) for post_id in summary.new_ids)
     elif dry_run:  # the plan is the data: one row per file
         rows = [{**vars(file), "outcome": _would(file.outcome)} for file in summary.files]
-        tables.print_table(rows, ["outcome", "path", "slug", "reason"], title="Dry run: nothing was changed")
+        columns = ["outcome", "path", "slug", "status", "reason"]
+        tables.print_table(rows, columns, title="Dry run: nothing was changed")
     if not json:
         on_terminal = output.progress_shown()
         for warning in summary.warnings:
@@ -122,6 +123,9 @@ def one_line(summary: ImportSummary) -> str:
     if summary.not_posts:
         items = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.not_posts.items()))
         notes.append(f"not posts: {items}")
+    if summary.dry_run:  # what the site would show: the reason to run it first
+        live = f"{counts['published']} would be published"
+        notes.append(f"{live}, {counts['scheduled']} scheduled" if counts["scheduled"] else live)
     noted = f" ({'; '.join(notes)})" if notes else ""
     prefix = "Dry run, nothing changed: " if summary.dry_run else ""
     return f"{prefix}{plural(len(summary.files), 'item')}: {', '.join(parts)}{noted}."

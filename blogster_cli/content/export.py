@@ -1093,22 +1093,28 @@ def _update(
     dialect: Dialect,
     default_tz: tzinfo,
 ) -> None:
-    """Change, in place, exactly the fields that do not read back as the post's values."""
+    """Change, in place, exactly the fields that do not read back as the post's values.
+    `values` is read again (`map_metadata`) only after a change."""
 
     def read() -> MappedPost:
         return map_metadata(values, body, path, dialect, default_tz)
 
-    if read().title != post.title:
-        _put(values, TITLE_KEYS[0], post.title, first=True)
-    if not _same_moment(read().date, post.date):
-        _update_date(values, post, dialect, default_tz)
-        if not _same_moment(read().date, post.date) and post.date is not None:
-            _put(values, new_date_key(dialect), _date_value(post.date, default_tz))
-    if read().slug != post.slug:
-        _update_slug(values, post, dialect)
-    if read().status != post.status:
-        _update_status(values, post, dialect, read().expiry)
     current = read()
+    if current.title != post.title:
+        _put(values, TITLE_KEYS[0], post.title, first=True)
+        current = read()
+    if not _same_moment(current.date, post.date):
+        _update_date(values, post, dialect, default_tz)
+        current = read()
+        if not _same_moment(current.date, post.date) and post.date is not None:
+            _put(values, new_date_key(dialect), _date_value(post.date, default_tz))
+            current = read()
+    if current.slug != post.slug:
+        _update_slug(values, post, dialect)
+        current = read()
+    if current.status != post.status:
+        _update_status(values, post, dialect, current.expiry)
+        current = read()
     if set(current.all_tags) != set(post.tags):
         _update_terms(values, post, current, dialect)
     if (current.meta_description or None) != (post.meta_description or None):

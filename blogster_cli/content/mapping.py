@@ -13,8 +13,8 @@ found wins, in the order listed. Values that are null or "" count as absent.
 | slug             | slug (Zola: path's last segment first)                 | file name or bundle folder   |
 | status           | draft: true, published: false, or a `status` other     | Jekyll `_drafts/` and plain  |
 |                  | than published/publish -> draft (any one is enough);   | markdown -> draft; else      |
-|                  | Hugo: an expiryDate (unpublishDate) passed -> draft    | published, or scheduled when |
-|                  |                                                        | dated in the future          |
+|                  | Hugo: an expiryDate (unpublishDate) passed, or at or   | published, or scheduled when |
+|                  | before the date -> draft (`hugo_never_builds`)         | dated in the future          |
 | tags             | tags, then taxonomies.tags                             | Jekyll: a string splits on blanks |
 | categories       | categories, category, then taxonomies.categories      |                              |
 | meta_description | description, summary, excerpt                         | also under extra/params      |
@@ -130,11 +130,13 @@ def present(value: Any) -> bool:
 def find_key(
     containers: list[Mapping[Any, Any]], names: tuple[str, ...], accept: type | tuple[type, ...] = object
 ) -> Found | None:
-    """The first present value under one of `names`, searching containers in order."""
+    """The first present value under one of `names`, searching containers in order.
+    (Each name is lower-cased once, not once per key: export calls this dozens of times a post.)"""
     for container in containers:
         for name in names:
+            wanted = name.lower()
             for key, value in container.items():
-                if isinstance(key, str) and key.lower() == name.lower() and present(value):
+                if isinstance(key, str) and key.lower() == wanted and present(value):
                     if isinstance(value, accept):
                         return Found(container, key)  # type: ignore[arg-type]
     return None
@@ -400,9 +402,10 @@ def _status(
     """Import's reading: any stated status other than published is a draft; a file that
     states none is published (as its generator would publish it), except in Jekyll's `_drafts/`
     and a plain markdown file, which no generator publishes, and a Hugo page whose expiryDate
-    has passed (Hugo no longer builds it; as Jekyll's `published: false`, a draft). A post that
-    would be published but is dated in the future (Hugo: its publishDate) is scheduled for that
-    date: Hugo and Jekyll leave it out of the site until then, and export writes a scheduled post so."""
+    has passed or comes at or before its date (Hugo builds no page of it, `hugo_never_builds`: as
+    Jekyll's `published: false`, a draft). A post that would be published but is dated in the
+    future (Hugo: its publishDate) is scheduled for that date: Hugo and Jekyll leave it out of the
+    site until then, and export writes a scheduled post so."""
     stated = stated_status(values)
     if stated is None:
         in_drafts = dialect == "jekyll" and path is not None and "_drafts" in path.parts
@@ -410,9 +413,16 @@ def _status(
     else:
         live = stated == "published"
     now = datetime.now(UTC)
-    if not live or (expiry is not None and expiry <= now):
+    if not live or hugo_never_builds(expiry, date, now):
         return "draft"
     return "scheduled" if date is not None and date > now else "published"
+
+
+def hugo_never_builds(expiry: datetime | None, date: datetime | None, now: datetime) -> bool:
+    """Whether Hugo builds no page of a post from `now` on, by its expiryDate (`expiry_date`): it
+    has passed, or it comes at or before `date`, the publishDate Hugo waits for first (red team 65).
+    Such a post is a draft, for import (`_status`) and `posts new --from` alike."""
+    return expiry is not None and (expiry <= now or (date is not None and expiry <= date))
 
 
 def _terms(values: Mapping[Any, Any], names: tuple[str, ...], split_words: bool) -> list[str]:

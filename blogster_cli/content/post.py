@@ -91,6 +91,7 @@ class ImportedPost:
     not_a_page: str | None = None  # why its site renders no page of it (`unrendered_reason`): import skips it
     floating_date: datetime | None = None  # its date as written when that states no offset (`MappedPost.floating`)
     expiry: datetime | None = None  # Hugo's expiryDate (`MappedPost.expiry`): import warns of it
+    password_protected: bool = False  # a WordPress item behind a password: a draft, and import says so
 
     def fields(self, slug: str | None = None) -> PostFields:
         """These values as export takes them; pass `slug` when the import had none."""

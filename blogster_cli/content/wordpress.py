@@ -11,7 +11,9 @@ entity-expansion and external-entity tricks. Mapping:
 - status: posts with `wp:status` publish are published; a scheduled post (`future`) is
   scheduled at its date when that is still to come, else published then (WordPress publishes
   it at that time); every other post and every page is a draft (pages are not blog posts:
-  they wait for a person to decide);
+  they wait for a person to decide), and so is an item with a `wp:post_password`, which
+  WordPress showed only to readers who had it (`ImportedPost.password_protected`: import says
+  so; the password itself is not kept);
 - titles, term names and Yoast's texts: WordPress stores them HTML-escaped (`café &amp;
   croissants`), so their entities are decoded once;
 - date: `wp:post_date_gmt` in UTC; drafts never published have `0000-00-00 00:00:00` there,
@@ -290,8 +292,9 @@ def _item_post(
         _text(item, excerpt_ns + "encoded")
     )
     status = _text(item, wp_ns + "status")
-    scheduled = post_type == "post" and status == "future" and date is not None
-    published = post_type == "post" and (status == "publish" or scheduled)
+    protected = bool(item.findtext(wp_ns + "post_password"))  # shown to readers who have it: never stored
+    scheduled = post_type == "post" and status == "future" and date is not None and not protected
+    published = post_type == "post" and not protected and (status == "publish" or scheduled)
     post_id = _text(item, wp_ns + "post_id")
     fields: dict[str, Any] = {
         "title": html.unescape(_text(item, "title")),
@@ -318,6 +321,7 @@ def _item_post(
     post = post_from_mapping(mapped, content)
     if scheduled and date is not None and date > datetime.now(UTC):
         post.status = "scheduled"  # WordPress publishes it at its date
+    post.password_protected = protected
     return post
 
 

@@ -115,6 +115,8 @@ class Blog(BlogBase, table=True):
     created_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     updated_at: dt.datetime | None = db_default("now()", sa_type=TIMESTAMPTZ)
     deleted_at: dt.datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    # Each slug and publication time the post had while published, oldest first; kept by trigger (0203).
+    former_addresses: list[dict[str, Any]] | None = db_default("'[]'::jsonb", sa_type=JSONB(none_as_null=True))
 
 
 class BlogPublic(BlogBase):

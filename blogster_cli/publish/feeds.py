@@ -20,6 +20,9 @@ class FeedItem:
     published_at: datetime
     updated_at: datetime
     tags: list[str]
+    guid: str | None = None
+    """What names the entry (RSS guid, Atom id) when it is not `url`: where the post was first
+    published (`pages.SitePlan.feed_id`), so a slug change does not make it a new entry."""
 
 
 # What XML 1.0 cannot carry at all (C0 controls but tab and line breaks, surrogates, U+FFFE/F):
@@ -49,8 +52,8 @@ def _generator(config: SiteConfig, items: list[FeedItem], *, own_file: str) -> A
         feed.updated(max(i.updated_at for i in items))
     for item in items:
         entry = feed.add_entry(order="append")
-        entry.id(item.url)
-        entry.guid(item.url, permalink=True)
+        entry.id(item.guid or item.url)
+        entry.guid(item.guid or item.url, permalink=True)
         entry.title(_xml(item.title))
         entry.link(href=item.url)
         entry.published(item.published_at)

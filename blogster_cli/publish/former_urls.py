@@ -13,7 +13,9 @@ folder on) and front matter:
   `[permalinks]` pattern for its section put it, when import read one (`site_permalink`);
 - Zola: the same below `content/`, a leading `YYYY-MM-DD-` or `_` taken off the name, which
   Zola reads as the page's date, and the parts slugified;
-- Jekyll: a file in `_posts/` was at its permalink style's address: the one the site's
+- Jekyll: a file in `_posts/` (or one named `YYYY-MM-DD-slug.md` outside Jekyll's own folders,
+  which import read as a Jekyll post by its name: a flat folder of them) was at its permalink
+  style's address: the one the site's
   `_config.yml` sets for it (its `defaults` for the file, else `permalink`: `content.layout`)
   when import read one (`site_permalink` in the document), else
   Jekyll's default `date` (`/:categories/:year/:month/:day/:title.html`), with the date of
@@ -63,9 +65,18 @@ def former_address(document: dict[str, Any]) -> str | None:
         return _hugo_pattern_address(pattern, parts[1:], document)
     if dialect in ("hugo", "zola") and len(parts) > 1 and parts[0] == "content":
         return _content_address(parts[1:], document.get("slug"), zola=dialect == "zola")
-    if dialect == "jekyll" and len(parts) > 1 and parts[0] == "_posts":
+    if dialect == "jekyll" and _jekyll_post(parts):
         return _jekyll_address(parts[-1], document)
     return None
+
+
+def _jekyll_post(parts: tuple[str, ...]) -> bool:
+    """Whether a Jekyll file at `parts` is a post at a dated address: one in `_posts/`, or one in no
+    folder of Jekyll's own (`_drafts/`, a collection's), which import read as a Jekyll post by its
+    dated name (`content.post.detect_dialect`: a flat folder of `2021-03-04-x.md`, as 18F ships them)."""
+    if parts[0] == "_posts":
+        return len(parts) > 1
+    return not any(folder.startswith("_") for folder in parts[:-1])
 
 
 def _content_address(parts: tuple[str, ...], slug: object, *, zola: bool) -> str | None:

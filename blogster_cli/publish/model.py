@@ -13,16 +13,18 @@ from typing import Any, NamedTuple
 # it (`former_urls`); 3: a title taken from the body's first heading is its words (`publish.titles`);
 # 4: "mod", the post's last change as the site shows it (`SitePost.modified_at`); 5: a post imported
 # from Zola has its path from `content/` ("zp") and the files its internal links name ("zl",
-# `publish.internal_links`).
-RECORD_FORMAT = 5
+# `publish.internal_links`); 6: an imported post has its file ("sp") and the files its relative links
+# name ("ml", `publish.relative_links`), a post its former addresses ("fa", migration 0203).
+RECORD_FORMAT = 6
 
+# 14: a redirect page leads to the page by its root-relative link (its canonical link stays absolute);
 # 13: an address ending in `.xml` (an imported post's, an alias) is a folder, like every name but HTML's;
 # 12: a post imported from Jekyll shows `{{ site.baseurl }}` as the site's path (`content.liquid`);
 # 11: the newsletters' unsubscribe page (`unsubscribe/`), the RSS channel's link is the site, a post's
 # last change as the site shows it ("mod"); 10: a title taken from the body's first heading is shown as
 # its words, and that heading once, as the page's (`publish.titles`); 9: video players framed and gists
 # linked (`sanitize`); 8: addresses that cannot be files on disk, or clash with another file, are left out
-FORMAT_VERSION = "13"
+FORMAT_VERSION = "14"
 
 
 @dataclass(frozen=True)

@@ -217,8 +217,10 @@ class SitePlan:
         self.files: dict[str, str] = {}
         """Post id -> the file of its page."""
         self.paths = self._assign_paths()
-        self.internal = self._internal_targets()
+        self.internal = self._targets("zp")
         """A Zola post's path from `content/` ("zp") -> the URL path of its page (`internal_links`)."""
+        self.sources = self._targets("sp")
+        """An imported post's file ("sp") -> the URL path of its page (`relative_links`)."""
         self._derive()
 
     # -- addresses -------------------------------------------------------------
@@ -255,10 +257,11 @@ class SitePlan:
         found.append(urls.permalink(self.config.permalink, slug=record["slug"], published_at=published))
         return [path for path in found if path and _usable(path, urls.file_of(path))]
 
-    def _internal_targets(self) -> dict[str, str]:
+    def _targets(self, field: str) -> dict[str, str]:
+        """A post's file path (its record's `field`) -> the URL path of its page."""
         targets: dict[str, str] = {}
         for post_id in reversed(self.order):  # two posts from one path: the older, as for addresses
-            path = self.records[post_id].get("zp")
+            path = self.records[post_id].get(field)
             if path:
                 targets.setdefault(path, self.paths[post_id])
         return targets
@@ -266,6 +269,11 @@ class SitePlan:
     def internal_links(self) -> dict[str, str]:
         """What a Zola post's `@/` links lead to (`internal_links.resolved`): a file's path -> the link to its page."""
         return {path: self.link(url_path) for path, url_path in self.internal.items()}
+
+    def relative_links(self) -> dict[str, str]:
+        """What a post's relative links to markdown files lead to (`relative_links.resolved`): a file's
+        path from the folder imported -> the link to its page."""
+        return {path: self.link(url_path) for path, url_path in self.sources.items()}
 
     def link(self, url_path: str) -> str:
         """A root-relative link that also works when the site lives under a path (/blog/)."""
@@ -302,7 +310,9 @@ class SitePlan:
                 digest_texts(site_key, "post", _fingerprint(post_id, record), path),
                 None,  # LISTED: needs the summary, known once the body is rendered (pages())
                 digest_texts(post_id, record["title"], path, str(record["ts"])),
-                digest_texts(site_key, "redirect", self.absolute(path), record["title"]) if record["al"] else "",
+                digest_texts(site_key, "redirect", self.absolute(path), record["title"])
+                if record["al"] or record.get("fa")
+                else "",
             ]  # fmt: skip
 
     def post_keys(self) -> dict[str, str]:
@@ -374,6 +384,9 @@ class SitePlan:
         linked = record.get("zl")
         if linked:  # the addresses its Zola internal links lead to: rendered again when one moves
             key = digest_texts(key, "links", *[self.internal.get(path, "") for path in linked])
+        linked = record.get("ml")
+        if linked:  # the addresses its relative links to markdown files lead to, likewise
+            key = digest_texts(key, "files", *[self.sources.get(path, "") for path in linked])
         return key
 
     def pages(self, bodies: Mapping[str, RenderedPost]) -> list[Page]:
@@ -402,7 +415,7 @@ class SitePlan:
         ]
         taken, folders = {_folded(file) for file in self.files.values()}, set(self.folders)
         for post_id in reversed(self.order):  # oldest first: an alias goes to the post that had it first
-            if records[post_id]["al"]:
+            if records[post_id]["al"] or records[post_id].get("fa"):
                 pages.extend(self._redirects(post_id, taken, folders))
         pages.extend(self._index_pages(listed))
         pages.extend(self._tag_pages(listed))
@@ -429,12 +442,12 @@ class SitePlan:
         return render
 
     def _redirects(self, post_id: str, taken: set[str], folders: set[str]) -> list[Page]:
-        """Redirect pages from the post's aliases to its page, where nothing else lives (an alias
-        that could not be a file there, `_usable` and `_clashes`, is left out)."""
+        """Redirect pages from the post's aliases and former addresses to its page, where nothing
+        else lives (an address that could not be a file there, `_usable` and `_clashes`, is left out)."""
         record = self.records[post_id]
         files = record.get("alf")
-        if files is None:  # the usable files of its aliases, kept with the record
-            paths = [urls.clean_path(alias) for alias in record["al"]]
+        if files is None:  # the usable files of its aliases and former addresses, kept with the record
+            paths = [urls.clean_path(alias) for alias in record["al"]] + self._former_paths(record)
             files = record["alf"] = [urls.file_of(p) for p in paths if p is not None and _usable(p, urls.file_of(p))]
         key = record["d"][REDIRECT_KEY]
         pages = []
@@ -444,12 +457,41 @@ class SitePlan:
                 pages.append(Page(file, key, self._redirect_render(post_id)))
         return pages
 
+    def _former_paths(self, record: Mapping[str, Any]) -> list[str | None]:
+        """The addresses the post had under each slug and publication time it had while published
+        ("fa", oldest first: migration 0203), in this site's permalink pattern."""
+        return [
+            urls.permalink(self.config.permalink, slug=slug, published_at=datetime.fromisoformat(published))
+            for slug, published in record.get("fa") or ()
+        ]
+
     def _redirect_render(self, post_id: str) -> Callable[[], bytes]:
+        """A redirect page leads to the page by its root-relative link, so that it stays on the server
+        that serves it (`site serve`, a preview); its canonical link is the page's absolute address."""
+
         def render() -> bytes:
-            target = self.absolute(self.paths[post_id])
-            return self.theme.render("redirect.html", title=self.records[post_id]["title"], target=target).encode()
+            path = self.paths[post_id]
+            return self.theme.render(
+                "redirect.html", title=self.records[post_id]["title"], target=self.link(path),
+                canonical=self.absolute(path),
+            ).encode()  # fmt: skip
 
         return render
+
+    def feed_id(self, post_id: str) -> str:
+        """What a feed entry names the post by (RSS guid, Atom id): its absolute address, or, when a
+        change of its slug or date moved it from the address its permalink gave it, the first of those
+        (its first former address: 0203), which readers already know it by; a post living at another
+        address (an imported URL) kept that one."""
+        record, path = self.records[post_id], self.paths[post_id]
+        former = record.get("fa")
+        if former:
+            published = datetime.fromisoformat(record["pub"])
+            if path == urls.permalink(self.config.permalink, slug=record["slug"], published_at=published):
+                first = self._former_paths({"fa": former[:1]})[0]
+                if first is not None:
+                    return self.absolute(first)
+        return self.absolute(path)
 
     def _index_pages(self, listed: Mapping[str, str]) -> list[Page]:
         size = self.config.posts_per_page
@@ -520,8 +562,9 @@ class SitePlan:
             (post_id, records[post_id], self.absolute(self.paths[post_id]), self.summary(post_id))
             for post_id in self.order[: self.config.feed_size]
         ]
+        ids = {post_id: self.feed_id(post_id) for post_id, *_ in shown}
         key = digest(
-            self.site_key, "feeds", [(i, r["title"], url, summary, r["pub"], r["mod"], r["tags"]) for i, r, url, summary in shown]
+            self.site_key, "feeds", [(i, r["title"], url, summary, r["pub"], r["mod"], r["tags"], ids[i]) for i, r, url, summary in shown]
         )  # fmt: skip
         paths = self.paths
         listed_key = digest_texts(
@@ -531,7 +574,7 @@ class SitePlan:
         def latest() -> list[feeds.FeedItem]:
             return [
                 feeds.FeedItem(
-                    id=post_id, title=r["title"], url=url, summary=summary,
+                    id=post_id, title=r["title"], url=url, summary=summary, guid=ids[post_id],
                     published_at=datetime.fromisoformat(r["pub"]), updated_at=datetime.fromisoformat(r["mod"]),
                     tags=r["tags"],
                 )

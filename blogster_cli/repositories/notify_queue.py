@@ -1,4 +1,4 @@
-"""The server's NOTIFY queue: how full it is, and the account session that may hold it back (0200, 0206).
+"""The server's NOTIFY queue: how full it is, and the account session that may hold it back (0200, 0204).
 
 SQLModel statements on the Session of `orm_service_unit_of_work` (service_role), for the watch
 `serve-workers` keeps on the queue (services/notify_queue.py).

@@ -181,13 +181,13 @@ MODIFIED_FIELDS = (
 def contents(
     conn: psycopg.Connection, *, blog_ids: list[str]
 ) -> tuple[dict[str, dict[str, Any]], dict[str, list[LeftOut]]]:
-    """Markdown, the address document (`ADDRESS_FIELDS`) and the stated last change (`MODIFIED_FIELDS`)
-    of each of my posts named, and what was left out of each: read as text and decoded here
+    """Markdown, the address document (`ADDRESS_FIELDS`), the stated last change (`MODIFIED_FIELDS`)
+    and the former addresses (migration 0203) of each of my posts named, and what was left out of each: read as text and decoded here
     (`stored_json.readable_object`), since a value Python cannot read (written by the account's own SQL) must
     not end the query with every post in it. Not capped at MAX_BYTES: a post's content is (`blogs_content_size`)."""
     rows = conn.execute(
         f"select b.id::text, jsonb_build_object('markdown', b.content->'markdown', {ADDRESS_FIELDS},"
-        f" {MODIFIED_FIELDS})::text"
+        f" {MODIFIED_FIELDS}, 'former_addresses', b.former_addresses)::text"
         f" from public.blogs b, {FRONT_MATTER_FIELDS}"
         " where b.id = any(%s::uuid[]) and b.author_id = auth.uid()",
         (blog_ids,),

@@ -358,9 +358,11 @@ def recorded_versions(
 def untracked_posts(conn: psycopg.Connection, *, since: datetime | None) -> dict[UUID, PostVersion]:
     """My posts written in Blogster (no `source`, or one without `import`'s mark: `posts new
     --from FILE`, read from a file it never went back to) outside the trash that no file of
-    any of my folders holds, with their versions; only those created after `since` when
-    given. A post imported from a file (another site, a sample) belongs to no folder but the
-    one holding its file.
+    any of my folders holds, with their versions; only those added to Blogster after `since` when
+    given: when its first revision was written (0003's trigger, at the insert), not its
+    `created_at`, which a `--from` file's date sets (a post dated 2099 written before linking is
+    not new there, one dated 2020 written since is). A post imported from a file (another site, a
+    sample) belongs to no folder but the one holding its file.
 
     `not in` a hashed subplan, not `not exists`: right after a run recorded 10,000 new rows
     (before autovacuum analyzes them) the planner took the anti join for a nested loop over
@@ -368,7 +370,8 @@ def untracked_posts(conn: psycopg.Connection, *, since: datetime | None) -> dict
     rows = conn.execute(
         f"select b.id, {_VERSION}, false from public.blogs b"
         " where b.author_id = auth.uid() and b.deleted_at is null"
-        " and (%(since)s::timestamptz is null or b.created_at > %(since)s::timestamptz)"
+        " and (%(since)s::timestamptz is null or coalesce((select r.created_at from public.blog_revisions r"
+        " where r.blog_id = b.id and r.revision_number = 1), b.created_at) > %(since)s::timestamptz)"
         " and b.id not in (select f.blog_id from public.sync_files f where f.blog_id is not null)"
         " and (coalesce(jsonb_typeof(b.content -> 'source'), 'null') = 'null'"
         " or b.content -> 'source' -> 'imported' is null)",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -30,11 +30,11 @@ from blogster_cli.services.post_steps import (
     check_status,
     check_status_filter,
     content_to_store,
+    edited_publication,
     find_own,
     insert_new,
     link_tags,
     not_found,
-    publication,
     unique_slug,
     visible,
 )
@@ -148,13 +148,25 @@ class BlogChanges:
     tags: list[str] | None = None
     meta_description: str | None = None
     featured_image: str | None = None
+    date: datetime | None = None
+    """The date a text states (its front matter's, as import reads it): when a post it makes live goes live."""
+    status_from_text: bool = False
+    """The status is a text's (a `--from` file, the editor), not a flag's: it publishes no scheduled post now."""
 
 
 def update(
-    acting: ActingUser, *, ref: str, changes: BlogChanges, expected_updated_at: datetime | None = None
+    acting: ActingUser,
+    *,
+    ref: str,
+    changes: BlogChanges,
+    expected_updated_at: datetime | None = None,
+    zone: tzinfo = UTC,
+    warnings: list[str] | None = None,
 ) -> BlogRow:
     """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile. The
-    row returned names what a changed body's save left out of the content (`post_steps.as_saved`)."""
+    row returned names what a changed body's save left out of the content (`post_steps.as_saved`).
+    A status or date changed goes by `post_steps.edited_publication`; `warnings`, when given, gets what
+    it kept against the change, its times in `zone` (the timezone setting)."""
     with unit_of_work(acting) as conn:
         row = _find_mine(acting, conn, ref, with_content=True)
         values: dict[str, Any] = {}
@@ -168,15 +180,20 @@ def update(
             values["meta_description"] = changes.meta_description or None
         if changes.featured_image is not None and changes.featured_image != (row.featured_image or ""):
             values["featured_image"] = changes.featured_image or None
-        if changes.status is not None and changes.status != row.status:
-            values["status"] = check_status(changes.status)
-            if changes.status == BlogStatus.SCHEDULED and (
-                row.published_at is None or row.published_at <= datetime.now(UTC)
-            ):
+        if (changes.status is not None and changes.status != row.status) or changes.date is not None:
+            now = datetime.now(UTC)
+            live, warning = edited_publication(
+                row, status=check_status(changes.status or row.status), stated=changes.date,
+                from_text=changes.status_from_text, zone=zone, now=now,
+            )  # fmt: skip
+            if live.status == BlogStatus.SCHEDULED and (live.published_at is None or live.published_at <= now):
                 raise InvalidInput(SCHEDULE_WITH_PUBLISH.format(ref=row.slug))
-            live = publication(values["status"], stated=None, stored=row.published_at)
-            if live.published_at != row.published_at:  # made published: now, unless dated in the past
+            if live.status != row.status:
+                values["status"] = live.status
+            if live.published_at != row.published_at:  # made published: now, unless dated; a text's date
                 values["published_at"] = live.published_at
+            if warning is not None and warnings is not None:
+                warnings.append(warning)
         _check_live_content(row, values)
         if values:
             if blog_rows.update(conn, blog_id=row.id, values=values, expected_updated_at=expected_updated_at) is None:

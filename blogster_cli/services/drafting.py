@@ -76,7 +76,7 @@ def _new_from_text(
     text: str, path: PurePosixPath | None, *, label: str, timezone: tzinfo, warnings: list[str] | None
 ) -> NewBlog:
     from blogster_cli.content.errors import ContentError
-    from blogster_cli.content.mapping import stated_status
+    from blogster_cli.content.mapping import hugo_never_builds, stated_status
     from blogster_cli.content.post import import_post
 
     try:
@@ -86,11 +86,11 @@ def _new_from_text(
     check_front_matter_on_top(text, source=label)  # import reads such a file as all body; a writer's is refused
     check_content_size(post.content)
     status = stated_status(post.content["front_matter"]["fields"]) or "draft"
-    if post.expiry is not None:  # Hugo's expiryDate, passed: Hugo builds no page of it, a draft as import makes it
+    if post.expiry is not None:  # Hugo's expiryDate: when Hugo builds no page of it, a draft as import makes it
         now = datetime.now(UTC)
-        status = "draft" if post.expiry <= now else status
+        status = "draft" if hugo_never_builds(post.expiry, post.published_at, now) else status
         live = publication(status, stated=post.published_at, now=now).status  # scheduled, when dated later
-        warning = expiry_warning(post.expiry, live, now, made="created")
+        warning = expiry_warning(post.expiry, live, now, made="created", zone=timezone, publish=post.published_at)
         if warning is not None and warnings is not None:
             warnings.append(warning)
     return new_from_imported(post, status=status)

@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -52,8 +52,10 @@ def edit_file_text(row: BlogRow) -> str:
     return dump_front_matter("yaml", front) + markdown_of(row)
 
 
-def changes_from_file(text: str) -> BlogChanges:
-    """The changes a post's text states; fields its front matter leaves out stay as they are.
+def changes_from_file(text: str, *, zone: tzinfo = UTC) -> BlogChanges:
+    """The changes a post's text states; fields its front matter leaves out stay as they are. Its
+    date (`date`, `publishDate`, Astro's `pubDate`...) is read as `posts new --from` reads it, one
+    without an offset in `zone` (the timezone setting); `blogs.update` says what it does.
 
     A text without front matter is all body (its fields stay as they are), unless a block of
     front matter keys stands a little below its top: text typed before or after the opening
@@ -76,15 +78,29 @@ def changes_from_file(text: str) -> BlogChanges:
     tags = values.get("tags")
     if tags is not None and not isinstance(tags, list):
         tags = [str(tags)]
+    status = stated_status(values)
     return BlogChanges(
         title=str(values["title"]) if values.get("title") is not None else None,
         slug=str(values["slug"]) if values.get("slug") else None,
         markdown=split.body,
-        status=stated_status(values),
+        status=status,
+        status_from_text=status is not None,
+        date=_stated_date(text, zone) if split.format else None,
         tags=[str(t) for t in tags] if tags is not None else None,
         meta_description=_optional_text(values, "description"),
         featured_image=_optional_text(values, "featured_image"),
     )
+
+
+def _stated_date(text: str, zone: tzinfo) -> datetime | None:
+    """The date the text's front matter states, as import and `posts new --from` read it."""
+    from blogster_cli.content.errors import ContentError
+    from blogster_cli.content.post import import_post
+
+    try:
+        return import_post(text, default_tz=zone).published_at
+    except ContentError as exc:
+        raise InvalidInput(f"the front matter is invalid: {exc}") from None
 
 
 def _optional_text(values: Mapping[str, Any], key: str) -> str | None:
@@ -92,17 +108,28 @@ def _optional_text(values: Mapping[str, Any], key: str) -> str | None:
     return str(values[key] or "") if key in values else None
 
 
-def apply(acting: ActingUser, *, ref: str, text: str | None, fields: BlogChanges) -> BlogRow:
-    """A non-interactive edit: the post's text (front matter and body) if given, then the fields set."""
+def apply(
+    acting: ActingUser,
+    *,
+    ref: str,
+    text: str | None,
+    fields: BlogChanges,
+    zone: tzinfo = UTC,
+    warnings: list[str] | None = None,
+) -> BlogRow:
+    """A non-interactive edit: the post's text (front matter and body) if given, then the fields set
+    (a status set so is the flag's). `warnings` gets what the save kept against the text (`blogs.update`)."""
     from dataclasses import fields as dataclass_fields
 
     if text is not None and not text.strip():
         raise InvalidInput("the text is empty; nothing was saved")
-    changes = changes_from_file(text) if text is not None else BlogChanges()
+    changes = changes_from_file(text, zone=zone) if text is not None else BlogChanges()
+    from_text = changes.status_from_text and fields.status is None
     for field in dataclass_fields(BlogChanges):
         if getattr(fields, field.name) is not None:
             setattr(changes, field.name, getattr(fields, field.name))
-    return blogs.update(acting, ref=ref, changes=changes)
+    changes.status_from_text = from_text
+    return blogs.update(acting, ref=ref, changes=changes, zone=zone, warnings=warnings)
 
 
 # -- one edit session --------------------------------------------------------------------
@@ -136,10 +163,12 @@ class EditDraft:
 
 @dataclass(frozen=True)
 class EditOutcome:
-    """`saved` (row is the new version), `unchanged` or `cancelled` (an empty text)."""
+    """`saved` (row is the new version), `unchanged` or `cancelled` (an empty text); `warnings`: what
+    the save kept against the text (`blogs.update`: a scheduled post is not published early)."""
 
     kind: str
     row: BlogRow | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def begin(acting: ActingUser, *, ref: str) -> EditDraft:
@@ -201,8 +230,8 @@ def forget(unsaved: UnsavedEdit) -> None:
     unsaved.path.with_suffix(".json").unlink(missing_ok=True)
 
 
-def save(acting: ActingUser, *, draft: EditDraft, edited: str) -> EditOutcome:
-    """Saves the writer's text as a new revision.
+def save(acting: ActingUser, *, draft: EditDraft, edited: str, zone: tzinfo = UTC) -> EditOutcome:
+    """Saves the writer's text as a new revision (its date read in `zone`, as `changes_from_file` does).
 
     InvalidInput if the text cannot be read as a post (nothing is kept: the front end
     decides whether to show it again or keep it). Any other failure (Conflict if the
@@ -216,17 +245,19 @@ def save(acting: ActingUser, *, draft: EditDraft, edited: str) -> EditOutcome:
     if text == draft.stored_text:
         _done(draft)
         return EditOutcome("unchanged")
-    changes = changes_from_file(text)
+    changes = changes_from_file(text, zone=zone)
+    warnings: list[str] = []
     try:
         row = blogs.update(
-            acting, ref=str(draft.blog_id), changes=changes, expected_updated_at=draft.expected_updated_at
-        )
+            acting, ref=str(draft.blog_id), changes=changes, expected_updated_at=draft.expected_updated_at,
+            zone=zone, warnings=warnings,
+        )  # fmt: skip
     except InvalidInput:
         raise
     except BlogsterError as exc:
         raise type(exc)(f"{exc}; your text is kept in {keep_unsaved(draft, text)}") from None
     _done(draft)
-    return EditOutcome("saved", row)
+    return EditOutcome("saved", row, tuple(warnings))
 
 
 def keep_unsaved(draft: EditDraft, edited: str) -> Path | None:

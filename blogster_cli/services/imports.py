@@ -119,6 +119,7 @@ PARALLEL_THRESHOLD = 400
 _WXR_SNIFF_BYTES = 4096
 EMPTY_REASON = "empty file"
 PAGE_NOTE = "a WordPress page: imported as a draft"
+PASSWORD_WARNING = "password-protected in WordPress: imported as a draft"  # its password is not kept
 DRAFT_WARNING = "kept as a draft: it says it is published, but {problems}"
 _SHOWN_PICTURES = 5  # problems named in a post's one warning line about its pictures
 
@@ -135,6 +136,9 @@ class FileOutcome:
     title: str | None = None
     renamed_from: str | None = None  # the slug the file asked for, when it got a suffixed one
     page: bool = False  # a WordPress page (imported as a draft)
+    # the post's status after the import (a dry run's: would be): draft, published or scheduled;
+    # None when the file leaves no post as it says (failed, skipped)
+    status: str | None = None
     warnings: list[str] = field(default_factory=list)  # what was changed or left out, the post still imported
     images: int = 0  # pictures the post links to that were stored as media
     conflict: bool = False  # skipped: the post and the file both changed since it was imported
@@ -168,6 +172,9 @@ class ImportSummary:
         # an unchanged file's warnings were said when it was imported: not repeated, only counted
         counts["warnings_not_repeated"] = sum(1 for file in self.files if file.warnings and file.outcome == "unchanged")
         counts["images"] = sum(file.images for file in self.files if file.outcome != "failed")
+        # what the site shows of these files' posts after the import: published now, scheduled for later
+        counts["published"] = sum(1 for file in self.files if file.status == "published")
+        counts["scheduled"] = sum(1 for file in self.files if file.status == "scheduled")
         return counts
 
     @property
@@ -482,6 +489,8 @@ def prepare_source(
                 except (ContentError, InvalidInput) as exc:
                     prepared.append(FileOutcome(path=label, outcome="failed", reason=str(exc), title=entry.title))
                     continue
+                if entry.password_protected:  # WordPress showed it only to readers given the password
+                    candidate.warnings.insert(0, PASSWORD_WARNING)
                 uploads = uploads_linked(entry)
                 if uploads:
                     candidate.warnings.append(
@@ -822,7 +831,7 @@ def _candidate(label: str, post: Any) -> Candidate:
             status = "draft"
             warnings.append(DRAFT_WARNING.format(problems=", ".join(problems)))
     if post.expiry is not None:
-        warning = expiry_warning(post.expiry, status)
+        warning = expiry_warning(post.expiry, status, publish=post.published_at)
         warnings.extend([warning] if warning is not None else [])
     source = content.get("source") or {}
     return Candidate(
@@ -1182,6 +1191,9 @@ class _Run:
     unmade: Counter[tuple[str | None, str, str]] = field(default_factory=Counter)
     # files new at a path whose post's file left it (`import_sources`' vacated): no trashed post's
     vacated: set[str] = field(default_factory=set)
+    # file label -> my post in the trash the file reads as, without a manifest or path to say so
+    # (`_trashed_copies`)
+    trashed_copies: dict[str, PostRef] = field(default_factory=dict)
 
 
 _BY_SITE_PATH = "its path in the site"
@@ -1397,6 +1409,42 @@ class _Trashed:
 
 
 _BY_IMPORTED_PATH = "the path it was imported from"
+_BY_TRASHED_TEXT = "its slug, title and body"
+
+
+def _trashed_copies(acting: ActingUser, index: _Index, run: _Run, candidates: list[Candidate]) -> None:
+    """Note in `run.trashed_copies` the files that read as a post of mine in the trash (its slug,
+    title and non-blank body): a copy of its export without the manifest (red team 65), which
+    `_trashed_post` knows by neither manifest nor path. Only a file no other way pairs with a post
+    (`import` only: sync matches by its own records), whose slug is a trashed post's; their
+    posts are read in one unit of work for the batch, RLS keeping it to my own."""
+    with run.lock:
+        named: dict[str, PostRef] = {}  # file label -> the trashed post of its slug
+        for candidate in candidates:
+            ref = index.by_slug.get(candidate.base_slug)
+            if (
+                run.by_body
+                and ref is not None
+                and ref.trashed
+                and candidate.wordpress_item is None
+                and candidate.label not in run.found
+                and candidate.label not in run.exported
+                and candidate.label not in run.vacated
+                and not (candidate.source_path is not None and index.by_path.get(candidate.source_path))
+            ):
+                named[candidate.label] = ref
+    if not named:
+        return
+    with unit_of_work(acting) as conn:
+        stored = blogs_bulk.my_posts_by_id(conn, ids=sorted({ref.id for ref in named.values()}))
+    by_label = {candidate.label: candidate for candidate in candidates}
+    with run.lock:
+        for label, ref in named.items():
+            post, body = stored.get(ref.id), by_label[label].content.get("markdown")
+            if post is None or not isinstance(body, str) or not body.strip() or post.title != by_label[label].title:
+                continue
+            if body == (post.content or {}).get("markdown"):
+                run.trashed_copies[label] = ref
 
 
 def _trashed_post(candidate: Candidate, index: _Index, run: _Run) -> _Trashed | None:
@@ -1406,7 +1454,8 @@ def _trashed_post(candidate: Candidate, index: _Index, run: _Run) -> _Trashed | 
     slug (or one its slug is a `-N` of). Imported, it came back live as a new post beside the one
     in the trash (`x-2`): import skips it and says so (`_trashed_reason`), as sync fails a file
     whose post is in the trash. `--on-conflict rename` imports it as a new post all the same;
-    `posts restore` brings the post back, and its file then updates it."""
+    `posts restore` brings the post back, and its file then updates it. A file neither says is
+    its post's when it reads as the post, as a copy of its export does (`_trashed_copies`)."""
     from blogster_cli.content.slugs import is_suffixed
 
     exported = run.exported.get(candidate.label)
@@ -1421,7 +1470,9 @@ def _trashed_post(candidate: Candidate, index: _Index, run: _Run) -> _Trashed | 
         if trashed and candidate.label not in run.found and candidate.label not in run.vacated:
             printed = _file_print(candidate.content)
             found = [_Trashed(ref, _BY_IMPORTED_PATH, ref.imported_file == printed) for ref in trashed]
+    copied = run.trashed_copies.get(candidate.label)
     found.sort(key=lambda trashed: not trashed.unchanged)  # the post whose file it is as it was, first
+    found.extend([_Trashed(copied, _BY_TRASHED_TEXT, unchanged=True)] if copied is not None else [])
     return next((t for t in found if t.unchanged or is_suffixed(t.post.slug, candidate.base_slug)), None)
 
 
@@ -1431,6 +1482,11 @@ def _trashed_reason(trashed: _Trashed) -> str:
     restore = f"`posts restore {slug}` brings the post back"
     if trashed.unchanged and trashed.how == _BY_EXPORT:
         return f"as an export wrote it from {slug!r}, which is in the trash: not imported ({restore})"
+    if trashed.how == _BY_TRASHED_TEXT:
+        return (
+            f"it reads as {slug!r} ({trashed.how}), which is in the trash: not imported"
+            f" ({restore}; --on-conflict rename imports it as a new post)"
+        )
     if trashed.unchanged:
         return f"as it was imported into {slug!r}, which is in the trash: not imported ({restore})"
     return (
@@ -1500,6 +1556,8 @@ def _plan_batch(
     with run.lock:  # an export's items are all in one batch: each is known before any is matched
         _note_items(index, run, candidates)
     _match_texts(acting, index, run, candidates)
+    if on_conflict != "rename":  # which imports a file of a post in the trash all the same
+        _trashed_copies(acting, index, run, candidates)
     with run.lock:
         plans = _plan(index, run, candidates, on_conflict)
     matched = [plan.matched.id for plan in plans if plan.kind == "update"]
@@ -1731,9 +1789,10 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     reason = plan.reason
     if plan.candidate.page:
         reason = f"{PAGE_NOTE}; {reason}" if reason else PAGE_NOTE
+    status = None if plan.kind == "skip" else plan.status or plan.candidate.status  # as `_apply` writes it
     return FileOutcome(
         path=plan.candidate.label, outcome=outcome, reason=reason, id=post_id, slug=plan.slug,
-        title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page,
+        title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page, status=status,
         warnings=list(plan.candidate.warnings),
         images=len(plan.candidate.pictures) if outcome in ("imported", "updated") else 0, conflict=plan.conflict,
     )  # fmt: skip

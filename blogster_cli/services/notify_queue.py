@@ -26,7 +26,7 @@ not tell who held the queue: red team 64 F2). None whose transaction began after
 ended, so a look ends at most the sessions then in a transaction (an account holds 20 connections
 at most; each waited for up to a second); no fixed cap per look, which an attacker would only need
 more sessions than to outlast. A session not gone within the wait (red team 65 F1: a statement
-that never checks for interrupts, translate() until 0206, strpos or replace on huge texts, which
+that never checks for interrupts, translate() until 0204, strpos or replace on huge texts, which
 neither pg_terminate_backend nor statement_timeout ends) does not stop the look: it goes on to the
 next oldest, and every later look goes past it too, without waiting on it again, until it is gone
 (its pid and start are kept, and asked after at each look); it is said once, for the

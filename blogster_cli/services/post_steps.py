@@ -10,15 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from blogster_cli import suggestions
 from blogster_cli.content.rules import check_explicit_slug, check_text, check_title, normalise_tags
 from blogster_cli.content.slugs import composed
 from blogster_cli.db.acting import Connection
 from blogster_cli.errors import BlogsterError, Conflict, InvalidInput, NotFound, PermissionDenied
+from blogster_cli.planning.times import in_zone
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs import BlogRow
@@ -199,14 +201,80 @@ def publication(
     return Publication(status, stored if stored is not None and stored <= now else now)
 
 
-def expiry_warning(expiry: datetime, status: str, now: datetime | None = None, *, made: str = "imported") -> str | None:
+def edited_publication(
+    row: BlogRow, *, status: str, stated: datetime | None, from_text: bool, zone: tzinfo, now: datetime | None = None
+) -> tuple[Publication, str | None]:
+    """The status and date an edit leaves `row` with, and a warning where it keeps them against the
+    edit. `status` is the one the edit ends with (its own, else the post's), `stated` the date its
+    text states, `from_text` whether the status is the text's (a `--from` file, the editor) rather
+    than a flag's. The text's date is read as `posts new --from` reads it (`publication`): a live
+    status with a date to come schedules the post for it, a past one publishes it dated then. But no
+    text publishes a post before its time: a scheduled post stays so unless the text states another
+    time to come (`publish` puts it live now); nor takes one down: a published post stays published,
+    dated as it was. A status not live leaves the date as it is."""
+    now = now or datetime.now(UTC)
+    if status not in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED):
+        return Publication(status, row.published_at), None
+    if row.status == BlogStatus.PUBLISHED and (status == BlogStatus.PUBLISHED or stated is not None):
+        if stated is None or stated <= now:
+            return Publication(row.status, row.published_at), None
+        return Publication(row.status, row.published_at), (
+            f"'{row.slug}' stays published{_dated(row.published_at, zone)}: the text's date, {shown_time(stated, zone)},"
+            f" is to come, but an edit takes no post down (`blogster unpublish {row.slug}`, then `blogster publish"
+            f" {row.slug} --at ...`, schedules it)"
+        )
+    if row.status != BlogStatus.SCHEDULED or (stated is not None and stated > now):
+        return publication(status, stated=stated, stored=row.published_at, now=now), None
+    if not from_text and status == BlogStatus.PUBLISHED:  # `--status published`: live now, as `posts status` puts it
+        return publication(status, stated=stated, stored=row.published_at, now=now), None
+    kept = Publication(row.status, row.published_at)
+    if stated is not None:
+        why = f"the text's date, {shown_time(stated, zone)}, has passed"
+    elif status == BlogStatus.PUBLISHED:
+        why = "the text states no date"
+    else:
+        return kept, None
+    return kept, (
+        f"'{row.slug}' stays scheduled{_dated(row.published_at, zone, 'for')}: {why}, and an edit publishes no post"
+        f" before its time (`blogster publish {row.slug}` publishes it now)"
+    )
+
+
+def _dated(moment: datetime | None, zone: tzinfo, word: str = "dated") -> str:
+    return f" {word} {shown_time(moment, zone)}" if moment is not None else ""
+
+
+def shown_time(moment: datetime, zone: tzinfo) -> str:
+    """A moment as a message states it: in the account's timezone setting, labelled ("2021-01-01 00:00
+    CET"), as the front ends show times (`output.local_time`)."""
+    return in_zone(moment, zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def expiry_warning(
+    expiry: datetime,
+    status: str,
+    now: datetime | None = None,
+    *,
+    made: str = "imported",
+    zone: tzinfo | None = None,
+    publish: datetime | None = None,
+) -> str | None:
     """What a post made from a Hugo file (import, `posts new --from`: `made`) says of its expiryDate
-    (`mapping.expiry_date`): passed, Hugo builds no page of it, so it is a draft, as `published:
+    (`mapping.expiry_date`): passed, or at or before `publish` (the date the file publishes it at),
+    Hugo builds no page of it, so it is a draft (`mapping.hugo_never_builds`), as `published:
     false` makes one; still to come, Blogster keeps it live after that date, which the file keeps
-    (a post not live has nothing to say)."""
-    when = expiry.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    (a post not live has nothing to say). The date is shown in `zone`, the timezone setting; without
+    one (import), in the zone a date without an offset was read in, which is that setting, else UTC."""
+    read_in = expiry.tzinfo if isinstance(expiry.tzinfo, ZoneInfo) else UTC
+    shown_in = zone if zone is not None else read_in
+    when = shown_time(expiry, shown_in)
     if expiry <= (now or datetime.now(UTC)):
         return f"its expiryDate ({when}) has passed, so Hugo no longer builds it: {made} as a draft"
+    if publish is not None and expiry <= publish:
+        return (
+            f"its expiryDate ({when}) is not after its publish date ({shown_time(publish, shown_in)}),"
+            f" so Hugo never builds it: {made} as a draft"
+        )
     if status not in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED):
         return None
     return f"its expiryDate ({when}) is kept in the file, but Blogster takes no post down: it stays {status} after it"

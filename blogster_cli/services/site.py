@@ -55,8 +55,9 @@ class BuildReport:
     warnings: tuple[str, ...] = ()
     """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses),
     a featured image not stored, a value of a post's front matter Python cannot read (`_records`), Liquid a post
-    imported from Jekyll shows as written (`content.liquid`), a Zola internal link to none of my published posts
-    (`publish.internal_links`), an interactive widget whose stored structure fails
+    imported from Jekyll shows as written (`content.liquid`), a Zola internal link or a relative link to a markdown
+    file that names none of my published posts (`publish.internal_links`, `publish.relative_links`), Hugo shortcodes
+    a post imported from Hugo shows as written, an interactive widget whose stored structure fails
     the check a save makes (`with_widgets`)."""
     notes: tuple[str, ...] = ()
     """Worth knowing, nothing left aside: the site has no title of its own (its subdomain stands in)."""
@@ -170,6 +171,7 @@ def _build(
     from blogster_cli.publish.internal_links import unresolved_warnings
     from blogster_cli.publish.model import site_key
     from blogster_cli.publish.pages import SitePlan
+    from blogster_cli.publish.relative_links import unresolved_warnings as unresolved_files
     from blogster_cli.publish.themes import load_theme
     from blogster_cli.services.media_files import media_dir
 
@@ -209,7 +211,10 @@ def _build(
                 return BuildReport(
                     out=out.resolve(), base_url=config.base_url, posts=len(records), rendered=0, written=0,
                     unchanged=len(previous.files), removed=0, seconds=round(time.perf_counter() - started, 3),
-                    warnings=(*warnings, *_left_out(records), *_liquid_left(records), *unresolved_warnings(records)),
+                    warnings=(
+                        *warnings, *_left_out(records), *_liquid_left(records), *unresolved_warnings(records),
+                        *unresolved_files(records), *_shortcodes_left(records),
+                    ),
                     notes=notes,
                 )  # fmt: skip
         plan = SitePlan(config, records, theme, timezone=timezone, reuse=same_site)
@@ -221,7 +226,11 @@ def _build(
             documents.update(_contents(conn, missing)[0])
         stored_widgets = site_rows.widgets(conn) if stale else []
     markdowns = _for_readers(
-        {i: documents[i] for i in stale}, records, base=plan.link("/").rstrip("/"), internal=plan.internal_links()
+        {i: documents[i] for i in stale},
+        records,
+        base=plan.link("/").rstrip("/"),
+        internal=plan.internal_links(),
+        files=plan.relative_links(),
     )
     bodies, widgets_left_out = with_widgets(
         _headings_lifted(render_bodies(markdowns), markdowns, records), stored_widgets
@@ -231,6 +240,8 @@ def _build(
         *_left_out(records),
         *_liquid_left(records),
         *unresolved_warnings(records),
+        *unresolved_files(records),
+        *_shortcodes_left(records),
         *widgets_left_out,
     )
     for post_id, body in bodies.items():
@@ -250,14 +261,16 @@ def _build(
 
 def _for_readers(
     documents: Mapping[str, Mapping[str, Any]], records: dict[str, dict[str, Any]], *, base: str,
-    internal: Mapping[str, str],
+    internal: Mapping[str, str], files: Mapping[str, str],
 ) -> dict[str, str]:  # fmt: skip
     """Post id -> the body its page shows: a post imported from Jekyll with its `{{ site.baseurl }}`
     as the site's path (`base`), and its record's "lq" the warning about the Liquid it still holds
     (kept while its page is, so that every build says it); one imported from Zola with its internal
-    links (`@/blog/a.md`) leading to the pages of `internal` (`publish.internal_links`)."""
+    links (`@/blog/a.md`) leading to the pages of `internal` (`publish.internal_links`); an imported one with
+    its relative links to markdown files (`other.md`) leading to the pages of `files` (`publish.relative_links`)."""
     from blogster_cli.content.linked_images import with_stored_pictures
     from blogster_cli.content.liquid import for_readers, leftover_warning
+    from blogster_cli.publish import relative_links
     from blogster_cli.publish.internal_links import resolved
 
     markdowns = {}
@@ -265,6 +278,9 @@ def _for_readers(
         markdown = with_stored_pictures(document.get("markdown") or "", document.get(_PICTURES))
         shown = for_readers(document.get("dialect"), markdown, base=base)
         markdowns[post_id] = resolved(shown.markdown, internal) if document.get("dialect") == "zola" else shown.markdown
+        source = records[post_id].get("sp")
+        if source:
+            markdowns[post_id] = relative_links.resolved(markdowns[post_id], source, files)
         warning = leftover_warning(records[post_id]["slug"], shown)
         if warning:
             records[post_id]["lq"] = warning
@@ -275,6 +291,10 @@ def _for_readers(
 
 def _liquid_left(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return [record["lq"] for record in records.values() if record.get("lq")]
+
+
+def _shortcodes_left(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    return [record["hs"] for record in records.values() if record.get("hs")]
 
 
 def _left_out(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -297,7 +317,9 @@ def _records(
     the last build for the rest. A record's "lo" says what of its post's front matter was left out,
     Python cannot read it (`repositories.site.contents`), and its "tz" that the zone its import recorded
     is no zone's name (`content.post.unknown_zone_warning`): kept while the row is, so every build says them.
-    A post imported from Zola has its path from `content/` ("zp") and the files its internal links name ("zl")."""
+    A post imported from Zola has its path from `content/` ("zp") and the files its internal links name ("zl"); an
+    imported post its file ("sp") and the files its relative links name ("ml"), one from Hugo the warning about the
+    shortcodes it shows as text ("hs"); a post the slugs and times it was published under before ("fa", 0203)."""
     from dataclasses import replace
 
     from blogster_cli.content.linked_images import featured_as_stored, with_stored_pictures
@@ -306,6 +328,7 @@ def _records(
     from blogster_cli.publish.internal_links import content_path, linked_paths
     from blogster_cli.publish.media import linked_names
     from blogster_cli.publish.pages import last_change, post_record
+    from blogster_cli.publish.relative_links import linked_files, shortcode_warning, source_file
     from blogster_cli.publish.titles import shown_title
 
     rows = site_rows.published_own(conn, blog_ids=None if everything else changed) if changed else []
@@ -328,6 +351,10 @@ def _records(
             zola_path, zola_links = content_path(document), []
             if zola_path is not None:
                 zola_links = linked_paths(markdown)
+            source = source_file(document)
+            file_links = linked_files(markdown, source) if source is not None else []
+            shortcodes = shortcode_warning(row.slug, markdown) if document.get("dialect") == "hugo" else None
+            former = _former_addresses(document.get("former_addresses"))
             unread = _unread(row.slug, left_out.get(row.id))
             zone_warning = unknown_zone_warning(document.get("timezone"), "UTC")  # as `last_change` reads it
             unknown_zone = None if zone_warning is None else f"the post {row.slug!r}: {zone_warning}"
@@ -339,6 +366,8 @@ def _records(
             modified = datetime.fromisoformat(before["mod"])
             unread, unknown_zone = before.get("lo"), before.get("tz")
             zola_path, zola_links = before.get("zp"), before.get("zl") or []
+            source, file_links, shortcodes = before.get("sp"), before.get("ml") or [], before.get("hs")
+            former = before.get("fa") or []
         site_post = _site_post(row, source_url, aliases, title, from_heading, modified)
         read[row.id] = post_record(site_post, row=row.version, summary=summary)
         read[row.id]["med"] = linked
@@ -350,12 +379,31 @@ def _records(
             read[row.id]["zp"] = zola_path
         if zola_links:
             read[row.id]["zl"] = zola_links
+        for key, value in (("sp", source), ("ml", file_links), ("hs", shortcodes), ("fa", former)):
+            if value:
+                read[row.id][key] = value
     records = {}
     for post_id in versions:
         record = read.get(post_id) or kept.get(post_id)
         if record is not None:  # else unpublished between the two queries
             records[post_id] = record
     return records, documents
+
+
+def _former_addresses(stored: object) -> list[list[str]]:
+    """[slug, publication time] of each former address a post's row holds (0203), oldest first."""
+    from datetime import datetime
+
+    found = []
+    for entry in stored if isinstance(stored, list) else ():
+        slug, published = (entry.get("slug"), entry.get("published_at")) if isinstance(entry, dict) else (None, None)
+        if isinstance(slug, str) and isinstance(published, str):
+            try:
+                datetime.fromisoformat(published)
+            except ValueError:
+                continue
+            found.append([slug, published])
+    return found
 
 
 _PICTURES = "stored_pictures"  # a document's key for the pictures a sync stored for its post (`_contents`)

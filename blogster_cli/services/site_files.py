@@ -282,7 +282,7 @@ _OPTIONAL = (str, type(None))
 _RECORD_FIELDS: dict[str, type | tuple[type, ...]] = {
     "row": str, "slug": str, "title": str, "pub": str, "upd": str, "desc": _OPTIONAL, "rt": int, "tags": list,
     "img": _OPTIONAL, "alt": _OPTIONAL, "src": _OPTIONAL, "al": list, "sum": str, "ts": int, "med": list,
-    "mod": str,
+    "mod": str, "sp": str, "ml": list, "hs": str, "fa": list,
 }  # fmt: skip
 """What publish/pages.py `post_record` (and the build) put in a post's record, by type."""
 
@@ -311,9 +311,18 @@ def _record_ok(record: object) -> bool:
     alf, cand = record.get("alf", ()), record.get("cand", ())
     if not (isinstance(derived, list) and isinstance(alf, (list, tuple)) and isinstance(cand, (list, tuple))):
         return False
-    for text in (*record.get("tags", ()), *record.get("al", ()), *record.get("med", ()), *alf, *cand):
+    for text in (
+        *record.get("tags", ()),
+        *record.get("al", ()),
+        *record.get("med", ()),
+        *record.get("ml", ()),
+        *alf,
+        *cand,
+    ):
         if not isinstance(text, str):
             return False
+    if not all(_former_ok(entry) for entry in record.get("fa", ())):
+        return False
     if any(not path.startswith("/") for path in cand) or len(derived) != 5 or not isinstance(derived[0], int):
         return False
     if not (isinstance(derived[1], str) and isinstance(derived[3], str) and isinstance(derived[4], str)):
@@ -324,6 +333,19 @@ def _record_ok(record: object) -> bool:
         )
     except ValueError:
         return False
+
+
+def _former_ok(entry: object) -> bool:
+    """Whether a record's former address ("fa") is [slug, publication time], as a build writes it."""
+    from datetime import datetime
+
+    if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)):
+        return False
+    try:
+        datetime.fromisoformat(entry[1])
+    except ValueError:
+        return False
+    return True
 
 
 _NO_DERIVED = [0, "", None, "", ""]

@@ -419,12 +419,12 @@ class EditorScreen(PublishingActions, Screen[None]):
     def action_save(self) -> None:
         if self.draft is None:
             return
-        acting, draft, text = self.app.acting, self.draft, self.text
+        acting, draft, text, zone = self.app.acting, self.draft, self.text, self.app.zone
         self.sub_title = f"{draft.slug} (saving…)"
         in_background(
             self,
             "Saving",
-            lambda: editing.save(acting, draft=draft, edited=text),
+            lambda: editing.save(acting, draft=draft, edited=text, zone=zone),
             lambda outcome: PostSaved((outcome, text)),
         )
 
@@ -441,6 +441,8 @@ class EditorScreen(PublishingActions, Screen[None]):
             self.app.notify(f"Saved '{row.slug}' as a new revision")
             if row.left_out:
                 self.app.notify(left_out_warning(row.slug, row.left_out, saved=True), severity="warning", timeout=10)
+            for warning in outcome.warnings:  # the text's status or date not followed (a schedule kept)
+                self.app.notify(warning, severity="warning", timeout=10)
         elif outcome.kind == "unchanged":
             self.app.notify("No changes to save")
         else:

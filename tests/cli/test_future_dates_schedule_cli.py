@@ -1,11 +1,11 @@
 """One rule of a post's date as it goes live, on every path (`post_steps.publication`): a date to come
 stated with the status published schedules the post for it (an embargo is not published at once), a
 past one with the status scheduled publishes it then; a post made published by a status change goes
-live now, so a scheduled post is dated now, not at its date to come (red team 60, F2 and F3)."""
+live now, so a scheduled post is dated now, not at its date to come (red team 60, F2 and F3). An edit's
+text goes by the same rule but publishes no post early (`tests/cli/test_edit_from_file_dates_cli.py`)."""
 
 from __future__ import annotations
 
-import stat
 from datetime import UTC, datetime, timedelta
 
 EMBARGO = datetime(2031, 3, 1, 9, tzinfo=UTC)
@@ -72,20 +72,10 @@ def test_a_status_change_publishes_a_scheduled_post_now(cli, signed_up, tmp_path
     scheduled_later(cli, "edited")
     assert cli("posts", "edit", "edited", "--status", "published").exit_code == 0
     assert dated_now(superuser, "edited")
-    scheduled_later(cli, "from-file")  # a date in an edit's file is not read: the status is changed, now
+    scheduled_later(cli, "from-file")  # an edit's file is read as `new --from` reads it: its date (tester 494, 1)
     text = post_file(tmp_path, "from-file", "status: published", "date: 2031-06-01T10:00:00Z")
     assert cli("posts", "edit", "from-file", "--from", str(text)).exit_code == 0
-    assert dated_now(superuser, "from-file")
-
-
-def test_the_editors_status_published_publishes_a_scheduled_post_now(cli, signed_up, tmp_path, superuser):
-    scheduled_later(cli, "later")
-    editor = tmp_path / "fake-editor"
-    editor.write_text("#!/bin/sh\nsed -i 's/^status: .*/status: published/' \"$1\"\n")
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    edited = cli("posts", "edit", "later", env={"EDITOR": str(editor), "VISUAL": ""})
-    assert edited.exit_code == 0, edited.stderr
-    assert dated_now(superuser, "later")
+    assert stored(superuser, "from-file") == ("scheduled", datetime(2031, 6, 1, 10, tzinfo=UTC))
 
 
 def test_a_status_change_keeps_a_past_date(cli, signed_up, tmp_path, superuser):

@@ -73,13 +73,14 @@ def test_json_summary_has_counts_and_per_file_outcomes(cli, signed_up, tmp_path)
     assert set(summary) == {"dry_run", "on_conflict", "counts", "not_posts", "warnings", "files"}
     assert summary["counts"] == {
         "imported": 2, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 1, "renamed": 0, "pages": 0,
-        "warnings": 0, "warnings_not_repeated": 0, "images": 0,
+        "warnings": 0, "warnings_not_repeated": 0, "images": 0, "published": 2, "scheduled": 0,
     }  # fmt: skip
     assert summary["dry_run"] is False and summary["on_conflict"] == "update" and summary["not_posts"] == {}
     assert summary["warnings"] == []  # about the run, not one file: an Astro content config it cannot read
     by_name = {Path(f["path"]).name: f for f in summary["files"]}
     assert set(by_name["one.md"]) == {
-        "path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page", "warnings", "images", "conflict",
+        "path", "outcome", "reason", "id", "slug", "title", "renamed_from", "page", "status", "warnings", "images",
+        "conflict",
     }  # fmt: skip
     assert by_name["one.md"]["outcome"] == "imported" and by_name["one.md"]["slug"] == "one"
     assert by_name["broken.md"]["outcome"] == "failed" and by_name["broken.md"]["reason"]
@@ -105,10 +106,11 @@ def test_dry_run_changes_nothing(cli, signed_up, tmp_path, superuser):
     assert result.json()["dry_run"] is True and result.json()["counts"]["imported"] == 2
     text = cli("import", str(site), "--dry-run")
     assert text.stderr.splitlines() == [
-        "Dry run, nothing changed: 2 items: 2 would import, 0 updated, 0 unchanged, 0 skipped, 0 failed."
+        "Dry run, nothing changed: 2 items: 2 would import, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+        " (2 would be published)."
     ]
     rows = [line.split("\t") for line in text.stdout.splitlines()]
-    assert rows[0] == ["outcome", "path", "slug", "reason"]
+    assert rows[0] == ["outcome", "path", "slug", "status", "reason"]
     assert sorted((row[0], row[2]) for row in rows[1:]) == [("would import", "one"), ("would import", "two")]
     after = superuser.execute("select (select count(*) from public.blogs), (select count(*) from public.activities)")
     assert after.fetchone() == counts

@@ -63,7 +63,7 @@ def test_lists_keep_a_long_slug_whole_on_a_narrow_terminal_and_pipes_stay_tab_se
     post.write_text(f"---\ntitle: {'A title long enough to be cut short ' * 2}\nslug: {LONG_SLUG}\n---\nSome words.\n")
     piped = cli("import", str(post), "--dry-run")  # the plan is data: scripts read it
     assert piped.exit_code == 0, piped.stderr
-    assert piped.stdout == f"outcome\tpath\tslug\treason\nwould import\t{post}\t{LONG_SLUG}\t\n"
+    assert piped.stdout == f"outcome\tpath\tslug\tstatus\treason\nwould import\t{post}\t{LONG_SLUG}\tpublished\t\n"
     assert cli("import", str(post)).exit_code == 0
     terminal(monkeypatch, 80)
     for command in (("import", str(post), "--dry-run"), ("posts", "list")):

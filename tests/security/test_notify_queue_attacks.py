@@ -279,7 +279,7 @@ def test_account_sessions_younger_than_the_holder_are_not_ended_and_older_ones_o
 UNENDING = "select strpos(repeat('a', 1000000), 'b' || repeat('a', 10000))"
 """Seconds of CPU that neither pg_terminate_backend nor statement_timeout ends (red team 65 F1: a
 needle mismatching at its first character is compared whole at every position, and the search never
-checks for interrupts). translate() did it for minutes; 0206 closed it, strpos stays (README, "Residue")."""
+checks for interrupts). translate() did it for minutes; 0204 closed it, strpos stays (README, "Residue")."""
 
 
 def test_a_session_that_does_not_end_is_gone_past_and_said_once(db, superuser, make_user, worker_db):

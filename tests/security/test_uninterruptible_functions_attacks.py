@@ -4,7 +4,7 @@ translate(text, from, to) looks every character up in all of `from` and never ch
 neither statement_timeout nor pg_terminate_backend ends it (minutes with texts of 100,000 characters,
 days with 100 MB), so an account pinned the server's CPUs, held the NOTIFY queue with a session the
 watch could not end, or shielded a holder from it (tests/security/test_notify_queue_attacks.py).
-Migration 0206 takes it from PUBLIC (internal.uninterruptible_functions() lists what it closes;
+Migration 0204 takes it from PUBLIC (internal.uninterruptible_functions() lists what it closes;
 internal.secure_database(), run by every `db migrate`, revokes them), and documentation's search
 vector, the one place Blogster called it, reads `<` and `>` with replace().
 """
@@ -44,7 +44,7 @@ def test_every_migrate_closes_them_again(db, superuser):
 
 
 def test_a_restored_database_keeps_them_closed(db, superuser, make_user, tmp_path):
-    """A restore builds its scratch database from Blogster's migrations, 0206 among them: still closed."""
+    """A restore builds its scratch database from Blogster's migrations, 0204 among them: still closed."""
     bob = make_user(login_password=LOGIN_PASSWORD)
     archive = tmp_path / "all.blogster-backup"
     backup.backup(db, path=archive)

@@ -46,6 +46,11 @@ from blogster_cli.publish.urls import imported_address
         ),
         ({"dialect": "jekyll", "source_path": "_posts/hello.md"}, None),  # Jekyll builds no post from it
         ({"dialect": "jekyll", "source_path": "_drafts/2021-03-04-hello.md"}, None),
+        # a flat folder of Jekyll-named files (18F's), which import read as Jekyll posts by their names
+        ({"dialect": "jekyll", "source_path": "2021-03-05-flat-hello.md"}, "/2021/03/05/flat-hello.html"),
+        ({"dialect": "jekyll", "source_path": "notes/2021-03-05-x.md", "category": "news"}, "/news/2021/03/05/x.html"),
+        ({"dialect": "jekyll", "source_path": "hello.md"}, None),  # `--format jekyll`: no date in its name
+        ({"dialect": "jekyll", "source_path": "_recipes/2021-03-05-soup.md"}, None),  # another collection's
         ({"dialect": "jekyll", "source_path": "_posts/2021-03-04-x.md", "site_permalink": "weekdate"}, None),
         ({"dialect": "astro", "source_path": "src/content/blog/a.md"}, None),
         ({"dialect": "hugo"}, None),

@@ -117,3 +117,18 @@ def test_the_expiry_warnings() -> None:
         " it stays published after it"
     )
     assert expiry_warning(later, "draft", now) is None
+
+
+def test_the_expiry_warning_names_the_time_in_the_timezone_setting() -> None:
+    """`expiryDate: 2021-01-01` read in Europe/Berlin was warned of as "2020-12-31 23:00 UTC" (tester 494, 3)."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    read = dt.datetime(2021, 1, 1, tzinfo=berlin)
+    now = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    assert expiry_warning(read.astimezone(UTC), "draft", now, zone=berlin).startswith(
+        "its expiryDate (2021-01-01 00:00 CET)"
+    )
+    assert expiry_warning(read, "draft", now).startswith("its expiryDate (2021-01-01 00:00 CET)")  # as import read it
+    offset = dt.datetime(2021, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))  # an offset the file wrote
+    assert expiry_warning(offset, "draft", now).startswith("its expiryDate (2020-12-31 23:00 UTC)")

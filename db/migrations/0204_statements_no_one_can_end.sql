@@ -1,4 +1,4 @@
--- 0206: statements no one can end: translate() closed to accounts, and the NOTIFY queue's watch
+-- 0204: statements no one can end: translate() closed to accounts, and the NOTIFY queue's watch
 -- goes past a session that does not end (red team 65 F1).
 --
 -- PostgreSQL's translate(text, from, to) looks every input character up in all of `from`, and
@@ -57,7 +57,7 @@ as $$
   ]::pg_catalog.oid[])
 $$;
 comment on function internal.uninterruptible_functions() is
-  'pg_catalog functions that run long, past statement_timeout and pg_terminate_backend, on inputs an account controls, and that Blogster does not call (0206), and whether PUBLIC still holds each; secure_database() revokes them.';
+  'pg_catalog functions that run long, past statement_timeout and pg_terminate_backend, on inputs an account controls, and that Blogster does not call (0204), and whether PUBLIC still holds each; secure_database() revokes them.';
 revoke all on function internal.uninterruptible_functions() from public;
 
 create or replace function internal.secure_database() returns void
@@ -92,7 +92,7 @@ begin
 end
 $$;
 comment on function internal.secure_database() is
-  'Revokes from PUBLIC: TEMP on the current database, the server''s activity statistics, lock and size views and functions (0096), the advisory lock functions (0194) and the functions no one can end (0206; those two a superuser''s run only: a notice otherwise); run by `db migrate` after every run (copies of a database do not keep TEMP).';
+  'Revokes from PUBLIC: TEMP on the current database, the server''s activity statistics, lock and size views and functions (0096), the advisory lock functions (0194) and the functions no one can end (0204; those two a superuser''s run only: a notice otherwise); run by `db migrate` after every run (copies of a database do not keep TEMP).';
 revoke all on function internal.secure_database() from public;
 
 -- 0146's search vector, with replace() for translate(): `<` and `>` read as spaces, as before.
@@ -178,7 +178,7 @@ begin
 end
 $$;
 comment on function internal.end_oldest_session_holding_notify_queue(timestamptz, integer[], timestamptz[]) is
-  'Ends the account session (u_ logins only) whose transaction is oldest, if it began before begun_before, but those passed (pid and backend start: sessions seen not to end), while the NOTIFY queue holds unread notifications, and waits up to 1 s for it to be gone (gone); with the account''s email when it is this database''s (0200, 0206).';
+  'Ends the account session (u_ logins only) whose transaction is oldest, if it began before begun_before, but those passed (pid and backend start: sessions seen not to end), while the NOTIFY queue holds unread notifications, and waits up to 1 s for it to be gone (gone); with the account''s email when it is this database''s (0200, 0204).';
 revoke all on function internal.end_oldest_session_holding_notify_queue(timestamptz, integer[], timestamptz[]) from public;
 grant execute on function internal.end_oldest_session_holding_notify_queue(timestamptz, integer[], timestamptz[]) to service_role;
 
@@ -194,7 +194,7 @@ as $$
     on p.pid operator(pg_catalog.=) a.pid and p.started operator(pg_catalog.=) a.backend_start
 $$;
 comment on function internal.notify_queue_sessions_not_ended(integer[], timestamptz[]) is
-  'Which of the sessions given (pid and backend start) are still there: those the NOTIFY queue''s watch told to end and that did not, which it goes past until they are gone (0206).';
+  'Which of the sessions given (pid and backend start) are still there: those the NOTIFY queue''s watch told to end and that did not, which it goes past until they are gone (0204).';
 revoke all on function internal.notify_queue_sessions_not_ended(integer[], timestamptz[]) from public;
 grant execute on function internal.notify_queue_sessions_not_ended(integer[], timestamptz[]) to service_role;
 
