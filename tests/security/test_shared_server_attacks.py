@@ -18,6 +18,7 @@ import base64
 import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -217,20 +218,26 @@ def test_doctor_fails_a_database_where_public_may_take_advisory_locks_and_migrat
     assert advisory_locks.open_to_public(superuser) == []
 
 
+@contextmanager
+def as_managed_administrator(superuser: psycopg.Connection) -> Iterator[None]:
+    """Inside, the superuser's connection acts as a login that is no superuser but may run Blogster's
+    internal functions, as a managed server's administrator; all of it rolled back after."""
+    administrator = sql.Identifier(f"managed_admin_{os.urandom(4).hex()}")
+    with superuser.transaction(force_rollback=True):
+        superuser.execute(sql.SQL("create role {} nosuperuser").format(administrator))
+        superuser.execute(sql.SQL("grant usage on schema internal to {}").format(administrator))
+        superuser.execute(sql.SQL("grant all on all functions in schema internal to {}").format(administrator))
+        superuser.execute(sql.SQL("set local role {}").format(administrator))
+        yield
+
+
 def test_a_migrating_login_that_is_no_superuser_leaves_a_notice_not_an_error(db, superuser):
     """A managed server's administrator may not revoke on pg_catalog's functions: secure_database() (0194,
     and every `db migrate`) tells it so and goes on; `doctor` then fails the database (test above)."""
     notices: list[str] = []
     superuser.add_notice_handler(lambda diagnostic: notices.append(diagnostic.message_primary or ""))
     superuser.execute("grant execute on function pg_catalog.pg_advisory_lock(bigint) to public")
-    administrator = f"managed_admin_{os.urandom(4).hex()}"
-    with superuser.transaction(force_rollback=True):
-        superuser.execute(sql.SQL("create role {} nosuperuser").format(sql.Identifier(administrator)))
-        superuser.execute(sql.SQL("grant usage on schema internal to {}").format(sql.Identifier(administrator)))
-        superuser.execute(
-            sql.SQL("grant all on all functions in schema internal to {}").format(sql.Identifier(administrator))
-        )
-        superuser.execute(sql.SQL("set local role {}").format(sql.Identifier(administrator)))
+    with as_managed_administrator(superuser):
         superuser.execute("select internal.secure_database()")
         assert advisory_locks.open_to_public(superuser) == ["pg_advisory_lock(bigint)"]
     assert any("any login may still take advisory locks" in notice and "REVOKE" in notice for notice in notices)

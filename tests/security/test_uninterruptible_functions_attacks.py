@@ -11,15 +11,13 @@ vector, the one place Blogster called it, reads `<` and `>` with replace().
 
 from __future__ import annotations
 
-import os
-
 import psycopg
 import pytest
-from psycopg import sql
 
 from blogster_cli.db import migrations
 from blogster_cli.services import backup
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
+from tests.security.test_shared_server_attacks import as_managed_administrator
 
 
 def closed_functions(superuser: psycopg.Connection) -> list[tuple[str, bool]]:
@@ -62,14 +60,7 @@ def test_a_migrating_login_that_is_no_superuser_is_told_what_a_superuser_revokes
     notices: list[str] = []
     superuser.add_notice_handler(lambda diagnostic: notices.append(diagnostic.message_primary or ""))
     superuser.execute("grant execute on function pg_catalog.translate(text, text, text) to public")
-    administrator = f"managed_admin_{os.urandom(4).hex()}"
-    with superuser.transaction(force_rollback=True):
-        superuser.execute(sql.SQL("create role {} nosuperuser").format(sql.Identifier(administrator)))
-        superuser.execute(sql.SQL("grant usage on schema internal to {}").format(sql.Identifier(administrator)))
-        superuser.execute(
-            sql.SQL("grant all on all functions in schema internal to {}").format(sql.Identifier(administrator))
-        )
-        superuser.execute(sql.SQL("set local role {}").format(sql.Identifier(administrator)))
+    with as_managed_administrator(superuser):
         superuser.execute("select internal.secure_database()")
         assert closed_functions(superuser) == [("translate(text,text,text)", True)]
     assert any(
