@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
+
+import pytest
 
 from blogster_cli.services import parallel
 from blogster_cli.services.parallel import parallel_map
@@ -141,3 +144,25 @@ def test_one_worker_never_loads_multiprocessing() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "False"
+
+
+def test_a_stop_while_a_worker_starts_waits_for_the_start_then_ends_the_map_and_its_workers(monkeypatch) -> None:
+    """Ctrl-C as a chunk is handed out (which may start the fork server and a worker) is held until the
+    start is done, then raised, not lost: the map stops and every worker it started has ended. Raised
+    in the middle of the start (h494), a worker came up after this process had gone."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    real_submit, handed_out, workers = ProcessPoolExecutor.submit, [], []
+
+    def interrupted_submit(self, fn, /, *args, **kwargs):
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C while the worker starts
+        future = real_submit(self, fn, *args, **kwargs)
+        handed_out.append(args[0])
+        workers.extend(self._processes.values())
+        return future
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", interrupted_submit)
+    with pytest.raises(KeyboardInterrupt):
+        list(parallel_map(square_with_pid, [[1], [2], [3]], workers=2, preload=[__name__]))
+    assert handed_out == [[1]] and workers
+    assert not any(worker.is_alive() for worker in workers)
