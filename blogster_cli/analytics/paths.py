@@ -79,19 +79,31 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(regex + "/?")
 
 
+def path_key(path: str) -> str:
+    """What a path is looked up by among exact addresses: query ignored, trailing slash optional."""
+    return strip_query(path).rstrip("/") or "/"
+
+
 @dataclass
 class PathMatcher:
-    """Maps request paths to slugs by patterns, plus exact old URLs kept for posts."""
+    """Maps request paths to slugs by patterns, plus exact old URLs kept for posts and the former
+    addresses of moved ones."""
 
     patterns: list[re.Pattern[str]]
     old_urls: dict[str, str] = field(default_factory=dict)
+    moved: dict[str, str] = field(default_factory=dict)
+    """A moved post's former addresses (migration 0203), looked at before the patterns: the pattern
+    names the slug it no longer has, or another post's of another date, where its redirect page is."""
     _seen: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def build(cls, patterns: Iterable[str], old_urls: dict[str, str] | None = None) -> PathMatcher:
-        """`old_urls` maps an old path (query ignored, trailing slash optional) to its post's slug."""
-        kept = {strip_query(url).rstrip("/") or "/": slug for url, slug in (old_urls or {}).items()}
-        return cls([compile_pattern(pattern) for pattern in patterns], kept)
+    def build(
+        cls, patterns: Iterable[str], old_urls: dict[str, str] | None = None, moved: dict[str, str] | None = None
+    ) -> PathMatcher:
+        """`old_urls` maps an old path (query ignored, trailing slash optional) to its post's slug;
+        `moved` a former address (`path_key`, never a post's current address) to its post's slug."""
+        kept = {path_key(url): slug for url, slug in (old_urls or {}).items()}
+        return cls([compile_pattern(pattern) for pattern in patterns], kept, dict(moved or {}))
 
     def slug_for(self, path: str) -> str | None:
         """The slug a request path points at, or None (memoised: popular paths repeat; short ones only, as a
@@ -105,8 +117,12 @@ class PathMatcher:
 
     def _match(self, path: str) -> str | None:
         clean = strip_query(path)
+        key = clean.rstrip("/") or "/"
+        moved = self.moved.get(key)
+        if moved is not None:
+            return moved
         for regex in self.patterns:
             match = regex.fullmatch(clean)
             if match is not None:
                 return match.group("slug")
-        return self.old_urls.get(clean.rstrip("/") or "/")
+        return self.old_urls.get(key)

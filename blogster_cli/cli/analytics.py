@@ -31,8 +31,9 @@ def analytics_group() -> None:
 INGEST_HELP = """Count the page views in web server logs (plain or .gz; '-' reads standard input).
 
 A request path is matched to a post by --map PATTERN ({slug} marks the slug, * one path
-segment), else by your site's permalink pattern and each imported post's kept old URLs;
-query strings and fragments are ignored. Re-running on the same log, on a log that grew, or
+segment), else by your site's permalink pattern, each imported post's kept old URLs and each
+moved post's former addresses (where its redirect pages are: one another post has now is that
+post's); query strings and fragments are ignored. Re-running on the same log, on a log that grew, or
 on its rotated (renamed or gzipped) copy counts each request once: what was read is recorded
 by the content of each log, so a run that was killed resumes where it stopped. A log that
 begins like one read before but differs later is another log, and counted as one; one that

@@ -467,6 +467,37 @@ def set_status(
         output.message(f"'{row.slug}' is now {row.status}.")
 
 
+@app.command("addresses")
+def addresses(
+    ref: str = typer.Argument(..., help="Slug or id."),
+    forget: list[str] = typer.Option([], "--forget", help="Forget this former slug (repeatable).", metavar="SLUG"),
+    forget_all: bool = typer.Option(False, "--forget-all", help="Forget every former address."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """List the former addresses of a post (slugs it was published under), or forget them.
+
+    The next `site build` redirects from no forgotten address, and the feeds stop naming the post
+    by it. A slug to forget that is not among them: exit 3, nothing forgotten.
+
+    Example: blogster posts addresses acme-news --forget layoffs-at-acme
+    """
+    from blogster_cli.services.former_addresses import former_addresses
+
+    found = former_addresses(acting_user(), ref=ref, forget=forget, forget_all=forget_all)
+    if found.forgotten:
+        output.message(f"'{found.slug}': {plural(found.forgotten, 'former address', 'former addresses')} forgotten.")
+    if json:
+        output.print_json([{"slug": a.slug, "published_at": a.published_at} for a in found.addresses])
+    elif found.addresses:
+        shown = [
+            {"slug": a.slug, "published_at": output.local_time(a.published_at) if a.published_at else ""}
+            for a in found.addresses
+        ]
+        show_list(shown, ("slug", "published_at"), fmt=None, json=False, short=())
+    elif not found.forgotten:
+        output.message(f"'{found.slug}' has no former addresses.")
+
+
 @tag_app.command("add")
 def tag_add(
     ref: str = typer.Argument(..., help="Slug or id."),

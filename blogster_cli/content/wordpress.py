@@ -292,7 +292,7 @@ def _item_post(
         _text(item, excerpt_ns + "encoded")
     )
     status = _text(item, wp_ns + "status")
-    protected = bool(item.findtext(wp_ns + "post_password"))  # shown to readers who have it: never stored
+    protected = _password_protected(item)  # shown to readers who have it: never stored
     scheduled = post_type == "post" and status == "future" and date is not None and not protected
     published = post_type == "post" and not protected and (status == "publish" or scheduled)
     post_id = _text(item, wp_ns + "post_id")
@@ -323,6 +323,20 @@ def _item_post(
         post.status = "scheduled"  # WordPress publishes it at its date
     post.password_protected = protected
     return post
+
+
+def _password_protected(item: Element) -> bool:
+    """Whether WordPress showed the item only to readers given its password: any `post_password`
+    of any WordPress export namespace holds text (any, as WordPress takes " " for a password). Not
+    only the first, in the file's first `wp:` namespace: one written empty before the one holding
+    the password, or in another export version's namespace, let the item in published (red team 66)."""
+    return any(
+        isinstance(element.tag, str)
+        and element.tag.endswith("}post_password")
+        and _WP_NS.match(element.tag) is not None
+        and "".join(element.itertext()) != ""
+        for element in item.iter()
+    )
 
 
 def _identity(item: Element, post_id: str, site: str | None, named: tuple[str, str, str]) -> dict[str, str]:

@@ -413,10 +413,9 @@ class SitePlan:
             Page(self.files[i], self._page_key(i), self._post_render(i, bodies) if i in bodies else _kept)
             for i in self.order
         ]
-        taken, folders = {_folded(file) for file in self.files.values()}, set(self.folders)
-        for post_id in reversed(self.order):  # oldest first: an alias goes to the post that had it first
-            if records[post_id]["al"] or records[post_id].get("fa"):
-                pages.extend(self._redirects(post_id, taken, folders))
+        for post_id, files in self.redirects.items():
+            key, render = records[post_id]["d"][REDIRECT_KEY], self._redirect_render(post_id)
+            pages.extend(Page(file, key, render) for file in files)
         pages.extend(self._index_pages(listed))
         pages.extend(self._tag_pages(listed))
         pages.append(self._archive())
@@ -441,29 +440,36 @@ class SitePlan:
 
         return render
 
-    def _redirects(self, post_id: str, taken: set[str], folders: set[str]) -> list[Page]:
-        """Redirect pages from the post's aliases and former addresses to its page, where nothing
-        else lives (an address that could not be a file there, `_usable` and `_clashes`, is left out)."""
+    @cached_property
+    def redirects(self) -> dict[str, list[str]]:
+        """Post id -> the files of its redirect pages (`_redirects`), oldest post first: an alias goes
+        to the post that had it first. Worked out once: `pages` writes them, `feed_id` reads them."""
+        taken, folders = {_folded(file) for file in self.files.values()}, set(self.folders)
+        found: dict[str, list[str]] = {}
+        for post_id in reversed(self.order):
+            if self.records[post_id]["al"] or self.records[post_id].get("fa"):
+                found[post_id] = self._redirects(post_id, taken, folders)
+        return found
+
+    def _redirects(self, post_id: str, taken: set[str], folders: set[str]) -> list[str]:
+        """The files of redirect pages from the post's aliases and former addresses to its page, where
+        nothing else lives (an address that could not be a file there, `_usable` and `_clashes`, is left out)."""
         record = self.records[post_id]
         files = record.get("alf")
         if files is None:  # the usable files of its aliases and former addresses, kept with the record
             paths = [urls.clean_path(alias) for alias in record["al"]] + self._former_paths(record)
             files = record["alf"] = [urls.file_of(p) for p in paths if p is not None and _usable(p, urls.file_of(p))]
-        key = record["d"][REDIRECT_KEY]
-        pages = []
+        found = []
         for file in files:
             if not _clashes(_folded(file), taken, folders):
                 _take(_folded(file), taken, folders)
-                pages.append(Page(file, key, self._redirect_render(post_id)))
-        return pages
+                found.append(file)
+        return found
 
     def _former_paths(self, record: Mapping[str, Any]) -> list[str | None]:
         """The addresses the post had under each slug and publication time it had while published
         ("fa", oldest first: migration 0203), in this site's permalink pattern."""
-        return [
-            urls.permalink(self.config.permalink, slug=slug, published_at=datetime.fromisoformat(published))
-            for slug, published in record.get("fa") or ()
-        ]
+        return urls.former_paths(self.config.permalink, record.get("fa") or ())
 
     def _redirect_render(self, post_id: str) -> Callable[[], bytes]:
         """A redirect page leads to the page by its root-relative link, so that it stays on the server
@@ -481,16 +487,18 @@ class SitePlan:
     def feed_id(self, post_id: str) -> str:
         """What a feed entry names the post by (RSS guid, Atom id): its absolute address, or, when a
         change of its slug or date moved it from the address its permalink gave it, the first of those
-        (its first former address: 0203), which readers already know it by; a post living at another
-        address (an imported URL) kept that one."""
+        (its former addresses: 0203) that still leads to it, its page or its redirect, which readers
+        already know it by; a post living at another address (an imported URL) kept that one. One
+        another post (or its redirect) lives at now names that one, and is skipped: no two entries
+        share an id, and the guid, a permalink, leads to its own post (red team 66)."""
         record, path = self.records[post_id], self.paths[post_id]
-        former = record.get("fa")
-        if former:
+        if record.get("fa"):
             published = datetime.fromisoformat(record["pub"])
             if path == urls.permalink(self.config.permalink, slug=record["slug"], published_at=published):
-                first = self._former_paths({"fa": former[:1]})[0]
-                if first is not None:
-                    return self.absolute(first)
+                leads_here = {self.files[post_id], *self.redirects.get(post_id, ())}
+                for former in self._former_paths(record):
+                    if former is not None and urls.file_of(former) in leads_here:
+                        return self.absolute(former)
         return self.absolute(path)
 
     def _index_pages(self, listed: Mapping[str, str]) -> list[Page]:

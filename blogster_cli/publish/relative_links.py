@@ -9,7 +9,9 @@ from that file: the path resolved from the linking post's folder, both as import
 (`content.document`: the source `path`, from the folder imported), anchor kept. A link to any
 other file (a draft, a file never imported, one outside the folder) stays as written and the
 build says so, as for Zola's `@/` links (`publish.internal_links`, which handles those). A post's
-page key covers the addresses its links resolve to (`pages.SitePlan`).
+page key covers the addresses its links resolve to (`pages.SitePlan`). What only looks like a link,
+in code (fenced or indented blocks, code spans: `crosspost.code_spans`) or an HTML comment, is none,
+and is left as written (red team 66).
 
 Hugo's shortcodes (`{{< figure src="a.png" >}}`, `{{< ref "a.md" >}}`, `{{% note %}}`) are its
 templates: a post imported from Hugo shows them as text, and the build says so (the first, and
@@ -21,11 +23,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote
 
 from blogster_cli.content import fences
+from blogster_cli.distribution.crosspost import code_spans
 
 # What leads to a link target (an inline link's `](`, a reference definition's `[x]:`, either
 # perhaps in `<>`), then a relative path to a markdown file (no scheme, no `/`, `#` or Zola's
@@ -34,7 +38,7 @@ _LINK = re.compile(
     r"(?P<lead>\]\([ \t]*<?|^ {0,3}\[[^\]\n]*\]:[ \t]*<?)"
     r"(?P<path>(?![A-Za-z][A-Za-z0-9+.-]*:|[/#@\\])[^\s()<>#?]+\.(?:md|markdown))"
     r"(?P<anchor>[#?][^\s()<>]*)?(?=[\s)>]|$)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 _MARK = re.compile(r"\.(?:md|markdown)", re.IGNORECASE)
 # A Hugo shortcode's opener and name (`{{< figure`, `{{% note`; not a closer `{{< /note >}}`, nor
@@ -59,6 +63,40 @@ def _text_lines(markdown: str) -> Iterable[tuple[str, bool]]:
     return zip(lines, (part is fences.Part.TEXT for part in fences.parts(lines)), strict=True)
 
 
+def _links(markdown: str) -> Iterator[re.Match[str]]:
+    """Each relative link to a markdown file `markdown` shows as a link: none in code (fenced or
+    indented blocks, code spans, as CommonMark reads them: `crosspost.code_spans`) nor in an HTML
+    comment. Code is looked for only once a link is found."""
+    code: list[tuple[int, int]] | None = None
+    comments: list[tuple[int, int]] = []
+    for match in _LINK.finditer(markdown):
+        if code is None:
+            code = code_spans(markdown)
+            comments = _comments(markdown, code)
+        if not _within(code, match.start()) and not _within(comments, match.start()):
+            yield match
+
+
+def _comments(markdown: str, code: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where `markdown`'s HTML comments outside `code` are, in order: each to its `-->`, else to the end."""
+    found: list[tuple[int, int]] = []
+    at = 0
+    while (start := markdown.find("<!--", at)) != -1:
+        if _within(code, start):
+            at = start + 4
+            continue
+        end = markdown.find("-->", start + 4)
+        at = len(markdown) if end == -1 else end + 3
+        found.append((start, at))
+    return found
+
+
+def _within(ranges: list[tuple[int, int]], at: int) -> bool:
+    """Whether `at` lies in one of `ranges` (sorted, apart)."""
+    index = bisect_right(ranges, at, key=lambda found: found[0]) - 1
+    return index >= 0 and at < ranges[index][1]
+
+
 def _target(source: str, written: str) -> str:
     """The file a relative link written in the file `source` names, from the folder imported."""
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(written)))
@@ -69,13 +107,7 @@ def linked_files(markdown: str, source: str) -> list[str]:
     each once, in order."""
     if not _MARK.search(markdown):
         return []
-    found = [
-        _target(source, match["path"])
-        for line, text in _text_lines(markdown)
-        if text and _MARK.search(line)
-        for match in _LINK.finditer(line)
-    ]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(_target(source, match["path"]) for match in _links(markdown)))
 
 
 def resolved(markdown: str, source: str, addresses: Mapping[str, str]) -> str:
@@ -92,9 +124,12 @@ def resolved(markdown: str, source: str, addresses: Mapping[str, str]) -> str:
         anchor = match["anchor"] or ""
         return match["lead"] + address + (anchor if anchor.startswith("#") else "")
 
-    return "".join(
-        _LINK.sub(replace, line) if text and _MARK.search(line) else line for line, text in _text_lines(markdown)
-    )
+    pieces: list[str] = []
+    done = 0
+    for match in _links(markdown):
+        pieces += [markdown[done : match.start()], replace(match)]
+        done = match.end()
+    return "".join(pieces) + markdown[done:]
 
 
 def unresolved_warnings(records: Mapping[str, Mapping[str, Any]]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -102,6 +102,28 @@ def permalink(pattern: str, *, slug: str, published_at: datetime) -> str | None:
         slug=slug, year=f"{published_at.year:04d}", month=f"{published_at.month:02d}", day=f"{published_at.day:02d}"
     )
     return clean_path(path)
+
+
+def former_addresses(stored: object) -> list[list[str]]:
+    """[slug, publication time] of each former address a post's row holds (its `former_addresses`,
+    migration 0203), oldest first; an entry of another shape is left out."""
+    found = []
+    for entry in stored if isinstance(stored, list) else ():
+        slug, published = (entry.get("slug"), entry.get("published_at")) if isinstance(entry, dict) else (None, None)
+        if isinstance(slug, str) and isinstance(published, str):
+            try:
+                datetime.fromisoformat(published)
+            except ValueError:
+                continue
+            found.append([slug, published])
+    return found
+
+
+def former_paths(pattern: str, former: Iterable[Sequence[str]]) -> list[str | None]:
+    """The addresses a moved post had under each [slug, publication time] of `former_addresses`, in
+    the permalink `pattern`: where `site build` writes its redirect pages, and which `analytics
+    ingest` counts for it."""
+    return [permalink(pattern, slug=slug, published_at=datetime.fromisoformat(published)) for slug, published in former]
 
 
 def file_of(url_path: str) -> str:

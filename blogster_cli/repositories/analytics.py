@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PostAddress:
-    """A post's slug and what holds its imported URL and aliases (`site.ADDRESS_FIELDS`)."""
+    """A post's slug, its publication time, and what holds its imported URL and aliases
+    (`site.ADDRESS_FIELDS`) and its former addresses (`former_addresses`, migration 0203)."""
 
     id: UUID
     slug: str
+    published_at: datetime | None
     document: dict[str, Any]
 
 
@@ -35,11 +37,13 @@ def own_post_addresses(conn: psycopg.Connection) -> list[PostAddress]:
     """The documents read as text (`site.readable_documents`): a value Python cannot read, written by
     the account's own SQL, is left out of its post's rather than ending the query with every post in it."""
     rows = conn.execute(
-        f"select b.id, b.slug, jsonb_build_object({ADDRESS_FIELDS})::text from public.blogs b, {FRONT_MATTER_FIELDS}"
+        f"select b.id, b.slug, b.published_at,"
+        f" jsonb_build_object({ADDRESS_FIELDS}, 'former_addresses', b.former_addresses)::text"
+        f" from public.blogs b, {FRONT_MATTER_FIELDS}"
         " where b.author_id = auth.uid() and b.deleted_at is null and b.slug is not null"
     ).fetchall()
-    documents, _ = readable_documents([(str(post_id), text) for post_id, _, text in rows])
-    return [PostAddress(post_id, slug, documents[str(post_id)]) for post_id, slug, _ in rows]
+    documents, _ = readable_documents([(str(post_id), text) for post_id, _, _, text in rows])
+    return [PostAddress(post_id, slug, published, documents[str(post_id)]) for post_id, slug, published, _ in rows]
 
 
 def own_post_ids(conn: psycopg.Connection) -> set[str]:

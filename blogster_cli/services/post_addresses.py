@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from math import inf
 from urllib.parse import urlsplit
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.analytics.paths import PERMALINK_PATTERN, PathMatcher
+from blogster_cli.analytics.paths import PERMALINK_PATTERN, PathMatcher, path_key
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput
 from blogster_cli.repositories import analytics as analytics_rows
@@ -38,13 +39,15 @@ class AddressPlan:
 
 def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> AddressPlan:
     """My posts' addresses, read in one unit of work: the permalink pattern (or `map_pattern`),
-    old URLs kept from imports, my post ids by slug, my own host names."""
+    old URLs kept from imports, moved posts' former addresses, my post ids by slug, my own host names."""
     from blogster_cli.publish.urls import imported_address
 
     with unit_of_work(acting) as conn:
         settings = site_rows.own_settings(conn)
         posts = analytics_rows.own_post_addresses(conn)
+    permalink = settings.permalink if settings else PERMALINK_PATTERN
     old_urls: dict[str, str] = {}
+    moved: dict[str, str] = {}
     former_hosts: set[str] = set()
     if map_pattern is None:
         for post in posts:
@@ -55,15 +58,44 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
                     old_urls.setdefault(path, post.slug)
                 if host := host_of(address or ""):
                     former_hosts.add(host)
-    patterns = [map_pattern] if map_pattern is not None else [settings.permalink if settings else PERMALINK_PATTERN]
+        moved = moved_addresses(posts, permalink)
+    patterns = [map_pattern] if map_pattern is not None else [permalink]
     try:
-        matcher = PathMatcher.build(patterns, old_urls)
+        matcher = PathMatcher.build(patterns, old_urls, moved)
     except ValueError as exc:
         raise InvalidInput(f"--map {map_pattern}: {exc}") from None
     return AddressPlan(
         matcher, {post.slug: str(post.id) for post in posts}, own_hosts(settings, base_domain),
         frozenset(former_hosts), base_domain, address_set(settings, base_domain),
     )  # fmt: skip
+
+
+def moved_addresses(posts: list[analytics_rows.PostAddress], permalink: str) -> dict[str, str]:
+    """Each former address of my moved posts (`path_key` -> its slug), in the permalink pattern as
+    `site build` writes their redirect pages (`publish.urls.former_paths`), save any post's current
+    address (the permalink of its slug and date, or its kept imported URL): the current one wins.
+    One two posts had goes to the older, whose redirect page it is (`publish.pages.SitePlan.pages`)."""
+    from blogster_cli.publish import urls
+
+    current: set[str] = set()
+    for post in posts:
+        url = urls.imported_address(post.document)[0]
+        if url is not None:
+            current.add(path_key(urlsplit(url).path))
+        own = urls.permalink(permalink, slug=post.slug, published_at=post.published_at) if post.published_at else None
+        if own is not None:
+            current.add(path_key(own))
+    moved: dict[str, str] = {}
+    for post in sorted(posts, key=_oldest_first):
+        for path in urls.former_paths(permalink, urls.former_addresses(post.document.get("former_addresses"))):
+            if path is not None and path_key(path) not in current:
+                moved.setdefault(path_key(path), post.slug)
+    return moved
+
+
+def _oldest_first(post: analytics_rows.PostAddress) -> tuple[float, str]:
+    """The site's order of posts, oldest first (by publication, then id); one never published last."""
+    return (post.published_at.timestamp() if post.published_at else inf, str(post.id))
 
 
 def address_set(settings: site_rows.SiteSettingsRow | None, base_domain: str) -> bool:

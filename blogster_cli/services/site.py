@@ -354,7 +354,7 @@ def _records(
             source = source_file(document)
             file_links = linked_files(markdown, source) if source is not None else []
             shortcodes = shortcode_warning(row.slug, markdown) if document.get("dialect") == "hugo" else None
-            former = _former_addresses(document.get("former_addresses"))
+            former = urls.former_addresses(document.get("former_addresses"))
             unread = _unread(row.slug, left_out.get(row.id))
             zone_warning = unknown_zone_warning(document.get("timezone"), "UTC")  # as `last_change` reads it
             unknown_zone = None if zone_warning is None else f"the post {row.slug!r}: {zone_warning}"
@@ -388,22 +388,6 @@ def _records(
         if record is not None:  # else unpublished between the two queries
             records[post_id] = record
     return records, documents
-
-
-def _former_addresses(stored: object) -> list[list[str]]:
-    """[slug, publication time] of each former address a post's row holds (0203), oldest first."""
-    from datetime import datetime
-
-    found = []
-    for entry in stored if isinstance(stored, list) else ():
-        slug, published = (entry.get("slug"), entry.get("published_at")) if isinstance(entry, dict) else (None, None)
-        if isinstance(slug, str) and isinstance(published, str):
-            try:
-                datetime.fromisoformat(published)
-            except ValueError:
-                continue
-            found.append([slug, published])
-    return found
 
 
 _PICTURES = "stored_pictures"  # a document's key for the pictures a sync stored for its post (`_contents`)

@@ -61,6 +61,12 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     (
+        "a moved post's former addresses (its old slugs, still published as redirect pages and feed ids):"
+        " its author forgets entries and only that (adding, altering or reordering one by raw SQL is not kept);"
+        " another account, the post's assignee among them, and anon write none",
+        ("test_former_address_attacks.py",),
+    ),
+    (
         "becoming someone else or outlasting a ban with your own login on a shared server: SET ROLE to"
         " another account or a privileged role, claim settings, passwords on the wire, table locks,"
         " temp and large objects, a stalled migration or restore, functions and tables put in `postgres` or"
