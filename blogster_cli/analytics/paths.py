@@ -92,8 +92,9 @@ class PathMatcher:
     patterns: list[re.Pattern[str]]
     old_urls: dict[str, str] = field(default_factory=dict)
     moved: dict[str, str] = field(default_factory=dict)
-    """A moved post's former addresses (migration 0203), looked at before the patterns: the pattern
-    names the slug it no longer has, or another post's of another date, where its redirect page is."""
+    """The addresses of redirect pages (an imported post's aliases, a moved post's former addresses:
+    migration 0203), looked at before the patterns: the pattern names the slug a moved post no longer
+    has, or another post's of another date, where the redirect page is."""
     _seen: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -101,7 +102,7 @@ class PathMatcher:
         cls, patterns: Iterable[str], old_urls: dict[str, str] | None = None, moved: dict[str, str] | None = None
     ) -> PathMatcher:
         """`old_urls` maps an old path (query ignored, trailing slash optional) to its post's slug;
-        `moved` a former address (`path_key`, never a post's current address) to its post's slug."""
+        `moved` a redirect page's address (`path_key`, never a post's current address) to its post's slug."""
         kept = {path_key(url): slug for url, slug in (old_urls or {}).items()}
         return cls([compile_pattern(pattern) for pattern in patterns], kept, dict(moved or {}))
 

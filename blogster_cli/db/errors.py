@@ -74,6 +74,11 @@ _CONSTRAINT_MESSAGES = {
     "blogs_title_length": "a title has 1 to 500 characters",
     "blogs_content_size": "a post (its stored body and front matter) holds at most 4 MiB",  # rules.POST_TOO_LARGE
     "blogs_scheduled_has_time": "a scheduled post needs a time: use `blogster publish SLUG --at 'YYYY-MM-DD HH:MM'`",
+    # 0206: a database trigger's, raised as this constraint (its clock plus five minutes of skew).
+    "blogs_published_not_ahead": (
+        "a published post is not dated in the future: schedule it with `blogster publish SLUG --at"
+        " 'YYYY-MM-DD HH:MM'` (if its date is now, this computer's clock runs ahead of the database's)"
+    ),
     "blog_tags_name_format": (
         "a tag has 1 to 64 characters, no control, invisible, direction-changing or private-use characters,"
         " and is in its compatibility form (NFKC: no fullwidth letters, ligatures or the like)"

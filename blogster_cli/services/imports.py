@@ -101,7 +101,7 @@ from blogster_cli.errors import BlogsterError, DatabaseUnavailable, InvalidInput
 from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
-from blogster_cli.services.post_steps import expiry_warning, publication
+from blogster_cli.services.post_steps import edited_publication, expiry_warning, publication
 from blogster_cli.text_encoding import is_utf8
 from blogster_cli.vocabulary import ActivityType
 from blogster_cli.wording import agreeing, plural
@@ -1017,6 +1017,7 @@ def _import_sources(
         by_body=bookkeeping_quiet,
         by_earlier_path=bookkeeping_quiet,
         vacated=set(vacated),
+        zone=default_tz,
     )
     run.found.update(_site_matches(index, sources, run.paths))
     run.exported.update(_exported_files(sources))
@@ -1104,7 +1105,7 @@ def import_into(
             blogs_bulk.my_post_refs_for(conn, ids=[post_id for _, post_id in targets], slug_prefixes=prefixes)
         )
     by_id = {ref.id: ref for ref in index.by_slug.values()}
-    run = _Run()
+    run = _Run(zone=default_tz)
     items: list[Prepared] = []
     plans: list[_Plan] = []
     for item, post_id in prepared:
@@ -1194,6 +1195,7 @@ class _Run:
     # file label -> my post in the trash the file reads as, without a manifest or path to say so
     # (`_trashed_copies`)
     trashed_copies: dict[str, PostRef] = field(default_factory=dict)
+    zone: tzinfo = UTC  # the timezone setting: the times a warning states are in it
 
 
 _BY_SITE_PATH = "its path in the site"
@@ -1443,8 +1445,15 @@ def _trashed_copies(acting: ActingUser, index: _Index, run: _Run, candidates: li
             post, body = stored.get(ref.id), by_label[label].content.get("markdown")
             if post is None or not isinstance(body, str) or not body.strip() or post.title != by_label[label].title:
                 continue
-            if body == (post.content or {}).get("markdown"):
+            stored_body = (post.content or {}).get("markdown")
+            if isinstance(stored_body, str) and _trimmed_lines(body) == _trimmed_lines(stored_body):
                 run.trashed_copies[label] = ref
+
+
+def _trimmed_lines(text: str) -> list[str]:
+    """A body's lines as a copy of its export keeps them through an editor or another system: line
+    ends (CRLF, CR) read as LF, and the whitespace at the end of each line and of the text left out."""
+    return [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").rstrip().split("\n")]
 
 
 def _trashed_post(candidate: Candidate, index: _Index, run: _Run) -> _Trashed | None:
@@ -1541,6 +1550,8 @@ class _Plan:
     content: dict[str, Any] | None = None  # what an update writes, when not the candidate's own
     status: str | None = None  # the status an update writes, when not the candidate's own
     conflict: bool = False  # a skip: edited in Blogster and in the file since the import
+    # an update that keeps the post's status or date against the file's (`post_steps.edited_publication`)
+    publication_kept: str | None = None
 
     @property
     def matched(self) -> PostRef:
@@ -1790,10 +1801,11 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
     if plan.candidate.page:
         reason = f"{PAGE_NOTE}; {reason}" if reason else PAGE_NOTE
     status = None if plan.kind == "skip" else plan.status or plan.candidate.status  # as `_apply` writes it
+    kept = [plan.publication_kept] if plan.kind == "update" and plan.publication_kept is not None else []
     return FileOutcome(
         path=plan.candidate.label, outcome=outcome, reason=reason, id=post_id, slug=plan.slug,
         title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page, status=status,
-        warnings=list(plan.candidate.warnings),
+        warnings=[*plan.candidate.warnings, *kept],
         images=len(plan.candidate.pictures) if outcome in ("imported", "updated") else 0, conflict=plan.conflict,
     )  # fmt: skip
 
@@ -2022,11 +2034,17 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
         run.taken.add(plan.slug)
         run.owners[plan.slug] = candidate.label
     # A plain markdown file that says nothing of the status (as export writes one) keeps the post's.
-    # Its date, stated or kept, then says when it goes live (`post_steps.publication`).
-    live = publication(
-        candidate.status if candidate.status_stated else stored.status,
-        stated=candidate.published_at, stored=stored.published_at,
+    # The file is an edit's text: its date says when the post goes live as `posts edit --from` reads
+    # one (`post_steps.edited_publication`), so it publishes no scheduled post before its time and
+    # takes no published one down, and says so. A published post's file stating another past date
+    # re-dates it (the writer corrected it there): the post stays on the site.
+    live, plan.publication_kept = edited_publication(
+        stored, status=candidate.status if candidate.status_stated else stored.status,
+        stated=candidate.published_at, from_text=True, zone=run.zone,
     )  # fmt: skip
+    stated = candidate.published_at
+    if stored.status == live.status == "published" and stated is not None and stated <= datetime.now(UTC):
+        live = replace(live, published_at=stated)
     plan.status, plan.published_at = live.status, live.published_at
     content = _kept_collection(candidate.content, stored.content)
     if plan.how == _BY_SITE_PATH:

@@ -39,7 +39,8 @@ class AddressPlan:
 
 def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> AddressPlan:
     """My posts' addresses, read in one unit of work: the permalink pattern (or `map_pattern`),
-    old URLs kept from imports, moved posts' former addresses, my post ids by slug, my own host names."""
+    old URLs kept from imports, the redirect pages' addresses (aliases, moved posts' former
+    addresses), my post ids by slug, my own host names."""
     from blogster_cli.publish.urls import imported_address
 
     with unit_of_work(acting) as conn:
@@ -47,7 +48,7 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
         posts = analytics_rows.own_post_addresses(conn)
     permalink = settings.permalink if settings else PERMALINK_PATTERN
     old_urls: dict[str, str] = {}
-    moved: dict[str, str] = {}
+    redirects: dict[str, str] = {}
     former_hosts: set[str] = set()
     if map_pattern is None:
         for post in posts:
@@ -58,10 +59,10 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
                     old_urls.setdefault(path, post.slug)
                 if host := host_of(address or ""):
                     former_hosts.add(host)
-        moved = moved_addresses(posts, permalink)
+        redirects = redirect_addresses(posts, permalink)
     patterns = [map_pattern] if map_pattern is not None else [permalink]
     try:
-        matcher = PathMatcher.build(patterns, old_urls, moved)
+        matcher = PathMatcher.build(patterns, old_urls, redirects)
     except ValueError as exc:
         raise InvalidInput(f"--map {map_pattern}: {exc}") from None
     return AddressPlan(
@@ -70,11 +71,12 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
     )  # fmt: skip
 
 
-def moved_addresses(posts: list[analytics_rows.PostAddress], permalink: str) -> dict[str, str]:
-    """Each former address of my moved posts (`path_key` -> its slug), in the permalink pattern as
-    `site build` writes their redirect pages (`publish.urls.former_paths`), save any post's current
-    address (the permalink of its slug and date, or its kept imported URL): the current one wins.
-    One two posts had goes to the older, whose redirect page it is (`publish.pages.SitePlan.pages`)."""
+def redirect_addresses(posts: list[analytics_rows.PostAddress], permalink: str) -> dict[str, str]:
+    """The address of each redirect page `site build` writes (`path_key` -> the slug it leads to):
+    my imported posts' aliases and my moved posts' former addresses (`publish.urls.former_paths`, in
+    the permalink pattern), save any post's current address (the permalink of its slug and date, or
+    its kept imported URL): the page there wins. One two posts had goes to the older, whose redirect
+    page it is, an alias as a former address (`publish.pages.SitePlan.redirects`)."""
     from blogster_cli.publish import urls
 
     current: set[str] = set()
@@ -85,12 +87,14 @@ def moved_addresses(posts: list[analytics_rows.PostAddress], permalink: str) -> 
         own = urls.permalink(permalink, slug=post.slug, published_at=post.published_at) if post.published_at else None
         if own is not None:
             current.add(path_key(own))
-    moved: dict[str, str] = {}
+    redirects: dict[str, str] = {}
     for post in sorted(posts, key=_oldest_first):
-        for path in urls.former_paths(permalink, urls.former_addresses(post.document.get("former_addresses"))):
+        aliases = [urls.clean_path(alias) for alias in urls.imported_address(post.document)[1]]
+        former = urls.former_paths(permalink, urls.former_addresses(post.document.get("former_addresses")))
+        for path in aliases + former:
             if path is not None and path_key(path) not in current:
-                moved.setdefault(path_key(path), post.slug)
-    return moved
+                redirects.setdefault(path_key(path), post.slug)
+    return redirects
 
 
 def _oldest_first(post: analytics_rows.PostAddress) -> tuple[float, str]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -201,8 +201,20 @@ def publication(
     return Publication(status, stored if stored is not None and stored <= now else now)
 
 
+class Dated(Protocol):
+    """What an edit's date rule reads of the post it edits: a post row, or the stored post an import
+    or sync updates."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+
+
 def edited_publication(
-    row: BlogRow, *, status: str, stated: datetime | None, from_text: bool, zone: tzinfo, now: datetime | None = None
+    row: Dated, *, status: str, stated: datetime | None, from_text: bool, zone: tzinfo, now: datetime | None = None
 ) -> tuple[Publication, str | None]:
     """The status and date an edit leaves `row` with, and a warning where it keeps them against the
     edit. `status` is the one the edit ends with (its own, else the post's), `stated` the date its

@@ -2,7 +2,8 @@
 stated with the status published schedules the post for it (an embargo is not published at once), a
 past one with the status scheduled publishes it then; a post made published by a status change goes
 live now, so a scheduled post is dated now, not at its date to come (red team 60, F2 and F3). An edit's
-text goes by the same rule but publishes no post early (`tests/cli/test_edit_from_file_dates_cli.py`)."""
+text goes by the same rule but publishes no post early (`tests/cli/test_edit_from_file_dates_cli.py`), and so
+does a file imported or synced onto a post that exists (`tests/cli/test_import_sync_edit_dates_cli.py`)."""
 
 from __future__ import annotations
 
@@ -92,9 +93,10 @@ def test_import_and_sync_follow_the_same_rule(cli, signed_up, tmp_path, superuse
     post_file(folder, "emb", "status: published", "date: 2031-03-01T09:00:00Z")
     assert cli("import", str(folder)).exit_code == 0
     assert stored(superuser, "emb") == ("scheduled", EMBARGO)
-    post_file(folder, "emb", "status: published")  # made published with no date: now, as `posts status` does
-    assert cli("import", str(folder)).exit_code == 0
-    assert dated_now(superuser, "emb")
+    post_file(folder, "emb", "status: published")  # an edit's text: no date publishes no scheduled post early
+    again = cli("import", str(folder))
+    assert again.exit_code == 0 and "'emb' stays scheduled" in again.stderr, again.stderr
+    assert stored(superuser, "emb") == ("scheduled", EMBARGO)
     plain = tmp_path / "plain"
     plain.mkdir()
     post_file(plain, "kept", "date: 2020-01-02T03:04:00Z")  # no status: a draft, then the post's own status
@@ -103,7 +105,8 @@ def test_import_and_sync_follow_the_same_rule(cli, signed_up, tmp_path, superuse
     post_file(plain, "kept", "date: 2031-03-01T09:00:00Z")  # the post's status, published, dated to come
     again = cli("import", str(plain), "--format", "markdown", "--on-conflict", "overwrite", "--json")
     assert again.exit_code == 0 and again.json()["counts"]["updated"] == 1, again.stdout
-    assert stored(superuser, "kept") == ("scheduled", EMBARGO)
+    assert stored(superuser, "kept") == ("published", datetime(2020, 1, 2, 3, 4, tzinfo=UTC))  # no edit takes it down
+    assert any("'kept' stays published" in warning for warning in again.json()["warnings"]), again.stdout
 
 
 def test_sync_follows_the_same_rule(cli, signed_up, tmp_path, superuser):
@@ -113,10 +116,10 @@ def test_sync_follows_the_same_rule(cli, signed_up, tmp_path, superuser):
     first = cli("sync", str(folder), "--format", "hugo")
     assert first.exit_code == 0, first.stderr
     assert stored(superuser, "emb") == ("scheduled", EMBARGO)
-    post_file(folder, "emb", "status: published")
+    post_file(folder, "emb", "status: published")  # an edit's text: no date publishes no scheduled post early
     again = cli("sync", str(folder), "--format", "hugo")
-    assert again.exit_code == 0, again.stderr
-    assert dated_now(superuser, "emb")
+    assert again.exit_code == 0 and "'emb' stays scheduled" in again.stderr, again.stderr
+    assert stored(superuser, "emb") == ("scheduled", EMBARGO)
 
 
 def test_a_draft_dated_far_ahead_made_published_is_dated_now(cli, signed_up, tmp_path, superuser):

@@ -103,3 +103,23 @@ def test_another_accounts_trashed_post_does_not_skip_a_copy_of_its_file(cli, sig
     assert result.exit_code == 0, result.stderr
     assert "1 imported" in result.stderr and "trash" not in result.stderr
     assert "Alpha launch" in cli("--profile", "bob", "posts", "list").stdout
+
+
+@pytest.mark.parametrize(
+    "copied",
+    [
+        pytest.param(lambda text: text.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda text: text + "\n", id="extra-trailing-newline"),
+        pytest.param(lambda text: text.replace("\n", "  \n"), id="trailing-spaces"),
+    ],
+)
+def test_a_copy_with_other_line_ends_or_trailing_whitespace_is_still_skipped(cli, signed_up, tmp_path, copied):
+    """An editor or another system writes the copy's line ends and trailing blanks its own way: the
+    file still reads as the trashed post, and is skipped (red team 67, F5)."""
+    copy = _export_then_trash(cli, tmp_path)
+    path = copy / "alpha.md"
+    path.write_bytes(copied(path.read_text(encoding="utf-8")).encode("utf-8"))
+    result = cli("import", str(copy))
+    assert result.exit_code == 0, result.stderr
+    assert "0 imported" in result.stderr and "1 skipped" in result.stderr and "in the trash" in result.stderr
+    assert "alpha-2" not in cli("posts", "list").stdout

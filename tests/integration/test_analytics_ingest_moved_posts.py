@@ -8,13 +8,14 @@ dated permalink, a former address whose slug another post has now counted for th
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from blogster_cli.actors import ActingUser
-from blogster_cli.services import blogs, publishing, site
+from blogster_cli.services import blogs, post_addresses, publishing, site
 from blogster_cli.services.analytics_ingest import ingest
 from tests.integration.test_analytics_ingest import DAY, figures, line, write
 
@@ -131,3 +132,67 @@ def test_a_former_address_two_posts_had_goes_to_the_older_as_its_redirect_page_d
     run = ingest(author, sources=[str(write(tmp_path / "access.log", [line("10.0.0.1", "10:00:00", "/posts/x/")]))])
     assert run.matched == 1
     assert views(superuser, author) == {"older-now": 1}
+
+
+def import_hugo(acting: ActingUser, folder: Path, name: str, front: str) -> None:
+    """Imports one Hugo post (`front`: its front matter's lines after the title)."""
+    from blogster_cli.services import imports
+
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.md").write_text(f"---\ntitle: {name.title()}\n{front}---\n{name.title()} body.\n")
+    imports.import_paths(acting, paths=[folder / f"{name}.md"], fmt="hugo")
+
+
+def redirect_targets(out: Path) -> dict[str, str]:
+    """Each redirect page the build wrote (its URL path) -> the slug of the page it leads to (/posts/SLUG/)."""
+    found = {}
+    for path in redirect_paths(out):
+        target = re.search(
+            r'http-equiv="refresh" content="0; url=([^"]+)"', (out / path[1:] / "index.html").read_text()
+        )
+        assert target is not None
+        found[path] = target.group(1).strip("/").rsplit("/", 1)[-1]
+    return found
+
+
+def assert_ingest_agrees_with_the_build(acting: ActingUser, out: Path) -> dict[str, str]:
+    """Every redirect page the build wrote counts, in the ingest's plan, for the post it leads to."""
+    site.build(acting, out=out, base_domain=BASE)
+    targets = redirect_targets(out)
+    matcher = post_addresses.address_plan(acting, map_pattern=None, base_domain=BASE).matcher
+    assert {path: matcher.slug_for(path) for path in targets} == targets
+    return targets
+
+
+@pytest.mark.parametrize("alias_older", [True, False])
+def test_an_address_that_is_an_alias_and_a_former_address_goes_where_the_builds_redirect_leads(
+    author, superuser, tmp_path, alias_older
+):
+    """Red team 67 F4: an imported post's alias `/posts/x/` and another post's former address (renamed from `x`):
+    the build's redirect page there leads to the older of the two, and so does the ingest (it counted the
+    renamed post's, whichever was older)."""
+    if alias_older:
+        import_hugo(author, tmp_path / "in", "older", "date: 2020-01-01T00:00:00Z\naliases:\n  - /posts/x/\n")
+        renamed = publish(author, "Mover", "x")
+    else:
+        import_hugo(author, tmp_path / "in", "newer", "date: 2025-01-01T00:00:00Z\naliases:\n  - /posts/x/\n")
+        renamed = publish(author, "Mover", "x")
+        move(superuser, renamed, published_at=datetime(2019, 1, 1, tzinfo=UTC))
+    move(superuser, renamed, slug="moved")
+    targets = assert_ingest_agrees_with_the_build(author, tmp_path / "public")
+    assert targets["/posts/x/"] == ("older" if alias_older else "moved")
+
+
+def test_an_alias_that_is_another_posts_page_stays_that_posts_and_other_aliases_count_as_the_build_leads(
+    author, superuser, tmp_path
+):
+    """An alias at another post's current address is no redirect (the page is there) and counts for that post;
+    an alias nobody else has, and one two imported posts share, count for the post their redirect leads to."""
+    publish(author, "Here", "here")
+    folder = tmp_path / "in"
+    import_hugo(author, folder, "first", "date: 2020-01-01T00:00:00Z\naliases:\n  - /posts/here/\n  - /old/shared/\n")
+    import_hugo(author, folder, "second", "date: 2021-01-01T00:00:00Z\naliases:\n  - /old/shared/\n  - /old/own/\n")
+    targets = assert_ingest_agrees_with_the_build(author, tmp_path / "public")
+    assert "/posts/here/" not in targets and {"/old/shared/", "/old/own/"} <= set(targets)
+    plan = post_addresses.address_plan(author, map_pattern=None, base_domain=BASE)
+    assert plan.matcher.slug_for("/posts/here/") == "here"

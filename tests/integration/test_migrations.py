@@ -275,6 +275,48 @@ def test_0111_moves_posts_scheduled_without_a_time_back_to_draft_and_then_refuse
     assert validated == (True,)
 
 
+def test_0206_schedules_posts_published_ahead_and_then_refuses_them(empty_db, tmp_path, monkeypatch):
+    """Upgrading a 0205 database: a post published dated in the future becomes scheduled at its time, one at
+    infinity a draft, each with an activity saying why (no former address: its address never changed); every
+    other post stays as it was, and publishing one ahead is refused from then on."""
+    use_copied_migrations(tmp_path, monkeypatch, before="0206")
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        author = conn.execute("insert into auth.users (email) values ('old@example.com') returning id").fetchone()[0]
+        conn.execute(
+            "insert into public.blogs (title, slug, author_id, status, published_at) values"
+            " ('Early', 'early', %(a)s, 'published', '2031-01-01'), ('Never', 'never', %(a)s, 'published', 'infinity'),"
+            " ('Live', 'live', %(a)s, 'published', '2020-01-01'), ('Soon', 'soon', %(a)s, 'scheduled', '2999-01-01')",
+            {"a": author},
+        )
+    monkeypatch.undo()
+    assert migrations.apply(empty_db)[0] == "0206_published_posts_are_not_dated_ahead"
+    with empty_db.connect() as conn:
+        rows = conn.execute(
+            "select slug, status::text, published_at::text, former_addresses from public.blogs order by slug"
+        ).fetchall()
+        activities = conn.execute(
+            "select user_id, type, description, metadata->>'to' from public.activities order by description"
+        ).fetchall()
+        with pytest.raises(psycopg.errors.CheckViolation, match="not dated in the future"):
+            conn.execute("update public.blogs set status = 'published' where slug = 'soon'")
+    assert [(slug, status, at[:10], former) for slug, status, at, former in rows] == [
+        ("early", "scheduled", "2031-01-01", []),
+        ("live", "published", "2020-01-01", []),
+        ("never", "draft", "infinity", []),
+        ("soon", "scheduled", "2999-01-01", []),
+    ]
+    assert activities == [
+        (author, "status", "Scheduled 'Early' for its date: it was published dated in the future", "scheduled"),
+        (
+            author,
+            "status",
+            "Took 'Never' back to draft: it was published dated at infinity, a time that never comes",
+            "draft",
+        ),
+    ]
+
+
 # Files numbered below some that a release already shipped: the release of 0192 lacked 0189, so a
 # database of that release applies 0189 after 0190-0192, out of number order. A fresh database
 # applies it in order. Both must end with the same schema. Later releases (0193 on) hold 0189, and

@@ -127,8 +127,10 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         " JSON Python cannot read (a 5,000-digit number, nesting 5,000 deep) in a post's front matter or any"
         " row, which stopped builds, exports, `account export`, analytics ingest, lists and every read of the one"
         " post (`posts show`, `posts edit`, `publish`, `revisions`, `review show`, the studio's editor) or of a"
-        " linked folder (`sync status`)",
+        " linked folder (`sync status`); a post published before its time (a scheduled one, or one dated ahead"
+        " or at infinity), on the site and in the feeds at once",
         (
+            "test_early_publication_attacks.py",
             "test_interactive_structure_attacks.py",
             "test_unreadable_json_attacks.py",
             "test_dot_slug_attacks.py",
