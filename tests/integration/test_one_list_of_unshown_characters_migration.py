@@ -13,7 +13,7 @@ from blogster_cli.db import migrations
 from tests.integration.test_migrations import use_copied_migrations
 from tests.integration.test_unshown_characters_migration import UNSHOWN, _accepted, _around
 
-MIGRATION = "0202_one_list_of_unshown_characters_and_tags_in_compatibility_form"
+MIGRATION = "0202_one_list_of_unshown_characters_and_nfkc_tags"
 CHECKS = ("blogs_slug_format", "blog_tags_name_format", "blog_templates_name_format")
 POST_1, POST_2 = (f"00000000-0000-4000-8000-00000000000{n}" for n in range(1, 3))
 TAG_CQ, TAG_FULLWIDTH, TAG_LIGATURE, TAG_LONG = (f"20000000-0000-4000-8000-00000000000{n}" for n in range(1, 5))
