@@ -479,7 +479,7 @@ def addresses(
     The next `site build` redirects from no forgotten address, and the feeds stop naming the post
     by it. A slug to forget that is not among them: exit 3, nothing forgotten.
 
-    Example: blogster posts addresses acme-news --forget layoffs-at-acme
+    Example: blogster posts addresses ten-terminal-habits --json
     """
     from blogster_cli.services.former_addresses import former_addresses
 

@@ -90,6 +90,7 @@ PLAN = [
     ("blogster blogs status ten-terminal-habits published", True),
     ("blogster posts tag add ten-terminal-habits shell productivity", True),
     ("blogster posts tag rm ten-terminal-habits shell", True),
+    ("blogster posts addresses ten-terminal-habits --json", True),
     ('blogster newsletter create --blogs ten-terminal-habits --subject "This week" --json', True),
     ("blogster newsletter list", True),
     ("blogster newsletter limit --json", True),

@@ -2,7 +2,7 @@
 fork server that starts the workers is `python -c`: Python 3.11 puts the working folder first on its
 path and ignores this process's, so `blogster export` run from a folder holding another
 `blogster_cli` (an older checkout) rendered the posts the workers took with that code, and a file
-changed from one run to the next with which process rendered it (h502: the 18F post import numbered
+changed from one run to the next with which process rendered it (the 18F post import numbered
 apart, `andrew-hyder-award-2`, lost its `slug:` line). Real PostgreSQL, RLS."""
 
 from __future__ import annotations

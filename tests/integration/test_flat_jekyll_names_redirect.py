@@ -1,6 +1,6 @@
 """A flat folder of Jekyll-named files (`2021-03-05-slug.md`, as 18F ships its posts) is read as
 Jekyll posts by their names (date and slug): their old dated addresses now redirect to their pages,
-as a file under `_posts/` does. Before, only `_posts/` files got the redirect (h494). Real
+as a file under `_posts/` does. Before, only `_posts/` files got the redirect (found by a tester). Real
 PostgreSQL, RLS."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """site build: a published post's old address keeps working after its slug changes, redirects stay on
 the server that serves them, and relative links to markdown files lead to the posts imported from them.
 
-Found by a tester (h494): an editor script changed a published post's `slug: dup1` to `renamed-slug`,
+Found by a tester: an editor script changed a published post's `slug: dup1` to `renamed-slug`,
 and the next build removed `posts/dup1/` with no redirect, and the feed entry's guid changed (readers
 showed the post again as new). Migration 0203 records each slug (and date) a published post had; the
 build redirects from those addresses, and the feeds keep naming the post by the first. Redirect pages

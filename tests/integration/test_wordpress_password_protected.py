@@ -1,6 +1,6 @@
 """A WordPress item with a `wp:post_password` was shown only to readers given the password: it
 is imported as a draft, with a warning naming its item, and the password is kept nowhere. Before,
-a published one came in published with no word, and `site build` showed it to everyone (h494).
+a published one came in published with no word, and `site build` showed it to everyone (found by a tester).
 Real PostgreSQL, RLS."""
 
 from __future__ import annotations

@@ -149,7 +149,8 @@ def test_one_worker_never_loads_multiprocessing() -> None:
 def test_a_stop_while_a_worker_starts_waits_for_the_start_then_ends_the_map_and_its_workers(monkeypatch) -> None:
     """Ctrl-C as a chunk is handed out (which may start the fork server and a worker) is held until the
     start is done, then raised, not lost: the map stops and every worker it started has ended. Raised
-    in the middle of the start (h494), a worker came up after this process had gone."""
+    in the middle of the start, a worker came up after this process had gone. Ctrl-C's own handler is
+    set for the test: a runner's worker process (pytest-xdist's) may start with SIGINT ignored."""
     from concurrent.futures import ProcessPoolExecutor
 
     real_submit, handed_out, workers = ProcessPoolExecutor.submit, [], []
@@ -162,7 +163,11 @@ def test_a_stop_while_a_worker_starts_waits_for_the_start_then_ends_the_map_and_
         return future
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", interrupted_submit)
-    with pytest.raises(KeyboardInterrupt):
-        list(parallel_map(square_with_pid, [[1], [2], [3]], workers=2, preload=[__name__]))
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(parallel_map(square_with_pid, [[1], [2], [3]], workers=2, preload=[__name__]))
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert handed_out == [[1]] and workers
     assert not any(worker.is_alive() for worker in workers)
