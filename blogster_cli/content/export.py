@@ -107,8 +107,8 @@ from blogster_cli.content.mapping import (
     ZOLA_PATH_KEY,
     Dialect,
     MappedPost,
-    date_keys_for,
     file_stem,
+    find_date,
     find_image,
     find_key,
     first_heading,
@@ -963,9 +963,9 @@ def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo, metad
     else:
         status_from, status_to = PUBLISHED_KEYS[0], DRAFT_KEYS[0]
     old_status = _existing_key(values, status_from)
-    if old_status is not None and _existing_key(values, status_to) is None:
-        flag = truthy(values[old_status])
-        _rename(values, old_status, status_to, None if flag is None else not flag)
+    flag = truthy(values[old_status]) if old_status is not None else None
+    if old_status is not None and flag is not None and _existing_key(values, status_to) is None:
+        _rename(values, old_status, status_to, not flag)
     _strict_dates(values, metadata, default_tz)
     if dialect == "zola":
         _convert_to_zola(values, default_tz)
@@ -1127,7 +1127,7 @@ def _update(
 
 
 def _update_date(values: dict[Any, Any], post: PostFields, dialect: Dialect, default_tz: tzinfo) -> None:
-    found = find_key([values], date_keys_for(dialect))
+    found = find_date(values, dialect)
     if post.date is None:
         _delete_all(values, ALL_DATE_KEYS, ())
         return

@@ -8,8 +8,9 @@ found wins, in the order listed. Values that are null or "" count as absent.
 | field            | keys (first found)                                     | also                         |
 |------------------|--------------------------------------------------------|------------------------------|
 | title            | title                                                  | first `# heading`, file name |
-| date             | date (Hugo: publishDate, pubDate, then date, when Hugo | Jekyll: file-name date;      |
-|                  | publishes it; Astro: pubDate, date, publishDate)       | Zola: `path` date, file name |
+| date             | date (Hugo: publishDate, pubDate, published (a date),  | Jekyll: file-name date;      |
+|                  | then date, when Hugo publishes it; Astro: pubDate,     | Zola: `path` date, file name |
+|                  | date, publishDate)                                     |                              |
 | slug             | slug (Zola: path's last segment first)                 | file name or bundle folder   |
 | status           | draft: true, published: false, or a `status` other     | Jekyll `_drafts/` and plain  |
 |                  | than published/publish -> draft (any one is enough);   | markdown -> draft; else      |
@@ -55,11 +56,13 @@ DESCRIPTION_KEYS = ("description", "summary", "excerpt")
 KEYWORD_KEYS = ("keywords",)
 IMAGE_KEYS = ("image", "cover", "featured_image", "featuredImage", "heroImage")
 IMAGE_TABLE_KEYS = ("image", "src", "url", "path")  # path: jekyll-seo-tag's `image: {path, alt}`
-# Hugo's: when it publishes the page (its `publishDate`, which falls back to `date`): the moment a
-# post goes live is the one date a post holds (`post_steps.publication`), so a later publishDate
-# (an embargo) schedules it. Its `date` alone is what its pages show; `lastmod` is not read.
+# Hugo's: when it publishes the page (its `publishDate`, whose aliases are `pubDate` and `published`,
+# falling back to `date`): the moment a post goes live is the one date a post holds
+# (`post_steps.publication`), so a later publishDate (an embargo) schedules it. Its `date` alone is
+# what its pages show; `lastmod` is not read. A `published` that holds no date (`false` is a
+# status, `stated_status`) is passed over, as Hugo's date chain does (`find_date`).
 DATE_KEYS: dict[str, tuple[str, ...]] = {
-    "hugo": ("publishDate", "pubDate", "date"),
+    "hugo": ("publishDate", "pubDate", "published", "date"),
     "astro": ("pubDate", "date", "publishDate"),
 }
 DEFAULT_DATE_KEYS = ("date",)
@@ -113,8 +116,24 @@ class Found:
         return value[self.inner_key] if self.inner_key is not None else value
 
 
-def date_keys_for(dialect: str) -> tuple[str, ...]:
-    return DATE_KEYS.get(dialect, DEFAULT_DATE_KEYS)
+def find_date(values: Mapping[Any, Any], dialect: str) -> Found | None:
+    """Where the front matter states the post's date in `dialect` (`DATE_KEYS`): the first of its
+    keys present; a `published` (Hugo's alias) only when it holds a date, as Hugo reads it."""
+    for name in DATE_KEYS.get(dialect, DEFAULT_DATE_KEYS):
+        found = find_key([values], (name,))
+        if found is not None and (name not in PUBLISHED_KEYS or _holds_date(found.value)):
+            return found
+    return None
+
+
+def _holds_date(value: Any) -> bool:
+    if truthy(value) is not None:
+        return False
+    try:
+        written_date(value)
+    except DateParseError:
+        return False
+    return True
 
 
 def new_date_key(dialect: str) -> str:
@@ -320,7 +339,7 @@ def _date(
     metadata: Metadata | None,
 ) -> tuple[datetime | None, Origin | None, str | None, datetime | None]:
     """The date, where it was read from, its text and, when it states no offset, its wall time."""
-    found = find_key([values], date_keys_for(dialect))
+    found = find_date(values, dialect)
     if found is not None:
         value = found.value
         try:

@@ -1,5 +1,5 @@
 """Hugo's own date rules (gohugo.io, "Configure front matter"): a page is built from its
-publishDate on (`publishdate`, `pubdate`, then `date`) and no longer once its expiryDate
+publishDate on (`publishdate`, `pubdate`, `published` when it holds a date, then `date`) and no longer once its expiryDate
 (`expirydate`, `unpublishdate`) has passed. Import reads them so; export writes them back."""
 
 import datetime as dt
@@ -38,6 +38,35 @@ def test_a_later_publish_date_is_when_the_post_goes_live(key: str) -> None:
     post = import_post(text, PATH, dialect="hugo")
     assert (post.status, post.published_at) == ("scheduled", LATER)
     assert export_file(post.fields(), post.content, "hugo").text == text  # byte for byte
+
+
+def test_published_holding_a_date_is_hugos_publish_date() -> None:
+    """Hugo reads `published: 2099-01-01` as the publish date (its alias): the post was imported
+    published at once, dated by its `date`, and went live years early."""
+    text = f"---\ntitle: Results\ndate: {_iso(EARLIER)}\npublished: {_iso(LATER)}\n---\nBody.\n"
+    post = import_post(text, PATH, dialect="hugo")
+    assert (post.status, post.published_at) == ("scheduled", LATER)
+    assert export_file(post.fields(), post.content, "hugo").text == text  # byte for byte
+    sooner = LATER - dt.timedelta(days=100)
+    moved = _front(export_file(replace(post.fields(), published_at=sooner), post.content, "hugo").text)
+    assert (moved["published"], moved["date"]) == (sooner, EARLIER)  # the date stays where Hugo reads it
+
+
+@pytest.mark.parametrize("value", ["true", "false", "'yes'", "soon"])
+def test_published_holding_no_date_is_passed_over_as_hugo_does(value: str) -> None:
+    """`published: true` (or text that is no date) leaves the date to `date`; `false` is a draft."""
+    text = f"---\ntitle: Results\ndate: {_iso(EARLIER)}\npublished: {value}\n---\nBody.\n"
+    post = import_post(text, PATH, dialect="hugo")
+    assert (post.status, post.published_at) == ("draft" if value == "false" else "published", EARLIER)
+    assert export_file(post.fields(), post.content, "hugo").text == text
+
+
+def test_published_holding_a_date_is_no_status_to_convert_for_other_dialects() -> None:
+    """Exported for Astro, Hugo's `published: DATE` became `draft: null`, which Astro's boolean
+    schema refuses."""
+    dated = import_post(f"---\ntitle: R\npublished: {_iso(EARLIER)}\n---\nBody.\n", PATH, dialect="hugo")
+    values = _front(export_file(dated.fields(), dated.content, "astro").text)
+    assert "draft" not in values and values["pubDate"] == EARLIER
 
 
 def test_a_past_publish_date_is_the_posts_date_and_it_is_published() -> None:
