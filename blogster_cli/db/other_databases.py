@@ -7,9 +7,10 @@ connect and read there which roles are connected to Blogster's database and whic
 they lock (red team 50). On the embedded server, Blogster's own, `db migrate` takes CONNECT on
 `postgres` and `template1` from PUBLIC (`close_own_server`); on a shared server, whose other
 databases may serve other programs, `doctor` names them (`watchable`) and the statement that closes them.
-Advisory lock functions are each database's own too: where PUBLIC may still execute them (0194 takes
-them in Blogster's database, db/advisory_locks.py), an account's login connected there can fill the
-server's lock table, and every new connection is then refused (red team 61).
+Function privileges are each database's own too: where PUBLIC may still execute the functions Blogster's
+database takes from it (db/closed_functions.py), an account's login connected there can fill the
+server's lock table with advisory locks, and every new connection is then refused (red team 61), or run
+translate() for minutes or days, past statement_timeout and pg_terminate_backend (red team 65).
 
 There a login may also name another role without any privilege: `alter default privileges grant
 ... to u_<another account>` (or to a worker's login) records a default privilege in that database,
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import psycopg
 
+    from blogster_cli.db.closed_functions import ClosedFunctions
     from blogster_cli.db.connection import Database
 
     Connection = psycopg.Connection[tuple[Any, ...]]
@@ -91,16 +93,16 @@ class OpenDatabase:
     name: str
     activity_shown: bool
     """It may read the server's activity and locks (pg_stat_activity, pg_locks)."""
-    advisory_locks: bool
-    """It may take advisory locks, as many as the server's lock table holds."""
+    open_functions: tuple[ClosedFunctions, ...]
+    """The kinds of function Blogster's database keeps from PUBLIC that it may execute there."""
 
 
 def watchable(db: Database) -> list[OpenDatabase]:
     """The server's databases other than `db`'s where any login may connect and read the server's
-    activity or locks, or take advisory locks (a superuser's `db`; one that cannot be read counts for
-    both, as PostgreSQL's default allows them). Blogster's other databases on the server, which 0096
-    and 0194 cover, do not."""
-    from blogster_cli.db import advisory_locks, database_swap
+    activity or locks, or execute functions Blogster's database takes from PUBLIC (a superuser's `db`;
+    one that cannot be read counts for all of them, as PostgreSQL's default allows them). Blogster's
+    other databases on the server, which 0096, 0194 and 0204 cover, do not."""
+    from blogster_cli.db import closed_functions, database_swap
     from blogster_cli.db.acting import admin_connection
     from blogster_cli.db.rows import scalar
     from blogster_cli.errors import BlogsterError
@@ -112,11 +114,13 @@ def watchable(db: Database) -> list[OpenDatabase]:
         try:
             with admin_connection(database_swap.another_database(db, name)) as other:
                 shown = scalar(other.execute(_ACTIVITY_SHOWN_SQL), bool)
-                lockable = bool(advisory_locks.open_to_public(other))
+                open_functions = tuple(
+                    kind for kind in closed_functions.EVERY_KIND if closed_functions.open_to_public(other, kind)
+                )
         except BlogsterError:
-            shown = lockable = True
-        if shown or lockable:
-            found.append(OpenDatabase(name, activity_shown=shown, advisory_locks=lockable))
+            shown, open_functions = True, closed_functions.EVERY_KIND
+        if shown or open_functions:
+            found.append(OpenDatabase(name, activity_shown=shown, open_functions=open_functions))
     return found
 
 

@@ -99,8 +99,8 @@ def _database_checks(ctx: AppContext, sign_in: SignIn | None) -> list[Check]:
             checks.append(Check("migrations", "skip", OWN_LOGIN_MIGRATIONS))
         else:
             checks.append(Check("migrations", "fail", str(exc)))
-    if up_to_date:  # else `db migrate` closes them (0194), and the migrations check says to run it
-        checks += _advisory_lock_checks(ctx)
+    if up_to_date:  # else `db migrate` closes them (0194, 0204), and the migrations check says to run it
+        checks += _closed_function_checks(ctx)
     checks += _restore_leftover_checks(ctx)
     checks += _stray_login_checks(ctx)
     checks += _privileged_role_checks(ctx)
@@ -341,37 +341,38 @@ def _privileged_role_checks(ctx: AppContext) -> list[Check]:
     return checks
 
 
-def _advisory_lock_checks(ctx: AppContext) -> list[Check]:
-    """This database when PUBLIC may still take advisory locks in it: any account's login may then fill
-    the server's lock table, and every new connection is refused (db/advisory_locks.py). Migration 0194
-    closes it, but only a superuser may: a managed server's administrator, who is none, cannot."""
-    from blogster_cli.db import advisory_locks
+def _closed_function_checks(ctx: AppContext) -> list[Check]:
+    """This database when PUBLIC may still execute a kind of function no account may call: any
+    account's login may then fill the server's lock table with advisory locks (every new connection
+    refused), or run translate() past statement_timeout and pg_terminate_backend (db/closed_functions.py).
+    `db migrate` takes them from PUBLIC (0194, 0204), but only a superuser may: a managed server's
+    administrator, who is none, cannot."""
+    from blogster_cli.db import closed_functions
     from blogster_cli.db.acting import admin_unit_of_work
 
     try:
         with admin_unit_of_work(ctx.database) as conn:
-            functions = advisory_locks.open_to_public(conn)
+            open_kinds = [kind for kind in closed_functions.EVERY_KIND if closed_functions.open_to_public(conn, kind)]
     except BlogsterError:  # the server check speaks for the server
-        return []
-    if not functions:
         return []
     return [
         Check(
-            "advisory locks",
+            kind.name,
             "fail",
-            "any login may take advisory locks in this database until the server's lock table is full (every new"
-            " connection is then refused, the superuser's too; red team 61): as a superuser (in psql"
-            f' "$(blogster db dsn)"), run {advisory_locks.REVOKE_SQL}',
+            f"any login may {kind.any_login_may.format(where='in this database')}: as a superuser (in psql"
+            f' "$(blogster db dsn)"), run {kind.revoke_sql}',
         )
+        for kind in open_kinds
     ]
 
 
 def _open_database_checks(ctx: AppContext) -> list[Check]:
     """The server's other databases where any login may connect and watch the server's activity,
-    which Blogster's own database hides from accounts, or take advisory locks until the server's lock
-    table is full (db/other_databases.py): a superuser's, on a shared server (the embedded server's
-    `db migrate` closes them)."""
-    from blogster_cli.db import advisory_locks, other_databases
+    which Blogster's own database hides from accounts, or execute functions it keeps from them: take
+    advisory locks until the server's lock table is full, run translate() past statement_timeout
+    (db/other_databases.py): a superuser's, on a shared server (the embedded server's `db migrate`
+    closes them)."""
+    from blogster_cli.db import closed_functions, other_databases
     from blogster_cli.wording import agreeing
 
     try:
@@ -382,23 +383,24 @@ def _open_database_checks(ctx: AppContext) -> list[Check]:
         return []
     listed = ", ".join(d.name for d in found)
     watched = [d.name for d in found if d.activity_shown]
-    locked = [d.name for d in found if d.advisory_locks]
     can = []
     if watched:
         can.append(
             f"see there{_only_in(watched, len(found))} which logins are connected to this database and what they"
             " lock (pg_stat_activity, pg_locks), which this database hides from accounts"
         )
-    if locked:
-        can.append(
-            f"take advisory locks there{_only_in(locked, len(found))} until the server's lock table is full (every"
-            " new connection is then refused, the superuser's too)"
-        )
-    only_locked = [name for name in locked if name not in watched]  # revoking the functions there would do
+    for kind in closed_functions.EVERY_KIND:
+        callable_in = [d.name for d in found if kind in d.open_functions]
+        if callable_in:
+            can.append(kind.any_login_may.format(where=f"there{_only_in(callable_in, len(found))}"))
+    only_callable = [d for d in found if not d.activity_shown]  # revoking the functions there would do
+    revokes = [
+        kind.revoke_sql for kind in closed_functions.EVERY_KIND if any(kind in d.open_functions for d in only_callable)
+    ]
     also = (
-        f"; or, to keep {', '.join(only_locked)} open, a superuser connected to"
-        f" {agreeing(len(only_locked), 'it', 'each')} runs {advisory_locks.REVOKE_SQL}"
-        if only_locked
+        f"; or, to keep {', '.join(d.name for d in only_callable)} open, a superuser connected to"
+        f" {agreeing(len(only_callable), 'it', 'each')} runs {' '.join(revokes)}"
+        if only_callable
         else ""
     )
     return [

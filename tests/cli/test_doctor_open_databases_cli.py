@@ -3,9 +3,10 @@ watch the server's activity (red team 50): migration 0096 hides pg_stat_activity
 accounts in Blogster's database only, and PostgreSQL lets PUBLIC connect to `postgres` and
 `template1`, where they show every session of the server and what it locks. Blogster's other
 databases on the server, which hide them too, are not named. There an account's login may also take
-advisory locks until the server's lock table is full (red team 61: no login could connect then), which
-0194 forbids in Blogster's database only: a database that hides the server's activity but not those
-is named too, with the statement that takes them from PUBLIC there."""
+advisory locks until the server's lock table is full (red team 61: no login could connect then), or
+run translate() past statement_timeout and pg_terminate_backend (red team 65), which 0194 and 0204
+forbid in Blogster's database only: a database that hides the server's activity but not those is
+named too, with the statements that take them from PUBLIC there."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from blogster_cli.db import advisory_locks, other_databases
+from blogster_cli.db import closed_functions, other_databases
 
 FIX = "REVOKE CONNECT ON DATABASE"
 
@@ -37,6 +38,7 @@ def test_doctor_names_the_databases_any_login_may_watch_the_server_from(cli, sig
             assert "postgres" in check["detail"] and "template1" in check["detail"]
             assert "pg_stat_activity, pg_locks" in check["detail"] and FIX in check["detail"]
             assert "take advisory locks there until the server's lock table is full" in check["detail"]
+            assert "run translate() there on texts long enough" in check["detail"]
             assert db.database_name not in check["detail"]  # Blogster's own hides them
             text = cli("doctor")
             assert text.exit_code == 0 and "WARN  other databases: any login may connect to" in text.stdout
@@ -55,10 +57,11 @@ def test_doctor_names_the_databases_any_login_may_watch_the_server_from(cli, sig
                 conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
 
-def test_doctor_names_a_database_where_any_login_may_take_advisory_locks_until_they_are_revoked_there(
+def test_doctor_names_a_database_where_any_login_may_call_closed_functions_until_they_are_revoked_there(
     cli, signed_up, server_conninfo
 ):
     name = f"others_{uuid.uuid4().hex[:12]}"
+    advisory_locks, uninterruptible = closed_functions.ADVISORY_LOCKS, closed_functions.UNINTERRUPTIBLE
     with psycopg.connect(server_conninfo, autocommit=True) as conn:
         conn.execute(sql.SQL("create database {} template template0").format(sql.Identifier(name)))
         try:
@@ -67,11 +70,18 @@ def test_doctor_names_a_database_where_any_login_may_take_advisory_locks_until_t
                 check = open_check(cli)
                 assert check is not None and name in check["detail"], check
                 assert "take advisory locks there" in check["detail"] and "lock table" in check["detail"]
+                assert "run translate() there" in check["detail"] and "statement_timeout" in check["detail"]
                 assert f"to keep {name} open, a superuser connected to" in check["detail"]
-                assert advisory_locks.REVOKE_SQL in check["detail"]
+                assert f"runs {advisory_locks.revoke_sql} {uninterruptible.revoke_sql}" in check["detail"]
 
-                other.execute(advisory_locks.REVOKE_SQL)  # what the check says to run there
-                assert advisory_locks.open_to_public(other) == []
+                other.execute(advisory_locks.revoke_sql)  # what the check says to run there, one of two
+                assert closed_functions.open_to_public(other, advisory_locks) == []
+                check = open_check(cli)
+                assert check is not None and name in check["detail"], check
+                assert check["detail"].endswith(f"a superuser connected to it runs {uninterruptible.revoke_sql}")
+
+                other.execute(uninterruptible.revoke_sql)
+                assert closed_functions.open_to_public(other, uninterruptible) == []
                 check = open_check(cli)
                 assert check is None or name not in check["detail"], check
         finally:

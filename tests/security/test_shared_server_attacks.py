@@ -29,7 +29,7 @@ from psycopg.types.json import Jsonb
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.context import AppContext
-from blogster_cli.db import advisory_locks, migrations, privileged_roles
+from blogster_cli.db import closed_functions, migrations, privileged_roles
 from blogster_cli.db.acting import acting_transaction
 from blogster_cli.db.connection import Database
 from blogster_cli.errors import ConfigError, Conflict
@@ -209,13 +209,13 @@ def test_doctor_fails_a_database_where_public_may_take_advisory_locks_and_migrat
     superuser.execute("grant execute on function pg_catalog.pg_try_advisory_lock(bigint) to public")
     check = doctor_checks(db)["advisory locks"]
     assert check.status == "fail" and "lock table" in check.detail
-    assert advisory_locks.REVOKE_SQL in check.detail
-    superuser.execute(advisory_locks.REVOKE_SQL)  # what the check says to run
+    assert closed_functions.ADVISORY_LOCKS.revoke_sql in check.detail
+    superuser.execute(closed_functions.ADVISORY_LOCKS.revoke_sql)  # what the check says to run
     assert "advisory locks" not in doctor_checks(db)
 
     superuser.execute("grant execute on function pg_catalog.pg_advisory_lock(integer, integer) to public")
     assert migrations.apply(db) == []  # every migrate run secures the database again
-    assert advisory_locks.open_to_public(superuser) == []
+    assert closed_functions.open_to_public(superuser, closed_functions.ADVISORY_LOCKS) == []
 
 
 @contextmanager
@@ -239,10 +239,12 @@ def test_a_migrating_login_that_is_no_superuser_leaves_a_notice_not_an_error(db,
     superuser.execute("grant execute on function pg_catalog.pg_advisory_lock(bigint) to public")
     with as_managed_administrator(superuser):
         superuser.execute("select internal.secure_database()")
-        assert advisory_locks.open_to_public(superuser) == ["pg_advisory_lock(bigint)"]
+        assert closed_functions.open_to_public(superuser, closed_functions.ADVISORY_LOCKS) == [
+            "pg_advisory_lock(bigint)"
+        ]
     assert any("any login may still take advisory locks" in notice and "REVOKE" in notice for notice in notices)
     superuser.execute("select internal.secure_database()")  # a superuser's run closes it
-    assert advisory_locks.open_to_public(superuser) == []
+    assert closed_functions.open_to_public(superuser, closed_functions.ADVISORY_LOCKS) == []
 
 
 def test_a_concurrent_migrate_waits_a_bounded_time_and_says_why(db, tmp_path, monkeypatch):

@@ -6,7 +6,8 @@ days with 100 MB), so an account pinned the server's CPUs, held the NOTIFY queue
 watch could not end, or shielded a holder from it (tests/security/test_notify_queue_attacks.py).
 Migration 0204 takes it from PUBLIC (internal.uninterruptible_functions() lists what it closes;
 internal.secure_database(), run by every `db migrate`, revokes them), and documentation's search
-vector, the one place Blogster called it, reads `<` and `>` with replace().
+vector, the one place Blogster called it, reads `<` and `>` with replace(). Only a superuser may:
+`doctor` fails a database where PUBLIC still may call it, with the statement a superuser runs.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import psycopg
 import pytest
 
 from blogster_cli.db import migrations
+from blogster_cli.db.closed_functions import UNINTERRUPTIBLE, open_to_public
 from blogster_cli.services import backup
 from tests.security.test_login_roles import LOGIN_PASSWORD, login_as
-from tests.security.test_shared_server_attacks import as_managed_administrator
+from tests.security.test_shared_server_attacks import as_managed_administrator, doctor_checks
 
 
 def closed_functions(superuser: psycopg.Connection) -> list[tuple[str, bool]]:
@@ -69,6 +71,20 @@ def test_a_migrating_login_that_is_no_superuser_is_told_what_a_superuser_revokes
     ), notices
     superuser.execute("select internal.secure_database()")
     assert closed_functions(superuser) == [("translate(text,text,text)", False)]
+
+
+def test_doctor_fails_a_database_where_public_may_call_them_until_a_superuser_revokes_them(db, superuser):
+    """Where `db migrate` could not revoke them (a managed server's administrator is no superuser)."""
+    check_name = UNINTERRUPTIBLE.name
+    assert check_name not in doctor_checks(db)
+    superuser.execute("grant execute on function pg_catalog.translate(text, text, text) to public")
+    check = doctor_checks(db)[check_name]
+    assert check.status == "fail" and "any login may run translate() in this database" in check.detail
+    assert "neither statement_timeout nor pg_terminate_backend ends" in check.detail
+    assert check.detail.endswith("run REVOKE EXECUTE ON FUNCTION pg_catalog.translate(text, text, text) FROM PUBLIC;")
+    superuser.execute(UNINTERRUPTIBLE.revoke_sql)  # what the check says to run
+    assert check_name not in doctor_checks(db)
+    assert open_to_public(superuser, UNINTERRUPTIBLE) == []
 
 
 def test_an_administrator_account_still_indexes_documentation_titles_as_text(db, make_user):
