@@ -269,8 +269,9 @@ def edit(
     as `posts new --from` reads them: a live status (published, draft = false) with a
     date to come schedules the post for it. No edit publishes a post before its time:
     a scheduled post stays scheduled unless the text states another time to come
-    (`blogster publish POST` publishes it now), and a published post stays published
-    with its date. A warning says when the text's status or date is not followed.
+    (`blogster publish POST` publishes it now), nor takes one down: a published post
+    stays published, re-dated to another past date the text states (a date to come
+    is not followed). A warning says when the text's status or date is not followed.
 
     Example: EDITOR=nano blogster blogs edit ten-terminal-habits
     """

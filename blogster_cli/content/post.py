@@ -31,9 +31,9 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from blogster_cli.content.dates import dated_name
+from blogster_cli.content.dates import dated_name, placed
 from blogster_cli.content.document import new_document
-from blogster_cli.content.errors import ContentError
+from blogster_cli.content.errors import ContentError, DateParseError
 from blogster_cli.content.files import FolderListing, FolderWalk, list_folder, read_regular_file, walk_folder
 from blogster_cli.content.frontmatter import FrontMatterFormat, json_safe, parse_metadata, split_front_matter
 from blogster_cli.content.mapping import (
@@ -225,6 +225,21 @@ def imported_zone(content: Mapping[str, Any] | None) -> tzinfo | None:
         return zone(recorded) if isinstance(recorded, str) else None
     except UnknownTimezone:
         return None
+
+
+def read_as_imported(floating: datetime, content: Mapping[str, Any] | None, date: datetime | None) -> datetime | None:
+    """`floating`, a date written without an offset (a date alone, a time without one), read in the
+    zone its post's dates were imported in (`imported_zone`), when it is the post's `date` there: an
+    unchanged file keeps the moment it was first imported as after `config set timezone`, though it
+    cannot show its zone. None otherwise (read it in the setting, as a changed date is)."""
+    read_in = imported_zone(content)
+    if read_in is None or date is None:
+        return None
+    try:
+        moment = placed(floating, read_in)
+    except DateParseError:
+        return None
+    return moment if moment == date else None
 
 
 def recorded_zone(content: Mapping[str, Any] | None) -> object:

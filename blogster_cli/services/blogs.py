@@ -14,6 +14,7 @@ from uuid import UUID
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
+from blogster_cli.content.post import read_as_imported
 from blogster_cli.content.rules import SCAFFOLD_ONLY, check_text, check_title, normalise_tags, template_scaffold
 from blogster_cli.content.slugs import composed
 from blogster_cli.db.acting import Connection, unit_of_work
@@ -150,6 +151,9 @@ class BlogChanges:
     featured_image: str | None = None
     date: datetime | None = None
     """The date a text states (its front matter's, as import reads it): when a post it makes live goes live."""
+    floating_date: datetime | None = None
+    """That date as written when it states no offset: the post's date still if it reads so in the zone
+    the post was imported in (`content.post.read_as_imported`), as import reads it."""
     status_from_text: bool = False
     """The status is a text's (a `--from` file, the editor), not a flag's: it publishes no scheduled post now."""
 
@@ -165,8 +169,9 @@ def update(
 ) -> BlogRow:
     """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile. The
     row returned names what a changed body's save left out of the content (`post_steps.as_saved`).
-    A status or date changed goes by `post_steps.edited_publication`; `warnings`, when given, gets what
-    it kept against the change, its times in `zone` (the timezone setting)."""
+    A status or date changed goes by `post_steps.edited_publication` (a text's date without an offset
+    read as import reads it: `BlogChanges.floating_date`); `warnings`, when given, gets what it kept
+    against the change, its times in `zone` (the timezone setting)."""
     with unit_of_work(acting) as conn:
         row = _find_mine(acting, conn, ref, with_content=True)
         values: dict[str, Any] = {}
@@ -182,8 +187,11 @@ def update(
             values["featured_image"] = changes.featured_image or None
         if (changes.status is not None and changes.status != row.status) or changes.date is not None:
             now = datetime.now(UTC)
+            stated = changes.date
+            if changes.floating_date is not None:
+                stated = read_as_imported(changes.floating_date, row.content, row.published_at) or stated
             live, warning = edited_publication(
-                row, status=check_status(changes.status or row.status), stated=changes.date,
+                row, status=check_status(changes.status or row.status), stated=stated,
                 from_text=changes.status_from_text, zone=zone, now=now,
             )  # fmt: skip
             if live.status == BlogStatus.SCHEDULED and (live.published_at is None or live.published_at <= now):

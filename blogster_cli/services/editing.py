@@ -31,6 +31,7 @@ from blogster_cli.services import blogs
 from blogster_cli.services.blogs import BlogChanges, markdown_of
 
 if TYPE_CHECKING:
+    from blogster_cli.content.post import ImportedPost
     from blogster_cli.stored_json import LeftOut
 
 # Lines the front end puts above the text to explain why it came back (as `git commit`
@@ -79,26 +80,29 @@ def changes_from_file(text: str, *, zone: tzinfo = UTC) -> BlogChanges:
     if tags is not None and not isinstance(tags, list):
         tags = [str(tags)]
     status = stated_status(values)
+    stated = _read_as_post(text, zone) if split.format else None
     return BlogChanges(
         title=str(values["title"]) if values.get("title") is not None else None,
         slug=str(values["slug"]) if values.get("slug") else None,
         markdown=split.body,
         status=status,
         status_from_text=status is not None,
-        date=_stated_date(text, zone) if split.format else None,
+        date=stated.published_at if stated is not None else None,
+        floating_date=stated.floating_date if stated is not None else None,
         tags=[str(t) for t in tags] if tags is not None else None,
         meta_description=_optional_text(values, "description"),
         featured_image=_optional_text(values, "featured_image"),
     )
 
 
-def _stated_date(text: str, zone: tzinfo) -> datetime | None:
-    """The date the text's front matter states, as import and `posts new --from` read it."""
+def _read_as_post(text: str, zone: tzinfo) -> ImportedPost:
+    """The text read as import and `posts new --from` read it: its date, and that date as written
+    when it states no offset."""
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.post import import_post
 
     try:
-        return import_post(text, default_tz=zone).published_at
+        return import_post(text, default_tz=zone)
     except ContentError as exc:
         raise InvalidInput(f"the front matter is invalid: {exc}") from None
 

@@ -2036,15 +2036,11 @@ def _diff(plan: _Plan, stored: StoredPost, index: _Index, run: _Run) -> None:
     # A plain markdown file that says nothing of the status (as export writes one) keeps the post's.
     # The file is an edit's text: its date says when the post goes live as `posts edit --from` reads
     # one (`post_steps.edited_publication`), so it publishes no scheduled post before its time and
-    # takes no published one down, and says so. A published post's file stating another past date
-    # re-dates it (the writer corrected it there): the post stays on the site.
+    # takes no published one down, and says so; another past date re-dates a published post.
     live, plan.publication_kept = edited_publication(
         stored, status=candidate.status if candidate.status_stated else stored.status,
         stated=candidate.published_at, from_text=True, zone=run.zone,
     )  # fmt: skip
-    stated = candidate.published_at
-    if stored.status == live.status == "published" and stated is not None and stated <= datetime.now(UTC):
-        live = replace(live, published_at=stated)
     plan.status, plan.published_at = live.status, live.published_at
     content = _kept_collection(candidate.content, stored.content)
     if plan.how == _BY_SITE_PATH:
@@ -2252,9 +2248,13 @@ def _in_post_zone(candidate: Candidate, post: StoredPost) -> Candidate:
     so does a file export wrote in that zone, after `config set timezone`. A date changed since
     (or a post from no file) is read in the zone set now, as it was, and so is one whose recorded
     zone is no zone (only the account's own SQL writes one), with a warning."""
-    from blogster_cli.content.dates import placed
-    from blogster_cli.content.errors import DateParseError
-    from blogster_cli.content.post import imported_zone, recorded_zone, unknown_zone_warning, with_zone
+    from blogster_cli.content.post import (
+        imported_zone,
+        read_as_imported,
+        recorded_zone,
+        unknown_zone_warning,
+        with_zone,
+    )
 
     if candidate.floating_date is None:
         return candidate
@@ -2262,13 +2262,8 @@ def _in_post_zone(candidate: Candidate, post: StoredPost) -> Candidate:
     if read_in is None:
         warning = unknown_zone_warning(recorded_zone(post.content), imported_zone(candidate.content) or UTC)
         return candidate if warning is None else replace(candidate, warnings=[*candidate.warnings, warning])
-    if post.published_at is None:
-        return candidate
-    try:
-        moment = placed(candidate.floating_date, read_in)
-    except DateParseError:
-        return candidate
-    if moment != post.published_at:
+    moment = read_as_imported(candidate.floating_date, post.content, post.published_at)
+    if moment is None:
         return candidate
     status = publication(candidate.status, stated=moment).status  # a live post dated later is scheduled
     content = with_zone(candidate.content, read_in)

@@ -223,13 +223,20 @@ def edited_publication(
     status with a date to come schedules the post for it, a past one publishes it dated then. But no
     text publishes a post before its time: a scheduled post stays so unless the text states another
     time to come (`publish` puts it live now); nor takes one down: a published post stays published,
-    dated as it was. A status not live leaves the date as it is."""
+    re-dated to a past date the text states (the writer corrected it there; 0203 keeps its old
+    address), dated as it was when the text states none or one to come. A date that is the post's
+    as far as the text shows it (`_shows`) is the post's, to the microsecond: an unchanged text
+    re-dates nothing. A status not live leaves the date as it is."""
     now = now or datetime.now(UTC)
+    if stated is not None and row.published_at is not None and _shows(stated, row.published_at):
+        stated = row.published_at
     if status not in (BlogStatus.PUBLISHED, BlogStatus.SCHEDULED):
         return Publication(status, row.published_at), None
     if row.status == BlogStatus.PUBLISHED and (status == BlogStatus.PUBLISHED or stated is not None):
-        if stated is None or stated <= now:
+        if stated is None:
             return Publication(row.status, row.published_at), None
+        if stated <= now:
+            return Publication(row.status, stated), None
         return Publication(row.status, row.published_at), (
             f"'{row.slug}' stays published{_dated(row.published_at, zone)}: the text's date, {shown_time(stated, zone)},"
             f" is to come, but an edit takes no post down (`blogster unpublish {row.slug}`, then `blogster publish"
@@ -250,6 +257,19 @@ def edited_publication(
         f"'{row.slug}' stays scheduled{_dated(row.published_at, zone, 'for')}: {why}, and an edit publishes no post"
         f" before its time (`blogster publish {row.slug}` publishes it now)"
     )
+
+
+def _shows(stated: datetime, moment: datetime) -> bool:
+    """Whether a text's date `stated` is `moment` as far as the text shows it: to the minute when it
+    states no seconds, to the second when it states no fraction (`10:00` is 10:00:00.123456), in the
+    offset it was read at. A date written to the minute (`posts show`'s, typed in the editor) or the
+    second then re-dates no post by the seconds it could not show."""
+    local = moment.astimezone(stated.tzinfo)
+    if stated.microsecond:
+        return local == stated
+    if stated.second:
+        return local.replace(microsecond=0) == stated
+    return local.replace(second=0, microsecond=0) == stated
 
 
 def _dated(moment: datetime | None, zone: tzinfo, word: str = "dated") -> str:

@@ -2,7 +2,8 @@
 post before its time (`post_steps.edited_publication`). A scheduled post exported for Hugo (`draft =
 false`, dated at its time) and edited back with `posts edit --from` was published at once: the date
 was not read, and `status: published` made it live now (tester 494, 1). Times in warnings are the
-timezone setting's (tester 494, 3)."""
+timezone setting's (tester 494, 3). A published post is re-dated to another past date its text states,
+as import re-dates it, but never by what the text cannot show (seconds, a zone)."""
 
 from __future__ import annotations
 
@@ -88,15 +89,100 @@ def test_a_draft_edited_from_a_file_dated_to_come_is_scheduled(cli, signed_up, t
     assert stored(superuser, "drafted") == ("draft", SCHEDULED_AT)
 
 
-def test_a_published_post_stays_published_whatever_date_its_file_states(cli, signed_up, tmp_path, superuser):
+def test_a_published_post_is_re_dated_to_a_past_date_its_text_states_never_to_one_to_come(
+    cli, signed_up, tmp_path, superuser
+):
+    """One rule with import and sync: another past date is the writer's correction (the post stays on
+    the site, its old address kept, 0203); a date to come takes no post down and is warned of. Before,
+    `posts edit --from` and the editor kept the post's date, silently, while import followed it."""
     assert cli("posts", "new", "Live", "--slug", "live", "--status", "published", input="Words.\n").exit_code == 0
-    _, published_at = stored(superuser, "live")
+    _, first = stored(superuser, "live")
+    earlier = post_file(tmp_path, "live", "status: published", "date: 2019-05-05T05:05:00Z")
+    edited = cli("posts", "edit", "live", "--from", str(earlier), env=UTC_ZONE)
+    assert edited.exit_code == 0, edited.stderr
+    assert "warning:" not in edited.stderr
+    assert stored(superuser, "live") == ("published", datetime(2019, 5, 5, 5, 5, tzinfo=UTC))
+    [(former,)] = superuser.execute("select former_addresses from public.blogs where slug = 'live'").fetchall()
+    assert [datetime.fromisoformat(a["published_at"]) for a in former] == [first]  # its old address redirects
+
+    editor = tmp_path / "fake-editor"  # the editor's text: a `date:` line typed, to the minute
+    editor.write_text("#!/bin/sh\nsed -i 's/^status: .*/status: published\\ndate: 2018-04-04 06:04/' \"$1\"\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    berlin = {"EDITOR": str(editor), "VISUAL": "", "BLOGSTER_TIMEZONE": "Europe/Berlin"}
+    edited = cli("posts", "edit", "live", env=berlin)
+    assert edited.exit_code == 0, edited.stderr
+    assert stored(superuser, "live") == ("published", datetime(2018, 4, 4, 4, 4, tzinfo=UTC))
+
     ahead = post_file(tmp_path, "live", "status: published", "date: 2031-06-01T10:00:00Z")
     edited = cli("posts", "edit", "live", "--from", str(ahead), env=UTC_ZONE)
     assert edited.exit_code == 0, edited.stderr
-    assert stored(superuser, "live") == ("published", published_at)
-    assert "warning: 'live' stays published dated " in edited.stderr
-    assert "the text's date, 2031-06-01 10:00 UTC, is to come, but an edit takes no post down" in edited.stderr
+    assert stored(superuser, "live") == ("published", datetime(2018, 4, 4, 4, 4, tzinfo=UTC))
+    assert edited.stderr.splitlines()[-1] == (
+        "warning: 'live' stays published dated 2018-04-04 04:04 UTC: the text's date, 2031-06-01 10:00 UTC, is to"
+        " come, but an edit takes no post down (`blogster unpublish live`, then `blogster publish live --at ...`,"
+        " schedules it)"
+    )
+
+
+EXACT = datetime(2020, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
+
+
+def test_a_text_showing_the_posts_own_date_keeps_it_to_the_microsecond(cli, signed_up, tmp_path, superuser):
+    """A date the text writes to the minute (as `posts show` shows it, typed in the editor) or to the
+    second, or as export writes it, is the post's own: an edit re-dates nothing by what its text
+    cannot show. The old rule re-dated no published post; the one rule, without this, would have
+    moved it to 03:04:00 or 03:04:05."""
+    assert cli("posts", "new", "Live", "--slug", "live", "--status", "published", input="Words.\n").exit_code == 0
+    superuser.execute("update public.blogs set published_at = %s where slug = 'live'", (EXACT,))
+    editor = tmp_path / "fake-editor"
+
+    def in_the_editor(script: str, zone: str = "UTC") -> str:
+        editor.write_text(f'#!/bin/sh\n{script} "$1"\n')
+        editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+        edited = cli("posts", "edit", "live", env={"EDITOR": str(editor), "VISUAL": "", "BLOGSTER_TIMEZONE": zone})
+        assert edited.exit_code == 0, edited.stderr
+        return edited.stderr
+
+    assert "Saved 'live'" in in_the_editor("sed -i 's/Words/More words/'")  # the editor's text states no date
+    assert stored(superuser, "live") == ("published", EXACT)
+    shown = cli("posts", "show", "live", env={"BLOGSTER_TIMEZONE": "Europe/Berlin"}).stdout
+    assert "published 2020-01-02 04:04 CET" in shown
+    typed = in_the_editor("sed -i 's/^status: .*/status: published\\ndate: 2020-01-02 04:04/'", "Europe/Berlin")
+    assert "Saved 'live'" in typed and "warning:" not in typed
+    assert stored(superuser, "live") == ("published", EXACT)
+
+    to_the_second = post_file(tmp_path, "live", "status: published", "date: 2020-01-02T03:04:05Z")
+    assert cli("posts", "edit", "live", "--from", str(to_the_second)).exit_code == 0
+    assert stored(superuser, "live") == ("published", EXACT)
+
+    assert cli("export", str(tmp_path / "ex"), "--format", "hugo").exit_code == 0
+    [exported] = (tmp_path / "ex").rglob("live.md")
+    exported.write_text(exported.read_text().replace("New body.", "A newer body."))
+    tokyo = {"BLOGSTER_TIMEZONE": "Asia/Tokyo"}
+    assert cli("posts", "edit", "live", "--from", str(exported), env=tokyo).exit_code == 0
+    assert stored(superuser, "live") == ("published", EXACT)
+    assert cli("posts", "show", "live", "--raw").stdout.strip() == "A newer body."
+
+
+def test_a_date_without_an_offset_is_read_in_the_zone_its_post_was_imported_in(cli, signed_up, tmp_path, superuser):
+    """A date alone, imported in UTC, edited back with `posts edit --from` after `config set timezone`:
+    still the post's date, as import reads it (`content.post.read_as_imported`), not midnight in
+    Berlin, two hours earlier. A date changed since is read in the setting."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    path = folder / "day.md"
+    path.write_text("---\ntitle: Day\nslug: day\ndate: 2014-10-21\n---\nA day.\n")
+    assert cli("import", str(folder), "--format", "hugo", env=UTC_ZONE).exit_code == 0
+    midnight = datetime(2014, 10, 21, tzinfo=UTC)
+    assert stored(superuser, "day") == ("published", midnight)
+    berlin = {"BLOGSTER_TIMEZONE": "Europe/Berlin"}
+    path.write_text(path.read_text().replace("A day.", "A long day."))
+    edited = cli("posts", "edit", "day", "--from", str(path), env=berlin)
+    assert edited.exit_code == 0, edited.stderr
+    assert stored(superuser, "day") == ("published", midnight)
+    path.write_text(path.read_text().replace("date: 2014-10-21", "date: 2014-10-22"))
+    assert cli("posts", "edit", "day", "--from", str(path), env=berlin).exit_code == 0
+    assert stored(superuser, "day") == ("published", datetime(2014, 10, 21, 22, tzinfo=UTC))  # midnight in Berlin
 
 
 def test_the_editors_status_published_keeps_a_scheduled_posts_time(cli, signed_up, tmp_path, superuser):

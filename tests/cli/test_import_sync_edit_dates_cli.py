@@ -1,8 +1,9 @@
 """An import or sync of a file onto a post that exists is an edit of it: its date goes by the rule of
 `posts edit --from` (`post_steps.edited_publication`), never by a new post's. A scheduled post stays
 scheduled unless the file states another time to come (then it is rescheduled); a published post
-keeps its status and date; a `warning:` line (and `--json`'s `warnings`) says where the file's status
-or date was not followed. A new post goes by the file as before (red team 67, F1)."""
+stays published, re-dated to another past date the file states; a `warning:` line (and `--json`'s
+`warnings`) says where the file's status or date was not followed. A new post goes by the file as
+before (red team 67, F1)."""
 
 from __future__ import annotations
 
@@ -118,3 +119,20 @@ def test_sync_follows_the_edit_rule(cli, signed_up, tmp_path, superuser):
     moved = cli("sync", str(folder), "--format", "hugo", env=UTC_ZONE)
     assert moved.exit_code == 0, moved.stderr
     assert stored(superuser, "emb") == ("scheduled", datetime(2032, 1, 2, 3, 4, tzinfo=UTC))
+
+
+def test_a_file_showing_a_published_posts_own_date_keeps_it_to_the_microsecond(cli, signed_up, tmp_path, superuser):
+    """The edit rule's, now import's too: a file whose date is its post's to the minute it is written
+    to (as `posts show` shows it) re-dates nothing. Before, import's own re-dating moved the post to
+    03:04:00, and recorded an old address it never had."""
+    assert cli("posts", "new", "Live", "--slug", "live", "--status", "published", input="Live words.\n").exit_code == 0
+    exact = datetime(2020, 1, 2, 3, 4, 0, 123456, tzinfo=UTC)
+    superuser.execute("update public.blogs set published_at = %s where slug = 'live'", (exact,))
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "live.md").write_text("---\ntitle: Live\nslug: live\ndate: 2020-01-02 03:04\n---\nLive words, edited.\n")
+    result = cli("import", str(folder), "--format", "hugo", "--json", env=UTC_ZONE)
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["counts"]["updated"] == 1 and result.json()["warnings"] == []
+    assert stored(superuser, "live") == ("published", exact)
+    assert cli("posts", "show", "live", "--raw").stdout.strip() == "Live words, edited."
