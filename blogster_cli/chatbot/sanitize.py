@@ -6,7 +6,7 @@ import html
 import re
 
 from blogster_cli.errors import InvalidInput
-from blogster_cli.text_encoding import is_utf8
+from blogster_cli.text_encoding import is_utf8, unix_line_ends
 
 MAX_MESSAGE_LENGTH = 2000  # the database refuses longer user messages too (migration 0080)
 # Whole terminal escape sequences (ECMA-48), so none leaves its tail behind as text once its ESC
@@ -43,7 +43,7 @@ def sanitise_message(text: str, *, max_length: int = MAX_MESSAGE_LENGTH) -> str:
     not UTF-8 (lone surrogates: nh3 and the database refuse them)."""
     if not is_utf8(text):
         raise InvalidInput("the message is not valid UTF-8 text")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unix_line_ends(text)
     text = _ESCAPE_SEQUENCE.sub("", strip_markup(_ESCAPE_SEQUENCE.sub("", text)))
     text = _INVISIBLE.sub("", text)
     text = _BLANK_LINES.sub("\n\n", text).strip()

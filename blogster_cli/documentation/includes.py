@@ -63,6 +63,7 @@ from typing import NamedTuple
 from blogster_cli.content.errors import ContentError
 from blogster_cli.content.files import read_inside
 from blogster_cli.documentation.import_warnings import shown
+from blogster_cli.text_encoding import unix_line_ends
 
 # Folders of text that pages include (pymdown's snippets, Jekyll's includes): their files are no
 # pages, and a name is also looked for in one at the top of the folder (hidden or not: `.snippets`).
@@ -294,7 +295,7 @@ class FolderFiles:
             raise Refused("not UTF-8 text") from None
         if "\x00" in text:
             raise Refused("holds a NUL character")
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        return unix_line_ends(text)
 
 
 def _allowed(path: str) -> bool:

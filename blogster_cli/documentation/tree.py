@@ -26,6 +26,7 @@ from blogster_cli.content.frontmatter import dump_front_matter, json_safe, parse
 from blogster_cli.content.inline_text import inline_text
 from blogster_cli.documentation import includes, languages, links
 from blogster_cli.documentation.includes import INCLUDE_FOLDERS
+from blogster_cli.text_encoding import unix_line_ends
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = ("title", "slug", "tags", "order", "status", "version", "excerpt")
@@ -291,7 +292,7 @@ def read_tree(root: Path) -> Tree:
             continue
         try:
             text = read_regular_file(root / path).decode("utf-8")
-            pages.append(read_page(path, text.replace("\r\n", "\n").replace("\r", "\n")))  # as read_text did
+            pages.append(read_page(path, unix_line_ends(text)))  # as read_text did
         except (ContentError, ValueError, UnicodeDecodeError, OSError) as exc:
             problems.append(PageProblem(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
     files = includes.FolderFiles(root)

@@ -39,6 +39,7 @@ from typing import Any
 
 from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.planning.times import days_after, zone
+from blogster_cli.text_encoding import unix_line_ends
 from blogster_cli.wording import agreeing, plural
 
 PRODID = "-//Blogster//Content calendar//EN"
@@ -112,7 +113,7 @@ class _Text:
 
     def to_ical(self) -> bytes:
         escaped = self.text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n").encode()
+        return unix_line_ends(escaped).replace("\n", "\\n").encode()
 
 
 def to_ics(events: Iterable[PlannedEvent], *, name: str, stamp: datetime) -> bytes:

@@ -250,12 +250,9 @@ class SitePlan:
     def _candidates(self, record: Mapping[str, Any]) -> list[str]:
         """The usable addresses a post may have besides the one made of its id, best first: its
         kept imported URL, the permalink."""
-        found = []
-        if record["src"]:
-            found.append(urls.clean_path(record["src"]))
         published = datetime.fromisoformat(record["pub"])
-        found.append(urls.permalink(self.config.permalink, slug=record["slug"], published_at=published))
-        return [path for path in found if path and _usable(path, urls.file_of(path))]
+        found = urls.page_paths(self.config.permalink, url=record["src"], slug=record["slug"], published_at=published)
+        return [path for path in found if _usable(path, urls.file_of(path))]
 
     def _targets(self, field: str) -> dict[str, str]:
         """A post's file path (its record's `field`) -> the URL path of its page."""
@@ -457,7 +454,7 @@ class SitePlan:
         record = self.records[post_id]
         files = record.get("alf")
         if files is None:  # the usable files of its aliases and former addresses, kept with the record
-            paths = [urls.clean_path(alias) for alias in record["al"]] + self._former_paths(record)
+            paths = urls.redirect_paths(self.config.permalink, record["al"], record.get("fa") or ())
             files = record["alf"] = [urls.file_of(p) for p in paths if p is not None and _usable(p, urls.file_of(p))]
         found = []
         for file in files:

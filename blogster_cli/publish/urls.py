@@ -126,6 +126,25 @@ def former_paths(pattern: str, former: Iterable[Sequence[str]]) -> list[str | No
     return [permalink(pattern, slug=slug, published_at=datetime.fromisoformat(published)) for slug, published in former]
 
 
+def page_paths(pattern: str, *, url: str | None, slug: str, published_at: datetime | None) -> list[str]:
+    """The addresses a post's page may have, best first: its kept imported URL (`imported_address`),
+    then the permalink of its slug and date in `pattern` (none for a post never published); one that
+    is unusable (`clean_path`) is left out. `site build` puts the page at the first a file may take;
+    `analytics ingest` counts a visit to any of them as one to a page, never to a redirect."""
+    found = [clean_path(url) if url else None]
+    if published_at is not None:
+        found.append(permalink(pattern, slug=slug, published_at=published_at))
+    return [path for path in found if path is not None]
+
+
+def redirect_paths(pattern: str, aliases: Iterable[str], former: Iterable[Sequence[str]]) -> list[str | None]:
+    """The addresses of a post's redirect pages, None for one that is unusable (`clean_path`): its
+    imported aliases (`imported_address`), then the addresses it had before a move (`former_paths`,
+    oldest first). One list for `site build`, which writes a page at each a file may take, and
+    `analytics ingest`, which counts the visits there for the post."""
+    return [clean_path(alias) for alias in aliases] + former_paths(pattern, former)
+
+
 def file_of(url_path: str) -> str:
     """The output file for a URL path: '/a/b/' -> 'a/b/index.html', '/a.html' -> 'a.html'."""
     relative = url_path.lstrip("/")

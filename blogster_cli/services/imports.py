@@ -102,7 +102,7 @@ from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
 from blogster_cli.services.post_steps import edited_publication, expiry_warning, publication
-from blogster_cli.text_encoding import is_utf8
+from blogster_cli.text_encoding import is_utf8, unix_line_ends
 from blogster_cli.vocabulary import ActivityType
 from blogster_cli.wording import agreeing, plural
 
@@ -1453,7 +1453,7 @@ def _trashed_copies(acting: ActingUser, index: _Index, run: _Run, candidates: li
 def _trimmed_lines(text: str) -> list[str]:
     """A body's lines as a copy of its export keeps them through an editor or another system: line
     ends (CRLF, CR) read as LF, and the whitespace at the end of each line and of the text left out."""
-    return [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").rstrip().split("\n")]
+    return [line.rstrip() for line in unix_line_ends(text).rstrip().split("\n")]
 
 
 def _trashed_post(candidate: Candidate, index: _Index, run: _Run) -> _Trashed | None:

@@ -39,9 +39,9 @@ class AddressPlan:
 
 def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> AddressPlan:
     """My posts' addresses, read in one unit of work: the permalink pattern (or `map_pattern`),
-    old URLs kept from imports, the redirect pages' addresses (aliases, moved posts' former
-    addresses), my post ids by slug, my own host names."""
-    from blogster_cli.publish.urls import imported_address
+    old URLs kept from imports (and the pages the build puts at them), the redirect pages' addresses
+    (aliases, moved posts' former addresses), my post ids by slug, my own host names."""
+    from blogster_cli.publish.urls import clean_path, imported_address
 
     with unit_of_work(acting) as conn:
         settings = site_rows.own_settings(conn)
@@ -59,6 +59,9 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
                     old_urls.setdefault(path, post.slug)
                 if host := host_of(address or ""):
                     former_hosts.add(host)
+            # Where the build puts its page (`publish.urls.page_paths`): a Zola `path` has no leading '/'.
+            if url and (page := clean_path(url)) is not None:
+                old_urls.setdefault(page, post.slug)
         redirects = redirect_addresses(posts, permalink)
     patterns = [map_pattern] if map_pattern is not None else [permalink]
     try:
@@ -73,25 +76,23 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
 
 def redirect_addresses(posts: list[analytics_rows.PostAddress], permalink: str) -> dict[str, str]:
     """The address of each redirect page `site build` writes (`path_key` -> the slug it leads to):
-    my imported posts' aliases and my moved posts' former addresses (`publish.urls.former_paths`, in
-    the permalink pattern), save any post's current address (the permalink of its slug and date, or
-    its kept imported URL): the page there wins. One two posts had goes to the older, whose redirect
-    page it is, an alias as a former address (`publish.pages.SitePlan.redirects`)."""
+    my imported posts' aliases and my moved posts' former addresses, in the permalink pattern, as the
+    build lists them (`publish.urls.redirect_paths`), save any post's own address (its kept imported
+    URL, the permalink of its slug and date: `publish.urls.page_paths`): the page there wins. One two
+    posts had goes to the older, whose redirect page it is, an alias as a former address
+    (`publish.pages.SitePlan.redirects`)."""
     from blogster_cli.publish import urls
 
     current: set[str] = set()
     for post in posts:
         url = urls.imported_address(post.document)[0]
-        if url is not None:
-            current.add(path_key(urlsplit(url).path))
-        own = urls.permalink(permalink, slug=post.slug, published_at=post.published_at) if post.published_at else None
-        if own is not None:
-            current.add(path_key(own))
+        own = urls.page_paths(permalink, url=url, slug=post.slug, published_at=post.published_at)
+        current.update(path_key(path) for path in own)
     redirects: dict[str, str] = {}
     for post in sorted(posts, key=_oldest_first):
-        aliases = [urls.clean_path(alias) for alias in urls.imported_address(post.document)[1]]
-        former = urls.former_paths(permalink, urls.former_addresses(post.document.get("former_addresses")))
-        for path in aliases + former:
+        aliases = urls.imported_address(post.document)[1]
+        former = urls.former_addresses(post.document.get("former_addresses"))
+        for path in urls.redirect_paths(permalink, aliases, former):
             if path is not None and path_key(path) not in current:
                 redirects.setdefault(path_key(path), post.slug)
     return redirects

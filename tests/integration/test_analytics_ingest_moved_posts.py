@@ -9,14 +9,17 @@ dated permalink, a former address whose slug another post has now counted for th
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from blogster_cli.actors import ActingUser
+from blogster_cli.analytics.paths import path_key
 from blogster_cli.services import blogs, post_addresses, publishing, site
 from blogster_cli.services.analytics_ingest import ingest
+from tests.conftest import shared_data
 from tests.integration.test_analytics_ingest import DAY, figures, line, write
 
 BASE = "blogster.page"
@@ -196,3 +199,48 @@ def test_an_alias_that_is_another_posts_page_stays_that_posts_and_other_aliases_
     assert "/posts/here/" not in targets and {"/old/shared/", "/old/own/"} <= set(targets)
     plan = post_addresses.address_plan(author, map_pattern=None, base_domain=BASE)
     assert plan.matcher.slug_for("/posts/here/") == "here"
+
+
+RUST_PAGE = "/2025/06/26/Rust-1.88.0/"
+
+
+def import_rust_release(acting: ActingUser, tmp_path: Path) -> str:
+    """Imports and publishes the Rust blog's 1.88.0 announcement, from Zola: `path = "2025/06/26/Rust-1.88.0"`
+    and `aliases = ["releases/1.88.0"]`, written without the leading '/' as Zola's are. Its slug."""
+    from blogster_cli.services import imports
+
+    content = tmp_path / "zola" / "content"
+    content.mkdir(parents=True)
+    shutil.copyfile(shared_data("blog_md", "rust-blog-zola", "Rust-1.88.0.md"), content / "Rust-1.88.0.md")
+    assert imports.import_paths(acting, paths=[content]).failed == []
+    [slug] = [row.slug for row in blogs.list_blogs(acting)]
+    publishing.publish(acting, refs=[slug])
+    return slug
+
+
+def test_visits_to_a_zola_posts_page_count_for_it_where_the_build_puts_it(author, superuser, tmp_path):
+    """The build puts the page of a post imported from Zola at its `path` (`/2025/06/26/Rust-1.88.0/`) and a
+    redirect page at its alias: a visit to either counts for it. The ingest read that `path` as no address of the
+    site (it lacks the leading '/'): a visit to the page counted for no post."""
+    slug = import_rust_release(author, tmp_path)
+    out = tmp_path / "public"
+    assert assert_ingest_agrees_with_the_build(author, out) == {"/releases/1.88.0/": slug}
+    assert (out / RUST_PAGE.strip("/") / "index.html").is_file()
+    paths = [RUST_PAGE, "/releases/1.88.0/"]
+    log = write(tmp_path / "access.log", [line(f"10.0.0.{n}", "10:00:00", path) for n, path in enumerate(paths)])
+    run = ingest(author, sources=[str(log)], accept_unmatched=True)
+    assert run.matched == 2
+    assert views(superuser, author) == {slug: 2}
+
+
+def test_an_alias_at_a_zola_posts_page_is_no_redirect_address_as_the_build_writes_none_there(author, tmp_path):
+    """Another post's alias at that page: the build writes no redirect there (the page is there). The ingest's
+    redirect addresses are the build's: it took that alias for one, as it read the page's `path` without its '/'."""
+    import_rust_release(author, tmp_path)
+    import_hugo(
+        author, tmp_path / "in", "later", f"date: 2026-01-01T00:00:00Z\naliases:\n  - {RUST_PAGE}\n  - /gone/\n"
+    )
+    targets = assert_ingest_agrees_with_the_build(author, tmp_path / "public")
+    assert RUST_PAGE not in targets and targets["/gone/"] == "later"
+    plan = post_addresses.address_plan(author, map_pattern=None, base_domain=BASE)
+    assert set(plan.matcher.moved) == {path_key(path) for path in targets}
