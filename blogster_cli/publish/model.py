@@ -14,8 +14,10 @@ from typing import Any, NamedTuple
 # 4: "mod", the post's last change as the site shows it (`SitePost.modified_at`); 5: a post imported
 # from Zola has its path from `content/` ("zp") and the files its internal links name ("zl",
 # `publish.internal_links`); 6: an imported post has its file ("sp") and the files its relative links
-# name ("ml", `publish.relative_links`), a post its former addresses ("fa", migration 0203).
-RECORD_FORMAT = 6
+# name ("ml", `publish.relative_links`), a post its former addresses ("fa", migration 0203); 7: a post
+# imported from Hugo has the paths its refs name ("hr"), an imported post its path from `content/`
+# when its file's does not show it ("cp", `relative_links.HugoPages`).
+RECORD_FORMAT = 7
 
 # 14: a redirect page leads to the page by its root-relative link (its canonical link stays absolute);
 # 13: an address ending in `.xml` (an imported post's, an alias) is a folder, like every name but HTML's;

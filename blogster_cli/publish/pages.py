@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
@@ -41,6 +41,9 @@ from blogster_cli.publish.model import (
     site_key,
 )
 from blogster_cli.publish.themes import Theme
+
+if TYPE_CHECKING:
+    from blogster_cli.publish.relative_links import HugoPages
 
 RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/", f"/{UNSUBSCRIBE_PATH}")
 RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
@@ -221,6 +224,8 @@ class SitePlan:
         """A Zola post's path from `content/` ("zp") -> the URL path of its page (`internal_links`)."""
         self.sources = self._targets("sp")
         """An imported post's file ("sp") -> the URL path of its page (`relative_links`)."""
+        self._refs_found: dict[str, dict[str, str]] = {}
+        """A Hugo post's id -> the URL paths its refs lead to (`_ref_paths`)."""
         self._derive()
 
     # -- addresses -------------------------------------------------------------
@@ -271,6 +276,34 @@ class SitePlan:
         """What a post's relative links to markdown files lead to (`relative_links.resolved`): a file's
         path from the folder imported -> the link to its page."""
         return {path: self.link(url_path) for path, url_path in self.sources.items()}
+
+    @cached_property
+    def _hugo_pages(self) -> HugoPages:
+        from blogster_cli.publish.relative_links import HugoPages
+
+        return HugoPages(self.records)
+
+    def _ref_paths(self, post_id: str) -> dict[str, str]:
+        """A Hugo post's refs ("hr") that name one published post -> the URL path of its page."""
+        paths = self._refs_found.get(post_id)
+        if paths is None:
+            record, pages = self.records[post_id], self._hugo_pages
+            paths = {}
+            for path in record["hr"]:
+                found = pages.find(path, record)
+                if len(found) == 1:
+                    paths[path] = self.paths[found[0]]
+            self._refs_found[post_id] = paths
+        return paths
+
+    def hugo_refs(self) -> dict[str, dict[str, str]]:
+        """What each Hugo post's refs lead to (`relative_links.resolved`): post id -> (the path a ref
+        names -> the link to its page), for each post with refs ("hr")."""
+        return {
+            post_id: {path: self.link(url_path) for path, url_path in self._ref_paths(post_id).items()}
+            for post_id, record in self.records.items()
+            if record.get("hr")
+        }
 
     def link(self, url_path: str) -> str:
         """A root-relative link that also works when the site lives under a path (/blog/)."""
@@ -371,7 +404,8 @@ class SitePlan:
     def _page_key(self, post_id: str) -> str:
         """A post page's key: its record's, and the slugs of its tags that other tags made longer
         (a tag slugified alike by another post moves this page's link, `urls.tag_slugs`), and the
-        addresses its Zola internal links lead to (`internal_links`)."""
+        addresses its Zola internal links, relative links and Hugo refs lead to (`internal_links`,
+        `relative_links`)."""
         record = self.records[post_id]
         key: str = record["d"][PAGE_KEY]
         slugs, tag_key, tag_slug = self.tag_slugs, urls.tag_key, urls.tag_slug
@@ -384,6 +418,10 @@ class SitePlan:
         linked = record.get("ml")
         if linked:  # the addresses its relative links to markdown files lead to, likewise
             key = digest_texts(key, "files", *[self.sources.get(path, "") for path in linked])
+        linked = record.get("hr")
+        if linked:  # and those its Hugo refs lead to
+            found = self._ref_paths(post_id)
+            key = digest_texts(key, "refs", *[found.get(path, "") for path in linked])
         return key
 
     def pages(self, bodies: Mapping[str, RenderedPost]) -> list[Page]:

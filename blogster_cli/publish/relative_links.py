@@ -13,10 +13,23 @@ page key covers the addresses its links resolve to (`pages.SitePlan`). What only
 in code (fenced or indented blocks, code spans: `crosspost.code_spans`) or an HTML comment, is none,
 and is left as written (red team 66).
 
-Hugo's shortcodes (`{{< figure src="a.png" >}}`, `{{< ref "a.md" >}}`, `{{% note %}}`) are its
-templates: a post imported from Hugo shows them as text, and the build says so (the first, and
-how many more), as it does for Jekyll's Liquid; Blogster's own widgets (`{{< quiz id >}}`,
-`distribution.interactive`) are not among them.
+Hugo's `ref` and `relref` shortcodes (`[x]({{< ref "other.md" >}})`, `{{% relref "/posts/b#part" %}}`,
+`{{< ref path="b" >}}`) link a post imported from Hugo to another page by its file, and a build
+gives each (outside code, as for links) the address of the published post imported from the file it
+names, anchor kept (`{{< ref "#x" >}}`: `#x`), by Hugo's lookup (`HugoPages`): a path with a leading `/`
+is from the site's `content/` folder, another from the linking page's folder (a bundle's `index.md`:
+the bundle's folder's), then from `content/`, then, a bare name (`other`, `/other`), the one page of
+that name; any extension or none (`b`, `b.md`), a bundle by its folder (`b` for `b/index.md`), in any
+case. A post's path from `content/` is known from where import recorded it (`content.document`: the
+`layout_path`, else the `path`, when it shows `content/`), whichever folder of the site was imported;
+when not, a leading `/` path names the post whose file's path ends with it. A ref that names none, or
+more than one post (two sites imported), stays as written and the build says so, as for a relative
+link. A post's page key covers the addresses its refs lead to (`pages.SitePlan`).
+
+Hugo's other shortcodes (`{{< figure src="a.png" >}}`, `{{% note %}}`) are its templates: a post
+imported from Hugo shows them as text, and the build says so (the first, and how many more), as it
+does for Jekyll's Liquid; Blogster's own widgets (`{{< quiz id >}}`, `distribution.interactive`) are
+not among them, nor the refs above, which the build resolves or names.
 """
 
 from __future__ import annotations
@@ -24,11 +37,12 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote
 
 from blogster_cli.content import fences
+from blogster_cli.content.layout import layout_start
 from blogster_cli.distribution.crosspost import code_spans
 
 # What leads to a link target (an inline link's `](`, a reference definition's `[x]:`, either
@@ -45,6 +59,13 @@ _MARK = re.compile(r"\.(?:md|markdown)", re.IGNORECASE)
 # one escaped as `{{</* figure */>}}`, which Hugo shows as text on purpose).
 _SHORTCODE = re.compile(r"\{\{[<%]-?\s*([A-Za-z_][\w./-]*)")
 _BLOGSTER_WIDGETS = frozenset({"quiz", "poll", "survey", "calculator"})
+# Hugo's `ref` or `relref` shortcode with its one argument, the target: positional or named `path`,
+# in double quotes, backticks or none, closed as opened (`{{< ... >}}`, `{{% ... %}}`).
+_REF = re.compile(
+    r"\{\{(?:(?P<angle><)|%)[ \t]*(?:ref|relref)[ \t]+(?:path[ \t]*=[ \t]*)?"
+    r"(?:\"(?P<quoted>[^\"\n]*)\"|`(?P<raw>[^`\n]*)`|(?P<bare>[^\s\"`<>%{}=]+))"
+    r"[ \t]*(?(angle)>|%)\}\}"
+)
 
 
 def source_file(document: Mapping[str, Any]) -> str | None:
@@ -63,13 +84,13 @@ def _text_lines(markdown: str) -> Iterable[tuple[str, bool]]:
     return zip(lines, (part is fences.Part.TEXT for part in fences.parts(lines)), strict=True)
 
 
-def _links(markdown: str) -> Iterator[re.Match[str]]:
-    """Each relative link to a markdown file `markdown` shows as a link: none in code (fenced or
-    indented blocks, code spans, as CommonMark reads them: `crosspost.code_spans`) nor in an HTML
-    comment. Code is looked for only once a link is found."""
+def _links(markdown: str, pattern: re.Pattern[str] = _LINK) -> Iterator[re.Match[str]]:
+    """Each relative link to a markdown file (or Hugo ref, `pattern` `_REF`) `markdown` shows as
+    one: none in code (fenced or indented blocks, code spans, as CommonMark reads them:
+    `crosspost.code_spans`) nor in an HTML comment. Code is looked for only once a link is found."""
     code: list[tuple[int, int]] | None = None
     comments: list[tuple[int, int]] = []
-    for match in _LINK.finditer(markdown):
+    for match in pattern.finditer(markdown):
         if code is None:
             code = code_spans(markdown)
             comments = _comments(markdown, code)
@@ -110,49 +131,206 @@ def linked_files(markdown: str, source: str) -> list[str]:
     return list(dict.fromkeys(_target(source, match["path"]) for match in _links(markdown)))
 
 
-def resolved(markdown: str, source: str, addresses: Mapping[str, str]) -> str:
+def resolved(
+    markdown: str, source: str | None, addresses: Mapping[str, str], refs: Mapping[str, str] | None = None
+) -> str:
     """`markdown` (of the file `source`) with each relative link to a file of `addresses` (its
     path from the folder imported -> the link to its post's page) leading there, its anchor kept;
+    and, for a post imported from Hugo, each ref (`ref_targets`) to a target of `refs` (-> the link
+    to its post's page, `HugoPages`) that link, its anchor kept (one to an anchor only: that anchor);
     the others as written."""
-    if not _MARK.search(markdown):
-        return markdown
+    if source is not None and _MARK.search(markdown):
 
-    def replace(match: re.Match[str]) -> str:
-        address = addresses.get(_target(source, match["path"]))
-        if address is None:
-            return match[0]
-        anchor = match["anchor"] or ""
-        return match["lead"] + address + (anchor if anchor.startswith("#") else "")
+        def replace(match: re.Match[str]) -> str:
+            address = addresses.get(_target(source, match["path"]))
+            if address is None:
+                return match[0]
+            anchor = match["anchor"] or ""
+            return match["lead"] + address + (anchor if anchor.startswith("#") else "")
 
+        markdown = _replaced(markdown, _LINK, replace)
+    if refs is not None and "{{" in markdown:
+
+        def replace_ref(match: re.Match[str]) -> str:
+            path, anchor = _ref_target(match)
+            address = refs.get(path) if path else ""
+            return match[0] if address is None else address + anchor
+
+        markdown = _replaced(markdown, _REF, replace_ref)
+    return markdown
+
+
+def _replaced(markdown: str, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> str:
+    """`markdown` with each match of `pattern` outside code and comments (`_links`) replaced."""
     pieces: list[str] = []
     done = 0
-    for match in _links(markdown):
+    for match in _links(markdown, pattern):
         pieces += [markdown[done : match.start()], replace(match)]
         done = match.end()
     return "".join(pieces) + markdown[done:]
 
 
+def _ref_target(match: re.Match[str]) -> tuple[str, str]:
+    """(the path a Hugo ref names, its anchor with its `#` or ""), as Hugo reads its argument: a
+    URL, whose query it drops."""
+    written = next(part for part in (match["quoted"], match["raw"], match["bare"]) if part is not None)
+    path, _, anchor = written.strip().partition("#")
+    return unquote(path.partition("?")[0]), "#" + anchor if anchor else ""
+
+
+def ref_targets(markdown: str) -> list[str]:
+    """The paths `markdown`'s Hugo refs name (`ref`, `relref`; outside code and comments), as
+    written, each once, in order; none for a ref to an anchor only (`{{< ref "#x" >}}`)."""
+    if "{{" not in markdown:
+        return []
+    return list(dict.fromkeys(path for match in _links(markdown, _REF) if (path := _ref_target(match)[0])))
+
+
+def unshown_content_file(document: Mapping[str, Any]) -> str | None:
+    """The path of the file an imported post came from in its site's `content/` folder (`content_file`)
+    when the path of that file from the folder imported (`source_file`) does not show it: what a
+    build keeps ("cp") for Hugo's lookup of the post (`HugoPages`)."""
+    within = content_file(document)
+    source = source_file(document)
+    return within if source is None or within != content_file({"source_path": source}) else None
+
+
+def content_file(document: Mapping[str, Any]) -> str | None:
+    """The path of the file an imported post came from in its site's `content/` folder (Hugo's,
+    Zola's), from where import recorded it (`content.document`: its `layout_path`, else its
+    `path`), whichever folder of the site was imported; None when that does not show `content/`."""
+    for key in ("layout_path", "source_path"):
+        place = document.get(key)
+        if isinstance(place, str) and place:
+            parts = posixpath.normpath(place.replace("\\", "/")).split("/")
+            start = layout_start(parts)
+            if start is None or parts[start] != "content" or ".." in parts:
+                return None
+            return "/".join(parts[start + 1 :])
+    return None
+
+
+def _page_key(place: str) -> str:
+    """What Hugo looks a page up by (`HugoPages`): its path without its extension, in lower case, never
+    above `content/` (`/../a` is `a`), a bundle (`b/index.md`, `b/_index.md`) by its folder."""
+    parts = [part for part in posixpath.normpath("/" + place.lower()).split("/") if part]
+    if parts:
+        stem, dot, _ = parts[-1].rpartition(".")
+        if dot and stem:
+            parts[-1] = stem
+        if parts[-1] in ("index", "_index"):
+            parts.pop()
+    return "/".join(parts)
+
+
+def _in_bundle(place: str) -> bool:
+    """Whether the file at `place` is a bundle's page (`b/index.md`), whose refs Hugo reads from
+    the bundle's folder's folder."""
+    return posixpath.splitext(posixpath.basename(place))[0].lower() == "index"
+
+
+class HugoPages:
+    """The published posts a Hugo ref may name, looked up as Hugo does (module docstring); `records`:
+    post id -> a build's record ("sp": its file from the folder imported, "cp": its path from
+    `content/` when that does not show it)."""
+
+    def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
+        self.records = records
+        self.exact: dict[str, list[str]] = {}
+        self.ending: dict[str, list[str]] = {}  # a post of unknown place in `content/`, by the ends of its path
+        self.named: dict[str, list[str]] = {}
+        for post_id, record in records.items():
+            place, known = _place(record)
+            if place is None:
+                continue
+            key = _page_key(place)
+            self.exact.setdefault(key, []).append(post_id)
+            self.named.setdefault(key.rpartition("/")[2], []).append(post_id)
+            if not known:
+                parts = key.split("/")
+                for start in range(1, len(parts)):
+                    self.ending.setdefault("/".join(parts[start:]), []).append(post_id)
+
+    def find(self, path: str, record: Mapping[str, Any]) -> list[str]:
+        """The posts a ref to `path` (`ref_targets`) in the post of `record` names: one, or none, or
+        more than one (two sites imported: left as written)."""
+        place, _ = _place(record)
+        if not path.startswith("/"):
+            if place is not None:
+                base = posixpath.dirname(place)
+                if _in_bundle(place) and not path.startswith(".."):
+                    base = posixpath.dirname(base)
+                found = self.exact.get(_page_key(posixpath.join(base, path)))
+                if found:
+                    return found
+            if path.startswith("."):  # from the page's folder only
+                return []
+        key = _page_key(path)
+        found = self.exact.get(key) or self.ending.get(key)
+        slashes = path.count("/")
+        if not found and (slashes == 0 or slashes == 1 and path.startswith("/")):
+            found = self.named.get(key)
+        return found or []
+
+    def source_of(self, post_id: str) -> str:
+        """The file the post `post_id` was imported from."""
+        return str(self.records[post_id].get("sp") or "")
+
+
+def _place(record: Mapping[str, Any]) -> tuple[str | None, bool]:
+    """(where a post's file is for Hugo's lookup, whether that is its path from `content/`): its
+    "cp", else its file ("sp") from `content/` when that shows it, else its file as it is."""
+    if record.get("cp"):
+        return record["cp"], True
+    source = record.get("sp")
+    if not source:
+        return None, False
+    within = content_file({"source_path": source})
+    return (source, False) if within is None else (within, True)
+
+
 def unresolved_warnings(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """A line for each relative link of a post ("ml") that names no published post's file ("sp")."""
+    """A line for each relative link of a post ("ml") that names no published post's file ("sp"), and
+    for each Hugo ref ("hr") that names none, or more than one (`HugoPages`)."""
     known = {record["sp"] for record in records.values() if record.get("sp")}
     return [
         f"the post {record['slug']!r} links to the file {path}, which is none of your published posts: left as written"
         for record in records.values()
         for path in record.get("ml") or ()
         if path not in known
-    ]
+    ] + _unresolved_refs(records)
+
+
+def _unresolved_refs(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """A line for each Hugo ref of a post ("hr") that names no published post, or more than one."""
+    referring = [record for record in records.values() if record.get("hr")]
+    if not referring:
+        return []
+    pages, lines = HugoPages(records), []
+    for record in referring:
+        for path in record["hr"]:
+            found = sorted(pages.source_of(post_id) for post_id in pages.find(path, record))
+            if not found:
+                which = "which is none of your published posts"
+            elif len(found) > 1:
+                which = f"which names {len(found)} of your published posts ({', '.join(found)})"
+            else:
+                continue
+            lines.append(f"the post {record['slug']!r} links to {path!r} by a Hugo ref, {which}: left as written")
+    return lines
 
 
 def shortcode_warning(slug: str, markdown: str) -> str | None:
     """The line a build warns with about a post imported from Hugo whose body (outside code) holds
-    Hugo shortcodes, which its page shows as text; None when it holds none."""
+    Hugo shortcodes, which its page shows as text, but refs (`ref_targets`: the build resolves them
+    or names them, `unresolved_warnings`); None when it holds none."""
     if "{{" not in markdown:
         return None
     names = [
         match[0].strip()
         for line, text in _text_lines(markdown)
         if text and "{{" in line
-        for match in _SHORTCODE.finditer(line)
+        for match in _SHORTCODE.finditer(_REF.sub("", line))
         if match[1].lower() not in _BLOGSTER_WIDGETS
     ]
     if not names:

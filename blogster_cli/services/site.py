@@ -55,10 +55,10 @@ class BuildReport:
     warnings: tuple[str, ...] = ()
     """What the build left aside: a stored custom domain or url its address ignores (site_address.ignored_addresses),
     a featured image not stored, a value of a post's front matter Python cannot read (`_records`), Liquid a post
-    imported from Jekyll shows as written (`content.liquid`), a Zola internal link or a relative link to a markdown
-    file that names none of my published posts (`publish.internal_links`, `publish.relative_links`), Hugo shortcodes
-    a post imported from Hugo shows as written, an interactive widget whose stored structure fails
-    the check a save makes (`with_widgets`)."""
+    imported from Jekyll shows as written (`content.liquid`), a Zola internal link, a relative link to a markdown
+    file or a Hugo ref that names none of my published posts, a ref more than one (`publish.internal_links`,
+    `publish.relative_links`), other Hugo shortcodes a post imported from Hugo shows as written, an interactive
+    widget whose stored structure fails the check a save makes (`with_widgets`)."""
     notes: tuple[str, ...] = ()
     """Worth knowing, nothing left aside: the site has no title of its own (its subdomain stands in)."""
 
@@ -231,6 +231,7 @@ def _build(
         base=plan.link("/").rstrip("/"),
         internal=plan.internal_links(),
         files=plan.relative_links(),
+        refs=plan.hugo_refs(),
     )
     bodies, widgets_left_out = with_widgets(
         _headings_lifted(render_bodies(markdowns), markdowns, records), stored_widgets
@@ -261,13 +262,14 @@ def _build(
 
 def _for_readers(
     documents: Mapping[str, Mapping[str, Any]], records: dict[str, dict[str, Any]], *, base: str,
-    internal: Mapping[str, str], files: Mapping[str, str],
+    internal: Mapping[str, str], files: Mapping[str, str], refs: Mapping[str, Mapping[str, str]],
 ) -> dict[str, str]:  # fmt: skip
     """Post id -> the body its page shows: a post imported from Jekyll with its `{{ site.baseurl }}`
     as the site's path (`base`), and its record's "lq" the warning about the Liquid it still holds
     (kept while its page is, so that every build says it); one imported from Zola with its internal
     links (`@/blog/a.md`) leading to the pages of `internal` (`publish.internal_links`); an imported one with
-    its relative links to markdown files (`other.md`) leading to the pages of `files` (`publish.relative_links`)."""
+    its relative links to markdown files (`other.md`) leading to the pages of `files`, one from Hugo with its
+    refs (`{{< ref "other.md" >}}`) to the pages of its `refs` (`publish.relative_links`)."""
     from blogster_cli.content.linked_images import with_stored_pictures
     from blogster_cli.content.liquid import for_readers, leftover_warning
     from blogster_cli.publish import relative_links
@@ -278,9 +280,8 @@ def _for_readers(
         markdown = with_stored_pictures(document.get("markdown") or "", document.get(_PICTURES))
         shown = for_readers(document.get("dialect"), markdown, base=base)
         markdowns[post_id] = resolved(shown.markdown, internal) if document.get("dialect") == "zola" else shown.markdown
-        source = records[post_id].get("sp")
-        if source:
-            markdowns[post_id] = relative_links.resolved(markdowns[post_id], source, files)
+        hugo_refs = refs.get(post_id, {}) if document.get("dialect") == "hugo" else None
+        markdowns[post_id] = relative_links.resolved(markdowns[post_id], records[post_id].get("sp"), files, hugo_refs)
         warning = leftover_warning(records[post_id]["slug"], shown)
         if warning:
             records[post_id]["lq"] = warning
@@ -318,7 +319,8 @@ def _records(
     Python cannot read it (`repositories.site.contents`), and its "tz" that the zone its import recorded
     is no zone's name (`content.post.unknown_zone_warning`): kept while the row is, so every build says them.
     A post imported from Zola has its path from `content/` ("zp") and the files its internal links name ("zl"); an
-    imported post its file ("sp") and the files its relative links name ("ml"), one from Hugo the warning about the
+    imported post its file ("sp"), its path from `content/` when that does not show it ("cp") and the files its
+    relative links name ("ml"), one from Hugo the paths its refs name ("hr") and the warning about the other
     shortcodes it shows as text ("hs"); a post the slugs and times it was published under before ("fa", 0203)."""
     from dataclasses import replace
 
@@ -328,7 +330,13 @@ def _records(
     from blogster_cli.publish.internal_links import content_path, linked_paths
     from blogster_cli.publish.media import linked_names
     from blogster_cli.publish.pages import last_change, post_record
-    from blogster_cli.publish.relative_links import linked_files, shortcode_warning, source_file
+    from blogster_cli.publish.relative_links import (
+        linked_files,
+        ref_targets,
+        shortcode_warning,
+        source_file,
+        unshown_content_file,
+    )
     from blogster_cli.publish.titles import shown_title
 
     rows = site_rows.published_own(conn, blog_ids=None if everything else changed) if changed else []
@@ -353,7 +361,10 @@ def _records(
                 zola_links = linked_paths(markdown)
             source = source_file(document)
             file_links = linked_files(markdown, source) if source is not None else []
-            shortcodes = shortcode_warning(row.slug, markdown) if document.get("dialect") == "hugo" else None
+            in_content = unshown_content_file(document)
+            hugo = document.get("dialect") == "hugo"
+            shortcodes = shortcode_warning(row.slug, markdown) if hugo else None
+            refs = ref_targets(markdown) if hugo else []
             former = urls.former_addresses(document.get("former_addresses"))
             unread = _unread(row.slug, left_out.get(row.id))
             zone_warning = unknown_zone_warning(document.get("timezone"), "UTC")  # as `last_change` reads it
@@ -367,6 +378,7 @@ def _records(
             unread, unknown_zone = before.get("lo"), before.get("tz")
             zola_path, zola_links = before.get("zp"), before.get("zl") or []
             source, file_links, shortcodes = before.get("sp"), before.get("ml") or [], before.get("hs")
+            in_content, refs = before.get("cp"), before.get("hr") or []
             former = before.get("fa") or []
         site_post = _site_post(row, source_url, aliases, title, from_heading, modified)
         read[row.id] = post_record(site_post, row=row.version, summary=summary)
@@ -379,7 +391,9 @@ def _records(
             read[row.id]["zp"] = zola_path
         if zola_links:
             read[row.id]["zl"] = zola_links
-        for key, value in (("sp", source), ("ml", file_links), ("hs", shortcodes), ("fa", former)):
+        for key, value in (
+            ("sp", source), ("cp", in_content), ("ml", file_links), ("hs", shortcodes), ("hr", refs), ("fa", former)
+        ):  # fmt: skip
             if value:
                 read[row.id][key] = value
     records = {}

@@ -282,7 +282,7 @@ _OPTIONAL = (str, type(None))
 _RECORD_FIELDS: dict[str, type | tuple[type, ...]] = {
     "row": str, "slug": str, "title": str, "pub": str, "upd": str, "desc": _OPTIONAL, "rt": int, "tags": list,
     "img": _OPTIONAL, "alt": _OPTIONAL, "src": _OPTIONAL, "al": list, "sum": str, "ts": int, "med": list,
-    "mod": str, "sp": str, "ml": list, "hs": str, "fa": list,
+    "mod": str, "sp": str, "ml": list, "hs": str, "fa": list, "hr": list, "cp": str,
 }  # fmt: skip
 """What publish/pages.py `post_record` (and the build) put in a post's record, by type."""
 
@@ -316,6 +316,7 @@ def _record_ok(record: object) -> bool:
         *record.get("al", ()),
         *record.get("med", ()),
         *record.get("ml", ()),
+        *record.get("hr", ()),
         *alf,
         *cand,
     ):

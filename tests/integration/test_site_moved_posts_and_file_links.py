@@ -207,8 +207,10 @@ def test_hugo_shortcodes_a_post_shows_as_text_are_warned_about(author, tmp_path)
     )
     assert imports.import_paths(author, paths=[folder]).failed == []
     publishing.publish(author, refs=[row.slug for row in blogs.list_blogs(author)])
-    report = build(author, tmp_path / "public")
-    assert [w for w in report.warnings if "shortcode" in w] == [
-        "'figures': its Hugo shortcode '{{< figure' (and 1 more) is left as written, so readers see it as text:"
+    out = tmp_path / "public"
+    report = build(author, out)
+    assert [w for w in report.warnings if "shortcode" in w] == [  # the ref leads to its post (test_site_hugo_refs)
+        "'figures': its Hugo shortcode '{{< figure' is left as written, so readers see it as text:"
         " edit the post to say it without shortcodes"
     ]
+    assert 'href="/posts/plain/"' in (out / "posts/figures/index.html").read_text()

@@ -31,6 +31,6 @@ def test_a_recorded_path_outside_the_folder_imported_is_no_source():
 
 def test_hugo_shortcodes_are_named_but_escaped_ones_closers_and_blogsters_widgets_are_not():
     assert shortcode_warning("p", "{{< quiz my-quiz >}} and {{</* figure */>}}\n\n{{< /note >}}") is None
-    warning = shortcode_warning("p", '{{% note %}}\nx\n{{% /note %}} {{< relref "a.md" >}}\n')
+    warning = shortcode_warning("p", '{{% note %}}\nx\n{{% /note %}} {{< figure src="a.png" >}}\n')
     assert warning is not None and warning.startswith("'p': its Hugo shortcode '{{% note' (and 1 more)")
     assert shortcode_warning("p", "```\n{{< figure >}}\n```\n") is None
