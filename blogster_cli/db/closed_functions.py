@@ -4,13 +4,14 @@ PostgreSQL lets every role (PUBLIC) execute pg_catalog's functions. Two kinds of
 calls and no account may: the advisory lock functions (red team 61: one connection of an account's own
 login took ~12,000 session locks and filled the server's lock table, which every database shares, and
 from then on every new connection failed with "out of shared memory", the superuser's too; 0194), and
-translate() (red team 65: it never checks for interrupts, so an account's call on long texts runs for
-minutes or days through statement_timeout and pg_terminate_backend, keeps a CPU busy, and held the
-NOTIFY queue past the workers' watch; 0204). internal.secure_database(), run by every `db migrate`,
-takes both from PUBLIC in Blogster's database, which only a superuser may do: a migrating login that is
-none (a managed server's administrator) gets a notice, and `doctor` flags the database with the
-statement a superuser runs. A function's privileges are each database's own: `doctor` also names the
-server's other databases where PUBLIC may connect and still holds them (db/other_databases.py).
+translate() and jsonb's ?|, ?& and - text[] (red teams 65 and 68: they never check for interrupts, so an
+account's call on long texts or arrays runs for minutes or days through statement_timeout and
+pg_terminate_backend, keeps a CPU busy, and held the NOTIFY queue past the workers' watch; 0204, 0208).
+internal.secure_database(), run by every `db migrate`, takes both from PUBLIC in Blogster's database,
+which only a superuser may do: a migrating login that is none (a managed server's administrator) gets
+a notice, and `doctor` flags the database with the statement a superuser runs. A function's privileges
+are each database's own: `doctor` also names the server's other databases where PUBLIC may connect and
+still holds them (db/other_databases.py).
 """
 
 from __future__ import annotations
@@ -56,16 +57,28 @@ ADVISORY_LOCKS = ClosedFunctions(
     ),
 )
 
+_UNINTERRUPTIBLE_SIGNATURES = (
+    "pg_catalog.translate(text, text, text)",
+    "pg_catalog.jsonb_exists_any(jsonb, text[])",  # jsonb ?| text[]
+    "pg_catalog.jsonb_exists_all(jsonb, text[])",  # jsonb ?& text[]
+    "pg_catalog.jsonb_delete(jsonb, text[])",  # jsonb - text[]
+)
+"""0208's internal.uninterruptible_functions() (0204's translate, and jsonb's three)."""
+
 UNINTERRUPTIBLE = ClosedFunctions(
     name="uninterruptible functions",
     any_login_may=(
-        "run translate() {where} on texts long enough to keep a CPU busy for minutes or days, which neither"
-        " statement_timeout nor pg_terminate_backend ends (a session that LISTENs holds the server's NOTIFY queue"
-        " meanwhile, past the workers' watch)"
+        "run translate() or jsonb's ?|, ?& and - text[] (jsonb_exists_any, jsonb_exists_all, jsonb_delete) {where}"
+        " on texts or arrays long enough to keep a CPU busy for minutes or days, which neither statement_timeout nor"
+        " pg_terminate_backend ends (a session that LISTENs holds the server's NOTIFY queue meanwhile, past the"
+        " workers' watch)"
     ),
-    revoke_sql="REVOKE EXECUTE ON FUNCTION pg_catalog.translate(text, text, text) FROM PUBLIC;",
-    # 0204's internal.uninterruptible_functions().
-    matching_sql="p.oid operator(pg_catalog.=) 'pg_catalog.translate(text, text, text)'::pg_catalog.regprocedure",
+    revoke_sql=f"REVOKE EXECUTE ON FUNCTION {', '.join(_UNINTERRUPTIBLE_SIGNATURES)} FROM PUBLIC;",
+    matching_sql=(
+        "p.oid operator(pg_catalog.=) any (array["
+        + ", ".join(f"'{signature}'::pg_catalog.regprocedure" for signature in _UNINTERRUPTIBLE_SIGNATURES)
+        + "]::pg_catalog.oid[])"
+    ),
 )
 
 EVERY_KIND = (ADVISORY_LOCKS, UNINTERRUPTIBLE)

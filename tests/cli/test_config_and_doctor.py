@@ -116,13 +116,17 @@ def test_doctor_reports_file_secrets_and_fails_on_loose_permissions(cli, signed_
 
 
 def test_doctor_fails_a_database_where_public_may_still_call_translate(cli, signed_up, superuser):
-    """Red team 65: `db migrate` takes translate() from PUBLIC (0204) only when a superuser runs it."""
+    """Red teams 65 and 68: `db migrate` takes translate() and jsonb's ?|, ?& and - text[] from PUBLIC
+    (0204, 0208) only when a superuser runs it."""
     superuser.execute("grant execute on function pg_catalog.translate(text, text, text) to public")
     result = cli("doctor", "--json")
     assert result.exit_code == 1, result.stdout
     check = {c["name"]: c for c in result.json()}["uninterruptible functions"]
     assert check["status"] == "fail" and "REVOKE EXECUTE ON FUNCTION pg_catalog.translate" in check["detail"]
-    assert "FAIL  uninterruptible functions: any login may run translate() in this database" in cli("doctor").stdout
+    assert "pg_catalog.jsonb_exists_any(jsonb, text[])" in check["detail"]
+    assert "FAIL  uninterruptible functions: any login may run translate() or jsonb's ?|, ?& and - text[]" in (
+        cli("doctor").stdout
+    )
     superuser.execute("revoke execute on function pg_catalog.translate(text, text, text) from public")
     healthy = cli("doctor", "--json")
     assert healthy.exit_code == 0 and "uninterruptible functions" not in {c["name"] for c in healthy.json()}

@@ -4,8 +4,8 @@ accounts in Blogster's database only, and PostgreSQL lets PUBLIC connect to `pos
 `template1`, where they show every session of the server and what it locks. Blogster's other
 databases on the server, which hide them too, are not named. There an account's login may also take
 advisory locks until the server's lock table is full (red team 61: no login could connect then), or
-run translate() past statement_timeout and pg_terminate_backend (red team 65), which 0194 and 0204
-forbid in Blogster's database only: a database that hides the server's activity but not those is
+run translate() or jsonb's ?|, ?& and - text[] past statement_timeout and pg_terminate_backend (red
+teams 65 and 68), which 0194, 0204 and 0208 forbid in Blogster's database only: a database that hides the server's activity but not those is
 named too, with the statements that take them from PUBLIC there."""
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def test_doctor_names_the_databases_any_login_may_watch_the_server_from(cli, sig
             assert "postgres" in check["detail"] and "template1" in check["detail"]
             assert "pg_stat_activity, pg_locks" in check["detail"] and FIX in check["detail"]
             assert "take advisory locks there until the server's lock table is full" in check["detail"]
-            assert "run translate() there on texts long enough" in check["detail"]
+            assert "run translate() or jsonb's ?|, ?& and - text[] (jsonb_exists_any," in check["detail"]
+            assert "jsonb_delete) there on texts or arrays long enough" in check["detail"]
             assert db.database_name not in check["detail"]  # Blogster's own hides them
             text = cli("doctor")
             assert text.exit_code == 0 and "WARN  other databases: any login may connect to" in text.stdout
@@ -70,7 +71,7 @@ def test_doctor_names_a_database_where_any_login_may_call_closed_functions_until
                 check = open_check(cli)
                 assert check is not None and name in check["detail"], check
                 assert "take advisory locks there" in check["detail"] and "lock table" in check["detail"]
-                assert "run translate() there" in check["detail"] and "statement_timeout" in check["detail"]
+                assert "jsonb_delete) there" in check["detail"] and "statement_timeout" in check["detail"]
                 assert f"to keep {name} open, a superuser connected to" in check["detail"]
                 assert f"runs {advisory_locks.revoke_sql} {uninterruptible.revoke_sql}" in check["detail"]
 
