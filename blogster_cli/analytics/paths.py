@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from blogster_cli.analytics.short_keys import is_short
@@ -86,8 +86,8 @@ def path_key(path: str) -> str:
 
 @dataclass
 class PathMatcher:
-    """Maps request paths to slugs by patterns, plus exact old URLs kept for posts and the former
-    addresses of moved ones."""
+    """Maps request paths to slugs by patterns, plus the exact addresses of the site's post pages and
+    redirect pages (a moved post's former addresses, an imported post's aliases) and old URLs kept for posts."""
 
     patterns: list[re.Pattern[str]]
     old_urls: dict[str, str] = field(default_factory=dict)
@@ -95,16 +95,25 @@ class PathMatcher:
     """The addresses of redirect pages (an imported post's aliases, a moved post's former addresses:
     migration 0203), looked at before the patterns: the pattern names the slug a moved post no longer
     has, or another post's of another date, where the redirect page is."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """The addresses of my posts' pages where `site build` puts them (`path_key` -> slug), looked at
+    before the patterns too: the pattern names a slug, the page there may be another post's."""
+    site_own: Callable[[str], bool] | None = None
+    """Whether a path is one of the site's own pages (the archive, a listing, a tag's page): no post's,
+    whatever slug a pattern reads in it. A module-level function: the matcher goes to worker processes."""
     _seen: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
-        cls, patterns: Iterable[str], old_urls: dict[str, str] | None = None, moved: dict[str, str] | None = None
-    ) -> PathMatcher:
+        cls, patterns: Iterable[str], old_urls: dict[str, str] | None = None, moved: dict[str, str] | None = None,
+        *, pages: dict[str, str] | None = None, site_own: Callable[[str], bool] | None = None,
+    ) -> PathMatcher:  # fmt: skip
         """`old_urls` maps an old path (query ignored, trailing slash optional) to its post's slug;
-        `moved` a redirect page's address (`path_key`, never a post's current address) to its post's slug."""
+        `moved` a redirect page's address (`path_key`, never a post's current address) to its post's slug,
+        `pages` a post page's address (`path_key`) to its slug."""
         kept = {path_key(url): slug for url, slug in (old_urls or {}).items()}
-        return cls([compile_pattern(pattern) for pattern in patterns], kept, dict(moved or {}))
+        compiled = [compile_pattern(pattern) for pattern in patterns]
+        return cls(compiled, kept, dict(moved or {}), dict(pages or {}), site_own)
 
     def slug_for(self, path: str) -> str | None:
         """The slug a request path points at, or None (memoised: popular paths repeat; short ones only, as a
@@ -119,9 +128,11 @@ class PathMatcher:
     def _match(self, path: str) -> str | None:
         clean = strip_query(path)
         key = clean.rstrip("/") or "/"
-        moved = self.moved.get(key)
-        if moved is not None:
-            return moved
+        exact = self.moved.get(key) or self.pages.get(key)
+        if exact is not None:
+            return exact
+        if self.site_own is not None and self.site_own(clean):
+            return None
         for regex in self.patterns:
             match = regex.fullmatch(clean)
             if match is not None:

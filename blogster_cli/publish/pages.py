@@ -40,13 +40,14 @@ from blogster_cli.publish.model import (
     digest,
     site_key,
 )
+from blogster_cli.publish.placement import clashes as _clashes
+from blogster_cli.publish.placement import take as _take
+from blogster_cli.publish.placement import usable as _usable
 from blogster_cli.publish.themes import Theme
 
 if TYPE_CHECKING:
     from blogster_cli.publish.relative_links import HugoPages
 
-RESERVED_PREFIXES = ("/page/", "/tags/", "/archive/", "/css/", "/media/", "/_n/", f"/{UNSUBSCRIBE_PATH}")
-RESERVED_FILES = {"index.html", "index.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html"}
 UNSUBSCRIBE_PAGE = f"{UNSUBSCRIBE_PATH}index.html"
 """The page each newsletter's unsubscribe link opens (`distribution.newsletter.unsubscribe_url`)."""
 # The newsletters' open image (OPEN_PATH): a 1x1 transparent GIF, the same bytes on every site.
@@ -153,47 +154,6 @@ def site_post(post_id: str, record: Mapping[str, Any]) -> SitePost:
 
 def _kept() -> bytes:
     raise AssertionError("a page kept from the last build has no body to render")
-
-
-def _clashes(file: str, taken: set[str], folders: set[str]) -> bool:
-    """Whether the (folded) `file` is taken, is a folder holding a taken file, or lies under a
-    taken file (`/a/index.html/` under the page `a/index.html`): either would stop the build."""
-    if file in taken or file in folders:
-        return True
-    at = file.find("/")
-    while at != -1:
-        if file[:at] in taken:
-            return True
-        at = file.find("/", at + 1)
-    return False
-
-
-def _take(file: str, taken: set[str], folders: set[str]) -> None:
-    """Marks the (folded) `file`, and the folders it lies in, as taken."""
-    taken.add(file)
-    at = file.rfind("/")
-    while at != -1 and (folder := file[:at]) not in folders:  # its own folders are listed already
-        folders.add(folder)
-        at = file.rfind("/", 0, at)
-
-
-def _usable(path: str, file: str) -> bool:
-    """Whether a post may live at `path` at all (another post or alias may still hold it): not
-    the site's own files or folders, nor a folder named like one of its files (a post
-    `robots.txt` under `/{slug}/` would be the folder robots.txt/, where the file must go),
-    in any case (`/CSS/` is `/css/` on most writers' disks; see `folded_path`); nor a name that
-    is hidden or too long for a disk (`urls.fits_on_disk`: a folder `.blogster-site.json/`
-    would stop every later build)."""
-    path, file = _folded(path), _folded(file)
-    top = file.split("/", 1)[0]
-    return (
-        path != "/"
-        and urls.fits_on_disk(file)
-        and not path.startswith(RESERVED_PREFIXES)
-        and file not in RESERVED_FILES
-        and top not in RESERVED_FILES
-        and f"/{top}/" not in RESERVED_PREFIXES
-    )
 
 
 class SitePlan:

@@ -31,6 +31,9 @@ class PostAddress:
     slug: str
     published_at: datetime | None
     document: dict[str, Any]
+    published: bool
+    """On my site: published (not a draft nor scheduled) with a publication time, as `site build` reads
+    posts (`site.published_own`)."""
 
 
 def own_post_addresses(conn: psycopg.Connection) -> list[PostAddress]:
@@ -38,12 +41,16 @@ def own_post_addresses(conn: psycopg.Connection) -> list[PostAddress]:
     the account's own SQL, is left out of its post's rather than ending the query with every post in it."""
     rows = conn.execute(
         f"select b.id, b.slug, b.published_at,"
-        f" jsonb_build_object({ADDRESS_FIELDS}, 'former_addresses', b.former_addresses)::text"
+        f" jsonb_build_object({ADDRESS_FIELDS}, 'former_addresses', b.former_addresses)::text,"
+        " b.status = 'published' and b.published_at is not null"
         f" from public.blogs b, {FRONT_MATTER_FIELDS}"
         " where b.author_id = auth.uid() and b.deleted_at is null and b.slug is not null"
     ).fetchall()
-    documents, _ = readable_documents([(str(post_id), text) for post_id, _, _, text in rows])
-    return [PostAddress(post_id, slug, published, documents[str(post_id)]) for post_id, slug, published, _ in rows]
+    documents, _ = readable_documents([(str(post_id), text) for post_id, _, _, text, _ in rows])
+    return [
+        PostAddress(post_id, slug, published_at, documents[str(post_id)], on_site)
+        for post_id, slug, published_at, _, on_site in rows
+    ]
 
 
 def own_post_ids(conn: psycopg.Connection) -> set[str]:

@@ -38,34 +38,36 @@ class AddressPlan:
 
 
 def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: str) -> AddressPlan:
-    """My posts' addresses, read in one unit of work: the permalink pattern (or `map_pattern`),
-    old URLs kept from imports (and the pages the build puts at them), the redirect pages' addresses
-    (aliases, moved posts' former addresses), my post ids by slug, my own host names."""
-    from blogster_cli.publish.urls import clean_path, imported_address
+    """My posts' addresses, read in one unit of work: the permalink pattern (or `map_pattern`), the
+    pages and redirect pages `site build` writes for my published posts (`site_addresses`), the paths
+    of the old site's URLs kept from imports, my post ids by slug, my own host names."""
+    from blogster_cli.publish.placement import site_own
+    from blogster_cli.publish.urls import imported_address
 
     with unit_of_work(acting) as conn:
         settings = site_rows.own_settings(conn)
         posts = analytics_rows.own_post_addresses(conn)
     permalink = settings.permalink if settings else PERMALINK_PATTERN
     old_urls: dict[str, str] = {}
+    pages: dict[str, str] = {}
     redirects: dict[str, str] = {}
     former_hosts: set[str] = set()
     if map_pattern is None:
-        for post in posts:
+        for post in sorted(posts, key=_oldest_first):  # one address two posts had: the older's, as the build's
             url, aliases = imported_address(post.document)
             for address in [url, *aliases]:
-                path = urlsplit(address).path if address else ""
-                if path.startswith("/"):
+                if not (host := host_of(address or "")):
+                    continue  # an address on this site: the build's pages and redirect pages say whose
+                former_hosts.add(host)
+                path = urlsplit(address or "").path
+                if post.published and path.startswith("/"):  # its page on the old site
                     old_urls.setdefault(path, post.slug)
-                if host := host_of(address or ""):
-                    former_hosts.add(host)
-            # Where the build puts its page (`publish.urls.page_paths`): a Zola `path` has no leading '/'.
-            if url and (page := clean_path(url)) is not None:
-                old_urls.setdefault(page, post.slug)
-        redirects = redirect_addresses(posts, permalink)
+        pages, redirects = site_addresses(posts, permalink)
     patterns = [map_pattern] if map_pattern is not None else [permalink]
     try:
-        matcher = PathMatcher.build(patterns, old_urls, redirects)
+        matcher = PathMatcher.build(
+            patterns, old_urls, redirects, pages=pages, site_own=site_own if map_pattern is None else None
+        )
     except ValueError as exc:
         raise InvalidInput(f"--map {map_pattern}: {exc}") from None
     return AddressPlan(
@@ -74,28 +76,26 @@ def address_plan(acting: ActingUser, *, map_pattern: str | None, base_domain: st
     )  # fmt: skip
 
 
-def redirect_addresses(posts: list[analytics_rows.PostAddress], permalink: str) -> dict[str, str]:
-    """The address of each redirect page `site build` writes (`path_key` -> the slug it leads to):
-    my imported posts' aliases and my moved posts' former addresses, in the permalink pattern, as the
-    build lists them (`publish.urls.redirect_paths`), save any post's own address (its kept imported
-    URL, the permalink of its slug and date: `publish.urls.page_paths`): the page there wins. One two
-    posts had goes to the older, whose redirect page it is, an alias as a former address
-    (`publish.pages.SitePlan.redirects`)."""
-    from blogster_cli.publish import urls
+def site_addresses(posts: list[analytics_rows.PostAddress], permalink: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(pages, redirects): the address (`path_key`) of each post page and each redirect page `site build`
+    writes -> the slug of the post it shows or leads to, placed by the build's own rules
+    (`publish.placement.place`): my published posts only (a draft's aliases have no page), each page at
+    the one address it took, an alias or former address two posts had the older's, none where the site
+    keeps its own pages (`/archive/`, `/page/2/`, `/tags/...`) or a file is already (in any case)."""
+    from blogster_cli.publish import placement, urls
 
-    current: set[str] = set()
+    slugs: dict[str, str] = {}
+    on_site: list[placement.PostPlaces] = []
     for post in posts:
-        url = urls.imported_address(post.document)[0]
-        own = urls.page_paths(permalink, url=url, slug=post.slug, published_at=post.published_at)
-        current.update(path_key(path) for path in own)
-    redirects: dict[str, str] = {}
-    for post in sorted(posts, key=_oldest_first):
-        aliases = urls.imported_address(post.document)[1]
-        former = urls.former_addresses(post.document.get("former_addresses"))
-        for path in urls.redirect_paths(permalink, aliases, former):
-            if path is not None and path_key(path) not in current:
-                redirects.setdefault(path_key(path), post.slug)
-    return redirects
+        if post.published and post.published_at is not None:
+            url, aliases = urls.imported_address(post.document)
+            former = urls.former_addresses(post.document.get("former_addresses"))
+            slugs[post_id := str(post.id)] = post.slug
+            on_site.append(placement.PostPlaces(post_id, post.slug, post.published_at, url, aliases, former))
+    placed = placement.place(permalink, on_site)
+    pages = {path_key(path): slugs[post_id] for post_id, path in placed.pages.items()}
+    redirects = {path_key(path): slugs[post_id] for path, post_id in placed.redirects.items()}
+    return pages, redirects
 
 
 def _oldest_first(post: analytics_rows.PostAddress) -> tuple[float, str]:
@@ -138,8 +138,9 @@ class PostFinder:
     """slug, path or URL -> the id of my post at that address (as `ingest` maps paths), or None.
 
     An address that no pattern or kept old URL matches falls back to its last path segment
-    (without .html) when that is one of my slugs. A URL on another site names none of my posts
-    (`elsewhere` tells which host it is on).
+    (without .html) when that is one of my slugs, unless the site keeps it for its own pages (the
+    archive, a listing). A URL on another site names none of my posts (`elsewhere` tells which host
+    it is on).
     """
 
     plan: AddressPlan
@@ -191,8 +192,11 @@ class PostFinder:
         host, path = _split(address)
         if (host is not None and host not in self.hosts) or not path:
             return None
-        slug = self.plan.matcher.slug_for(path)
+        matcher = self.plan.matcher
+        slug = matcher.slug_for(path)
         if slug is None:
+            if matcher.site_own is not None and matcher.site_own(path):
+                return None  # the archive, a listing: no post's, whatever its last segment
             last = path.rstrip("/").rsplit("/", 1)[-1]
             slug = last.removesuffix(".html").removesuffix(".htm")
         return self.plan.post_ids.get(slug)

@@ -159,11 +159,13 @@ def redirect_targets(out: Path) -> dict[str, str]:
 
 
 def assert_ingest_agrees_with_the_build(acting: ActingUser, out: Path) -> dict[str, str]:
-    """Every redirect page the build wrote counts, in the ingest's plan, for the post it leads to."""
+    """Every redirect page the build wrote counts, in the ingest's plan, for the post it leads to; the plan
+    has no other redirect address."""
     site.build(acting, out=out, base_domain=BASE)
     targets = redirect_targets(out)
     matcher = post_addresses.address_plan(acting, map_pattern=None, base_domain=BASE).matcher
     assert {path: matcher.slug_for(path) for path in targets} == targets
+    assert set(matcher.moved) == {path_key(path) for path in targets}
     return targets
 
 
@@ -244,3 +246,66 @@ def test_an_alias_at_a_zola_posts_page_is_no_redirect_address_as_the_build_write
     assert RUST_PAGE not in targets and targets["/gone/"] == "later"
     plan = post_addresses.address_plan(author, map_pattern=None, base_domain=BASE)
     assert set(plan.matcher.moved) == {path_key(path) for path in targets}
+
+
+@pytest.mark.parametrize("older_first", [True, False])
+def test_the_ingests_addresses_are_the_builds_own_reserved_ones_drafts_and_shared_old_urls_alike(
+    author, superuser, tmp_path, older_first
+):
+    """Red team 68 F5: the ingest's redirect addresses follow the build's rules. No redirect where the site keeps
+    its own pages (`/archive/`, `/page/2/`, `/tags/...`) nor at an alias folding (in case) to one already written;
+    none for a draft's aliases (the build publishes no draft); an alias at another post's untaken address (the
+    permalink of a post living at its imported URL) is a redirect; an imported URL two posts kept is the older's
+    page. The ingest counted each of those reserved and draft aliases for their post, gave the shared URL to
+    whichever row it read first, and took every address a post could have for its page."""
+    folder = tmp_path / "in"
+    for name in ("older", "newer") if older_first else ("newer", "older"):  # the older is not at /posts/older/
+        import_hugo(
+            author, folder, name, f"date: {2020 if name == 'older' else 2021}-01-01T00:00:00Z\nurl: /2019/same/\n"
+        )
+    import_hugo(
+        author, folder, "aliased",
+        "date: 2022-01-01T00:00:00Z\naliases:\n  - /archive/\n  - /page/2/\n  - /tags/rust/\n  - /old/kept/\n"
+        "  - /OLD/Kept/\n  - /posts/older/\n",
+    )  # fmt: skip
+    import_hugo(author, folder, "drafted", "date: 2019-01-01T00:00:00Z\ndraft: true\naliases:\n  - /old/draft/\n")
+    assert {row.slug: row.status for row in blogs.list_blogs(author)}["drafted"] == "draft"
+    out = tmp_path / "public"
+    targets = assert_ingest_agrees_with_the_build(author, out)
+    assert targets == {"/old/kept/": "aliased", "/posts/older/": "aliased"}
+    assert "Older body." in (out / "2019/same/index.html").read_text()
+    plan = post_addresses.address_plan(author, map_pattern=None, base_domain=BASE)
+    nowhere = ["/archive/", "/page/2/", "/tags/rust/", "/OLD/Kept/", "/old/draft/"]
+    paths = [*nowhere, "/2019/same/", "/old/kept/", "/posts/older/"]
+    assert {path: plan.matcher.slug_for(path) for path in paths} == {
+        **dict.fromkeys(nowhere), "/2019/same/": "older", "/old/kept/": "aliased", "/posts/older/": "aliased",
+    }  # fmt: skip
+    log = write(tmp_path / "access.log", [line(f"10.0.0.{n}", "10:00:00", path) for n, path in enumerate(paths)])
+    run = ingest(author, sources=[str(log)], accept_unmatched=True)
+    assert run.matched == 3
+    assert views(superuser, author) == {"older": 1, "aliased": 2}
+
+
+def test_a_former_address_the_site_keeps_for_its_archive_counts_for_no_post(author, superuser, tmp_path):
+    """Red team 68 F5: with the permalink `/{slug}/`, a post renamed from `archive` had `/archive/` for a former
+    address: the build writes the archive page there (no redirect), the ingest counted its visits for the post.
+    A post whose slug is `archive` now lives at the address made of its id, which counts for it; `/archive/` not."""
+    superuser.execute(
+        "update subdomain_settings set permalink = '/{slug}/' where user_id = %s", (author.actor.user_id,)
+    )
+    renamed = publish(author, "Arch", "archive")
+    move(superuser, renamed, slug="archive-notes")
+    out = tmp_path / "public"
+    assert assert_ingest_agrees_with_the_build(author, out) == {}
+    assert 'http-equiv="refresh"' not in (out / "archive/index.html").read_text()
+    paths = ["/archive/", "/archive", "/archive/?p=1", "/archive-notes/"]
+    log = write(tmp_path / "access.log", [line(f"10.0.0.{n}", "10:00:00", path) for n, path in enumerate(paths)])
+    run = ingest(author, sources=[str(log)])
+    assert run.matched == 1
+    assert views(superuser, author) == {"archive-notes": 1}
+
+    taker = publish(author, "Taker", "archive")
+    site.build(author, out=out, base_domain=BASE)
+    assert (out / "posts" / taker / "index.html").is_file()
+    finder = post_addresses.post_finder(author, base_domain=BASE)
+    assert (finder("/archive/"), finder(f"/posts/{taker}/"), finder("archive")) == (None, taker, taker)
