@@ -10,7 +10,8 @@ databases may serve other programs, `doctor` names them (`watchable`) and the st
 Function privileges are each database's own too: where PUBLIC may still execute the functions Blogster's
 database takes from it (db/closed_functions.py), an account's login connected there can fill the
 server's lock table with advisory locks, and every new connection is then refused (red team 61), or run
-translate() for minutes or days, past statement_timeout and pg_terminate_backend (red team 65).
+translate() or jsonb's ?|, ?& and - text[] for minutes or days, past statement_timeout and
+pg_terminate_backend (red teams 65 and 68).
 
 There a login may also name another role without any privilege: `alter default privileges grant
 ... to u_<another account>` (or to a worker's login) records a default privilege in that database,

@@ -344,8 +344,9 @@ def _privileged_role_checks(ctx: AppContext) -> list[Check]:
 def _closed_function_checks(ctx: AppContext) -> list[Check]:
     """This database when PUBLIC may still execute a kind of function no account may call: any
     account's login may then fill the server's lock table with advisory locks (every new connection
-    refused), or run translate() past statement_timeout and pg_terminate_backend (db/closed_functions.py).
-    `db migrate` takes them from PUBLIC (0194, 0204), but only a superuser may: a managed server's
+    refused), or run translate() or jsonb's ?|, ?& and - text[] past statement_timeout and
+    pg_terminate_backend (db/closed_functions.py). `db migrate` takes them from PUBLIC (0194, 0204,
+    0208), but only a superuser may: a managed server's
     administrator, who is none, cannot."""
     from blogster_cli.db import closed_functions
     from blogster_cli.db.acting import admin_unit_of_work
@@ -369,8 +370,8 @@ def _closed_function_checks(ctx: AppContext) -> list[Check]:
 def _open_database_checks(ctx: AppContext) -> list[Check]:
     """The server's other databases where any login may connect and watch the server's activity,
     which Blogster's own database hides from accounts, or execute functions it keeps from them: take
-    advisory locks until the server's lock table is full, run translate() past statement_timeout
-    (db/other_databases.py): a superuser's, on a shared server (the embedded server's `db migrate`
+    advisory locks until the server's lock table is full, run translate() or jsonb's ?|, ?& and
+    - text[] past statement_timeout (db/other_databases.py): a superuser's, on a shared server (the embedded server's `db migrate`
     closes them)."""
     from blogster_cli.db import closed_functions, other_databases
     from blogster_cli.wording import agreeing
