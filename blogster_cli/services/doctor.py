@@ -371,8 +371,8 @@ def _open_database_checks(ctx: AppContext) -> list[Check]:
     """The server's other databases where any login may connect and watch the server's activity,
     which Blogster's own database hides from accounts, or execute functions it keeps from them: take
     advisory locks until the server's lock table is full, run translate() or jsonb's ?|, ?& and
-    - text[] past statement_timeout (db/other_databases.py): a superuser's, on a shared server (the embedded server's `db migrate`
-    closes them)."""
+    - text[] past statement_timeout (db/other_databases.py): a superuser's, on a shared server (the
+    embedded server's `db migrate` closes them)."""
     from blogster_cli.db import closed_functions, other_databases
     from blogster_cli.wording import agreeing
 
