@@ -471,14 +471,23 @@ def set_status(
 @app.command("addresses")
 def addresses(
     ref: str = typer.Argument(..., help="Slug or id."),
-    forget: list[str] = typer.Option([], "--forget", help="Forget this former slug (repeatable).", metavar="SLUG"),
-    forget_all: bool = typer.Option(False, "--forget-all", help="Forget every former address."),
+    forget: list[str] = typer.Option(
+        [], "--forget", help="Forget this former slug or imported address (repeatable).", metavar="SLUG"
+    ),
+    forget_all: bool = typer.Option(
+        False, "--forget-all", help="Forget every former and imported address (but the page's own)."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
-    """List the former addresses of a post (slugs it was published under), or forget them.
+    """List the former addresses of a post (slugs it was published under) and those it keeps from
+    its import (its old site's address and aliases), or forget them.
 
-    The next `site build` redirects from no forgotten address, and the feeds stop naming the post
-    by it. A slug to forget that is not among them: exit 3, nothing forgotten.
+    The next `site build` redirects from no forgotten address, `analytics ingest` counts no visit
+    there for the post, and the feeds stop naming it by a forgotten slug. An imported address is
+    named as listed (/old/a/) or by its last part (a: each one ending so, /x/a.html too); forgetting
+    an alias takes it out of the post's front matter, so an export writes it no more. The old site's address the
+    post's page is at (kept in: url, permalink or path) is never forgotten: naming only that is
+    exit 2. A name that is none of them: exit 3. Either way nothing is forgotten.
 
     Example: blogster posts addresses ten-terminal-habits --json
     """
@@ -488,13 +497,32 @@ def addresses(
     if found.forgotten:
         output.message(f"'{found.slug}': {plural(found.forgotten, 'former address', 'former addresses')} forgotten.")
     if json:
-        output.print_json([{"slug": a.slug, "published_at": a.published_at} for a in found.addresses])
-    elif found.addresses:
+        output.print_json(
+            [{"kind": "former", "slug": a.slug, "published_at": a.published_at} for a in found.addresses]
+            + [
+                {"kind": "imported", "address": a.address, "kept_in": a.kept_in, "page": a.is_url}
+                for a in found.imported
+            ]
+        )
+    elif found.addresses or found.imported:
         shown = [
-            {"slug": a.slug, "published_at": output.local_time(a.published_at) if a.published_at else ""}
+            {
+                "kind": "former",
+                "address": a.slug,
+                "published_at": output.local_time(a.published_at) if a.published_at else "",
+                "kept_in": "",
+            }
             for a in found.addresses
+        ] + [
+            {
+                "kind": "imported",
+                "address": a.address,
+                "published_at": "",
+                "kept_in": f"{a.kept_in} (its page)" if a.is_url else a.kept_in,
+            }
+            for a in found.imported
         ]
-        show_list(shown, ("slug", "published_at"), fmt=None, json=False, short=())
+        show_list(shown, ("kind", "address", "published_at", "kept_in"), fmt=None, json=False, short=())
     elif not found.forgotten:
         output.message(f"'{found.slug}' has no former addresses.")
 

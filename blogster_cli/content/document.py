@@ -21,7 +21,8 @@ Version 1 has these keys:
         "collection": "<the Astro collection's name>", "collection_base": "<its folder>"  (optional),
         "site_permalink": "<the permalink pattern of a Jekyll or Hugo site's config>"  (optional),
         "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional),
-        "pictures": {"<a picture link target as written>": "<stored picture's name>", ...}  (optional)
+        "pictures": {"<a picture link target as written>": "<stored picture's name>", ...}  (optional),
+        "forgotten_addresses": ["<an address its generator gave it, forgotten>", ...]  (optional)
       } | null
     }
 
@@ -61,6 +62,10 @@ Version 1 has these keys:
   (or the featured image) shows, stored as media by `blogster sync`, which keeps the file's links
   as written: the site build and export link those as `media/<name>`
   (`content.linked_images.with_stored_pictures`); a later import of the file drops it.
+  `forgotten_addresses` holds the address its generator gave the post (`publish.former_urls`) once its
+  author forgot it (`posts addresses --forget`, `content.imported_addresses`): `site build` writes no
+  redirect page there, `analytics ingest` counts no visit there for it, an export to another
+  generator keeps it as no alias; a later import of the file drops it.
 """
 
 from typing import Any
@@ -120,3 +125,6 @@ def check_document(document: Any) -> None:
     for key in ("path", "date_text", "timezone", "layout_path", "collection", "collection_base"):
         if source.get(key) is not None and not isinstance(source[key], str):
             raise ContentError(f"content document source {key} is not text")
+    forgotten = source.get("forgotten_addresses")
+    if forgotten is not None and not (isinstance(forgotten, list) and all(isinstance(a, str) for a in forgotten)):
+        raise ContentError("content document source forgotten_addresses is not a list of text")

@@ -725,13 +725,13 @@ def _address_moves(
     Hugo reads an alias without the `/` from the page's folder). Zola gets them all as `aliases`
     (its `path` would also set the slug). The addresses are the one the front matter names (Hugo
     `url`, Jekyll `permalink`, a pattern of one worked out, Zola `path`), its aliases, and,
-    where it names none, the one its generator gave it (`publish.former_urls`; for Jekyll, only
+    where it names none, the one its generator gave it (`publish.urls.generated_address`: not one
+    its author forgot; for Jekyll, only
     when import read the site's permalink style; not for a file that keeps its place,
     `_kept_place`) or WordPress's `link`; none the page has in `dialect`, nor one that is no page
     of the site (`_unservable`), which are counted. Astro's routes are the site's code: only a Zola
     `path` is respelled there, as `permalink`. With each address read once (100,000 aliases)."""
-    from blogster_cli.publish.former_urls import former_address
-    from blogster_cli.publish.urls import ADDRESS_FIELDS
+    from blogster_cli.publish.urls import ADDRESS_FIELDS, generated_address
 
     source_dialect = (content["source"] or {}).get("dialect")
     if dialect == "astro":
@@ -747,7 +747,7 @@ def _address_moves(
         aliases.append(_link_path(values))
     elif url is None and source_dialect in ADDRESS_FIELDS and not _kept_place(document, path):
         if source_dialect != "jekyll" or document.get("site_permalink"):
-            aliases.append(former_address(document))
+            aliases.append(generated_address(document))
     url = _as_served(url, source_dialect, dialect, hugo_url=True)
     aliases = [_as_served(alias, source_dialect, dialect) for alias in aliases]
     new_url: str | None = ADDRESS_FIELDS[dialect][0] if dialect != "zola" else None
@@ -839,6 +839,7 @@ def _address_document(content: Mapping[str, Any]) -> dict[str, Any]:
         "source_path": source.get("path"),
         "layout_path": source.get("layout_path"),
         "site_permalink": source.get("site_permalink"),
+        "forgotten_addresses": source.get("forgotten_addresses"),
     }
 
 

@@ -19,6 +19,8 @@ from typing import Any, NamedTuple
 # when its file's does not show it ("cp", `relative_links.HugoPages`).
 RECORD_FORMAT = 7
 
+# 15: a post's address (its page, the redirects from its former addresses) is dated in UTC, whatever
+# zone its time was read or stored in (`urls.permalink`: red team 68 F1);
 # 14: a redirect page leads to the page by its root-relative link (its canonical link stays absolute);
 # 13: an address ending in `.xml` (an imported post's, an alias) is a folder, like every name but HTML's;
 # 12: a post imported from Jekyll shows `{{ site.baseurl }}` as the site's path (`content.liquid`);
@@ -26,7 +28,7 @@ RECORD_FORMAT = 7
 # last change as the site shows it ("mod"); 10: a title taken from the body's first heading is shown as
 # its words, and that heading once, as the page's (`publish.titles`); 9: video players framed and gists
 # linked (`sanitize`); 8: addresses that cannot be files on disk, or clash with another file, are left out
-FORMAT_VERSION = "14"
+FORMAT_VERSION = "15"
 
 
 @dataclass(frozen=True)

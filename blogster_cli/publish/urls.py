@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -98,31 +98,40 @@ def clean_file_path(path: str) -> str | None:
 
 
 def permalink(pattern: str, *, slug: str, published_at: datetime) -> str | None:
-    path = pattern.format(
-        slug=slug, year=f"{published_at.year:04d}", month=f"{published_at.month:02d}", day=f"{published_at.day:02d}"
-    )
+    """The address of the post of `slug` published at `published_at` in the permalink `pattern`, dated
+    in UTC: the same page whatever zone the time was read in (a session's TimeZone, PGTZ, a former
+    address written under another: red team 68 F1). None where the UTC date is past Python's years
+    or the path is unusable (`clean_path`)."""
+    try:
+        day = published_at.astimezone(UTC)
+    except OverflowError:  # 9999-12-31 late in a zone behind UTC, year 1 early in one ahead
+        return None
+    path = pattern.format(slug=slug, year=f"{day.year:04d}", month=f"{day.month:02d}", day=f"{day.day:02d}")
     return clean_path(path)
 
 
 def former_addresses(stored: object) -> list[list[str]]:
     """[slug, publication time] of each former address a post's row holds (its `former_addresses`,
-    migration 0203), oldest first; an entry of another shape is left out."""
+    migration 0203), oldest first; an entry of another shape (a time without its offset, which the
+    trigger always writes, or past Python's years) is left out."""
     found = []
     for entry in stored if isinstance(stored, list) else ():
         slug, published = (entry.get("slug"), entry.get("published_at")) if isinstance(entry, dict) else (None, None)
         if isinstance(slug, str) and isinstance(published, str):
             try:
-                datetime.fromisoformat(published)
+                moment = datetime.fromisoformat(published)
             except ValueError:
                 continue
-            found.append([slug, published])
+            if moment.tzinfo is not None:
+                found.append([slug, published])
     return found
 
 
 def former_paths(pattern: str, former: Iterable[Sequence[str]]) -> list[str | None]:
     """The addresses a moved post had under each [slug, publication time] of `former_addresses`, in
     the permalink `pattern`: where `site build` writes its redirect pages, and which `analytics
-    ingest` counts for it."""
+    ingest` counts for it. Dated in UTC as its page is (`permalink`), whatever offset the time was
+    stored with (before 0207, the writer's session TimeZone); None for one that cannot be."""
     return [permalink(pattern, slug=slug, published_at=datetime.fromisoformat(published)) for slug, published in former]
 
 
@@ -230,7 +239,7 @@ ADDRESS_FIELDS = {"hugo": ("url", "aliases"), "jekyll": ("permalink", "redirect_
 
 def imported_address(document: dict[str, Any]) -> tuple[str | None, list[str]]:
     """(the URL an imported post had, its aliases), from `repositories.site.contents` output; a
-    post its generator placed by itself has that address among its aliases (`former_urls`)."""
+    post its generator placed by itself has that address among its aliases (`generated_address`)."""
     fields = ADDRESS_FIELDS.get(document.get("dialect") or "")
     if fields is None:
         return None, []
@@ -241,8 +250,17 @@ def imported_address(document: dict[str, Any]) -> tuple[str | None, list[str]]:
         aliases = [aliases]
     kept = [a for a in aliases or [] if isinstance(a, str)]
     if not isinstance(url, str):  # it was where its generator put it: that address redirects
-        from blogster_cli.publish.former_urls import former_address
-
-        former = former_address(document)
+        former = generated_address(document)
         return None, kept if former is None or former in kept else [*kept, former]
     return url, kept
+
+
+def generated_address(document: dict[str, Any]) -> str | None:
+    """The address its generator gave an imported post (`former_urls.former_address`), None when
+    unknown or when its author forgot it (`posts addresses --forget`): the address document's
+    `forgotten_addresses`, from `content.source` (`content.imported_addresses`)."""
+    from blogster_cli.publish.former_urls import former_address
+
+    former = former_address(document)
+    forgotten = document.get("forgotten_addresses")
+    return None if former is None or (isinstance(forgotten, list) and former in forgotten) else former

@@ -1,6 +1,8 @@
 """A post's former addresses (migration 0203): the slugs and publication times it was published
 under, oldest first, which `site build` redirects from and the feeds name it by. Its author may
 forget entries and only that (0205: the trigger keeps a written value only where it removes entries).
+Also what holds the addresses my imported post keeps (`own_address_document`), which `posts addresses`
+lists with them.
 
 Runs inside the caller's unit of work as the acting user; every query names `author_id = auth.uid()`.
 """
@@ -8,7 +10,7 @@ Runs inside the caller's unit of work as the acting user; every query names `aut
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 if TYPE_CHECKING:
@@ -39,3 +41,17 @@ def forget(conn: psycopg.Connection, *, blog_id: UUID, slugs: Sequence[str] | No
         " where id = %(id)s and author_id = auth.uid()",
         {"id": blog_id, "slugs": list(slugs or ()), "all": slugs is None},
     )
+
+
+def own_address_document(conn: psycopg.Connection, *, blog_id: UUID) -> dict[str, Any]:
+    """What holds my post's imported URL and aliases, read as `site build` and `analytics ingest`
+    read it (`site.ADDRESS_FIELDS`, `publish.urls.imported_address`); {} for a value Python cannot read."""
+    from blogster_cli.repositories.site import ADDRESS_FIELDS, FRONT_MATTER_FIELDS, readable_documents
+
+    rows = conn.execute(
+        f"select b.id::text, jsonb_build_object({ADDRESS_FIELDS})::text from public.blogs b, {FRONT_MATTER_FIELDS}"
+        " where b.id = %(id)s and b.author_id = auth.uid()",
+        {"id": blog_id},
+    ).fetchall()
+    documents, _ = readable_documents(rows)
+    return documents.get(str(blog_id), {})

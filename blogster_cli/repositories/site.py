@@ -158,11 +158,13 @@ def published_own(conn: psycopg.Connection, *, blog_ids: list[str] | None = None
 
 
 # What carries an imported post's old URLs (`publish.urls.imported_address`): the front-matter
-# fields that name them or go into them, and where its file was (`publish.former_urls`). For
+# fields that name them or go into them, where its file was (`publish.former_urls`), and the address
+# its generator gave it if its author forgot that (`posts addresses --forget`). For
 # `jsonb_build_object`, with the post as `b` and its front-matter fields as `f`.
 ADDRESS_FIELDS = (
     "'dialect', b.content->'source'->'dialect', 'source_path', b.content->'source'->'path',"
     " 'layout_path', b.content->'source'->'layout_path',"
+    " 'forgotten_addresses', b.content->'source'->'forgotten_addresses',"
     " 'site_permalink', b.content->'source'->'site_permalink', 'url', f->'url', 'permalink', f->'permalink',"
     " 'path', f->'path', 'aliases', f->'aliases', 'redirect_from', f->'redirect_from', 'slug', f->'slug',"
     " 'date', f->'date', 'title', f->'title', 'categories', f->'categories', 'category', f->'category'"

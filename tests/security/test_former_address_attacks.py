@@ -60,6 +60,7 @@ def write(db, role: str, value: object, post) -> int:
         [{**SECRET, "note": "x"}],  # one with a field added
         [LATER, SECRET],  # reordered: the feeds' id is the first
         [SECRET, SECRET, LATER],  # one twice
+        [{**SECRET, "published_at": "2026-01-05T23:00:00+14:00"}, LATER],  # one's time, at another offset (0207)
         {"slug": "acme-news"},  # not a list
         "layoffs-at-acme",
     ],
@@ -90,3 +91,31 @@ def test_anon_cannot_write_former_addresses(db, moved, superuser):
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         write(db, "anon", [], moved["post"])
     assert stored(superuser, moved["post"]) == [SECRET, LATER]
+
+
+def test_an_author_renaming_in_a_session_of_another_zone_stores_the_time_in_utc(db, moved, superuser):
+    """Red team 68 F1: the trigger wrote the time in the session's TimeZone, which the build read as the
+    date of the old address: the author's own SQL in a +14:00 session dated it a day late (a redirect
+    page where the post never was, and its real old address gone). 0207's trigger writes UTC."""
+    with db.connect() as conn, acting_transaction(conn, moved["ada"].role_name):
+        conn.execute("set local timezone = 'Pacific/Kiritimati'")
+        conn.execute("update public.blogs set slug = 'acme-final' where id = %s", (moved["post"],))
+        conn.execute("update public.blogs set slug = 'acme-news' where id = %s", (moved["post"],))
+        conn.execute("update public.blogs set slug = 'acme-last' where id = %s", (moved["post"],))
+    update = {"slug": "acme-update", "published_at": SECRET["published_at"]}
+    final = {"slug": "acme-final", "published_at": SECRET["published_at"]}
+    assert stored(superuser, moved["post"]) == [SECRET, LATER, update, final]  # `acme-news` once
+
+
+@pytest.mark.parametrize("who", ["ada", "grace", "eve"])  # the author, the post's assignee, a stranger
+def test_only_the_author_forgets_the_addresses_kept_from_an_import(db, moved, superuser, who):
+    """Red team 68 F3: forgetting an imported address (`posts addresses --forget`) writes the post's
+    content (its front matter's aliases, `source.forgotten_addresses`): the author's own column."""
+    before = superuser.execute("select content from public.blogs where id = %s", (moved["post"],)).fetchone()[0]
+    forgotten = {**before, "source": {"dialect": "hugo", "forgotten_addresses": ["/posts/layoffs-at-acme/"]}}
+    with db.connect() as conn, acting_transaction(conn, moved[who].role_name):
+        written = conn.execute(
+            "update public.blogs set content = %s::jsonb where id = %s", (json.dumps(forgotten), moved["post"])
+        ).rowcount
+    after = superuser.execute("select content from public.blogs where id = %s", (moved["post"],)).fetchone()[0]
+    assert (written, after) == ((1, forgotten) if who == "ada" else (0, before))
