@@ -91,6 +91,7 @@ from blogster_cli.content.mapping import (
     BUNDLE_INDEX_STEMS,
     CATEGORY_KEYS,
     CUSTOM_TABLES,
+    DATE_KEYS,
     DESCRIPTION_KEYS,
     DIALECTS,
     DRAFT_KEYS,
@@ -113,6 +114,7 @@ from blogster_cli.content.mapping import (
     find_key,
     first_heading,
     fitted_path,
+    holds_date,
     is_bundle,
     map_metadata,
     name_date_separators,
@@ -959,6 +961,14 @@ def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo, metad
         other = next((key for name in ALL_DATE_KEYS if (key := _existing_key(values, name))), None)
         if other is not None:
             _rename(values, other, preferred_date, values[other])
+    dated = _existing_key(values, PUBLISHED_KEYS[0])
+    if dated is not None and holds_date(values[dated]) and PUBLISHED_KEYS[0] not in DATE_KEYS.get(dialect, ()):
+        # Hugo's `published: DATE` is a date to it, a status to Jekyll (any value but false builds the
+        # page): the dialect's own date key holds it, and the status goes where the dialect reads it.
+        if _existing_key(values, preferred_date) is None:
+            _rename(values, dated, preferred_date, values[dated])
+        else:
+            del values[dated]
     if dialect == "jekyll":
         status_from, status_to = DRAFT_KEYS[0], PUBLISHED_KEYS[0]
     else:
@@ -1162,6 +1172,8 @@ def _update_status(values: dict[Any, Any], post: PostFields, dialect: Dialect, e
         _delete_all(values, EXPIRY_KEYS, ())  # Hugo would leave a live post out past its expiryDate
     draft_key = _existing_key(values, DRAFT_KEYS[0])
     published_key = _existing_key(values, PUBLISHED_KEYS[0])
+    if published_key is not None and holds_date(values[published_key]):
+        published_key = None  # Hugo's or a theme's date (`mapping.find_date`), no status: a draft gets `draft`
     status_key = _existing_key(values, STATUS_KEYS[0])
     if status_key is not None and isinstance(values[status_key], str):
         values[status_key] = post.status

@@ -63,7 +63,7 @@ IMAGE_TABLE_KEYS = ("image", "src", "url", "path")  # path: jekyll-seo-tag's `im
 # status, `stated_status`) is passed over, as Hugo's date chain does (`find_date`).
 DATE_KEYS: dict[str, tuple[str, ...]] = {
     "hugo": ("publishDate", "pubDate", "published", "date"),
-    "astro": ("pubDate", "date", "publishDate"),
+    "astro": ("pubDate", "date", "publishDate", "published"),  # published: some themes' (Fuwari's) date
 }
 DEFAULT_DATE_KEYS = ("date",)
 ALL_DATE_KEYS = ("date", "pubDate", "publishDate")
@@ -121,12 +121,13 @@ def find_date(values: Mapping[Any, Any], dialect: str) -> Found | None:
     keys present; a `published` (Hugo's alias) only when it holds a date, as Hugo reads it."""
     for name in DATE_KEYS.get(dialect, DEFAULT_DATE_KEYS):
         found = find_key([values], (name,))
-        if found is not None and (name not in PUBLISHED_KEYS or _holds_date(found.value)):
+        if found is not None and (name not in PUBLISHED_KEYS or holds_date(found.value)):
             return found
     return None
 
 
-def _holds_date(value: Any) -> bool:
+def holds_date(value: Any) -> bool:
+    """Whether a front matter value is a date (not a flag: `published: false` is a status)."""
     if truthy(value) is not None:
         return False
     try:

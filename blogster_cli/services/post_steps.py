@@ -264,7 +264,10 @@ def _shows(stated: datetime, moment: datetime) -> bool:
     states no seconds, to the second when it states no fraction (`10:00` is 10:00:00.123456), in the
     offset it was read at. A date written to the minute (`posts show`'s, typed in the editor) or the
     second then re-dates no post by the seconds it could not show."""
-    local = moment.astimezone(stated.tzinfo)
+    try:
+        local = moment.astimezone(stated.tzinfo)
+    except OverflowError:  # past year 1 or 9999 in the text's zone: not the moment it writes
+        return False
     if stated.microsecond:
         return local == stated
     if stated.second:

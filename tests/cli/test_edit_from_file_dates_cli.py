@@ -216,3 +216,24 @@ def test_an_expiry_warning_names_the_time_in_the_timezone_setting(cli, signed_up
     imported = cli("import", str(folder), "--format", "hugo", env=berlin)
     assert imported.exit_code == 0, imported.stderr
     assert "its expiryDate (2021-01-01 00:00 CET) has passed" in imported.stderr, imported.stderr
+
+
+def test_a_post_dated_in_year_one_is_re_dated_without_a_crash(cli, signed_up, tmp_path, superuser):
+    """Published at 0001-01-01 00:00 UTC, a text dated in year 1 behind UTC, or any date under a
+    timezone setting behind UTC, ended the edit with "date value out of range" (red team 69 F3): the
+    stored time has no wall time there."""
+    made = cli("posts", "new", "old", "--slug", "old", input="Some words here.\n")
+    assert made.exit_code == 0 and cli("posts", "status", "old", "published").exit_code == 0
+    first = cli("posts", "edit", "old", "--from", str(post_file(tmp_path, "old", "date: 0001-01-01")), env=UTC_ZONE)
+    assert first.exit_code == 0, first.stderr
+    assert stored(superuser, "old") == ("published", datetime(1, 1, 1, tzinfo=UTC))
+    new_york = {"BLOGSTER_TIMEZONE": "America/New_York"}
+    later = cli("posts", "edit", "old", "--from", str(post_file(tmp_path, "old", "date: 2020-01-01")), env=new_york)
+    assert later.exit_code == 0, later.stderr
+    assert stored(superuser, "old") == ("published", datetime(2020, 1, 1, 5, tzinfo=UTC))
+    again = cli("posts", "edit", "old", "--from", str(post_file(tmp_path, "old", "date: 0001-01-01")), env=UTC_ZONE)
+    assert again.exit_code == 0 and stored(superuser, "old") == ("published", datetime(1, 1, 1, tzinfo=UTC))
+    behind = post_file(tmp_path, "old", "date: 0001-01-01T00:00:00-12:00")
+    edited = cli("posts", "edit", "old", "--from", str(behind), env=UTC_ZONE)
+    assert edited.exit_code == 0, edited.stderr
+    assert stored(superuser, "old") == ("published", datetime(1, 1, 1, 12, tzinfo=UTC))

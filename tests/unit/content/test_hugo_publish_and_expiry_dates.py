@@ -62,11 +62,45 @@ def test_published_holding_no_date_is_passed_over_as_hugo_does(value: str) -> No
 
 
 def test_published_holding_a_date_is_no_status_to_convert_for_other_dialects() -> None:
-    """Exported for Astro, Hugo's `published: DATE` became `draft: null`, which Astro's boolean
-    schema refuses."""
+    """Exported for Zola, Hugo's `published: DATE` became `draft: null`, which Zola refuses."""
     dated = import_post(f"---\ntitle: R\npublished: {_iso(EARLIER)}\n---\nBody.\n", PATH, dialect="hugo")
-    values = _front(export_file(dated.fields(), dated.content, "astro").text)
-    assert "draft" not in values and values["pubDate"] == EARLIER
+    values = _front(export_file(dated.fields(), dated.content, "zola").text)
+    assert "draft" not in values and "published" not in values and values["date"] == EARLIER
+    astro = _front(export_file(dated.fields(), dated.content, "astro").text)  # a date there too (Fuwari's)
+    assert "draft" not in astro and astro["published"] == EARLIER
+
+
+def test_a_draft_whose_published_holds_a_date_is_exported_as_a_draft() -> None:
+    """Unpublished, a post whose Hugo file states `published: DATE` was exported with `published:
+    false` written over its date, and no `draft`: Hugo reads no status there (red team 69 F1)."""
+    text = f"---\ntitle: R\ndate: {_iso(EARLIER)}\npublished: {_iso(EARLIER)}\n---\nBody.\n"
+    post = import_post(text, PATH, dialect="hugo")
+    values = _front(export_file(replace(post.fields(), status="draft"), post.content, "hugo").text)
+    assert (values["draft"], values["published"]) == (True, EARLIER)
+
+
+def test_a_hugo_draft_whose_published_holds_a_date_stays_a_draft_for_jekyll() -> None:
+    """Jekyll builds a page whose `published` is anything but false: a Hugo draft stating
+    `published: DATE` went live once exported for Jekyll (red team 69 F2)."""
+    text = f"---\ntitle: R\ndraft: true\npublished: {_iso(EARLIER)}\n---\nBody.\n"
+    post = import_post(text, PATH, dialect="hugo")
+    assert post.status == "draft"
+    jekyll = export_file(post.fields(), post.content, "jekyll").text
+    values = _front(jekyll)
+    assert values["published"] is False and values["date"] == EARLIER and "draft" not in values
+    assert import_post(jekyll, "_posts/2020-01-01-r.md").status == "draft"
+    dated = f"---\ntitle: R\ndate: {_iso(EARLIER)}\ndraft: true\npublished: {_iso(LATER)}\n---\nBody.\n"
+    values = _front(export_file(import_post(dated, PATH).fields(), import_post(dated, PATH).content, "jekyll").text)
+    assert values["published"] is False and values["date"] == LATER  # the post's date: Hugo's publish date
+
+
+def test_an_astro_themes_published_date_is_the_posts_date() -> None:
+    """Astro themes such as Fuwari date a post by `published`: `published: 2099-01-01` with `draft:
+    false` was imported published at once (red team 69 F6)."""
+    text = f"---\ntitle: R\npublished: {_iso(LATER)}\ndraft: false\n---\nBody.\n"
+    post = import_post(text, "src/content/posts/r.md", dialect="astro")
+    assert (post.status, post.published_at) == ("scheduled", LATER)
+    assert export_file(post.fields(), post.content, "astro").text == text  # byte for byte
 
 
 def test_a_past_publish_date_is_the_posts_date_and_it_is_published() -> None:
