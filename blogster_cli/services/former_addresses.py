@@ -22,6 +22,7 @@ from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import former_addresses as address_rows
 from blogster_cli.repositories import site as site_rows
 from blogster_cli.services.post_steps import content_to_store, find_own
+from blogster_cli.wording import quoted
 
 if TYPE_CHECKING:
     from blogster_cli.db.acting import Connection
@@ -115,7 +116,7 @@ def _named(
                     f"'{slug}' is at {url.address}, its old site's URL (front matter `{url.kept_in}`): that is its page,"
                     " not a redirect, and is not forgotten; nothing forgotten"
                 )
-            raise NotFound(f"'{slug}' has no former address {name!r}")
+            raise NotFound(f"'{slug}' has no former address {quoted(name, 200)}")
         slugs |= {text} & had
         paths |= aliases
     return slugs, paths

@@ -22,6 +22,8 @@ def test_forgotten_former_addresses_leave_the_built_site(cli, signed_up, tmp_pat
 
     unknown = cli("posts", "addresses", "acme-update", "--forget", "acme-news", "--forget", "never-was")
     assert error_message(unknown, 3) == "'acme-update' has no former address 'never-was'"
+    long = cli("posts", "addresses", "acme-update", "--forget", "x" * 100_000)  # echoed whole before (red team 69)
+    assert error_message(long, 3) == f"'acme-update' has no former address '{'x' * 199}…' (100,000 characters)"
     both = cli("posts", "addresses", "acme-update", "--forget", "acme-news", "--forget-all")
     assert error_message(both, 2) == "give --forget SLUG or --forget-all, not both"
     assert len(cli("posts", "addresses", "acme-update", "--json").json()) == 2  # nothing forgotten
