@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from blogster_cli.content.mapping import folded_path as _folded
 from blogster_cli.distribution.newsletter import OPEN_PATH, UNSUBSCRIBE_PATH
 from blogster_cli.planning.times import UnknownTimezone, in_zone
 from blogster_cli.planning.times import zone as named_zone
@@ -40,9 +39,7 @@ from blogster_cli.publish.model import (
     digest,
     site_key,
 )
-from blogster_cli.publish.placement import clashes as _clashes
-from blogster_cli.publish.placement import take as _take
-from blogster_cli.publish.placement import usable as _usable
+from blogster_cli.publish.placement import Placer, page_candidates, redirect_addresses
 from blogster_cli.publish.themes import Theme
 
 if TYPE_CHECKING:
@@ -191,33 +188,23 @@ class SitePlan:
     # -- addresses -------------------------------------------------------------
 
     def _assign_paths(self) -> dict[str, str]:
-        """Post id -> URL path: a kept imported URL if usable and free, else the permalink pattern."""
-        taken: set[str] = set()
-        folders = self.folders = set[str]()
+        """Post id -> URL path: a kept imported URL if usable and free, else the permalink pattern
+        (`Placer.page`), each post's candidates kept with its record ("cand")."""
+        placer = self._placer = Placer()
         paths: dict[str, str] = {}
-        records, files, self.at = self.records, self.files, {}
+        at: dict[str, int] = {}
+        records, files, permalink = self.records, self.files, self.config.permalink
         for post_id in reversed(self.order):  # oldest first: an older post keeps its address
             record = records[post_id]
             candidates = record.get("cand")
             if candidates is None:
-                candidates = record["cand"] = self._candidates(record)
-            for at, path in enumerate(candidates):  # noqa: B007 (the one found is used after the loop)
-                file = path[1:] + "index.html" if path[-1] == "/" else path[1:]  # urls.file_of, inlined
-                if not _clashes(_folded(file), taken, folders):
-                    break
-            else:  # the address made of its id: never reserved, and no other post's
-                at, path = -1, f"/posts/{post_id}/"
-                file = path[1:] + "index.html"
-            _take(_folded(file), taken, folders)
-            paths[post_id], files[post_id], self.at[post_id] = path, file, at
+                published = datetime.fromisoformat(record["pub"])
+                candidates = record["cand"] = page_candidates(
+                    permalink, url=record["src"], slug=record["slug"], published_at=published
+                )
+            at[post_id], paths[post_id], files[post_id] = placer.page(post_id, candidates)
+        self.at = at
         return paths
-
-    def _candidates(self, record: Mapping[str, Any]) -> list[str]:
-        """The usable addresses a post may have besides the one made of its id, best first: its
-        kept imported URL, the permalink."""
-        published = datetime.fromisoformat(record["pub"])
-        found = urls.page_paths(self.config.permalink, url=record["src"], slug=record["slug"], published_at=published)
-        return [path for path in found if _usable(path, urls.file_of(path))]
 
     def _targets(self, field: str) -> dict[str, str]:
         """A post's file path (its record's `field`) -> the URL path of its page."""
@@ -439,27 +426,22 @@ class SitePlan:
     def redirects(self) -> dict[str, list[str]]:
         """Post id -> the files of its redirect pages (`_redirects`), oldest post first: an alias goes
         to the post that had it first. Worked out once: `pages` writes them, `feed_id` reads them."""
-        taken, folders = {_folded(file) for file in self.files.values()}, set(self.folders)
         found: dict[str, list[str]] = {}
         for post_id in reversed(self.order):
             if self.records[post_id]["al"] or self.records[post_id].get("fa"):
-                found[post_id] = self._redirects(post_id, taken, folders)
+                found[post_id] = self._redirects(post_id)
         return found
 
-    def _redirects(self, post_id: str, taken: set[str], folders: set[str]) -> list[str]:
+    def _redirects(self, post_id: str) -> list[str]:
         """The files of redirect pages from the post's aliases and former addresses to its page, where
-        nothing else lives (an address that could not be a file there, `_usable` and `_clashes`, is left out)."""
+        nothing else lives (`Placer.redirect`, after every page: `_assign_paths`)."""
         record = self.records[post_id]
         files = record.get("alf")
         if files is None:  # the usable files of its aliases and former addresses, kept with the record
-            paths = urls.redirect_paths(self.config.permalink, record["al"], record.get("fa") or ())
-            files = record["alf"] = [urls.file_of(p) for p in paths if p is not None and _usable(p, urls.file_of(p))]
-        found = []
-        for file in files:
-            if not _clashes(_folded(file), taken, folders):
-                _take(_folded(file), taken, folders)
-                found.append(file)
-        return found
+            found = redirect_addresses(self.config.permalink, record["al"], record.get("fa") or ())
+            files = record["alf"] = [file for _, file in found]
+        placer = self._placer
+        return [file for file in files if placer.redirect(file)]
 
     def _former_paths(self, record: Mapping[str, Any]) -> list[str | None]:
         """The addresses the post had under each slug and publication time it had while published

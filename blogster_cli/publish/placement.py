@@ -1,6 +1,6 @@
 """Which file a post's page or redirect page may take: never one of the site's own pages or
 folders, nor a file another page holds (in any case: `folded_path`). `site build` places its pages
-by these rules (`pages.SitePlan`); `analytics ingest` reads them (`place`), so that a visit to an
+with a `Placer` (`pages.SitePlan`); `analytics ingest` with the same (`place`), so that a visit to an
 address counts for the page the build put there, and a visit to the site's own pages for none.
 """
 
@@ -65,6 +65,60 @@ def take(file: str, taken: set[str], folders: set[str]) -> None:
         at = file.rfind("/", 0, at)
 
 
+def page_candidates(pattern: str, *, url: str | None, slug: str, published_at: datetime) -> list[str]:
+    """The addresses a post's page may have besides the one made of its id, best first (`urls.page_paths`:
+    its kept imported URL, its permalink in `pattern`), those a file may not take (`usable`) left out."""
+    found = urls.page_paths(pattern, url=url, slug=slug, published_at=published_at)
+    return [path for path in found if usable(path, urls.file_of(path))]
+
+
+def redirect_addresses(pattern: str, aliases: Iterable[str], former: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
+    """(address, file) of each redirect page a post may have, in order (`urls.redirect_paths`: its
+    aliases, then its former addresses in `pattern`), those a file may not take (`usable`) left out."""
+    found = []
+    for path in urls.redirect_paths(pattern, aliases, former):
+        if path is not None and usable(path, file := urls.file_of(path)):
+            found.append((path, file))
+    return found
+
+
+class Placer:
+    """The files of one site's post pages and redirect pages, placed one by one: each where no earlier
+    one is (`clashes`). Pages go first, oldest post first (an older post keeps its address), then
+    redirect pages, oldest post first again (an alias two posts had leads to the older)."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        """The (folded) files placed."""
+        self.folders: set[str] = set()
+        """The (folded) folders they lie in."""
+
+    def page(self, post_id: str, candidates: Sequence[str]) -> tuple[int, str, str]:
+        """(at, address, file) of a post's page: the first of its `candidates` (`page_candidates`) whose
+        file is free, `at` its index; else the address made of its id (never `usable` refuses it, never
+        another post's), `at` -1."""
+        taken, folders = self.taken, self.folders
+        for at, path in enumerate(candidates):  # noqa: B007 (the one found is used after the loop)
+            file = path[1:] + "index.html" if path[-1] == "/" else path[1:]  # urls.file_of, inlined: per post
+            if not clashes(folded := folded_path(file), taken, folders):
+                break
+        else:
+            at, path = -1, f"/posts/{post_id}/"
+            file = path[1:] + "index.html"
+            folded = folded_path(file)
+        take(folded, taken, folders)
+        return at, path, file
+
+    def redirect(self, file: str) -> bool:
+        """Places a redirect page at `file` (one of `redirect_addresses`), unless a page or an earlier
+        redirect page is there (`clashes`): whether it did."""
+        folded = folded_path(file)
+        if clashes(folded, self.taken, self.folders):
+            return False
+        take(folded, self.taken, self.folders)
+        return True
+
+
 @dataclass(frozen=True)
 class PostPlaces:
     """What places a published post's pages: its id (as text), its slug and publication time, its kept
@@ -89,27 +143,17 @@ class Placed:
 
 
 def place(pattern: str, posts: Iterable[PostPlaces]) -> Placed:
-    """Where the build puts each post's page and redirect pages, permalinks in `pattern`, as `pages.SitePlan`
-    does: oldest post first (an older post keeps its address), its page at the first of its addresses
-    (`urls.page_paths`) that is `usable` and no other page's file, else at the address made of its id;
-    then, oldest first again, a redirect page at each of its aliases and former addresses
-    (`urls.redirect_paths`) that is usable and where no page or earlier redirect page is."""
+    """Where the build puts each post's page and redirect pages, permalinks in `pattern`: placed by a
+    `Placer` in the order `pages.SitePlan` places them (oldest first: by publication, then id)."""
     ordered = sorted(posts, key=lambda post: (post.published_at, post.id))
-    taken: set[str] = set()
-    folders: set[str] = set()
+    placer = Placer()
     pages: dict[str, str] = {}
     for post in ordered:
-        candidates = urls.page_paths(pattern, url=post.url, slug=post.slug, published_at=post.published_at)
-        found = [path for path in candidates if usable(path, urls.file_of(path))]
-        path = next((path for path in found if not clashes(folded_path(urls.file_of(path)), taken, folders)), None)
-        pages[post.id] = path if path is not None else f"/posts/{post.id}/"
-        take(folded_path(urls.file_of(pages[post.id])), taken, folders)
+        candidates = page_candidates(pattern, url=post.url, slug=post.slug, published_at=post.published_at)
+        pages[post.id] = placer.page(post.id, candidates)[1]
     redirects: dict[str, str] = {}
     for post in ordered:
-        for alias in urls.redirect_paths(pattern, post.aliases, post.former):
-            if alias is None or not usable(alias, file := urls.file_of(alias)):
-                continue
-            if not clashes(folded := folded_path(file), taken, folders):
-                take(folded, taken, folders)
-                redirects[alias] = post.id
+        for path, file in redirect_addresses(pattern, post.aliases, post.former):
+            if placer.redirect(file):
+                redirects[path] = post.id
     return Placed(pages, redirects)
