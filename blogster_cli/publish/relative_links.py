@@ -237,19 +237,20 @@ class HugoPages:
     def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
         self.records = records
         self.exact: dict[str, list[str]] = {}
-        self.ending: dict[str, list[str]] = {}  # a post of unknown place in `content/`, by the ends of its path
         self.named: dict[str, list[str]] = {}
+        # A post of unknown place in `content/` (key, id), by its name: a ref finds it by an end of its
+        # path (`_ending`). Every end of every path, indexed, grew with the square of a path's depth.
+        self.unplaced: dict[str, list[tuple[str, str]]] = {}
         for post_id, record in records.items():
             place, known = _place(record)
             if place is None:
                 continue
             key = _page_key(place)
+            name = key.rpartition("/")[2]
             self.exact.setdefault(key, []).append(post_id)
-            self.named.setdefault(key.rpartition("/")[2], []).append(post_id)
+            self.named.setdefault(name, []).append(post_id)
             if not known:
-                parts = key.split("/")
-                for start in range(1, len(parts)):
-                    self.ending.setdefault("/".join(parts[start:]), []).append(post_id)
+                self.unplaced.setdefault(name, []).append((key, post_id))
 
     def find(self, path: str, record: Mapping[str, Any]) -> list[str]:
         """The posts a ref to `path` (`ref_targets`) in the post of `record` names: one, or none, or
@@ -266,11 +267,16 @@ class HugoPages:
             if path.startswith("."):  # from the page's folder only
                 return []
         key = _page_key(path)
-        found = self.exact.get(key) or self.ending.get(key)
+        found = self.exact.get(key) or self._ending(key)
         slashes = path.count("/")
         if not found and (slashes == 0 or slashes == 1 and path.startswith("/")):
             found = self.named.get(key)
         return found or []
+
+    def _ending(self, key: str) -> list[str]:
+        """The posts of unknown place whose path ends in `key` at a folder, but is not `key` itself."""
+        tail = "/" + key
+        return [post_id for whole, post_id in self.unplaced.get(key.rpartition("/")[2], ()) if whole.endswith(tail)]
 
     def source_of(self, post_id: str) -> str:
         """The file the post `post_id` was imported from."""
