@@ -3,8 +3,9 @@ it: `publish.urls.imported_address`), as `posts addresses` lists them, and its c
 them forgotten, as 0205 lets its author forget a former address:
 
 - an alias leaves the front matter: its stored fields, and its stored text edited in place
-  (`frontmatter.dump_front_matter`: the other lines keep their bytes), so `site build` and `analytics ingest` read it no more, export writes it no
-  more, and a re-import of that export does not bring it back;
+  (`frontmatter.dump_front_matter`: the other lines keep their bytes), so `site build` and
+  `analytics ingest` read it no more, export writes it no more, and a re-import of that export does
+  not bring it back;
 - the address its generator gave it, which its source path keeps giving, joins the source's
   `forgotten_addresses` (`content.document`), which `publish.urls.generated_address` leaves out.
 

@@ -10,7 +10,7 @@ found wins, in the order listed. Values that are null or "" count as absent.
 | title            | title                                                  | first `# heading`, file name |
 | date             | date (Hugo: publishDate, pubDate, published (a date),  | Jekyll: file-name date;      |
 |                  | then date, when Hugo publishes it; Astro: pubDate,     | Zola: `path` date, file name |
-|                  | date, publishDate)                                     |                              |
+|                  | date, publishDate, published (a date))                 |                              |
 | slug             | slug (Zola: path's last segment first)                 | file name or bundle folder   |
 | status           | draft: true, published: false, or a `status` other     | Jekyll `_drafts/` and plain  |
 |                  | than published/publish -> draft (any one is enough);   | markdown -> draft; else      |
