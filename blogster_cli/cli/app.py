@@ -24,6 +24,8 @@ from blogster_cli.cli.state import GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, OPTI
 from blogster_cli.text_encoding import is_utf8
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from typer._click.core import Context
     from typer._click.exceptions import NoSuchOption, UsageError
 
@@ -110,13 +112,11 @@ def refuse_undecodable(args: list[str]) -> None:
         return
     from typer._click.exceptions import UsageError
     from typer._click.types import File
-    from typer.core import TyperGroup
     from typer.models import TyperPath
 
     from blogster_cli.cli.params import shown_name
 
-    ctx = typer.main.get_command(app).make_context("blogster", list(args), resilient_parsing=True)
-    while True:  # down the groups to the command, as click will, running no callback but the options'
+    for ctx in _contexts(args):
         for param in ctx.command.get_params(ctx):
             value = ctx.params.get(param.name or "")
             values = value if isinstance(value, list | tuple) else [value]
@@ -124,11 +124,22 @@ def refuse_undecodable(args: list[str]) -> None:
                 isinstance(v, str) and not is_utf8(v) for v in values
             ):
                 raise UsageError(f"{shown_name(param)} is not valid UTF-8 text", ctx)
+
+
+def _contexts(args: list[str]) -> Iterator[Context]:
+    """The root's context, then each group's and the command's a command line names, down the groups
+    as click goes, but parsing leniently (a parse error is passed over) and running no callback but
+    the options'. An unknown command ends it: typer says so."""
+    from typer.core import TyperGroup
+
+    ctx = typer.main.get_command(app).make_context("blogster", list(args), resilient_parsing=True)
+    while True:
+        yield ctx
         rest = [*ctx._protected_args, *ctx.args]
         if not isinstance(ctx.command, TyperGroup) or not rest:
             return
         name, command, rest = ctx.command.resolve_command(ctx, rest)
-        if command is None:  # an unknown command: typer says so
+        if command is None:
             return
         ctx = command.make_context(name, rest, parent=ctx, resilient_parsing=True)
 
@@ -338,7 +349,7 @@ _SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}")
 
 def _usage_message(exc: UsageError) -> str:
     """Click's message plus a short pointer to the command's --help, on one line."""
-    command_path = exc.ctx.command_path if exc.ctx is not None else "blogster"
+    command_path = exc.ctx.command_path if exc.ctx is not None else _command_path(sys.argv[1:])
     text = _SURROGATE_ESCAPE.sub("\\1\ufffd", " ".join(exc.format_message().split()))
     from typer._click.exceptions import NoSuchOption
 
@@ -347,6 +358,16 @@ def _usage_message(exc: UsageError) -> str:
     if "--help`" in text:  # it names the help to see already (`blogster help WORD`: commands.help_pointer)
         return text
     return f"{text} (see `{command_path} --help`)"
+
+
+def _command_path(argv: list[str]) -> str:
+    """`blogster posts list`: the command a command line names, for a usage error that carries no
+    context (click's parser raises `Option '--limit' requires an argument.` without one)."""
+    try:
+        *_, ctx = _contexts(hoist_global_options(argv))
+    except Exception:  # the error being reported is the one to tell: its help pointer then the root's
+        return "blogster"
+    return ctx.command_path
 
 
 def _value_like(exc: NoSuchOption) -> bool:

@@ -287,10 +287,14 @@ def edit(
         return
     text = None if from_file is None else read_stdin() if from_file == "-" else _read_text(Path(from_file))
     kept: list[str] = []
-    row = editing.apply(acting, ref=ref, text=text, fields=fields, zone=app_context().tzinfo, warnings=kept)
+    changed: list[str] = []
+    zone = app_context().tzinfo
+    row = editing.apply(acting, ref=ref, text=text, fields=fields, zone=zone, warnings=kept, changed=changed)
     output.left_out(row.slug, row.left_out, saved=True)
     if json:
         output.print_json(_row_dict(row, LIST_FIELDS))
+    elif not changed:
+        output.message("No changes.")
     else:
         output.message(f"Saved '{row.slug}' ({_status_shown(row)}, {plural(row.word_count, 'word')}).")
     for warning in kept:

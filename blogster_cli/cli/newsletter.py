@@ -86,6 +86,8 @@ def list_newsletters(
     server out of reach stopped. A scheduled newsletter shows when it goes under scheduled_time.
     One whose send stopped at your daily sending limit (`newsletter limit`) shows how many readers
     wait under held_by_limit, and when the next may go under held_until (--json): it stays due.
+    A draft whose send did not finish (killed, stopped, or readers deferred) says under send_error
+    that it is partly sent: `blogster newsletter send ID` mails the rest, nobody twice.
 
     Example: blogster newsletter list
     """
@@ -399,7 +401,8 @@ def unsubscribe(
 ) -> None:
     """Unsubscribe readers by address, or as your site's access log shows them clicking the link.
 
-    An address not on your subscribers list (a typo) is exit 3, and nobody is unsubscribed.
+    An address not on your subscribers list (a typo) is exit 3, and text that is no address
+    exit 2; either way nobody is unsubscribed.
 
     Example: blogster newsletter unsubscribe reader@example.com
     """

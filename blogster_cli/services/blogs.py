@@ -166,15 +166,19 @@ def update(
     expected_updated_at: datetime | None = None,
     zone: tzinfo = UTC,
     warnings: list[str] | None = None,
+    changed: list[str] | None = None,
 ) -> BlogRow:
     """Applies changes; with expected_updated_at, refuses (Conflict) if the post changed meanwhile. The
     row returned names what a changed body's save left out of the content (`post_steps.as_saved`).
     A status or date changed goes by `post_steps.edited_publication` (a text's date without an offset
     read as import reads it: `BlogChanges.floating_date`); `warnings`, when given, gets what it kept
-    against the change, its times in `zone` (the timezone setting)."""
+    against the change, its times in `zone` (the timezone setting). `changed`, when given, gets the
+    fields that differed and were saved (`content` only for a new body: a new revision; `tags`); a
+    change that leaves the post as it was is no edit: no activity, nothing to say "saved" about."""
     with unit_of_work(acting) as conn:
         row = _find_mine(acting, conn, ref, with_content=True)
         values: dict[str, Any] = {}
+        tags = None if changes.tags is None else _changed_tags(row, changes.tags)
         if changes.title is not None and check_title(changes.title) != row.title:
             values["title"] = check_title(changes.title)
         if changes.slug is not None and composed(changes.slug) != row.slug:  # as stored: `café` typed decomposed is it
@@ -208,15 +212,18 @@ def update(
                 raise Conflict(f"'{row.slug}' changed since you opened it; your text was not saved over it")
         elif expected_updated_at is not None and row.updated_at != expected_updated_at and changes.tags is None:
             raise Conflict(f"'{row.slug}' changed since you opened it")
-        if changes.tags is not None:
-            _replace_tags(conn, row, changes.tags)
-        if values or changes.tags is not None:
+        if tags is not None:
+            _replace_tags(conn, row, tags)
+        fields = sorted(values) + (["tags"] if tags is not None else [])
+        if fields:
             kind = ActivityType.PUBLISHED if values.get("status") == "published" else ActivityType.EDITED
             activities.record(
                 conn, type=kind, title=values.get("title", row.title),
-                description=f"{kind.capitalize()} '{values.get('title', row.title)}' ({', '.join(sorted(values)) or 'tags'})",
-                blog_id=row.id, metadata={"fields": sorted(values) + (["tags"] if changes.tags is not None else [])},
+                description=f"{kind.capitalize()} '{values.get('title', row.title)}' ({', '.join(fields)})",
+                blog_id=row.id, metadata={"fields": fields},
             )  # fmt: skip
+        if changed is not None:
+            changed.extend(fields)
         return as_saved(_with_author(conn, find_own(conn, str(row.id), with_content=True)), row, values)
 
 
@@ -248,6 +255,13 @@ def _find_mine(
 def _visible(conn: Connection, ref: str) -> BlogRow | None:
     """Any live post the acting user may read (post_steps.visible)."""
     return visible(conn, ref)
+
+
+def _changed_tags(row: BlogRow, tags: list[str]) -> list[str] | None:
+    """The tags to give the post, as stored (`normalise_tags`), or None if it has them already: compared
+    case-insensitively, as `_replace_tags` links them (a tag typed in another case keeps its spelling)."""
+    wanted = normalise_tags(tags)
+    return None if {t.lower() for t in wanted} == {t.lower() for t in row.tags} else wanted
 
 
 def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:

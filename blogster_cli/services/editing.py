@@ -120,9 +120,11 @@ def apply(
     fields: BlogChanges,
     zone: tzinfo = UTC,
     warnings: list[str] | None = None,
+    changed: list[str] | None = None,
 ) -> BlogRow:
     """A non-interactive edit: the post's text (front matter and body) if given, then the fields set
-    (a status set so is the flag's). `warnings` gets what the save kept against the text (`blogs.update`)."""
+    (a status set so is the flag's). `warnings` gets what the save kept against the text, `changed`
+    the fields it changed (`blogs.update`)."""
     from dataclasses import fields as dataclass_fields
 
     if text is not None and not text.strip():
@@ -133,7 +135,7 @@ def apply(
         if getattr(fields, field.name) is not None:
             setattr(changes, field.name, getattr(fields, field.name))
     changes.status_from_text = from_text
-    return blogs.update(acting, ref=ref, changes=changes, zone=zone, warnings=warnings)
+    return blogs.update(acting, ref=ref, changes=changes, zone=zone, warnings=warnings, changed=changed)
 
 
 # -- one edit session --------------------------------------------------------------------
@@ -168,11 +170,15 @@ class EditDraft:
 @dataclass(frozen=True)
 class EditOutcome:
     """`saved` (row is the new version), `unchanged` or `cancelled` (an empty text); `warnings`: what
-    the save kept against the text (`blogs.update`: a scheduled post is not published early)."""
+    the save kept against the text (`blogs.update`: a scheduled post is not published early).
+    `unchanged` has a row (the post as stored) when the text differed only in what a post does not keep
+    (a blank line before the front matter, tags in another case): the front end shows it as stored."""
 
     kind: str
     row: BlogRow | None = None
     warnings: tuple[str, ...] = ()
+    revised: bool = False
+    """The body changed: the save made a new revision (a title, tags or status alone make none)."""
 
 
 def begin(acting: ActingUser, *, ref: str) -> EditDraft:
@@ -251,17 +257,18 @@ def save(acting: ActingUser, *, draft: EditDraft, edited: str, zone: tzinfo = UT
         return EditOutcome("unchanged")
     changes = changes_from_file(text, zone=zone)
     warnings: list[str] = []
+    changed: list[str] = []
     try:
         row = blogs.update(
             acting, ref=str(draft.blog_id), changes=changes, expected_updated_at=draft.expected_updated_at,
-            zone=zone, warnings=warnings,
+            zone=zone, warnings=warnings, changed=changed,
         )  # fmt: skip
     except InvalidInput:
         raise
     except BlogsterError as exc:
         raise type(exc)(f"{exc}; your text is kept in {keep_unsaved(draft, text)}") from None
     _done(draft)
-    return EditOutcome("saved", row, tuple(warnings))
+    return EditOutcome("saved" if changed else "unchanged", row, tuple(warnings), revised="content" in changed)
 
 
 def keep_unsaved(draft: EditDraft, edited: str) -> Path | None:

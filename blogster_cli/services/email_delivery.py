@@ -12,6 +12,7 @@ mail may go there in clear anyway, so a local relay's stock self-signed certific
 The login goes as UTF-8 (RFC 4616; smtplib sends ASCII only and raised UnicodeEncodeError).
 A 5xx refusal of the login or of the sender (MAIL FROM) is a configuration error too, not an
 outage (a 4xx one is the server's for now); a sender's (SenderNotAccepted) holds for that From only.
+So is a server that offers no login (no AUTH, or no mechanism smtplib speaks) where the URL names a user.
 A message refused for its size (MessageTooBig), at MAIL FROM (the SIZE extension) or after DATA
 alike, is that message's: neither the sender's nor a reader's. `SmtpConnection.size_limit` says the
 SIZE a server announces, so a newsletter can hold every copy against it before any goes.
@@ -344,6 +345,31 @@ def _login_refused(exc: smtplib.SMTPAuthenticationError, secrets: list[str], hin
     return SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}")
 
 
+LOGIN_MECHANISMS = ("CRAM-MD5", "PLAIN", "LOGIN")
+"""The AUTH mechanisms smtplib's login speaks (its own `preferred_auths`)."""
+
+
+def _login(client: smtplib.SMTP, *, user: str, password: str, host: str, port: int, secrets: list[str]) -> None:
+    """Logs in as the SMTP URL's user. A server that offers no login (no AUTH after EHLO and any
+    STARTTLS) or no mechanism smtplib speaks refuses this login however often it is tried, as a
+    5xx refusal does: a configuration error, held like one (smtplib's SMTPNotSupportedError and
+    "No suitable authentication method found" read as an outage: a login at every run)."""
+    if not client.has_extn("auth"):
+        raise ConfigError(
+            f"the SMTP server {host}:{port} offers no login (no AUTH), but the SMTP URL names the user"
+            f" {safe(user)!r}: nothing was sent; take the user and password out of smtp_url if that server"
+            " takes mail without a login, else check the host and port"
+        )
+    offered = client.esmtp_features.get("auth", "").upper().split()
+    if not set(offered) & set(LOGIN_MECHANISMS):
+        raise ConfigError(
+            f"the SMTP server {host}:{port} offers no login Blogster can make (it offers AUTH"
+            f" {_reply_text(' '.join(offered), secrets) or 'with no mechanism'}; Blogster logs in with {', '.join(LOGIN_MECHANISMS)}):"
+            " nothing was sent; enable one of those on the server, or check the host and port"
+        )
+    client.login(user, password)
+
+
 def secret_forms(user: str, password: str, *, written: str = "") -> list[str]:
     """Every form in which a server could echo the login's password, longest first: the password
     (and `written`, as the URL spells it, %-escapes and all, and URL-quoted); AUTH PLAIN's
@@ -449,7 +475,8 @@ def send(smtp_url: str, email: Email, *, password: str | None = None) -> None:
         try:
             _secure(client, scheme=parts.scheme, host=parts.hostname)
             if parts.username:
-                client.login(unquote(parts.username), password)
+                _login(client, user=unquote(parts.username), password=password, host=parts.hostname, port=port,
+                       secrets=secrets)  # fmt: skip
             try:
                 client.send_message(message)
             except (UnicodeEncodeError, smtplib.SMTPNotSupportedError):  # an address outside ASCII
@@ -504,7 +531,8 @@ class SmtpConnection:
             try:
                 _secure(client, scheme=parts.scheme, host=host)
                 if parts.username:
-                    client.login(unquote(parts.username), self._password)
+                    _login(client, user=unquote(parts.username), password=self._password, host=host, port=port,
+                           secrets=self._secrets)  # fmt: skip
             except BaseException:
                 client.close()
                 raise

@@ -13,7 +13,7 @@ spelling (`ada@exämple.com` and `ada@xn--exmple-cua.com.`) mails and unsubscrib
 at that one spelling (its ledger row, Message-ID and reader key stay its row's, as earlier runs kept
 them). A send asked to stop (its worker stopping) ends between two mails, counts them in recipient_count
 and leaves the newsletter due; `newsletter list` counts the ledger, so even a killed send
-shows how far it got.
+shows how far it got, and a draft whose direct send was cut off says it is partly sent (PARTLY_SENT).
 
 A send's audience is fixed when it starts (a --to list is kept in content["audience"]): a
 re-run resumes it, another audience is refused, and a newsletter once `sent` mails nobody more,
@@ -166,7 +166,8 @@ class NewsletterPublic:
     click_rate: float | None = None
     send_error: str | None = None
     """Why its last due send could not go (a configuration error), until a send gets through; or why
-    it failed (too big for the server, every reader refused for good)."""
+    it failed (too big for the server, every reader refused for good); or, for a draft the ledger
+    shows mailed, that it is partly sent (PARTLY_SENT)."""
     send_error_at: dt.datetime | None = None
     warnings: list[str] = field(default_factory=list)
     """What its posts show as written that they should not (LIQUID_KEY): said by create and each send."""
@@ -176,15 +177,27 @@ class NewsletterPublic:
     """When the limit lets the next of them go (None: not before an administrator raises it)."""
 
 
+PARTLY_SENT = (
+    "partly sent: {mailed} got it, and its send did not finish (stopped, killed, or readers deferred);"
+    " `blogster newsletter send {id}` mails the rest, nobody twice"
+)
+"""What a draft the ledger shows mailed says under send_error: nothing else would send the rest
+(a due one is resumed by the next run; a failed one keeps its own error)."""
+
+
 def _public(row: EmailNewsletter, *, sent: int = 0) -> NewsletterPublic:
-    """`sent`: the mails the ledger shows, which a send cut off before its end has not yet counted."""
+    """`sent`: the mails the ledger shows, which a send cut off before its end has not yet counted
+    (a direct send killed partway leaves a draft that only the ledger shows mailed: PARTLY_SENT)."""
     content = _content(row)
     posts = [_text(p, "slug") for p in _posts(content)]
     error, error_at = _send_error(content)
+    mailed = max(row.recipient_count, sent)
+    if error is None and mailed and row.status == NewsletterStatus.DRAFT:
+        error = PARTLY_SENT.format(mailed=plural(mailed, "reader"), id=row.id)
     held, held_until = _held(content) if row.status == NewsletterStatus.SCHEDULED else (0, None)
     return NewsletterPublic(
         id=row.id, title=row.title, subject_line=row.subject_line, status=str(row.status), posts=posts,
-        scheduled_time=row.scheduled_time, recipient_count=max(row.recipient_count, sent), created_at=row.created_at,
+        scheduled_time=row.scheduled_time, recipient_count=mailed, created_at=row.created_at,
         open_rate=row.open_rate, click_rate=row.click_rate, send_error=error, send_error_at=error_at,
         warnings=_liquid_left(content), held_by_limit=held, held_until=held_until,
     )  # fmt: skip
@@ -596,7 +609,9 @@ class Unsubscribed:
 
 def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
     """Marks addresses unsubscribed: every later send skips them. An address not on my list (a
-    typo) is NotFound and nobody is unsubscribed, as `subscribers rm` refuses one."""
+    typo) is NotFound and nobody is unsubscribed, as `subscribers rm` refuses one; text that is no
+    address at all is InvalidInput, as subscriber import refuses it (one on my list is still
+    unsubscribed: whatever an older import let in, its reader may leave)."""
     addresses = list(dict.fromkeys(e.strip() for e in emails))
     if not all(addresses):
         raise InvalidInput("an empty address: name the addresses to unsubscribe")
@@ -607,12 +622,18 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
         on_list = {mailbox[s.email] for s in listed}
         missing = [a for a in addresses if mailbox[a] not in on_list]
         if missing:
+            nobody = "" if len(addresses) == 1 else ": nobody was unsubscribed"
+            if malformed := [a for a in missing if letters.normalised_email(a) is None]:
+                one = len(malformed) == 1
+                raise InvalidInput(
+                    f"{', '.join(repr(a) for a in malformed)} {'is not an email address' if one else 'are not email addresses'}"
+                    f"{nobody}"
+                )
             named = ", ".join(repr(a) for a in missing)
             one = len(missing) == 1
             raise NotFound(
                 f"{named} {'is' if one else 'are'} not on your subscribers list"
-                f"{'' if len(addresses) == 1 else ': nobody was unsubscribed'}"
-                " (`blogster newsletter subscribers list` shows it)"
+                f"{nobody} (`blogster newsletter subscribers list` shows it)"
             )
         already = sum(1 for s in listed if s.unsubscribed_at is not None)
         return Unsubscribed(newsletter_rows.unsubscribe(session, emails=spelled), already)

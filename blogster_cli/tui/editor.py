@@ -430,7 +430,7 @@ class EditorScreen(PublishingActions, Screen[None]):
 
     def on_post_saved(self, message: PostSaved) -> None:
         outcome, saved_text = message.result
-        if outcome.kind == "saved":
+        if outcome.row is not None:  # saved, or read as the post already was: the text as stored
             row = outcome.row
             stored = editing.edit_file_text(row)
             self._drop_buffer()
@@ -438,14 +438,15 @@ class EditorScreen(PublishingActions, Screen[None]):
             area = self.query_one("#text", TextArea)
             if area.text == saved_text and stored != saved_text:  # nothing typed since: show the text as stored
                 show_stored(area, stored)
-            self.app.notify(f"Saved '{row.slug}' as a new revision")
+            if outcome.kind == "saved":
+                self.app.notify(f"Saved '{row.slug}'" + (" as a new revision" if outcome.revised else ""))
             if row.left_out:
                 self.app.notify(left_out_warning(row.slug, row.left_out, saved=True), severity="warning", timeout=10)
             for warning in outcome.warnings:  # the text's status or date not followed (a schedule kept)
                 self.app.notify(warning, severity="warning", timeout=10)
-        elif outcome.kind == "unchanged":
+        if outcome.kind == "unchanged":
             self.app.notify("No changes to save")
-        else:
+        elif outcome.kind == "cancelled":
             self.app.notify("The text is empty: nothing was saved", severity="warning")
         if self.draft is not None:
             self.sub_title = self.draft.slug

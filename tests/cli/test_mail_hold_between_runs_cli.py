@@ -280,3 +280,43 @@ def test_a_refusal_that_reads_differently_each_time_still_doubles_the_wait(cli, 
     assert tried == [0, 1, 3, 7, 15, 31, 63, 123], tried  # was every minute
     assert len(said) == len(tried) and all("-gsmtp" in line for line in said), said  # each new reply said once
     assert recorder.messages == []
+
+
+def test_a_server_that_offers_no_login_is_held_as_a_refused_login(cli, signed_up, tmp_path, monkeypatch):
+    """Tester (Low): a server without AUTH (aiosmtpd with no authenticator) while the SMTP URL names
+    a user was an outage: `send-due` exit 1 ("SMTP AUTH extension not supported by server.; run the
+    same send again"), nothing held, a new session at every run; a direct send marked it failed."""
+    recorder, sessions = MailRecorder(), []
+
+    async def ehlo(server, session, envelope, hostname, responses):  # type: ignore[no-untyped-def]
+        session.host_name = hostname
+        sessions.append(session.peer)
+        return responses
+
+    recorder.handle_EHLO = ehlo  # type: ignore[attr-defined]
+    port = free_port("127.0.0.1")
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)  # no authenticator: no AUTH offered
+    controller.start()
+    try:
+        newsletter_id = due_newsletter(cli, tmp_path, profile="ada", readers=READERS)
+        monkeypatch.setenv("BLOGSTER_SMTP_URL", f"smtp://ada:pw@127.0.0.1:{port}")
+        first = cli("newsletter", "send-due")
+        assert first.exit_code == 6, first.stderr
+        assert "offers no login (no AUTH)" in first.stderr and "held: tried again at" in first.stderr, first.stderr
+        assert ".;" not in first.stderr and len(sessions) == 1, sessions
+        assert hold_file()["profiles"] != {}
+        again = cli("newsletter", "send-due")
+        assert again.exit_code == 6 and "not tried now" in again.stderr, again.stderr
+        assert len(sessions) == 1, sessions  # was one session a run
+        direct = cli("newsletter", "send", newsletter_id)
+        assert direct.exit_code == 6 and "offers no login" in direct.stderr, direct.stderr
+        [shown] = cli("newsletter", "list", "--json").json()
+        assert shown["status"] == "scheduled" and "offers no login" in shown["send_error"], shown  # was failed
+
+        monkeypatch.setenv("BLOGSTER_SMTP_URL", f"smtp://127.0.0.1:{port}")  # the fix: no login asked for
+        fixed = cli("newsletter", "send-due", "--json")
+        assert fixed.exit_code == 0 and [report["sent"] for report in fixed.json()] == [2], fixed.stderr
+    finally:
+        controller.stop()
+    assert sorted(rcpt for rcpt, _ in recorder.messages) == READERS
+    assert hold_file()["profiles"] == {}

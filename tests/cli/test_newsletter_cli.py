@@ -177,9 +177,13 @@ def test_sigkill_mid_send_then_a_rerun_mails_the_rest_and_nobody_twice(cli, news
     process.communicate(timeout=120)
     assert process.returncode == -signal.SIGKILL and len(recorder.messages) == 3
     recorder.on_data = None
-    # The list shows how far the killed send got: the two mails whose acceptance was committed.
+    # The list shows how far the killed send got: the two mails whose acceptance was committed, and
+    # that nothing will finish it but the same command (tester, Low: a draft with no sign of it).
     [shown] = cli("newsletter", "list", "--json").json()
     assert (shown["status"], shown["recipient_count"]) == ("draft", 2)
+    assert shown["send_error"].startswith("partly sent: 2 readers got it"), shown
+    assert f"`blogster newsletter send {newsletter}` mails the rest" in shown["send_error"], shown
+    assert "partly sent" in cli("newsletter", "list").stdout
 
     rerun = cli("newsletter", "send", newsletter, "--to", csv_path, "--json", env={"BLOGSTER_SMTP_URL": url})
     assert rerun.exit_code == 0, rerun.stderr
@@ -190,6 +194,8 @@ def test_sigkill_mid_send_then_a_rerun_mails_the_rest_and_nobody_twice(cli, news
         assert len(ids) == 1, n  # one message per reader; a repeat would carry the same Message-ID
     repeated = [n for n in range(READERS) if len(recorder.to(f"reader{n}@example.com")) > 1]
     assert repeated == [2]  # only the one caught between the server's acceptance and the commit
+    [shown] = cli("newsletter", "list", "--json").json()
+    assert (shown["status"], shown["recipient_count"], shown["send_error"]) == ("sent", READERS, None), shown
 
 
 def test_smtp_outage_mid_send_is_reported_and_resumable(cli, newsletter, smtp, tmp_path):

@@ -41,3 +41,42 @@ def test_a_refused_login_is_a_configuration_error_unless_it_is_for_now(code, kin
         assert code in message and PASSWORD not in message, message
         assert ("refused the login" in message) == (kind is ConfigError), message
         assert "MAIL" not in server.verbs  # nothing was sent
+
+
+def _offers(*offers: str) -> Answer:
+    """An EHLO reply offering these extensions (no AUTH unless one of them is)."""
+
+    def answer(server: RawSmtp, command: str) -> Iterable[bytes]:
+        lines = ["raw", *offers]
+        return [f"250{'-' if n < len(lines) - 1 else ' '}{line}\r\n".encode() for n, line in enumerate(lines)]
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("offers", "said"),
+    [((), "offers no login (no AUTH)"), (("AUTH GSSAPI XOAUTH2",), "it offers AUTH GSSAPI XOAUTH2")],
+    ids=["no AUTH", "no mechanism smtplib speaks"],
+)
+def test_a_server_that_offers_no_login_the_url_asks_for_is_a_configuration_error(offers, said):
+    """Tester (Low): smtplib's SMTPNotSupportedError ("SMTP AUTH extension not supported by
+    server.") and "No suitable authentication method found." were outages: no hold, a login at every
+    run, and the message read "server.; run the same send again"."""
+    for send in ("one-shot", "session"):
+        server = RawSmtp(answers={"EHLO": _offers(*offers)})
+        with raw_smtp(server, login=f"mailer:{PASSWORD}") as url, pytest.raises(ConfigError) as refused:
+            if send == "one-shot":
+                email_delivery.send(url, _email())
+            else:
+                SmtpConnection(url).open()
+        message = str(refused.value)
+        assert said in message and "nothing was sent" in message and ".;" not in message, message
+        assert PASSWORD not in message and not isinstance(refused.value, SmtpUnavailable)
+        assert "AUTH" not in server.verbs and "MAIL" not in server.verbs  # no login tried, nothing sent
+
+
+def test_a_server_that_offers_no_login_takes_mail_from_a_url_without_a_user():
+    server = RawSmtp(answers={"EHLO": _offers()})
+    with raw_smtp(server) as url:
+        email_delivery.send(url, _email())
+    assert "MAIL" in server.verbs and "AUTH" not in server.verbs
