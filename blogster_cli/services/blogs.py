@@ -147,6 +147,9 @@ class BlogChanges:
     markdown: str | None = None
     status: str | None = None
     tags: list[str] | None = None
+    tags_opened: list[str] | None = None
+    """The tags the text showed when its edit began (the editor's): tags another command changed since
+    are kept when the text leaves them as opened, and a Conflict when the text changes them too."""
     meta_description: str | None = None
     featured_image: str | None = None
     date: datetime | None = None
@@ -179,6 +182,12 @@ def update(
         row = _find_mine(acting, conn, ref, with_content=True)
         values: dict[str, Any] = {}
         tags = None if changes.tags is None else _changed_tags(row, changes.tags)
+        opened = changes.tags_opened
+        if tags is not None and opened is not None and _changed_tags(row, opened) is not None:
+            if _same_tags(tags, opened):
+                tags = None  # the text leaves them as opened: another command's change since stands
+            else:
+                raise Conflict(f"'{row.slug}''s tags changed since you opened it; your text was not saved over them")
         if changes.title is not None and check_title(changes.title) != row.title:
             values["title"] = check_title(changes.title)
         if changes.slug is not None and composed(changes.slug) != row.slug:  # as stored: `café` typed decomposed is it
@@ -261,7 +270,11 @@ def _changed_tags(row: BlogRow, tags: list[str]) -> list[str] | None:
     """The tags to give the post, as stored (`normalise_tags`), or None if it has them already: compared
     case-insensitively, as `_replace_tags` links them (a tag typed in another case keeps its spelling)."""
     wanted = normalise_tags(tags)
-    return None if {t.lower() for t in wanted} == {t.lower() for t in row.tags} else wanted
+    return None if _same_tags(wanted, row.tags) else wanted
+
+
+def _same_tags(some: list[str], others: list[str]) -> bool:
+    return {t.lower() for t in normalise_tags(some)} == {t.lower() for t in normalise_tags(others)}
 
 
 def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:

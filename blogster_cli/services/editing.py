@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -255,7 +255,7 @@ def save(acting: ActingUser, *, draft: EditDraft, edited: str, zone: tzinfo = UT
     if text == draft.stored_text:
         _done(draft)
         return EditOutcome("unchanged")
-    changes = changes_from_file(text, zone=zone)
+    changes = replace(changes_from_file(text, zone=zone), tags_opened=changes_from_file(draft.stored_text).tags)
     warnings: list[str] = []
     changed: list[str] = []
     try:

@@ -360,13 +360,16 @@ def _login(client: smtplib.SMTP, *, user: str, password: str, host: str, port: i
             f" {safe(user)!r}: nothing was sent; take the user and password out of smtp_url if that server"
             " takes mail without a login, else check the host and port"
         )
-    offered = client.esmtp_features.get("auth", "").upper().split()
-    if not set(offered) & set(LOGIN_MECHANISMS):
+    offered = client.esmtp_features.get("auth", "").split()
+    if not {name.upper() for name in offered} & set(LOGIN_MECHANISMS):
+        shown = _reply_text(" ".join(offered), secrets) or "with no mechanism"
         raise ConfigError(
-            f"the SMTP server {host}:{port} offers no login Blogster can make (it offers AUTH"
-            f" {_reply_text(' '.join(offered), secrets) or 'with no mechanism'}; Blogster logs in with {', '.join(LOGIN_MECHANISMS)}):"
-            " nothing was sent; enable one of those on the server, or check the host and port"
+            f"the SMTP server {host}:{port} offers no login Blogster can make (it offers AUTH {shown};"
+            f" Blogster logs in with {', '.join(LOGIN_MECHANISMS)}): nothing was sent; enable one of those"
+            " on the server, or check the host and port"
         )
+    # Mechanism names are case-insensitive (RFC 4422), smtplib's matching of them is not: `auth plain`.
+    client.esmtp_features["auth"] = " ".join(name.upper() for name in offered)
     client.login(user, password)
 
 

@@ -89,7 +89,7 @@ from blogster_cli.repositories.newsletters import SendingAllowance
 from blogster_cli.services.every_account import EveryAccount, for_every_account
 from blogster_cli.stored_json import as_text
 from blogster_cli.vocabulary import BlogStatus, NewsletterDeliveryOutcome, NewsletterStatus
-from blogster_cli.wording import plural
+from blogster_cli.wording import plural, quoted
 
 if TYPE_CHECKING:
     from email.headerregistry import Address
@@ -626,10 +626,9 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
             if malformed := [a for a in missing if letters.normalised_email(a) is None]:
                 one = len(malformed) == 1
                 raise InvalidInput(
-                    f"{', '.join(repr(a) for a in malformed)} {'is not an email address' if one else 'are not email addresses'}"
-                    f"{nobody}"
+                    f"{_some(malformed)} {'is not an email address' if one else 'are not email addresses'}{nobody}"
                 )
-            named = ", ".join(repr(a) for a in missing)
+            named = _some(missing)
             one = len(missing) == 1
             raise NotFound(
                 f"{named} {'is' if one else 'are'} not on your subscribers list"
@@ -637,6 +636,13 @@ def unsubscribe(acting: ActingUser, *, emails: list[str]) -> Unsubscribed:
             )
         already = sum(1 for s in listed if s.unsubscribed_at is not None)
         return Unsubscribed(newsletter_rows.unsubscribe(session, emails=spelled), already)
+
+
+def _some(addresses: list[str], shown: int = 3) -> str:
+    """The first few of `addresses` as a message names them, each shortened (`wording.quoted`): a
+    60 KB argument, or 3,000 of them, made one line of that size."""
+    named = ", ".join(quoted(address, 100) for address in addresses[:shown])
+    return named if len(addresses) <= shown else f"{named} and {len(addresses) - shown:,} more"
 
 
 def unsubscribe_from_log(acting: ActingUser, *, log_lines: list[str]) -> int:

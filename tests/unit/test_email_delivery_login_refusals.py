@@ -80,3 +80,26 @@ def test_a_server_that_offers_no_login_takes_mail_from_a_url_without_a_user():
     with raw_smtp(server) as url:
         email_delivery.send(url, _email())
     assert "MAIL" in server.verbs and "AUTH" not in server.verbs
+
+
+def test_mechanism_names_are_read_in_any_case():
+    """RFC 4422 names are case-insensitive; smtplib matched `auth plain` against PLAIN and found no
+    mechanism: an outage at every run, no login (red team 70)."""
+    for send in ("one-shot", "session"):
+        server = RawSmtp(answers={"EHLO": _offers("auth plain login")})
+        with raw_smtp(server, login=f"mailer:{PASSWORD}") as url:
+            if send == "one-shot":
+                email_delivery.send(url, _email())
+            else:
+                session = SmtpConnection(url)
+                session.open()
+                session.close()
+        assert server.auth and server.auth[0].upper().startswith("AUTH PLAIN"), server.auth
+
+
+def test_a_password_the_server_echoes_in_its_offer_stays_masked():
+    """The offer was upper-cased before the password was masked in it: `S3CRETPW` was shown."""
+    server = RawSmtp(answers={"EHLO": _offers(f"AUTH XOAUTH2 {PASSWORD}")})
+    with raw_smtp(server, login=f"mailer:{PASSWORD}") as url, pytest.raises(ConfigError) as refused:
+        email_delivery.send(url, _email())
+    assert PASSWORD not in str(refused.value) and PASSWORD.upper() not in str(refused.value), str(refused.value)
