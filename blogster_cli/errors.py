@@ -6,6 +6,8 @@ another user's data (a row hidden by RLS reads exactly like a missing one).
 
 from __future__ import annotations
 
+from blogster_cli.wording import shortened
+
 
 class BlogsterError(Exception):
     """Base class: a clean, expected failure."""
@@ -39,13 +41,18 @@ class DatabaseUnavailable(BlogsterError):
     """The database server cannot be reached or started, or does not answer in time."""
 
 
+PATH_SHOWN = 400
+"""The characters of a path a message repeats (`FileSystemError.writing`)."""
+
+
 class FileSystemError(BlogsterError):
     """A file or folder could not be read or written (permissions, a full disk, a read-only folder)."""
 
     @classmethod
     def writing(cls, path: object, exc: OSError) -> FileSystemError:
-        """'cannot write PATH: no space left on device': the full path and the reason."""
-        return cls(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}")
+        """'cannot write PATH: no space left on device': the path (its first `PATH_SHOWN` characters
+        when longer: one too long to write is not echoed whole) and the reason."""
+        return cls(f"cannot write {shortened(str(path), PATH_SHOWN)}: {(exc.strerror or str(exc)).lower()}")
 
 
 class AuthError(BlogsterError):

@@ -82,6 +82,8 @@ def import_posts(
         tables.print_table(rows, columns, title="Dry run: nothing was changed")
     if not json:
         on_terminal = output.progress_shown()
+        for zone in summary.timezones:
+            output.message(zone.note)
         for warning in summary.warnings:
             output.warning(warning)
         for file in summary.files:

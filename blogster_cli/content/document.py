@@ -20,7 +20,8 @@ Version 1 has these keys:
                                                            or the file is an Astro collection's entry),
         "collection": "<the Astro collection's name>", "collection_base": "<its folder>"  (optional),
         "site_permalink": "<the permalink pattern of a Jekyll or Hugo site's config>"  (optional),
-        "imported": {"post": "<sha256>", "slug": "<slug>", "file": "<sha256>"}  (optional),
+        "imported": {"post": "<sha256>", "slug": "<slug>", "published_at": "<ISO 8601>" | null  (optional:
+                     marks written before it say nothing of the date), "file": "<sha256>"}  (optional),
         "pictures": {"<a picture link target as written>": "<stored picture's name>", ...}  (optional),
         "forgotten_addresses": ["<an address its generator gave it, forgotten>", ...]  (optional)
       } | null

@@ -733,7 +733,7 @@ def _address_moves(
     `_kept_place`) or WordPress's `link`; none the page has in `dialect`, nor one that is no page
     of the site (`_unservable`), which are counted. Astro's routes are the site's code: only a Zola
     `path` is respelled there, as `permalink`. With each address read once (100,000 aliases)."""
-    from blogster_cli.publish.urls import ADDRESS_FIELDS, generated_address
+    from blogster_cli.publish.urls import ADDRESS_FIELDS, alias_from_root, generated_address
 
     source_dialect = (content["source"] or {}).get("dialect")
     if dialect == "astro":
@@ -746,7 +746,9 @@ def _address_moves(
     document = _address_document(content)
     url_key, url, alias_key, aliases = _old_addresses(values, source_dialect, document)
     if source_dialect == "wordpress":
-        aliases.append(_link_path(values))
+        link_key = _existing_key(values, "link")
+        link = values[link_key] if link_key is not None else None
+        aliases.append(alias_from_root(link, source_dialect, None) if isinstance(link, str) else None)
     elif url is None and source_dialect in ADDRESS_FIELDS and not _kept_place(document, path):
         if source_dialect != "jekyll" or document.get("site_permalink"):
             aliases.append(generated_address(document))
@@ -850,12 +852,12 @@ def _old_addresses(
 ) -> tuple[str | None, str | None, str | None, list[Any]]:
     """(the key naming the post's address, that address from the site's root, the key of its
     aliases, those aliases from the site's root) in the front matter of `source_dialect`."""
-    from blogster_cli.publish.urls import ADDRESS_FIELDS
+    from blogster_cli.publish.urls import ADDRESS_FIELDS, alias_from_root
 
-    if source_dialect not in ADDRESS_FIELDS:
+    if source_dialect not in ADDRESS_FIELDS or source_dialect == "wordpress":  # its `link` stays: `_address_moves`
         return None, None, None, []
     url_name, aliases_name = ADDRESS_FIELDS[source_dialect]
-    url_key = _existing_key(values, url_name)
+    url_key = _existing_key(values, url_name) if url_name is not None else None
     url = values[url_key] if url_key is not None else None
     if not isinstance(url, str) or not url.strip() or "://" in url:
         url_key = url = None
@@ -876,35 +878,7 @@ def _old_addresses(
         from blogster_cli.publish.former_urls import former_address
 
         page = former_address(document)
-    return url_key, url, alias_key, [_from_root(alias, source_dialect, page) for alias in listed]
-
-
-def _from_root(alias: Any, source_dialect: str, page: str | None) -> Any:
-    """A former address of a post at `page` (None: unknown) from the site's root (`/x/`): Hugo reads
-    one without the `/` from the page's folder, Jekyll's `redirect_from` and Zola from the root."""
-    if not isinstance(alias, str) or alias[:1] == "/" or "://" in alias or not alias.strip():
-        return alias
-    if source_dialect != "hugo" or page is None:
-        return "/" + alias
-    folder = posixpath.dirname(page.rstrip("/")) or "/"
-    joined = posixpath.normpath(posixpath.join(folder, alias))
-    return joined + "/" if alias.endswith("/") and joined != "/" else joined
-
-
-def _link_path(values: Mapping[Any, Any]) -> str | None:
-    """The path of a WordPress post's `link` (`https://example.com/2020/01/x/`: `/2020/01/x/`), decoded;
-    None for the site's root or a link by query only (`/?p=12`)."""
-    from urllib.parse import unquote, urlsplit
-
-    key = _existing_key(values, "link")
-    link = values[key] if key is not None else None
-    if not isinstance(link, str):
-        return None
-    try:
-        parts = urlsplit(link.strip())
-    except ValueError:
-        return None
-    return unquote(parts.path) if parts.path.strip("/") else None
+    return url_key, url, alias_key, [alias_from_root(alias, source_dialect, page) for alias in listed]
 
 
 def _default_address(dialect: Dialect, path: PurePosixPath, values: Mapping[Any, Any]) -> str | None:

@@ -10,19 +10,28 @@ them forgotten, as 0205 lets its author forget a former address:
   `forgotten_addresses` (`content.document`), which `publish.urls.generated_address` leaves out.
 
 The old site's URL (Hugo `url`, Jekyll `permalink`, Zola `path`) is where the post's page is: it is
-listed, and never forgotten here (that would move a live page).
+listed, and never forgotten here (that would move a live page). A WordPress post's `link` is an alias
+(its path, on whichever host), and a Hugo alias without a leading `/` is from the page's folder
+(`urls.alias_from_root`), as `site build` writes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from blogster_cli.content.document import check_document
 from blogster_cli.content.frontmatter import dump_front_matter, parse_raw
 from blogster_cli.publish.former_urls import former_address
-from blogster_cli.publish.urls import ADDRESS_FIELDS, clean_path, imported_address
+from blogster_cli.publish.urls import (
+    ADDRESS_FIELDS,
+    alias_from_root,
+    clean_path,
+    imported_address,
+    page_address,
+    written_aliases,
+)
 
 SOURCE_PATH = "source path"
 """What keeps the address its generator gave a post: where its file was, not a front-matter key."""
@@ -47,9 +56,8 @@ def kept_addresses(document: Mapping[str, Any]) -> list[KeptAddress]:
         return []
     url_key, aliases_key = keys
     url, aliases = imported_address(dict(document))
-    written = document.get(aliases_key)
-    listed = {alias for alias in (written if isinstance(written, list) else [written]) if isinstance(alias, str)}
-    named = [(url, url_key, True)] if url is not None else []
+    listed = {path for _, path in written_aliases(dict(document))}
+    named = [(url, url_key, True)] if url is not None and url_key is not None else []
     named += [(alias, aliases_key if alias in listed else SOURCE_PATH, False) for alias in aliases]
     found: list[KeptAddress] = []
     seen: set[str] = set()
@@ -71,11 +79,12 @@ def forgetting(content: Mapping[str, Any], document: Mapping[str, Any], paths: C
         return dict(content)
     check_document(content)
     aliases_key = keys[1]
+    dialect, page = document.get("dialect"), page_address(dict(document))
     front = dict(content["front_matter"])
-    front["fields"] = _without(front["fields"], aliases_key, paths)
+    front["fields"] = _without(front["fields"], aliases_key, paths, lambda alias: alias_from_root(alias, dialect, page))
     if front["raw"] is not None:
         fmt, metadata = parse_raw(front["raw"])
-        values = _without(metadata.values, aliases_key, paths)
+        values = _without(metadata.values, aliases_key, paths, lambda alias: alias_from_root(alias, dialect, page))
         if values is not metadata.values:
             front["raw"] = dump_front_matter(fmt, values, metadata)
     source = content.get("source")
@@ -88,14 +97,19 @@ def forgetting(content: Mapping[str, Any], document: Mapping[str, Any], paths: C
     return changed
 
 
-def _without(values: Mapping[Any, Any], key: str, paths: Collection[str]) -> Any:
-    """`values` with the aliases under `key` at `paths` taken out (the key too, with its last one);
-    `values` itself when it holds none of them."""
+def _without(values: Mapping[Any, Any], key: str, paths: Collection[str], from_root: Callable[[str], Any]) -> Any:
+    """`values` with the aliases under `key` at `paths` (each read `from_root`: `urls.alias_from_root`)
+    taken out (the key too, with its last one); `values` itself when it holds none of them."""
     written = values.get(key)
     aliases = written if isinstance(written, list) else [written]
-    kept = [alias for alias in aliases if not (isinstance(alias, str) and clean_path(alias) in paths)]
+    kept = [alias for alias in aliases if not (isinstance(alias, str) and _at(from_root(alias), paths))]
     if len(kept) == len(aliases):
         return values
     if kept and isinstance(written, list):
         return {**values, key: kept}
     return {name: value for name, value in values.items() if name != key}
+
+
+def _at(path: Any, paths: Collection[str]) -> bool:
+    """Whether `path` (an alias from the site's root, None for one naming no page) is among `paths`."""
+    return isinstance(path, str) and clean_path(path) in paths

@@ -18,12 +18,16 @@ name the same files by different relative paths.
 - `site_root`: the site's own folder, where its static files are (`static/`, `public/`).
 - `site_generator`: the generator a site's root config names (with `site_permalink`, the
   functions here that read files): Zola's `config.toml` has `base_url`, Hugo's `hugo.*` or
-  `config.*` has `baseURL`, Jekyll has `_config.yml`, Astro `astro.config.*`; None when none
-  says so. An entry of an Astro collection is Astro's.
+  `config.*` has `baseURL` (or its `config/_default/` holds one), Jekyll has `_config.yml`,
+  Astro `astro.config.*`; None when none says so. An entry of an Astro collection is Astro's.
 - `site_permalink`: the permalink pattern a Jekyll site's `_config.yml` sets for the file (its
   front matter `defaults` for the file's path and type, else its `permalink`), or a Hugo site's
   `[permalinks]` for the file's section.
-- `sites_read_once`: within it (one import or sync), each folder's config is looked for once.
+- `site_zone`: the time zone a Hugo site's config (`timeZone`) or a Jekyll site's `_config.yml`
+  (`timezone`) reads the file's dates without an offset in; Zola reads them in UTC, Astro (JS
+  `Date`) a date alone in UTC and a time in the building machine's zone: neither states one.
+- `sites_read_once`: within it (one import or sync), each folder's config is looked for (and its
+  time zone read) once.
 """
 
 from __future__ import annotations
@@ -34,13 +38,15 @@ import tomllib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import tzinfo
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from blogster_cli.content.astro_collections import collection_at
 from blogster_cli.content.astro_collections import sites_read_once as astro_sites_read_once
 from blogster_cli.content.nearest_folder import nearest_up
 from blogster_cli.held_once import held
+from blogster_cli.planning.times import UnknownTimezone, zone, zone_name
 
 Generator = Literal["hugo", "jekyll", "zola", "astro"]
 _CONFIG_BYTES = 1024 * 1024
@@ -142,6 +148,8 @@ def _generator_of(folder: Path) -> Generator | None:
         return "jekyll"
     if any((folder / f"hugo.{suffix}").is_file() for suffix in ("toml", "yaml", "yml", "json")):
         return "hugo"
+    if any((folder / name).is_file() for name in _HUGO_CONFIGS if name.startswith("config/_default/")):
+        return "hugo"  # a config folder only Hugo reads
     toml = _read_config(folder / "config.toml")
     if toml is not None:
         try:
@@ -169,6 +177,8 @@ def _generator_of(folder: Path) -> Generator | None:
 _Found = tuple[tuple[str, ...], Generator]
 _GENERATORS: ContextVar[dict[tuple[str, ...], Generator | None] | None] = ContextVar("_GENERATORS", default=None)
 _NEAREST: ContextVar[dict[int, dict[tuple[str, ...], _Found | None]] | None] = ContextVar("_NEAREST", default=None)
+# Within `sites_read_once`: a site's folder -> the time zone its config states (`site_zone`).
+_ZONES: ContextVar[dict[tuple[str, ...], SiteZone | None] | None] = ContextVar("_ZONES", default=None)
 
 
 @contextmanager
@@ -177,7 +187,7 @@ def sites_read_once() -> Iterator[None]:
     ask (with `astro_collections.sites_read_once`): each file looking at every folder above it, through
     a cache smaller than the depth, took time in the files times the depth squared (a site 300 folders
     deep, 20 files: 17 s)."""
-    with astro_sites_read_once(), held(_GENERATORS, dict), held(_NEAREST, dict):
+    with astro_sites_read_once(), held(_GENERATORS, dict), held(_NEAREST, dict), held(_ZONES, dict):
         yield
 
 
@@ -333,3 +343,63 @@ def _hugo_permalinks(folder: Path) -> dict[str, str]:
         pages = page if isinstance(page, dict) else table
         return {str(section): pattern for section, pattern in pages.items() if isinstance(pattern, str)}
     return {}
+
+
+class SiteZone(NamedTuple):
+    """The time zone a site's config states for dates without an offset, as written (`name`, which
+    may be no zone this system knows), the setting that states it (`hugo.toml timeZone`), and the site's folder."""
+
+    name: object
+    setting: str
+    site: tuple[str, ...]
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The zone named, None when it is no zone this system knows (`unknown`)."""
+        try:
+            return zone(self.name) if isinstance(self.name, str) else None
+        except UnknownTimezone:
+            return None
+
+    def unknown(self, read_in: tzinfo) -> str:
+        """The warning for a zone this system does not know, whose dates are read in `read_in` instead."""
+        shown = str(self.name)[:60]  # shown by repr: on one line
+        return (
+            f"{self.setting} {shown!r} is not a known time zone: dates without an offset read in"
+            f" {zone_name(read_in)} (the timezone setting)"
+        )
+
+
+def site_zone(root: Sequence[str], relative: PurePosixPath) -> SiteZone | None:
+    """The time zone the config of the Hugo or Jekyll site the file at `root` + `relative` belongs to
+    states (module docstring), from the folder whose config `site_generator` goes by; None when it states none."""
+    found = next(_site_configs(root, relative), None) if collection_at(root, relative) is None else None
+    if found is None:
+        return None
+    folder, generator = found
+    if generator not in ("hugo", "jekyll"):
+        return None
+    known = _ZONES.get()
+    if known is None:
+        known = {}
+    if folder not in known:
+        known[folder] = _stated_zone(folder, generator == "jekyll")
+    return known[folder]
+
+
+def _stated_zone(folder: tuple[str, ...], jekyll: bool) -> SiteZone | None:
+    """The zone the first config of the site at `folder` that states one states: Jekyll's `_config.yml`
+    (else `_config.yaml`) `timezone`, Hugo's `timeZone` (its keys are not case-sensitive). Read afresh
+    in each run: `sync --watch` goes on while the config is edited."""
+    names = ("_config.yml", "_config.yaml") if jekyll else _HUGO_CONFIGS
+    for name in names:
+        config = _load_config(Path(*folder, name))
+        if not isinstance(config, dict):
+            continue
+        keys = ["timezone"] if jekyll else [key for key in config if isinstance(key, str) and key.lower() == "timezone"]
+        key = next((key for key in keys if config.get(key) is not None), None)
+        if key is not None:
+            return SiteZone(config[key], f"{name} {key}", folder)
+        if jekyll:  # Jekyll reads only the first
+            return None
+    return None

@@ -1,5 +1,5 @@
 """Relative links to another markdown file (`[x](other.md)`, `./notes/a.md#part`) as the site's own
-addresses, and the Hugo shortcodes a site build leaves as written.
+addresses, and the Hugo shortcodes and MDX a site build leaves as written.
 
 A folder of markdown links its files to each other by their paths, which its generator (or a
 reader of the folder) takes to the page made from the file; written as it is, such a link leads
@@ -30,6 +30,9 @@ Hugo's other shortcodes (`{{< figure src="a.png" >}}`, `{{% note %}}`) are its t
 imported from Hugo shows them as text, and the build says so (the first, and how many more), as it
 does for Jekyll's Liquid; Blogster's own widgets (`{{< quiz id >}}`, `distribution.interactive`) are
 not among them, nor the refs above, which the build resolves or names.
+
+An imported MDX post's JSX components (`<Chart data={x} />`) are Astro's code, which its page leaves
+out, and its `import`/`export` lines show as text: the build says so too (`mdx_warning`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from urllib.parse import unquote
 from blogster_cli.content import fences
 from blogster_cli.content.layout import layout_start
 from blogster_cli.distribution.crosspost import code_spans
+from blogster_cli.wording import shortened
 
 # What leads to a link target (an inline link's `](`, a reference definition's `[x]:`, either
 # perhaps in `<>`), then a relative path to a markdown file (no scheme, no `/`, `#` or Zola's
@@ -59,6 +63,10 @@ _MARK = re.compile(r"\.(?:md|markdown)", re.IGNORECASE)
 # one escaped as `{{</* figure */>}}`, which Hugo shows as text on purpose).
 _SHORTCODE = re.compile(r"\{\{[<%]-?\s*([A-Za-z_][\w./-]*)")
 _BLOGSTER_WIDGETS = frozenset({"quiz", "poll", "survey", "calculator"})
+# An MDX component (`<Chart data={x} />`, `<ui.Card>`: JSX, its name capitalized or dotted, where an
+# HTML tag's is neither), and MDX's ESM line (`import Chart from '...'`, `export const x = 1`).
+_MDX_COMPONENT = re.compile(r"<([A-Z][\w]*(?:\.[\w]+)*|[a-z]\w*(?:\.\w+)+)(?=[\s/>])")
+_MDX_ESM = re.compile(r"(?:import|export)\b[\s{*]")
 # Hugo's `ref` or `relref` shortcode with its one argument, the target: positional or named `path`,
 # in double quotes, backticks or none, closed as opened (`{{< ... >}}`, `{{% ... %}}`).
 _REF = re.compile(
@@ -346,3 +354,35 @@ def shortcode_warning(slug: str, markdown: str) -> str | None:
         f"'{slug}': its Hugo shortcode {names[0]!r}{more} is left as written, so readers see it as text:"
         " edit the post to say it without shortcodes"
     )
+
+
+def mdx_warning(slug: str, markdown: str) -> str | None:
+    """The line a build warns with about an imported MDX post whose body (outside code) holds JSX
+    components, which its page leaves out (`<Chart data={x} />`: nothing in its place), or
+    `import`/`export` lines, which it shows as text; None when it holds neither."""
+    if "<" not in markdown and "import" not in markdown and "export" not in markdown:
+        return None
+    code = code_spans(markdown)
+    components: list[str] = []
+    esm: list[str] = []
+    at = 0
+    for line, text in _text_lines(markdown):
+        start, at = at, at + len(line)
+        if not text:
+            continue
+        if _MDX_ESM.match(line) and not _within(code, start):
+            esm.append(line.strip())
+        else:
+            components += [
+                match[1] for match in _MDX_COMPONENT.finditer(line) if not _within(code, start + match.start())
+            ]
+    lost = []
+    if components:
+        more = f" (and {len(components) - 1} more)" if len(components) > 1 else ""
+        lost.append(f"its MDX component <{components[0]}>{more} is left out of its page, nothing in its place")
+    if esm:
+        more = f" (and {len(esm) - 1} more)" if len(esm) > 1 else ""
+        lost.append(f"its MDX line {shortened(esm[0], 60)!r}{more} shows as text")
+    if not lost:
+        return None
+    return f"'{slug}': " + "; ".join(lost) + ": edit the post to say it in markdown, without JSX"

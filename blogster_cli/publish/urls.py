@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from blogster_cli.file_names import NAME_MAX_BYTES, name_bytes
 
@@ -233,26 +234,85 @@ def tag_slugs(keys: Iterable[str]) -> dict[str, str]:
     return slugs
 
 
-# Front-matter fields where each generator keeps a post's address and its former ones.
-ADDRESS_FIELDS = {"hugo": ("url", "aliases"), "jekyll": ("permalink", "redirect_from"), "zola": ("path", "aliases")}
+# Front-matter fields where each generator keeps a post's address and its former ones: a WordPress
+# post has no field placing its page, and its `link` is its address on the old site (`content.wordpress`).
+ADDRESS_FIELDS: dict[str, tuple[str | None, str]] = {
+    "hugo": ("url", "aliases"),
+    "jekyll": ("permalink", "redirect_from"),
+    "zola": ("path", "aliases"),
+    "wordpress": (None, "link"),
+}
 
 
 def imported_address(document: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """(the URL an imported post had, its aliases), from `repositories.site.contents` output; a
-    post its generator placed by itself has that address among its aliases (`generated_address`)."""
+    """(the URL an imported post had, its aliases from the site's root: `alias_from_root`), from
+    `repositories.site.contents` output; a post its generator placed by itself has that address
+    among its aliases (`generated_address`)."""
     fields = ADDRESS_FIELDS.get(document.get("dialect") or "")
     if fields is None:
         return None, []
-    url_field, aliases_field = fields
-    url = document.get(url_field)
-    aliases = document.get(aliases_field)
-    if isinstance(aliases, str):
-        aliases = [aliases]
-    kept = [a for a in aliases or [] if isinstance(a, str)]
+    url_field = fields[0]
+    url = document.get(url_field) if url_field is not None else None
+    kept = [alias for _, alias in written_aliases(document)]
     if not isinstance(url, str):  # it was where its generator put it: that address redirects
         former = generated_address(document)
         return None, kept if former is None or former in kept else [*kept, former]
     return url, kept
+
+
+def written_aliases(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """(as written, from the site's root: `alias_from_root`) of each alias the front matter of an
+    imported post lists (`ADDRESS_FIELDS`), but one that names no page there."""
+    fields = ADDRESS_FIELDS.get(document.get("dialect") or "")
+    if fields is None:
+        return []
+    written = document.get(fields[1])
+    listed = [alias for alias in (written if isinstance(written, list) else [written]) if isinstance(alias, str)]
+    page = page_address(document) if any(alias[:1] != "/" for alias in listed) else None
+    found = [(alias, alias_from_root(alias, document.get("dialect"), page)) for alias in listed]
+    return [(alias, path) for alias, path in found if isinstance(path, str)]
+
+
+def page_address(document: dict[str, Any]) -> str | None:
+    """Where an imported post's page was on its old site, from the root: the address its front matter
+    names (Hugo `url`, Jekyll `permalink` but a pattern, Zola `path`), else the one its generator gave
+    it (`former_urls.former_address`, forgotten or not); None when unknown."""
+    from blogster_cli.publish.former_urls import former_address
+
+    fields = ADDRESS_FIELDS.get(document.get("dialect") or "")
+    url = document.get(fields[0]) if fields is not None and fields[0] is not None else None
+    if isinstance(url, str) and url.strip() and "://" not in url and ":" not in url:
+        return "/" + url.strip().lstrip("/")
+    return former_address(document)
+
+
+def alias_from_root(alias: Any, dialect: str | None, page: str | None) -> Any:
+    """A former address of a post at `page` (None: unknown) as written in `dialect`'s front matter,
+    from the site's root (`/x/`): Hugo reads an alias without the `/` from the page's folder (`old` of
+    `/2023/03/first/` is `/2023/03/old`), Jekyll's `redirect_from` and Zola's `aliases` from the root;
+    a WordPress `link` (`https://old.example/2019/05/x/`, on any host) is its path, decoded, None for
+    the site's root or a link by query only (`/?p=12`). What is no string is returned as it is."""
+    if not isinstance(alias, str):
+        return alias
+    if dialect == "wordpress":
+        return link_path(alias)
+    if alias[:1] == "/" or "://" in alias or not alias.strip():
+        return alias
+    if dialect != "hugo" or page is None:
+        return "/" + alias
+    folder = posixpath.dirname(page.rstrip("/")) or "/"
+    joined = posixpath.normpath(posixpath.join(folder, alias))
+    return joined + "/" if alias.endswith("/") and joined != "/" else joined
+
+
+def link_path(link: str) -> str | None:
+    """The path of a WordPress post's `link` (`https://example.com/2020/01/x/`: `/2020/01/x/`), decoded;
+    None for the site's root or a link by query only (`/?p=12`)."""
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return None
+    return unquote(parts.path) if parts.path.strip("/") else None
 
 
 def generated_address(document: dict[str, Any]) -> str | None:

@@ -166,7 +166,8 @@ ADDRESS_FIELDS = (
     " 'layout_path', b.content->'source'->'layout_path',"
     " 'forgotten_addresses', b.content->'source'->'forgotten_addresses',"
     " 'site_permalink', b.content->'source'->'site_permalink', 'url', f->'url', 'permalink', f->'permalink',"
-    " 'path', f->'path', 'aliases', f->'aliases', 'redirect_from', f->'redirect_from', 'slug', f->'slug',"
+    " 'path', f->'path', 'aliases', f->'aliases', 'redirect_from', f->'redirect_from', 'link', f->'link',"
+    " 'slug', f->'slug',"
     " 'date', f->'date', 'title', f->'title', 'categories', f->'categories', 'category', f->'category'"
 )
 FRONT_MATTER_FIELDS = "lateral (select b.content->'front_matter'->'fields' as f) fields"

@@ -64,7 +64,24 @@ def new_from_file(path: Path, *, timezone: tzinfo = UTC, warnings: list[str] | N
         raise InvalidInput(f"{path}: {NOT_UTF8_REASON}")
     data = read_named_file(path, limit=MAX_CONTENT_BYTES)  # no more: a larger file cannot be a post
     text = post_text(data, str(path))
+    timezone = _site_zone(path, timezone, warnings)
     return _new_from_text(text, PurePosixPath(path.name), label=str(path), timezone=timezone, warnings=warnings)
+
+
+def _site_zone(path: Path, timezone: tzinfo, warnings: list[str] | None) -> tzinfo:
+    """The zone the file's dates without an offset are read in, as `blogster import` reads them: the
+    one the config of the Hugo or Jekyll site it is in states (`content.layout.site_zone`), else
+    `timezone` (the setting; with a warning when the config names no zone this system knows)."""
+    import os
+
+    from blogster_cli.content.layout import site_zone
+
+    stated = site_zone(PurePosixPath(os.path.abspath(path.parent)).parts, PurePosixPath(path.name))
+    if stated is None:
+        return timezone
+    if stated.zone is None and warnings is not None:
+        warnings.append(stated.unknown(timezone))
+    return stated.zone or timezone
 
 
 def new_from_text(text: str, *, timezone: tzinfo = UTC, warnings: list[str] | None = None) -> NewBlog:

@@ -17,6 +17,7 @@ from blogster_cli.content.imported_addresses import KeptAddress, forgetting, kep
 from blogster_cli.content.slugs import composed
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.publish.placement import case_only_aliases
 from blogster_cli.publish.urls import clean_path, page_paths
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import former_addresses as address_rows
@@ -84,8 +85,9 @@ def former_addresses(
 
 
 def _imported(conn: Connection, row: BlogRow) -> list[KeptAddress]:
-    """The addresses `row` keeps from its import, but for its page's own (an alias there makes no
-    redirect): its page is at its old site's URL, else at its permalink in my site's pattern."""
+    """The addresses `row` keeps from its import, but for its page's own, in any letter case (an alias
+    there makes no redirect: `placement.case_only_aliases`): its page is at its old site's URL, else
+    at its permalink in my site's pattern."""
     kept = kept_addresses(address_rows.own_address_document(conn, blog_id=row.id))
     url = next((entry.address for entry in kept if entry.is_url), None)
     settings = site_rows.own_settings(conn)
@@ -93,7 +95,8 @@ def _imported(conn: Connection, row: BlogRow) -> list[KeptAddress]:
         page = url
     else:
         page = next(iter(page_paths(settings.permalink, url=url, slug=row.slug, published_at=row.published_at)), None)
-    return [entry for entry in kept if entry.is_url or entry.address != page]
+    at_page = {page, *case_only_aliases(page, [entry.address for entry in kept])}
+    return [entry for entry in kept if entry.is_url or entry.address not in at_page]
 
 
 def _named(

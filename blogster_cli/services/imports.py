@@ -107,7 +107,7 @@ from blogster_cli.vocabulary import ActivityType
 from blogster_cli.wording import agreeing, plural
 
 if TYPE_CHECKING:
-    from blogster_cli.content.layout import Generator
+    from blogster_cli.content.layout import Generator, SiteZone
 
 ON_CONFLICT = ("update", "skip", "rename", "overwrite")
 FORMATS = ("auto", "hugo", "jekyll", "zola", "astro", "markdown", "wordpress")
@@ -142,6 +142,7 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)  # what was changed or left out, the post still imported
     images: int = 0  # pictures the post links to that were stored as media
     conflict: bool = False  # skipped: the post and the file both changed since it was imported
+    edit_kept: bool = False  # skipped: the post was edited in Blogster since the file, unchanged, was imported
 
     @property
     def warned(self) -> bool:
@@ -160,6 +161,8 @@ class ImportSummary:
     # about the run, not one file: an Astro site's content config that cannot be read (`site_warnings`);
     # `--json`'s `warnings` adds each file's (`said_warnings`)
     warnings: list[str] = field(default_factory=list)
+    # the time zones the sites' configs state, that their dates without an offset were read in (`site_zones`)
+    timezones: list[SiteTimezone] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -197,6 +200,7 @@ class ImportSummary:
             "counts": self.counts,
             "not_posts": dict(sorted(self.not_posts.items())),
             "warnings": self.said_warnings,
+            "timezones": [vars(zone) for zone in self.timezones],
             "files": [vars(file) for file in self.files],
         }
 
@@ -205,6 +209,20 @@ def file_warnings(files: Iterable[FileOutcome]) -> list[str]:
     """Each file's warnings that are news (FileOutcome.warned) as `path: warning`, the `warning:`
     lines the import prints: also what sync says of the files it imports."""
     return [f"{file.path}: {text}" for file in files if file.warned for text in file.warnings]
+
+
+@dataclass(frozen=True)
+class SiteTimezone:
+    """The time zone a site's config states (`content.layout.site_zone`), that import read the site's
+    dates without an offset in instead of the timezone setting, as Hugo and Jekyll read them."""
+
+    timezone: str
+    setting: str  # the file and key that state it: `hugo.toml timeZone`
+    site: str  # the site's folder
+
+    @property
+    def note(self) -> str:
+        return f"dates without an offset read in {self.timezone} ({self.setting})"
 
 
 @dataclass(frozen=True)
@@ -524,11 +542,12 @@ def prepare_source(
             return [FileOutcome(path=source.label, outcome="skipped", reason=EMPTY_REASON)]
 
         permalink = _site_permalink(source, layout) if site in ("jekyll", "hugo") else None
+        read_in = _read_in(source, default_tz) if site in ("jekyll", "hugo") else default_tz
         collection = _collection(source) if site == "astro" else None
 
         def read(text: str) -> ImportedPost:
             return import_post(
-                text, source.relative, dialect=dialect, default_tz=default_tz,  # type: ignore[arg-type]
+                text, source.relative, dialect=dialect, default_tz=read_in,  # type: ignore[arg-type]
                 layout=layout, site=site, site_permalink=permalink, collection=collection,
             )  # fmt: skip
 
@@ -691,6 +710,46 @@ def _site_permalink(source: ImportSource, layout: PurePosixPath | None) -> str |
     if source.root is None or source.relative is None:
         return None
     return site_permalink(_root_parts(source), source.relative, layout)
+
+
+def _read_in(source: ImportSource, default_tz: tzinfo) -> tzinfo:
+    """The zone the source's dates without an offset are read in: the one its site's config states
+    (`content.layout.site_zone`), as its generator reads them, else (none, or no zone this system knows:
+    `site_zones` warns) `default_tz`, the timezone setting."""
+    from blogster_cli.content.layout import site_zone
+
+    if source.root is None or source.relative is None:
+        return default_tz
+    stated = site_zone(_root_parts(source), source.relative)
+    return (stated.zone if stated is not None else None) or default_tz
+
+
+def site_zones(sources: Sequence[ImportSource], default_tz: tzinfo) -> tuple[list[SiteTimezone], list[str]]:
+    """The time zones the configs of the Hugo and Jekyll sites the sources are in state (`_read_in`),
+    and a warning for each that is no zone this system knows (its dates are read in `default_tz`)."""
+    from blogster_cli.content.layout import site_zone
+    from blogster_cli.planning.times import zone_name
+
+    stated: dict[tuple[str, ...], SiteZone] = {}
+    folders: set[tuple[str, ...]] = set()
+    for source in sources:
+        if source.root is None or source.relative is None:
+            continue
+        folder = (*_root_parts(source), *source.relative.parts[:-1])
+        if folder not in folders:
+            folders.add(folder)
+            found = site_zone(_root_parts(source), source.relative)
+            if found is not None:
+                stated.setdefault(found.site, found)
+    zones: list[SiteTimezone] = []
+    warnings: list[str] = []
+    for found in stated.values():
+        read_in = found.zone
+        if read_in is not None:
+            zones.append(SiteTimezone(zone_name(read_in), found.setting, str(PurePosixPath(*found.site))))
+        else:
+            warnings.append(found.unknown(default_tz))
+    return zones, warnings
 
 
 def _linked_pictures(source: ImportSource, text: str, post: Any, dry_run: bool) -> tuple[str, list[Picture], list[str]]:
@@ -1008,7 +1067,8 @@ def _import_sources(
         workers = min(os.cpu_count() or 1, 4) if large else 1
     summary = ImportSummary(dry_run=dry_run, on_conflict=on_conflict)
     if fmt != "wordpress":
-        summary.warnings = site_warnings(sources)
+        summary.timezones, zone_warnings = site_zones(sources, default_tz)
+        summary.warnings = site_warnings(sources) + zone_warnings
     with unit_of_work(acting) as conn:
         index = _Index(blogs_bulk.my_post_refs(conn))
     run = _Run(
@@ -1550,6 +1610,7 @@ class _Plan:
     content: dict[str, Any] | None = None  # what an update writes, when not the candidate's own
     status: str | None = None  # the status an update writes, when not the candidate's own
     conflict: bool = False  # a skip: edited in Blogster and in the file since the import
+    edit_kept: bool = False  # a skip: edited in Blogster since the import, the file not
     # an update that keeps the post's status or date against the file's (`post_steps.edited_publication`)
     publication_kept: str | None = None
 
@@ -1807,6 +1868,7 @@ def _outcome(plan: _Plan, new_id: UUID | None, run: _Run) -> FileOutcome:
         title=plan.candidate.title, renamed_from=plan.renamed_from, page=plan.candidate.page, status=status,
         warnings=[*plan.candidate.warnings, *kept],
         images=len(plan.candidate.pictures) if outcome in ("imported", "updated") else 0, conflict=plan.conflict,
+        edit_kept=plan.edit_kept,
     )  # fmt: skip
 
 
@@ -2100,7 +2162,10 @@ def _weigh_update(plan: _Plan, stored: StoredPost, index: _Index, run: _Run, on_
         _keep_exported(plan, stored, run)
 
 
-_EDITABLE = ("title", "slug", "content", "status", "meta_description", "meta_keywords", "featured_image", "tags")
+_EDITABLE = (
+    "title", "slug", "content", "status", "published_at", "meta_description", "meta_keywords", "featured_image",
+    "tags",
+)  # fmt: skip
 
 
 def _keep_other_file(plan: _Plan, stored: StoredPost, run: _Run) -> None:
@@ -2136,7 +2201,7 @@ def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
     mark = _import_mark(stored.content)
     post_print = _post_print(stored)
     if mark is not None:
-        edited = post_print != mark.get("post") or stored.slug != mark.get("slug")
+        edited = post_print != mark.get("post") or stored.slug != mark.get("slug") or _dated_otherwise(stored, mark)
         file_changed = _file_print(candidate.content) != mark.get("file")
     else:  # imported before posts kept a mark: a file with the stored text has not changed since
         # (a post written in Blogster came from no file: its plain markdown export holds its body too)
@@ -2147,13 +2212,14 @@ def _keep_edits(plan: _Plan, stored: StoredPost, run: _Run) -> None:
         file_changed = False
     if plan.how == _BY_EXPORT and _unchanged_since_export(candidate, run):
         file_changed = False  # as the export wrote it: the post changed since, not the file
-    if not edited or (_written_print(plan) == post_print and plan.slug == stored.slug):
+    says_the_post = plan.slug == stored.slug and plan.published_at == stored.published_at
+    if not edited or (_written_print(plan) == post_print and says_the_post):
         return
     if plan.slug != stored.slug:  # a slug _diff reserved for the update
         run.taken.discard(plan.slug)
         run.owners.pop(plan.slug, None)
     differs = ", ".join(name for name in plan.changed if name in _EDITABLE) or "nothing the file sets"
-    plan.kind, plan.slug, plan.conflict = "skip", stored.slug, file_changed
+    plan.kind, plan.slug, plan.conflict, plan.edit_kept = "skip", stored.slug, file_changed, not file_changed
     if file_changed:
         plan.reason = (
             f"conflict: {stored.slug!r} was edited in Blogster and the file changed since it was imported; "
@@ -2208,6 +2274,17 @@ def _written_print(plan: _Plan) -> str:
     c = plan.candidate
     status = plan.status or c.status
     return _post_values(c.title, status, c.meta_description, c.meta_keywords, c.featured_image, c.tags, c.content)
+
+
+def _date_print(moment: datetime | None) -> str | None:
+    """A post's date as an import mark keeps it beside `_post_values` (`imported.published_at`), in UTC."""
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
+
+
+def _dated_otherwise(stored: StoredPost, mark: dict[str, Any]) -> bool:
+    """Whether the post's date changed since its file was imported. A mark written before marks
+    kept the date says nothing of it: the date counts as unchanged, so no post looks edited."""
+    return "published_at" in mark and mark["published_at"] != _date_print(stored.published_at)
 
 
 def _post_print(p: StoredPost) -> str:
@@ -2286,7 +2363,13 @@ def _marked(content: dict[str, Any], plan: _Plan) -> dict[str, Any]:
     import of the file can tell an edit made in Blogster since (_keep_edits)."""
     if not isinstance(content.get("source"), dict):
         return content
-    mark = {"post": _written_print(plan), "slug": plan.slug, "file": _file_print(content)}
+    mark: dict[str, str | None] = {"post": _written_print(plan), "slug": plan.slug, "file": _file_print(content)}
+    c = plan.candidate
+    written = plan.published_at if plan.kind == "update" else c.published_at
+    if plan.kind != "update" and written is None and c.status == "published":
+        written = c.created_at  # as an insert dates a published post (`blogs_bulk.insert_posts`)
+    if written is not None or plan.kind == "update" or c.status != "published":  # (else now(): unknown here)
+        mark["published_at"] = _date_print(written)
     return {**content, "source": {**content["source"], "imported": mark}}
 
 

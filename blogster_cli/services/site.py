@@ -214,6 +214,7 @@ def _build(
                     warnings=(
                         *warnings, *_left_out(records), *_liquid_left(records), *unresolved_warnings(records),
                         *unresolved_files(records), *_shortcodes_left(records),
+                        *_case_only_aliases(records, config.permalink),
                     ),
                     notes=notes,
                 )  # fmt: skip
@@ -243,6 +244,7 @@ def _build(
         *unresolved_warnings(records),
         *unresolved_files(records),
         *_shortcodes_left(records),
+        *_case_only_aliases(records, config.permalink),
         *widgets_left_out,
     )
     for post_id, body in bodies.items():
@@ -290,12 +292,39 @@ def _for_readers(
     return markdowns
 
 
+def _mdx(document: Mapping[str, Any]) -> bool:
+    """Whether an imported post came from an MDX file (`.mdx`), whose JSX and `import`/`export` lines
+    markdown does not read."""
+    path = document.get("source_path")
+    return isinstance(path, str) and path.lower().endswith(".mdx")
+
+
 def _liquid_left(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return [record["lq"] for record in records.values() if record.get("lq")]
 
 
 def _shortcodes_left(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return [record["hs"] for record in records.values() if record.get("hs")]
+
+
+def _case_only_aliases(records: Mapping[str, Mapping[str, Any]], permalink: str) -> list[str]:
+    """A line for each alias of a post that differs from its page's address only in letter case
+    (`placement.case_only_aliases`): no redirect page is written there, which a server telling case
+    apart answers with "not found"."""
+    from blogster_cli.publish.placement import case_only_aliases, page_candidates
+
+    found = []
+    for record in records.values():
+        if record["al"]:
+            published = datetime.fromisoformat(record["pub"])
+            pages = page_candidates(permalink, url=record["src"], slug=record["slug"], published_at=published)
+            found += [
+                f"'{record['slug']}': its former address {alias} is its page's ({pages[0]}) in another letter case,"
+                " so no redirect page is written there (one file on a disk that ignores case): a server that tells"
+                " case apart answers it with not found"
+                for alias in case_only_aliases(pages[0] if pages else None, record["al"])
+            ]
+    return found
 
 
 def _left_out(records: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -321,7 +350,8 @@ def _records(
     A post imported from Zola has its path from `content/` ("zp") and the files its internal links name ("zl"); an
     imported post its file ("sp"), its path from `content/` when that does not show it ("cp") and the files its
     relative links name ("ml"), one from Hugo the paths its refs name ("hr") and the warning about the other
-    shortcodes it shows as text ("hs"); a post the slugs and times it was published under before ("fa", 0203)."""
+    shortcodes it shows as text ("hs"), one from an MDX file that about its JSX ("hs": `mdx_warning`); a post the
+    slugs and times it was published under before ("fa", 0203)."""
     from dataclasses import replace
 
     from blogster_cli.content.linked_images import featured_as_stored, with_stored_pictures
@@ -332,6 +362,7 @@ def _records(
     from blogster_cli.publish.pages import last_change, post_record
     from blogster_cli.publish.relative_links import (
         linked_files,
+        mdx_warning,
         ref_targets,
         shortcode_warning,
         source_file,
@@ -363,7 +394,13 @@ def _records(
             file_links = linked_files(markdown, source) if source is not None else []
             in_content = unshown_content_file(document)
             hugo = document.get("dialect") == "hugo"
-            shortcodes = shortcode_warning(row.slug, markdown) if hugo else None
+            shortcodes = (
+                shortcode_warning(row.slug, markdown)
+                if hugo
+                else mdx_warning(row.slug, markdown)
+                if _mdx(document)
+                else None
+            )
             refs = ref_targets(markdown) if hugo else []
             former = urls.former_addresses(document.get("former_addresses"))
             unread = _unread(row.slug, left_out.get(row.id))

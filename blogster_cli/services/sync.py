@@ -12,7 +12,10 @@ SHA-256 and its post's version), which is kept in the database, never in the fol
 - both changed -> a conflict, unless both now say the same thing: neither side is
   overwritten, the database version is written beside the file as `NAME.md.conflict`.
   It is resolved when the file is edited again (or the `.conflict` file removed) while
-  the post stays as it was: the file wins. A post changed again re-writes `.conflict`;
+  the post stays as it was: the file wins (its status too, a change said in a warning:
+  `_statuses`). A post changed again re-writes `.conflict`;
+- a new file unchanged since its import whose post was edited in Blogster since (an edit made
+  before the folder was linked) -> its post changed only: the file is rewritten (`_write_kept_edits`);
 - a file deleted -> its post goes to the trash (a post edited since gets its file back), unless
   every file of the folder is gone, or every one of those in a folder in it (at any depth: a
   `content/posts/` mounted from a drive), more than one (FolderEmptied: a drive not mounted, its
@@ -993,7 +996,7 @@ def _compare(run: _Run, state: FileState) -> None:
             _settle(run, state)
             run.done(state.path, "conflict", post.id, f"unresolved: edit the file (or delete {_conflict_name(state)})")
         elif not post_moved:
-            run.imports.append((state.path, post.id, "updated", "conflict resolved: the file wins"))
+            run.imports.append((state.path, post.id, "updated", _FILE_WINS))
         else:
             run.renders.append(_Render(state.path, post.id, "conflict", state))
         return
@@ -1007,6 +1010,9 @@ def _compare(run: _Run, state: FileState) -> None:
         run.renders.append(_Render(state.path, post.id, "write", state))
     else:
         _settle(run, state)
+
+
+_FILE_WINS = "conflict resolved: the file wins"
 
 
 def _settle(run: _Run, state: FileState) -> None:
@@ -1160,10 +1166,20 @@ def _import_changed(run: _Run) -> None:
     if not run.imports:
         return
     targets = [(_source(run, path), post_id) for path, post_id, _, _ in run.imports]
+    statuses = _statuses(run, [post_id for _, post_id, _, note in run.imports if note == _FILE_WINS])
     outcomes = imports.import_into(
         run.acting, targets=targets, fmt=run.fmt, dry_run=run.dry_run, default_tz=run.default_tz, on_read=run.read
     )
     run.summary.warnings.extend(imports.file_warnings(outcomes))
+    for (path, post_id, _, note), outcome in zip(run.imports, outcomes, strict=True):
+        was = statuses.get(post_id) if note == _FILE_WINS else None
+        if was is not None and outcome.status not in (None, was):
+            back = {"draft": f"unpublish {outcome.slug}", "scheduled": f"publish {outcome.slug} --at TIME"}
+            undo = back.get(was, f"publish {outcome.slug}")
+            run.summary.warnings.append(
+                f"{path}: the file won the conflict, its status too: {outcome.slug!r} is {outcome.status} now, as"
+                f" the file says, {was} in Blogster before (`blogster {undo}` sets it back)"
+            )
     for (path, post_id, action, note), outcome in zip(run.imports, outcomes, strict=True):
         if outcome.outcome in ("failed", "skipped"):
             run.done(path, "failed" if outcome.outcome == "failed" else "skipped", post_id, outcome.reason)
@@ -1173,6 +1189,17 @@ def _import_changed(run: _Run) -> None:
         run.keep(FileState(path, post_id, run.disk[path], FRESH))
         run.read_in[path] = post_id
         run.done(path, action, post_id, note)
+
+
+def _statuses(run: _Run, ids: list[UUID]) -> dict[UUID, str]:
+    """The status of each post whose conflict the file wins (`ids`), before it does: the file's
+    status goes in with it, a change said in a `warning:` (a post unpublished in Blogster is not
+    published again unsaid; sync keeps no print of the file it last saw to tell which side set
+    the status, only its hash)."""
+    if not ids:
+        return {}
+    with unit_of_work(run.acting) as conn:
+        return {post.id: post.status for post in blogs_bulk.my_posts_by_id(conn, ids=ids).values()}
 
 
 def _remove_conflict_file(run: _Run, state: FileState) -> None:
@@ -1220,9 +1247,13 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID], removed: set[
     if taken:
         outcomes += imported([s for s in sources if s.label in taken], "rename", run.dry_run)
     run.summary.warnings.extend(imports.file_warnings(outcomes))
+    _write_kept_edits(run, [o for o in outcomes if o.edit_kept and o.id is not None and o.id not in elsewhere])
     found = []
     for outcome in outcomes:
         path = outcome.path
+        if outcome.edit_kept and outcome.id is not None and outcome.id not in elsewhere:
+            found.append(path)
+            continue
         if outcome.outcome in ("failed", "skipped"):
             run.done(path, outcome.outcome, outcome.id, outcome.reason)
             continue
@@ -1233,6 +1264,29 @@ def _import_new(run: _Run, paths: list[str], elsewhere: set[UUID], removed: set[
         if outcome.outcome in ("imported", "updated"):
             run.done(path, outcome.outcome, outcome.id, outcome.reason)
     return found
+
+
+_EDITED_BEFORE_LINK = "edited in Blogster since the file was imported: the Blogster edit is written"
+
+
+def _write_kept_edits(run: _Run, kept: list[Any]) -> None:
+    """New files unchanged since their import whose post was edited in Blogster since (import skips
+    them, keeping the edit: `imports.FileOutcome.edit_kept`): changed in the database only, so the
+    post is written to its file, as for an edit made once the folder is linked (before, the file
+    kept saying what the writer had changed, on every run, and a build of the folder published a
+    post unpublished in Blogster)."""
+    if not kept:
+        return
+    with unit_of_work(run.acting) as conn:
+        versions = sync_rows.my_post_versions(conn, ids=[outcome.id for outcome in kept])
+    for outcome in kept:
+        version = versions.get(outcome.id)
+        if version is None or version.trashed:
+            run.done(outcome.path, "skipped", outcome.id, outcome.reason)
+            continue
+        run.versions[version.id] = version
+        state = FileState(outcome.path, version.id, run.disk[outcome.path], version.version)
+        run.renders.append(_Render(outcome.path, version.id, "write", state, note=_EDITED_BEFORE_LINK))
 
 
 def _own_files(run: _Run, by_slug: dict[str, UUID]) -> dict[str, UUID]:
@@ -1921,12 +1975,21 @@ def _moved_because(old: str, new: str, dialect: str) -> str:
 def _move(run: _Run, item: _Render, new_path: str, data: bytes, because: str) -> None:
     """Write a post's file at `new_path` and remove its old one (each only while as the scan
     saw it): the post's slug changed where its file name states it, its draft was published, or
-    its date changed where its file name starts with it (`because` says which)."""
+    its date changed where its file name starts with it (`because` says which). A page bundle's
+    index moves with its folder, whole (`_move_bundle`)."""
     state = item.state
     assert state is not None
     post = run.versions[item.post_id]
     note = f"moved from {item.path}: {because}"
-    if not run.dry_run:
+    folders = _bundle_folders(run.root, item.path, new_path)
+    if folders is not None:
+        refused = _bundle_refused(run, item.path, *folders)
+        if refused is not None:
+            run.done(item.path, "skipped", post.id, refused)
+            return
+        if not run.dry_run and not _move_bundle(run, item, new_path, data, *folders):
+            return
+    elif not run.dry_run:
         try:
             run.stats[new_path] = _write_atomically(run.root, new_path, data, None, check=True)
         except ChangedMeanwhile:
@@ -1948,6 +2011,99 @@ def _move(run: _Run, item: _Render, new_path: str, data: bytes, because: str) ->
                       conflict_file_sha256=None, conflict_post_version=None, post_seen=-1), state)  # fmt: skip
     run.done(new_path, "renamed", post.id, note)
     _warn_zone(run, item, new_path)
+
+
+def _bundle_folders(root: Path, old: str, new: str) -> tuple[str, str] | None:
+    """The folders of a page bundle whose index moves from `old` to `new` (`trip/index.md` to
+    `road-trip/index.md`: the folder names the post), which moves whole, its pictures with it;
+    None for a file that moves alone (or whose folder is gone: nothing goes with it)."""
+    from blogster_cli.content.mapping import is_bundle
+
+    before, after = PurePosixPath(old), PurePosixPath(new)
+    if not (is_bundle(before) and is_bundle(after)) or before.name != after.name:
+        return None
+    if not os.path.isdir(root / before.parent):
+        return None
+    return before.parent.as_posix(), after.parent.as_posix()
+
+
+def _bundle_refused(run: _Run, path: str, folder: str, to: str) -> str | None:
+    """Why the bundle whose index is `path` does not move from `folder` to `to`: that folder is
+    there already (never merged into), or this one holds other posts' files (not moved for another
+    post); None when it moves."""
+    other = min(
+        (file for file in run.known | set(run.disk) if file.startswith(f"{folder}/") and file != path), default=None
+    )
+    if other is not None:
+        return f"its post's folder {folder}/ was not moved to {to}/: it holds other posts' files ({other})"
+    if os.path.lexists(run.root / to):
+        return f"its post's folder {folder}/ was not moved to {to}/, which exists: move or remove that, then sync again"
+    return None
+
+
+def _move_bundle(run: _Run, item: _Render, new_path: str, data: bytes, folder: str, to: str) -> bool:
+    """Move a page bundle's folder to `to` in one rename (its index, pictures, subfolders; links
+    inside moved as links, never followed), record its index there as it was, then write it: a
+    kill before the rename leaves the bundle for the next run to move, one after it a moved file
+    that run writes (`_renames`, or the row recorded here). False when it stays (reported)."""
+    state = item.state
+    assert state is not None
+    post_id = item.post_id
+    source, target, seen = run.root / folder, run.root / to, run.seen(item.path)
+    if os.path.realpath(source) != os.fspath(source) or _inside(run.root, new_path) is None:
+        run.done(item.path, "failed", post_id, f"cannot move {folder}/ to {to}/: it leads outside the folder")
+        return False
+    if not _still(run.root / item.path, seen):
+        run.done(item.path, "conflict", post_id, CHANGED_MEANWHILE)
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.resolve().is_relative_to(run.root):  # a link slipped in meanwhile
+            raise BlogsterError(f"cannot move {folder}/ to {to}/: it leads outside the folder")
+        os.rename(source, target)  # onto nothing, or an empty folder made meanwhile: never merged
+    except OSError as exc:
+        error = FileSystemError.writing(target, exc)
+        if exc.errno in _FOLDER_WIDE:
+            raise error from None
+        run.done(item.path, "failed", post_id, str(error))
+        return False
+    except BlogsterError as exc:
+        run.done(item.path, "failed", post_id, str(exc))
+        return False
+    moved = replace(state, path=new_path, id=None, file_size=None, file_mtime_ns=None)
+    if item.path in run.stats:  # a rename keeps the file's size and mtime
+        run.stats[new_path] = run.stats[item.path]
+        moved = replace(moved, file_size=run.stats[new_path][0], file_mtime_ns=run.stats[new_path][1])
+    if run.folder_id is not None:
+        with unit_of_work(run.acting) as conn:
+            sync_rows.forget_states(conn, ids=[state.id] if state.id is not None else [])
+            sync_rows.record_states(conn, folder_id=run.folder_id, states=[moved])
+    _moved_pictures(run, item.path, new_path, folder, to)
+    if _sha(data) == run.disk.get(item.path):
+        return True
+    try:
+        run.stats[new_path] = _write_atomically(run.root, new_path, data, seen, check=True)
+    except ChangedMeanwhile:  # saved since the rename: the next run finds both sides changed
+        run.done(new_path, "conflict", post_id, CHANGED_MEANWHILE)
+        return False
+    except FileSystemError:
+        raise
+    except BlogsterError as exc:  # moved, as recorded: the next run writes it
+        run.done(new_path, "failed", post_id, str(exc))
+        return False
+    return True
+
+
+def _moved_pictures(run: _Run, path: str, new_path: str, folder: str, to: str) -> None:
+    """What the index of a bundle moved from `folder` to `to` links to, at their paths there (a
+    rename keeps their size and mtime): its pictures are not taken as changed on the next run."""
+    linked = run.pictures.pop(path, None)
+    if linked is not None:
+        start = f"{folder}/"
+        run.pictures[new_path] = {
+            f"{to}/{picture[len(start) :]}" if picture.startswith(start) else picture: stat
+            for picture, stat in linked.items()
+        }
 
 
 def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:

@@ -235,3 +235,48 @@ def test_a_file_import_warns_of_is_warned_of_by_sync_on_stderr_and_in_json(cli, 
     assert [(file["path"], file["action"]) for file in data["files"]] == [("soon.md", "updated")]
     assert data["warnings"] == [warning]
     assert cli("sync", str(folder), "--json").json()["warnings"] == []  # said once: nothing changed since
+
+
+def test_edits_made_before_the_folder_was_linked_are_written_to_it(cli, signed_up, tmp_path):
+    """A post edited in Blogster between `import` and the folder's first `sync` (its file unchanged)
+    was skipped on every run ("the Blogster edit is kept"), its file never written: a post unpublished
+    in Blogster stayed live in the folder's build, and `sync status` showed nothing pending. It is a
+    change in the database only, written to its file as an edit made once the folder is linked."""
+    folder = site(tmp_path / "site")
+    assert cli("import", str(folder)).exit_code == 0
+    assert cli("unpublish", "one").exit_code == 0
+    assert cli("blogs", "edit", "two", "--title", "Two, retitled").exit_code == 0
+    first = cli("sync", str(folder))
+    assert first.exit_code == 0, first.stderr
+    assert "skipped" not in first.stderr
+    assert "written: one.md (edited in Blogster since the file was imported" in first.stderr
+    assert "draft: true" in (folder / "one.md").read_text()
+    assert "title: Two, retitled" in (folder / "two.md").read_text()
+    assert cli("blogs", "show", "one", "--json").json()["status"] == "draft"
+    again = cli("sync", str(folder))
+    assert again.exit_code == 0 and again.stderr.splitlines() == [f"{folder} [hugo]: nothing to do; 2 unchanged."]
+    assert cli("blogs", "edit", "two", "--title", "Two, again").exit_code == 0
+    later = cli("sync", str(folder))
+    assert later.exit_code == 0 and "written: two.md" in later.stderr
+    assert "title: Two, again" in (folder / "two.md").read_text()
+    [linked] = cli("sync", "status", "--json").json()
+    assert (linked["pending"], linked["conflicts"]) == (0, 0)
+
+
+def test_a_conflict_the_file_wins_says_when_it_publishes_a_post_unpublished_in_blogster(cli, signed_up, tmp_path):
+    """A conflict resolved by editing the file published again, silently, a post unpublished in
+    Blogster: the file's status went in with its text. Sync keeps only the hash of the file it last
+    saw, not what it said, so it cannot tell which side set the status: the change is a warning."""
+    folder = site(tmp_path / "site")
+    assert cli("sync", str(folder)).exit_code == 0
+    assert cli("unpublish", "one").exit_code == 0
+    (folder / "one.md").write_text("---\ntitle: One\n---\nChanged on disk.\n")
+    conflict = cli("sync", str(folder))
+    assert conflict.exit_code == 5 and "draft: true" in (folder / "one.md.conflict").read_text()
+    (folder / "one.md").write_text("---\ntitle: One\n---\nChanged on disk, settled.\n")
+    resolved = cli("sync", str(folder))
+    assert resolved.exit_code == 0 and "updated: one.md (conflict resolved: the file wins)" in resolved.stderr
+    assert (
+        "warning: one.md: the file won the conflict, its status too: 'one' is published now, as the file says,"
+        " draft in Blogster before (`blogster unpublish one` sets it back)"
+    ) in resolved.stderr.splitlines()

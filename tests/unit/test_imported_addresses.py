@@ -2,9 +2,11 @@
 (`content.imported_addresses`, red team 68 F3): out of the stored front matter (its other lines
 kept), the address its generator gave it out of what `site build`, `analytics ingest` and export read."""
 
+from blogster_cli.content.document import new_document
 from blogster_cli.content.export import export_file
 from blogster_cli.content.imported_addresses import SOURCE_PATH, KeptAddress, forgetting, kept_addresses
 from blogster_cli.content.post import PostFields, import_post
+from blogster_cli.publish.placement import case_only_aliases
 from blogster_cli.publish.urls import imported_address
 
 YAML = "---\ntitle: A  # as the first site had it\ndate: 2021-03-04\nredirect_from:\n  - /old/a/\n  - /older/a.html\n---\nWords.\n"
@@ -13,7 +15,9 @@ YAML = "---\ntitle: A  # as the first site had it\ndate: 2021-03-04\nredirect_fr
 def address_document(content: dict) -> dict:
     """The post as `repositories.site.ADDRESS_FIELDS` reads it."""
     source, fields = content["source"], content["front_matter"]["fields"]
-    return {key: fields.get(key) for key in ("url", "permalink", "path", "aliases", "redirect_from", "slug")} | {
+    return {
+        key: fields.get(key) for key in ("url", "permalink", "path", "aliases", "redirect_from", "link", "slug")
+    } | {
         "dialect": source["dialect"],
         "source_path": source["path"],
         "forgotten_addresses": source.get("forgotten_addresses"),
@@ -68,3 +72,46 @@ def test_the_old_sites_url_comes_first_and_an_unusable_address_is_not_listed() -
         KeptAddress("/b/", "aliases", False),
     ]
     assert kept_addresses({"dialect": "astro", "source_path": "src/content/blog/a.md"}) == []
+
+
+def test_a_hugo_alias_without_its_slash_is_from_the_pages_folder_as_hugo_writes_it() -> None:
+    """Tester 524: `aliases: [legacy-first]` of the page at `/2023/03/first/` is Hugo's
+    `/2023/03/legacy-first/`, for the build, `posts addresses` and forgetting as for export."""
+    text = "---\ntitle: First\nurl: /2023/03/first/\naliases: [legacy-first, /kept/]\n---\nHi.\n"
+    post = import_post(text, "content/posts/first.md", dialect="hugo")
+    document = address_document(post.content)
+    assert imported_address(document) == ("/2023/03/first/", ["/2023/03/legacy-first", "/kept/"])
+    assert kept_addresses(document) == [
+        KeptAddress("/2023/03/first/", "url", True),
+        KeptAddress("/2023/03/legacy-first/", "aliases", False),
+        KeptAddress("/kept/", "aliases", False),
+    ]
+    changed = forgetting(post.content, document, {"/2023/03/legacy-first/"})
+    assert changed["front_matter"]["fields"]["aliases"] == ["/kept/"]
+    placed = import_post("---\ntitle: A\naliases: old-a\n---\n", "content/blog/a.md", dialect="hugo")
+    assert imported_address(address_document(placed.content)) == (None, ["/blog/old-a", "/blog/a/"])
+    for dialect, field, path in (
+        ("jekyll", "redirect_from", "_posts/2021-03-04-a.md"),
+        ("zola", "aliases", "content/blog/a.md"),
+    ):
+        document = {"dialect": dialect, field: ["old/a/"], "source_path": path, "date": "2021-03-04"}
+        assert imported_address(document)[1][0] == "/old/a/"  # from the site's root
+
+
+def test_a_wordpress_posts_link_is_its_old_address_on_any_host() -> None:
+    """Tester 524: a WordPress post's `link` redirects on the new site, its path whatever host it names."""
+    document = {"dialect": "wordpress", "link": "https://other.example/2019/05/h%C3%A9llo-world/"}
+    assert imported_address(document) == (None, ["/2019/05/héllo-world/"])
+    assert kept_addresses(document) == [KeptAddress("/2019/05/héllo-world/", "link", False)]
+    assert kept_addresses({"dialect": "wordpress", "link": "https://old.example/?p=12"}) == []
+    content = new_document(
+        "Hello.", fields={"title": "Hello", "link": document["link"]}, source={"dialect": "wordpress", "path": "x.xml"}
+    )
+    assert "link" not in forgetting(content, document, {"/2019/05/héllo-world/"})["front_matter"]["fields"]
+
+
+def test_an_alias_that_is_its_pages_address_in_another_case_is_found() -> None:
+    """Tester 524: 18F's `/2015/05/21/TockingTime/` is one file with its page `/2015/05/21/tockingtime/`."""
+    aliases = ["/2015/05/21/TockingTime/", "/2015/05/21/tockingtime/", "/old/"]
+    assert case_only_aliases("/2015/05/21/tockingtime/", aliases) == ["/2015/05/21/TockingTime/"]
+    assert case_only_aliases(None, aliases) == []

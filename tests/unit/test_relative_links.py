@@ -3,7 +3,7 @@ which Hugo shortcodes a build warns about (pure: no database)."""
 
 from __future__ import annotations
 
-from blogster_cli.publish.relative_links import linked_files, resolved, shortcode_warning, source_file
+from blogster_cli.publish.relative_links import linked_files, mdx_warning, resolved, shortcode_warning, source_file
 
 
 def test_links_resolve_from_the_linking_files_folder_and_others_are_left_alone():
@@ -34,3 +34,17 @@ def test_hugo_shortcodes_are_named_but_escaped_ones_closers_and_blogsters_widget
     warning = shortcode_warning("p", '{{% note %}}\nx\n{{% /note %}} {{< figure src="a.png" >}}\n')
     assert warning is not None and warning.startswith("'p': its Hugo shortcode '{{% note' (and 1 more)")
     assert shortcode_warning("p", "```\n{{< figure >}}\n```\n") is None
+
+
+def test_an_mdx_posts_components_and_import_lines_are_warned_about() -> None:
+    """Tester 524: `<Chart data={x} />` vanished from the page and `import` lines showed as text, unsaid."""
+    markdown = (
+        "import Chart from './Chart.astro';\nimport { A } from './a';\n\nText with <Chart data={x} /> and"
+        " <motion.div>, <b>bold</b>, `<Code />`.\n\n```\n<Fenced />\nexport const y = 2;\n```\n\nImportant.\n"
+    )
+    assert mdx_warning("p", markdown) == (
+        "'p': its MDX component <Chart> (and 1 more) is left out of its page, nothing in its place; its MDX line"
+        " \"import Chart from './Chart.astro';\" (and 1 more) shows as text: edit the post to say it in markdown,"
+        " without JSX"
+    )
+    assert mdx_warning("p", "Plain <b>text</b>, `<Code />` and <https://example.com>.\n") is None

@@ -1,0 +1,115 @@
+"""A `sync` killed (SIGKILL) while it moves a page bundle whose post's slug changed: the re-run
+completes the move, nothing lost (no picture left behind, no post trashed or imported twice).
+
+The kill is real: the child runs the sync service with `os.rename` (the bundle's folder moved) or
+`os.replace` (its index written there) wrapped to SIGKILL the process right after the call."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.services import sync as sync_service
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.same_on_every_server  # Python-bound (files moved on disk)
+
+KILLING = """
+import os, signal, sys
+from pathlib import Path
+from uuid import UUID
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.db.connection import Database
+from blogster_cli.services import sync
+conninfo, user_id, email, folder, call, after = sys.argv[1:7]
+real = getattr(os, call)
+
+def killing(source, target, *args, **kwargs):
+    real(source, target, *args, **kwargs)
+    if os.fspath(target).endswith(after):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(os, call, killing)
+actor = Actor(user_id=UUID(user_id), email=email, is_admin=False)
+sync.sync_folder(ActingUser(Database(conninfo), actor), directory=Path(folder))
+"""
+
+POST = "---\ntitle: Trip\ndate: 2024-02-02\n---\nThe route:\n\n![d](diagram.png)\n"
+
+
+@pytest.fixture
+def synced(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
+    acting = ActingUser(db, make_user())
+    root = tmp_path / "site"
+    (root / "content/blog/trip/maps").mkdir(parents=True)
+    (root / "hugo.toml").write_text('title = "Site"\n')
+    (root / "content/blog/trip/index.md").write_text(POST)
+    (root / "content/blog/trip/diagram.png").write_bytes(b"diagram")
+    (root / "content/blog/trip/maps/route.png").write_bytes(b"route")
+    (root / "content/blog/other.md").write_text("---\ntitle: Other\n---\nOther.\n")
+    assert sync_service.sync_folder(acting, directory=root).counts["imported"] == 2
+    return acting, root
+
+
+def killed_sync(acting: ActingUser, root: Path, call: str, after: str) -> None:
+    actor = acting.actor
+    child = subprocess.run(
+        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root), call, after],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert child.returncode == -signal.SIGKILL, child.stderr
+
+
+def posts(acting: ActingUser) -> list[tuple[str, str, bool]]:
+    with unit_of_work(acting) as conn:
+        rows = conn.execute("select slug, title, deleted_at is not null from public.blogs order by slug").fetchall()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("title", "call", "after"),
+    [
+        ("Trip", "rename", "/road-trip"),  # only its folder states the slug: the folder's rename is the move
+        ("Road trip", "rename", "/road-trip"),  # its title too: killed before its index is written
+        ("Road trip", "replace", "/road-trip/index.md"),  # killed after, before the run recorded it
+    ],
+)
+def test_a_bundle_move_killed_midway_completes_on_the_next_run(synced, title, call, after):
+    acting, root = synced
+    with unit_of_work(acting) as conn:
+        conn.execute("update public.blogs set slug = 'road-trip', title = %s where slug = 'trip'", (title,))
+    killed_sync(acting, root, call, after)
+    moved = root / "content/blog/road-trip"
+    assert not (root / "content/blog/trip").exists() and (moved / "index.md").exists()
+
+    summary = sync_service.sync_folder(acting, directory=root)
+    assert summary.conflicts == [] and summary.failed == [], summary.files
+    assert not (root / "content/blog/trip").exists()
+    assert (moved / "diagram.png").read_bytes() == b"diagram" and (moved / "maps/route.png").read_bytes() == b"route"
+    assert f"title: {title}\n" in (moved / "index.md").read_text()
+    assert posts(acting) == [("other", "Other", False), ("road-trip", title, False)]
+    assert not list(root.rglob(".*blogster-sync*"))
+    assert sync_service.sync_folder(acting, directory=root).files == []
+
+
+def test_a_zola_bundle_whose_slug_changed_moves_whole(db, make_user, tmp_path):
+    acting = ActingUser(db, make_user())
+    root = tmp_path / "site"
+    (root / "content/blog/trip").mkdir(parents=True)
+    (root / "config.toml").write_text('base_url = "https://example.org"\n')
+    (root / "content/blog/trip/index.md").write_text('+++\ntitle = "Trip"\n+++\n![d](diagram.png)\n')
+    (root / "content/blog/trip/diagram.png").write_bytes(b"diagram")
+    assert sync_service.sync_folder(acting, directory=root).dialect == "zola"
+    with unit_of_work(acting) as conn:
+        conn.execute("update public.blogs set slug = 'road-trip' where slug = 'trip'")
+    [moved] = sync_service.sync_folder(acting, directory=root).files
+    assert (moved.path, moved.action) == ("content/blog/road-trip/index.md", "renamed")
+    assert (root / "content/blog/road-trip/diagram.png").read_bytes() == b"diagram"
+    assert not (root / "content/blog/trip").exists()
+    assert sync_service.sync_folder(acting, directory=root).files == []
