@@ -1975,8 +1975,8 @@ def _moved_because(old: str, new: str, dialect: str) -> str:
 def _move(run: _Run, item: _Render, new_path: str, data: bytes, because: str) -> None:
     """Write a post's file at `new_path` and remove its old one (each only while as the scan
     saw it): the post's slug changed where its file name states it, its draft was published, or
-    its date changed where its file name starts with it (`because` says which). A page bundle's
-    index moves with its folder, whole (`_move_bundle`)."""
+    its date changed where its file name starts with it (`because` says which). The file moves
+    by one rename (`_move_file`), a page bundle's index with its folder, whole (`_move_bundle`)."""
     state = item.state
     assert state is not None
     post = run.versions[item.post_id]
@@ -1989,23 +1989,8 @@ def _move(run: _Run, item: _Render, new_path: str, data: bytes, because: str) ->
             return
         if not run.dry_run and not _move_bundle(run, item, new_path, data, *folders):
             return
-    elif not run.dry_run:
-        try:
-            run.stats[new_path] = _write_atomically(run.root, new_path, data, None, check=True)
-        except ChangedMeanwhile:
-            run.done(new_path, "conflict", post.id, f"{CHANGED_MEANWHILE} (the file of {item.path} goes there)")
-            return
-        except FileSystemError:
-            raise
-        except BlogsterError as exc:
-            run.done(item.path, "failed", post.id, str(exc))
-            return
-        try:
-            _remove(run.root, item.path, run.seen(item.path), check=True)
-        except (ChangedMeanwhile, BlogsterError):
-            _remove(run.root, new_path)  # the old file was saved meanwhile: it stays, as the next run finds it
-            run.done(item.path, "conflict", post.id, CHANGED_MEANWHILE)
-            return
+    elif not run.dry_run and not _move_file(run, item, new_path, data):
+        return
     run.disk.pop(item.path, None)
     run.wrote(replace(state, path=new_path, id=None, file_sha256=_sha(data), post_version=post.version,
                       conflict_file_sha256=None, conflict_post_version=None, post_seen=-1), state)  # fmt: skip
@@ -2046,8 +2031,6 @@ def _move_bundle(run: _Run, item: _Render, new_path: str, data: bytes, folder: s
     inside moved as links, never followed), record its index there as it was, then write it: a
     kill before the rename leaves the bundle for the next run to move, one after it a moved file
     that run writes (`_renames`, or the row recorded here). False when it stays (reported)."""
-    state = item.state
-    assert state is not None
     post_id = item.post_id
     source, target, seen = run.root / folder, run.root / to, run.seen(item.path)
     if os.path.realpath(source) != os.fspath(source) or _inside(run.root, new_path) is None:
@@ -2070,6 +2053,50 @@ def _move_bundle(run: _Run, item: _Render, new_path: str, data: bytes, folder: s
     except BlogsterError as exc:
         run.done(item.path, "failed", post_id, str(exc))
         return False
+    _moved_pictures(run, item.path, new_path, folder, to)
+    return _write_moved(run, item, new_path, data)
+
+
+def _move_file(run: _Run, item: _Render, new_path: str, data: bytes) -> bool:
+    """Move a post's file to `new_path` in one rename (never over a file there), record it there
+    as it was, then write it: a kill before the rename leaves the file for the next run to move,
+    one after it a moved file that run writes (`_renames`, or the row recorded here), never a
+    post trashed for its file gone and the new one imported as another. False when it stays
+    (reported)."""
+    post_id = item.post_id
+    source, target = run.root / item.path, _inside(run.root, new_path)
+    if target is None or _inside(run.root, item.path) is None:
+        run.done(item.path, "failed", post_id, f"cannot move {item.path} to {new_path}: it leads outside the folder")
+        return False
+    if not _still(source, run.seen(item.path)):
+        run.done(item.path, "conflict", post_id, CHANGED_MEANWHILE)
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.resolve().is_relative_to(run.root):  # a link slipped in meanwhile
+            raise BlogsterError(f"cannot move {item.path} to {new_path}: it leads outside the folder")
+        if os.path.lexists(target):  # a rename would replace it: left alone, as the next run finds it
+            run.done(new_path, "conflict", post_id, f"{CHANGED_MEANWHILE} (the file of {item.path} goes there)")
+            return False
+        os.rename(source, target)
+    except OSError as exc:
+        error = FileSystemError.writing(target, exc)
+        if exc.errno in _FOLDER_WIDE:
+            raise error from None
+        run.done(item.path, "failed", post_id, str(error))
+        return False
+    except BlogsterError as exc:
+        run.done(item.path, "failed", post_id, str(exc))
+        return False
+    return _write_moved(run, item, new_path, data)
+
+
+def _write_moved(run: _Run, item: _Render, new_path: str, data: bytes) -> bool:
+    """Record the file just renamed to `new_path` there as it was (its row moved with it), then
+    write `data` over it: a kill between leaves a row the next run finds its post changed for.
+    False when it is not written (reported)."""
+    state, post_id, seen = item.state, item.post_id, run.seen(item.path)
+    assert state is not None
     moved = replace(state, path=new_path, id=None, file_size=None, file_mtime_ns=None)
     if item.path in run.stats:  # a rename keeps the file's size and mtime
         run.stats[new_path] = run.stats[item.path]
@@ -2078,7 +2105,6 @@ def _move_bundle(run: _Run, item: _Render, new_path: str, data: bytes, folder: s
         with unit_of_work(run.acting) as conn:
             sync_rows.forget_states(conn, ids=[state.id] if state.id is not None else [])
             sync_rows.record_states(conn, folder_id=run.folder_id, states=[moved])
-    _moved_pictures(run, item.path, new_path, folder, to)
     if _sha(data) == run.disk.get(item.path):
         return True
     try:

@@ -1,0 +1,138 @@
+"""A `sync` killed (SIGKILL) while it moves a post's file whose slug changed (Hugo's
+`content/posts/a.md` to `b.md`, not a page bundle): the re-run completes the move, nothing lost
+(the post keeps its id, none trashed or imported twice).
+
+The kill is real: the child runs the sync service with `os.rename`, `os.replace` and `os.unlink`
+wrapped to SIGKILL the process right before or after a call on a path ending as given."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.services import sync as sync_service
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.same_on_every_server  # Python-bound (files moved on disk)
+
+KILLING = """
+import os, signal, sys
+from pathlib import Path
+from uuid import UUID
+from blogster_cli.actors import ActingUser, Actor
+from blogster_cli.db.connection import Database
+from blogster_cli.services import sync
+conninfo, user_id, email, folder, calls, when, ending = sys.argv[1:8]
+
+def killing(real):
+    def call(*args, **kwargs):
+        hit = any(isinstance(arg, (str, os.PathLike)) and os.fspath(arg).endswith(ending) for arg in args)
+        if hit and when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        result = real(*args, **kwargs)
+        if hit:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+    return call
+
+for name in calls.split(","):
+    setattr(os, name, killing(getattr(os, name)))
+actor = Actor(user_id=UUID(user_id), email=email, is_admin=False)
+sync.sync_folder(ActingUser(Database(conninfo), actor), directory=Path(folder))
+"""
+
+
+@pytest.fixture
+def synced(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
+    acting = ActingUser(db, make_user())
+    root = tmp_path / "site"
+    (root / "content/posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('title = "Site"\n')
+    (root / "content/posts/a.md").write_text("---\ntitle: A\ndate: 2024-02-02\n---\nBody.\n")
+    (root / "content/posts/other.md").write_text("---\ntitle: Other\n---\nOther.\n")
+    assert sync_service.sync_folder(acting, directory=root).counts["imported"] == 2
+    return acting, root
+
+
+def killed_sync(acting: ActingUser, root: Path, calls: str, when: str, ending: str) -> None:
+    actor = acting.actor
+    child = subprocess.run(
+        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root), calls, when,
+         ending],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert child.returncode == -signal.SIGKILL, child.stderr
+
+
+def posts(acting: ActingUser) -> list[tuple[str, str, str, bool]]:
+    with unit_of_work(acting) as conn:
+        rows = conn.execute("select id, slug, title, deleted_at is not null from public.blogs order by slug").fetchall()
+    return [(str(row[0]), row[1], row[2], row[3]) for row in rows]
+
+
+@pytest.mark.parametrize("title", ["A", "B post"])  # only its file name states the slug; its title too
+@pytest.mark.parametrize(
+    ("calls", "when", "ending"),
+    [
+        ("rename,replace", "before", "/b.md"),  # before the new file exists
+        ("rename,replace", "after", "/b.md"),  # once it exists
+        ("rename,unlink", "after", "/a.md"),  # once the old one is gone
+    ],
+)
+def test_a_file_move_killed_midway_completes_on_the_next_run(synced, title, calls, when, ending):
+    acting, root = synced
+    with unit_of_work(acting) as conn:
+        post_id = conn.execute(
+            "update public.blogs set slug = 'b', title = %s where slug = 'a' returning id", (title,)
+        ).fetchone()[0]
+    killed_sync(acting, root, calls, when, ending)
+
+    summary = sync_service.sync_folder(acting, directory=root)
+    assert summary.conflicts == [] and summary.failed == [], summary.files
+    assert not (root / "content/posts/a.md").exists()
+    assert f"title: {title}\n" in (root / "content/posts/b.md").read_text()
+    assert [post[1:] for post in posts(acting)] == [("b", title, False), ("other", "Other", False)]
+    assert posts(acting)[0][0] == str(post_id)
+    assert not list(root.rglob(".*blogster-sync*"))
+    assert sync_service.sync_folder(acting, directory=root).files == []
+
+
+def test_a_file_move_killed_after_its_new_text_is_written_completes_on_the_next_run(synced):
+    acting, root = synced
+    with unit_of_work(acting) as conn:
+        post_id = conn.execute("update public.blogs set slug = 'b', title = 'B post' where slug = 'a' returning id")
+        post_id = post_id.fetchone()[0]
+    killed_sync(acting, root, "replace", "after", "/b.md")
+
+    summary = sync_service.sync_folder(acting, directory=root)
+    assert summary.conflicts == [] and summary.failed == [], summary.files
+    assert not (root / "content/posts/a.md").exists() and "title: B post\n" in (root / "content/posts/b.md").read_text()
+    assert posts(acting) == [(str(post_id), "b", "B post", False), (posts(acting)[1][0], "other", "Other", False)]
+    assert sync_service.sync_folder(acting, directory=root).files == []
+
+
+def test_a_file_saved_at_the_new_path_meanwhile_is_never_renamed_over(synced, monkeypatch):
+    acting, root = synced
+    with unit_of_work(acting) as conn:
+        conn.execute("update public.blogs set slug = 'b' where slug = 'a'")
+    real_still = sync_service._still
+
+    def saved_meanwhile(target: Path, seen: sync_service.Seen) -> bool:
+        if target.name == "a.md":
+            (root / "content/posts/b.md").write_text("saved meanwhile\n")
+        return real_still(target, seen)
+
+    monkeypatch.setattr(sync_service, "_still", saved_meanwhile)
+    [conflict] = sync_service.sync_folder(acting, directory=root).conflicts
+    assert (conflict.path, conflict.note) == (
+        "content/posts/b.md",
+        f"{sync_service.CHANGED_MEANWHILE} (the file of content/posts/a.md goes there)",
+    )
+    assert (root / "content/posts/b.md").read_text() == "saved meanwhile\n"
+    assert "title: A\n" in (root / "content/posts/a.md").read_text()
