@@ -5,6 +5,13 @@ it), so a payload is an account's word: stock procrastinate aborts the job it na
 stops the worker when the payload is not the JSON it expects. Here every notification
 is a wake-up and nothing more; abort requests are read from the jobs table, which only
 service_role reaches (the worker polls it every few seconds while jobs run).
+
+procrastinate 3.10's worker clears its wake-up after each fetch, so a job inserted while a fetch
+ran (its NOTIFY heard then, its row committed after the fetch's snapshot) waited for the next poll:
+a chatbot reply took 2 s instead of 30 ms in half of CI's benchmark runs, each message sent the
+moment the previous reply landed. Here a fetch that found nothing while a wake-up came fetches again.
+Nor does anything wake the worker when a job holding a lock ends (a conversation's reply: 0164), so
+the next job of that lock, skipped while it ran, waited for the poll too: its end is a wake-up here.
 """
 
 from __future__ import annotations
@@ -12,17 +19,44 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from procrastinate import jobs, manager
+from procrastinate.connector import BaseConnector
 
 WAKE_UP: jobs.Notification = {"type": "job_inserted", "job_id": 0}
 
 
 class WakeUpOnlyJobManager(manager.JobManager):
+    def __init__(self, connector: BaseConnector) -> None:
+        super().__init__(connector)
+        self.wake_ups = 0
+        """How many notifications this process's worker has heard."""
+        self._on_notification: manager.NotificationCallback | None = None
+
     async def listen_for_jobs(
         self, *, on_notification: manager.NotificationCallback, queues: Iterable[str] | None = None
     ) -> None:
         async def wake_up(channel: str, payload: str) -> None:
+            self.wake_ups += 1
             await on_notification(channel=channel, notification=WAKE_UP)
+
+        self._on_notification = on_notification
 
         await self.connector.listen_notify(
             on_notification=wake_up, channels=manager.get_channel_for_queues(queues=queues)
         )
+
+    async def fetch_job(self, queues: Iterable[str] | None, worker_id: int) -> jobs.Job | None:
+        """A job to run, fetched again while a wake-up came during a fetch that found none (the
+        worker would forget it: module docstring). Each round needs a new wake-up: a flood of them
+        costs what it would without this, one fetch each."""
+        while True:
+            heard = self.wake_ups
+            job = await super().fetch_job(queues=queues, worker_id=worker_id)
+            if job is not None or self.wake_ups == heard:
+                return job
+
+    async def finish_job(self, job: jobs.Job, status: jobs.Status, delete_job: bool) -> None:
+        """Ends `job`; one that held a lock wakes the worker: the lock's next job may wait (module docstring)."""
+        await super().finish_job(job, status, delete_job)
+        if job.lock is not None and self._on_notification is not None:
+            self.wake_ups += 1
+            await self._on_notification(channel="", notification=WAKE_UP)
