@@ -78,5 +78,5 @@ def test_placing_a_deep_address_takes_time_in_its_length() -> None:
     placed = place(PATTERN, [PostPlaces("1", "s", datetime(2024, 1, 1, tzinfo=UTC), None, [deep, deep + "b/"], [])])
     placer = Placer()
     assert placer.redirect(deep[1:] + "index.html") and not placer.redirect(deep[1:] + "index.html/x.html")
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # ~0.1 s quiet, 1.05 s once on CI under load; 35 s quadratic
     assert placed.redirects == {}  # longer than a disk writes (`FILE_PATH_MAX`)
