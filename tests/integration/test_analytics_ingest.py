@@ -268,6 +268,17 @@ def killed_mid_ingest(db, superuser, acting, log: Path) -> int:
         time.sleep(0.01)
     child.send_signal(signal.SIGKILL)
     child.wait()
+    # A COMMIT the child sent before it died still completes on the server: wait for its session to
+    # end before counting what the killed run stored (read too soon, a batch counted itself later).
+    deadline = time.monotonic() + 30
+    while (
+        time.monotonic() < deadline
+        and superuser.execute(
+            "select count(*) from pg_stat_activity where datname = current_database()"
+            " and pid <> pg_backend_pid() and backend_type = 'client backend' and state <> 'idle'"
+        ).fetchone()[0]
+    ):
+        time.sleep(0.01)
     return counted
 
 
