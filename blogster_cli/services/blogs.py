@@ -182,9 +182,9 @@ def update(
         row = _find_mine(acting, conn, ref, with_content=True)
         values: dict[str, Any] = {}
         tags = None if changes.tags is None else _changed_tags(row, changes.tags)
-        opened = changes.tags_opened
-        if tags is not None and opened is not None and _changed_tags(row, opened) is not None:
-            if _same_tags(tags, opened):
+        opened = None if changes.tags_opened is None else _changed_tags(row, changes.tags_opened)
+        if tags is not None and opened is not None:  # both differ from the post's: another command changed them
+            if _folded(tags) == _folded(opened):
                 tags = None  # the text leaves them as opened: another command's change since stands
             else:
                 raise Conflict(f"'{row.slug}''s tags changed since you opened it; your text was not saved over them")
@@ -270,17 +270,18 @@ def _changed_tags(row: BlogRow, tags: list[str]) -> list[str] | None:
     """The tags to give the post, as stored (`normalise_tags`), or None if it has them already: compared
     case-insensitively, as `_replace_tags` links them (a tag typed in another case keeps its spelling)."""
     wanted = normalise_tags(tags)
-    return None if _same_tags(wanted, row.tags) else wanted
+    return None if _folded(wanted) == _folded(row.tags) else wanted
 
 
-def _same_tags(some: list[str], others: list[str]) -> bool:
-    return {t.lower() for t in normalise_tags(some)} == {t.lower() for t in normalise_tags(others)}
+def _folded(tags: list[str]) -> set[str]:
+    """Tags as stored (`normalise_tags`) compared case-insensitively."""
+    return {t.lower() for t in tags}
 
 
-def _replace_tags(conn: Connection, row: BlogRow, tags: list[str]) -> None:
-    wanted = normalise_tags(tags)
-    current = {t.lower() for t in row.tags}
-    remove = [t for t in row.tags if t.lower() not in {w.lower() for w in wanted}]
+def _replace_tags(conn: Connection, row: BlogRow, wanted: list[str]) -> None:
+    """Gives the post the tags `wanted` (as stored: `_changed_tags`)."""
+    current = _folded(row.tags)
+    remove = [t for t in row.tags if t.lower() not in _folded(wanted)]
     if remove:
         blog_rows.unlink_tags(conn, blog_id=row.id, names=remove)
     add = [t for t in wanted if t.lower() not in current]

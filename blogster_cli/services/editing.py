@@ -162,6 +162,8 @@ class EditDraft:
     stored_text: str
     """The post as stored when the edit began: saving it unchanged is "no changes"."""
     expected_updated_at: datetime
+    tags: tuple[str, ...] = ()
+    """The post's tags when the edit began: a text that leaves them so keeps another command's change."""
     resumed: UnsavedEdit | None = None
     left_out: tuple[LeftOut, ...] = ()
     """What of the stored content Python cannot read (`BlogRow.left_out`): a changed body is saved without it."""
@@ -184,8 +186,18 @@ class EditOutcome:
 def begin(acting: ActingUser, *, ref: str) -> EditDraft:
     """Starts an edit of one of my posts."""
     row = blogs.get_own(acting, ref=ref)
+    return _draft_of(row, row.left_out)
+
+
+def _draft_of(row: BlogRow, left_out: tuple[LeftOut, ...]) -> EditDraft:
     text = edit_file_text(row)
-    return EditDraft(row.id, row.slug, text, text, row.updated_at, left_out=row.left_out)
+    return EditDraft(row.id, row.slug, text, text, row.updated_at, tuple(row.tags), left_out=left_out)
+
+
+def saved_draft(draft: EditDraft, saved: BlogRow, *, revised: bool) -> EditDraft:
+    """The edit to go on with once `draft` was saved as `saved`: the post as stored now, what
+    Python cannot read of its content still left out unless the save stored a new body without it."""
+    return _draft_of(saved, () if revised else draft.left_out)
 
 
 def unsaved_edits(draft: EditDraft) -> list[UnsavedEdit]:
@@ -229,10 +241,7 @@ def close_buffer(path: Path) -> None:
 
 def resume(draft: EditDraft, unsaved: UnsavedEdit) -> EditDraft:
     """The draft with the unsaved text in place of the stored one."""
-    text = unsaved.path.read_text(encoding="utf-8")
-    return EditDraft(
-        draft.blog_id, draft.slug, text, draft.stored_text, draft.expected_updated_at, unsaved, draft.left_out
-    )
+    return replace(draft, text=unsaved.path.read_text(encoding="utf-8"), resumed=unsaved)
 
 
 def forget(unsaved: UnsavedEdit) -> None:
@@ -255,7 +264,7 @@ def save(acting: ActingUser, *, draft: EditDraft, edited: str, zone: tzinfo = UT
     if text == draft.stored_text:
         _done(draft)
         return EditOutcome("unchanged")
-    changes = replace(changes_from_file(text, zone=zone), tags_opened=changes_from_file(draft.stored_text).tags)
+    changes = replace(changes_from_file(text, zone=zone), tags_opened=list(draft.tags))
     warnings: list[str] = []
     changed: list[str] = []
     try:

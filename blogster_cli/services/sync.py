@@ -2031,27 +2031,15 @@ def _move_bundle(run: _Run, item: _Render, new_path: str, data: bytes, folder: s
     inside moved as links, never followed), record its index there as it was, then write it: a
     kill before the rename leaves the bundle for the next run to move, one after it a moved file
     that run writes (`_renames`, or the row recorded here). False when it stays (reported)."""
-    post_id = item.post_id
-    source, target, seen = run.root / folder, run.root / to, run.seen(item.path)
+    source, moving = run.root / folder, f"{folder}/ to {to}/"
     if os.path.realpath(source) != os.fspath(source) or _inside(run.root, new_path) is None:
-        run.done(item.path, "failed", post_id, f"cannot move {folder}/ to {to}/: it leads outside the folder")
+        run.done(item.path, "failed", item.post_id, f"cannot move {moving}: it leads outside the folder")
         return False
-    if not _still(run.root / item.path, seen):
-        run.done(item.path, "conflict", post_id, CHANGED_MEANWHILE)
+    if not _still(run.root / item.path, run.seen(item.path)):
+        run.done(item.path, "conflict", item.post_id, CHANGED_MEANWHILE)
         return False
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.parent.resolve().is_relative_to(run.root):  # a link slipped in meanwhile
-            raise BlogsterError(f"cannot move {folder}/ to {to}/: it leads outside the folder")
-        os.rename(source, target)  # onto nothing, or an empty folder made meanwhile: never merged
-    except OSError as exc:
-        error = FileSystemError.writing(target, exc)
-        if exc.errno in _FOLDER_WIDE:
-            raise error from None
-        run.done(item.path, "failed", post_id, str(error))
-        return False
-    except BlogsterError as exc:
-        run.done(item.path, "failed", post_id, str(exc))
+    # onto nothing, or an empty folder made meanwhile (a rename never merges folders)
+    if not _rename(run, item, source, run.root / to, moving):
         return False
     _moved_pictures(run, item.path, new_path, folder, to)
     return _write_moved(run, item, new_path, data)
@@ -2063,32 +2051,41 @@ def _move_file(run: _Run, item: _Render, new_path: str, data: bytes) -> bool:
     one after it a moved file that run writes (`_renames`, or the row recorded here), never a
     post trashed for its file gone and the new one imported as another. False when it stays
     (reported)."""
-    post_id = item.post_id
-    source, target = run.root / item.path, _inside(run.root, new_path)
+    source, target, moving = run.root / item.path, _inside(run.root, new_path), f"{item.path} to {new_path}"
     if target is None or _inside(run.root, item.path) is None:
-        run.done(item.path, "failed", post_id, f"cannot move {item.path} to {new_path}: it leads outside the folder")
+        run.done(item.path, "failed", item.post_id, f"cannot move {moving}: it leads outside the folder")
         return False
     if not _still(source, run.seen(item.path)):
-        run.done(item.path, "conflict", post_id, CHANGED_MEANWHILE)
+        run.done(item.path, "conflict", item.post_id, CHANGED_MEANWHILE)
         return False
+    if not _rename(run, item, source, target, moving, clash=new_path):
+        return False
+    return _write_moved(run, item, new_path, data)
+
+
+def _rename(run: _Run, item: _Render, source: Path, target: Path, moving: str, *, clash: str | None = None) -> bool:
+    """Rename `source` to `target` (`moving` names both for messages), making the folders it goes
+    in, never through a link leading out of the synced folder. With `clash` (the target's path in
+    it), never over a file there: that is left alone, a conflict, as the next run finds it. False
+    when nothing moved (reported); a full disk or read-only folder stops the run."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.parent.resolve().is_relative_to(run.root):  # a link slipped in meanwhile
-            raise BlogsterError(f"cannot move {item.path} to {new_path}: it leads outside the folder")
-        if os.path.lexists(target):  # a rename would replace it: left alone, as the next run finds it
-            run.done(new_path, "conflict", post_id, f"{CHANGED_MEANWHILE} (the file of {item.path} goes there)")
+            raise BlogsterError(f"cannot move {moving}: it leads outside the folder")
+        if clash is not None and os.path.lexists(target):
+            run.done(clash, "conflict", item.post_id, f"{CHANGED_MEANWHILE} (the file of {item.path} goes there)")
             return False
         os.rename(source, target)
     except OSError as exc:
         error = FileSystemError.writing(target, exc)
         if exc.errno in _FOLDER_WIDE:
             raise error from None
-        run.done(item.path, "failed", post_id, str(error))
+        run.done(item.path, "failed", item.post_id, str(error))
         return False
     except BlogsterError as exc:
-        run.done(item.path, "failed", post_id, str(exc))
+        run.done(item.path, "failed", item.post_id, str(exc))
         return False
-    return _write_moved(run, item, new_path, data)
+    return True
 
 
 def _write_moved(run: _Run, item: _Render, new_path: str, data: bytes) -> bool:

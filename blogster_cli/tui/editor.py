@@ -430,11 +430,11 @@ class EditorScreen(PublishingActions, Screen[None]):
 
     def on_post_saved(self, message: PostSaved) -> None:
         outcome, saved_text = message.result
-        if outcome.row is not None:  # saved, or read as the post already was: the text as stored
+        if outcome.row is not None and self.draft is not None:  # saved, or read as the post was: as stored
             row = outcome.row
-            stored = editing.edit_file_text(row)
             self._drop_buffer()
-            self.draft = EditDraft(row.id, row.slug, stored, stored, row.updated_at)
+            self.draft = editing.saved_draft(self.draft, row, revised=outcome.revised)
+            stored = self.draft.stored_text
             area = self.query_one("#text", TextArea)
             if area.text == saved_text and stored != saved_text:  # nothing typed since: show the text as stored
                 show_stored(area, stored)

@@ -1,14 +1,11 @@
 """A `sync` killed (SIGKILL) while it moves a page bundle whose post's slug changed: the re-run
 completes the move, nothing lost (no picture left behind, no post trashed or imported twice).
 
-The kill is real: the child runs the sync service with `os.rename` (the bundle's folder moved) or
-`os.replace` (its index written there) wrapped to SIGKILL the process right after the call."""
+The kill is real (tests/killed_sync.py): right after `os.rename` (the bundle's folder moved) or
+`os.replace` (its index written there)."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,29 +13,9 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.services import sync as sync_service
-from tests.conftest import REPO_ROOT
+from tests.killed_sync import killed_sync
 
 pytestmark = pytest.mark.same_on_every_server  # Python-bound (files moved on disk)
-
-KILLING = """
-import os, signal, sys
-from pathlib import Path
-from uuid import UUID
-from blogster_cli.actors import ActingUser, Actor
-from blogster_cli.db.connection import Database
-from blogster_cli.services import sync
-conninfo, user_id, email, folder, call, after = sys.argv[1:7]
-real = getattr(os, call)
-
-def killing(source, target, *args, **kwargs):
-    real(source, target, *args, **kwargs)
-    if os.fspath(target).endswith(after):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-setattr(os, call, killing)
-actor = Actor(user_id=UUID(user_id), email=email, is_admin=False)
-sync.sync_folder(ActingUser(Database(conninfo), actor), directory=Path(folder))
-"""
 
 POST = "---\ntitle: Trip\ndate: 2024-02-02\n---\nThe route:\n\n![d](diagram.png)\n"
 
@@ -55,15 +32,6 @@ def synced(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
     (root / "content/blog/other.md").write_text("---\ntitle: Other\n---\nOther.\n")
     assert sync_service.sync_folder(acting, directory=root).counts["imported"] == 2
     return acting, root
-
-
-def killed_sync(acting: ActingUser, root: Path, call: str, after: str) -> None:
-    actor = acting.actor
-    child = subprocess.run(
-        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root), call, after],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert child.returncode == -signal.SIGKILL, child.stderr
 
 
 def posts(acting: ActingUser) -> list[tuple[str, str, bool]]:

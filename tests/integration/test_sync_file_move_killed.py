@@ -2,14 +2,11 @@
 `content/posts/a.md` to `b.md`, not a page bundle): the re-run completes the move, nothing lost
 (the post keeps its id, none trashed or imported twice).
 
-The kill is real: the child runs the sync service with `os.rename`, `os.replace` and `os.unlink`
-wrapped to SIGKILL the process right before or after a call on a path ending as given."""
+The kill is real (tests/killed_sync.py): right before or after `os.rename`, `os.replace` or
+`os.unlink` on a path ending as given."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,35 +14,9 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.services import sync as sync_service
-from tests.conftest import REPO_ROOT
+from tests.killed_sync import killed_sync
 
 pytestmark = pytest.mark.same_on_every_server  # Python-bound (files moved on disk)
-
-KILLING = """
-import os, signal, sys
-from pathlib import Path
-from uuid import UUID
-from blogster_cli.actors import ActingUser, Actor
-from blogster_cli.db.connection import Database
-from blogster_cli.services import sync
-conninfo, user_id, email, folder, calls, when, ending = sys.argv[1:8]
-
-def killing(real):
-    def call(*args, **kwargs):
-        hit = any(isinstance(arg, (str, os.PathLike)) and os.fspath(arg).endswith(ending) for arg in args)
-        if hit and when == "before":
-            os.kill(os.getpid(), signal.SIGKILL)
-        result = real(*args, **kwargs)
-        if hit:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return result
-    return call
-
-for name in calls.split(","):
-    setattr(os, name, killing(getattr(os, name)))
-actor = Actor(user_id=UUID(user_id), email=email, is_admin=False)
-sync.sync_folder(ActingUser(Database(conninfo), actor), directory=Path(folder))
-"""
 
 
 @pytest.fixture
@@ -58,16 +29,6 @@ def synced(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
     (root / "content/posts/other.md").write_text("---\ntitle: Other\n---\nOther.\n")
     assert sync_service.sync_folder(acting, directory=root).counts["imported"] == 2
     return acting, root
-
-
-def killed_sync(acting: ActingUser, root: Path, calls: str, when: str, ending: str) -> None:
-    actor = acting.actor
-    child = subprocess.run(
-        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root), calls, when,
-         ending],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert child.returncode == -signal.SIGKILL, child.stderr
 
 
 def posts(acting: ActingUser) -> list[tuple[str, str, str, bool]]:
@@ -91,7 +52,7 @@ def test_a_file_move_killed_midway_completes_on_the_next_run(synced, title, call
         post_id = conn.execute(
             "update public.blogs set slug = 'b', title = %s where slug = 'a' returning id", (title,)
         ).fetchone()[0]
-    killed_sync(acting, root, calls, when, ending)
+    killed_sync(acting, root, calls, ending, when=when)
 
     summary = sync_service.sync_folder(acting, directory=root)
     assert summary.conflicts == [] and summary.failed == [], summary.files
@@ -108,7 +69,7 @@ def test_a_file_move_killed_after_its_new_text_is_written_completes_on_the_next_
     with unit_of_work(acting) as conn:
         post_id = conn.execute("update public.blogs set slug = 'b', title = 'B post' where slug = 'a' returning id")
         post_id = post_id.fetchone()[0]
-    killed_sync(acting, root, "replace", "after", "/b.md")
+    killed_sync(acting, root, "replace", "/b.md")
 
     summary = sync_service.sync_folder(acting, directory=root)
     assert summary.conflicts == [] and summary.failed == [], summary.files

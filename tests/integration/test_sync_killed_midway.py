@@ -1,15 +1,12 @@
 """A `sync` killed (SIGKILL) while it rewrites many files: the files it finished count as
 synced, so an edit made to one of them afterwards is a file change, not a conflict.
 
-The kill is real and lands at a chosen point: the child runs the sync service with
-`os.replace` wrapped to SIGKILL the process right after its N-th file is renamed into place.
+The kill is real and lands at a chosen point (tests/killed_sync.py): right after the N-th file
+is renamed into place.
 """
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,33 +14,10 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.services import sync as sync_service
-from tests.conftest import REPO_ROOT
+from tests.killed_sync import killed_sync
 
 FILES = 120
 KILL_AFTER = 50  # files renamed into place before the kill
-
-KILLING = """
-import os, signal, sys
-from pathlib import Path
-from uuid import UUID
-from blogster_cli.actors import ActingUser, Actor
-from blogster_cli.db.connection import Database
-from blogster_cli.services import sync
-conninfo, user_id, email, folder, kill_after = sys.argv[1:6]
-real_replace, replaced = os.replace, []
-
-def replace(source, target, *args, **kwargs):
-    real_replace(source, target, *args, **kwargs)
-    if str(target).startswith(folder + "/") and not str(target).endswith(".conflict"):
-        replaced.append(os.path.relpath(target, folder))
-        print(replaced[-1], flush=True)
-        if len(replaced) == int(kill_after):
-            os.kill(os.getpid(), signal.SIGKILL)
-
-os.replace = replace
-actor = Actor(user_id=UUID(user_id), email=email, is_admin=False)
-sync.sync_folder(ActingUser(Database(conninfo), actor), directory=Path(folder))
-"""
 
 
 @pytest.fixture
@@ -61,18 +35,6 @@ def synced(db, make_user, tmp_path) -> tuple[ActingUser, Path]:
     return acting, root
 
 
-def killed_sync(acting: ActingUser, root: Path) -> list[str]:
-    """Runs sync in a child killed after KILL_AFTER files were rewritten; the files, in order."""
-    actor = acting.actor
-    child = subprocess.run(
-        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root),
-         str(KILL_AFTER)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert child.returncode == -signal.SIGKILL, child.stderr
-    return child.stdout.splitlines()
-
-
 def revisions(acting: ActingUser, slug: str) -> list[str]:
     """The contents of a post's revisions, first to last."""
     with unit_of_work(acting) as conn:
@@ -86,7 +48,7 @@ def revisions(acting: ActingUser, slug: str) -> list[str]:
 
 def test_an_edit_to_a_file_a_killed_sync_rewrote_is_an_update_not_a_conflict(synced):
     acting, root = synced
-    written = killed_sync(acting, root)
+    written = killed_sync(acting, root, "replace", ".md", nth=KILL_AFTER)
     assert len(written) == KILL_AFTER  # killed midway: FILES - KILL_AFTER files still to rewrite
     edited = root / written[0]
     assert b"changed in the database" in edited.read_bytes()
