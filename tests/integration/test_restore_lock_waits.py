@@ -6,6 +6,7 @@ still hold a table there that its migrations or its loading of the rows need."""
 from __future__ import annotations
 
 import threading
+import time
 
 import psycopg
 import pytest
@@ -47,11 +48,18 @@ def test_a_lock_held_on_the_scratch_database_stops_the_restore_naming_its_holder
                 except psycopg.OperationalError:  # not open to connections yet, or dropped: look again
                     continue
 
+    def held_before_loading(stage: str) -> None:
+        """The rows load once the holder holds `blogs` (its schema is in by then): never ahead of it."""
+        if stage == backup.RESTORE_STAGES[2]:
+            deadline = time.monotonic() + HOLD_SECONDS
+            while not holders and holder.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.01)
+
     holder = threading.Thread(target=hold)
     holder.start()
     try:
         with pytest.raises(Conflict) as stopped:
-            backup.restore(db, path=archive)
+            backup.restore(db, path=archive, on_stage=held_before_loading)
     finally:
         done.set()
         holder.join()
