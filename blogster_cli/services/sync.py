@@ -648,7 +648,8 @@ def _sync(
         if folder_id is not None and (linked is None or linked.id != folder_id):
             raise FolderUnlinked(str(root))
         folders = sync_rows.my_folders(conn)
-        receives_new = adopt or (linked is not None and folders[0].id == linked.id)
+        # none when it was unlinked since it was found (the run ends FolderUnlinked, as it records)
+        receives_new = adopt or (linked is not None and bool(folders) and folders[0].id == linked.id)
         since = None if adopt or linked is None else linked.created_at
         untracked = sync_rows.untracked_posts(conn, since=since) if receives_new else {}
         known = sync_rows.file_stats(conn, folder_id=linked.id) if linked else {}

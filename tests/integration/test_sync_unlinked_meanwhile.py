@@ -13,7 +13,9 @@ import time
 
 import pytest
 
+from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
+from blogster_cli.db.connection import Database
 from blogster_cli.services import sync as sync_service
 from tests.integration.test_sync import POST_B, account, actions, folder, posts, sync  # noqa: F401
 
@@ -28,6 +30,28 @@ def synced_files(acting) -> int:
         row = conn.execute("select count(*) from public.sync_files").fetchone()
     assert row is not None
     return int(row[0])
+
+
+def test_a_sync_whose_folder_is_unlinked_just_after_it_was_found_says_so(account, folder, monkeypatch):  # noqa: F811
+    """Unlinked between the run finding its link and listing the account's folders: none listed
+    (an IndexError before), the run ends as any run whose folder was unlinked does."""
+    acting = account()
+    sync(acting, folder)
+    real = sync_service.sync_rows.my_folders
+
+    def unlinked_meanwhile(conn):
+        monkeypatch.setattr(sync_service.sync_rows, "my_folders", real)  # once: the unlink lists them too
+        other = Database(acting.db.conninfo)  # another session: another `sync --unlink`
+        try:
+            sync_service.unlink(ActingUser(other, acting.actor), directory=folder)
+        finally:
+            other.close()
+        return real(conn)
+
+    monkeypatch.setattr(sync_service.sync_rows, "my_folders", unlinked_meanwhile)
+    with pytest.raises(sync_service.FolderUnlinked):
+        sync(acting, folder)
+    assert linked_folders(acting) == [] and synced_files(acting) == 0
 
 
 def test_a_sync_whose_folder_is_unlinked_as_it_runs_says_so_and_keeps_what_it_imported(
