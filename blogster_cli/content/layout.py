@@ -363,9 +363,13 @@ class SiteZone(NamedTuple):
 
     def unknown(self, read_in: tzinfo) -> str:
         """The warning for a zone this system does not know, whose dates are read in `read_in` instead."""
-        shown = str(self.name)[:60]  # shown by repr: on one line
+        # a name shown by repr (on one line), cut; anything else by its kind: str() of a YAML list
+        # whose items are aliases of lists writes out every copy (a 525-byte config, minutes and GBs)
+        name = self.name
+        kind = "list" if isinstance(name, list) else "table" if isinstance(name, dict) else "value"
+        shown = repr(name[:60]) if isinstance(name, str) else f"(a {kind}, not a name)"
         return (
-            f"{self.setting} {shown!r} is not a known time zone: dates without an offset read in"
+            f"{self.setting} {shown} is not a known time zone: dates without an offset read in"
             f" {zone_name(read_in)} (the timezone setting)"
         )
 
