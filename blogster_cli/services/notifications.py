@@ -549,7 +549,7 @@ def _preference_value(key: str, text: str) -> Any:
             return True
         if lowered in ("off", "false", "no", "0"):
             return False
-        raise InvalidInput(f"{key} takes on or off")
+        raise InvalidInput(f"{key} takes on or off (or yes/no, true/false, 1/0), not {text[:40]!r}")
     if key in PREFERENCE_TIMES:
         if text.lower() == "none":
             return None

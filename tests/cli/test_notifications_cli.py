@@ -72,6 +72,9 @@ def test_preferences_show_and_set(cli, signed_up):
     )
     assert cli("notifications", "prefs", "set", "timezone", "Mars/Olympus").exit_code == 2
     assert cli("notifications", "prefs", "set", "colour", "blue").exit_code == 2
+    maybe = cli("notifications", "prefs", "set", "in_app_notifications", "maybe")
+    assert maybe.exit_code == 2  # the words `prefs show` prints (yes/no) are named too
+    assert maybe.stderr == "error: in_app_notifications takes on or off (or yes/no, true/false, 1/0), not 'maybe'\n"
 
 
 def test_lists_take_the_shared_format_and_limit_options(cli, signed_up):
