@@ -5,9 +5,6 @@ post; a run killed midway converges."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,6 @@ import pytest
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.services import blogs, imports
-from tests.conftest import REPO_ROOT
 from tests.integration.test_sync import (
     POST_A,
     POST_B,
@@ -28,7 +24,7 @@ from tests.integration.test_sync import (
     snapshot,
     sync,
 )
-from tests.integration.test_sync_killed_midway import KILLING
+from tests.killed_sync import killed_sync
 
 
 @pytest.fixture
@@ -180,13 +176,8 @@ def test_a_run_killed_while_writing_restored_posts_files_converges(account, tmp_
         (root / f"post-{n}.md").unlink()
     assert sync(acting, root, allow_empty=True).counts["trashed"] == 6  # every file deleted, deliberately
     blogs.restore(acting, refs=[f"post-{n}" for n in range(6)])
-    actor = acting.actor
-    child = subprocess.run(
-        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root), "2"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert child.returncode == -signal.SIGKILL, child.stderr
-    assert len(child.stdout.splitlines()) == 2  # two files back, the run killed before recording them
+    written = killed_sync(acting, root, "replace", ".md", nth=2)
+    assert len(written) == 2  # two files back, the run killed before recording them
 
     summary = sync(acting, root)
     assert summary.conflicts == [] and summary.failed == [] and summary.counts["written"] == 4
@@ -269,13 +260,7 @@ def test_a_run_killed_after_writing_a_restored_posts_file_apart_converges(accoun
     sync(acting, root)
     blogs.restore(acting, refs=["alpha"])
     (root / "beta.md").rename(root / "alpha.md")
-    actor = acting.actor
-    child = subprocess.run(
-        [sys.executable, "-c", KILLING, acting.db.conninfo, str(actor.user_id), actor.email, str(root), "1"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert child.returncode == -signal.SIGKILL, child.stderr
-    assert child.stdout.splitlines() == ["alpha-2.md"]
+    assert killed_sync(acting, root, "replace", ".md") == ["alpha-2.md"]
 
     summary = sync(acting, root)
     assert summary.failed == [] and summary.conflicts == [] and summary.counts["written"] == 0
