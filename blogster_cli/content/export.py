@@ -59,6 +59,14 @@ Rules, in order:
    line back off: `without_added_heading`); only a file whose name does
    not give its slug gets front matter, stating the slug, tags, description, keywords and
    picture (`_stating_slug`).
+4. Former addresses. A post renamed or re-dated since it was published (its former addresses,
+   `posts addresses`) was at another address in `dialect` too: the file's generator gave it one
+   for each former slug and date, worked out by rendering the post so and reading where its
+   generator puts that file (`_served_address`). Each such address but the file's own and those
+   its aliases already list is added to them (`_with_former_aliases`): Hugo's and Zola's
+   `aliases`, from the site's root (Zola without the leading `/`), and Jekyll's `redirect_from`
+   only where the file already lists some (the jekyll-redirect-from plugin reads it; a site
+   without it would not). A post with no former address is written as the rules above say.
 
 Export, import, export gives the same file again (a fixed point).
 """
@@ -66,7 +74,7 @@ Export, import, export gives the same file again (a fixed point).
 import hashlib
 import posixpath
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timezone, tzinfo
 from pathlib import PurePosixPath
@@ -230,6 +238,7 @@ def export_file(
     at: str | PurePosixPath | None = None,
     new_folder: PurePosixPath | None = None,
     resolve_liquid: bool = False,
+    former: Sequence[tuple[str, datetime]] = (),
 ) -> ExportedFile:
     """`post` exported in `dialect`: its relative POSIX path, its full text, and what it still holds
     that `dialect`'s generator does not read (`LeftAsWritten`), for the export to warn about.
@@ -242,12 +251,20 @@ def export_file(
     `new_folder` is where an Astro post without a path of its own goes (`conventional_path`).
     With `resolve_liquid`, a post imported from Jekyll has its Liquid site variables resolved for
     another generator (`carried_body`), else its body is written byte for byte (rule 3).
+    `former` holds the (slug, publication time) of each address the post had before a rename or a
+    new date (`publish.urls.former_addresses`, oldest first): the addresses `dialect`'s generator gave
+    it then join its aliases (rule 4).
     Front matter nested past the stack of a step that recurses per level (stored before
     `frontmatter.MAX_NESTING` was enforced) is a FrontMatterError of this post, like any other.
     """
     try:
-        return _render_post(
+        exported = _render_post(
             post, content, dialect, default_tz=default_tz, at=at, new_folder=new_folder, resolve_liquid=resolve_liquid
+        )
+        if not former:
+            return exported
+        return _with_former_aliases(
+            exported, post, content, dialect, former, default_tz=default_tz, new_folder=new_folder
         )
     except RecursionError:
         raise FrontMatterError(NESTED_TOO_DEEPLY) from None
@@ -915,6 +932,123 @@ def _move_addresses(values: dict[Any, Any], moves: list[_Move]) -> None:
             _rename(values, move.old, move.new, move.value)
         elif move.new is not None:
             values[move.new] = move.value
+
+
+# The dialects whose generator redirects a page's former addresses listed in its front matter
+# (`publish.urls.ADDRESS_FIELDS`: Hugo's and Zola's `aliases`, Jekyll's `redirect_from`).
+_ALIASED_DIALECTS = ("hugo", "zola", "jekyll")
+
+
+def _with_former_aliases(
+    exported: ExportedFile,
+    post: PostFields,
+    content: Mapping[str, Any],
+    dialect: Dialect,
+    former: Sequence[tuple[str, datetime]],
+    *,
+    default_tz: tzinfo,
+    new_folder: PurePosixPath | None,
+) -> ExportedFile:
+    """`exported` with the addresses its generator gave the post under each `former` slug and date
+    added to its aliases (rule 4), or itself when it already lists them all. A Jekyll file gets
+    them only where its front matter already has `redirect_from` (the plugin reading it is the site's
+    choice); a file whose own address is not known gets none (each might be it)."""
+    from blogster_cli.publish.urls import ADDRESS_FIELDS, alias_from_root, clean_path
+
+    if dialect not in _ALIASED_DIALECTS:
+        return exported
+    try:
+        split = split_front_matter(exported.text)
+        metadata = parse_metadata(split) if split.format is not None else None
+    except ContentError:
+        return exported
+    values = metadata.values if metadata is not None else {}
+    alias_name = ADDRESS_FIELDS[dialect][1]
+    alias_key = _existing_key(values, alias_name)
+    source = content["source"] or {}
+    own = _served_address(exported.path, values, dialect, post.date, source, default_tz)
+    if own is None or (dialect == "jekyll" and alias_key is None):
+        return exported
+    written = values[alias_key] if alias_key is not None else []
+    listed = written if isinstance(written, list) else [written]
+    forgotten = source.get("forgotten_addresses")  # by `posts addresses --forget`: not brought back
+    known = [own, *(alias_from_root(alias, dialect, own) for alias in listed)]
+    known += forgotten if isinstance(forgotten, list) else []
+    taken = {clean_path(address) for address in known if isinstance(address, str)}
+    added: list[str] = []
+    for slug, published_at in former:
+        then = replace(post, slug=slug, published_at=published_at, status="published")
+        try:
+            old = _render_post(
+                then, content, dialect, default_tz=default_tz, at=None, new_folder=new_folder, resolve_liquid=False
+            )
+            old_split = split_front_matter(old.text)
+            old_values = parse_metadata(old_split).values if old_split.format is not None else {}
+        except ContentError:
+            continue
+        address = _served_address(old.path, old_values, dialect, then.date, source, default_tz)
+        path = clean_path(address) if address is not None else None
+        if address is not None and path is not None and path not in taken:
+            taken.add(path)
+            added.append(address.lstrip("/") if dialect == "zola" else address)
+    if not added:
+        return exported
+    fmt = split.format or _format_for(dialect, None, None)
+    aliased = {**values, alias_key or alias_name: [*listed, *added] if alias_key is not None else added}
+    at = PurePosixPath(exported.path)
+    if split.format is None and not _read_alike(
+        map_metadata(values, split.body, at, dialect, default_tz),
+        map_metadata(aliased, split.body, at, dialect, default_tz),
+    ):
+        return exported  # front matter of its own would make the file read as another post
+    return replace(exported, text=dump_front_matter(fmt, aliased, metadata) + split.body)
+
+
+def _served_address(
+    path: str,
+    values: Mapping[Any, Any],
+    dialect: Dialect,
+    when: datetime | None,
+    source: Mapping[str, Any],
+    default_tz: tzinfo,
+) -> str | None:
+    """Where `dialect`'s generator serves the file at `path` with front matter `values` for a post
+    dated `when`, from the site's root (`publish.urls.page_address`: the address its front matter
+    names, else the one the file's place gives it, in the site's permalink pattern when import read
+    one); None when unknown."""
+    from blogster_cli.publish.urls import ADDRESS_FIELDS, page_address
+
+    url_name, _ = ADDRESS_FIELDS[dialect]
+    document: dict[str, Any] = {
+        name: values[key]
+        for name in (url_name, "slug", "title", "categories", "category")
+        if name is not None and (key := _existing_key(values, name)) is not None
+    }
+    pattern = source.get("site_permalink") if source.get("dialect") == dialect else None
+    url = document.get(url_name) if url_name is not None else None
+    if dialect == "jekyll" and isinstance(url, str) and ":" in url:  # a pattern: `/:year/:title/`
+        pattern = url
+    document |= {
+        "dialect": dialect,
+        "source_path": path,
+        "date": local_day(when, default_tz).isoformat() if when is not None else None,
+        "site_permalink": pattern,
+    }
+    return page_address(document)
+
+
+def _read_alike(first: MappedPost, second: MappedPost) -> bool:
+    """Whether two readings of a file say the same post (`_matches`' fields)."""
+    return (
+        first.title == second.title
+        and first.slug == second.slug
+        and first.status == second.status
+        and _same_moment(first.date, second.date)
+        and set(first.all_tags) == set(second.all_tags)
+        and first.meta_description == second.meta_description
+        and first.meta_keywords == second.meta_keywords
+        and first.featured_image == second.featured_image
+    )
 
 
 def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo, metadata: Metadata | None) -> None:

@@ -196,7 +196,9 @@ def import_post(
         },
     )
     post = post_from_mapping(mapped, content)
-    post.not_a_page = unrendered_reason(metadata.values, shape, chosen)
+    post.not_a_page = unrendered_reason(metadata.values, shape, chosen) or top_level_page_reason(
+        metadata.values, shape, dated=mapped.date is not None, hugo=chosen == "hugo" and "hugo" in (site, dialect)
+    )
     return post
 
 
@@ -366,6 +368,10 @@ REPOSITORY_FILE_STEMS = frozenset({"readme", "license", "licence", "changelog", 
 JEKYLL_POST_FOLDERS = ("_posts", "_drafts")
 JEKYLL_PAGE_REASON = "page, not a post: Jekyll posts are in _posts/ or _drafts/"
 HEADLESS_REASON = "headless bundle (headless: true): not a page, not a post"
+HUGO_PAGE_REASON = (
+    "page at the top of content/ (no section, no type, no date), not a post: Hugo's posts are in a section"
+    " such as content/posts/"
+)
 HUGO_BUILD_KEYS = ("_build", "build")  # Hugo's build options (`_build` before 0.123)
 HUGO_NEVER_RENDERED = "never"  # `render: never` (or false, before Hugo 0.76)
 
@@ -421,6 +427,34 @@ def unrendered_reason(values: Mapping[Any, Any], path: PurePosixPath | None, dia
     if not never:
         return None
     return f"never rendered ({build.key}: render: {str(value).lower()}): not a page, not a post"
+
+
+def top_level_page_reason(
+    values: Mapping[Any, Any], path: PurePosixPath | None, *, dated: bool, hugo: bool
+) -> str | None:
+    """Why a Hugo file is one of its site's pages, not a post; None when it may be a post.
+
+    Hugo puts a file at the top of `content/` (`content/about.md`, or the leaf bundle
+    `content/about/index.md`; `path` as its site lays it out) in no section, and gives it the type
+    `page` unless its front matter sets `type`; themes list as posts the pages whose type is one of
+    the site's main sections (`mainSections`: `posts`), which `page` is not. Such a file without a
+    date is the site's About or Contact page, which import would date now. One with a date (a blog
+    that keeps its posts at the top) or a `type` of its own (`type: posts`) is read as a post, as is
+    every file in a section. `hugo`: the file is read as Hugo's and its site's config names Hugo (or
+    `--format hugo` says so): the top-level pages of a Zola site are its posts, and a folder
+    without a config may be Zola's."""
+    from blogster_cli.content.layout import site_key
+
+    if not hugo or path is None or dated:
+        return None
+    parts = site_key(path.as_posix())
+    bundle = len(parts) == 3 and os.path.splitext(parts[2])[0] == BUNDLE_INDEX_STEMS[0]
+    if parts[0] != "content" or not (len(parts) == 2 or bundle):
+        return None
+    kind = find_key([values], ("type",))
+    if kind is not None and kind.value is not None and str(kind.value).strip().lower() not in ("", "page"):
+        return None
+    return HUGO_PAGE_REASON
 
 
 def _is_post_name(name: str) -> bool:

@@ -13,7 +13,7 @@ imported (bench/bench_orm_cost.py, load 3.1-3.7).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -98,6 +98,9 @@ class StoredPost:
     # False otherwise. Not when the post was made by importing a file that stated no date: its
     # created_at is then that import's moment (`OWN_CREATION`).
     created_at_own: bool = False
+    former_addresses: list[list[str]] = field(default_factory=list)
+    """[slug, publication time as stored] of each address it had before a rename or a new date
+    (migration 0203), oldest first: export lists where its generator served it then as aliases."""
 
 
 # Revision 1 is the content a post was made with, written in the same transaction (same now()): a
@@ -113,7 +116,11 @@ _STORED_COLUMNS = (
     "b.id, b.title, b.slug, b.status::text, b.meta_description, b.meta_keywords, b.featured_image,"
     " b.created_at, b.published_at, b.content::text,"
     " coalesce((select array_agg(bt.tag_name order by bt.tag_name) from public.blogs_to_tags bt"
-    f" where bt.blog_id = b.id), '{{}}') as tags, {OWN_CREATION}"
+    f" where bt.blog_id = b.id), '{{}}') as tags, {OWN_CREATION},"
+    " coalesce((select array_agg(array[e->>'slug', e->>'published_at'] order by n) from jsonb_array_elements("
+    " case jsonb_typeof(b.former_addresses) when 'array' then b.former_addresses else '[]'::jsonb end)"
+    " with ordinality t(e, n) where jsonb_typeof(e->'slug') = 'string' and jsonb_typeof(e->'published_at') = 'string'),"
+    " '{{}}') as former_addresses"
 )
 
 
@@ -121,11 +128,11 @@ def _stored(row: tuple[Any, ...]) -> StoredPost:
     """The post of a `_STORED_COLUMNS` row, its content's text decoded here (`stored_json.readable_object`): a
     value Python cannot read, written by the account's own SQL, is left out of that post's content
     rather than ending the query (every post an export or import reads) with psycopg's decoding."""
-    post_id, title, slug, status, description, keywords, image, created, published, text, tags, own = row
+    post_id, title, slug, status, description, keywords, image, created, published, text, tags, own, former = row
     content, _ = readable_object(text)
     return StoredPost(
         post_id, title, slug, status, description, keywords, image, created, published,
-        content, tags, own,
+        content, tags, own, former,
     )  # fmt: skip
 
 

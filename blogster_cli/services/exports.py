@@ -54,7 +54,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -586,7 +586,8 @@ def render(
             and name_slug(PurePosixPath(at), dialect) == post.slug
         ):
             fields.slug = post.slug  # `post-2.md` for post-2 (its file `post.md` was another's): its name says it
-    unchanged = _unchanged_file(fields, before, content, dialect) if at is None else None
+    former = _former_addresses(post)
+    unchanged = _unchanged_file(fields, before, content, dialect) if at is None and not former else None
     if unchanged is not None:
         return (*unchanged, note, LeftAsWritten())
     try:
@@ -594,7 +595,7 @@ def render(
             export_file(fields, content, cast("Dialect", dialect), default_tz=default_tz)
         exported = export_file(
             fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder,
-            resolve_liquid=resolve_liquid,
+            resolve_liquid=resolve_liquid, former=former,
         )  # fmt: skip
     except ContentError:
         if fields.date is not None or post.created_at is None:
@@ -602,9 +603,19 @@ def render(
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
         exported = export_file(
             fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder,
-            resolve_liquid=resolve_liquid,
+            resolve_liquid=resolve_liquid, former=former,
         )  # fmt: skip
     return exported.path, exported.text, note, exported.left
+
+
+def _former_addresses(post: StoredPost) -> list[tuple[str, datetime]]:
+    """(slug, publication time) of each address `post` had before a rename or a new date, oldest
+    first (`publish.urls.former_addresses`): the file lists where its generator served it then."""
+    from blogster_cli.publish.urls import former_addresses
+
+    return [(slug, datetime.fromisoformat(when)) for slug, when in former_addresses(
+        [{"slug": slug, "published_at": when} for slug, when in post.former_addresses]
+    )]  # fmt: skip
 
 
 def free_path(path: PurePosixPath, used: Collection[str]) -> PurePosixPath:

@@ -48,7 +48,8 @@ def test_a_bundle_whose_slug_changed_moves_with_its_pictures_and_hugo_shows_them
         f"{root} [hugo]: 1 renamed; 1 unchanged.",
     ]
     assert not (root / BUNDLE).exists()
-    assert (root / MOVED / "index.md").read_text() == POST  # its folder states the slug
+    # its folder states the slug; its old address is Hugo's alias now
+    assert (root / MOVED / "index.md").read_text() == POST.replace("---\nThe", "aliases:\n- /blog/trip/\n---\nThe")
     assert (root / MOVED / "diagram.png").read_bytes() == png(1)
     assert (root / MOVED / "maps/route.png").read_bytes() == png(2)
     assert (root / MOVED / "linked.png").readlink() == outside and outside.read_bytes() == png(3)
@@ -72,7 +73,12 @@ def test_a_bundle_whose_slug_changed_moves_with_its_pictures_and_hugo_shows_them
     subprocess.run(["hugo", "--source", str(root), "--destination", str(out)], check=True, capture_output=True)
     page = (out / "blog/road-trip/index.html").read_text()
     assert 'src="diagram.png"' in page and (out / "blog/road-trip/diagram.png").read_bytes() == png(4)
-    assert not (out / "blog/trip").exists()
+    # the old folder holds no picture, only Hugo's redirect page to the new one
+    assert [path.name for path in (out / "blog/trip").iterdir()] == ["index.html"]
+    assert (
+        '<link rel="canonical" href="https://example.org/blog/road-trip/">'
+        in (out / "blog/trip/index.html").read_text()
+    )
 
 
 def test_a_bundle_is_never_moved_into_a_folder_already_there(cli, signed_up, tmp_path):

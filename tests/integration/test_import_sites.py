@@ -51,7 +51,8 @@ def write(path: Path, data: str | bytes) -> Path:
 
 def hugo_site(root: Path) -> Path:
     write(root / "hugo.toml", 'baseURL = "https://example.org/"\ntitle = "Site"\n')
-    write(root / "content" / "about.md", "---\ntitle: About\n---\nWho we are.\n")
+    # dated, a file at the top of content/ is a post (an undated one is a page: test_import_hugo_top_level_pages)
+    write(root / "content" / "about.md", "---\ntitle: About\ndate: 2023-12-01\n---\nWho we are.\n")
     write(root / "content" / "posts" / "first.md", "---\ntitle: First\ndate: 2024-01-02\n---\nOne.\n")
     write(root / "content" / "posts" / "trip" / "index.md", "---\ntitle: Trip\ndate: 2024-02-03\n---\nTwo.\n")
     return root

@@ -740,7 +740,8 @@ def test_sync_imports_a_jekyll_sites_posts_only_and_lists_its_pages_and_headless
     (hugo / "content" / "gallery").mkdir(parents=True)
     (hugo / "hugo.toml").write_text('baseURL = "https://example.org/"\n')
     (hugo / "content" / "gallery" / "index.md").write_text("---\nheadless: true\n---\n")
-    (hugo / "content" / "kept.md").write_text(POST_A)
+    (hugo / "content" / "posts").mkdir()
+    (hugo / "content" / "posts" / "kept.md").write_text(POST_A)  # a post: in a section (at the top, a page)
     acting = account()
     for _ in range(2):
         first = sync(acting, site)

@@ -8,7 +8,7 @@ import pytest
 
 from blogster_cli.content.layout import layout_path, site_generator, site_key, site_permalink, site_root
 from blogster_cli.content.linked_images import image_links, inside, rewrite_front_matter_value, rewrite_image_links
-from blogster_cli.content.post import import_post, not_a_post
+from blogster_cli.content.post import HUGO_PAGE_REASON, import_post, not_a_post
 from blogster_cli.content.wordpress import parse_wxr, read_wxr
 
 
@@ -258,17 +258,38 @@ def test_what_is_not_a_post_by_its_place_in_the_site(path, site, dialect, skippe
     [
         ("---\nheadless: true\n---\n", "content/g/index.md", "headless bundle (headless: true): not a page, not a post"),
         ("+++\nHeadless = 'yes'\n+++\n", "content/g/index.md", "headless bundle (headless: true): not a page, not a post"),
-        ("---\nheadless: true\n---\nA page.\n", "content/g.md", None),
-        ("---\nheadless: false\n---\nA post.\n", "content/g/index.md", None),
+        ("---\nheadless: true\n---\nA page.\n", "content/posts/g.md", None),
+        ("---\nheadless: false\n---\nA post.\n", "content/posts/g/index.md", None),
         ("---\n_build:\n  render: never\n---\n", "content/g/index.md", "never rendered (_build: render: never): not a page, not a post"),
         ('{"build": {"render": false}}\n', "content/p.md", "never rendered (build: render: false): not a page, not a post"),
-        ("---\nbuild:\n  render: always\n  list: never\n---\nX.\n", "content/g/index.md", None),
-        ("---\nbuild: never\n---\nX.\n", "content/g/index.md", None),
+        ("---\nbuild:\n  render: always\n  list: never\n---\nX.\n", "content/posts/g/index.md", None),
+        ("---\nbuild: never\n---\nX.\n", "content/posts/g/index.md", None),
     ],
 )  # fmt: skip
 def test_hugo_pages_it_never_renders_are_not_posts(text, path, skipped) -> None:
     assert import_post(text, path, site="hugo").not_a_page == skipped
     assert import_post(text, path, dialect="zola").not_a_page is None
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "site", "page"),
+    [
+        ("---\ntitle: About\n---\nUs.\n", "content/about.md", "hugo", True),
+        ("+++\ntitle = 'About'\n+++\nUs.\n", "site/content/about/index.md", "hugo", True),
+        ("---\ntitle: About\ntype: page\n---\nUs.\n", "content/about.md", "hugo", True),
+        ("---\ntitle: Hello\ndate: 2024-01-02\n---\nA post at the top.\n", "content/hello.md", "hugo", False),
+        ("---\ntitle: Hello\ntype: posts\n---\nTyped a post.\n", "content/hello.md", "hugo", False),
+        ("---\ntitle: Hello\n---\nIn a section.\n", "content/posts/hello.md", "hugo", False),
+        ("---\ntitle: Hello\n---\nA bundle in a section.\n", "content/posts/hello/index.md", "hugo", False),
+        ("---\ntitle: Hello\n---\nA page of the about/ section.\n", "content/about/team.md", "hugo", False),
+        ("---\ntitle: About\n---\nUs.\n", "content/about.md", None, False),  # no config: maybe Zola's
+        ("+++\ntitle = 'About'\n+++\nUs.\n", "content/about.md", "zola", False),
+    ],
+)  # fmt: skip
+def test_a_hugo_page_at_the_top_of_content_is_not_a_post(text, path, site, page) -> None:
+    """Hugo gives a file at the top of `content/` no section and the type `page` (`hugo` 0.111:
+    `.Section` "", `.Type` "page", outside `mainSections`): undated and untyped, it is a page."""
+    assert (import_post(text, path, site=site).not_a_page == HUGO_PAGE_REASON) is page
 
 
 def test_a_file_on_no_layout_folder_finds_its_site_in_its_own_folders(tmp_path) -> None:

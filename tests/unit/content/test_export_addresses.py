@@ -172,3 +172,30 @@ def test_zola_internal_links_are_counted_outside_code() -> None:
     post = import_post('+++\ntitle = "Z"\npath = "z"\n+++\n' + body, "content/z.md")
     assert export_file(post.fields(), post.content, "hugo", resolve_liquid=True).left.zola_links == 2
     assert export_file(post.fields(), post.content, "zola", resolve_liquid=True).left.zola_links == 0
+
+
+RENAMED_AT = dt.datetime(2021, 1, 2, tzinfo=dt.UTC)
+
+
+def renamed(text: str, path: str, dialect: str, slug: str, former: str) -> str:
+    """The file export writes for the post of `text` at `path` renamed `slug`, once published as `former`."""
+    post = import_post(text, path, dialect=dialect)  # type: ignore[arg-type]
+    fields = post.fields()
+    fields.slug = slug
+    return export_file(fields, post.content, dialect, former=[(former, RENAMED_AT)]).text  # type: ignore[arg-type]
+
+
+def test_a_renamed_post_lists_its_old_address_where_its_generator_reads_aliases() -> None:
+    """Its own dialect's file (byte for byte otherwise) gets the address its generator gave it under
+    its former slug: a Zola alias goes above the file's tables, a Hugo one joins a lone alias, and one
+    already listed (from the page's folder, as Hugo reads it) is not listed again."""
+    zola = '+++\ntitle = "X"\ndate = 2021-01-02\n\n[extra]\nfoo = 1\n+++\nBody\n'
+    assert renamed(zola, "content/blog/x.md", "zola", "y", "x") == (
+        '+++\ntitle = "X"\ndate = 2021-01-02\naliases = ["blog/x/"]\n\n[extra]\nfoo = 1\n+++\nBody\n'
+    )
+    hugo = '+++\ntitle = "X"\naliases = "old"\ndate = 2021-01-02\n+++\nBody\n'
+    assert renamed(hugo, "content/posts/x.md", "hugo", "y", "x") == hugo.replace('"old"', '["old", "/posts/x/"]')
+    listed = "---\ntitle: X\ndate: 2021-01-02\nslug: y\naliases:\n- x\n---\nBody\n"  # `x` of /posts/y/ is /posts/x
+    assert renamed(listed.replace("slug: y", "slug: x"), "content/posts/a.md", "hugo", "y", "x") == listed
+    jekyll = "---\ntitle: X\n---\nBody\n"  # no `redirect_from`: the site may not run jekyll-redirect-from
+    assert renamed(jekyll, "_posts/2021-01-02-x.md", "jekyll", "y", "x") == jekyll
