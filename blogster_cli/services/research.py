@@ -63,7 +63,9 @@ def add(
         source = ResearchSource(
             user_id=acting.actor.user_id, blog_id=_blog_id(session, blog), title=title.strip(), url=url.strip(),
             author=author, publication_date=published, source_type=kind,
-            citation_format=citation_formats(title=title.strip(), url=url.strip(), author=author, published=published),
+            citation_format=citation_formats(
+                title=title.strip(), url=url.strip(), author=author, published=published, kind=kind
+            ),
         )  # fmt: skip
         return _public(rows.insert_source(session, source=source))
 

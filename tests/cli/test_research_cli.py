@@ -12,7 +12,10 @@ def test_sources_with_citations_feed_the_draft_and_stay_private(cli, signed_up, 
     )  # fmt: skip
     assert added.exit_code == 0, added.stderr
     source = added.json()
-    assert source["citation_format"]["apa"] == "Baker, A. (2024, March 5). Crumb study. https://example.org/crumb"
+    assert source["citation_format"] == {  # a study: APA gives its year, MLA its date
+        "apa": "Baker, A. (2024). Crumb study. https://example.org/crumb",
+        "mla": "Baker, A. \u201cCrumb study.\u201d 5 Mar. 2024, https://example.org/crumb.",
+    }
     assert source["source_type"] == "study" and source["blog_id"] is None
     assert [s["id"] for s in cli("research", "list", "--json").json()] == [source["id"]]
     assert cli("generate", "draft", "--topic", "Bread", "--sources").exit_code == 0
