@@ -966,7 +966,8 @@ def _folder_shown(root: Path, folder: str) -> str:
 
 
 def _renames(run: _Run, missing: list[FileState], new_paths: list[str]) -> dict[str, str]:
-    """Old path -> new path for files that moved: a file gone and a new one with its bytes."""
+    """Old path -> new path for files that moved: a file gone and a new one with its bytes, or one a
+    killed run moved and the writer edited since (`_killed_moves`)."""
     by_hash: dict[str, list[str]] = {}
     for path in new_paths:
         by_hash.setdefault(run.disk[path], []).append(path)
@@ -975,6 +976,52 @@ def _renames(run: _Run, missing: list[FileState], new_paths: list[str]) -> dict[
         candidates = by_hash.get(state.file_sha256)
         if candidates and run.live(state) is not None:
             moved[state.path] = candidates.pop(0)
+    left = [path for paths in by_hash.values() for path in paths]
+    return moved | _killed_moves(run, [state for state in missing if state.path not in moved], left)
+
+
+def _killed_moves(run: _Run, unpaired: list[FileState], new_paths: list[str]) -> dict[str, str]:
+    """Old path -> new path for the files a killed run moved (`_move_file`, `_move_bundle`: renamed,
+    not yet recorded there) that the writer edited before this run, which their bytes no longer
+    pair: a file gone (of `unpaired`) whose post changed since its last sync (a move is made only
+    for that), and a new file (of `new_paths`) where this run would move it (`_renamed_path`). Before,
+    that file was imported as a second post and its post written again at the old path (red team
+    71 F2); now both sides changed since the last sync, a conflict there (`_moved`). Only such posts
+    are read and rendered (a kill in a move, or a file deleted while its post changed, with a new
+    file somewhere: rare)."""
+    from blogster_cli.content.mapping import folded_path
+    from blogster_cli.services.exports import render
+
+    free = set(new_paths) - run.known
+    waiting = [
+        (state, version.id)
+        for state in unpaired
+        if state.file_sha256 != REMOVED
+        and state.conflict_post_version is None  # a file in conflict is never moved
+        and (version := run.live(state)) is not None
+        and version.version != state.post_version
+    ]
+    if not free or not waiting:
+        return {}
+    with unit_of_work(run.acting) as conn:
+        stored = blogs_bulk.my_posts_by_id(conn, ids=[post_id for _, post_id in waiting])
+    left_out, new_folder, sections = _layout(run, {folded_path(path) for path in set(run.disk) | run.known})
+    moved: dict[str, str] = {}
+    for state, post_id in waiting:
+        post = stored.get(post_id)
+        source = ((post.content or {}).get("source") or {}) if post is not None else {}
+        if post is None or not _read_here(run, state.path, source):
+            continue  # purged meanwhile, or its post is another file's now: never moved
+        stated = source.get("dialect")
+        dialect = stated if isinstance(stated, str) and stated in FORMATS[1:] else run.dialect
+        try:
+            rendered = render(post, dialect, run.default_tz, new_folder=new_folder if dialect == "astro" else None)[0]
+        except (ValueError, TypeError, KeyError, BlogsterError):
+            continue
+        target = _renamed_path(state.path, rendered, dialect, run.root, left_out, sections)
+        if target is not None and target in free:
+            free.discard(target)
+            moved[state.path] = target
     return moved
 
 
@@ -1142,7 +1189,8 @@ def _keep_apart(run: _Run, taken: list[FileState]) -> None:
 
 
 def _moved(run: _Run, state: FileState, new_path: str) -> None:
-    """A file that moved keeps its post: the new path goes in as import reads it."""
+    """A file that moved keeps its post: the new path goes in as import reads it. One a killed run
+    moved, edited since, whose post changed too (`_killed_moves`), is a conflict there."""
     post = run.live(state)
     assert post is not None  # _renames pairs only files of live posts
     run.drop(state)
@@ -1150,6 +1198,8 @@ def _moved(run: _Run, state: FileState, new_path: str) -> None:
     moved = FileState(new_path, post.id, state.file_sha256, state.post_version)
     if post.version == state.post_version:
         run.imports.append((new_path, post.id, "renamed", note))
+    elif run.disk[new_path] != state.file_sha256:  # both sides changed: never written over the edit
+        run.renders.append(_Render(new_path, post.id, "conflict", moved, note=note))
     else:
         run.renders.append(_Render(new_path, post.id, "write", moved, note=f"{note}; changed in the database"))
 
@@ -1598,6 +1648,16 @@ def _queue_new_posts(run: _Run, tracked: set[UUID | None], reported: list[Synced
             run.renders.append(_Render("", post_id, "new", action="created"))
 
 
+def _layout(run: _Run, used: set[str]) -> tuple[tuple[str, ...], PurePosixPath | None, frozenset[str]]:
+    """Where this folder's posts go, as export lays them out: the folders left out of its layout
+    (`used`: the paths in it, folded), where a new Astro post goes, and the posts' sections."""
+    left_out = _folder_in_layout(run.root, run.dialect, used)
+    new_folder, in_site = _astro_new_posts(run.root) if run.dialect == "astro" else (None, None)
+    if in_site is not None:
+        left_out = (in_site, *left_out)
+    return left_out, new_folder, _posts_sections(run, left_out)
+
+
 def _render_all(run: _Run) -> None:
     """Render the queued posts as export does, then write, compare or place each."""
     from blogster_cli.content.mapping import folded_path
@@ -1607,11 +1667,7 @@ def _render_all(run: _Run) -> None:
     if not run.renders:
         return
     used = {folded_path(path) for path in set(run.disk) | run.known}  # as a case-blind disk sees them
-    left_out = _folder_in_layout(run.root, run.dialect, used)
-    new_folder, in_site = _astro_new_posts(run.root) if run.dialect == "astro" else (None, None)
-    if in_site is not None:
-        left_out = (in_site, *left_out)
-    sections = _posts_sections(run, left_out)
+    left_out, new_folder, sections = _layout(run, used)
     by_id: dict[UUID, Any] = {}
     ids = sorted({item.post_id for item in run.renders}, key=str)
     for start in range(0, len(ids), 500):
@@ -1977,11 +2033,14 @@ def _move(run: _Run, item: _Render, new_path: str, data: bytes, because: str) ->
     """Write a post's file at `new_path` and remove its old one (each only while as the scan
     saw it): the post's slug changed where its file name states it, its draft was published, or
     its date changed where its file name starts with it (`because` says which). The file moves
-    by one rename (`_move_file`), a page bundle's index with its folder, whole (`_move_bundle`)."""
+    by one rename (`_move_file`), a page bundle's index with its folder, whole (`_move_bundle`).
+    A file deleted on disk (the post written again) has nothing to move: it is written at
+    `new_path`, as any write (before, the rename of a file not there failed every run, red team
+    71 F1); one whose new path is a link or anything else the scan did not read stays, said so."""
     state = item.state
     assert state is not None
     post = run.versions[item.post_id]
-    note = f"moved from {item.path}: {because}"
+    action, note = "renamed", f"moved from {item.path}: {because}"
     folders = _bundle_folders(run.root, item.path, new_path)
     if folders is not None:
         refused = _bundle_refused(run, item.path, *folders)
@@ -1990,12 +2049,19 @@ def _move(run: _Run, item: _Render, new_path: str, data: bytes, because: str) ->
             return
         if not run.dry_run and not _move_bundle(run, item, new_path, data, *folders):
             return
+    elif (refused := _file_refused(run, item.path, new_path)) is not None:
+        run.done(item.path, "skipped", post.id, refused)
+        return
+    elif item.path not in run.disk:  # deleted on disk: no folder made, no rename, only the write
+        if not run.dry_run and not _write_moved(run, item, new_path, data):
+            return
+        action, note = item.action, f"{item.note or 'deleted on disk'}; {because}"
     elif not run.dry_run and not _move_file(run, item, new_path, data):
         return
     run.disk.pop(item.path, None)
     run.wrote(replace(state, path=new_path, id=None, file_sha256=_sha(data), post_version=post.version,
                       conflict_file_sha256=None, conflict_post_version=None, post_seen=-1), state)  # fmt: skip
-    run.done(new_path, "renamed", post.id, note)
+    run.done(new_path, action, post.id, note)
     _warn_zone(run, item, new_path)
 
 
@@ -2025,6 +2091,25 @@ def _bundle_refused(run: _Run, path: str, folder: str, to: str) -> str | None:
     if os.path.lexists(run.root / to):
         return f"its post's folder {folder}/ was not moved to {to}/, which exists: move or remove that, then sync again"
     return None
+
+
+def _file_refused(run: _Run, path: str, new_path: str) -> str | None:
+    """Why the post's file `path` does not move (or, deleted on disk, is not written) to `new_path`: a
+    link is there (never renamed over, nothing written through it), or a folder or special file, which
+    the scan did not read as a post (else `_render_all` would not move it there), as a bundle is not
+    moved onto a folder there; None when it goes there. A regular file there was saved during the
+    run: `_rename` leaves it, a conflict (before, a link was one too, every run: red team 71 F4)."""
+    import stat
+
+    target = _inside(run.root, new_path)
+    try:
+        taken = target is not None and not stat.S_ISREG(os.lstat(target).st_mode)
+    except OSError:  # nothing there (or not reachable: `_move_file` says why)
+        taken = False
+    if not taken:
+        return None
+    done = "moved to" if path in run.disk else "written at"
+    return f"its file was not {done} {new_path}, which exists: move or remove that, then sync again"
 
 
 def _move_bundle(run: _Run, item: _Render, new_path: str, data: bytes, folder: str, to: str) -> bool:
@@ -2092,7 +2177,8 @@ def _rename(run: _Run, item: _Render, source: Path, target: Path, moving: str, *
 def _write_moved(run: _Run, item: _Render, new_path: str, data: bytes) -> bool:
     """Record the file just renamed to `new_path` there as it was (its row moved with it), then
     write `data` over it: a kill between leaves a row the next run finds its post changed for.
-    False when it is not written (reported)."""
+    A file deleted on disk (`_move`) is recorded there as well, then written, only while nothing
+    is there. False when it is not written (reported)."""
     state, post_id, seen = item.state, item.post_id, run.seen(item.path)
     assert state is not None
     moved = replace(state, path=new_path, id=None, file_size=None, file_mtime_ns=None)

@@ -81,3 +81,26 @@ def test_a_zola_bundle_whose_slug_changed_moves_whole(db, make_user, tmp_path):
     assert (root / "content/blog/road-trip/diagram.png").read_bytes() == b"diagram"
     assert not (root / "content/blog/trip").exists()
     assert sync_service.sync_folder(acting, directory=root).files == []
+
+
+def test_a_bundle_moved_by_a_killed_run_then_edited_stays_its_posts_bundle(synced):
+    acting, root = synced  # red team 71 F2: the edited index was imported as a second post, trip/ made again
+    with unit_of_work(acting) as conn:
+        post_id = conn.execute("update public.blogs set slug = 'road-trip' where slug = 'trip' returning id").fetchone()
+    killed_sync(acting, root, "rename", "/road-trip")  # the folder renamed, its index not recorded there yet
+    moved = root / "content/blog/road-trip"
+    (moved / "index.md").write_text(POST + "Edited after the kill.\n")
+
+    summary = sync_service.sync_folder(acting, directory=root)  # both sides changed since the last sync
+    assert [(file.path, file.action) for file in summary.files] == [("content/blog/road-trip/index.md", "conflict")]
+    assert not (root / "content/blog/trip").exists()
+    assert (moved / "index.md").read_text() == POST + "Edited after the kill.\n"
+    assert (moved / "diagram.png").read_bytes() == b"diagram" and (moved / "maps/route.png").read_bytes() == b"route"
+    assert posts(acting) == [("other", "Other", False), ("road-trip", "Trip", False)]
+    (moved / "index.md.conflict").unlink()  # the file wins
+    assert [file.action for file in sync_service.sync_folder(acting, directory=root).files] == ["updated"]
+    assert posts(acting) == [("other", "Other", False), ("road-trip", "Trip", False)]
+    with unit_of_work(acting) as conn:
+        markdown = conn.execute("select content->>'markdown' from public.blogs where id = %s", post_id).fetchone()
+    assert "Edited after the kill." in markdown[0]
+    assert sync_service.sync_folder(acting, directory=root).files == []

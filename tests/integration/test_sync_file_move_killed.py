@@ -97,3 +97,47 @@ def test_a_file_saved_at_the_new_path_meanwhile_is_never_renamed_over(synced, mo
     )
     assert (root / "content/posts/b.md").read_text() == "saved meanwhile\n"
     assert "title: A\n" in (root / "content/posts/a.md").read_text()
+
+
+@pytest.mark.parametrize("title", ["A", "B post"])  # only its file name states the slug; its title too
+def test_a_file_moved_by_a_killed_run_then_edited_stays_its_posts_file(synced, title):
+    acting, root = synced  # red team 71 F2: the edited file was imported as a second post, a.md written back
+    with unit_of_work(acting) as conn:
+        post_id = conn.execute(
+            "update public.blogs set slug = 'b', title = %s where slug = 'a' returning id", (title,)
+        ).fetchone()[0]
+    killed_sync(acting, root, "rename", "/b.md")  # renamed, not recorded there yet
+    moved = root / "content/posts/b.md"
+    moved.write_text(moved.read_text() + "Edited after the kill.\n")
+
+    summary = sync_service.sync_folder(acting, directory=root)  # both sides changed since the last sync
+    assert [(file.path, file.action) for file in summary.files] == [("content/posts/b.md", "conflict")]
+    assert not (root / "content/posts/a.md").exists() and "Edited after the kill.\n" in moved.read_text()
+    assert f"title: {title}\n" in (root / "content/posts/b.md.conflict").read_text()
+    assert [post[:2] for post in posts(acting)] == [(str(post_id), "b"), (posts(acting)[1][0], "other")]
+    (root / "content/posts/b.md.conflict").unlink()  # the file wins
+    assert [file.action for file in sync_service.sync_folder(acting, directory=root).files] == ["updated"]
+    assert [post[:2] for post in posts(acting)] == [(str(post_id), "b"), (posts(acting)[1][0], "other")]
+    with unit_of_work(acting) as conn:
+        markdown = conn.execute("select content->>'markdown' from public.blogs where id = %s", (post_id,)).fetchone()
+    assert "Edited after the kill." in markdown[0]
+    assert sync_service.sync_folder(acting, directory=root).files == []
+
+
+def test_a_lone_file_moved_by_a_killed_run_then_edited_is_no_emptied_folder(db, make_user, tmp_path):
+    acting = ActingUser(db, make_user())  # red team 71 F2: every later run refused, "holds none of the 1 file"
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: x\n")
+    (root / "_posts/2024-01-02-j.md").write_text("---\ntitle: J\ndate: 2024-01-02 10:00:00 +0000\n---\nbody\n")
+    assert sync_service.sync_folder(acting, directory=root / "_posts").counts["imported"] == 1
+    with unit_of_work(acting) as conn:
+        post_id = conn.execute("update public.blogs set published_at = '2023-05-05 10:00Z' returning id").fetchone()[0]
+    killed_sync(acting, root / "_posts", "rename", "/2023-05-05-j.md")
+    moved = root / "_posts/2023-05-05-j.md"
+    moved.write_text(moved.read_text() + "writer line\n")
+
+    summary = sync_service.sync_folder(acting, directory=root / "_posts")
+    assert summary.failed == [] and [file.path for file in summary.conflicts] == ["2023-05-05-j.md"]
+    assert not (root / "_posts/2024-01-02-j.md").exists() and "writer line\n" in moved.read_text()
+    assert [post[:2] for post in posts(acting)] == [(str(post_id), "j")]
