@@ -12,6 +12,23 @@ could be read two ways ("1,234": 1.234 or 1234) when nothing in the file tells w
 than guess a figure a thousand times off. A line ends at an LF, a CR LF or a lone CR (an old
 Mac's export; a stray CR ends its line rather than failing the file), never inside a quoted cell,
 and lines are numbered at each LF, as `grep -n` shows them (at each CR in a file without LF).
+
+A quoted cell may hold line ends (a note with a line break, as Excel and Google Sheets write it).
+A quote left open instead takes in every later line up to the next quote, or to the end of the
+file, where the csv module ends the cell without a word: one typo lost the rest of an export.
+So a record over several lines is a quote left open when the file ends inside its quote (no CSV
+writer leaves one open), or when each of its later lines (blank ones aside), read on its own, is
+a row of the file: as many cells as the header. Its last line may instead close the quote astray,
+followed by neither a separator nor the line's end, which no CSV writer does ('"24" monitor',
+'best 27" monitor', the next broken line's own quote). A note's lines are text, and the one ending
+it holds only the cells after the note, rarely all of the header's. The line the quote opened on
+is then a rejected line naming the lines it took in, and those lines are read again as lines of
+their own, each imported or rejected as any other (exit 0 with the skipped line reported, exit 1
+when nothing is read, as for any unreadable line): an export's other lines are not lost to one
+typo, and a line the rule mistakes keeps its own number and reason, while refusing the whole file
+would fail a valid export for a note that happens to look like rows. Each line is read at most
+twice: the lines read again hold no quote but the escaped pairs of a quoted cell (else the record
+had ended before), so only the last of them can open a quote again, over lines not read yet.
 The parsers in analytics/exports.py and analytics/keywords.py turn the cells into typed rows.
 """
 
@@ -22,7 +39,8 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -102,26 +120,85 @@ def _columns(header: Sequence[str], headers: Mapping[str, Sequence[str]]) -> dic
     return {field: next((found[n] for n in names if n in found), None) for field, names in headers.items()}
 
 
-def _reader(text: str, delimiter: str) -> _csv_reader:
-    """The records of `text`, each line ended by a CR LF, an LF or a CR alone (newline="", as the csv
-    module asks: an old Mac's CR-only export reads, and a stray CR ends its line rather than failing
-    the whole file with "new-line character seen in unquoted field"); a CR or LF inside a quoted cell
-    stays in the cell."""
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+def _reader(lines: Iterable[str], delimiter: str) -> _csv_reader:
+    """The records of `lines`, as `_Lines` or io.StringIO(text, newline="") gives them (as the csv
+    module asks): each line ended by a CR LF, an LF or a CR alone, so an old Mac's CR-only export
+    reads, and a stray CR ends its line rather than failing the whole file with "new-line character
+    seen in unquoted field"; a CR or LF inside a quoted cell stays in the cell."""
+    return csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
 
 
-def _line_numbers(text: str) -> list[int] | None:
-    """The line of the file on which each line the csv module reads from `text` starts (index: the
-    module's line_num - 1), counting lines at each LF as `grep -n` and editors do; None when they are
-    the module's own count: every line end is an LF or a CR LF, or the text has no LF at all (CR-only).
-    Only a text with LFs and a lone CR (a stray one, or one in a quoted cell) differs."""
-    if "\n" not in text or text.count("\r") == text.count("\r\n"):
-        return None
-    numbers, line = [], 1
-    for piece in io.StringIO(text, newline=""):
-        numbers.append(line)
-        line += piece.endswith("\n")
-    return numbers
+class _Lines:
+    """The lines of a text as the csv module reads them, each with its line in the file (counted at
+    each LF, as `grep -n` and editors do, or at each CR in a text without LF), and the ones the
+    record being read took: `start_record`, then the reader's next record, then `taken`. Lines
+    given to `read_again` are read first by the next `lines`, a reader's source, then the rest."""
+
+    def __init__(self, text: str) -> None:
+        self._rest = iter(io.StringIO(text, newline=""))
+        self._by_lf = "\n" in text
+        self._next_line = 1
+        self._again: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.ended = False
+        """Whether the text ended while the record being read was taking lines: inside a quoted cell."""
+
+    def lines(self) -> Iterator[str]:
+        taken, again, by_lf = self.taken, self._again, self._by_lf
+        while again:
+            taken.append(again[0])
+            yield again.popleft()[1]
+        for piece in self._rest:  # shared: the next `lines` goes on after the last one given
+            taken.append((self._next_line, piece))
+            self._next_line += piece.endswith("\n") or not by_lf
+            yield piece
+        self.ended = True
+
+    def start_record(self) -> None:
+        self.taken.clear()
+        self.ended = False
+
+    def read_again(self, lines: Sequence[tuple[int, str]]) -> None:
+        self._again.extendleft(reversed(lines))
+
+
+def _quote_left_open(taken: Sequence[tuple[int, str]], *, ended: bool, delimiter: str, cells: int) -> str | None:
+    """Why the record over the lines `taken` is a quote left open (the module's docstring), or None:
+    the text ended inside its quote, or each of its later non-blank lines is a row of `cells` cells,
+    but the last one may close the quote astray instead."""
+    pieces = [piece for _, piece in taken]
+    if not ended:
+        between = [piece for piece in pieces[1:-1] if piece.strip()]
+        if len(pieces) == 1 or not all(_is_row(piece, delimiter, cells) for piece in between):
+            return None
+        if not (_is_row(pieces[-1], delimiter, cells) or _closed_astray(pieces, delimiter)):
+            return None
+    where = " to the end of the file" if ended else ""
+    if len(taken) == 1:
+        return f"a quote left open{where}"
+    first, last = taken[1][0], taken[-1][0]
+    if first == last:
+        return f"a quote left open{where}: it took in line {first}, read again on its own"
+    took = f"lines {first}-{last} ({last - first + 1:,} lines)"
+    return f"a quote left open{where}: it took in {took}, each read again on its own"
+
+
+def _closed_astray(pieces: Sequence[str], delimiter: str) -> bool:
+    """Whether a quote closing a cell of the record over `pieces` is followed by neither the
+    separator nor the line's end (which the csv module takes in silence, strict=False)."""
+    try:
+        next(csv.reader(pieces, delimiter=delimiter, skipinitialspace=True, strict=True), None)
+    except csv.Error as exc:
+        return str(exc).endswith("expected after '\"'")
+    return False
+
+
+def _is_row(piece: str, delimiter: str, cells: int) -> bool:
+    """Whether one line, read on its own, holds `cells` cells."""
+    try:
+        return len(next(_reader((piece,), delimiter), [])) == cells
+    except csv.Error:  # a cell over the field limit
+        return False
 
 
 @dataclass(frozen=True)
@@ -142,7 +219,7 @@ def _find_header(text: str, headers: Mapping[str, Sequence[str]], required: Sequ
     error: csv.Error | None = None
     for preference, delimiter in enumerate(_DELIMITERS):
         try:
-            records = list(islice(_reader(head, delimiter), HEADER_SEARCH_RECORDS))
+            records = list(islice(_reader(io.StringIO(head, newline=""), delimiter), HEADER_SEARCH_RECORDS))
         except csv.Error as exc:
             error = exc
             continue
@@ -299,36 +376,45 @@ class Table:
 
     def records(self, unread: list[Rejected] | None = None) -> Iterator[tuple[int, list[str]]]:
         """(line, cells) per non-empty record after the header, the line where the record starts.
-        A record with a cell over the field limit is left out (and added to `unread`); the reader
-        goes on at the next line. ValueError naming the line for any other error of the CSV reader."""
-        reader = _reader(self.text, self.header.delimiter)
-        numbers = _line_numbers(self.text)
-
-        def at(read: int) -> int:
-            """The file's line on which the csv module's line `read` starts."""
-            return numbers[read - 1] if numbers is not None and 0 < read <= len(numbers) else read
-
+        A quote left open (the module's docstring) leaves out the line it opened on, and the lines
+        it took in are read again; a record with a cell over the field limit is left out, and the
+        reader goes on at the next line. Each line left out is added to `unread`. ValueError naming
+        the line for any other error of the CSV reader."""
+        delimiter, cells = self.header.delimiter, len(self.header.names)
+        lines = _Lines(self.text)
+        reader = _reader(lines.lines(), delimiter)
         try:
             for _ in range(self.header.index + 1):
                 next(reader)
         except csv.Error as exc:
-            raise ValueError(f"line {at(reader.line_num)}: {exc}") from None
+            raise ValueError(f"line {lines.taken[-1][0]}: {exc}") from None
         while True:
-            line = at(reader.line_num + 1)
+            lines.start_record()
+            too_long = False
             try:
                 values = next(reader, None)
             except csv.Error as exc:
-                last = at(reader.line_num)
                 if not str(exc).startswith(_FIELD_TOO_LONG):
-                    raise ValueError(f"line {last}: {exc}") from None
-                if unread is not None:
-                    # A record over several lines is most likely a quote left open: say which lines it took.
-                    taken = f" (lines {line}-{last}: a quote left open?)" if last > line else ""
-                    unread.append(Rejected(line, f"a cell longer than {csv.field_size_limit():,} characters{taken}"))
-                continue
+                    raise ValueError(f"line {lines.taken[-1][0]}: {exc}") from None
+                values, too_long = [], True
             if values is None:
                 return
-            if any(value.strip() for value in values):
+            taken = lines.taken
+            line = taken[0][0]
+            if len(taken) > 1 or lines.ended:
+                left_open = _quote_left_open(taken, ended=lines.ended, delimiter=delimiter, cells=cells)
+                if left_open is not None:
+                    if unread is not None:
+                        unread.append(Rejected(line, left_open))
+                    lines.read_again(taken[1:])
+                    reader = _reader(lines.lines(), delimiter)  # the csv module's own is inside the quote
+                    continue
+            if too_long:
+                if unread is not None:
+                    last = taken[-1][0]
+                    span = f" (lines {line}-{last}: a quote left open?)" if last > line else ""
+                    unread.append(Rejected(line, f"a cell longer than {csv.field_size_limit():,} characters{span}"))
+            elif any(value.strip() for value in values):
                 yield line, values
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:

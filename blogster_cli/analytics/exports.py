@@ -48,8 +48,10 @@ COMPETITOR_HEADERS = {
     "title": ("title", "page title", "title 1"),
     "publish_date": ("published", "publish date", "date published", "first seen"),
     "word_count": ("word count", "words"),
-    "keywords": ("keywords", "target keywords", "top keyword", "current top keyword"),
-    "position": ("position", "top keyword: position", "current top keyword: position", "top keyword position"),
+    # Ahrefs' top pages export has both a "Keywords" count ("Current # of keywords" in its newer one) and
+    # the "Top keyword" with its "Top keyword: Position": the top keyword is read first, then a list.
+    "keywords": ("top keyword", "current top keyword", "keywords", "target keywords"),
+    "position": ("top keyword: position", "current top keyword: position", "top keyword position", "position"),
     "estimated_traffic": ("traffic", "estimated traffic", "organic traffic", "current traffic"),
     "topic_category": ("topic", "category", "topic category"),
     "content_quality_score": ("quality", "quality score", "content quality score"),

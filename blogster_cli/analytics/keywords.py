@@ -1,8 +1,10 @@
 """Keyword research CSV exports (Semrush, Ahrefs, Google Keyword Planner...) into keyword rows.
 
 Columns are found by their header, ignoring case and units: keyword; volume or search volume;
-KD or keyword difficulty; CPC; competition (or competitive density); intent (the first known
-one of a list such as "informational, commercial"). Only keyword is required. Figures are read
+KD or keyword difficulty; CPC (Keyword Planner: the middle of its top-of-page bid range);
+competition (or competitive density), a share from 0 to 1 (Keyword Planner: its indexed value, 0 to
+100, divided by 100); intent (the first known one of a list such as "informational, commercial").
+Only keyword is required. Figures are read
 in the file's own decimal convention ("0,85" in a semicolon-separated European export).
 
 Keyword Planner gives a volume as a range ("1K – 10K", "10 – 100", "100K – 1M") to accounts without
@@ -24,9 +26,15 @@ HEADERS = {
     "keyword": ("keyword", "keywords", "query", "search term"),
     "search_volume": ("volume", "search volume", "avg. monthly searches", "avg monthly searches"),
     "keyword_difficulty": ("kd", "keyword difficulty", "difficulty", "kd %"),
-    "cpc": ("cpc", "cpc usd", "cpc (usd)", "top of page bid (high range)"),
-    # Keyword Planner's "Competition" is a word (Low, Medium, High): its indexed value is the figure.
-    "competition": ("competition (indexed value)", "competition", "competitive density", "com."),
+    "cpc": ("cpc", "cpc usd", "cpc (usd)"),
+    # Keyword Planner has no CPC: the range of top-of-page bids (the 20th and 80th percentile of what
+    # advertisers bid). Its middle is the CPC, nearest to the average cost per click the other tools give.
+    "bid_low": ("top of page bid (low range)",),
+    "bid_high": ("top of page bid (high range)",),
+    # Competition is a share, 0 to 1, as Semrush's competitive density is. Keyword Planner's
+    # "Competition" is a word (Low, Medium, High), its "Competition (indexed value)" 0 to 100: divided by 100.
+    "competition": ("competition", "competitive density", "com."),
+    "competition_index": ("competition (indexed value)",),
     "intent": ("intent", "intents", "search intent"),
 }
 
@@ -88,6 +96,24 @@ def _number(table: Table, cells: dict[str, str], field: str, high: float = 1e15)
     return number
 
 
+def _cpc(table: Table, cells: dict[str, str]) -> float | None:
+    """The CPC column's figure, else the middle of Keyword Planner's bid range (or its one bound given)."""
+    cpc = _number(table, cells, "cpc")
+    if cpc is not None or table.header.columns["cpc"] is not None:
+        return cpc
+    bids = [bid for bid in (_number(table, cells, "bid_low"), _number(table, cells, "bid_high")) if bid is not None]
+    return round(sum(bids) / len(bids), 2) if bids else None
+
+
+def _competition(table: Table, cells: dict[str, str]) -> float | None:
+    """Competition as a share (0 to 1): Keyword Planner's indexed value (0 to 100) divided by 100,
+    read instead of its Low/Medium/High word; another export's competition as it is."""
+    if table.header.columns["competition_index"] is not None:
+        index = _number(table, cells, "competition_index", 100)
+        return None if index is None else index / 100
+    return _number(table, cells, "competition", 1)
+
+
 def _intent(text: str) -> str | None:
     for word in re.split(r"[,;/ ]+", text.strip().lower()):
         if word in KeywordIntent._value2member_map_:
@@ -101,7 +127,7 @@ def parse_keywords(text: str, *, ranges: list[int] | None = None) -> tuple[list[
     a range is its lower bound (volume_range); `ranges` collects the lines of the rows that had one."""
     rows = []
     first_lines: dict[str, int] = {}  # a keyword (ignoring case) -> the line that gave it
-    figures = ("search_volume", "keyword_difficulty", "cpc", "competition")
+    figures = ("search_volume", "keyword_difficulty", "cpc", "bid_low", "bid_high", "competition", "competition_index")
     table = read_table(text, HEADERS, required=("keyword",), what="keyword export", figures=figures)
     rejected = list(table.unread)
     for line, cells in table.rows():
@@ -114,7 +140,7 @@ def parse_keywords(text: str, *, ranges: list[int] | None = None) -> tuple[list[
             volume = bounds[0] if bounds else _number(table, cells, "search_volume", MAX_VOLUME)
             row = KeywordRow(
                 keyword, None if volume is None else round(volume), _number(table, cells, "keyword_difficulty"),
-                _number(table, cells, "cpc"), _number(table, cells, "competition"), _intent(cells["intent"]),
+                _cpc(table, cells), _competition(table, cells), _intent(cells["intent"]),
             )  # fmt: skip
         except ValueError as exc:
             rejected.append(Rejected(line, str(exc)))

@@ -24,7 +24,8 @@ def import_pages(
     """Import competitors' pages: URL (required), Title, Traffic, Top keyword, Position, Word count, Published,
     Topic, Quality, Relevance (found by header; the domain comes from the URL unless a Domain column says).
 
-    A page is known by its URL, so importing again updates it instead of adding it twice.
+    A Top keyword column is read before a Keywords one (a count in Ahrefs' export). A page is known
+    by its URL, so importing again updates it instead of adding it twice.
 
     Example: blogster competitors import top-pages.csv
     """

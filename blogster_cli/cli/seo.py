@@ -28,7 +28,9 @@ def import_keywords(
 ) -> None:
     """Import keyword research: keyword, volume, difficulty, CPC, competition, intent (found by header).
 
-    A keyword you have already (ignoring case) is updated, so importing again adds nothing.
+    A keyword you have already (ignoring case) is updated, so importing again adds nothing, also
+    when two imports run at once. Competition is a share from 0 to 1 (Keyword Planner's indexed
+    value, 0-100, divided by 100); Keyword Planner's CPC is the middle of its top-of-page bid range.
     A volume given as a range (Keyword Planner without ad spend: "1K – 10K") is stored as its
     lower bound, and the summary counts them (volume_ranges in --json).
 

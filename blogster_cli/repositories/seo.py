@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Text, Uuid, any_, bindparam, func, literal_column, or_, update
+from sqlalchemy import ColumnElement, Text, Uuid, any_, bindparam, func, literal_column, or_, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlmodel import Session, col, select
@@ -22,6 +22,7 @@ from blogster_cli.models.extended import KeywordResearch, SerpPosition
 from blogster_cli.repositories import MY_ID
 from blogster_cli.repositories.upserts import insert_rows, upsert_rows
 
+KEYWORD_KEY = ("user_id", "keyword")  # 0209's unique key, the keyword compared ignoring case
 KEYWORD_FIGURES = ("search_volume", "keyword_difficulty", "cpc", "competition", "intent")
 POSITION_KEY = ("blog_id", "keyword_id", "check_date", "search_engine", "device_type", "search_locale")
 POSITION_FIGURES = ("rank_position", "url", "clicks", "impressions", "ctr")
@@ -37,40 +38,49 @@ def _my_posts() -> ColumnElement[bool]:
     return col(Blog.author_id) == literal_column("auth.uid()")
 
 
+def _wait_out_other_imports(session: Session) -> None:
+    """Another import adding the same keywords holds them until it commits, a 100,000-line file for
+    longer than lock_timeout (5 s): this transaction waits for it under the statement timeout alone,
+    so both imports succeed (SET LOCAL: until this transaction ends)."""
+    session.connection().execute(text("set local lock_timeout = 0"))
+
+
 def own_keywords_by_text(session: Session, *, keywords: Iterable[str]) -> dict[str, KeywordResearch]:
-    """My keyword rows whose keyword is one of `keywords` (ignoring case), by lower-cased keyword."""
-    wanted = sorted({keyword.lower() for keyword in keywords})
-    if not wanted:
+    """My keyword rows whose keyword is one of `keywords` (ignoring case), by lower-cased keyword.
+
+    Both sides are lower-cased by the server, as 0209's unique key compares them."""
+    given = sorted(set(keywords))
+    if not given:
         return {}
+    lowered = core_select(func.lower(func.unnest(bindparam("given", given, type_=ARRAY(Text)))))
     query = select(KeywordResearch).where(
-        KeywordResearch.user_id == _me(),
-        func.lower(KeywordResearch.keyword) == any_(bindparam("wanted", wanted, type_=ARRAY(Text))),
+        KeywordResearch.user_id == _me(), func.lower(KeywordResearch.keyword).in_(lowered.scalar_subquery())
     )  # one array parameter: an IN list of 50,000 keywords would pass PostgreSQL's 65,535 parameters
     return {row.keyword.lower(): row for row in session.exec(query.order_by(col(KeywordResearch.created_at)))}
 
 
 def upsert_keywords(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    """(updated, inserted): a keyword I have already (ignoring case) gets the row's figures, others are added."""
-    existing = own_keywords_by_text(session, keywords=[row["keyword"] for row in rows])
-    new = [row for row in rows if row["keyword"].lower() not in existing]
-    for row in rows:
-        known = existing.get(row["keyword"].lower())
-        if known is not None:
-            for name in KEYWORD_FIGURES:
-                setattr(known, name, row[name])
-    session.flush()
-    insert_rows(session, KeywordResearch, new, returning=["id"])
-    return len(rows) - len(new), len(new)
+    """(updated, inserted): a keyword I have already (ignoring case) gets the row's figures, others are added.
+
+    One INSERT ... ON CONFLICT on 0209's unique key, so two imports of one file at once both succeed
+    and store each keyword once (a lookup then an insert stored it twice)."""
+    _wait_out_other_imports(session)
+    inserted, updated = upsert_rows(
+        session, KeywordResearch, rows, key=KEYWORD_KEY, figures=KEYWORD_FIGURES, ignoring_case=("keyword",)
+    )
+    return updated, inserted
 
 
 def keyword_ids(session: Session, *, keywords: Iterable[str]) -> dict[str, UUID]:
-    """My keyword ids by lower-cased keyword; a keyword I do not have yet is added without figures."""
+    """My keyword ids by lower-cased keyword; a keyword I do not have yet is added without figures
+    (ON CONFLICT DO NOTHING: one another import adds meanwhile is found, not added twice)."""
     wanted = {keyword.lower(): keyword for keyword in keywords}
-    found = {lowered: row.id for lowered, row in own_keywords_by_text(session, keywords=wanted).items()}
-    missing = [{"keyword": keyword} for lowered, keyword in wanted.items() if lowered not in found]
-    added = insert_rows(session, KeywordResearch, missing, returning=["id", "keyword"])  # one statement
-    found.update({keyword.lower(): keyword_id for keyword_id, keyword in added})
-    return found
+    rows = [{"keyword": keyword} for keyword in wanted.values()]
+    _wait_out_other_imports(session)
+    insert_rows(
+        session, KeywordResearch, rows, returning=["id"], skipping_conflicts=KEYWORD_KEY, ignoring_case=("keyword",)
+    )  # one statement
+    return {lowered: row.id for lowered, row in own_keywords_by_text(session, keywords=wanted.values()).items()}
 
 
 def upsert_positions(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:

@@ -30,14 +30,15 @@ def _names(model: type[SQLModel], columns: Sequence[str]) -> tuple[str, str]:
 
 def upsert_rows(
     session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], *, key: Sequence[str],
-    figures: Sequence[str],
+    figures: Sequence[str], ignoring_case: Sequence[str] = (),
 ) -> tuple[int, int]:  # fmt: skip
-    """(inserted, updated) of INSERT (the rows' columns) ... ON CONFLICT (key) DO UPDATE SET figures."""
+    """(inserted, updated) of INSERT (the rows' columns) ... ON CONFLICT (key) DO UPDATE SET figures;
+    the key's columns named in `ignoring_case` are compared as lower(column), as their unique index is."""
     if not rows:
         return 0, 0
     columns = list(rows[0])
     table, listed = _names(model, columns)
-    _, keys = _names(model, key)
+    keys = _key(model, key, ignoring_case)
     updates = ", ".join(f'"{name}" = excluded."{name}"' for name in figures)
     _names(model, figures)
     statement = text(
@@ -50,17 +51,27 @@ def upsert_rows(
     return inserted, len(flags) - inserted
 
 
+def _key(model: type[SQLModel], key: Sequence[str], ignoring_case: Sequence[str]) -> str:
+    """An ON CONFLICT target: the key's columns, those in `ignoring_case` as lower(column)."""
+    _names(model, key)
+    return ", ".join(f'pg_catalog.lower("{name}")' if name in ignoring_case else f'"{name}"' for name in key)
+
+
 def insert_rows(
-    session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], *, returning: Sequence[str]
-) -> list[tuple[Any, ...]]:
-    """INSERT the rows (same keys each) in one statement; the `returning` columns of each new row."""
+    session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], *, returning: Sequence[str],
+    skipping_conflicts: Sequence[str] = (), ignoring_case: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    """INSERT the rows (same keys each) in one statement; the `returning` columns of each new row. With
+    `skipping_conflicts` (a unique key, `ignoring_case` as in upsert_rows), a row whose key is taken,
+    also by a transaction committing meanwhile, is skipped (ON CONFLICT DO NOTHING) and not returned."""
     if not rows:
         return []
     table, listed = _names(model, list(rows[0]))
     _, returned = _names(model, returning)
+    skip = f" on conflict ({_key(model, skipping_conflicts, ignoring_case)}) do nothing" if skipping_conflicts else ""
     statement = text(
         f"insert into {table} ({listed}) select {listed}"
-        f" from jsonb_populate_recordset(null::{table}, cast(:rows as jsonb)) returning {returned}"
+        f" from jsonb_populate_recordset(null::{table}, cast(:rows as jsonb)){skip} returning {returned}"
     )
     return [
         tuple(row) for row in session.connection().execute(statement, {"rows": json.dumps(list(rows), default=str)})

@@ -97,15 +97,29 @@ def test_a_file_of_over_long_lines_only_is_nothing_imported(cli, signed_up, tmp_
 
 @pytest.mark.same_on_every_server  # reading the CSV is Python's: CI's second pass leaves it out
 def test_a_quote_left_open_names_the_lines_its_cell_took(cli, signed_up, tmp_path):
-    """The reader goes on after the over-long cell; the lines it swallowed are named, not lost in silence."""
+    """The reader goes on after the over-long cell; the lines it swallowed are named, not lost in silence.
+    They are rows of the file: a quote left open, and they are read again (tester t534, finding 2)."""
     export = tmp_path / "keywords.csv"
     export.write_text('Keyword,CPC\na,1\n"broken,2\n' + "".join(f"k{i},{i}\n" for i in range(30_000)))
     result = cli("seo", "import-keywords", str(export), "--json")
     assert result.exit_code == 0, result.stderr
     ((line, reason),) = [(r["line"], r["reason"]) for r in result.json()["rejected"]]
-    last = int(reason.split("lines 3-")[1].split(":")[0])
-    assert (line, reason) == (3, f"a cell longer than 131,072 characters (lines 3-{last}: a quote left open?)")
-    assert result.json()["inserted"] == 1 + 30_000 - (last - 3)  # line 2, and every line after the cell
+    last = int(reason.split("lines 4-")[1].split(" ")[0])
+    assert (line, reason) == (
+        3, f"a quote left open: it took in lines 4-{last} ({last - 3:,} lines), each read again on its own"
+    )  # fmt: skip
+    assert result.json()["inserted"] == 1 + 30_000  # line 2, and every line after the broken one
+
+
+def test_an_over_long_cell_over_lines_that_are_no_rows_is_still_one_skipped_line(cli, signed_up, tmp_path):
+    export = tmp_path / "keywords.csv"
+    export.write_text(f'Keyword,CPC,Notes\na,1,x\nb,2,"{LONG[:100_000]}\n{LONG[:100_000]}"\nc,3,y\n')
+    result = cli("seo", "import-keywords", str(export), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert [(r["line"], r["reason"]) for r in result.json()["rejected"]] == [
+        (3, "a cell longer than 131,072 characters (lines 3-4: a quote left open?)")
+    ]
+    assert result.json()["inserted"] == 2
 
 
 def test_a_stray_cr_skips_only_its_line_and_a_cr_only_file_reads(cli, signed_up, tmp_path):

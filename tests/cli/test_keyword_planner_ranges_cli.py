@@ -35,7 +35,9 @@ def test_ranges_are_stored_as_their_lower_bound_and_counted(cli, signed_up, tmp_
     assert {k: row["search_volume"] for k, row in keywords.items()} == {
         "python": 100_000, "git worktrees": 1_000, "autovacuum tuning": 10,
     }  # fmt: skip
-    assert (keywords["git worktrees"]["cpc"], keywords["git worktrees"]["competition"]) == (1.87, 12.0)
+    # CPC: the middle of the bid range (0.41 to 1.87); competition: the indexed value (12) on 0 to 1.
+    assert (keywords["git worktrees"]["cpc"], keywords["git worktrees"]["competition"]) == (1.14, 0.12)
+    assert (keywords["python"]["cpc"], keywords["python"]["competition"]) == (1.86, 0.45)
     assert [row["keyword"] for row in cli("seo", "keywords", "--json").json()] == [
         "python", "git worktrees", "autovacuum tuning",
     ]  # fmt: skip

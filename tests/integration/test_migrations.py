@@ -536,3 +536,61 @@ def test_0188_takes_the_posts_out_of_a_newsletter_past_its_bound_and_keeps_the_r
     assert scalar[1:] == ({}, cut[2])
     assert kept == ("scheduled", {"html": "<p>Hi</p>", "text": "Hi"}, None)
     assert unchecked == (0,)
+
+
+def test_0209_merges_an_accounts_copies_of_a_keyword_into_the_last_updated_and_then_refuses_copies(
+    empty_db, tmp_path, monkeypatch
+):
+    """Upgrading a 0208 database: an account's copies of one keyword (ignoring case: two imports at
+    once stored them) become its most recently updated copy, whose figures stay; the other copies'
+    positions move to it (where it has one for the same day, its own stays), with previous_position and
+    change recomputed; another account's same keyword is its own. From then on a copy is refused."""
+    use_copied_migrations(tmp_path, monkeypatch, before="0209")
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        ada, bob = (
+            conn.execute("insert into auth.users (email) values (%s) returning id", (email,)).fetchone()[0]
+            for email in ("ada@example.com", "bob@example.com")
+        )
+        post = conn.execute(
+            "insert into public.blogs (title, slug, author_id) values ('P', 'p', %s) returning id", (ada,)
+        ).fetchone()[0]
+        older, newer, other, bobs = (
+            conn.execute(
+                "insert into public.keyword_research (user_id, keyword, search_volume, updated_at)"
+                " values (%s, %s, %s, %s) returning id",
+                row,
+            ).fetchone()[0]
+            for row in (
+                (ada, "Postgres Vacuum", 10, "2026-01-01"), (ada, "postgres vacuum", 20, "2026-02-01"),
+                (ada, "tmux", 30, "2026-01-01"), (bob, "postgres vacuum", 40, "2026-01-01"),
+            )
+        )  # fmt: skip
+        for keyword, day, rank in ((older, "2026-11-01", 5), (older, "2026-11-02", 3), (newer, "2026-11-02", 4),
+                                   (newer, "2026-11-03", 2)):  # fmt: skip
+            conn.execute(
+                "insert into public.serp_positions (blog_id, keyword_id, check_date, rank_position)"
+                " values (%s, %s, %s, %s)",
+                (post, keyword, day, rank),
+            )
+    monkeypatch.undo()
+    assert migrations.apply(empty_db)[0] == "0209_one_keyword_row_per_account"
+    with empty_db.connect() as conn:
+        keywords = conn.execute(
+            "select id, user_id, keyword, search_volume from public.keyword_research order by search_volume"
+        ).fetchall()
+        positions = conn.execute(
+            "select keyword_id, check_date::text, rank_position, previous_position, change"
+            " from public.serp_positions order by check_date"
+        ).fetchall()
+        with pytest.raises(psycopg.errors.UniqueViolation, match="keyword_research_keyword_key"):
+            conn.execute("insert into public.keyword_research (user_id, keyword) values (%s, 'TMUX')", (ada,))
+        conn.execute("insert into public.keyword_research (user_id, keyword) values (%s, 'tmux')", (bob,))
+        policies = conn.execute("select count(*) from pg_policies where tablename = 'keyword_research'").fetchone()
+    assert keywords == [
+        (newer, ada, "postgres vacuum", 20), (other, ada, "tmux", 30), (bobs, bob, "postgres vacuum", 40),
+    ]  # fmt: skip
+    assert positions == [
+        (newer, "2026-11-01", 5, None, None), (newer, "2026-11-02", 4, 5, 1), (newer, "2026-11-03", 2, 4, 2),
+    ]  # fmt: skip
+    assert policies == (4,)

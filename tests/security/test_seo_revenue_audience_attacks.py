@@ -173,3 +173,39 @@ def test_bob_reaches_none_of_adas_rows_through_the_cli(cli, superuser, ada_impor
     assert all(segment["segment_size"] == 0 for segment in segments)
     assert cli("seo", "keywords", "--json").json() == []
     assert snapshot(superuser, ada_imported["ids"]["ada"]) == ada_imported["rows"]
+
+
+def test_the_0209_keyword_key_tells_bob_nothing_of_adas_keywords(db, superuser, ada_imported):
+    """0209's unique key is (owner, keyword): Bob adding a keyword Ada has and one she has not answers
+    alike (his own row, no conflict); as her (user_id hers), RLS refuses both before any key is checked,
+    with or without ON CONFLICT, so no unique violation says which keywords she has."""
+    role, ids = ada_imported["bob_role"], ada_imported["ids"]
+    probes = {}
+    for keyword in ("terminal habits", "nothing she has"):
+        params = {**ids, "k": keyword}
+        probes[keyword] = [
+            as_bob(db, role, "insert into keyword_research (user_id, keyword) values (%(ada)s, %(k)s)", params),
+            as_bob(
+                db,
+                role,
+                "insert into keyword_research (user_id, keyword) values (%(ada)s, upper(%(k)s))"
+                " on conflict (user_id, lower(keyword)) do nothing returning id",
+                params,
+            ),  # fmt: skip
+            as_bob(
+                db,
+                role,
+                "insert into keyword_research (user_id, keyword) values (%(ada)s, %(k)s)"
+                " on conflict (user_id, lower(keyword)) do update set search_volume = 0",
+                params,
+            ),  # fmt: skip
+            as_bob(
+                db,
+                role,
+                "insert into keyword_research (keyword) values (upper(%(k)s))"
+                " on conflict (user_id, lower(keyword)) do nothing returning id",
+                params,
+            ),  # fmt: skip
+        ]
+    assert probes["terminal habits"] == probes["nothing she has"] == ["42501", "42501", "42501", "ok:1"]
+    assert snapshot(superuser, ids["ada"]) == ada_imported["rows"]

@@ -180,8 +180,8 @@ def test_title_lines_above_the_header_are_skipped_and_lines_keep_their_numbers()
     )
     rows, rejected = parse_keywords(planner)
     assert rows == [
-        KeywordRow("git worktrees", 1000, None, 1.2, 5.0, None),
-        KeywordRow("autovacuum tuning", 1000, None, None, 2.0, None),  # a range: its lower bound (h270)
+        KeywordRow("git worktrees", 1000, None, 1.2, 0.05, None),  # competition: the indexed value / 100
+        KeywordRow("autovacuum tuning", 1000, None, None, 0.02, None),  # a range: its lower bound (h270)
     ]
     assert rejected == []
 

@@ -48,6 +48,22 @@ def test_a_semrush_pages_export_and_a_tab_separated_revenue_report():
     assert [r.line for r in rejected] == [4]
 
 
+def test_an_ahrefs_top_pages_export_gives_its_top_keyword_not_its_keyword_count():
+    """Ahrefs' export has a "Keywords" count beside "Top keyword": the count is no keyword list."""
+    pages, rejected = parse_competitors(
+        '"#","URL","Title","Traffic","Traffic value","Keywords","Top keyword","Top keyword: Volume",'
+        '"Top keyword: Position","Word count","Published"\n'
+        '"1","https://rival.dev/blog/vacuum/","Vacuum, explained","12,345","$4,567","321","postgres vacuum",'
+        '"2,400","2","2,100","2025-03-04"\n'
+    )
+    assert rejected == []
+    assert (pages[0].keywords, pages[0].rank_positions, pages[0].estimated_traffic, pages[0].word_count) == (
+        ["postgres vacuum"], {"postgres vacuum": 2}, 12345, 2100,
+    )  # fmt: skip
+    listed, _ = parse_competitors("URL,Keywords,Position\nrival.dev/x,tmux; zsh,3\n")  # a hand-made list
+    assert (listed[0].keywords, listed[0].rank_positions) == (["tmux", "zsh"], {"tmux": 3})
+
+
 @pytest.mark.parametrize(
     "period, reason",
     [

@@ -59,3 +59,17 @@ def test_a_revenue_figure_past_any_export_fails_its_own_line() -> None:
     rows, rejected = parse_revenue(text)
     assert [row.revenue for row in rows] == [12.5]
     assert [r.line for r in rejected] == [3, 4, 5, 6]
+
+
+def test_competition_is_one_share_from_0_to_1_and_a_planner_cpc_the_middle_of_its_bids():
+    """Keyword Planner's indexed competition (0-100) and Semrush's density (0-1) land on one scale;
+    Keyword Planner has no CPC, its top-of-page bids' range gives one (its middle)."""
+    planner, _ = parse_keywords(
+        "Keyword,Competition,Competition (indexed value),Top of page bid (low range),Top of page bid (high range)\n"
+        "shell history,Low,12,0.30,1.20\nzsh,High,100,,2.00\n"
+    )
+    semrush, rejected = parse_keywords(
+        "Keyword;Keyword Difficulty;CPC (USD);Competitive Density\npostgres vacuum;45;3,25;0,12\nodd;1;1;12\n"
+    )
+    assert [(row.cpc, row.competition) for row in planner + semrush] == [(0.75, 0.12), (2.0, 1.0), (3.25, 0.12)]
+    assert [(r.line, r.reason) for r in rejected] == [(3, "'12' under 'Competitive Density' is out of range")]
