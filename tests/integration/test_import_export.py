@@ -398,19 +398,20 @@ def test_images_travel_with_their_posts(account, tmp_path, isolated_environment)
 
 
 def test_large_folder_parses_in_workers_and_batches(account, superuser, tmp_path):
-    """More files than the parallel threshold and the batch size: worker processes, two batches."""
+    """More files than the parallel threshold and the batch size: worker processes (asked for: on
+    two cores an import parses here, `_parser_processes`), batches of 150."""
     folder = tmp_path / "many"
     folder.mkdir()
     for n in range(imports.PARALLEL_THRESHOLD + 10):
         (folder / f"p{n:04d}.md").write_text(f"---\ntitle: Post {n}\ntags: [t{n % 7}, shared]\n---\nBody {n}\n")
     (folder / "p9999.md").write_text("---\ntitle: Post 0\nslug: p0000\n---\nSame slug as the first.\n")
     acting = account()
-    summary = run_import(acting, folder, batch_size=150)
+    summary = run_import(acting, folder, batch_size=150, workers=2)
     assert summary.counts["imported"] == imports.PARALLEL_THRESHOLD + 11 and summary.counts["renamed"] == 1
     assert summary.files[-1].slug == "p0000-2"
     links = superuser.execute("select count(*) from public.blogs_to_tags").fetchone()[0]
     assert links == 2 * (imports.PARALLEL_THRESHOLD + 10)
-    assert Counter(f.outcome for f in run_import(acting, folder, batch_size=150).files) == {
+    assert Counter(f.outcome for f in run_import(acting, folder, batch_size=150, workers=2).files) == {
         "unchanged": imports.PARALLEL_THRESHOLD + 11
     }
 
