@@ -20,19 +20,22 @@ def export(
     directory: Path = typer.Argument(
         ..., help="Folder to write account.json and your posts into.", click_type=ANY_PATH
     ),
+    force: bool = typer.Option(False, "--force", help="Replace the export in a folder that is not empty."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Export all your data: account.json plus your posts as a Hugo site in posts/.
 
     Each post is a markdown file with the front matter `blogster export --format hugo`
     writes (title, date, status, tags...): `blogster import DIR/posts` recreates the posts.
+    A folder that is not empty is refused (exit 5) unless --force, which replaces an earlier
+    export's posts/ whole, so no post left out of the account comes back from it.
 
     Example: blogster account export ./my-blogster-data
     """
     from blogster_cli.services import account_export
 
     acting = acting_user()
-    summary = account_export.export_account(acting, directory=directory, default_tz=app_context().tzinfo)
+    summary = account_export.export_account(acting, directory=directory, default_tz=app_context().tzinfo, force=force)
     if json:
         output.print_json(summary)
     else:

@@ -48,8 +48,10 @@ order by 1, 2
 """
 
 
-def _ownership_filters(conn: psycopg.Connection) -> dict[str, Composable | None]:
-    """For each readable public table, the condition that picks the account's rows (None: not the account's)."""
+def _ownership_filters(conn: psycopg.Connection, columns: dict[str, list[str]]) -> dict[str, Composable | None]:
+    """For each readable public table, the condition that picks the account's rows (None: not the
+    account's), through the foreign keys whose columns the account may read (`columns`): a flag's
+    `created_by` is closed to accounts (0210), and naming it would refuse the whole export."""
     from psycopg import sql
 
     readable = [name for (name,) in conn.execute(TABLES_QUERY).fetchall()]
@@ -60,9 +62,16 @@ def _ownership_filters(conn: psycopg.Connection) -> dict[str, Composable | None]
     def condition(table: str, visiting: frozenset[str]) -> Composable | None:
         parts: list[Composable] = []
         for column, parent, parent_column in references.get(table, []):
+            if column not in columns.get(table, ()):
+                continue
             if parent in ACCOUNT_TABLES and parent_column == "id":
                 parts.append(sql.SQL("{} = auth.uid()").format(sql.Identifier(column)))
-            elif parent[0] == "public" and parent[1] in readable and parent[1] not in visiting:
+            elif (
+                parent[0] == "public"
+                and parent[1] in readable
+                and parent[1] not in visiting
+                and parent_column in columns.get(parent[1], ())
+            ):
                 parent_condition = condition(parent[1], visiting | {parent[1]})
                 if parent_condition is not None:
                     parts.append(
@@ -87,7 +96,7 @@ def owned_rows(conn: psycopg.Connection) -> dict[str, list[str]]:
 
     data: dict[str, list[str]] = {}
     readable: dict[str, list[str]] = dict(conn.execute(COLUMNS_QUERY).fetchall())
-    for table, where in _ownership_filters(conn).items():
+    for table, where in _ownership_filters(conn, readable).items():
         if where is None:
             continue
         columns = readable[table]

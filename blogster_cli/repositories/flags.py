@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from sqlmodel import Session, col, select, text
@@ -11,12 +13,30 @@ from blogster_cli.models.accounts import Profile, UserSubscription
 from blogster_cli.models.flags import FeatureFlag, FeatureFlagLog
 
 
+@dataclass(frozen=True)
+class FlagRuleRow:
+    name: str
+    description: str | None
+    enabled: bool
+    strategy: str
+    rollout_percentage: int
+    conditions: dict[str, Any]
+
+
 def by_name(session: Session, *, name: str) -> FeatureFlag | None:
     return session.exec(select(FeatureFlag).where(FeatureFlag.name == name)).first()
 
 
-def list_all(session: Session) -> list[FeatureFlag]:
-    return list(session.exec(select(FeatureFlag).order_by(FeatureFlag.name)))
+def rules(session: Session) -> list[FlagRuleRow]:
+    """Every flag's rule by name, through public.feature_flag_rules (0210): whole for administrators;
+    for others with every account id but their own written as the nil UUID (accounts cannot read
+    the conditions column), which answers the same for them."""
+    rows = session.execute(
+        text(
+            "select name, description, enabled, strategy, rollout_percentage, conditions from public.feature_flag_rules()"
+        )
+    ).all()
+    return [FlagRuleRow(row[0], row[1], row[2], str(row[3]), row[4], dict(row[5])) for row in rows]
 
 
 def save(session: Session, *, flag: FeatureFlag) -> FeatureFlag:

@@ -14,13 +14,14 @@ ranking of its keyword), not rows it can merely read such as other writers' post
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from pathlib import Path
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import unit_of_work
-from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.errors import Conflict, InvalidInput, NotFound
 from blogster_cli.private_files import private_dir, write_private
 from blogster_cli.repositories import account_data
 
@@ -33,15 +34,29 @@ class ExportSummary:
     posts: int
 
 
-def export_account(acting: ActingUser, *, directory: Path, default_tz: tzinfo = UTC) -> ExportSummary:
-    """`default_tz` is the time zone setting, as `export_posts` takes it."""
-    from blogster_cli.services.exports import export_posts
+def export_account(
+    acting: ActingUser, *, directory: Path, default_tz: tzinfo = UTC, force: bool = False
+) -> ExportSummary:
+    """`default_tz` is the time zone setting, as `export_posts` takes it. A folder that holds
+    anything is refused unless `force` (as an existing file `export` would overwrite is): an earlier
+    export's posts would be replaced or left beside the new ones, and importing `posts/` would bring
+    back posts no longer in the account. With `force`, an earlier export's `posts/` goes first."""
+    from blogster_cli.content.export_manifest import MANIFEST
+    from blogster_cli.services.exports import JOURNAL, export_posts
 
-    directory = private_dir(directory.expanduser().resolve())
+    directory = directory.expanduser().resolve()
     posts_folder = directory / "posts"
     if posts_folder.is_symlink() or (posts_folder.exists() and not posts_folder.is_dir()):
         # A link there would carry the posts (and the export's own record) out of the folder.
         raise InvalidInput(f"{posts_folder} is a link or not a folder: export into another folder")
+    if directory.is_dir() and any(directory.iterdir()):
+        if not force:
+            raise Conflict(f"{directory} is not empty: --force replaces the account export in it")
+        if posts_folder.is_dir() and any(posts_folder.iterdir()):
+            if not any((posts_folder / name).is_file() for name in (MANIFEST, JOURNAL)):
+                raise Conflict(f"{posts_folder} holds files no export wrote: export into another folder")
+            shutil.rmtree(posts_folder)  # never follows a link inside it
+    directory = private_dir(directory)
     private_dir(posts_folder)
     with unit_of_work(acting) as conn:
         data = account_data.owned_rows(conn)

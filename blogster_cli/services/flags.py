@@ -1,10 +1,11 @@
 """Feature flags: admins create and change them (audited by the trigger); everyone checks them.
 
 Checks are cached per process (`RULES`), which matters in the long-lived ones
-(serve-workers, the TUI): what is kept is the rule set of every flag (every user may read
-them all), never an answer for one user, because evaluating a rule is a pure hash and
-comparison (flags/evaluation.py). The cache is keyed by the flags' version (0085), which a
-statement trigger draws afresh in the same transaction as any change of a flag: a check
+(serve-workers, the TUI): what is kept is the rule set of every flag as the acting account
+reads it (others' account ids hidden from a non-administrator, 0210), never an answer, because
+evaluating a rule is a pure hash and comparison (flags/evaluation.py). The cache is keyed by
+the reader and the flags' version (0085), which a statement trigger draws afresh in the same
+transaction as any change of a flag: a check
 reads that one value and reloads the rules only when it moved, so it is never behind a
 committed change, in this process or any other, and costs no more reads than before when
 nothing changed. A materialized view of flag x user answers (the design's suggestion) was
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from blogster_cli.models.flags import FeatureFlag
+    from blogster_cli.repositories.flags import FlagRuleRow
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class FlagLogPublic:
     reason: str | None = None  # "account deleted": made by an account's deletion (changed_by: who deleted it)
 
 
-def _public(flag: FeatureFlag) -> FlagPublic:
+def _public(flag: FeatureFlag | FlagRuleRow) -> FlagPublic:
     return FlagPublic(
         name=flag.name,
         description=flag.description,
@@ -78,30 +80,32 @@ def _public(flag: FeatureFlag) -> FlagPublic:
     )
 
 
-def _rule(flag: FeatureFlag) -> FlagRule:
+def _rule(flag: FlagRuleRow) -> FlagRule:
     return FlagRule(flag.name, flag.enabled, str(flag.strategy), flag.rollout_percentage, dict(flag.conditions))
 
 
 class RuleCache:
-    """Every flag's rule, as of the flags' version it was read at (thread-safe: the TUI checks off its UI thread)."""
+    """Every flag's rule as one account reads it (`flags.rules`: others' ids hidden from a non-administrator),
+    as of the flags' version it was read at (thread-safe: the TUI checks off its UI thread)."""
 
     def __init__(self) -> None:
-        self._held: tuple[UUID, Mapping[str, FlagRule]] | None = None
+        self._held: tuple[tuple[UUID, UUID], Mapping[str, FlagRule]] | None = None
         self._lock = threading.Lock()
         self.loads = 0
         """How many times the rules were read from the database (for tests and benchmarks)."""
 
-    def rules(self, session: Session) -> Mapping[str, FlagRule]:
-        """The rules, read again only if a flag changed since they were last read.
+    def rules(self, session: Session, *, reader: UUID) -> Mapping[str, FlagRule]:
+        """The rules `reader` (the session's account) reads, read again only if a flag changed
+        since they were last read, or another account reads them.
 
         The version is read before the rules: the rules are then at least as new as the
         version they are kept under, so a change committed in between only costs a reload.
         """
-        version = flags.version(session)
+        key = (flags.version(session), reader)
         with self._lock:
             held = self._held
-            if held is None or held[0] != version:
-                held = (version, {flag.name: _rule(flag) for flag in flags.list_all(session)})
+            if held is None or held[0] != key:
+                held = (key, {flag.name: _rule(flag) for flag in flags.rules(session)})
                 self._held = held
                 self.loads += 1
         return held[1]
@@ -227,8 +231,9 @@ def remove(acting: ActingUser, *, name: str) -> FlagPublic:
 
 
 def list_flags(acting: ActingUser) -> list[FlagPublic]:
+    """Every flag; a non-administrator reads no other account's id in them (`flags.rules`)."""
     with orm_unit_of_work(acting) as session:
-        return [_public(f) for f in flags.list_all(session)]
+        return [_public(f) for f in flags.rules(session)]
 
 
 def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
@@ -276,7 +281,7 @@ def check(acting: ActingUser, *, name: str, user_email: str | None = None) -> bo
     if about_someone_else and not actor.is_admin:
         raise PermissionDenied("only administrators check flags for other accounts")
     with orm_unit_of_work(acting) as session:
-        rule = RULES.rules(session).get(name)
+        rule = RULES.rules(session, reader=actor.user_id).get(name)
         if rule is None:
             raise NotFound(f"no flag {name}")
         if user_email is None:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from blogster_cli import id_prefixes
 from blogster_cli.actors import ActingUser
 from blogster_cli.db.acting import Connection, unit_of_work
-from blogster_cli.errors import InvalidInput
+from blogster_cli.errors import BlogsterError, InvalidInput
 from blogster_cli.repositories import activities
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories import images as image_rows
 from blogster_cli.repositories.images import ImageRow
-from blogster_cli.services.media_files import MAX_IMAGE_BYTES, is_stored_name, store_media
+from blogster_cli.services.media_files import (
+    MAX_IMAGE_BYTES,
+    clear_unfinished,
+    is_stored_name,
+    row_committed,
+    store_for_row,
+    store_media,
+)
 from blogster_cli.services.media_files import media_dir as media_dir  # re-exported: where `images add` puts files
 from blogster_cli.services.post_steps import find_own
 from blogster_cli.vocabulary import ActivityType
@@ -38,33 +46,57 @@ def attach(
     acting: ActingUser, *, blog_ref: str, source: Path, featured: bool = False, alt: str | None = None,
     caption: str | None = None,
 ) -> Attached:  # fmt: skip
-    """`add`, saying whether the post had the file already."""
+    """`add`, saying whether the post had the file already. The file is stored once the post is
+    found and its row written, just before the commit: a refused add stores nothing, one failing
+    after that removes the file unless a row names it, and one killed leaves a marker (`media_files.
+    store_for_row`) from which the next add removes it."""
     from blogster_cli.content.files import read_named_file
 
     data = read_named_file(source, limit=MAX_IMAGE_BYTES)
-    name, mime_type = store_media(data, str(source))
+    name, mime_type = store_media(data, str(source), write=False)
     url = f"media/{name}"
-    with unit_of_work(acting) as conn:
-        blog = find_own(conn, blog_ref)
-        existing = image_rows.find_attached(conn, blog_id=blog.id, path=name)
-        if existing is not None:  # the same file again: one row, its description updated
-            image_id = existing.id
-            image_rows.describe(conn, image_id=image_id, alt_text=alt, caption=caption)
-        else:
-            image_id = image_rows.insert(
-                conn, url=url, path=name, size=len(data), file_type=mime_type, blog_id=blog.id,
-                alt_text=alt, caption=caption,
+    marker: Path | None = None
+    try:
+        with unit_of_work(acting) as conn:
+            clear_unfinished(conn)
+            attached = _attach_row(
+                conn, blog_ref=blog_ref, name=name, url=url, size=len(data), mime_type=mime_type, featured=featured,
+                alt=alt, caption=caption, what=source.name,
             )  # fmt: skip
-        if featured:
-            blog_rows.update(conn, blog_id=blog.id, values={"featured_image": url})
-        if existing is None or featured:
-            activities.record(
-                conn, type=ActivityType.EDITED, title=blog.title, description=f"Added image {source.name} to '{blog.title}'",
-                blog_id=blog.id, metadata={"image_id": str(image_id), "featured": featured},
-            )  # fmt: skip
-        image = image_rows.find_mine(conn, image_id=str(image_id))
-        assert image is not None  # just inserted or found in this unit of work
-        return Attached(image, reused=existing is not None)
+            marker = store_for_row(data, name)
+    except BaseException:
+        if marker is not None:
+            with suppress(BlogsterError), unit_of_work(acting) as conn:  # else the next add clears it
+                clear_unfinished(conn, mine=marker)
+        raise
+    assert marker is not None  # stored before the commit
+    row_committed(marker)
+    return attached
+
+
+def _attach_row(
+    conn: Connection, *, blog_ref: str, name: str, url: str, size: int, mime_type: str, featured: bool,
+    alt: str | None, caption: str | None, what: str,
+) -> Attached:  # fmt: skip
+    blog = find_own(conn, blog_ref)
+    existing = image_rows.find_attached(conn, blog_id=blog.id, path=name)
+    if existing is not None:  # the same file again: one row, its description updated
+        image_id = existing.id
+        image_rows.describe(conn, image_id=image_id, alt_text=alt, caption=caption)
+    else:
+        image_id = image_rows.insert(
+            conn, url=url, path=name, size=size, file_type=mime_type, blog_id=blog.id, alt_text=alt, caption=caption,
+        )  # fmt: skip
+    if featured:
+        blog_rows.update(conn, blog_id=blog.id, values={"featured_image": url})
+    if existing is None or featured:
+        activities.record(
+            conn, type=ActivityType.EDITED, title=blog.title, description=f"Added image {what} to '{blog.title}'",
+            blog_id=blog.id, metadata={"image_id": str(image_id), "featured": featured},
+        )  # fmt: skip
+    image = image_rows.find_mine(conn, image_id=str(image_id))
+    assert image is not None  # just inserted or found in this unit of work
+    return Attached(image, reused=existing is not None)
 
 
 def markdown_link(image: ImageRow) -> str:

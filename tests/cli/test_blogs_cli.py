@@ -286,6 +286,30 @@ def test_account_export_refuses_a_posts_folder_that_is_a_link(cli, signed_up, tm
     assert list(elsewhere.iterdir()) == []
 
 
+def test_account_export_into_a_folder_that_is_not_empty_needs_force(cli, signed_up, tmp_path):
+    """A second export overwrote the first without asking and left its stale files: a post file
+    planted (or deleted from the account since) came back with `import DIR/posts`."""
+    new_post(cli, "Mine")
+    out = tmp_path / "out"
+    out.mkdir()  # a new, empty folder is fine
+    assert cli("account", "export", str(out)).exit_code == 0
+    stale = out / "posts" / "content" / "posts" / "old-deleted.md"
+    stale.write_text("---\ntitle: Old deleted\n---\nGone from the account.\n")
+    before = (out / "account.json").read_bytes()
+    refused = cli("account", "export", str(out))
+    assert refused.exit_code == 5 and "--force" in refused.stderr
+    assert stale.exists() and (out / "account.json").read_bytes() == before
+    assert cli("account", "export", str(out), "--force").exit_code == 0
+    assert not stale.exists()
+    assert [path.name for path in (out / "posts").rglob("*.md")] == ["mine.md"]
+    foreign = tmp_path / "foreign"
+    (foreign / "posts").mkdir(parents=True)
+    (foreign / "posts" / "notes.md").write_text("mine, not an export's")
+    refused = cli("account", "export", str(foreign), "--force")
+    assert refused.exit_code == 5 and "no export wrote" in refused.stderr
+    assert (foreign / "posts" / "notes.md").exists() and not (foreign / "account.json").exists()
+
+
 def test_over_long_tag_is_invalid_input_not_permission_denied(cli, signed_up):
     new_post(cli, "Tagged")
     result = cli("blogs", "tag", "add", "tagged", "x" * 65)

@@ -169,3 +169,50 @@ def test_template_personas_change_only_when_an_admin_says_template(cli, signed_u
     assert cli("personas", "rm", "Gardeners").exit_code == 0  # my own: no question, as `posts rm`
     assert cli("personas", "rm", template["name"], "--template", "--yes").exit_code == 0
     assert cli("personas", "show", template["id"]).exit_code == 3
+
+
+def test_a_refused_images_add_stores_no_file(cli, signed_up, tmp_path, isolated_environment):
+    """A post that does not exist, or another account's, is refused before the picture is stored:
+    no file is left in media/ that no row names (`account delete` would never remove it)."""
+    cli("blogs", "new", "Ada post")
+    picture = tmp_path / "shot.png"
+    picture.write_bytes(png_bytes(5, 5))
+    media = isolated_environment / "media"
+    before = sorted(media.iterdir()) if media.exists() else []
+    assert cli("images", "add", "no-such-post", str(picture)).exit_code == 3
+    signup_bob(cli)
+    assert cli("images", "add", "ada-post", str(picture)).exit_code == 3
+    after = [path for path in sorted(media.iterdir()) if path.name != ".adding"] if media.exists() else []
+    assert after == before
+    assert not list((media / ".adding").glob("*"))
+
+
+def test_images_add_clears_what_a_killed_add_stored_for_no_row(cli, signed_up, tmp_path, isolated_environment):
+    """A kill between storing the file and committing its row leaves the file's marker: the next
+    add removes the file when no row names it, keeps it when one does, and waits on a live process."""
+    import subprocess
+    import sys
+
+    from blogster_cli.content.images import content_hash_name
+
+    cli("blogs", "new", "Ada post")
+    kept = tmp_path / "kept.png"
+    kept.write_bytes(png_bytes(3, 3))
+    kept_name = cli("images", "add", "ada-post", str(kept), "--json").json()["path"]
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    media = isolated_environment / "media"
+    orphan, running = content_hash_name(png_bytes(6, 6)), content_hash_name(png_bytes(7, 7))
+    (media / orphan).write_bytes(png_bytes(6, 6))
+    (media / running).write_bytes(png_bytes(7, 7))
+    adding = media / ".adding"
+    assert not adding.exists()  # it goes with its last marker: media/ holds stored files only
+    adding.mkdir()
+    markers = [adding / f"{orphan}.{dead_pid}", adding / f"{kept_name}.{dead_pid}", adding / f"{running}.1"]
+    for marker in markers:
+        marker.write_bytes(b"")
+    other = tmp_path / "other.png"
+    other.write_bytes(png_bytes(4, 4))
+    assert cli("images", "add", "ada-post", str(other)).exit_code == 0
+    assert not (media / orphan).exists() and (media / kept_name).exists() and (media / running).exists()
+    assert sorted(adding.iterdir()) == [adding / f"{running}.1"]  # pid 1 still runs

@@ -187,3 +187,29 @@ def test_the_log_names_enabling_and_disabling(cli, signed_up):
         ("updated", "updated"),
         ("updated", "enabled"),
     ]
+
+
+def test_a_writer_lists_flags_without_the_accounts_they_name(cli, signed_up, superuser):
+    """`flags list --json` showed a non-administrator the ids a `user_ids` flag names (tester 534),
+    while the flag log is for administrators only: now others' ids show as the nil UUID (0210),
+    and `flags check` answers as before."""
+    for email in ("dave@example.com", "erin@example.com"):
+        signup = cli("auth", "signup", "--email", email, "--password-stdin", "--profile", email.split("@")[0],
+                     input=PASSWORD + "\n")  # fmt: skip
+        assert signup.exit_code == 0, signup.stderr
+    ids = dict(superuser.execute("select email, id::text from auth.users").fetchall())
+    conditions = '{"user_ids": ["dave@example.com", "erin@example.com"]}'
+    assert cli("flags", "create", "beta", "--strategy", "user_ids", "--conditions", conditions).exit_code == 0
+    assert cli("flags", "enable", "beta").exit_code == 0
+    whole = cli("flags", "list", "--json").json()[0]["conditions"]
+    assert whole == {"user_ids": [ids["dave@example.com"], ids["erin@example.com"]]}  # the administrator's
+
+    listed = cli("--profile", "dave", "flags", "list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.json()[0]["conditions"] == {
+        "user_ids": [ids["dave@example.com"], "00000000-0000-0000-0000-000000000000"]
+    }
+    assert ids["erin@example.com"] not in cli("--profile", "dave", "flags", "list").stdout
+    assert cli("--profile", "dave", "flags", "check", "beta").stdout == "on\n"
+    assert cli("--profile", "erin", "flags", "check", "beta").stdout == "on\n"
+    assert cli("flags", "check", "beta").stdout == "off\n"

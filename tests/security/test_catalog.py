@@ -47,6 +47,7 @@ USER_CALLABLE_DEFINERS = {
     "documentation_word_forms(text)",
     "chatbot_worker_alive()",  # whether a worker beats: one boolean, no ids or counts (0080)
     "feature_flags_version()",  # how often the flags (which everyone reads) changed: one number (0085)
+    "feature_flag_rules()",  # every flag's rule; to a non-administrator, others' account ids as the nil UUID (0210)
     "auth.my_other_sessions()",  # process ids of the caller's own login's other sessions (0096)
     "newsletter_sending_allowance()",  # the caller's own daily sending limit and its count (0175)
     "newsletter_take_sending_turn()",  # locks the caller's own sending turn, then its allowance (0180)

@@ -432,7 +432,7 @@ TABLES = [
     ),
     table(
         "keyword_research",
-        lambda w: {"user_id": alice(w), "keyword": "rls"},
+        lambda w: {"user_id": alice(w), "keyword": uniq("rls")},  # one row per account and keyword (0209)
         ("keyword", "x"),
         **OWNER_ONLY,
         row="keyword",
@@ -747,6 +747,9 @@ NAMED_WITHOUT_ID = {
     "analytics_ingest_ranges": ("author_id", "file_key", "start_offset"),
     "analytics_page_views": ("author_id", "blog_id", "visitor", "viewed_at"),
 }
+# Tables whose columns accounts read only in part: a select names those (0210: a flag's conditions
+# and creator are closed to accounts, tests/security/test_flag_rule_attacks.py).
+READ_IN_PART = {"feature_flags": ("id", "name", "enabled")}
 
 
 def where_row(t: Table, w: World) -> tuple[sql.Composable, list]:
@@ -785,7 +788,7 @@ def statement_for(op: str, t: Table, w: World, actor: str = "service") -> tuple[
     rel = ident(t.relation(w))
     where, params = where_row(t, w) if op != "insert" else (None, [])
     if op == "select":
-        named = NAMED_WITHOUT_ID.get(t.name)
+        named = NAMED_WITHOUT_ID.get(t.name) or READ_IN_PART.get(t.name)
         shown = sql.SQL(", ").join(map(sql.Identifier, named)) if named else sql.SQL("*")
         return sql.SQL("select {} from {} where {}").format(shown, rel, where), params
     if op == "delete" and actor != "service" and t.name == "blogs_to_tags":

@@ -26,7 +26,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "another account's rows by raw SQL as your own role, one capability at a time (analytics,"
-        " bans, calendar, chatbot, dashboard totals, distribution, docs, the flag audit log, held AI credits,"
+        " bans, calendar, chatbot, dashboard totals, distribution, docs, the flag audit log, the accounts a flag names, held AI credits,"
         " job queue, public profiles, review, row ids that name a row in others' commands,"
         " SEO/revenue/audience, sync state, the shared tags, tag links and their names and spellings)",
         (
@@ -44,6 +44,7 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
             "test_docs_spellings_attacks.py",
             "test_flag_log_deletion_reason_attacks.py",
             "test_flag_log_scrub_attacks.py",
+            "test_flag_rule_attacks.py",
             "test_held_credits_attacks.py",
             "test_id_column_attacks.py",
             "test_job_queue_attacks.py",
