@@ -100,9 +100,12 @@ def _names_in(chunk: str) -> list[AuthorName]:
 
 
 def _natural(piece: str) -> AuthorName:
-    words = piece.split()
-    if len(words) > 2 and _is_suffix(words[-1]):
-        return replace(_natural(" ".join(words[:-1])), suffix=words[-1])
+    words, suffix = piece.split(), ""
+    while len(words) > 2 and _is_suffix(words[-1]):  # "Jane Doe Jr.": the last one typed is shown
+        suffix = suffix or words[-1]
+        words = words[:-1]
+    if suffix:
+        return replace(_natural(" ".join(words)), suffix=suffix)
     if len(words) < 2 or _reads_as_organisation(piece):
         return AuthorName(family=piece)
     start = len(words) - 1

@@ -142,3 +142,11 @@ def test_apa_lists_the_first_19_of_more_than_20_authors_then_the_last():
     cited = apa(title="T", url=None, author=typed, published=None)
     shown = ", ".join(f"Author{i}, A." for i in range(1, 20))
     assert cited == f"{shown}, . . . Author22, A. (n.d.). T."
+
+
+def test_a_name_ending_in_many_suffixes_is_read_without_recursing_once_each():
+    """2,000 "Jr." after a name took one call each (RecursionError, red team 72): the last is shown."""
+    typed = "Jane Doe " + "Jr. " * 2000
+    assert citation_formats(title="T", url=None, author=typed, published=None, kind=Kind.ARTICLE)["apa"].startswith(
+        "Doe, J., Jr. (n.d.)."
+    )
