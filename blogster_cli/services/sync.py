@@ -1199,7 +1199,8 @@ def _moved(run: _Run, state: FileState, new_path: str) -> None:
     if post.version == state.post_version:
         run.imports.append((new_path, post.id, "renamed", note))
     elif run.disk[new_path] != state.file_sha256:  # both sides changed: never written over the edit
-        run.renders.append(_Render(new_path, post.id, "conflict", moved, note=note))
+        paired = f"taken for its post's file, {note} by a sync that was stopped: if it is another post, rename it"
+        run.renders.append(_Render(new_path, post.id, "conflict", moved, note=paired))
     else:
         run.renders.append(_Render(new_path, post.id, "write", moved, note=f"{note}; changed in the database"))
 
@@ -2238,7 +2239,8 @@ def _place(run: _Run, item: _Render, data: bytes, note: str | None) -> None:
                 run.done(item.path, "failed", post.id, str(exc))
                 return
         run.keep(state, conflict_file_sha256=on_disk, conflict_post_version=post.version)
-        run.done(item.path, "conflict", post.id, f"changed on both sides: the database version is in {name}")
+        why = f"changed on both sides: the database version is in {name}"
+        run.done(item.path, "conflict", post.id, f"{why} ({item.note})" if item.note else why)
         _warn_zone(run, item, name)
         return
     if digest != on_disk and not run.dry_run:

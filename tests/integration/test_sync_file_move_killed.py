@@ -112,6 +112,10 @@ def test_a_file_moved_by_a_killed_run_then_edited_stays_its_posts_file(synced, t
 
     summary = sync_service.sync_folder(acting, directory=root)  # both sides changed since the last sync
     assert [(file.path, file.action) for file in summary.files] == [("content/posts/b.md", "conflict")]
+    assert summary.files[0].note == (  # the pairing said, in case the file is another post (red team 72)
+        "changed on both sides: the database version is in content/posts/b.md.conflict (taken for its post's"
+        " file, moved from content/posts/a.md by a sync that was stopped: if it is another post, rename it)"
+    )
     assert not (root / "content/posts/a.md").exists() and "Edited after the kill.\n" in moved.read_text()
     assert f"title: {title}\n" in (root / "content/posts/b.md.conflict").read_text()
     assert [post[:2] for post in posts(acting)] == [(str(post_id), "b"), (posts(acting)[1][0], "other")]
