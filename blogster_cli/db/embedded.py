@@ -25,7 +25,7 @@ import hashlib
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,6 +58,18 @@ def package_install_dir() -> Path:
 
 def running_as_root() -> bool:
     return os.geteuid() == 0
+
+
+def server_environment(environment: Mapping[str, str]) -> dict[str, str]:
+    """What of the caller's environment the server's programs get: where to find programs, the
+    language and time zone initdb and the server read, and the folder for temporary files. Nothing
+    else: the postmaster outlives the command that started it, and its environment (readable in
+    /proc by its OS user) would keep a cron job's BLOGSTER_PASSWORD, SMTP password or tokens."""
+    return {
+        name: value
+        for name, value in environment.items()
+        if name in ("PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR") or name.startswith("LC_")
+    }
 
 
 class EmbeddedServer:
@@ -245,7 +257,10 @@ class EmbeddedServer:
     def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         user = SERVER_OS_USER_WHEN_ROOT if running_as_root() else None
         try:
-            return subprocess.run(args, check=True, capture_output=True, text=True, timeout=timeout, user=user, cwd="/")
+            return subprocess.run(
+                args, check=True, capture_output=True, text=True, timeout=timeout, user=user, cwd="/",
+                env=server_environment(os.environ),
+            )  # fmt: skip
         except subprocess.CalledProcessError as exc:
             detail = (exc.stderr or exc.stdout or "").strip().splitlines()
             raise DatabaseUnavailable(

@@ -305,3 +305,18 @@ def _parent(proc: Path) -> int:
         return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return -1
+
+
+def test_the_server_started_by_a_command_keeps_none_of_its_secrets(started_home):
+    """The postmaster outlives the command that started it: a cron job's password and tokens in
+    that command's environment stayed in the server's (/proc/PID/environ) for its lifetime."""
+    home, _, _, environment = started_home
+    assert blogster("db", "stop", home=home, env=environment).returncode == 0
+    secrets = {"BLOGSTER_PASSWORD": "env-secret-1", "BLOGSTER_SMTP_PASSWORD": "env-secret-2", "PGPASSWORD": "env-3"}
+    started = blogster("auth", "whoami", "--json", home=home, env={**environment, **secrets})
+    assert started.returncode == 0, started.stderr
+    pid = EmbeddedServer(home)._postmaster_pid()
+    assert pid is not None
+    names = {entry.split(b"=", 1)[0] for entry in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if entry}
+    assert b"PATH" in names and not names & {name.encode() for name in secrets}, names
+    assert not {name for name in names if name.startswith(b"BLOGSTER_")}, names
