@@ -17,18 +17,22 @@ A quoted cell may hold line ends (a note with a line break, as Excel and Google 
 A quote left open instead takes in every later line up to the next quote, or to the end of the
 file, where the csv module ends the cell without a word: one typo lost the rest of an export.
 So a record over several lines is a quote left open when the file ends inside its quote (no CSV
-writer leaves one open), or when each of its later lines (blank ones aside), read on its own, is
-a row of the file: as many cells as the header. Its last line may instead close the quote astray,
-followed by neither a separator nor the line's end, which no CSV writer does ('"24" monitor',
-'best 27" monitor', the next broken line's own quote). A note's lines are text, and the one ending
-it holds only the cells after the note, rarely all of the header's. The line the quote opened on
-is then a rejected line naming the lines it took in, and those lines are read again as lines of
-their own, each imported or rejected as any other (exit 0 with the skipped line reported, exit 1
-when nothing is read, as for any unreadable line): an export's other lines are not lost to one
-typo, and a line the rule mistakes keeps its own number and reason, while refusing the whole file
-would fail a valid export for a note that happens to look like rows. Each line is read at most
-twice: the lines read again hold no quote but the escaped pairs of a quoted cell (else the record
-had ended before), so only the last of them can open a quote again, over lines not read yet.
+writer leaves one open), or when the quote its first line leaves open closes astray: its closing
+quote (the first one not doubled) is followed by neither a separator nor the line's end, which no
+CSV writer does ('"24" monitor', 'best 27" monitor', the next broken line's own quote; the csv
+module takes it in silence, and raises with strict=True). A record the csv module reads as written
+is never split, whatever its lines look like: a cell's lines may each look like a row (a keyword
+over two lines as csv.writer writes it, closed by '2024",5000'; any cell of a one-column file).
+A record with a cell over the field limit, which the csv module does not read, is one when each of
+its later lines, read on its own, is a row of the file: as many cells as the header. The line the
+quote opened on is then a rejected line naming the lines it took in, and those lines are read again
+as lines of their own, each imported or rejected as any other (exit 0 with the skipped line
+reported, exit 1 when nothing is read, as for any unreadable line): an export's other lines are not
+lost to one typo, and a line the rule mistakes keeps its own number and reason, while refusing the
+whole file would fail a valid export for one typo. Each line is read at most twice: a record is
+split only when the lines it took in are read for the first time, and a record the lines read
+again form is left whole, as the csv module reads it (the lines before an astray close hold no
+quote but the escaped pairs of a quoted cell, so only the closing line can open a quote again).
 The parsers in analytics/exports.py and analytics/keywords.py turn the cells into typed rows.
 """
 
@@ -131,8 +135,9 @@ def _reader(lines: Iterable[str], delimiter: str) -> _csv_reader:
 class _Lines:
     """The lines of a text as the csv module reads them, each with its line in the file (counted at
     each LF, as `grep -n` and editors do, or at each CR in a text without LF), and the ones the
-    record being read took: `start_record`, then the reader's next record, then `taken`. Lines
-    given to `read_again` are read first by the next `lines`, a reader's source, then the rest."""
+    record being read took: `start_record`, then the reader's next record, then `taken` (and
+    `taken_again`, how many of them were read again). Lines given to `read_again` are read first by
+    the next `lines`, a reader's source, then the rest."""
 
     def __init__(self, text: str) -> None:
         self._rest = iter(io.StringIO(text, newline=""))
@@ -140,6 +145,7 @@ class _Lines:
         self._next_line = 1
         self._again: deque[tuple[int, str]] = deque()
         self.taken: list[tuple[int, str]] = []
+        self.taken_again = 0
         self.ended = False
         """Whether the text ended while the record being read was taking lines: inside a quoted cell."""
 
@@ -147,6 +153,7 @@ class _Lines:
         taken, again, by_lf = self.taken, self._again, self._by_lf
         while again:
             taken.append(again[0])
+            self.taken_again += 1
             yield again.popleft()[1]
         for piece in self._rest:  # shared: the next `lines` goes on after the last one given
             taken.append((self._next_line, piece))
@@ -156,22 +163,25 @@ class _Lines:
 
     def start_record(self) -> None:
         self.taken.clear()
+        self.taken_again = 0
         self.ended = False
 
     def read_again(self, lines: Sequence[tuple[int, str]]) -> None:
         self._again.extendleft(reversed(lines))
 
 
-def _quote_left_open(taken: Sequence[tuple[int, str]], *, ended: bool, delimiter: str, cells: int) -> str | None:
+def _quote_left_open(
+    taken: Sequence[tuple[int, str]], *, ended: bool, too_long: bool, delimiter: str, cells: int
+) -> str | None:
     """Why the record over the lines `taken` is a quote left open (the module's docstring), or None:
-    the text ended inside its quote, or each of its later non-blank lines is a row of `cells` cells,
-    but the last one may close the quote astray instead."""
-    pieces = [piece for _, piece in taken]
+    the text ended inside its quote, or the quote its first line leaves open closes astray; for a
+    record over the field limit, each of its later non-blank lines is a row of `cells` cells."""
     if not ended:
-        between = [piece for piece in pieces[1:-1] if piece.strip()]
-        if len(pieces) == 1 or not all(_is_row(piece, delimiter, cells) for piece in between):
-            return None
-        if not (_is_row(pieces[-1], delimiter, cells) or _closed_astray(pieces, delimiter)):
+        later = [piece for _, piece in taken[1:]]
+        if too_long:
+            if not later or not all(_is_row(piece, delimiter, cells) for piece in later if piece.strip()):
+                return None
+        elif not _closes_astray(later, delimiter):
             return None
     where = " to the end of the file" if ended else ""
     if len(taken) == 1:
@@ -183,13 +193,16 @@ def _quote_left_open(taken: Sequence[tuple[int, str]], *, ended: bool, delimiter
     return f"a quote left open{where}: it took in {took}, each read again on its own"
 
 
-def _closed_astray(pieces: Sequence[str], delimiter: str) -> bool:
-    """Whether a quote closing a cell of the record over `pieces` is followed by neither the
-    separator nor the line's end (which the csv module takes in silence, strict=False)."""
-    try:
-        next(csv.reader(pieces, delimiter=delimiter, skipinitialspace=True, strict=True), None)
-    except csv.Error as exc:
-        return str(exc).endswith("expected after '\"'")
+def _closes_astray(later: Sequence[str], delimiter: str) -> bool:
+    """Whether the quote a record's first line leaves open closes on one of its `later` lines
+    followed by neither the separator nor the line's end: its closing quote is the first one not
+    doubled. Each line is looked at once, up to that quote."""
+    for piece in later:
+        at = piece.find('"')
+        while at != -1 and piece[at + 1 : at + 2] == '"':
+            at = piece.find('"', at + 2)
+        if at != -1:
+            return piece[at + 1 : at + 2] not in (delimiter, "\r", "\n", "")
     return False
 
 
@@ -401,8 +414,10 @@ class Table:
                 return
             taken = lines.taken
             line = taken[0][0]
-            if len(taken) > 1 or lines.ended:
-                left_open = _quote_left_open(taken, ended=lines.ended, delimiter=delimiter, cells=cells)
+            if (len(taken) > 1 or lines.ended) and lines.taken_again <= 1:  # each line read at most twice
+                left_open = _quote_left_open(
+                    taken, ended=lines.ended, too_long=too_long, delimiter=delimiter, cells=cells
+                )
                 if left_open is not None:
                     if unread is not None:
                         unread.append(Rejected(line, left_open))

@@ -4,6 +4,9 @@ named with the lines it took in, and those lines are imported."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 
 def test_seo_import_keywords_keeps_the_lines_after_an_open_quote(cli, signed_up, tmp_path):
     """The tester's stray_quote.sh: 1,000 rows gave "6 keywords added, 1 line skipped"."""
@@ -62,3 +65,19 @@ def test_competitors_import_keeps_a_note_over_two_lines_and_the_lines_after_an_o
     ]
     listed = {page["content_url"]: page["estimated_traffic"] for page in cli("competitors", "list", "--json").json()}
     assert listed == {"https://rival.dev/a/": 10, "https://rival.dev/c/": 30, "https://rival.dev/d/": 40}
+
+
+def test_seo_import_keywords_stores_no_keyword_made_of_a_cells_lines(cli, signed_up, tmp_path):
+    """Red team 72 F8: a valid keyword over two lines (as csv.writer and spreadsheets write it) was
+    taken for a quote left open: the real row was skipped and a keyword '2024"' stored with its volume."""
+    export = tmp_path / "keywords.csv"
+    written = io.StringIO()
+    csv.writer(written).writerows(
+        [["Keyword", "Volume", "Notes"], ["best laptop\n2024", 5000, "x"], ["shoes", 10, "buy, cheap\nfree, fast, now"]]
+    )
+    export.write_text(written.getvalue(), newline="")
+    result = cli("seo", "import-keywords", str(export), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["rejected"] == []
+    stored = {row["keyword"]: row["search_volume"] for row in cli("seo", "keywords", "--limit", "0", "--json").json()}
+    assert stored == {"best laptop 2024": 5000, "shoes": 10}

@@ -7,6 +7,8 @@ several lines (a note with a line break) still reads."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -85,6 +87,8 @@ def test_a_quote_closed_astray_by_the_next_broken_line_is_left_open():
         "one\n\ntwo, three, four\nfive",  # a line as many cells as the header, but not each
         'with ""quotes""\non two lines',
         "ending in a line break\n",  # its last line, a quote alone, opens a quote read on its own
+        "buy, cheap\nfree, fast, now",  # red team 72 F8: its last line, on its own, has the header's 3 cells
+        "a, b\nc, d, e\nf, g, h",  # each later line has the header's 3 cells
     ],
 )
 def test_a_quoted_cell_over_several_lines_still_reads(note):
@@ -95,6 +99,37 @@ def test_a_quoted_cell_over_several_lines_still_reads(note):
     assert unread == []
     next_line = 3 + note.count("\n")
     assert records == [(2, note.replace('""', '"')), (next_line, "a\r\nb"), (next_line + 2, "x")]
+
+
+def test_a_keyword_over_two_lines_as_csv_writer_writes_it_reads_whole():
+    """Red team 72 F8: its closing line '2024",5000' has the header's two cells, so the record was
+    taken for a quote left open: the real row rejected, and a keyword '2024"' with volume 5000 made up."""
+    written = io.StringIO()
+    writer = csv.writer(written)
+    writer.writerows([["keyword", "search volume"], ["best laptop\n2024", 5000], ["desk", 10]])
+    assert keywords(written.getvalue()) == ([("best laptop 2024", 5000), ("desk", 10)], [])
+    assert keywords('keyword,search volume\n"running shoes\nfor women",1000\nok,2\n') == (
+        [("running shoes for women", 1000), ("ok", 2)],
+        [],
+    )
+
+
+def test_each_cell_over_several_lines_of_a_one_column_file_reads_whole():
+    """Red team 72 F8: each later line of such a cell is one cell, as many as the header's."""
+    assert keywords('keyword\n"three\nline\nkeyword"\nok\n"a\r\nb"\n') == (
+        [("three line keyword", None), ("ok", None), ("a b", None)],
+        [],
+    )
+
+
+def test_a_quote_closed_by_a_quoted_cell_ending_its_line_is_a_cell_over_lines():
+    """Read as the csv module reads it, strictly: no CSV writer's file is split by a guess. The
+    lines are one record, which the keyword parser judges as any other."""
+    text = 'Keyword,Volume\n"kw1,1\nkw2,2\nkw3,",3\nkw4,4\n'
+    table = read_table(text, {"keyword": ["keyword"], "volume": ["volume"]}, required=["keyword"], what="export")
+    unread: list[Rejected] = []
+    assert list(table.records(unread)) == [(2, ["kw1,1\nkw2,2\nkw3,", "3"]), (5, ["kw4", "4"])]
+    assert unread == []
 
 
 def test_a_quote_left_open_in_a_semicolon_file_with_quoted_separators():
@@ -120,7 +155,8 @@ def test_an_over_long_cell_from_a_quote_left_open_loses_no_line():
         lambda i: f'"kw{i},{i}' if i % 2 else f"kw{i},{i}",  # every other line opens a quote the next closes
         lambda i: f'"kw{i},{i}' if i % 1000 == 0 else f"kw{i},{i}",  # a few, each to the next
         lambda i: f'kw{i},"""{i}' if i % 3 == 0 else f'k" w{i},{i}',  # escaped quotes and stray ones
-        lambda i: f'"kw{i},{i}' if i == 1 else f'kw{i} 27",{i}',  # one open quote, stray ones closing it
+        lambda i: f'"kw{i},{i}' if i == 1 else f'kw{i} 27" monitor,{i}',  # one open quote, stray ones closing it
+        lambda i: f'"kw{i},{i}' if i == 1 else f'k{i}" w,"{i}',  # each line closes a quote astray and opens one
     ],
 )
 def test_many_open_quotes_read_each_line_at_most_twice(monkeypatch, broken):
