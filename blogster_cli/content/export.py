@@ -65,8 +65,9 @@ Rules, in order:
    generator puts that file (`_served_address`). Each such address but the file's own and those
    its aliases already list is added to them (`_with_former_aliases`): Hugo's and Zola's
    `aliases`, from the site's root (Zola without the leading `/`), and Jekyll's `redirect_from`
-   only where the file already lists some (the jekyll-redirect-from plugin reads it; a site
-   without it would not). A post with no former address is written as the rules above say.
+   only where the file already lists some or the site's `_config.yml` names the
+   jekyll-redirect-from plugin, which reads it (a site without it would not). A post with no
+   former address is written as the rules above say.
 
 Export, import, export gives the same file again (a fixed point).
 """
@@ -208,6 +209,8 @@ class LeftAsWritten:
     """How many Zola internal links (`@/x.md`) are left as written, outside fenced code."""
     aliases_dropped: int = 0
     """How many old addresses were not carried over, as no page of the site (`_unservable`)."""
+    aliases_unlisted: int = 0
+    """How many former addresses were not added, the file's aliases not a list (`_listed_aliases`)."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ def export_file(
     new_folder: PurePosixPath | None = None,
     resolve_liquid: bool = False,
     former: Sequence[tuple[str, datetime]] = (),
+    redirects: bool = False,
 ) -> ExportedFile:
     """`post` exported in `dialect`: its relative POSIX path, its full text, and what it still holds
     that `dialect`'s generator does not read (`LeftAsWritten`), for the export to warn about.
@@ -253,7 +257,8 @@ def export_file(
     another generator (`carried_body`), else its body is written byte for byte (rule 3).
     `former` holds the (slug, publication time) of each address the post had before a rename or a
     new date (`publish.urls.former_addresses`, oldest first): the addresses `dialect`'s generator gave
-    it then join its aliases (rule 4).
+    it then join its aliases (rule 4); `redirects`: the Jekyll site written to runs jekyll-redirect-from
+    (`content.layout.jekyll_redirects`), so a file without `redirect_from` gets one too.
     Front matter nested past the stack of a step that recurses per level (stored before
     `frontmatter.MAX_NESTING` was enforced) is a FrontMatterError of this post, like any other.
     """
@@ -264,7 +269,7 @@ def export_file(
         if not former:
             return exported
         return _with_former_aliases(
-            exported, post, content, dialect, former, default_tz=default_tz, new_folder=new_folder
+            exported, post, content, dialect, former, default_tz=default_tz, new_folder=new_folder, redirects=redirects
         )
     except RecursionError:
         raise FrontMatterError(NESTED_TOO_DEEPLY) from None
@@ -948,11 +953,12 @@ def _with_former_aliases(
     *,
     default_tz: tzinfo,
     new_folder: PurePosixPath | None,
+    redirects: bool = False,
 ) -> ExportedFile:
     """`exported` with the addresses its generator gave the post under each `former` slug and date
     added to its aliases (rule 4), or itself when it already lists them all. A Jekyll file gets
-    them only where its front matter already has `redirect_from` (the plugin reading it is the site's
-    choice); a file whose own address is not known gets none (each might be it)."""
+    them only where its front matter already has `redirect_from` or its site runs the plugin reading
+    it (`redirects`: the site's choice); a file whose own address is not known gets none (each might be it)."""
     from blogster_cli.publish.urls import ADDRESS_FIELDS, alias_from_root, clean_path
 
     if dialect not in _ALIASED_DIALECTS:
@@ -967,12 +973,11 @@ def _with_former_aliases(
     alias_key = _existing_key(values, alias_name)
     source = content["source"] or {}
     own = _served_address(exported.path, values, dialect, post.date, source, default_tz)
-    if own is None or (dialect == "jekyll" and alias_key is None):
+    if own is None or (dialect == "jekyll" and alias_key is None and not redirects):
         return exported
-    written = values[alias_key] if alias_key is not None else []
-    listed = written if isinstance(written, list) else [written]
+    listed = _listed_aliases(values[alias_key] if alias_key is not None else None)
     forgotten = source.get("forgotten_addresses")  # by `posts addresses --forget`: not brought back
-    known = [own, *(alias_from_root(alias, dialect, own) for alias in listed)]
+    known = [own, *(alias_from_root(alias, dialect, own) for alias in listed or ())]
     known += forgotten if isinstance(forgotten, list) else []
     taken = {clean_path(address) for address in known if isinstance(address, str)}
     added: list[str] = []
@@ -993,6 +998,8 @@ def _with_former_aliases(
             added.append(address.lstrip("/") if dialect == "zola" else address)
     if not added:
         return exported
+    if listed is None:  # a number, a table, a list holding other than text: left as written, said
+        return replace(exported, left=replace(exported.left, aliases_unlisted=len(added)))
     fmt = split.format or _format_for(dialect, None, None)
     aliased = {**values, alias_key or alias_name: [*listed, *added] if alias_key is not None else added}
     at = PurePosixPath(exported.path)
@@ -1002,6 +1009,20 @@ def _with_former_aliases(
     ):
         return exported  # front matter of its own would make the file read as another post
     return replace(exported, text=dump_front_matter(fmt, aliased, metadata) + split.body)
+
+
+def _listed_aliases(written: object) -> list[str] | None:
+    """The addresses an `aliases` (`redirect_from`) value lists, to add to: none for null or an empty
+    value (replaced by the list), a single address first; None for any other shape (a number, a
+    table, a list holding other than text), which the file keeps as written, nothing added to it
+    (its generator would fail on it, or read it in a way of its own)."""
+    if written is None or written == "" or written == []:
+        return []
+    if isinstance(written, str):
+        return [written]
+    if isinstance(written, list) and all(isinstance(alias, str) for alias in written):
+        return list(written)
+    return None
 
 
 def _served_address(

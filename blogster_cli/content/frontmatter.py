@@ -622,9 +622,10 @@ def _timestamp_text_dumper(metadata: Metadata | None) -> type[yaml.SafeDumper]:
 def _edited_yaml(metadata: Metadata, values: Mapping[str, Any], dumper: type[yaml.SafeDumper]) -> str | None:
     """`metadata.yaml_text` with only the keys whose values differ from `metadata.values` changed,
     added or removed (`yaml_edits.edited`): the other lines keep their bytes, comments, blank lines,
-    quotes and flow lists (`tags: [a, b]`) included. None when that text cannot be edited safely
-    (anchors or aliases, merge keys, complex keys, duplicate keys: see `yaml_edits`) or would not
-    read back as exactly `values`: then the caller writes the whole block anew, as `yaml.dump` does.
+    quotes and flow lists (`tags: [a, b]`) included, and anchors and aliases whose values stay. None
+    when that text cannot be edited safely (a changed value holding an anchor or alias, merge keys,
+    complex keys, duplicate keys: see `yaml_edits`) or would not read back as exactly `values`: then
+    the caller writes the whole block anew, as `yaml.dump` does.
     """
     assert metadata.yaml_text is not None
     try:

@@ -289,6 +289,21 @@ def _load_config(path: Path) -> object:
         return None
 
 
+JEKYLL_REDIRECT_PLUGIN = "jekyll-redirect-from"
+
+
+def jekyll_redirects(folder: Path) -> bool:
+    """Whether the Jekyll site in `folder` runs jekyll-redirect-from: its `_config.yml` names it in
+    `plugins` (or `gems`, before Jekyll 3.5), so a page's `redirect_from` addresses redirect to it."""
+    config = _jekyll_config(folder)
+    if config is None:
+        return False
+    return any(
+        isinstance(named, list) and JEKYLL_REDIRECT_PLUGIN in named
+        for named in (config.get("plugins"), config.get("gems"))
+    )
+
+
 @functools.lru_cache(maxsize=64)
 def _jekyll_config(folder: Path) -> dict[Any, Any] | None:
     """The site's `_config.yml` (else `_config.yaml`) as a table; None when neither reads as one.

@@ -89,6 +89,9 @@ class ImportedPost:
     featured_image: str | None
     content: dict[str, Any]
     not_a_page: str | None = None  # why its site renders no page of it (`unrendered_reason`): import skips it
+    # why its site shows it as a page, not a post (`top_level_page_reason`): import skips it unless the
+    # file is already a post's (tracked by sync, or the source file of a post an earlier import made)
+    page_unless_linked: str | None = None
     floating_date: datetime | None = None  # its date as written when that states no offset (`MappedPost.floating`)
     expiry: datetime | None = None  # Hugo's expiryDate (`MappedPost.expiry`): import warns of it
     password_protected: bool = False  # a WordPress item behind a password: a draft, and import says so
@@ -196,7 +199,8 @@ def import_post(
         },
     )
     post = post_from_mapping(mapped, content)
-    post.not_a_page = unrendered_reason(metadata.values, shape, chosen) or top_level_page_reason(
+    post.not_a_page = unrendered_reason(metadata.values, shape, chosen)
+    post.page_unless_linked = top_level_page_reason(
         metadata.values, shape, dated=mapped.date is not None, hugo=chosen == "hugo" and "hugo" in (site, dialect)
     )
     return post

@@ -19,8 +19,11 @@
 Comment lines, blank lines, and the keys in between keep their bytes; so does the key order (as
 `_edited_toml` keeps it: a key moved in `new` but unchanged stays where it is written).
 
+Anchors and aliases (`base: &b {a: 1}`, `other: *b`) stay as written where their values do not
+change: the keys beside them are edited, added or removed as above.
+
 It gives None, so that the caller writes the whole block anew, when the text cannot be edited
-safely: anchors or aliases (`&a`, `*a`, and so merge keys `<<: *a`), a merge key of any kind,
+safely: a changed or removed value holding an anchor or an alias, a merge key of any kind (`<<: *a`),
 complex or multi-line keys (`? [a, b]`), a mapping written in flow style (`{title: x}` as the
 whole block), duplicate keys, more than one document, or text PyYAML's pure loader refuses (a TAB
 trailing a value, which `frontmatter` repairs when reading). The caller checks that the edited text
@@ -35,11 +38,12 @@ import re
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
+from yaml.error import Mark
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import Resolver
@@ -58,11 +62,13 @@ _WIDTH, _MIN_WIDTH = 80, 20  # PyYAML's best width, and the least left for a val
 
 
 class _CannotEdit(Exception):
-    """The text holds something `edited` does not edit (an anchor or alias)."""
+    """The text holds something `edited` does not edit (an anchor or alias where a value changes)."""
 
 
 class _Composer(Reader, Scanner, Parser, Composer, SafeConstructor, Resolver):
-    """PyYAML's pure loader, stopping at the first anchor or alias: nodes with positions, and keys built."""
+    """PyYAML's pure loader: nodes with positions, and keys built. An anchored node is marked
+    `shared`; an alias (`*a`) is a mark-only stand-in, at the alias's own place (PyYAML gives the
+    anchored node itself, whose positions are the anchor's), marked `shared` too."""
 
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
@@ -71,12 +77,26 @@ class _Composer(Reader, Scanner, Parser, Composer, SafeConstructor, Resolver):
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
+        self.shared: set[int] = set()  # ids of the nodes anchored, and of the aliases' stand-ins
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _CannotEdit
-        return super().compose_node(parent, index)
+        node = super().compose_node(parent, index)
+        if isinstance(event, yaml.AliasEvent):
+            marks = cast("tuple[Mark, Mark]", (event.start_mark, event.end_mark))  # the pure loader's
+            node = yaml.ScalarNode("tag:yaml.org,2002:null", "", *marks)
+            self.shared.add(id(node))
+        elif getattr(event, "anchor", None) is not None and node is not None:
+            self.shared.add(id(node))
+        return node
+
+    def holds_shared(self, node: yaml.Node) -> bool:
+        """Whether `node` or a node inside it is anchored or an alias (editing it could break one)."""
+        if id(node) in self.shared:
+            return True
+        if isinstance(node, yaml.MappingNode):
+            return any(self.holds_shared(key) or self.holds_shared(value) for key, value in node.value)
+        return isinstance(node, yaml.SequenceNode) and any(self.holds_shared(item) for item in node.value)
 
 
 @dataclass
@@ -168,6 +188,8 @@ def _edit_mapping(edits: _Edits, node: yaml.MappingNode, old: Mapping[Any, Any],
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag in _MERGE_TAGS:
             return False
+        if id(key_node) in edits.loader.shared:
+            return False  # an anchored key, or an alias as a key
         start = key_node.start_mark
         line_start = edits.starts[start.line]
         if (
@@ -185,6 +207,9 @@ def _edit_mapping(edits: _Edits, node: yaml.MappingNode, old: Mapping[Any, Any],
         key_line = key_node.start_mark.line
         end = edits.starts[min(_last_line(edits, value_node, key_line) + 1, len(edits.starts) - 1)]
         ends[key] = end
+        if key not in new or not edits.same(old[key], new[key]):
+            if edits.loader.holds_shared(value_node):
+                raise _CannotEdit  # an anchor other values may name, or an alias of one
         if key not in new:
             edits.replace(edits.starts[key_line], end, "")
         elif not edits.same(old[key], new[key]):

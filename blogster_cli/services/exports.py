@@ -216,15 +216,17 @@ def export_posts(
         large = total >= PARALLEL_THRESHOLD
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if large else 1
+        redirects = site_redirects(root, dialect)
         writer = _Writer(
             root, dialect, media_root, io_threads=2 if large else 0, force=force, private=private,
-            default_tz=default_tz, resolve_liquid=resolve_liquid,
+            default_tz=default_tz, resolve_liquid=resolve_liquid, redirects=redirects,
         )  # fmt: skip
         left_over = _LeftOver(dialect)
         try:
             images = blogs_bulk.my_image_paths(conn)
             posts = map(_pictures_as_stored, blogs_bulk.stream_my_posts(conn, statuses=statuses))
-            for post, (rendered, left) in _rendered(posts, dialect, default_tz, workers, new_folder, resolve_liquid):
+            rendering = _rendered(posts, dialect, default_tz, workers, new_folder, resolve_liquid, redirects)
+            for post, (rendered, left) in rendering:
                 placed = writer.place(post, rendered, images.get(post.id, ()))
                 summary.files.append(placed)
                 left_over.add(post.slug, left)
@@ -284,6 +286,9 @@ class _LeftOver:
         self.first_zola: str | None = None  # slug
         self.alias_posts = self.aliases = 0
         self.first_alias: str | None = None  # slug
+        self.unlisted_posts = self.unlisted = 0
+        self.dialect = dialect
+        self.first_unlisted: str | None = None  # slug
 
     def add(self, slug: str, left: LeftAsWritten) -> None:
         if left.liquid is not None:
@@ -298,6 +303,10 @@ class _LeftOver:
             self.alias_posts += 1
             self.aliases += left.aliases_dropped
             self.first_alias = self.first_alias or slug
+        if left.aliases_unlisted:
+            self.unlisted_posts += 1
+            self.unlisted += left.aliases_unlisted
+            self.first_unlisted = self.first_unlisted or slug
 
     def warnings(self) -> list[str]:
         said = []
@@ -323,7 +332,35 @@ class _LeftOver:
                 f" (on another site, or with a control character; first in '{self.first_alias}'):"
                 " redirect them on the server that has them"
             )
+        if self.first_unlisted is not None:
+            said.append(
+                f"{plural(self.unlisted, 'former address', 'former addresses')} of {plural(self.unlisted_posts, 'post')}"
+                f" not added: `{_alias_field(self.dialect)}` is not a list of addresses in"
+                f" {agreeing(self.unlisted_posts, 'its file', 'their files')}, left as written"
+                f" (first in '{self.first_unlisted}'): write it as a list"
+            )
         return said
+
+
+def _alias_field(dialect: str) -> str:
+    return "redirect_from" if dialect == "jekyll" else "aliases"
+
+
+def unlisted_aliases(count: int, dialect: str) -> str:
+    """What sync says of a file whose aliases are not a list (`LeftAsWritten.aliases_unlisted`), as export does."""
+    return (
+        f"{plural(count, 'former address', 'former addresses')} not added: `{_alias_field(dialect)}` is not a list"
+        " of addresses, left as written: write it as a list"
+    )
+
+
+def site_redirects(root: Path, dialect: str) -> bool:
+    """Whether the folder `root` written to in `dialect` holds a Jekyll site that runs
+    jekyll-redirect-from (`content.layout.jekyll_redirects`): a moved post's file gets
+    `redirect_from` there, as a Hugo or Zola file gets `aliases`."""
+    from blogster_cli.content.layout import jekyll_redirects
+
+    return dialect == "jekyll" and jekyll_redirects(root)
 
 
 def new_posts_folder(root: Path) -> tuple[PurePosixPath | None, list[str]]:
@@ -359,12 +396,15 @@ def _render_safely(
     default_tz: tzinfo,
     new_folder: PurePosixPath | None = None,
     resolve_liquid: bool = False,
+    redirects: bool = False,
 ) -> tuple[tuple[str, str, str | None] | str, LeftAsWritten]:
     """render(), or the one-line reason it cannot be exported; and what it carries over unread."""
     from blogster_cli.content.export import LeftAsWritten
 
     rendered = _or_reason(
-        partial(render, post, dialect, default_tz, new_folder=new_folder, resolve_liquid=resolve_liquid)
+        partial(
+            render, post, dialect, default_tz, new_folder=new_folder, resolve_liquid=resolve_liquid, redirects=redirects
+        )
     )
     if isinstance(rendered, str):
         return rendered, LeftAsWritten()
@@ -388,8 +428,9 @@ def _render_chunk(
     default_tz: tzinfo,
     new_folder: PurePosixPath | None = None,
     resolve_liquid: bool = False,
+    redirects: bool = False,
 ) -> list[tuple[tuple[str, str, str | None] | str, LeftAsWritten]]:
-    return [_render_safely(post, dialect, default_tz, new_folder, resolve_liquid) for post in posts]
+    return [_render_safely(post, dialect, default_tz, new_folder, resolve_liquid, redirects) for post in posts]
 
 
 def _rendered(
@@ -399,6 +440,7 @@ def _rendered(
     workers: int,
     new_folder: PurePosixPath | None,
     resolve_liquid: bool,
+    redirects: bool,
 ) -> Iterator[tuple[StoredPost, tuple[tuple[str, str, str | None] | str, LeftAsWritten]]]:
     """Each post with its rendering, in order; rendered in worker processes when `workers`
     > 1 (`services.parallel`), a bounded number of chunks ahead of the writing."""
@@ -406,8 +448,9 @@ def _rendered(
 
     chunks = iter(lambda: list(islice(posts, 100)), [])
     work = partial(
-        _render_chunk, dialect=dialect, default_tz=default_tz, new_folder=new_folder, resolve_liquid=resolve_liquid
-    )
+        _render_chunk, dialect=dialect, default_tz=default_tz, new_folder=new_folder, resolve_liquid=resolve_liquid,
+        redirects=redirects,
+    )  # fmt: skip
     for batch, results in parallel_map(
         work, chunks, workers=workers, preload=[__name__, "blogster_cli.content.export"]
     ):
@@ -551,6 +594,7 @@ def render(
     at: str | None = None,
     new_folder: PurePosixPath | None = None,
     resolve_liquid: bool = False,
+    redirects: bool = False,
 ) -> tuple[str, str, str | None, LeftAsWritten]:
     """(relative path, text, note, what the file carries over that `dialect`'s generator does not
     read) of one post; the note says when its source path was unsafe.
@@ -559,7 +603,7 @@ def render(
     the text then reads back as the post at that path, its slug stated in the front matter
     when the name there does not give it (`content.export.export_file`). `new_folder` is where
     an Astro post without a path of its own goes (`new_posts_folder`). `resolve_liquid`: as
-    `export_posts` takes it.
+    `export_posts` takes it. `redirects`: the folder's Jekyll site runs jekyll-redirect-from (`site_redirects`).
     """
     from blogster_cli.content.errors import ContentError
     from blogster_cli.content.export import LeftAsWritten, export_file, source_zone
@@ -595,7 +639,7 @@ def render(
             export_file(fields, content, cast("Dialect", dialect), default_tz=default_tz)
         exported = export_file(
             fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder,
-            resolve_liquid=resolve_liquid, former=former,
+            resolve_liquid=resolve_liquid, former=former, redirects=redirects,
         )  # fmt: skip
     except ContentError:
         if fields.date is not None or post.created_at is None:
@@ -603,7 +647,7 @@ def render(
         fields.published_at, fields.created_at = post.published_at, post.created_at  # Jekyll names need a date
         exported = export_file(
             fields, content, cast("Dialect", dialect), default_tz=default_tz, at=at, new_folder=new_folder,
-            resolve_liquid=resolve_liquid, former=former,
+            resolve_liquid=resolve_liquid, former=former, redirects=redirects,
         )  # fmt: skip
     return exported.path, exported.text, note, exported.left
 
@@ -639,6 +683,7 @@ def render_at(
     at: str,
     rendered: tuple[str, str, str | None],
     resolve_liquid: bool = False,
+    redirects: bool = False,
 ) -> tuple[str, str, str | None]:
     """`post`'s file written at `at` rather than where render() put it (`rendered`, its result):
     `rendered` itself when the two file names give the same slug and date (the same stem),
@@ -651,7 +696,7 @@ def render_at(
 
     if file_stem(PurePosixPath(at)) == file_stem(PurePosixPath(rendered[0])):
         return rendered
-    return render(post, dialect, default_tz, at=at, resolve_liquid=resolve_liquid)[:3]
+    return render(post, dialect, default_tz, at=at, resolve_liquid=resolve_liquid, redirects=redirects)[:3]
 
 
 def _read_manifest(root: Path) -> tuple[dict[str, Written], bytes | None]:
@@ -719,10 +764,11 @@ class _Writer:
         private: bool = False,
         default_tz: tzinfo = UTC,
         resolve_liquid: bool = False,
+        redirects: bool = False,
     ):
         self.root, self.dialect, self.media_root, self.force = root, dialect, media_root, force
         # to render a post again at the path it is numbered to
-        self.default_tz, self.resolve_liquid = default_tz, resolve_liquid
+        self.default_tz, self.resolve_liquid, self.redirects = default_tz, resolve_liquid, redirects
         self.file_mode = 0o600 if private else 0o666
         self.written_before, self.manifest_bytes = _read_manifest(root)
         self.manifest = dict(self.written_before)
@@ -754,6 +800,7 @@ class _Writer:
                 at=at.as_posix(),
                 rendered=rendered,
                 resolve_liquid=self.resolve_liquid,
+                redirects=self.redirects,
             )
         )
 

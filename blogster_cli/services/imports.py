@@ -270,6 +270,9 @@ class Candidate:
     file_sha256: str | None = None  # of the file's bytes as read (a file source's), for an export's manifest
     floating_date: datetime | None = None  # its date as written when that states no offset: `_in_post_zone`
     wordpress_item: WordPressItem | None = None  # a WordPress item's identity: `_item_match`
+    # why the file is its site's page, not a post (`content.post.top_level_page_reason`): skipped
+    # unless it is already a post's file (`_page_of_no_post`; sync's tracked files always are)
+    page_unless_linked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -562,7 +565,7 @@ def prepare_source(
             return [FileOutcome(path=source.label, outcome="skipped", reason=post.not_a_page)]
         pictures: list[Picture] = []
         warnings: list[str] = []
-        if images and source.root is not None:
+        if images and source.root is not None and post.page_unless_linked is None:  # a page stores none
             text, pictures, warnings = _linked_pictures(source, text, post, dry_run)
             if pictures:  # read again: the links now name the stored pictures
                 post = read(text)
@@ -570,6 +573,7 @@ def prepare_source(
         candidate.file_sha256 = hashlib.sha256(data).hexdigest() if source.data is None else None
         candidate.pictures = pictures
         candidate.warnings = warnings + candidate.warnings
+        candidate.page_unless_linked = post.page_unless_linked
         return [candidate]
     except (ContentError, InvalidInput) as exc:
         return [FileOutcome(path=source.label, outcome="failed", reason=str(exc))]
@@ -1119,6 +1123,7 @@ def _import_sources(
                 if isinstance(item, NotPosts):
                     summary.not_posts.update(item.counts)
                 else:
+                    item = _page_of_no_post(item, index)
                     pending.append(item)
                     if on_read is not None and isinstance(item, Candidate):
                         on_read(item)
@@ -1629,6 +1634,18 @@ class _Plan:
         """The stored post an update (or unchanged file) is about."""
         assert self.match is not None  # planned as an update only when a stored post matched
         return self.match
+
+
+def _page_of_no_post(item: Prepared, index: _Index) -> Prepared:
+    """A file its site shows as a page (`Candidate.page_unless_linked`) skipped, unless a post
+    came from it before (imported when it had a date): the page rule decides whether a new file
+    becomes a post, never takes a post its file (before, every later import or sync skipped the
+    file's edits, unsaid)."""
+    if not isinstance(item, Candidate) or item.page_unless_linked is None:
+        return item
+    if item.source_path is not None and index.by_path.get(item.source_path):
+        return item
+    return FileOutcome(path=item.label, outcome="skipped", reason=item.page_unless_linked)
 
 
 def _plan_batch(

@@ -1347,7 +1347,7 @@ def _own_files(run: _Run, by_slug: dict[str, UUID]) -> dict[str, UUID]:
     at their path, in the dialect they read as, one file a post: the post's own file, as this
     folder's sync wrote it before the folder was unlinked. Any other is a new post
     (`_import_new`): a file never takes over a draft it does not already say exactly."""
-    from blogster_cli.services.exports import render, render_at
+    from blogster_cli.services.exports import render, render_at, site_redirects
 
     once = Counter(by_slug.values())
     wanted = {path: post_id for path, post_id in by_slug.items() if once[post_id] == 1}
@@ -1363,8 +1363,9 @@ def _own_files(run: _Run, by_slug: dict[str, UUID]) -> dict[str, UUID]:
             continue
         post = stored[post_id]
         try:
-            text = render_at(post, read.dialect, run.default_tz, at=path,
-                             rendered=render(post, read.dialect, run.default_tz)[:3])[1]  # fmt: skip
+            redirects = site_redirects(run.root, read.dialect)
+            text = render_at(post, read.dialect, run.default_tz, at=path, redirects=redirects,
+                             rendered=render(post, read.dialect, run.default_tz, redirects=redirects)[:3])[1]  # fmt: skip
         except (ValueError, TypeError, KeyError, BlogsterError):
             continue  # cannot be exported: not a file export wrote
         if _sha(text.encode("utf-8")) == run.disk[path]:
@@ -1663,7 +1664,7 @@ def _render_all(run: _Run) -> None:
     """Render the queued posts as export does, then write, compare or place each."""
     from blogster_cli.content.mapping import folded_path
     from blogster_cli.content.post import recorded_zone, unknown_zone_warning
-    from blogster_cli.services.exports import render, render_at
+    from blogster_cli.services.exports import render, render_at, site_redirects, unlisted_aliases
 
     if not run.renders:
         return
@@ -1695,7 +1696,15 @@ def _render_all(run: _Run) -> None:
         elif item.mode != "new" and isinstance(stated, str) and stated in FORMATS[1:]:
             dialect = stated
         try:
-            rendered = render(post, dialect, run.default_tz, new_folder=new_folder if dialect == "astro" else None)[:3]
+            redirects = site_redirects(run.root, dialect)
+            at, text, note, left = render(
+                post,
+                dialect,
+                run.default_tz,
+                new_folder=new_folder if dialect == "astro" else None,
+                redirects=redirects,
+            )
+            rendered = (at, text, note)
             if item.mode == "new":
                 item.path = _new_path(rendered[0], run.dialect, used, left_out, sections)
                 used.add(folded_path(item.path))
@@ -1708,13 +1717,17 @@ def _render_all(run: _Run) -> None:
                 moved, taken = None, moved
                 # Written where its name is not the one rendered (numbered apart from another post's
                 # file, `x-2.md`; or kept at its path, the one rendered being taken): it states its slug.
-                rendered = render_at(post, dialect, run.default_tz, at=item.path, rendered=rendered)
+                rendered = render_at(
+                    post, dialect, run.default_tz, at=item.path, rendered=rendered, redirects=redirects
+                )
                 if taken is not None and item.note == _RESTORED:
                     item.note = f"{_RESTORED}, here since {taken} is another file's now"
         except (ValueError, TypeError, KeyError, BlogsterError) as exc:
             run.done(item.path or post.slug, "failed", post.id, f"cannot export: {exc}")
             continue
         _, text, note = rendered
+        if left.aliases_unlisted:  # as export says it (`exports._LeftOver`)
+            run.summary.warnings.append(f"{moved or item.path}: {unlisted_aliases(left.aliases_unlisted, dialect)}")
         # its dates without an offset read in the setting, as export says it (`exports.export_posts`)
         item.zone_warning = unknown_zone_warning(recorded_zone(post.content), run.default_tz)
         if item.mode == "write":

@@ -146,3 +146,93 @@ def test_sync_writes_the_alias_of_a_rename_once(acting, tmp_path):
     again = sync_service.sync_folder(acting, directory=site)
     assert again.conflicts == [] and [f for f in again.files if f.action != "unchanged"] == []
     assert {p: p.read_bytes() for p in site.rglob("*.md")} == before
+
+
+@pytest.mark.skipif(shutil.which("hugo") is None, reason="hugo is not installed")
+def test_odd_aliases_values_are_replaced_when_empty_and_otherwise_left_and_said(acting, tmp_path):
+    # `aliases: ~` became `[null, "/posts/..."]`, `aliases = 5` `[5, ...]`, a table `[{old = ...}, ...]`
+    site = hugo_site(tmp_path / "site")
+    files = {
+        "content/posts/empty.md": "---\ntitle: Empty\ndate: 2023-03-06T10:00:00Z\naliases: ~\n---\nE.\n",
+        "content/posts/number.md": '+++\ntitle = "Number"\ndate = 2023-03-07T10:00:00Z\naliases = 5\n+++\nN.\n',
+        "content/posts/table.md": '+++\ntitle = "Table"\ndate = 2023-03-08T10:00:00Z\n[aliases]\nold = "/x/"\n+++\nT.\n',
+    }
+    for relative, text in files.items():
+        (site / relative).write_text(text, encoding="utf-8")
+    assert imports.import_paths(acting, paths=[site]).failed == []
+    for slug in ("empty", "number", "table"):
+        rename(acting, slug, f"{slug}-new")
+    out = tmp_path / "out"
+    summary = export(acting, out)
+    assert (out / "content/posts/empty-new.md").read_text() == files["content/posts/empty.md"].replace(
+        "aliases: ~", "aliases:\n- /posts/empty/"
+    )
+    for slug in ("number", "table"):
+        assert (out / f"content/posts/{slug}-new.md").read_text() == files[f"content/posts/{slug}.md"]
+    assert [w for w in summary.warnings if "former address" in w] == [
+        "2 former addresses of 2 posts not added: `aliases` is not a list of addresses in their files, left as"
+        " written (first in 'number-new'): write it as a list"
+    ]
+    (out / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    public = hugo_build(out)
+    assert (
+        '<link rel="canonical" href="http://example.org/posts/empty-new/">'
+        in (public / "posts/empty/index.html").read_text()
+    )
+
+
+def test_a_renamed_post_whose_yaml_has_anchors_gets_its_alias_and_keeps_its_bytes(acting, tmp_path):
+    # red team 72 F14: the block was written anew (comments gone, `&id001`, flow lists as block lists)
+    site = hugo_site(tmp_path / "site")
+    anchored = (
+        "---\n# keep this comment\ntitle: 'Quoted'   # trailing comment\ndate: 2024-03-05T10:00:00+02:00\n"
+        'tags: [x, "y"]\nbase: &b {a: 1}\nother: *b\n---\nbody\n'
+    )
+    (site / "content/posts/anchored.md").write_text(anchored, encoding="utf-8")
+    assert sync_service.sync_folder(acting, directory=site).failed == []
+    rename(acting, "anchored", "anchored-new")
+    renamed = sync_service.sync_folder(acting, directory=site)
+    assert renamed.failed == [] and renamed.conflicts == []
+    assert (site / "content/posts/anchored-new.md").read_text() == anchored.replace(
+        "other: *b\n", "other: *b\naliases:\n- /posts/anchored/\n"
+    )
+
+
+@pytest.mark.parametrize("config", ["plugins: [jekyll-redirect-from]\n", "gems:\n  - jekyll-redirect-from\n"])
+def test_a_jekyll_site_running_jekyll_redirect_from_gets_redirect_from_on_a_moved_post(acting, tmp_path, config):
+    # red team 72: a site whose `_config.yml` names the plugin got no `redirect_from` unless the file had one
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: t\n" + config, encoding="utf-8")
+    plain = "---\ntitle: Plain\n---\ny\n"
+    (site / "_posts/2024-03-06-plain.md").write_text(plain, encoding="utf-8")
+    assert sync_service.sync_folder(acting, directory=site).failed == []
+    rename(acting, "plain", "flat")
+    renamed = sync_service.sync_folder(acting, directory=site)
+    assert renamed.failed == [] and renamed.conflicts == []
+    expected = plain.replace("---\ny", "redirect_from:\n- /2024/03/06/plain.html\n---\ny")
+    assert (site / "_posts/2024-03-06-flat.md").read_text() == expected
+    again = sync_service.sync_folder(acting, directory=site)
+    assert [f for f in again.files if f.action != "unchanged"] == []
+    out = tmp_path / "out"  # an export to a folder holding such a site, and to one that does not
+    (out / "_posts").mkdir(parents=True)
+    (out / "_config.yml").write_text(config, encoding="utf-8")
+    export(acting, out, "jekyll")
+    assert (out / "_posts/2024-03-06-flat.md").read_text() == expected
+    export(acting, tmp_path / "bare", "jekyll")
+    assert "redirect_from" not in (tmp_path / "bare/_posts/2024-03-06-flat.md").read_text()
+
+
+def test_sync_says_it_adds_no_alias_to_aliases_that_are_not_a_list(acting, tmp_path):
+    site = hugo_site(tmp_path / "site")
+    number = '+++\ntitle = "Number"\ndate = 2023-03-07T10:00:00Z\naliases = 5\n+++\nN.\n'
+    (site / "content/posts/number.md").write_text(number, encoding="utf-8")
+    assert sync_service.sync_folder(acting, directory=site).failed == []
+    rename(acting, "number", "number-new")
+    renamed = sync_service.sync_folder(acting, directory=site)
+    assert renamed.failed == [] and renamed.conflicts == []
+    assert (site / "content/posts/number-new.md").read_text() == number
+    assert renamed.warnings == [
+        "content/posts/number-new.md: 1 former address not added: `aliases` is not a list of addresses, left as"
+        " written: write it as a list"
+    ]

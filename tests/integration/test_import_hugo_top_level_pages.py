@@ -110,3 +110,44 @@ def test_sync_lists_the_pages_as_skipped_and_never_writes_or_removes_them(acting
     removed = sync_service.sync_folder(acting, directory=root)
     assert removed.failed == [] and slugs(acting) == ["dated", "first", "trip", "typed", "undated"]
     assert snapshot(root) == {k: v for k, v in before.items() if k != "content/about.md"}
+
+
+def body_of(acting: ActingUser, slug: str) -> str:
+    with unit_of_work(acting) as conn:
+        row = conn.execute(
+            "select content->>'markdown' from public.blogs where author_id = auth.uid() and slug = %s", (slug,)
+        ).fetchone()
+        assert row is not None
+        return str(row[0])
+
+
+UNDATED = "---\ntitle: Dated\n---\nThe date is gone, this is new.\n"
+
+
+def test_sync_keeps_reading_a_tracked_file_that_loses_its_date(acting, tmp_path):
+    # the page rule decides whether a new file becomes a post, never takes a post its file: the
+    # edits of a linked file at the top of content/ whose date went were skipped, unsaid, for good
+    root = site(tmp_path / "site")
+    sync_service.sync_folder(acting, directory=root)
+    (root / "content/dated.md").write_text(UNDATED, encoding="utf-8")
+    edited = sync_service.sync_folder(acting, directory=root)
+    assert {file.path: file.action for file in edited.files}["content/dated.md"] == "updated"
+    assert body_of(acting, "dated") == "The date is gone, this is new.\n"
+    assert slugs(acting) == ["dated", "first", "trip", "typed", "undated"]
+
+
+@pytest.mark.parametrize("then", ["import", "sync"])
+def test_a_file_an_earlier_import_made_a_post_stays_that_posts(acting, tmp_path, then):
+    root = site(tmp_path / "site")
+    imports.import_paths(acting, paths=[root])
+    (root / "content/dated.md").write_text(UNDATED, encoding="utf-8")
+    if then == "import":
+        summary = imports.import_paths(acting, paths=[root])
+        shown = {os.path.relpath(file.path, root): file.outcome for file in summary.files}
+        assert shown["content/dated.md"] == "updated" and shown["content/about.md"] == "skipped"
+    else:
+        synced = sync_service.sync_folder(acting, directory=root)
+        shown = {file.path: file.action for file in synced.files}
+        assert shown["content/dated.md"] == "updated" and shown["content/about.md"] == "skipped"
+    assert body_of(acting, "dated") == "The date is gone, this is new.\n"
+    assert slugs(acting) == ["dated", "first", "trip", "typed", "undated"]

@@ -289,7 +289,7 @@ def test_hugo_pages_it_never_renders_are_not_posts(text, path, skipped) -> None:
 def test_a_hugo_page_at_the_top_of_content_is_not_a_post(text, path, site, page) -> None:
     """Hugo gives a file at the top of `content/` no section and the type `page` (`hugo` 0.111:
     `.Section` "", `.Type` "page", outside `mainSections`): undated and untyped, it is a page."""
-    assert (import_post(text, path, site=site).not_a_page == HUGO_PAGE_REASON) is page
+    assert (import_post(text, path, site=site).page_unless_linked == HUGO_PAGE_REASON) is page
 
 
 def test_a_file_on_no_layout_folder_finds_its_site_in_its_own_folders(tmp_path) -> None:

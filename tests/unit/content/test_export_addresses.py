@@ -199,3 +199,36 @@ def test_a_renamed_post_lists_its_old_address_where_its_generator_reads_aliases(
     assert renamed(listed.replace("slug: y", "slug: x"), "content/posts/a.md", "hugo", "y", "x") == listed
     jekyll = "---\ntitle: X\n---\nBody\n"  # no `redirect_from`: the site may not run jekyll-redirect-from
     assert renamed(jekyll, "_posts/2021-01-02-x.md", "jekyll", "y", "x") == jekyll
+
+
+def renamed_file(text: str, path: str, dialect: str, slug: str, former: str) -> ExportedFile:
+    post = import_post(text, path, dialect=dialect)  # type: ignore[arg-type]
+    fields = post.fields()
+    fields.slug = slug
+    return export_file(fields, post.content, dialect, former=[(former, RENAMED_AT)])  # type: ignore[arg-type]
+
+
+def test_null_or_empty_aliases_are_replaced_by_the_former_addresses() -> None:
+    """`aliases: ~` became `[null, "/posts/x/"]`, which Hugo cannot read as a list of addresses."""
+    for empty in ("~", "", "[]", "''"):
+        hugo = f"---\ntitle: X\ndate: 2021-01-02\naliases: {empty}\n---\nBody\n"
+        written = renamed_file(hugo, "content/posts/x.md", "hugo", "y", "x")
+        assert front_of(written.text)["aliases"] == ["/posts/x/"], empty
+        assert written.left.aliases_unlisted == 0
+
+
+def test_aliases_of_another_shape_are_left_as_written_and_counted() -> None:
+    """A number, a table, a list holding other than text: the file keeps it byte for byte, no alias
+    is added (`[5, "/posts/x/"]`, `[{old = "/x/"}, ...]` before), and export says so."""
+    shapes = [
+        ("content/posts/x.md", '+++\ntitle = "X"\ndate = 2021-01-02\naliases = 5\n+++\nBody\n'),
+        ("content/posts/x.md", '+++\ntitle = "X"\ndate = 2021-01-02\n[aliases]\nold = "/x/"\n+++\nBody\n'),
+        ("content/posts/x.md", "---\ntitle: X\ndate: 2021-01-02\naliases: [/a/, 3]\n---\nBody\n"),
+        ("content/blog/x.md", '+++\ntitle = "X"\ndate = 2021-01-02\naliases = [true]\n+++\nBody\n'),
+        ("_posts/2021-01-02-x.md", "---\ntitle: X\nredirect_from: {a: /b/}\n---\nBody\n"),
+    ]
+    for path, text in shapes:
+        dialect = "zola" if "blog" in path else "jekyll" if path.startswith("_") else "hugo"
+        written = renamed_file(text, path, dialect, "y", "x")
+        assert written.text == text, text
+        assert written.left.aliases_unlisted == 1, text

@@ -3,7 +3,7 @@
 A title edited in Blogster and synced (or exported) back to a Jekyll or Hugo file changes the
 title's line and nothing else: comments and blank lines stay, `"Three"` keeps its quotes, `[a, b]`
 stays a flow list, as TOML's lines do (`test_toml_front_matter_edits.py`). Text that cannot be
-edited safely (anchors and aliases, merge keys) is written anew, as before.
+edited safely (a changed value holding an anchor or alias, merge keys) is written anew, as before.
 """
 
 from __future__ import annotations
@@ -132,10 +132,27 @@ def test_a_line_with_a_tab_the_loader_cannot_read_keeps_its_tab() -> None:
     assert edited(raw, {"title": "New"}) == raw.replace("Old", "New")
 
 
-def test_anchors_and_aliases_are_written_anew() -> None:
-    raw = "---\n# gone\nbase: &b {x: 1}\ncopy: *b\ntitle: Old\n---\n"
-    text = edited(raw, {"title": "New"})
-    assert "# gone" not in text  # the whole block written anew, as PyYAML writes it
+ANCHORED = "---\n# kept\ntitle: 'Old'   # kept too\ntags: [x, \"y\"]\nbase: &b {a: 1}\nother: *b\n---\n"
+
+
+def test_anchors_and_aliases_stay_while_the_values_beside_them_are_edited() -> None:
+    """Red team 72 F14: an alias added to such a block wrote it anew (comments gone, `&id001`, block lists)."""
+    assert edited(ANCHORED, {"aliases": ["/posts/old/"]}) == ANCHORED[:-4] + "aliases:\n- /posts/old/\n---\n"
+    assert edited(ANCHORED, {"title": "New"}) == ANCHORED.replace("'Old'", "'New'")
+    assert edited(ANCHORED, {}, remove=("tags",)) == ANCHORED.replace('tags: [x, "y"]\n', "")
+    block = "---\nbase: &b\n  a: 1\nlist:\n- *b\n- 2\ntitle: T\n---\n"  # an alias in a block list
+    assert edited(block, {"title": "U", "new": 1}) == block.replace("title: T\n", "title: U\nnew: 1\n")
+
+
+@pytest.mark.parametrize(
+    ("change", "remove"),
+    [({"base": {"a": 2}}, ()), ({"other": {"a": 3}}, ()), ({}, ("base",)), ({}, ("other",))],
+)
+def test_a_changed_or_removed_anchor_or_alias_writes_the_block_anew(
+    change: dict[str, Any], remove: tuple[str, ...]
+) -> None:
+    text = edited(ANCHORED, change, remove)
+    assert "# kept" not in text  # the whole block written anew, as PyYAML writes it
 
 
 def test_every_18f_post_takes_a_title_edit_in_its_title_lines_only(jekyll_corpus) -> None:
@@ -319,14 +336,14 @@ def test_a_value_written_under_an_empty_key_keeps_what_the_key_line_holds() -> N
     "raw",
     [
         "---\ntitle: Old\n---\n",
-        "---\nbase: &b {x: 1}\ntitle: Old\n---\n",
+        "---\nbase: &b {x: 1}\nm:\n  <<: *b\ntitle: Old\n---\n",
         '+++\ntitle = "Old"\n+++\n',
         '{"title": "Old"}\n',
     ],
 )
 def test_a_byte_order_mark_and_blank_lines_before_the_block_stay(lead: str, raw: str) -> None:
     """Walk 13 L6: the block was written from its opening line, so a file's byte-order mark went
-    (also when the block is written anew: anchors)."""
+    (also when the block is written anew: a merge key)."""
     fmt, metadata = parse_raw(lead + raw)
     text = dump_front_matter(fmt, {**metadata.values, "title": "New"}, metadata)
     assert text.startswith(lead + raw[0]) and parse_raw(text)[1].values["title"] == "New"
