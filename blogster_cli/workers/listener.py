@@ -12,11 +12,20 @@ a chatbot reply took 2 s instead of 30 ms in half of CI's benchmark runs, each m
 moment the previous reply landed. Here a fetch that found nothing while a wake-up came fetches again.
 Nor does anything wake the worker when a job holding a lock ends (a conversation's reply: 0164), so
 the next job of that lock, skipped while it ran, waited for the poll too: its end is a wake-up here.
+
+`serve-workers --once` (on_drained) runs until nothing it could run is left: procrastinate's
+`wait=False` stops the worker at the first fetch that finds nothing, while a conversation's next
+reply waits for the lock its running reply holds (t541: one reply per conversation a run), and
+then cuts off what still runs after the grace period. Here the worker waits as a served one does,
+each job's end is a wake-up, and the run is drained at a fetch that finds nothing while none of
+the jobs it fetched runs: no lock of its own holds anything back then. A retry scheduled later is
+not due: a job that keeps failing does not keep the run going.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Callable, Iterable
 
 from procrastinate import jobs, manager
 from procrastinate.connector import BaseConnector
@@ -30,6 +39,10 @@ class WakeUpOnlyJobManager(manager.JobManager):
         self.wake_ups = 0
         """How many notifications this process's worker has heard."""
         self._on_notification: manager.NotificationCallback | None = None
+        self.on_drained: Callable[[], None] | None = None
+        """Called (--once) at a fetch that found nothing while none of the jobs fetched runs."""
+        self._running: set[int | None] = set()  # the ids of the jobs this process fetched and has not ended
+        self._fetching = 0  # fetches under way (with --concurrency, one may be taking a job as another finds none)
 
     async def listen_for_jobs(
         self, *, on_notification: manager.NotificationCallback, queues: Iterable[str] | None = None
@@ -50,13 +63,46 @@ class WakeUpOnlyJobManager(manager.JobManager):
         costs what it would without this, one fetch each."""
         while True:
             heard = self.wake_ups
-            job = await super().fetch_job(queues=queues, worker_id=worker_id)
-            if job is not None or self.wake_ups == heard:
+            self._fetching += 1
+            try:
+                job = await super().fetch_job(queues=queues, worker_id=worker_id)
+            finally:
+                self._fetching -= 1
+            if job is not None:
+                self._running.add(job.id)
                 return job
+            if self.wake_ups == heard:
+                # drained: no job of this run runs, and no other fetch of it may be taking one
+                if not self._running and not self._fetching and self.on_drained is not None:
+                    self.on_drained()
+                return None
 
     async def finish_job(self, job: jobs.Job, status: jobs.Status, delete_job: bool) -> None:
         """Ends `job`; one that held a lock wakes the worker: the lock's next job may wait (module docstring)."""
-        await super().finish_job(job, status, delete_job)
-        if job.lock is not None and self._on_notification is not None:
+        try:
+            await super().finish_job(job, status, delete_job)
+        finally:
+            await self._ended(job)
+
+    async def retry_job(
+        self,
+        job: jobs.Job,
+        retry_at: datetime.datetime | None = None,
+        priority: int | None = None,
+        queue: str | None = None,
+        lock: str | None = None,
+    ) -> None:
+        """Puts `job` back in the queue (a failure's retry; a stalled job's recovery): as finish_job."""
+        try:
+            await super().retry_job(job, retry_at=retry_at, priority=priority, queue=queue, lock=lock)
+        finally:
+            await self._ended(job)
+
+    async def _ended(self, job: jobs.Job) -> None:
+        """The worker wakes up after a job that held a lock, and after any job in a --once run (the
+        fetch that finds nothing then says it is drained)."""
+        fetched = job.id in self._running
+        self._running.discard(job.id)
+        if self._on_notification is not None and (job.lock is not None or (fetched and self.on_drained is not None)):
             self.wake_ups += 1
             await self._on_notification(channel="", notification=WAKE_UP)

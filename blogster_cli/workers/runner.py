@@ -27,10 +27,12 @@ Beside the jobs it watches the server's NOTIFY queue (workers/notify_queue_watch
 session holding the queue back, which would stop every job from being queued, is ended.
 
 With --once it queues the periodic jobs due at its start (of its queues) before it fetches, runs
-what is queued and stops when nothing is left; it queues none during the run (the next run
-does). It does not wait: a database loss met during the run (a job's, or the queue's listener,
-heartbeat or bookkeeping) ends it with DatabaseUnavailable (exit 7) and that one line, even when
-the database is back by the end: what was due may not all have run.
+what is queued and stops when nothing due is left that it could run: a job held back only by a
+lock one of its own jobs holds (a conversation's next reply) runs once that one ends, a retry
+scheduled later is left for the next run (workers/listener.py); it queues none during the run
+(the next run does). It does not wait for the database: a loss met during the run (a job's, or
+the queue's listener, heartbeat or bookkeeping) ends it with DatabaseUnavailable (exit 7) and
+that one line, even when the database is back by the end: what was due may not all have run.
 """
 
 from __future__ import annotations
@@ -368,7 +370,7 @@ async def _serve(
             await _unless_stopped(_defer_due_periodic_jobs(app, queues), stop)
         options: WorkerOptions = {
             "concurrency": concurrency,
-            "wait": not once,
+            "wait": True,  # --once too: it stops when drained (_stop_when_drained), not at a fetch that finds nothing
             "install_signal_handlers": False,
             "shutdown_graceful_timeout": SHUTDOWN_GRACE_S,
             "update_heartbeat_interval": HEARTBEAT_EVERY_S,
@@ -385,6 +387,8 @@ async def _serve(
         try:
             while not stop.is_set():
                 worker = worker_class(app, **options)
+                if once:
+                    _stop_when_drained(app, worker)
                 started = loop.time()
                 lost = await _run_worker(worker, stop)
                 if lost is not None:
@@ -445,7 +449,7 @@ async def _unless_stopped(step: Coroutine[Any, Any, object], stop: asyncio.Event
 
 async def _defer_due_periodic_jobs(app: procrastinate.App, queues: list[str]) -> None:
     """--once: the periodic jobs due now (of its queues) are queued before its first fetch, so that
-    it runs them before it stops ("No job found"). The worker's own deferrer queues them beside
+    it runs them before it stops (drained). The worker's own deferrer queues them beside
     its fetching, too late when the first fetch comes first (_once_worker_class: none). What
     another worker queued already for the same time is not queued twice (procrastinate's ledger)."""
     from procrastinate.periodic import PeriodicDeferrer
@@ -467,6 +471,21 @@ async def _defer_due_periodic_jobs(app: procrastinate.App, queues: list[str]) ->
         raise DatabaseUnavailable(
             f"database unavailable during the run ({reason}); the periodic jobs due were not all queued"
         ) from None
+
+
+def _stop_when_drained(app: procrastinate.App, worker: Worker) -> None:
+    """--once: `worker` stops at a fetch that finds nothing while none of its jobs runs (listener.py)."""
+    from blogster_cli.workers.listener import WakeUpOnlyJobManager
+
+    manager = app.job_manager
+    assert isinstance(manager, WakeUpOnlyJobManager)
+
+    def drained() -> None:
+        manager.on_drained = None  # said once: the worker's fetches until it stops find nothing too
+        log.info("nothing due left that this run can run: stopping")
+        worker.stop()  # type: ignore[no-untyped-call]  # untyped in procrastinate
+
+    manager.on_drained = drained
 
 
 def _once_worker_class() -> type[Worker]:

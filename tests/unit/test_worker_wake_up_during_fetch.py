@@ -43,11 +43,18 @@ def fetching(monkeypatch, connector: Listening, rows: list[Any], *, wake_up_duri
     return ran
 
 
+def a_job(job_id: int = 7, lock: str | None = None) -> Job:
+    return Job(id=job_id, queue="chatbot", lock=lock, queueing_lock=None, task_name="reply", task_kwargs={})
+
+
+JOB = a_job()
+
+
 @pytest.mark.parametrize(("wake_ups", "rows", "fetches", "found"), [
     (set(), [None], 1, None),  # nothing announced: one fetch, as procrastinate does
-    ({0}, [None, "job"], 2, "job"),  # announced while the first found nothing: fetched again
-    ({0, 1}, [None, None, "job"], 3, "job"),  # announced again during the second
-    ({0}, ["job"], 1, "job"),  # a job found: no second fetch
+    ({0}, [None, JOB], 2, JOB),  # announced while the first found nothing: fetched again
+    ({0, 1}, [None, None, JOB], 3, JOB),  # announced again during the second
+    ({0}, [JOB], 1, JOB),  # a job found: no second fetch
 ])  # fmt: skip
 def test_a_wake_up_heard_during_a_fetch_that_found_nothing_fetches_again(monkeypatch, wake_ups, rows, fetches, found):
     connector = Listening()
@@ -82,7 +89,7 @@ def test_a_job_that_held_a_lock_wakes_the_worker_when_it_ends(monkeypatch, lock,
         finished.append(job.id)
 
     monkeypatch.setattr(manager.JobManager, "finish_job", finish_job)
-    job = Job(id=7, queue="chatbot", lock=lock, queueing_lock=None, task_name="reply", task_kwargs={})
+    job = a_job(lock=lock)
 
     async def run() -> None:
         await jobs.listen_for_jobs(on_notification=on_notification, queues=["chatbot"])
@@ -90,3 +97,40 @@ def test_a_job_that_held_a_lock_wakes_the_worker_when_it_ends(monkeypatch, lock,
 
     asyncio.run(run())
     assert finished == [7] and heard == ([(1, WAKE_UP)] if wakes else [])
+
+
+def test_once_is_drained_at_a_fetch_that_finds_nothing_while_none_of_its_jobs_runs(monkeypatch):
+    """t541: `serve-workers --once` stopped at the first fetch that found nothing, the conversation's
+    next reply held back by the lock of the reply still running. Drained only once none runs; each
+    end (with or without a lock, failed and retried later too) wakes the worker to fetch again."""
+    connector = Listening()
+    jobs = WakeUpOnlyJobManager(connector)  # type: ignore[arg-type]
+    drained: list[int] = []
+    jobs.on_drained = lambda: drained.append(len(ran))
+    heard: list[Any] = []
+
+    async def on_notification(*, channel: str, notification: Any) -> None:
+        heard.append(notification)
+
+    async def ended(self, job, *args, **kwargs):
+        pass
+
+    monkeypatch.setattr(manager.JobManager, "finish_job", ended)
+    monkeypatch.setattr(manager.JobManager, "retry_job", ended)
+    locked, plain = a_job(1, lock="conversation-1"), a_job(2)
+    ran = fetching(monkeypatch, connector, [locked, plain, None, None, None, None], wake_up_during=set())
+
+    async def run() -> None:
+        await jobs.listen_for_jobs(on_notification=on_notification, queues=["chatbot"])
+        assert await jobs.fetch_job(queues=["chatbot"], worker_id=1) == locked
+        assert await jobs.fetch_job(queues=["chatbot"], worker_id=1) == plain
+        assert await jobs.fetch_job(queues=["chatbot"], worker_id=1) is None  # both running: not drained
+        await jobs.retry_job(locked)  # failed, retried later
+        assert await jobs.fetch_job(queues=["chatbot"], worker_id=1) is None  # `plain` still runs
+        await jobs.finish_job(plain, Status.SUCCEEDED, delete_job=True)
+        assert await jobs.fetch_job(queues=["chatbot"], worker_id=1) is None
+        await jobs.retry_job(a_job(3))  # a stalled job of another worker, handed back: not this run's
+        assert await jobs.fetch_job(queues=["chatbot"], worker_id=1) is None
+
+    asyncio.run(run())
+    assert drained == [5, 6] and heard == [WAKE_UP, WAKE_UP]
