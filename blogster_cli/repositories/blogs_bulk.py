@@ -120,7 +120,7 @@ _STORED_COLUMNS = (
     " coalesce((select array_agg(array[e->>'slug', e->>'published_at'] order by n) from jsonb_array_elements("
     " case jsonb_typeof(b.former_addresses) when 'array' then b.former_addresses else '[]'::jsonb end)"
     " with ordinality t(e, n) where jsonb_typeof(e->'slug') = 'string' and jsonb_typeof(e->'published_at') = 'string'),"
-    " '{{}}') as former_addresses"
+    " '{}') as former_addresses"
 )
 
 
