@@ -55,6 +55,19 @@ class FileSystemError(BlogsterError):
         return cls(f"cannot write {shortened(str(path), PATH_SHOWN)}: {(exc.strerror or str(exc)).lower()}")
 
 
+def file_system_message(exc: OSError) -> str:
+    """'cannot write /x/y: permission denied': the path and the reason, no exception names (what the
+    command line says of an OSError, and `calendar run-due` of its site step's)."""
+    import errno
+
+    reason = (exc.strerror or next(iter(str(exc).strip().splitlines()), "no details")).lower()
+    path = exc.filename2 if exc.filename2 is not None and exc.errno == errno.EEXIST else exc.filename
+    if path is None:
+        return f"file system error: {reason}"
+    verb = "write" if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG) else "use"
+    return f"cannot {verb} {path}: {reason}"
+
+
 class AuthError(BlogsterError):
     """Not logged in, wrong password, banned, or an expired session."""
 

@@ -167,9 +167,11 @@ class SharedPrivateFile:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(partial, path)
-        except BaseException:
+        except BaseException as exc:
             with suppress(OSError):
                 os.unlink(partial)
+            if isinstance(exc, OSError):
+                name_written_file(exc, path)
             raise
 
     def _remove_killed_writers_files(self, path: Path) -> None:
@@ -198,8 +200,23 @@ def private_file(path: Path) -> Iterator[BinaryIO]:
     symlink or reuse an existing file (O_EXCL), so nobody can hand us a readable one."""
     private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
-    with os.fdopen(fd, "wb") as handle:
-        yield handle
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+    except OSError as exc:
+        name_written_file(exc, path)
+        raise
+
+
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Why a write or flush into an open file fails: the error names no file (the file descriptor's)."""
+
+
+def name_written_file(exc: OSError, path: Path) -> None:
+    """`exc` naming `path` when a write into it failed and said no file ('no space left on device'):
+    the error line says which file could not be written, as it does for a refused open."""
+    if exc.filename is None and exc.errno in WRITE_ERRORS:
+        exc.filename = str(path)
 
 
 @contextmanager

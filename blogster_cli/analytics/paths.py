@@ -79,6 +79,11 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(regex + "/?")
 
 
+_FOLDER_PAGE = "/index.html"
+"""The file `site build` writes for a folder's address (`urls.file_of`: `/posts/a/` is `posts/a/index.html`):
+a request naming it is one for the folder's page."""
+
+
 def path_key(path: str) -> str:
     """What a path is looked up by among exact addresses: query ignored, trailing slash optional."""
     return strip_query(path).rstrip("/") or "/"
@@ -127,14 +132,18 @@ class PathMatcher:
 
     def _match(self, path: str) -> str | None:
         clean = strip_query(path)
-        key = clean.rstrip("/") or "/"
-        exact = self.moved.get(key) or self.pages.get(key)
-        if exact is not None:
-            return exact
+        keys = [clean.rstrip("/") or "/"]
+        if clean.endswith(_FOLDER_PAGE):  # `/a/index.html` is the file a web server serves for `/a/`
+            clean = clean.removesuffix(_FOLDER_PAGE[1:])
+            keys.append(clean.rstrip("/") or "/")
+        for key in keys:
+            exact = self.moved.get(key) or self.pages.get(key)
+            if exact is not None:
+                return exact
         if self.site_own is not None and self.site_own(clean):
             return None
         for regex in self.patterns:
             match = regex.fullmatch(clean)
             if match is not None:
                 return match.group("slug")
-        return self.old_urls.get(key)
+        return next((slug for key in keys if (slug := self.old_urls.get(key)) is not None), None)

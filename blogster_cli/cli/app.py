@@ -260,7 +260,7 @@ def report(error: BaseException) -> NoReturn:
     from typer._click import exceptions as click  # typer's own click: its usage errors
 
     from blogster_cli.cli import exit_codes
-    from blogster_cli.errors import BlogsterError
+    from blogster_cli.errors import BlogsterError, file_system_message
 
     try:
         raise error
@@ -271,7 +271,7 @@ def report(error: BaseException) -> NoReturn:
         except OSError as written:
             if _reader_gone(written):
                 _stop_quietly()
-            _fail(written, _file_system_message(written), exit_codes.FILE_SYSTEM)
+            _fail(written, file_system_message(written), exit_codes.FILE_SYSTEM)
         sys.exit(exit_codes.SUCCESS)
     except click.UsageError as exc:
         _fail(exc, _usage_message(exc), exit_codes.USAGE)
@@ -288,7 +288,7 @@ def report(error: BaseException) -> NoReturn:
     except KeyboardInterrupt as exc:
         _fail(exc, "interrupted", exit_codes.INTERRUPTED)
     except OSError as exc:
-        _fail(exc, _file_system_message(exc), exit_codes.FILE_SYSTEM)
+        _fail(exc, file_system_message(exc), exit_codes.FILE_SYSTEM)
     except Exception as exc:  # a bug (db/ translates driver errors): one line unless --debug
         _fail(exc, f"unexpected failure: {_first_line(exc)} (run with --debug for details)", exit_codes.ERROR)
     raise AssertionError("unreachable: every error above exits")  # pragma: no cover
@@ -379,18 +379,6 @@ def _value_like(exc: NoSuchOption) -> bool:
 def _takes_arguments(ctx: Context | None) -> bool:
     """Whether the command has positional arguments, which a leading '-' turns into an option."""
     return ctx is not None and any(p.param_type_name == "argument" for p in ctx.command.params)
-
-
-def _file_system_message(exc: OSError) -> str:
-    """'cannot write /x/y: permission denied': the path and the reason, no exception names."""
-    import errno
-
-    reason = (exc.strerror or _first_line(exc)).lower()
-    path = exc.filename2 if exc.filename2 is not None and exc.errno == errno.EEXIST else exc.filename
-    if path is None:
-        return f"file system error: {reason}"
-    verb = "write" if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG) else "use"
-    return f"cannot {verb} {path}: {reason}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -257,7 +257,10 @@ def send_due(json: bool = JSON_OPTION) -> None:
 
     ctx, acting = app_context(), acting_user()
     smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
-    _report(newsletters.send_due(acting, smtp=smtp, hold=mail_hold.kept(ctx)), json)
+    reports = newsletters.send_due(acting, smtp=smtp, hold=mail_hold.kept(ctx))
+    _report(reports, json)
+    if not reports and not json:  # cron's log still shows the run (--json: the empty list)
+        output.message("no newsletter due: nothing sent")
 
 
 @app.command("unschedule")

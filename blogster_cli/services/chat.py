@@ -65,8 +65,11 @@ class ConversationSummary:
 
 
 def _message(row: Any) -> ChatMessage:
+    """The message as shown: a confidence is the reply's (the worker marks the question with it too,
+    for the figures), so a question shows none, as it shows no intent."""
     meta = row.metadata_ or {}
-    return ChatMessage(str(row.role), row.content or "", row.created_at, meta.get("intent"), row.confidence_score)
+    confidence = None if row.role == "user" else row.confidence_score
+    return ChatMessage(str(row.role), row.content or "", row.created_at, meta.get("intent"), confidence)
 
 
 def _in_reply_order(rows: list[Any]) -> list[ChatMessage]:

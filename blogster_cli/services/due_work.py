@@ -25,7 +25,7 @@ from blogster_cli.actors import ActingUser, Timeouts
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.db.connection import Database
 from blogster_cli.db.orm import orm_service_unit_of_work, orm_unit_of_work
-from blogster_cli.errors import BlogsterError
+from blogster_cli.errors import BlogsterError, file_system_message
 from blogster_cli.repositories import calendar as calendar_rows
 from blogster_cli.repositories import publishing as publication_rows
 from blogster_cli.repositories import scheduled_jobs
@@ -239,8 +239,11 @@ def _rebuild(acting: ActingUser, site: SiteTarget, report: DueReport) -> None:
 
     try:
         built = site_build.build(acting, out=site.out, base_domain=site.base_domain, timezone=site.timezone)
-    except (BlogsterError, OSError, OverflowError) as exc:  # Overflow: a stored date the zone cannot show
+    except (BlogsterError, OverflowError) as exc:  # Overflow: a stored date the zone cannot show
         report.errors.append(f"site: {exc}")  # reported; the social posts and newsletters still go out
+        return
+    except OSError as exc:  # worded as `site build` says it ("cannot write DIR: read-only file system")
+        report.errors.append(f"site: {file_system_message(exc)}")
         return
     except Exception as exc:  # a bug the account's own rows meet: it must not hold back every later run's sending
         first_line = (str(exc).strip().splitlines() or [""])[0]

@@ -72,6 +72,8 @@ NOT_ASCII = "the address is not ASCII and the SMTP server does not take SMTPUTF8
 
 SMTP_PASSWORD_VARIABLE = "BLOGSTER_SMTP_PASSWORD"
 """Overrides the stored SMTP password (for cron and the workers)."""
+STORED_PASSWORD = "the stored password"
+"""What a refused login names when its caller did not say where the password came from."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class SmtpServer:
     url: str
     password: str | None = field(repr=False)
     """The one smtp_server chose; None: the URL's own `user:password@`, if any."""
+    password_from: str = STORED_PASSWORD
+    """Where `password` came from, as a refused login names it (`smtp_server`)."""
 
 
 def smtp_server(ctx: AppContext) -> SmtpServer | None:
@@ -93,10 +97,15 @@ def smtp_server(ctx: AppContext) -> SmtpServer | None:
     if not url:
         return None
     if password := os.environ.get(SMTP_PASSWORD_VARIABLE):
-        return SmtpServer(url, password)
-    if ctx.settings.source_of("smtp_url") == ENV_OVERRIDES["smtp_url"] and urlsplit(url).password is not None:
-        return SmtpServer(url, None)  # the URL's own: the environment's word over the stored one
-    return SmtpServer(url, ctx.credentials.get(SMTP_PASSWORD_KEY))
+        return SmtpServer(url, password, f"the password in {SMTP_PASSWORD_VARIABLE}")
+    in_url = urlsplit(url).password is not None
+    if ctx.settings.source_of("smtp_url") == ENV_OVERRIDES["smtp_url"] and in_url:
+        return SmtpServer(url, None, f"the password in {ENV_OVERRIDES['smtp_url']}")  # the environment's word first
+    stored = ctx.credentials.get(SMTP_PASSWORD_KEY)
+    if stored is None and in_url:
+        return SmtpServer(url, None, "the password in the smtp_url setting")
+    where = "the credentials file" if ctx.credentials.kind == "credentials_file" else "the keyring"
+    return SmtpServer(url, stored, f"the password stored in {where} (`newsletter smtp-password`)")
 
 
 class RecipientRefused(Exception):
@@ -458,7 +467,7 @@ class Email:
     message_id: str
 
 
-def send(smtp_url: str, email: Email, *, password: str | None = None) -> None:
+def send(smtp_url: str, email: Email, *, password: str | None = None, password_from: str | None = None) -> None:
     """Hands the message to the server; returns only once the server accepted it. The login's
     password is `password` (smtp_server's), else the URL's own."""
     parts = urlsplit(smtp_url)
@@ -495,7 +504,7 @@ def send(smtp_url: str, email: Email, *, password: str | None = None) -> None:
             raise _message_too_big(exc, secrets) from None
         raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}") from None
     except smtplib.SMTPAuthenticationError as exc:
-        raise _login_refused(exc, secrets, "check the user and the stored password") from None
+        raise _login_refused(exc, secrets, f"check the user and {password_from or STORED_PASSWORD}") from None
     except ssl.SSLCertVerificationError as exc:
         raise _untrusted(parts.hostname, port, exc) from None
     except (smtplib.SMTPException, OSError) as exc:
@@ -509,7 +518,7 @@ class SmtpConnection:
     The password comes from the caller (the keyring), or from the URL as a fallback.
     """
 
-    def __init__(self, smtp_url: str, *, password: str | None = None) -> None:
+    def __init__(self, smtp_url: str, *, password: str | None = None, password_from: str | None = None) -> None:
         parts = urlsplit(smtp_url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ConfigError("the SMTP URL must look like smtp://user@host:587 or smtps://user@host")
@@ -523,6 +532,7 @@ class SmtpConnection:
         self._parts = parts
         self._password = password if password is not None else unquote(parts.password or "")
         self._secrets = _login_secrets(parts, self._password)
+        self._password_from = password_from or STORED_PASSWORD
         self._client: smtplib.SMTP | None = None
 
     def open(self) -> None:
@@ -540,7 +550,7 @@ class SmtpConnection:
                 client.close()
                 raise
         except smtplib.SMTPAuthenticationError as exc:
-            raise _login_refused(exc, self._secrets, "check the user and the stored password") from None
+            raise _login_refused(exc, self._secrets, f"check the user and {self._password_from}") from None
         except ssl.SSLCertVerificationError as exc:
             raise _untrusted(host, port, exc) from None
         except (smtplib.SMTPException, OSError) as exc:

@@ -108,6 +108,8 @@ class SmtpSettings:
     """The account `sender` (newsletter_from) is the From of: the one the command runs as (the
     workers: the account their profile is logged in as). Every other account's newsletters go
     from that account's own address, never from the operator's (None: nobody's)."""
+    password_from: str | None = None
+    """Where `password` came from, as a refused login names it (email_delivery.SmtpServer.password_from)."""
 
     def sender_for(self, account: UUID | None) -> str | None:
         """`sender` for the account it belongs to, else None (the account's own address goes)."""
@@ -127,8 +129,9 @@ def smtp_settings(ctx: AppContext, *, sender_owner: UUID | None) -> SmtpSettings
             "no SMTP server: run `blogster config set smtp_url smtp://user@host:587` or set BLOGSTER_SMTP_URL"
         )
     return SmtpSettings(
-        url=server.url, password=server.password, sender=ctx.settings.newsletter_from, sender_owner=sender_owner
-    )
+        url=server.url, password=server.password, sender=ctx.settings.newsletter_from, sender_owner=sender_owner,
+        password_from=server.password_from,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1038,7 +1041,7 @@ def send(
 
     parsed = _audience_csv(csv_text)
     left_out = parsed.problems if parsed is not None else []
-    connection = SmtpConnection(smtp.url, password=smtp.password)
+    connection = SmtpConnection(smtp.url, password=smtp.password, password_from=smtp.password_from)
     try:
         allowance = sending_allowance(acting)
         sender = _sender(acting, smtp)

@@ -135,7 +135,7 @@ def _deliver_one(
                 to=address, subject=subject, body=body, message_id=message_id(recipient.notification_id)
             )
             try:
-                email_delivery.send(smtp.url, email, password=smtp.password)
+                email_delivery.send(smtp.url, email, password=smtp.password, password_from=smtp.password_from)
             except email_delivery.RecipientRefused as exc:
                 status, error = NotificationDeliveryStatus.FAILED, str(exc)
             except email_delivery.SmtpUnavailable as exc:
@@ -379,7 +379,7 @@ def _send_review(
     body = review_email_body(content, recipient.notification_id)
     email = email_delivery.Email(to=address, subject=title, body=body, message_id=message_id(key))
     try:
-        email_delivery.send(smtp.url, email, password=smtp.password)
+        email_delivery.send(smtp.url, email, password=smtp.password, password_from=smtp.password_from)
     except email_delivery.RecipientRefused as exc:
         return FAILED, str(exc)
     except email_delivery.SmtpUnavailable as exc:

@@ -92,7 +92,10 @@ def test_history_puts_each_reply_after_the_message_it_answers(cli, db, superuser
     assert [line[:4] for line in text] == ["you>", "bot>"] * 3
     assert text[0] == f"you> {asked[0]}" and "blogster publish SLUG --at" in text[1]
     assert text[2] == f"you> {asked[1]}" and "blogster images add" in text[3]
-    assert cli("chat", "history", "--limit", "2", "--format", "csv").stdout.count("\n") == 3  # header + the last pair
+    header, question, reply = cli("chat", "history", "--limit", "2", "--format", "csv").stdout.splitlines()
+    assert header == "created_at,role,intent,confidence,content"  # the reply's confidence on the reply's row only
+    assert question.split(",")[1:4] == ["user", "", ""] and reply.split(",")[1:3] == ["assistant", "missing_posts"]
+    assert 0 < float(reply.split(",")[3]) <= 1 and [m["confidence"] is None for m in shown] == [True, False] * 3
 
 
 @pytest.mark.parametrize(("setting", "named"), [("Europe/Berlin", "Europe/Berlin"), (None, "UTC")])

@@ -82,6 +82,7 @@ def test_run_due_from_cron_logs_in_once_while_the_password_is_wrong(cli, signed_
     first = run_due_process(start)
     assert first.returncode == 1 and len(logins.sessions) == 1, (first.stderr, logins.sessions)
     assert "error: newsletters: the SMTP server refused the login (535" in first.stderr, first.stderr
+    assert "check the user and the password stored in the credentials file" in first.stderr, first.stderr
     assert f"held: tried again at {minute(start + timedelta(minutes=1))}" in first.stderr, first.stderr
 
     second = run_due_process(start + timedelta(seconds=30))  # a minute's cron run, within the wait
@@ -150,6 +151,7 @@ def test_newsletter_send_due_with_an_environment_password(cli, signed_up, server
     due_newsletter(cli, tmp_path, profile="ada", readers=READERS)
     first = cli("newsletter", "send-due", env={"BLOGSTER_SMTP_PASSWORD": WRONG})
     assert first.exit_code == 6 and "refused the login" in first.stderr and "held" in first.stderr, first.stderr
+    assert "check the user and the password in BLOGSTER_SMTP_PASSWORD" in first.stderr, first.stderr  # not "stored"
     again = cli("newsletter", "send-due", env={"BLOGSTER_SMTP_PASSWORD": WRONG})
     assert again.exit_code == 6 and "not tried now" in again.stderr, again.stderr
     assert len(logins.sessions) == 1, logins.sessions  # was 2

@@ -232,6 +232,10 @@ def test_a_scheduled_newsletter_stays_due_through_an_smtp_outage(cli, newsletter
     up = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url})
     assert up.exit_code == 0 and up.json()[0]["status"] == "sent" and up.json()[0]["sent"] == 3
     assert sorted(rcpt for rcpt, _ in recorder.messages) == [f"reader{n}@example.com" for n in range(3)]
+    idle = cli("newsletter", "send-due", env={"BLOGSTER_SMTP_URL": url})  # t541: it printed nothing at all
+    assert (idle.exit_code, idle.stdout, idle.stderr) == (0, "", "no newsletter due: nothing sent\n")
+    idle_json = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": url})
+    assert (idle_json.exit_code, idle_json.json(), idle_json.stderr) == (0, [], "")
 
 
 def test_an_unusable_smtp_host_is_the_senders_error_and_no_reader_is_marked(cli, newsletter, smtp, tmp_path):

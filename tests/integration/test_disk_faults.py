@@ -209,3 +209,18 @@ def test_a_folder_the_user_may_not_write_is_one_line_also_as_root(account, tmp_p
     again = subprocess.run(argv, env=account, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert len(list(folder.rglob("*.html"))) >= 40
+
+
+@pytest.mark.same_on_every_server  # the file system's fault, Python's to handle: CI's second pass leaves it out
+@pytest.mark.parametrize("kind", ["full", "readonly"])
+def test_run_due_words_its_site_steps_fault_as_site_build_does(account, tmp_path, kind):
+    """t541 F6: `calendar run-due` said "site: [Errno 30] Read-only file system: 'DIR'" of a site folder it could
+    not make, where `site build` says "cannot write DIR: read-only file system": the same line now, after
+    "site: ", exit 1."""
+    folder = tmp_path / "out"
+    site = folder / "site"  # made by the build, in the faulty folder
+    built = run_with_fault(kind, folder, blogster("site", "build", "--out", str(site)), account)
+    assert_clear_failure(built, site)
+    due = run_with_fault(kind, folder, blogster("calendar", "run-due"), {**account, "BLOGSTER_SITE_OUT": str(site)})
+    assert due.returncode == 1, due.stderr
+    assert due.stderr.splitlines()[-1] == built.stderr.strip().replace("error: ", "error: site: ", 1), due.stderr
