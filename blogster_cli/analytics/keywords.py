@@ -16,6 +16,7 @@ way, and an exact figure imported later replaces it. The import says how many vo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from blogster_cli.analytics.csvfile import Rejected, Table, read_table
@@ -121,12 +122,19 @@ def _intent(text: str) -> str | None:
     return None
 
 
-def parse_keywords(text: str, *, ranges: list[int] | None = None) -> tuple[list[KeywordRow], list[Rejected]]:
+def _lowered(keywords: list[str]) -> dict[str, str]:
+    return {keyword: keyword.lower() for keyword in keywords}
+
+
+def parse_keywords(
+    text: str, *, ranges: list[int] | None = None, keys: Callable[[list[str]], Mapping[str, str]] = _lowered
+) -> tuple[list[KeywordRow], list[Rejected]]:
     """Rows from a CSV (comma, semicolon or tab separated) and the lines that could not be read,
-    among them a keyword's later lines (ignoring case): its first line is kept. A volume written as
-    a range is its lower bound (volume_range); `ranges` collects the lines of the rows that had one."""
-    rows = []
-    first_lines: dict[str, int] = {}  # a keyword (ignoring case) -> the line that gave it
+    among them a keyword's later lines: its first line is kept. Keywords are the same when `keys`
+    (called once, with every keyword read) gives them one key: the import passes the database's
+    lower(), its unique key's rule (Python's str.lower() by default). A volume written as a range
+    is its lower bound (volume_range); `ranges` collects the lines of the rows that had one."""
+    read: list[tuple[int, KeywordRow, bool]] = []  # line, row, whether its volume was a range
     figures = ("search_volume", "keyword_difficulty", "cpc", "bid_low", "bid_high", "competition", "competition_index")
     table = read_table(text, HEADERS, required=("keyword",), what="keyword export", figures=figures)
     rejected = list(table.unread)
@@ -145,11 +153,16 @@ def parse_keywords(text: str, *, ranges: list[int] | None = None) -> tuple[list[
         except ValueError as exc:
             rejected.append(Rejected(line, str(exc)))
             continue
-        first = first_lines.setdefault(keyword.lower(), line)
+        read.append((line, row, bounds is not None))
+    key = keys([row.keyword for _, row, _ in read])
+    rows = []
+    first_lines: dict[str, int] = {}  # a keyword's key -> the line that gave it
+    for line, row, was_range in read:
+        first = first_lines.setdefault(key[row.keyword], line)
         if first != line:
             rejected.append(Rejected(line, f"repeats the keyword of line {first}"))
             continue
         rows.append(row)
-        if bounds and ranges is not None:
+        if was_range and ranges is not None:
             ranges.append(line)
     return rows, sorted(rejected, key=lambda r: r.line)

@@ -9,6 +9,7 @@ first line (and reported); a page of another site is no post of mine, whatever i
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -38,16 +39,18 @@ class KeywordImport:
 
 def import_keywords(acting: ActingUser, *, text: str, source: str) -> KeywordImport:
     """All rows of the file in one transaction; unreadable lines are reported, not fatal, and so is
-    a keyword's second line (ignoring case): the first is kept."""
+    a keyword's second line (ignoring case as the database's lower() does, 0209's key): the first is kept."""
     from blogster_cli.db.orm import orm_unit_of_work
     from blogster_cli.repositories import seo as seo_rows
 
     ranges: list[int] = []
-    try:
-        rows, rejected = parse_keywords(text, ranges=ranges)
-    except ValueError as exc:
-        raise InvalidInput(f"{source}: {exc}") from None
-    with orm_unit_of_work(acting) as session:  # parse_keywords keeps a keyword's first line only
+    with orm_unit_of_work(acting) as session:
+        try:
+            rows, rejected = parse_keywords(
+                text, ranges=ranges, keys=lambda keywords: seo_rows.keyword_keys(session, keywords=keywords)
+            )
+        except ValueError as exc:
+            raise InvalidInput(f"{source}: {exc}") from None
         updated, inserted = seo_rows.upsert_keywords(session, rows=[asdict(row) for row in rows])
     return KeywordImport(inserted, updated, rejected, len(ranges))
 
@@ -84,14 +87,17 @@ class PositionImport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _merged(rows: list[tuple[str, PositionRow]], default_day: date) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """One row per unique key: pages of one post (e.g. with and without a query string) are added up,
-    the position averaged weighted by impressions."""
+def _merged(
+    rows: list[tuple[str, PositionRow]], default_day: date, keys: Mapping[str, str]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """One row per unique key, the query known by its key in `keys` (the database's lower(), as
+    keyword ids are): pages of one post (e.g. with and without a query string) are added up, the
+    position averaged weighted by impressions."""
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     weights: dict[tuple[Any, ...], tuple[float, float]] = {}
     for blog_id, row in rows:
         check_date = row.check_date or default_day
-        key = (blog_id, row.query.lower(), check_date, row.device_type, row.search_locale)
+        key = (blog_id, keys[row.query], check_date, row.device_type, row.search_locale)
         weight = float(row.impressions or 1)
         total, weighted = weights.get(key, (0.0, 0.0))
         weights[key] = (total + weight, weighted + weight * row.rank_position)
@@ -150,11 +156,12 @@ def import_positions(
         else:
             matched.append((blog_id, row))
     day = check_date or datetime.now(UTC).date()
-    merged = _merged(matched, day)
     with orm_unit_of_work(acting) as session:
+        keys = seo_rows.keyword_keys(session, keywords=[row.query for _, row in matched])
+        merged = _merged(matched, day, keys)
         before = len(seo_rows.own_keywords_by_text(session, keywords=[row["query"] for row in merged.values()]))
         ids = seo_rows.keyword_ids(session, keywords=[row["query"] for row in merged.values()])
-        values = [{**{k: v for k, v in row.items() if k != "query"}, "keyword_id": ids[row["query"].lower()]}
+        values = [{**{k: v for k, v in row.items() if k != "query"}, "keyword_id": ids[keys[row["query"]]]}
                   for row in merged.values()]  # fmt: skip
         inserted, updated = seo_rows.upsert_positions(session, rows=values)
         seo_rows.recompute_changes(session, keyword_ids=set(ids.values()))
