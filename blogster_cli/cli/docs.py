@@ -40,10 +40,18 @@ def import_docs(
     rename: bool = typer.Option(
         False, "--rename", help="Store pages whose slugs are held elsewhere as FOLDER/SLUG instead."
     ),
+    overwrite_edits: bool = typer.Option(
+        False,
+        "--overwrite-edits",
+        help="Import files over pages edited in Blogster since (without it, such a page keeps the edit;"
+        " one whose file changed too is skipped as a conflict).",
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Import a markdown tree as documentation (admins). Re-importing the folder (by any path to it)
-    updates its pages and archives those whose files are gone (withdrawn); a slug held by a page
+    updates its pages and archives those whose files are gone (withdrawn); a page edited in
+    Blogster since keeps the edit (a conflict, left as it is, if its file changed too) unless
+    --overwrite-edits. A slug held by a page
     from elsewhere (another folder, `docs new`) refuses the import (exit 5, nothing changed)
     unless --rename or --replace. Text that pages include (files in a `snippets` or `includes`
     folder, or included with `--8<--`, `{!...!}` or `{% include %}`) is not a page: its text is
@@ -59,7 +67,9 @@ def import_docs(
     if replace and rename:
         raise InvalidInput("--replace and --rename do not go together: choose one")
     on_clash = OnClash.REPLACE if replace else OnClash.RENAME if rename else OnClash.REFUSE
-    report = documentation.import_tree(acting_user(), root=folder, publish=publish, on_clash=on_clash)
+    report = documentation.import_tree(
+        acting_user(), root=folder, publish=publish, on_clash=on_clash, overwrite_edits=overwrite_edits
+    )
     if json:
         output.print_json(report)
     else:
@@ -74,12 +84,23 @@ def import_docs(
             output.message(f"warning: {single_line(line)}")
         for path, reason in report.failed:
             output.error(single_line(f"{path}: {reason}"))
+        for path, reason in report.conflicts:
+            output.message(f"conflict: {single_line(f'{path}: {reason}')}")
+        if report.edits_kept:
+            output.message(f"note: {plural(len(report.edits_kept), 'page')} edited in Blogster since"
+                           f" {agreeing(len(report.edits_kept), 'its file was', 'their files were')} imported"
+                           f" kept the edit: {', '.join(report.edits_kept[:PAGES_NAMED])}"
+                           f"{', ...' if len(report.edits_kept) > PAGES_NAMED else ''}")  # fmt: skip
         counts = [f"{len(report.created)} created", f"{len(report.updated)} updated",
                   f"{len(report.unchanged)} unchanged", f"{len(report.failed)} failed"]  # fmt: skip
         counts += [f"{len(report.renamed)} renamed"] if report.renamed else []
         counts += [f"{len(report.replaced)} taken over"] if report.replaced else []
         counts += [f"{len(report.withdrawn)} withdrawn"] if report.withdrawn else []
         counts += [f"{len(report.skipped)} skipped"] if report.skipped else []
+        counts += (
+            [f"{len(report.edits_kept)} {agreeing(len(report.edits_kept), 'edit')} kept"] if report.edits_kept else []
+        )
+        counts += [f"{len(report.conflicts)} {agreeing(len(report.conflicts), 'conflict')}"] if report.conflicts else []
         output.message(f"{', '.join(counts)}; {plural(report.categories, 'category', 'categories')}.")
     if report.failed:
         raise typer.Exit(1)
@@ -271,14 +292,14 @@ def categories(limit: int | None = LIMIT_OPTION, fmt: str | None = FORMAT_OPTION
 
 @app.command()
 def show(slug: str = SLUG_ARGUMENT, json: bool = JSON_OPTION) -> None:
-    """Show a page, rendered on a terminal.
+    """Show a page, rendered on a terminal, with the text its include lines stand for (--json: as stored).
 
     Example: blogster docs show guides/backups
     """
     from blogster_cli.documentation.targets import without_targets
     from blogster_cli.services import documentation
 
-    page = documentation.get_page(acting_user(), slug=slug)
+    page = documentation.get_page(acting_user(), slug=slug, included=not json)
     if json:
         output.print_json(page)  # the page as stored (MyST target lines and all), as `docs export` writes it
         return
@@ -386,7 +407,9 @@ def search(
         return
     if result.suggestion:
         output.message(f"Did you mean: {result.suggestion}")
-    if not result.hits and not result.too_common:
+    if result.nothing_sought:
+        output.message("No pages found: a search needs a word to look for (a `-word` only leaves pages out)")
+    elif not result.hits and not result.too_common:
         output.message("No pages found.")
     _print_hits(result.hits)
 

@@ -238,6 +238,35 @@ def word_forms(session: Session, *, word: str) -> list[str]:
     return [lexeme for (lexeme,) in rows.fetchall()]
 
 
+def stop_words(session: Session, *, words: list[str]) -> set[str]:
+    """Of `words`, those a page language in use skips as a stop word: its configuration indexes
+    nothing of the word, which the unstemmed one keeps ("how" in English, "und" in German). The
+    configurations in use are those documentation_word_forms stems a word of no stop list in."""
+    rows = driver_connection(session).execute(
+        "select w from pg_catalog.unnest(%s::text[]) w"
+        " where pg_catalog.length(pg_catalog.to_tsvector('simple', w)) > 0 and exists ("
+        "  select 1 from (select distinct search_config from public.documentation_word_forms(%s)) c"
+        "  where pg_catalog.length(pg_catalog.to_tsvector(c.search_config, w)) = 0)",
+        (words, _NEVER_A_STOP_WORD),
+    )
+    return {word for (word,) in rows.fetchall()}
+
+
+# A made-up word no language stops: it has a form in every page language in use.
+_NEVER_A_STOP_WORD = "blogster"
+
+
+def text_as_read(session: Session, *, page_id: UUID) -> str:
+    """A page's markdown with its include lines replaced by their text: public.documentation_text,
+    as search indexes it."""
+    row = (
+        driver_connection(session)
+        .execute("select public.documentation_text(content) from public.documentation_pages where id = %s", (page_id,))
+        .fetchone()
+    )
+    return str(row[0]) if row and row[0] is not None else ""
+
+
 def surface_form(session: Session, *, lexeme: str) -> str | None:
     """A word as written in a visible page that indexes as `lexeme` (for showing a suggestion), read
     in the page's text as its search index has it (links without their targets, no markup: 0139)."""

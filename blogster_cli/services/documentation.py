@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable, Hashable, Iterable
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -108,6 +108,11 @@ class ImportReport:
     withdrawn: list[str] = field(default_factory=list)  # this folder's pages whose files are gone, now archived
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): markdown that is no page
     pictures: list[str] = field(default_factory=list)  # the folder's pictures the pages show: not stored
+    # Pages edited in Blogster since their file was last imported (see _edited_since_import): the
+    # file unchanged, the page keeps the edit (slugs); the file changed too, it is skipped unless
+    # overwrite_edits, a conflict (path, reason).
+    edits_kept: list[str] = field(default_factory=list)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,8 @@ class SearchResult:
     hits: list[SearchHit]
     suggestion: str | None  # "did you mean": a sought word no page holds, and one close to it that a page does
     drafts_refused: bool = False  # drafts were asked for by someone who is no admin: published pages only
-    too_common: bool = False  # no hits, and every word is one no page language indexes ("the", "a")
+    too_common: bool = False  # no hits, and every word is one a page language skips ("the", "a")
+    nothing_sought: bool = False  # no hits, and the query looks for nothing: `-word` exclusions alone
 
 
 def _content(
@@ -155,7 +161,40 @@ def _content(
         kept = {line: text for line, text in before.items() if line in page.includes_unread and isinstance(text, str)}
     if page.includes or kept:
         content["includes"] = {**kept, **page.includes}
+    source["file"] = _fingerprint(sources.page_text(page), content.get("includes"))
     return content
+
+
+def _fingerprint(*parts: object) -> str:
+    """A digest of JSON values: what an import records to tell later whether a file, or a page as
+    it wrote it, has changed since."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _as_edited(fields: dict[str, object] | DocumentationPage) -> str:
+    """The fingerprint of what `docs edit` changes in a page (its text, title, tags, version and
+    excerpt), of a row or of the values an import writes."""
+
+    def value(key: str) -> object:
+        return fields.get(key) if isinstance(fields, dict) else getattr(fields, key)
+
+    content = value("content")
+    markdown = content.get("markdown") if isinstance(content, dict) else None
+    return _fingerprint(markdown, value("title"), value("tags") or [], value("version"), value("excerpt"))
+
+
+def _edited_since_import(row: DocumentationPage, file_now: str) -> tuple[bool, bool]:
+    """(edited, file changed): whether the page was changed in Blogster since its file was last
+    imported, and whether the file (with the text it includes) was too. A page imported before
+    imports recorded this reads as not edited (updated as before)."""
+    source = _source(row)
+    imported, file = source.get("imported"), source.get("file")
+    if not isinstance(imported, str) or not isinstance(file, str):
+        return False, True
+    return _as_edited(row) != imported, file_now != file
 
 
 def _source(page: DocumentationPage) -> dict[str, Any]:
@@ -215,7 +254,12 @@ def _unedited_sample_help(known: Iterable[sources.StoredSource]) -> frozenset[Ha
 
 
 def import_tree(
-    acting: ActingUser, *, root: Path, publish: bool = False, on_clash: sources.OnClash = sources.OnClash.REFUSE
+    acting: ActingUser,
+    *,
+    root: Path,
+    publish: bool = False,
+    on_clash: sources.OnClash = sources.OnClash.REFUSE,
+    overwrite_edits: bool = False,
 ) -> ImportReport:
     """Categories from folders, pages from files; re-importing the folder updates its pages by path.
 
@@ -226,7 +270,10 @@ def import_tree(
     nothing written) unless `on_clash` says to replace that page or rename the new one (see
     documentation/sources.py). One transaction, and one import at a time (a second waits for the
     first, then finds its pages); pages are written in batches, each in a savepoint: a page the
-    database refuses is reported and the others go in (see _write_pages)."""
+    database refuses is reported and the others go in (see _write_pages). A page edited in
+    Blogster since its file was last imported keeps the edit when the file is as it was then
+    (edits_kept); when the file changed too, it is left as it is and reported (conflicts) unless
+    `overwrite_edits`, as `import --on-conflict overwrite` does for posts."""
     from blogster_cli.errors import Conflict
     from blogster_cli.repositories import documentation as repo
 
@@ -240,7 +287,8 @@ def import_tree(
     for attempt in range(1, IMPORT_ATTEMPTS + 1):
         written = deepcopy(report)  # a raced try's additions go with it
         try:
-            news = _import_once(acting, source, identity, publish=publish, on_clash=on_clash, report=written)
+            news = _import_once(acting, source, identity, publish=publish, on_clash=on_clash,
+                                overwrite_edits=overwrite_edits, report=written)  # fmt: skip
         except repo.ImportRaced:
             if attempt == IMPORT_ATTEMPTS:
                 raise Conflict("other imports kept writing the same pages; run it again") from None
@@ -279,7 +327,7 @@ class _News:
 
 def _import_once(
     acting: ActingUser, source: tree.Tree, identity: sources.FolderIdentity, *, publish: bool,
-    on_clash: sources.OnClash, report: ImportReport,
+    on_clash: sources.OnClash, overwrite_edits: bool, report: ImportReport,
 ) -> _News:  # fmt: skip
     """One try of import_tree's unit of work: reads the stored pages, plans and writes, filling `report`
     (its link warnings once written: see _warn_of_broken_links); returns what is new (_News)."""
@@ -337,13 +385,14 @@ def _import_once(
                 "title": page.title,
                 "slug": placement.slug,
                 "category_id": category_ids.get(page.category_path) if page.category_path else None,
-                "content": _content(page, identity, placement.asked, row),
+                "content": (content := _content(page, identity, placement.asked, row)),
                 "tags": page.tags,
                 "version": page.version,
                 "excerpt": page.excerpt,
                 "search_config": page.search_config,
                 "metadata_": {"order": page.order} if page.order is not None else {},
             }
+            content["source"]["imported"] = _as_edited(values)
             if row is None:
                 writes.append(_Write(page.path, partial(_new_page, {**values, "status": status or "draft"}),
                                      partial(_report_placed, report, placement, identity, created=True),
@@ -351,6 +400,15 @@ def _import_once(
                 continue
             if status:
                 values["status"] = status
+            edited, file_changed = (_edited_since_import(row, content["source"]["file"])
+                                    if placement.taken_over is None else (False, True))  # fmt: skip
+            if edited and not file_changed:  # the file as last imported: the edit made since stays
+                report.edits_kept.append(row.slug)
+                continue
+            if edited and not overwrite_edits:
+                report.conflicts.append((page.path, f"page {row.slug!r} was edited in Blogster and the file changed"
+                                         " since it was imported: left as it is (--overwrite-edits imports the file)"))  # fmt: skip
+                continue
             if all(getattr(row, k) == v for k, v in values.items()):
                 report.unchanged.append(placement.slug)
                 continue
@@ -636,11 +694,18 @@ def _check_tag(session: Session, tag: str) -> None:
         )
 
 
-def get_page(acting: ActingUser, *, slug: str) -> DocPage:
+def get_page(acting: ActingUser, *, slug: str, included: bool = False) -> DocPage:
+    """The page as stored; `included`: its markdown as readers see it, each include line replaced
+    by the text it stands for, as search reads it (public.documentation_text, 0141), so a page
+    shows the words it is found by (`docs show`)."""
     from blogster_cli.db.orm import orm_unit_of_work
+    from blogster_cli.repositories import documentation as repo
 
     with orm_unit_of_work(acting) as session:
-        return _public(_page(session, slug), _names(session))
+        page = _public(row := _page(session, slug), _names(session))
+        if included and (row.content or {}).get("includes"):
+            page = replace(page, markdown=repo.text_as_read(session, page_id=row.id))
+        return page
 
 
 def list_pages(acting: ActingUser, *, status: str | None = None, category: str | None = None) -> list[DocPage]:
@@ -716,6 +781,7 @@ def create_page(
     if status == DocumentationStatus.PUBLISHED and not markdown.strip():
         raise _no_content(wanted)
     with orm_unit_of_work(acting) as session:
+        _check_slug_free(session, wanted)
         category_id = _category(session, category).id if category else None
         content = {"version": CONTENT_VERSION, "markdown": markdown}
         page = repo.save_page(session, DocumentationPage(
@@ -766,12 +832,23 @@ def update_page(
     fields.update({key: value for key, value in given.items() if value is not None})
     with orm_unit_of_work(acting) as session:
         page = _page(session, slug)
+        if "slug" in fields:  # a `slug:` that renames it
+            _check_slug_free(session, str(fields["slug"]))
         _check_live_content(page, status=fields.get("status"), markdown=markdown)
         if markdown is not None:
             page.content = {**(page.content or {"version": CONTENT_VERSION}), "markdown": markdown}
         for key, value in fields.items():
             setattr(page, key, value)
         return _public(repo.save_page(session, page), _names(session))
+
+
+def _check_slug_free(session: Session, slug: str) -> None:
+    """Conflict naming the slug when a page holds it (the key's own refusal names none)."""
+    from blogster_cli.errors import Conflict
+    from blogster_cli.repositories import documentation as repo
+
+    if repo.find_page(session, slug=slug) is not None:
+        raise Conflict(f"a documentation page {slug!r} already exists: pick another slug")
 
 
 def _no_content(slug: str) -> InvalidInput:
@@ -903,12 +980,15 @@ def _suggest(session: Session, query: str, include_drafts: bool) -> str | None:
     if not words:
         return None
     held = {word for word, _, _ in repo.spellings(session, words=words, include_drafts=include_drafts)}
+    # A word a page language skips ("how", "once": a stop word, in no page's index) is never misspelt.
+    unheld = [word for word in words if word not in held]
+    common = repo.stop_words(session, words=unheld) if unheld else set()
     replacements: dict[str, str] = {}
-    for word in words:
-        if word in held:
+    for word in unheld:
+        if word in common:
             continue
         forms = repo.word_forms(session, word=word)
-        if not forms:  # a stop word in every language in use: never misspelt
+        if not forms:  # no page language in use: no pages to suggest from
             continue
         replacement = _one_typo(session, word, include_drafts) or _closest_stem(session, word, forms, include_drafts)
         if replacement is not None:
@@ -981,6 +1061,7 @@ def search(
         rows = repo.search(session, query=query, category=category, tag=tag, limit=limit, include_drafts=include_drafts)
         suggestion = _suggest(session, query, include_drafts) if suggest else None
         too_common = not rows and _only_common_words(session, query)
+    nothing_sought = not rows and not any(term.role in _LOOKING_FOR for term in search_query.terms(query))
     # Snippets are cut from the page's plain text as stored, character references and all (`&mdash;`):
     # read here, once, for every front end (a title from a first heading was read on import: tree.title_from).
     hits = [
@@ -988,19 +1069,18 @@ def search(
                   read_references(r["snippet"] or ""))
         for r in rows
     ]  # fmt: skip
-    return SearchResult(query, hits, suggestion, drafts_refused, too_common)
+    return SearchResult(query, hits, suggestion, drafts_refused, too_common, nothing_sought)
 
 
-# A made-up word no language stops: it has a form wherever some page language is in use.
-_NEVER_A_STOP_WORD = "blogster"
+# The terms that look for something (an excluded `-word` only leaves pages out).
+_LOOKING_FOR = frozenset({search_query.Role.SOUGHT, search_query.Role.PHRASE})
 
 
 def _only_common_words(session: Session, query: str) -> bool:
-    """Whether every word of `query` is a stop word in each page language in use, which a search
-    skips ("the", "a"): it then finds nothing whatever the pages say. False without pages at all."""
+    """Whether every word of `query` is a stop word of a page language in use, which a search in
+    that language skips ("the", "a"): it then finds nothing whatever the pages say. False without
+    pages at all."""
     from blogster_cli.repositories import documentation as repo
 
-    words = dict.fromkeys(word.lower() for word in search_query.WORD.findall(query))
-    if not words or any(repo.word_forms(session, word=word) for word in words):
-        return False
-    return bool(repo.word_forms(session, word=_NEVER_A_STOP_WORD))
+    words = list(dict.fromkeys(word.lower() for word in search_query.WORD.findall(query)))
+    return bool(words) and repo.stop_words(session, words=words) == set(words)

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from tests.cli.test_docs_cli import write
 
-TAKEN = "error: a documentation page with that slug already exists: pick another slug"
+
+def taken(slug: str) -> str:
+    return f"error: a documentation page {slug!r} already exists: pick another slug"
+
+
 NUL = "the page holds a NUL character, which PostgreSQL text cannot store"
 
 
@@ -19,11 +23,11 @@ def test_a_slug_another_page_holds_is_a_one_line_conflict(cli, signed_up, tmp_pa
     assert cli("docs", "new", "Backups").exit_code == 0
     for args in (["Other page", "--slug", "backups"], ["Backups"]):  # given, or from the title
         result = cli("docs", "new", *args)
-        assert (result.exit_code, result.stderr.strip()) == (5, TAKEN)
+        assert (result.exit_code, result.stderr.strip()) == (5, taken("backups"))
     imported = write(tmp_path / "docs", {"restore.md": "# Restore\n"})
     assert cli("docs", "import", str(imported)).exit_code == 0
     result = cli("docs", "new", "Restore")  # held by an imported page: the same words
-    assert (result.exit_code, result.stderr.strip()) == (5, TAKEN)
+    assert (result.exit_code, result.stderr.strip()) == (5, taken("restore"))
     assert slugs(cli) == ["backups", "restore"]
 
 
@@ -127,6 +131,6 @@ def test_a_slug_in_the_edited_front_matter_renames_the_page(cli, signed_up, tmp_
     assert renamed.json()["slug"] == "guide/taking-backups"
     assert slugs(cli) == ["guide/taking-backups", "restore"]
     edited.write_text("---\ntitle: Restore\nslug: guide/taking-backups\n---\nBody.\n", encoding="utf-8")
-    taken = cli("docs", "edit", "restore", "--from", str(edited))
-    assert (taken.exit_code, taken.stderr.strip()) == (5, TAKEN)
+    refused = cli("docs", "edit", "restore", "--from", str(edited))
+    assert (refused.exit_code, refused.stderr.strip()) == (5, taken("guide/taking-backups"))
     assert slugs(cli) == ["guide/taking-backups", "restore"]

@@ -9,6 +9,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
 
 from blogster_cli.actors import ActingUser
 from blogster_cli.documentation.query import Role, terms
@@ -154,3 +155,37 @@ def test_the_reading_agrees_with_postgresql(superuser, words, data):
             assert negated, (query, tsquery)
         if negated or phrase:
             assert role is not Role.SOUGHT, (query, tsquery)
+
+
+# --- stop words: skipped by a page language, never "corrected" ---------------------------------
+
+
+@pytest.fixture
+def two_languages(superuser):
+    """An English page and a German one: each language skips its own stop words ("how", "und")."""
+    for slug, config, markdown in (
+        ("install", "english", "Install the queue. Show the chat, alter one setting."),
+        ("warteschlange", "german", "Eine Warteschlange speichert Aufträge."),
+    ):
+        superuser.execute(
+            "insert into documentation_pages (title, slug, content, status, search_config)"
+            " values (%s, %s, %s, 'published', %s)",
+            (slug.title(), slug, Jsonb({"version": 1, "markdown": markdown}), config),
+        )
+
+
+def test_a_stop_word_of_a_page_language_is_never_corrected(reader, two_languages):
+    # The walk's finding: "how" became "show", "what" "chat", "after" "alter", "once" "one"
+    # (English stop words, but words of the German pages' language: they looked misspelt).
+    assert suggestion(reader, "how do I install the queue") is None
+    assert suggestion(reader, "what happens after once") is None
+    assert suggestion(reader, "und die Warteschlange") is None
+    # A misspelt word still is, its stop words left as written.
+    assert suggestion(reader, "how do I instll the queu") == "how do I install the queue"
+
+
+def test_a_query_of_stop_words_only_is_too_common(reader, two_languages):
+    for query in ("the a", "how", "und die", "the und"):
+        result = documentation.search(reader, query=query)
+        assert result.hits == [] and result.too_common and result.suggestion is None, query
+    assert not documentation.search(reader, query="the zeppelin").too_common
