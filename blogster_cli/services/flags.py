@@ -42,17 +42,10 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from blogster_cli.models.flags import FeatureFlag
-    from blogster_cli.repositories.flags import FlagRuleRow
 
-
-@dataclass(frozen=True)
-class FlagPublic:
-    name: str
-    description: str | None
-    enabled: bool
-    strategy: str
-    rollout_percentage: int
-    conditions: dict[str, Any]
+# A flag as `flags list`/`show` give it: the row `flags.rules` reads (others' ids hidden from a
+# non-administrator), or an administrator's flag just written.
+FlagPublic = flags.FlagRuleRow
 
 
 @dataclass(frozen=True)
@@ -69,7 +62,7 @@ class FlagLogPublic:
     reason: str | None = None  # "account deleted": made by an account's deletion (changed_by: who deleted it)
 
 
-def _public(flag: FeatureFlag | FlagRuleRow) -> FlagPublic:
+def _public(flag: FeatureFlag | FlagPublic) -> FlagPublic:
     return FlagPublic(
         name=flag.name,
         description=flag.description,
@@ -80,7 +73,7 @@ def _public(flag: FeatureFlag | FlagRuleRow) -> FlagPublic:
     )
 
 
-def _rule(flag: FlagRuleRow) -> FlagRule:
+def _rule(flag: FlagPublic) -> FlagRule:
     return FlagRule(flag.name, flag.enabled, str(flag.strategy), flag.rollout_percentage, dict(flag.conditions))
 
 
