@@ -65,11 +65,16 @@ def server_environment(environment: Mapping[str, str]) -> dict[str, str]:
     language and time zone initdb and the server read, and the folder for temporary files. Nothing
     else: the postmaster outlives the command that started it, and its environment (readable in
     /proc by its OS user) would keep a cron job's BLOGSTER_PASSWORD, SMTP password or tokens."""
-    return {
-        name: value
-        for name, value in environment.items()
-        if name in ("PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR") or name.startswith("LC_")
-    }
+    return {name: value for name, value in environment.items() if name in _SERVER_VARIABLES}
+
+
+# The POSIX locale categories by name: any other LC_ variable (ssh's LC_* forwarding carries
+# whatever a client sends, a token included) is not the server's.
+_SERVER_VARIABLES = frozenset(
+    {"PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "LC_MONETARY",
+     "LC_NUMERIC", "LC_TIME", "LC_ADDRESS", "LC_IDENTIFICATION", "LC_MEASUREMENT", "LC_NAME", "LC_PAPER",
+     "LC_TELEPHONE"}
+)  # fmt: skip
 
 
 class EmbeddedServer:

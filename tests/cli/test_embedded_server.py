@@ -312,7 +312,8 @@ def test_the_server_started_by_a_command_keeps_none_of_its_secrets(started_home)
     that command's environment stayed in the server's (/proc/PID/environ) for its lifetime."""
     home, _, _, environment = started_home
     assert blogster("db", "stop", home=home, env=environment).returncode == 0
-    secrets = {"BLOGSTER_PASSWORD": "env-secret-1", "BLOGSTER_SMTP_PASSWORD": "env-secret-2", "PGPASSWORD": "env-3"}
+    secrets = {"BLOGSTER_PASSWORD": "env-secret-1", "BLOGSTER_SMTP_PASSWORD": "env-secret-2", "PGPASSWORD": "env-3",
+               "LC_SSH_TOKEN": "env-4"}  # fmt: skip  # an LC_ name that is no locale category (ssh forwards LC_*)
     started = blogster("auth", "whoami", "--json", home=home, env={**environment, **secrets})
     assert started.returncode == 0, started.stderr
     pid = EmbeddedServer(home)._postmaster_pid()
