@@ -221,22 +221,68 @@ def name_written_file(exc: OSError, path: Path) -> None:
 
 @contextmanager
 def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
-    """Writes `path` atomically: into `path.partial` (0600), renamed over `path` on success.
+    """Writes `path` atomically: into a partial of its own beside it (0600), renamed over `path`
+    on success; on error the partial is removed and `path` is untouched.
 
-    A leftover partial from an interrupted run is ours and is removed first; on error
-    the partial is removed and `path` is untouched.
+    Each writer's partial has a name of its own (`<name>.<pid>-<random>.partial`) and is flocked
+    while written: two processes writing the same file at once (two `images add` of one picture)
+    shared `<name>.partial`, and the second unlinked the first's. Leftovers of killed writers (and
+    an older version's `<name>.partial`) are removed first: those no one holds the lock of.
     """
-    partial = path.with_name(path.name + PARTIAL_SUFFIX)
-    partial.unlink(missing_ok=True)
+    import hashlib
+    import re
+
+    base = path.name  # a long name (an editor buffer's, from its slug) leaves room for the suffix
+    if len(base.encode()) > 200:
+        base = "." + hashlib.sha256(base.encode()).hexdigest()[:32]
+    own = re.compile(re.escape(f"{base}.") + r"[0-9]+-[0-9a-f]{8}" + re.escape(PARTIAL_SUFFIX))
+    with suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if own.fullmatch(entry.name) or entry.name == path.name + PARTIAL_SUFFIX:
+                _remove_unheld_partial(Path(entry.path))
+    for _attempt in range(3):
+        partial = path.with_name(f"{base}.{os.getpid()}-{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
+        try:
+            with private_file(partial) as handle:
+                with suppress(OSError):  # no flock on this file system: then no writer's partial is removed
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                if not _names(partial, handle.fileno()):
+                    continue  # removed as a leftover before it was locked: another name
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+                partial.replace(path)  # before the lock goes with the file's close
+            return
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    raise OSError(errno.EAGAIN, "its partial file was removed while being written, three times", str(path))
+
+
+def _remove_unheld_partial(partial: Path) -> None:
+    """Removes `partial`, a regular file no writer holds the lock of (its writer was killed); a
+    file that cannot be opened or removed stays (the write goes on under another name)."""
     try:
-        with private_file(partial) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        fd = open_lock_file(partial)
+    except OSError:
+        return
+    if fd is None:
+        return
+    try:
+        if try_lock(fd, fcntl.LOCK_EX) and _names(partial, fd):
+            partial.unlink()
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _names(path: Path, fd: int) -> bool:
+    """Whether `path` is still the name of the file open as `fd`."""
+    try:
+        return os.lstat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def replace_whole(

@@ -27,8 +27,9 @@ def export(
 
     Each post is a markdown file with the front matter `blogster export --format hugo`
     writes (title, date, status, tags...): `blogster import DIR/posts` recreates the posts.
-    A folder that is not empty is refused (exit 5) unless --force, which replaces an earlier
-    export's posts/ whole, so no post left out of the account comes back from it.
+    A folder that is not empty is refused (exit 5) unless --force, which first removes the files an
+    earlier export wrote in posts/, so no post left out of the account comes back from it; any other
+    file there is refused (exit 5), never removed.
 
     Example: blogster account export ./my-blogster-data
     """

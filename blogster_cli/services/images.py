@@ -16,6 +16,7 @@ from blogster_cli.repositories import images as image_rows
 from blogster_cli.repositories.images import ImageRow
 from blogster_cli.services.media_files import (
     MAX_IMAGE_BYTES,
+    StoredForRow,
     clear_unfinished,
     is_stored_name,
     row_committed,
@@ -48,14 +49,15 @@ def attach(
 ) -> Attached:  # fmt: skip
     """`add`, saying whether the post had the file already. The file is stored once the post is
     found and its row written, just before the commit: a refused add stores nothing, one failing
-    after that removes the file unless a row names it, and one killed leaves a marker (`media_files.
-    store_for_row`) from which the next add removes it."""
+    after that removes the file unless a row names it (or, while another add runs, leaves that to
+    the next add), and one killed leaves a marker (`media_files.store_for_row`) from which the next
+    add removes it."""
     from blogster_cli.content.files import read_named_file
 
     data = read_named_file(source, limit=MAX_IMAGE_BYTES)
     name, mime_type = store_media(data, str(source), write=False)
     url = f"media/{name}"
-    marker: Path | None = None
+    stored: StoredForRow | None = None
     try:
         with unit_of_work(acting) as conn:
             clear_unfinished(conn)
@@ -63,14 +65,15 @@ def attach(
                 conn, blog_ref=blog_ref, name=name, url=url, size=len(data), mime_type=mime_type, featured=featured,
                 alt=alt, caption=caption, what=source.name,
             )  # fmt: skip
-            marker = store_for_row(data, name)
+            stored = store_for_row(data, name)
     except BaseException:
-        if marker is not None:
+        if stored is not None:
+            stored.release()  # its marker stays for the clearing
             with suppress(BlogsterError), unit_of_work(acting) as conn:  # else the next add clears it
-                clear_unfinished(conn, mine=marker)
+                clear_unfinished(conn)
         raise
-    assert marker is not None  # stored before the commit
-    row_committed(marker)
+    assert stored is not None  # stored before the commit
+    row_committed(stored)
     return attached
 
 

@@ -6,8 +6,11 @@ accounts); not a use case itself.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import secrets
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,9 +30,13 @@ MAX_IMAGE_BYTES = 25 * 1024 * 1024
 STORED_NAME = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,5}")
 
 
-# media/.adding/<stored name>.<pid>: a file `images add` stored for a row its process has not
-# committed yet. A process killed before its commit leaves the marker, and the next `images add`
-# (`clear_unfinished`) removes the file when no row names it.
+# media/.adding/<stored name>.<pid>-<random>: a file `images add` stored for a row its process has
+# not committed yet. A process killed before its commit leaves the marker, and a later `images add`
+# (`clear_unfinished`) removes the file when no row names it. Whether a marker's add still runs is
+# never told from its pid (reused by another process, it kept the file for ever): an add holds a
+# shared lock on the media folder from its marker until its commit (`store_for_row`), and the
+# clearing holds it exclusively, so every marker it finds belongs to an add that is over. The lock
+# (flock) goes with its process, even a SIGKILLed one.
 ADDING = ".adding"
 
 
@@ -72,76 +79,95 @@ def store_media(data: bytes, what: str, *, write: bool = True) -> tuple[str, str
     return name, kind.mime_type
 
 
-def store_for_row(data: bytes, name: str) -> Path:
+class StoredForRow:
+    """A file `store_for_row` stored for a row not committed yet: its marker, and the shared lock
+    held until the row is committed (`row_committed`) or not (`release`)."""
+
+    def __init__(self, marker: Path, lock: int) -> None:  # the lock: a descriptor `_lock_media` opened
+        self.marker, self._lock = marker, lock
+
+    def release(self, *, tidy: bool = False) -> None:
+        """Lets a clearing in. `tidy`: the markers' folder is removed first when empty and no
+        other add holds the lock (one may be about to write its marker there)."""
+        if self._lock < 0:
+            return
+        try:
+            if tidy:
+                with suppress(OSError):  # BlockingIOError: another add; else not empty, or gone
+                    fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    self.marker.parent.rmdir()
+        finally:
+            os.close(self._lock)
+            self._lock = -1
+
+
+def store_for_row(data: bytes, name: str) -> StoredForRow:
     """Stores `data` as `name` (from `store_media(..., write=False)`) for a row about to be committed,
-    after a marker naming this process; returns the marker, which `row_committed` removes. Until
-    then a concurrent `clear_unfinished` leaves the file alone."""
-    marker = media_dir() / ADDING / f"{name}.{os.getpid()}"
-    for last in (False, True):  # another run may remove the folder, empty, between the two steps
-        private_dir(marker.parent)
-        try:
-            write_private(marker, b"")
-            break
-        except FileNotFoundError:
-            if last:
-                raise
-    target = media_dir() / name
-    if not target.exists():
-        try:
-            write_private(target, data)
-        except BaseException:
-            marker.unlink(missing_ok=True)
-            raise
-    return marker
-
-
-def row_committed(marker: Path) -> None:
-    marker.unlink(missing_ok=True)
-    _remove_if_empty(marker.parent)
-
-
-def _remove_if_empty(folder: Path) -> None:
-    """The markers' folder goes with its last marker: the media folder holds stored files only."""
+    after a marker, under the shared lock (waiting for a clearing that runs to finish); until
+    `row_committed` or `release`, no clearing (`clear_unfinished`) runs, so none removes the file
+    while this add may still commit a row naming it."""
+    lock = _lock_media(fcntl.LOCK_SH)
+    stored = StoredForRow(media_dir() / ADDING / f"{name}.{os.getpid()}-{secrets.token_hex(4)}", lock)
     try:
-        folder.rmdir()
-    except OSError:
-        pass  # another run's marker is in it, or it is gone
+        private_dir(stored.marker.parent)  # the clearing removes it, empty, only under its lock
+        os.close(os.open(stored.marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+        target = media_dir() / name
+        if not target.exists():
+            write_private(target, data)
+    except BaseException:
+        stored.marker.unlink(missing_ok=True)
+        stored.release()
+        raise
+    return stored
 
 
-def clear_unfinished(conn: Connection, *, mine: Path | None = None) -> None:
-    """Removes the files stored for rows never committed (their process gone, or `mine`, this
-    process's own after its unit of work failed) that no account's row names
-    (`image_file_in_use` sees every account's), and their markers."""
+def row_committed(stored: StoredForRow) -> None:
+    """Removes the marker, and the markers' folder when no other add is using it (the media folder
+    holds stored files only)."""
+    stored.marker.unlink(missing_ok=True)
+    stored.release(tidy=True)
+
+
+def clear_unfinished(conn: Connection) -> None:
+    """Removes the files stored for rows never committed that no account's row names
+    (`image_file_in_use` sees every account's), and their markers: under the exclusive lock, no
+    add is between its marker and its commit. Skipped while another add holds the lock (the next
+    add clears them): an add never waits for others' adds."""
     from blogster_cli.repositories import images as image_rows
 
     folder = media_dir() / ADDING
-    try:
-        markers = list(folder.iterdir())
-    except FileNotFoundError:
+    if not folder.is_dir():
         return
-    live = {marker.name.rpartition(".")[0] for marker in markers if marker != mine and _running(marker)}
-    for marker in markers:
-        name = marker.name.rpartition(".")[0]
-        if name in live or not is_stored_name(name):
-            continue
-        if not image_rows.path_in_use(conn, path=name):
-            (media_dir() / name).unlink(missing_ok=True)
-        marker.unlink(missing_ok=True)
-    _remove_if_empty(folder)
-
-
-def _running(marker: Path) -> bool:
-    """Whether the process a marker names still runs (another user's counts as running)."""
-    pid = marker.name.rpartition(".")[2]
-    if not pid.isdigit():
-        return False
     try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        lock = _lock_media(fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return
+    try:
+        try:
+            markers = list(folder.iterdir())
+        except FileNotFoundError:
+            return
+        for marker in markers:
+            name = marker.name.rpartition(".")[0]
+            if is_stored_name(name) and not image_rows.path_in_use(conn, path=name):
+                (media_dir() / name).unlink(missing_ok=True)
+            with suppress(OSError):  # (a folder someone made there stays, and so does the folder)
+                marker.unlink()
+        with suppress(OSError):  # the media folder holds stored files only; not empty: another name
+            folder.rmdir()
+    finally:
+        os.close(lock)
+
+
+def _lock_media(operation: int) -> int:
+    """An open descriptor of the media folder, locked with `operation` (flock: shared or exclusive)."""
+    fd = os.open(private_dir(media_dir()), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, operation)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def featured_missing(conn: Connection, featured_image: str | None) -> bool:

@@ -1,5 +1,6 @@
 """Drafting from the terminal: posts, tags, status, trash, revisions, activity, $EDITOR."""
 
+import shutil
 import stat
 import sys
 
@@ -299,8 +300,13 @@ def test_account_export_into_a_folder_that_is_not_empty_needs_force(cli, signed_
     refused = cli("account", "export", str(out))
     assert refused.exit_code == 5 and "--force" in refused.stderr
     assert stale.exists() and (out / "account.json").read_bytes() == before
+    refused = cli("account", "export", str(out), "--force")  # planted: no export wrote it
+    assert refused.exit_code == 5 and "old-deleted.md" in refused.stderr and stale.exists()
+    stale.unlink()
+    gone = new_post(cli, "Deleted since")
     assert cli("account", "export", str(out), "--force").exit_code == 0
-    assert not stale.exists()
+    assert cli("blogs", "delete", gone).exit_code == 0
+    assert cli("account", "export", str(out), "--force").exit_code == 0  # its file goes with the account's post
     assert [path.name for path in (out / "posts").rglob("*.md")] == ["mine.md"]
     foreign = tmp_path / "foreign"
     (foreign / "posts").mkdir(parents=True)
@@ -308,6 +314,43 @@ def test_account_export_into_a_folder_that_is_not_empty_needs_force(cli, signed_
     refused = cli("account", "export", str(foreign), "--force")
     assert refused.exit_code == 5 and "no export wrote" in refused.stderr
     assert (foreign / "posts" / "notes.md").exists() and not (foreign / "account.json").exists()
+
+
+def test_account_export_force_removes_only_what_an_export_wrote(cli, signed_up, tmp_path):
+    """`export DIR/posts` leaves a writer's own files beside its posts and its manifest; `account
+    export DIR --force` deleted `posts/` whole with them (red team 73, F3)."""
+    from tests.cli.test_catalog_and_images_cli import png_bytes
+
+    new_post(cli, "Mine")
+    picture = tmp_path / "shot.png"
+    picture.write_bytes(png_bytes(3, 3))
+    assert cli("images", "add", "mine", str(picture)).exit_code == 0  # copied to static/images/
+    out = tmp_path / "out"
+    (out / "posts" / "drafts").mkdir(parents=True)
+    own = out / "posts" / "my-own-post.md"
+    own.write_text("# my own post, never in Blogster\n")
+    (out / "posts" / "drafts" / "notes.md").write_text("notes")
+    assert cli("export", str(out / "posts"), "--format", "hugo").exit_code == 0
+    refused = cli("account", "export", str(out), "--force")
+    assert refused.exit_code == 5 and "no export wrote" in refused.stderr
+    assert own.exists() and (out / "posts" / "drafts" / "notes.md").exists()
+    assert (out / "posts" / "content" / "posts" / "mine.md").exists()  # nothing removed when refused
+    own.unlink()
+    shutil.rmtree(out / "posts" / "drafts")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kept.md").write_text("kept")
+    (out / "posts" / "content" / "linked").symlink_to(outside, target_is_directory=True)
+    refused = cli("account", "export", str(out), "--force")  # a link is never followed nor removed
+    assert refused.exit_code == 5 and "linked" in refused.stderr and (outside / "kept.md").exists()
+    (out / "posts" / "content" / "linked").unlink()
+    (out / "posts" / "content" / "mine").mkdir()  # an empty folder no export made
+    refused = cli("account", "export", str(out), "--force")
+    assert refused.exit_code == 5 and "mine: no export wrote" in refused.stderr
+    (out / "posts" / "content" / "mine").rmdir()
+    assert cli("account", "export", str(out), "--force").exit_code == 0
+    assert [path.name for path in (out / "posts").rglob("*.md")] == ["mine.md"]
+    assert len(list((out / "posts" / "static" / "images").iterdir())) == 1
 
 
 def test_over_long_tag_is_invalid_input_not_permission_denied(cli, signed_up):

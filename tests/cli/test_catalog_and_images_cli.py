@@ -189,7 +189,11 @@ def test_a_refused_images_add_stores_no_file(cli, signed_up, tmp_path, isolated_
 
 def test_images_add_clears_what_a_killed_add_stored_for_no_row(cli, signed_up, tmp_path, isolated_environment):
     """A kill between storing the file and committing its row leaves the file's marker: the next
-    add removes the file when no row names it, keeps it when one does, and waits on a live process."""
+    add removes the file when no row names it and keeps it when one does, whatever process now
+    has the marker's pid (pid 1 here: a reused pid kept the file for ever, red team 73 F5); it
+    leaves them all while another add is between its marker and its commit (holds the lock)."""
+    import fcntl
+    import os
     import subprocess
     import sys
 
@@ -202,17 +206,59 @@ def test_images_add_clears_what_a_killed_add_stored_for_no_row(cli, signed_up, t
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(gone.stdout)
     media = isolated_environment / "media"
-    orphan, running = content_hash_name(png_bytes(6, 6)), content_hash_name(png_bytes(7, 7))
+    orphan, reused = content_hash_name(png_bytes(6, 6)), content_hash_name(png_bytes(7, 7))
     (media / orphan).write_bytes(png_bytes(6, 6))
-    (media / running).write_bytes(png_bytes(7, 7))
+    (media / reused).write_bytes(png_bytes(7, 7))
     adding = media / ".adding"
     assert not adding.exists()  # it goes with its last marker: media/ holds stored files only
     adding.mkdir()
-    markers = [adding / f"{orphan}.{dead_pid}", adding / f"{kept_name}.{dead_pid}", adding / f"{running}.1"]
+    markers = [adding / f"{orphan}.{dead_pid}", adding / f"{kept_name}.{dead_pid}", adding / f"{reused}.1"]
     for marker in markers:
         marker.write_bytes(b"")
     other = tmp_path / "other.png"
     other.write_bytes(png_bytes(4, 4))
+    adding_now = os.open(media, os.O_RDONLY | os.O_DIRECTORY)  # as an add between its marker and its commit
+    try:
+        fcntl.flock(adding_now, fcntl.LOCK_SH)
+        assert cli("images", "add", "ada-post", str(other)).exit_code == 0
+        assert sorted(adding.iterdir()) == sorted(markers) and (media / orphan).exists()
+    finally:
+        os.close(adding_now)
     assert cli("images", "add", "ada-post", str(other)).exit_code == 0
-    assert not (media / orphan).exists() and (media / kept_name).exists() and (media / running).exists()
-    assert sorted(adding.iterdir()) == [adding / f"{running}.1"]  # pid 1 still runs
+    assert not (media / orphan).exists() and (media / kept_name).exists() and not (media / reused).exists()
+    assert not adding.exists()
+
+
+def test_clearing_never_removes_a_file_an_add_is_storing(isolated_environment, monkeypatch):
+    """The clearing checked that no row names X, then another add marked X, found the file there,
+    committed its row; then the clearing unlinked X (red team 73 F2). The add now waits for the
+    clearing to finish, and stores X again."""
+    import threading
+
+    from blogster_cli.content.images import content_hash_name
+    from blogster_cli.repositories import images as image_rows
+    from blogster_cli.services import media_files
+
+    data = png_bytes(8, 8)
+    name = content_hash_name(data)
+    media = isolated_environment / "media"
+    (media / ".adding").mkdir(parents=True)
+    (media / name).write_bytes(data)
+    (media / ".adding" / f"{name}.999999999").write_bytes(b"")  # a killed add's (no such pid)
+    stored_by_add = threading.Event()
+    adder: list[threading.Thread] = []
+
+    def add_meanwhile() -> None:
+        media_files.row_committed(media_files.store_for_row(data, name))  # its row committed
+        stored_by_add.set()
+
+    def checked_then_descheduled(conn, *, path):
+        adder.append(threading.Thread(target=add_meanwhile))
+        adder[0].start()
+        stored_by_add.wait(timeout=2)  # it cannot store while the clearing runs
+        return False  # as seen before the add's commit
+
+    monkeypatch.setattr(image_rows, "path_in_use", checked_then_descheduled)
+    media_files.clear_unfinished(None)
+    adder[0].join(timeout=10)
+    assert stored_by_add.is_set() and (media / name).read_bytes() == data
