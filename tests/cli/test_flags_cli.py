@@ -1,5 +1,8 @@
 """blogster flags: admins change flags (audited, even after rm); everyone checks; strategies apply."""
 
+import json
+import re
+
 from tests.cli.conftest import PASSWORD
 
 
@@ -213,3 +216,34 @@ def test_a_writer_lists_flags_without_the_accounts_they_name(cli, signed_up, sup
     assert cli("--profile", "dave", "flags", "check", "beta").stdout == "on\n"
     assert cli("--profile", "erin", "flags", "check", "beta").stdout == "on\n"
     assert cli("flags", "check", "beta").stdout == "off\n"
+
+
+def test_a_writer_reads_its_own_id_as_stored_and_no_other_in_any_spelling(cli, signed_up, superuser):
+    """Red team 73 F1: an administrator's "}ID{", "IDurn:" or "x ID" showed another account's id
+    to a non-administrator; the reader's own id in an odd spelling was written as the nil UUID."""
+    for email in ("dave@example.com", "erin@example.com"):
+        signup = cli("auth", "signup", "--email", email, "--password-stdin", "--profile", email.split("@")[0],
+                     input=PASSWORD + "\n")  # fmt: skip
+        assert signup.exit_code == 0, signup.stderr
+    ids = dict(superuser.execute("select email, id::text from auth.users").fetchall())
+    dave, erin = ids["dave@example.com"], ids["erin@example.com"]
+    own = ["{" + dave + "}", "urn:uuid:" + dave.upper(), dave]
+    others = ["}" + erin + "{", erin + "urn:", erin.replace("-", "-uuid:", 1), "uuid:urn:" + erin]
+    for name, conditions in {
+        "odd": {"user_ids": [*own, *others]},
+        "odd-when": {"when": {"any": [{"attr": "email_domain", "eq": "x " + erin}, {"attr": "user_id", "in": own}]}},
+    }.items():
+        superuser.execute(
+            "insert into public.feature_flags (name, enabled, strategy, conditions) values (%s, true, %s, %s)",
+            (name, "user_ids" if "user_ids" in conditions else "all", json.dumps(conditions)),
+        )
+
+    listed = cli("--profile", "dave", "flags", "list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    rules = {flag["name"]: flag["conditions"] for flag in listed.json()}
+    assert rules["odd"] == {"user_ids": [*own, *["00000000-0000-0000-0000-000000000000"] * len(others)]}
+    assert erin.replace("-", "") not in re.sub(r"urn:|uuid:|[-{}]", "", listed.stdout.lower())
+    for name in rules:
+        mine = cli("--profile", "dave", "flags", "check", name).stdout
+        assert mine == cli("flags", "check", name, "--user", "dave@example.com").stdout, name
+    assert cli("--profile", "dave", "flags", "check", "odd-when").stdout == "on\n"

@@ -149,3 +149,34 @@ def test_account_delete_takes_its_email_off_others_review_notifications(cli, tmp
         "select count(*) from public.user_notifications where title ~* 'grace' or content ~* 'grace'"
     ).fetchone()
     assert stored == (0,)
+
+
+def test_account_delete_takes_its_email_off_titles_written_before_0171(cli, tmp_path, superuser):
+    """Red team 73 F6: 0144 wrote "TITLE is now approved by EMAIL" (nothing after the email), and
+    such a title kept a deleted account's email. An email only ends another's, or another only
+    starts with it, is not the deleted account's."""
+    setup_team(cli, tmp_path)
+    (ada_id,) = superuser.execute("select id from auth.users where email = 'ada@example.com'").fetchone()
+    titles = [
+        "draft-one is now approved by grace@example.com",
+        "draft-one is now approved by grace@example.com (editor): twice by grace@example.com",
+        "draft-one is now approved by agrace@example.com",
+        "draft-one is now approved by grace@example.comx",
+    ]
+    for title in titles:
+        superuser.execute(
+            "insert into public.user_notifications (user_id, type, title, content) values (%s, 'blog_interaction', %s, '')",
+            (ada_id, title),
+        )
+    login(cli, "grace@example.com")
+    assert cli("account", "delete", "--yes").exit_code == 0
+
+    stored = superuser.execute("select title from public.user_notifications where user_id = %s", (ada_id,)).fetchall()
+    assert sorted(row[0] for row in stored) == sorted(
+        [
+            "draft-one is now approved by a deleted account",
+            "draft-one is now approved by a deleted account (editor): twice by a deleted account",
+            "draft-one is now approved by agrace@example.com",
+            "draft-one is now approved by grace@example.comx",
+        ]
+    )

@@ -87,6 +87,54 @@ def test_the_rules_an_account_reads_name_no_one_else_and_answer_the_same_for_it(
     assert {row[0] for row in shown if is_on(FlagRule(*row), me)} == {"beta-list", "deep", "mine-only"}
 
 
+def odd_spellings(user_id: UUID) -> list[str]:
+    """Spellings red team 73 found the 0210 text match let through (F1): names_account and Python's
+    UUID() take urn:/uuid: out anywhere and braces off both ends, and an id inside longer text."""
+    text = str(user_id)
+    return [
+        text.replace("-", "-uuid:", 1),
+        text + "urn:",
+        "}" + text + "{",
+        "uuid:urn:" + text,
+        "x " + text,
+        "{" + user_id.hex.upper() + "}-",
+        "uu" + "urn:" + "id:" + text,  # "urn:" out first leaves "uuid:"
+    ]
+
+
+def test_no_other_account_id_is_readable_in_any_spelling_or_key(db, make_user, superuser):
+    victim, reader = make_user(), make_user()
+    nested = {"any": [{"attr": "email_domain", "in": odd_spellings(victim.user_id)}]}
+    superuser.execute(
+        "insert into public.feature_flags (name, enabled, strategy, conditions) values"
+        " ('odd-list', true, 'user_ids', %s), ('odd-when', true, 'all', %s)",
+        (
+            Jsonb({"user_ids": odd_spellings(victim.user_id)}),
+            Jsonb({"when": {"not": nested}, str(victim.user_id): [[{"x": [victim.user_id.hex]}]]}),
+        ),
+    )
+    with db.connect() as conn, acting_transaction(conn, reader.role_name):
+        shown = conn.execute("select conditions from public.feature_flag_rules()").fetchall()
+    text = json.dumps([row[0] for row in shown]).lower()
+    for noise in ("urn:", "uuid:", "{", "}", "-", " "):
+        text = text.replace(noise, "")
+    assert victim.user_id.hex not in text
+    assert shown[0][0]["user_ids"] == [NIL] * len(odd_spellings(victim.user_id))
+
+
+def test_the_reader_own_id_in_any_spelling_is_kept_as_stored(db, make_user, superuser):
+    reader, other = make_user(), make_user()
+    own = [*spellings(reader.user_id), "}" + str(reader.user_id) + "{", "uuid:urn:" + str(reader.user_id)]
+    conditions = {"user_ids": [*own, str(other.user_id)], "when": {"attr": "user_id", "in": own}}
+    superuser.execute(
+        "insert into public.feature_flags (name, enabled, strategy, conditions) values ('own', true, 'user_ids', %s)",
+        (Jsonb(conditions),),
+    )
+    with db.connect() as conn, acting_transaction(conn, reader.role_name):
+        (shown,) = conn.execute("select conditions from public.feature_flag_rules()").fetchone()
+    assert shown == {"user_ids": [*own, NIL], "when": conditions["when"]}
+
+
 def test_an_administrator_reads_the_rules_whole(db, make_user, superuser):
     victim, admin = make_user(), make_user(admin=True)
     flags_naming(superuser, victim.user_id, admin.user_id)
