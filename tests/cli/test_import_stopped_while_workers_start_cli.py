@@ -48,6 +48,8 @@ if any("multiprocessing.forkserver" in word for word in sys.orig_argv):  # the f
             return taking_chunks(*args, **kwargs)
 
         pool._process_worker = paused_worker
+else:  # blogster: four cores, so that a large import parses in worker processes (on two, in its own)
+    os.cpu_count = lambda: 4
 """
 
 

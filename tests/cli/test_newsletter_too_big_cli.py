@@ -112,7 +112,7 @@ def test_a_newsletter_over_the_size_limit_fails_alone_and_the_next_due_one_goes(
         assert rows[big]["send_error_at"] is not None
 
         again = cli("newsletter", "send-due")  # failed, not due: not tried at every run
-        assert again.exit_code == 0 and again.stderr == "", again.stderr
+        assert again.exit_code == 0 and again.stderr == "no newsletter due: nothing sent\n", again.stderr
 
         direct = cli("newsletter", "send", big)  # asked directly: one line, exit 1, still nothing held
         assert direct.exit_code == 1, (direct.exit_code, direct.stderr)
