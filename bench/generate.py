@@ -765,16 +765,24 @@ class Generator:
         self.tracked: list[tuple[str, int]] = []  # keyword id, post index
 
         def lines() -> Iterator[str]:
+            # One row per account and keyword (0209's unique key): a keyword drawn again for an
+            # account is numbered ("git tips 2"), so the count asked for is kept.
+            taken: set[tuple[int, str]] = set()
             for _ in range(self.counts["keyword_research"]):
                 user = rng.randrange(len(self.user_ids))
                 blog = self.some_post(user) if rng.random() < 0.8 else None
                 words = self.corpus.posts[b.source[blog] if blog is not None else 0].title.lower().split()[:3]
+                keyword, n = " ".join(words) or "blogging", 1
+                while (user, keyword) in taken:
+                    n += 1
+                    keyword = f"{' '.join(words) or 'blogging'} {n}"
+                taken.add((user, keyword))
                 keyword_id = next(ids)
                 if blog is not None:
                     self.tracked.append((keyword_id, blog))
                 at = timestamp(rng.uniform(self.user_created[user], self.now))
                 yield (
-                    f"{keyword_id}\t{self.user_ids[user]}\t{esc(' '.join(words) or 'blogging')}"
+                    f"{keyword_id}\t{self.user_ids[user]}\t{esc(keyword)}"
                     f"\t{int(rng.paretovariate(1.1) * 50)}\t{rng.uniform(0, 100):.1f}\t{rng.uniform(0.1, 5):.2f}"
                     f"\t{rng.random():.2f}\t{rng.choice(('informational', 'navigational', 'commercial'))}"
                     f"\t{b.ids[blog] if blog is not None else NULL}\t{at}\t{at}\n"
