@@ -99,17 +99,17 @@ def upsert_keywords(session: Session, *, rows: Sequence[dict[str, Any]]) -> tupl
     return updated, inserted
 
 
-def keyword_ids(session: Session, *, keywords: Iterable[str]) -> dict[str, UUID]:
-    """My keyword ids by their keyword_keys key; a keyword I do not have yet is added without figures
-    (ON CONFLICT DO NOTHING: one another import adds meanwhile is found, not added twice, and of
-    keywords the same by that key the first is added)."""
+def keyword_ids(session: Session, *, keywords: Iterable[str]) -> tuple[dict[str, UUID], int]:
+    """My keyword ids by their keyword_keys key, and how many of them this call added: a keyword I do
+    not have yet is added without figures (ON CONFLICT DO NOTHING: one another import adds meanwhile is
+    found, not added twice or counted, and of keywords the same by that key the first is added)."""
     wanted = list(dict.fromkeys(keywords))
     with _waiting_out_other_imports(session):
-        insert_rows(
+        added = insert_rows(
             session, KeywordResearch, [{"keyword": keyword} for keyword in wanted], returning=["id"],
             skipping_conflicts=KEYWORD_KEY, ignoring_case=("keyword",),
         )  # fmt: skip
-    return {key: row.id for key, row in own_keywords_by_text(session, keywords=wanted).items()}
+    return {key: row.id for key, row in own_keywords_by_text(session, keywords=wanted).items()}, len(added)
 
 
 def upsert_positions(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:

@@ -159,15 +159,14 @@ def import_positions(
     with orm_unit_of_work(acting) as session:
         keys = seo_rows.keyword_keys(session, keywords=[row.query for _, row in matched])
         merged = _merged(matched, day, keys)
-        before = len(seo_rows.own_keywords_by_text(session, keywords=[row["query"] for row in merged.values()]))
-        ids = seo_rows.keyword_ids(session, keywords=[row["query"] for row in merged.values()])
+        ids, added = seo_rows.keyword_ids(session, keywords=[row["query"] for row in merged.values()])
         values = [{**{k: v for k, v in row.items() if k != "query"}, "keyword_id": ids[keys[row["query"]]]}
                   for row in merged.values()]  # fmt: skip
         inserted, updated = seo_rows.upsert_positions(session, rows=values)
         seo_rows.recompute_changes(session, keyword_ids=set(ids.values()))
     dates = {row["check_date"] for row in merged.values()}
     return PositionImport(
-        inserted, updated, len(ids) - before, dates.pop() if len(dates) == 1 else None,
+        inserted, updated, added, dates.pop() if len(dates) == 1 else None,
         sorted(rejected, key=lambda r: r.line), find.other_sites(elsewhere),
     )  # fmt: skip
 
