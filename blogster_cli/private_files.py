@@ -246,7 +246,7 @@ def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
             with private_file(partial) as handle:
                 with suppress(OSError):  # no flock on this file system: then no writer's partial is removed
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-                if not _names(partial, handle.fileno()):
+                if not names_open_file(partial, handle.fileno()):
                     continue  # removed as a leftover before it was locked: another name
                 yield handle
                 handle.flush()
@@ -269,7 +269,7 @@ def _remove_unheld_partial(partial: Path) -> None:
     if fd is None:
         return
     try:
-        if try_lock(fd, fcntl.LOCK_EX) and _names(partial, fd):
+        if try_lock(fd, fcntl.LOCK_EX) and names_open_file(partial, fd):
             partial.unlink()
     except OSError:
         pass
@@ -277,12 +277,15 @@ def _remove_unheld_partial(partial: Path) -> None:
         os.close(fd)
 
 
-def _names(path: Path, fd: int) -> bool:
-    """Whether `path` is still the name of the file open as `fd`."""
+def names_open_file(path: Path, fd: int) -> bool:
+    """Whether `path` is still the name of the file open as `fd` (not removed, nor another file
+    put in its place)."""
     try:
-        return os.lstat(path).st_ino == os.fstat(fd).st_ino
+        found = os.lstat(path)
     except FileNotFoundError:
         return False
+    mine = os.fstat(fd)
+    return (found.st_dev, found.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def replace_whole(

@@ -52,6 +52,7 @@ from blogster_cli.private_files import (
     FILE_MODE,
     PARTIAL_SUFFIX,
     link_into_place,
+    names_open_file,
     open_lock_file,
     private_file,
     try_lock,
@@ -285,7 +286,7 @@ def _claim_partial(partial: Path, path: Path) -> int:
             _remove_abandoned_partial(partial, path)
             continue
         fcntl.flock(fd, fcntl.LOCK_EX)  # waits only while another run looks at it, an instant
-        if _names(partial, fd):
+        if names_open_file(partial, fd):
             return fd
         os.close(fd)  # another run took it for a killed run's in that instant and removed it
     raise Conflict(BEING_WRITTEN.format(path=path))
@@ -304,20 +305,10 @@ def _remove_abandoned_partial(partial: Path, path: Path) -> None:
     try:
         if not try_lock(held, fcntl.LOCK_EX):
             raise Conflict(BEING_WRITTEN.format(path=path))
-        if _names(partial, held):
+        if names_open_file(partial, held):
             partial.unlink()
     finally:
         os.close(held)
-
-
-def _names(partial: Path, fd: int) -> bool:
-    """Whether `partial` is still the name of the file open as `fd`."""
-    try:
-        found = os.lstat(partial)
-    except FileNotFoundError:
-        return False
-    mine = os.fstat(fd)
-    return (found.st_dev, found.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _link_into_place(partial: Path, path: Path) -> None:
