@@ -10,6 +10,7 @@ values Python cannot read (a post's front matter keeps the rest).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -165,3 +166,9 @@ def _without(value: Any, where: str, left_out: list[LeftOut]) -> Any:
             if (kept := _without(item, f"{where}[{i}]", left_out)) is not None or item is None
         ]
     return value
+
+
+def fingerprint(values: list[Any]) -> str:
+    """A digest of JSON values (keys sorted, text as UTF-8), stored to tell later whether they changed:
+    a post as an export wrote it, a documentation page's file and the page as its import wrote it."""
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

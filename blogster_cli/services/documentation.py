@@ -22,6 +22,7 @@ from blogster_cli.content.line_diff import UnifiedDiff, lines, unified_diff
 from blogster_cli.documentation import import_warnings, links, sources, targets, tree
 from blogster_cli.documentation import query as search_query
 from blogster_cli.errors import InvalidInput, NotFound
+from blogster_cli.stored_json import fingerprint
 from blogster_cli.vocabulary import DocumentationStatus
 from blogster_cli.wording import plural
 
@@ -161,17 +162,8 @@ def _content(
         kept = {line: text for line, text in before.items() if line in page.includes_unread and isinstance(text, str)}
     if page.includes or kept:
         content["includes"] = {**kept, **page.includes}
-    source["file"] = _fingerprint(sources.page_text(page), content.get("includes"))
+    source["file"] = fingerprint([sources.page_text(page), content.get("includes")])
     return content
-
-
-def _fingerprint(*parts: object) -> str:
-    """A digest of JSON values: what an import records to tell later whether a file, or a page as
-    it wrote it, has changed since."""
-    import hashlib
-    import json
-
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _as_edited(fields: dict[str, object] | DocumentationPage) -> str:
@@ -183,7 +175,7 @@ def _as_edited(fields: dict[str, object] | DocumentationPage) -> str:
 
     content = value("content")
     markdown = content.get("markdown") if isinstance(content, dict) else None
-    return _fingerprint(markdown, value("title"), value("tags") or [], value("version"), value("excerpt"))
+    return fingerprint([markdown, value("title"), value("tags") or [], value("version"), value("excerpt")])
 
 
 def _edited_since_import(row: DocumentationPage, file_now: str) -> tuple[bool, bool]:

@@ -74,7 +74,6 @@ be used in a URL (`three-ways-to manage`) is normalised with `slugify` and repor
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import threading
@@ -102,6 +101,7 @@ from blogster_cli.repositories import activities, blogs_bulk
 from blogster_cli.repositories import blogs as blog_rows
 from blogster_cli.repositories.blogs_bulk import ImageAttachment, NewPostRow, PostRef, PostUpdate, StoredPost
 from blogster_cli.services.post_steps import edited_publication, expiry_warning, publication
+from blogster_cli.stored_json import fingerprint
 from blogster_cli.text_encoding import is_utf8, unix_line_ends
 from blogster_cli.vocabulary import ActivityType
 from blogster_cli.wording import agreeing, plural
@@ -2281,16 +2281,12 @@ def _keep_exported(plan: _Plan, stored: StoredPost, run: _Run) -> None:
     plan.reason = f"matched by {plan.how}; as an export wrote it from the post; no changes"
 
 
-def _fingerprint(values: list[Any]) -> str:
-    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-
-
 def _post_values(
     title: str, status: str, meta_description: str | None, meta_keywords: list[str] | None,
     featured_image: str | None, tags: Sequence[str], content: dict[str, Any] | None,
 ) -> str:  # fmt: skip
     """What a writer edits in Blogster, as one hash (the slug is kept beside it)."""
-    return _fingerprint([
+    return fingerprint([
         title, status, meta_description or None, meta_keywords or None, featured_image or None,
         sorted({tag.lower() for tag in tags}), (content or {}).get("markdown"),
     ])  # fmt: skip
@@ -2376,7 +2372,7 @@ def _in_post_zone(candidate: Candidate, post: StoredPost) -> Candidate:
 
 def _file_print(content: dict[str, Any]) -> str:
     """The file's text as read (front matter and body)."""
-    return _fingerprint([content.get("markdown"), content.get("front_matter")])
+    return fingerprint([content.get("markdown"), content.get("front_matter")])
 
 
 def _import_mark(content: dict[str, Any] | None) -> dict[str, Any] | None:
