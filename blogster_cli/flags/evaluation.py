@@ -17,11 +17,18 @@ neither an id nor an email, a strategy without its list, a list no strategy read
 "any" or "all"). A rule being saved may name accounts by email: `named_emails` gives them, the
 service looks them up and `with_ids` puts each account's id in its place (rules are stored and
 evaluated with ids only), and `named_user_ids` gives the ids, which the service checks are accounts.
+
+An account id is stored in one spelling, lower-case and hyphenated as str(UUID) writes it
+(`canonical_id`; `with_ids` writes each id a rule names so, 0211 rewrote the rules saved before),
+and the evaluator reads a user id in any spelling the rules' masking for non-administrators
+(0210) takes for an account's id the same way: a rule naming "{ID}", "ID" in upper case or
+"urn:uuid:ID" is on for that account, as the masking keeps it for that account alone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +42,30 @@ MAX_DEPTH = 16
 TIERS = tuple(tier.value for tier in SubscriptionTier)
 # The list each strategy reads from the conditions.
 STRATEGY_LISTS = {"user_ids": "user_ids", "subscription_tier": "tiers"}
+
+
+# What the rules' masking (0210) passes over in an id: urn:, uuid:, braces and dashes, anywhere, any case.
+_ID_NOISE = re.compile(r"urn:|uuid:|[{}-]", re.IGNORECASE)
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def canonical_id(value: Any) -> Any:
+    """`value` as a rule stores an account id (lower-case, hyphenated) if it spells one: 32 hex
+    digits once urn:, uuid:, braces and dashes are taken out (as the masking reads ids), or
+    anything Python's UUID() reads (as `check_rule` accepted ids: "0x...", "+...", digits with
+    "_" between; a JSON number of 32 digits too). Anything else (an email, any other text) as it is."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return value
+    text = str(value)
+    hex_digits = _ID_NOISE.sub("", text).lower()
+    if _HEX_ID.fullmatch(hex_digits):
+        return str(UUID(hex=hex_digits))
+    if any(character.isspace() for character in text):  # UUID() would read " 70c..." as 070c...
+        return value
+    try:
+        return str(UUID(text))
+    except ValueError:
+        return value
 
 
 class InvalidCondition(ValueError):
@@ -90,11 +121,15 @@ def condition_holds(condition: Any, subject: Subject, depth: int = 0) -> bool:
             raise InvalidCondition('"not" takes one condition and nothing beside it')
         return not condition_holds(condition["not"], subject, depth + 1)
     if set(condition) == {"attr", "eq"}:
-        return bool(subject.attribute(condition["attr"]) == condition["eq"])
+        value = subject.attribute(condition["attr"])
+        return bool(value == (canonical_id(condition["eq"]) if condition["attr"] == "user_id" else condition["eq"]))
     if set(condition) == {"attr", "in"}:
         if not isinstance(condition["in"], list):
             raise InvalidCondition('"in" takes a list')
-        return subject.attribute(condition["attr"]) in condition["in"]
+        value = subject.attribute(condition["attr"])
+        if condition["attr"] == "user_id":
+            return value in [canonical_id(each) for each in condition["in"]]
+        return value in condition["in"]
     raise InvalidCondition(f"unknown condition keys {sorted(condition)}")
 
 
@@ -111,7 +146,7 @@ def is_on(flag: FlagRule, subject: Subject) -> bool:
         if flag.strategy == "percentage":
             return in_rollout(flag.name, subject.user_id, flag.rollout_percentage)
         if flag.strategy == "user_ids":
-            return str(subject.user_id) in [str(u) for u in flag.conditions.get("user_ids", [])]
+            return str(subject.user_id) in [str(canonical_id(u)) for u in flag.conditions.get("user_ids", [])]
         if flag.strategy == "subscription_tier":
             return subject.subscription_tier in flag.conditions.get("tiers", [])
     except InvalidCondition:
@@ -192,11 +227,12 @@ def named_emails(conditions: Mapping[str, Any]) -> set[str]:
 
 
 def with_ids(conditions: Mapping[str, Any], ids: Mapping[str, UUID]) -> dict[str, Any]:
-    """The rule with each email it names an account by replaced by that account's id (`ids`,
-    by lowercased email: every one `named_emails` gives), as rules are stored."""
+    """The rule as it is stored: each email it names an account by replaced by that account's id
+    (`ids`, by lowercased email: every one `named_emails` gives), each id it names written as
+    `canonical_id` writes it (for a rule `check_rule` accepted; other values as they are)."""
 
     def user(value: Any) -> Any:
-        return str(ids[value.lower()]) if _is_email(value) else value
+        return str(ids[value.lower()]) if _is_email(value) else canonical_id(value)
 
     def condition(part: Mapping[str, Any]) -> dict[str, Any]:
         if "all" in part or "any" in part:

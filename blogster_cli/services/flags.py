@@ -124,17 +124,16 @@ def _validate(percentage: int | None, strategy: str, conditions: Mapping[str, An
 
 
 def _accounts(session: Session, conditions: dict[str, Any]) -> dict[str, Any]:
-    """The new conditions as they are stored: each account named by email by its id instead, and
-    each id an account's (a mistyped id or email would match nobody, silently). Only
+    """The new conditions as they are stored: each account named by email by its id instead, each
+    id lower-case and hyphenated (`with_ids`), and each id an account's (a mistyped id or email would match nobody, silently). Only
     administrators get here, and they see every account anyway (RLS, 0002; flag_subject, 0034),
     so the answer tells them nothing new: no existence oracle."""
     emails = named_emails(conditions)
-    if emails:
-        ids = flags.user_ids_by_email(session, emails=emails)
-        missing = sorted(emails - ids.keys())
-        if missing:
-            raise NotFound(f"no account with email {missing[0]!r}")
-        conditions = with_ids(conditions, ids)
+    ids = flags.user_ids_by_email(session, emails=emails)
+    missing = sorted(emails - ids.keys())
+    if missing:
+        raise NotFound(f"no account with email {missing[0]!r}")
+    conditions = with_ids(conditions, ids)  # every id in one spelling too (flags/evaluation.py)
     named = named_user_ids(conditions)
     unknown = sorted(map(str, named - flags.known_user_ids(session, user_ids=named)))
     if unknown:

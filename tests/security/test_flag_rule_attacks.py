@@ -23,6 +23,9 @@ RAW_READS = [
     "select created_by from public.feature_flags",
     "select 1 from public.feature_flags where conditions::text like '%-%'",  # an oracle on the column
     "select internal.flag_conditions_for('{}'::jsonb, gen_random_uuid())",
+    "select internal.flag_rule_ids('{}'::jsonb)",  # 0211's, which the rules' update ran
+    "select internal.flag_rule_id('\"x\"'::jsonb)",
+    "select internal.flag_condition_ids('{}'::jsonb, 1)",
 ]
 
 
@@ -143,3 +146,26 @@ def test_an_administrator_reads_the_rules_whole(db, make_user, superuser):
         shown = dict(conn.execute("select name, conditions from public.feature_flag_rules()").fetchall())
         raw = dict(conn.execute("select name, conditions from public.feature_flags").fetchall())
     assert shown == whole == raw
+
+
+def test_a_rule_naming_the_reader_in_another_spelling_is_on_for_it_alone(db, make_user, superuser):
+    """0211: an id in any spelling the masking keeps as the reader's own is the reader's for the
+    evaluator too, so the rule the reader reads is on for it; another account's, in the same
+    spellings, reads as the nil UUID and is off for the reader, as the whole rule is."""
+    victim, reader = make_user(), make_user()
+    for who, user_id in (("mine", reader.user_id), ("theirs", victim.user_id)):
+        for n, spelling in enumerate(spellings(user_id)[1:] + odd_spellings(user_id)[2:4]):
+            superuser.execute(
+                "insert into public.feature_flags (name, enabled, strategy, conditions) values (%s, true, 'all', %s)",
+                (f"{who}-{n}", Jsonb({"when": {"attr": "user_id", "in": [spelling]}})),
+            )
+    whole = dict(superuser.execute("select name, conditions from public.feature_flags").fetchall())
+    with db.connect() as conn, acting_transaction(conn, reader.role_name):
+        shown = conn.execute(
+            "select name, enabled, strategy::text, rollout_percentage, conditions from public.feature_flag_rules()"
+        ).fetchall()
+    me = Subject(reader.user_id, "example.com", "free", False)
+    on = {row[0] for row in shown if is_on(FlagRule(*row), me)}
+    assert on == {name for name in whole if name.startswith("mine-")} and len(on) == 7
+    assert on == {name for name, conditions in whole.items() if is_on(FlagRule(name, True, "all", 0, conditions), me)}
+    assert victim.user_id.hex not in json.dumps([row[4] for row in shown]).lower().replace("-", "")

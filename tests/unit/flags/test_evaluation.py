@@ -12,6 +12,7 @@ from blogster_cli.flags.evaluation import (
     FlagRule,
     InvalidCondition,
     Subject,
+    canonical_id,
     check_rule,
     condition_holds,
     in_rollout,
@@ -144,3 +145,48 @@ def test_a_rule_may_name_accounts_by_email_and_is_stored_with_their_ids() -> Non
     assert named_emails(stored) == set() and named_user_ids(stored) == {dave, erin, kept}
     rule = FlagRule("beta", True, "user_ids", 0, stored)
     assert is_on(rule, subject(user_id=dave)) and not is_on(rule, subject(user_id=erin, email_domain="y.org"))
+
+
+def id_spellings(user_id: uuid.UUID) -> list[object]:
+    """Spellings of an account's id `check_rule` accepts (Python's UUID() reads them) or the masking
+    of others' ids (0210) takes for one."""
+    text = str(user_id)
+    return [
+        text.upper(), "{" + text + "}", "urn:uuid:" + text, user_id.hex, "-".join(user_id.hex),
+        "URN:UUID:" + text.upper(), "}" + text + "{", "uuid:urn:" + text,
+    ]  # fmt: skip
+
+
+def test_an_id_in_any_spelling_is_stored_lower_case_and_hyphenated() -> None:
+    """A rule naming an account as "{ID}", in upper case or as urn:uuid:ID was stored as typed and
+    never on for that account: the evaluator compared the text. Ids are stored in one spelling."""
+    me, other = uuid.uuid4(), uuid.uuid4()
+    for spelling in id_spellings(me):
+        assert canonical_id(spelling) == str(me), spelling
+    small = uuid.UUID(int=0x11 << 100)  # 00000000-0000-0011-..., so Python's UUID() reads more spellings
+    for spelling in ["0x" + small.hex[2:], "+" + small.hex[1:], small.hex[1:3] + "_" + small.hex[3:]]:
+        assert canonical_id(spelling) == str(small), spelling
+    assert canonical_id(10**31) == "10000000-0000-0000-0000-000000000000"  # a JSON number: str() of it read as hex
+    kept: list[object] = ["ada@example.com", "x " + str(me), str(me) + "0", "pro", True, 7, None, [str(me)], "Ümlaut"]
+    assert [canonical_id(value) for value in kept] == kept
+    when = {"any": [{"attr": "user_id", "eq": "{" + str(other).upper() + "}"},
+                    {"attr": "email_domain", "in": [me.hex.upper()]}]}  # fmt: skip
+    conditions = {"user_ids": ["urn:uuid:" + str(me).upper(), other.hex], "when": when}
+    check_rule("user_ids", conditions)
+    assert with_ids(conditions, {}) == {
+        "user_ids": [str(me), str(other)],
+        "when": {"any": [{"attr": "user_id", "eq": str(other)}, {"attr": "email_domain", "in": [me.hex.upper()]}]},
+    }  # an id-like value of another attribute is not an id: kept as written
+
+
+def test_a_rule_naming_an_account_in_any_spelling_is_on_for_it() -> None:
+    me, other = uuid.uuid4(), uuid.uuid4()
+    for spelling in id_spellings(me):
+        listed = FlagRule("beta", True, "user_ids", 0, {"user_ids": [str(other), spelling]})
+        named = FlagRule("beta", True, "all", 0, {"when": {"attr": "user_id", "eq": spelling}})
+        among = FlagRule("beta", True, "all", 0, {"when": {"attr": "user_id", "in": [spelling]}})
+        for rule in (listed, named, among):
+            assert is_on(rule, subject(user_id=me)), (spelling, rule)
+            assert not is_on(rule, subject(user_id=uuid.uuid4())), (spelling, rule)
+    not_an_id = FlagRule("beta", True, "all", 0, {"when": {"attr": "user_id", "eq": "x " + str(me)}})
+    assert not is_on(not_an_id, subject(user_id=me))

@@ -1,0 +1,94 @@
+"""A rule naming an account as "{ID}", in upper case, as urn:uuid:ID or in another spelling of its
+id was stored as typed and never on for that account (the evaluator compared text). Ids are
+stored lower-case and hyphenated: by `flags create/update`, and 0211 for the rules saved before.
+Other values are kept as written."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.db import migrations
+from blogster_cli.flags.evaluation import FlagRule, Subject, is_on
+from blogster_cli.services import flags
+from blogster_cli.vocabulary import FeatureFlagStrategy
+from tests.integration.test_migrations import use_copied_migrations
+
+MIGRATION = "0211_canonical_flag_rule_ids"
+
+
+def odd(user_id: UUID) -> list[str]:
+    text = str(user_id)
+    return ["{" + text.upper() + "}", "urn:uuid:" + text, user_id.hex.upper(), "-".join(user_id.hex)]
+
+
+def test_flags_store_each_id_in_one_spelling_and_are_on_for_it(db, make_user):
+    admin, ada, bob = ActingUser(db, make_user(admin=True)), ActingUser(db, make_user()), ActingUser(db, make_user())
+    me, other = ada.actor.user_id, bob.actor.user_id
+    created = flags.create(
+        admin,
+        name="beta",
+        description=None,
+        strategy=FeatureFlagStrategy.USER_IDS,
+        percentage=0,
+        conditions={"user_ids": odd(me), "when": {"not": {"attr": "email_domain", "eq": other.hex.upper()}}},
+    )
+    assert created.conditions == {
+        "user_ids": [str(me)] * 4,
+        "when": {"not": {"attr": "email_domain", "eq": other.hex.upper()}},  # not an id: as written
+    }
+    flags.update(admin, name="beta", enabled=True)
+    assert flags.check(ada, name="beta") is True
+    assert flags.check(bob, name="beta") is False
+    updated = flags.update(admin, name="beta", conditions={"user_ids": ["urn:uuid:" + str(other).upper()]})
+    assert updated.conditions == {"user_ids": [str(other)]}
+    assert flags.check(bob, name="beta") is True and flags.check(ada, name="beta") is False
+
+
+def test_0211_writes_the_ids_of_rules_saved_before_in_one_spelling(empty_db, tmp_path, monkeypatch):
+    use_copied_migrations(tmp_path, monkeypatch, before="0211")
+    migrations.apply(empty_db)
+    with empty_db.connect() as conn:
+        me = conn.execute("insert into auth.users (email) values ('ada@example.com') returning id").fetchone()[0]
+        small = UUID(int=0x11 << 100)
+        when = {
+            "any": [
+                {"attr": "user_id", "eq": "{" + str(me).upper() + "}"},
+                {"not": {"all": [{"attr": "user_id", "in": [*odd(me), "x " + str(me), "0x" + small.hex[2:]]}]}},
+                {"attr": "email_domain", "in": [me.hex.upper()]},
+            ]
+        }
+        rules = {
+            "listed": ("user_ids", {"user_ids": [*odd(me), "+" + small.hex[1:], "ada@example.com", 7]}),
+            "named": ("all", {"when": when}),
+            "number": ("user_ids", Jsonb({"user_ids": [10**31]})),
+            "plain": ("all", {"when": {"attr": "email_domain", "eq": "urn:uuid:" + str(me).upper()}}),
+        }
+        for name, (strategy, conditions) in rules.items():
+            conn.execute(
+                "insert into public.feature_flags (name, enabled, strategy, conditions) values (%s, true, %s, %s)",
+                (name, strategy, conditions if isinstance(conditions, Jsonb) else Jsonb(conditions)),
+            )
+    monkeypatch.undo()
+    assert migrations.apply(empty_db, until=MIGRATION)[-1] == MIGRATION
+    with empty_db.connect() as conn:
+        stored = dict(conn.execute("select name, conditions from public.feature_flags").fetchall())
+        logged = conn.execute("select count(*) from public.feature_flag_logs where action = 'updated'").fetchone()
+    assert stored["listed"] == {"user_ids": [str(me)] * 4 + [str(small), "ada@example.com", 7]}
+    assert stored["named"] == {
+        "when": {
+            "any": [
+                {"attr": "user_id", "eq": str(me)},
+                {"not": {"all": [{"attr": "user_id", "in": [str(me)] * 4 + ["x " + str(me), str(small)]}]}},
+                {"attr": "email_domain", "in": [me.hex.upper()]},
+            ]
+        }
+    }
+    assert stored["number"] == {"user_ids": ["10000000-0000-0000-0000-000000000000"]}
+    assert stored["plain"] == {"when": {"attr": "email_domain", "eq": "urn:uuid:" + str(me).upper()}}
+    assert logged == (3,)  # the rules changed, as any change of a flag
+    ada = Subject(me, "example.com", "free", False)
+    assert is_on(FlagRule("listed", True, "user_ids", 0, stored["listed"]), ada)
+    assert is_on(FlagRule("named", True, "all", 0, stored["named"]), ada)
