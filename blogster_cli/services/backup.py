@@ -765,6 +765,8 @@ def restore(
 def _restore(
     db: Database, *, path: Path, on_stage: Callable[[str], None], on_wait: Callable[[str], None]
 ) -> RestoreSummary:
+    from blogster_cli.services.media_files import held_for_rows
+
     path = path.expanduser().resolve()
     dbname = db.database_name
     if dbname == database_swap.MAINTENANCE_DATABASE:
@@ -805,6 +807,7 @@ def _restore(
                 held = until_swapped.enter_context(_outside_work_held(conn, db, on_wait=on_wait))
                 since = None if made is None else made - CARRY_MARGIN
                 carried, not_carried = _carry_over(scratch_db, held, since=since)
+                until_swapped.enter_context(held_for_rows())  # the rows naming the files come in with the swap
                 _restore_media(checked.media)
                 scratch_db.close()
                 database_swap.mark_ready(conn, swap)

@@ -1047,9 +1047,15 @@ def import_sources(
     labels of files the caller knows are new at a path whose post's file left it (sync: deleted on
     disk, the post trashed), so no post in the trash is theirs by that path (`_trashed_post`).
     """
-    from blogster_cli.content.layout import sites_read_once
+    from contextlib import nullcontext
 
-    with sites_read_once():  # each folder's site config looked for once, not once a file
+    from blogster_cli.content.layout import sites_read_once
+    from blogster_cli.services.media_files import held_for_rows
+
+    # The pictures are stored as the files are read (in parser processes too), their rows written
+    # batches later: the media folder's lock is held from the first to the last commit.
+    storing = held_for_rows() if images and not dry_run else nullcontext()
+    with sites_read_once(), storing:  # each folder's site config looked for once, not once a file
         return _import_sources(
             acting, sources=sources, fmt=fmt, on_conflict=on_conflict, dry_run=dry_run, default_tz=default_tz,
             on_progress=on_progress, batch_size=batch_size, workers=workers, images=images,

@@ -10,7 +10,8 @@ import fcntl
 import os
 import re
 import secrets
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,10 @@ STORED_NAME = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,5}")
 # never told from its pid (reused by another process, it kept the file for ever): an add holds a
 # shared lock on the media folder from its marker until its commit (`store_for_row`), and the
 # clearing holds it exclusively, so every marker it finds belongs to an add that is over. The lock
-# (flock) goes with its process, even a SIGKILLed one.
+# (flock) goes with its process, even a SIGKILLed one. Every other writer into the folder (imports,
+# sync, generated images, a restore) holds the same shared lock from before it stores a file until
+# the rows naming it are committed (`held_for_rows`): the clearing, seeing no committed row name a
+# file such a writer found there or stored, unlinked it under a row about to name it.
 ADDING = ".adding"
 
 
@@ -55,7 +59,8 @@ def is_stored_name(name: str | None) -> bool:
 def store_media(data: bytes, what: str, *, write: bool = True) -> tuple[str, str]:
     """Writes image bytes into the media folder under their SHA-256 name; returns (name, MIME type).
     An SVG with scripts, event handlers or foreign objects is refused: sites serve these files.
-    With `write` False only checks (a dry run's import)."""
+    With `write` False only checks (a dry run's import); a writing caller holds `held_for_rows` from
+    before this call until the rows naming the file are committed (or not)."""
     from blogster_cli.content.images import SVG, content_hash_name, detect_image_type
 
     if not data:
@@ -72,11 +77,28 @@ def store_media(data: bytes, what: str, *, write: bool = True) -> tuple[str, str
         if found is not None:
             raise InvalidInput(f"{what} is an SVG that could run code ({found}): only plain pictures are accepted")
     name = content_hash_name(data)
-    folder = media_dir()
-    target = folder / name
-    if write and not target.exists():
-        write_private(target, data)  # a draft's picture is account data: 0600 from the first byte
+    if write:
+        _store(name, data)
     return name, kind.mime_type
+
+
+def _store(name: str, data: bytes) -> None:
+    """Writes `data` as the stored file `name` unless it is there (same name, same bytes)."""
+    target = media_dir() / name
+    if not target.exists():
+        write_private(target, data)  # a draft's picture is account data: 0600 from the first byte
+
+
+@contextmanager
+def held_for_rows() -> Iterator[None]:
+    """Holds the media folder's shared lock (`_hold_for_rows`) for the block: a writer's, from
+    before it stores files (`store_media`) until the rows naming them are committed or not. Files
+    stored in other processes while it is held (an import's parser processes) are covered too."""
+    lock = _hold_for_rows()
+    try:
+        yield
+    finally:
+        os.close(lock)
 
 
 class StoredForRow:
@@ -106,14 +128,12 @@ def store_for_row(data: bytes, name: str) -> StoredForRow:
     after a marker, under the shared lock (waiting for a clearing that runs to finish); until
     `row_committed` or `release`, no clearing (`clear_unfinished`) runs, so none removes the file
     while this add may still commit a row naming it."""
-    lock = _lock_media(fcntl.LOCK_SH)
+    lock = _hold_for_rows()
     stored = StoredForRow(media_dir() / ADDING / f"{name}.{os.getpid()}-{secrets.token_hex(4)}", lock)
     try:
         private_dir(stored.marker.parent)  # the clearing removes it, empty, only under its lock
         os.close(os.open(stored.marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
-        target = media_dir() / name
-        if not target.exists():
-            write_private(target, data)
+        _store(name, data)
     except BaseException:
         stored.marker.unlink(missing_ok=True)
         stored.release()
@@ -157,6 +177,12 @@ def clear_unfinished(conn: Connection) -> None:
             folder.rmdir()
     finally:
         os.close(lock)
+
+
+def _hold_for_rows() -> int:
+    """The lock every writer into the media folder takes: shared (writers never wait for each other),
+    waiting for a clearing that runs to finish; an open descriptor, whose closing lets it go."""
+    return _lock_media(fcntl.LOCK_SH)
 
 
 def _lock_media(operation: int) -> int:

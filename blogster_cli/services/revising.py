@@ -259,8 +259,10 @@ def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str
 
     `model` is the image model (`--model`, else the ai_image_model setting): ConfigError when
     there is none, before a credit is reserved (the provider's chat model is no image model)."""
+    from contextlib import ExitStack
+
     from blogster_cli.models.content import ImageAsset
-    from blogster_cli.services.media_files import store_media
+    from blogster_cli.services.media_files import held_for_rows, store_media
 
     if not prompt.strip():
         raise InvalidInput("--prompt is empty")
@@ -271,12 +273,13 @@ def image(acting: ActingUser, *, ref: str, provider: ProviderConfig, prompt: str
             " or set one with `blogster config set ai_image_model MODEL`"
         )
     request_id = uuid.uuid4()
-    with generation_steps.Reservation(request_id, provider) as reservation:
+    with generation_steps.Reservation(request_id, provider) as reservation, ExitStack() as until_stored:
         blog = _read(acting, ref, reservation)
         stored: list[tuple[str, str, int]] = []
 
         def call() -> Completion:
             data = ai_provider.generate_image(provider, prompt, model=image_model)
+            until_stored.enter_context(held_for_rows())  # until its row is committed (or not)
             name, mime_type = store_media(data, "the generated image")
             stored.append((name, mime_type, len(data)))
             return Completion(text=f"media/{name}", tokens=0, model=image_model)

@@ -706,7 +706,12 @@ def _sync(
     imported = _import_new(run, [path for path in new_paths if path not in moved_to | returned], elsewhere, removed)
     _import_changed(run)
     _keep_apart(run, [states[path] for path in sorted(removed) if path in disk and path not in returned])
-    _store_pictures(run)
+    from contextlib import nullcontext
+
+    from blogster_cli.services.media_files import held_for_rows
+
+    with nullcontext() if dry_run else held_for_rows():  # from storing the pictures to their rows' commit
+        _store_pictures(run)
     if linked is None and fmt == "auto":
         run.dialect = summary.dialect = _detected_dialect(run, imported)
     if receives_new:

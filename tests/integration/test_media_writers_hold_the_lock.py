@@ -1,0 +1,108 @@
+"""Every writer into the media folder holds its shared lock from storing a picture until the row
+naming it is committed, as `images add` does: a clearing of a killed add's leftovers (`images add`'s
+`media_files.clear_unfinished`) running meanwhile saw no committed row name the picture, and
+unlinked it under the row the import or sync was about to commit."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from blogster_cli.actors import ActingUser
+from blogster_cli.content.images import content_hash_name
+from blogster_cli.db.acting import unit_of_work
+from blogster_cli.repositories import images as image_rows
+from blogster_cli.repositories import sync as sync_rows
+from blogster_cli.services import imports, media_files
+from blogster_cli.services import sync as sync_service
+
+pytestmark = pytest.mark.same_on_every_server  # Python-bound: CI's second pass leaves it out
+
+
+def png(shade: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes([0, shade])))
+        + chunk(b"IEND", b"")
+    )
+
+
+def killed_adds_picture(data: bytes) -> str:
+    """The picture a killed `images add` stored for a row it never committed, with its marker."""
+    name = content_hash_name(data)
+    adding = media_files.media_dir() / media_files.ADDING
+    adding.mkdir(parents=True)
+    (media_files.media_dir() / name).write_bytes(data)
+    (adding / f"{name}.999999999-00000000").write_bytes(b"")
+    return name
+
+
+def clearing_before(module, function: str, monkeypatch) -> list[bool]:
+    """`module.function` preceded by a clearing (another `images add`'s): before the writer's rows
+    are committed, none of them is seen by another session (no row names the picture)."""
+    ran: list[bool] = []
+    real = getattr(module, function)
+    real_in_use = image_rows.path_in_use
+
+    def cleared_first(*args, **kwargs):
+        monkeypatch.setattr(image_rows, "path_in_use", lambda conn, *, path: False)  # as another session sees it
+        try:
+            media_files.clear_unfinished(None)
+        finally:
+            monkeypatch.setattr(image_rows, "path_in_use", real_in_use)
+        ran.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, function, cleared_first)
+    return ran
+
+
+def stored_paths(acting: ActingUser) -> set[str]:
+    with unit_of_work(acting) as conn:
+        return {row[0] for row in conn.execute("select path from public.image_assets").fetchall()}
+
+
+def post_with_picture(folder: Path, data: bytes) -> Path:
+    bundle = folder / "content" / "posts" / "trip"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text("---\ntitle: Trip\ndate: 2024-02-03\n---\n![A view](view.png)\n")
+    (bundle / "view.png").write_bytes(data)
+    return folder
+
+
+def test_an_import_keeps_a_picture_a_clearing_would_remove_before_its_commit(
+    db, make_user, tmp_path, isolated_environment, monkeypatch
+):
+    acting = ActingUser(db, make_user())
+    data = png(70)
+    name = killed_adds_picture(data)
+    cleared = clearing_before(imports, "_commit", monkeypatch)
+    summary = imports.import_paths(acting, paths=[post_with_picture(tmp_path / "site", data)])
+    assert cleared and summary.files[0].outcome == "imported" and summary.files[0].images == 1
+    assert stored_paths(acting) == {name}
+    assert (media_files.media_dir() / name).read_bytes() == data
+    # The next clearing, with no import running, removes only the marker: a row names the picture.
+    with unit_of_work(acting) as conn:
+        media_files.clear_unfinished(conn)
+    assert (media_files.media_dir() / name).exists() and not (media_files.media_dir() / media_files.ADDING).exists()
+
+
+def test_a_sync_keeps_a_picture_a_clearing_would_remove_before_its_commit(
+    db, make_user, tmp_path, isolated_environment, monkeypatch
+):
+    acting = ActingUser(db, make_user())
+    data = png(80)
+    name = killed_adds_picture(data)
+    cleared = clearing_before(sync_rows, "record_pictures", monkeypatch)
+    summary = sync_service.sync_folder(acting, directory=post_with_picture(tmp_path / "site", data))
+    assert cleared and summary.pictures == 1
+    assert stored_paths(acting) == {name}
+    assert (media_files.media_dir() / name).read_bytes() == data
