@@ -18,7 +18,7 @@ STARTER = Path(__file__).resolve().parents[2] / "examples" / "chatbot" / "intent
 
 def test_intents_import_merge_replace_export_add_and_rm(cli, signed_up, tmp_path):
     first = cli("chatbot", "intents", "import", str(STARTER), "--json").json()
-    assert len(first["created"]) == 25 and first["updated"] == []
+    assert len(first["created"]) == 26 and first["updated"] == []
     again = cli("chatbot", "intents", "import", str(STARTER), "--json").json()
     assert again["created"] == [] and again["updated"] == []  # nothing changed, nothing written
 
@@ -32,7 +32,7 @@ def test_intents_import_merge_replace_export_add_and_rm(cli, signed_up, tmp_path
     for suffix in (".yaml", ".json", ".csv"):
         out = tmp_path / f"intents{suffix}"
         assert cli("chatbot", "intents", "export", str(out)).exit_code == 0
-        assert cli("chatbot", "intents", "import", str(out), "--replace", "--yes", "--json").json()["removed"] == 26
+        assert cli("chatbot", "intents", "import", str(out), "--replace", "--yes", "--json").json()["removed"] == 27
     # The CSV carries phrases only: the responses are gone after replacing with it.
     assert all(r["responses"] == 0 for r in cli("chatbot", "intents", "list", "--json").json())
 
@@ -72,7 +72,7 @@ def test_evaluate_prints_the_named_figures_first(cli, signed_up, tmp_path):
     assert "out-of-scope recall: 100.0%" in text.stdout and "macro F1" in text.stdout
     # Off a terminal no bar: one line once it is done (it was "Training on..." first, then nothing for minutes).
     assert re.fullmatch(
-        r"Evaluated 4 examples against 25 stored intents in \d+\.\d s \(training \d+\.\d s\)\.\n", text.stderr
+        r"Evaluated 4 examples against 26 stored intents in \d+\.\d s \(training \d+\.\d s\)\.\n", text.stderr
     ), text.stderr
 
 
@@ -171,14 +171,14 @@ def test_intents_export_to_standard_output(cli, signed_up, tmp_path):
     assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
     out = cli("chatbot", "intents", "export", "-")
     assert out.exit_code == 0, out.stderr
-    assert len(yaml.safe_load(out.stdout)["intents"]) == 25 and out.stderr == "Wrote 25 intents to standard output.\n"
+    assert len(yaml.safe_load(out.stdout)["intents"]) == 26 and out.stderr == "Wrote 26 intents to standard output.\n"
     as_json = cli("chatbot", "intents", "export", "-", "--format", "json")
-    assert len(json.loads(as_json.stdout)["intents"]) == 25
+    assert len(json.loads(as_json.stdout)["intents"]) == 26
     as_csv = cli("chatbot", "intents", "export", "-", "--format", "csv")
     assert as_csv.stdout.startswith("text,intent\n")
     (tmp_path / "back.yaml").write_text(out.stdout)
     again = cli("chatbot", "intents", "import", str(tmp_path / "back.yaml"), "--replace", "--yes", "--json").json()
-    assert again["removed"] == 25 and len(again["created"]) == 25 and again["without_responses"] == 0
+    assert again["removed"] == 26 and len(again["created"]) == 26 and again["without_responses"] == 0
     both = cli("chatbot", "intents", "export", "-", "--json")
     assert both.exit_code == 2 and both.stderr.count("\n") == 1 and both.stdout == ""
     assert cli("chatbot", "intents", "export", "-", "--format", "toml").exit_code == 2
@@ -216,7 +216,7 @@ def test_evaluate_on_a_terminal_shows_the_training_then_the_examples_classified(
     result = cli("chatbot", "evaluate", str(examples), "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["total"] == 2
     drawn = shown.getvalue()
-    assert "Training on 25 intents" in drawn and "Classifying" in drawn and "2/2" in drawn
+    assert "Training on 26 intents" in drawn and "Classifying" in drawn and "2/2" in drawn
     assert "Evaluated" not in drawn  # the bars said it
 
 
@@ -253,14 +253,14 @@ def test_intents_import_replace_asks_first_and_off_a_terminal_needs_yes(
     assert cli("chatbot", "intents", "import", str(STARTER)).exit_code == 0
     refused = cli("chatbot", "intents", "import", str(one), "--replace")
     assert (refused.exit_code, refused.stderr) == (2, "error: not on a terminal, so nobody to ask: use --yes\n")
-    assert stored() == 26
+    assert stored() == 27
     bad = cli("chatbot", "intents", "import", str(tmp_path / "nope.yaml"), "--replace")  # the file first
     assert bad.exit_code == 2 and "nobody to ask" not in bad.stderr
     monkeypatch.setattr(ask, "on_terminal", lambda: True)
     kept = cli("chatbot", "intents", "import", str(one), "--replace", input="n\n")
     assert kept.exit_code == 1 and (
-        "Remove the 26 stored intents (every account's chatbot) and import 1 intent from one.yaml? [y/N]" in kept.stderr
+        "Remove the 27 stored intents (every account's chatbot) and import 1 intent from one.yaml? [y/N]" in kept.stderr
     )
-    assert stored() == 26
+    assert stored() == 27
     done = cli("chatbot", "intents", "import", str(one), "--replace", "--json", input="y\n")
-    assert done.exit_code == 0 and json.loads(done.stdout)["removed"] == 26 and stored() == 1
+    assert done.exit_code == 0 and json.loads(done.stdout)["removed"] == 27 and stored() == 1

@@ -36,6 +36,7 @@ def starter():
     ("text", "intent"),
     [
         ("how can I schedule my post for next monday", "schedule_post"),
+        ("how do I publish a post", "publish_post"),
         ("I forgot my password, help", "reset_password"),
         ("bring my wordpress blog over", "import_posts"),
         ("what do your plans cost", "pricing"),
@@ -76,7 +77,7 @@ def test_held_out_questions_about_blogster_are_answered_with_the_right_intent(st
     predictions = starter.predict([r["text"] for r in rows])
     right = sum(p.label == r["intent"] for p, r in zip(predictions, rows, strict=True))
     refused = sum(p.label is None for p in predictions)
-    assert len(rows) == 66 and right / len(rows) >= 0.9 and refused / len(rows) <= 0.08
+    assert len(rows) == 68 and right / len(rows) >= 0.9 and refused / len(rows) <= 0.08
 
 
 def test_keyboard_noise_is_refused_on_the_small_starter_set(starter):
