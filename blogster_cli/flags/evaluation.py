@@ -19,7 +19,7 @@ service looks them up and `with_ids` puts each account's id in its place (rules 
 evaluated with ids only), and `named_user_ids` gives the ids, which the service checks are accounts.
 
 An account id is stored in one spelling, lower-case and hyphenated as str(UUID) writes it
-(`canonical_id`; `with_ids` writes each id a rule names so, 0211 rewrote the rules saved before),
+(`stored_id`; `with_ids` writes each id a rule names so, 0211 rewrote the rules saved before),
 and the evaluator reads a user id in any spelling the rules' masking for non-administrators
 (0210) takes for an account's id the same way: a rule naming "{ID}", "ID" in upper case or
 "urn:uuid:ID" is on for that account, as the masking keeps it for that account alone.
@@ -50,20 +50,29 @@ _HEX_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def canonical_id(value: Any) -> Any:
-    """`value` as a rule stores an account id (lower-case, hyphenated) if it spells one: 32 hex
-    digits once urn:, uuid:, braces and dashes are taken out (as the masking reads ids), or
-    anything Python's UUID() reads (as `check_rule` accepted ids: "0x...", "+...", digits with
-    "_" between; a JSON number of 32 digits too). Anything else (an email, any other text) as it is."""
+    """The account id `value` spells, lower-case and hyphenated, as the evaluator reads ids: 32 hex
+    digits once urn:, uuid:, braces and dashes are taken out, in any case (what the masking of
+    others' ids for non-administrators, 0210, reads as an id and keeps for that account alone, so
+    a rule answers the same read whole or masked). Anything else (an email, any other text) as it is."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return value
-    text = str(value)
-    hex_digits = _ID_NOISE.sub("", text).lower()
+    hex_digits = _ID_NOISE.sub("", str(value)).lower()
+    return str(UUID(hex=hex_digits)) if _HEX_ID.fullmatch(hex_digits) else value
+
+
+def stored_id(value: Any) -> Any:
+    """`value`, naming an account in a rule, as the rule is stored: `canonical_id`'s id, or the id
+    Python's UUID() reads in it (as `check_rule` accepted it: "0x...", "+...", "_" between digits),
+    lower-case and hyphenated; anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return value
+    hex_digits = _ID_NOISE.sub("", str(value)).lower()
     if _HEX_ID.fullmatch(hex_digits):
         return str(UUID(hex=hex_digits))
-    if any(character.isspace() for character in text):  # UUID() would read " 70c..." as 070c...
+    if any(character.isspace() for character in str(value)):  # UUID() would read " 70c..." as 070c...
         return value
     try:
-        return str(UUID(text))
+        return str(UUID(str(value)))
     except ValueError:
         return value
 
@@ -229,10 +238,10 @@ def named_emails(conditions: Mapping[str, Any]) -> set[str]:
 def with_ids(conditions: Mapping[str, Any], ids: Mapping[str, UUID]) -> dict[str, Any]:
     """The rule as it is stored: each email it names an account by replaced by that account's id
     (`ids`, by lowercased email: every one `named_emails` gives), each id it names written as
-    `canonical_id` writes it (for a rule `check_rule` accepted; other values as they are)."""
+    `stored_id` writes it (for a rule `check_rule` accepted; other values as they are)."""
 
     def user(value: Any) -> Any:
-        return str(ids[value.lower()]) if _is_email(value) else canonical_id(value)
+        return str(ids[value.lower()]) if _is_email(value) else stored_id(value)
 
     def condition(part: Mapping[str, Any]) -> dict[str, Any]:
         if "all" in part or "any" in part:

@@ -159,6 +159,10 @@ def test_a_rule_naming_the_reader_in_another_spelling_is_on_for_it_alone(db, mak
                 "insert into public.feature_flags (name, enabled, strategy, conditions) values (%s, true, 'all', %s)",
                 (f"{who}-{n}", Jsonb({"when": {"attr": "user_id", "in": [spelling]}})),
             )
+    superuser.execute(  # Python's UUID() reads the reader's id in it, the masking none: off either way
+        "insert into public.feature_flags (name, enabled, strategy, conditions) values ('odd-mine', true, 'all', %s)",
+        (Jsonb({"when": {"attr": "user_id", "eq": odd_spellings(reader.user_id)[6]}}),),
+    )
     whole = dict(superuser.execute("select name, conditions from public.feature_flags").fetchall())
     with db.connect() as conn, acting_transaction(conn, reader.role_name):
         shown = conn.execute(

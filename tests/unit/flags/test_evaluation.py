@@ -19,6 +19,7 @@ from blogster_cli.flags.evaluation import (
     is_on,
     named_emails,
     named_user_ids,
+    stored_id,
     with_ids,
 )
 
@@ -163,12 +164,20 @@ def test_an_id_in_any_spelling_is_stored_lower_case_and_hyphenated() -> None:
     me, other = uuid.uuid4(), uuid.uuid4()
     for spelling in id_spellings(me):
         assert canonical_id(spelling) == str(me), spelling
-    small = uuid.UUID(int=0x11 << 100)  # 00000000-0000-0011-..., so Python's UUID() reads more spellings
-    for spelling in ["0x" + small.hex[2:], "+" + small.hex[1:], small.hex[1:3] + "_" + small.hex[3:]]:
-        assert canonical_id(spelling) == str(small), spelling
     assert canonical_id(10**31) == "10000000-0000-0000-0000-000000000000"  # a JSON number: str() of it read as hex
+    small = uuid.UUID(int=0x11 << 100)  # 00000000-0000-0011-..., so Python's UUID() reads more spellings
+    python_only = [
+        "0x" + small.hex[2:],
+        "+" + small.hex[1:],
+        small.hex[1:3] + "_" + small.hex[3:],
+        "uu" + "urn:" + "id:" + str(small),
+    ]
+    for spelling in python_only:
+        assert stored_id(spelling) == str(small), spelling
+        assert canonical_id(spelling) == spelling  # the masking reads no id in it, nor does the evaluator
+    assert with_ids({"user_ids": python_only}, {}) == {"user_ids": [str(small)] * 4}
     kept: list[object] = ["ada@example.com", "x " + str(me), str(me) + "0", "pro", True, 7, None, [str(me)], "Ümlaut"]
-    assert [canonical_id(value) for value in kept] == kept
+    assert [canonical_id(value) for value in kept] == kept == [stored_id(value) for value in kept]
     when = {"any": [{"attr": "user_id", "eq": "{" + str(other).upper() + "}"},
                     {"attr": "email_domain", "in": [me.hex.upper()]}]}  # fmt: skip
     conditions = {"user_ids": ["urn:uuid:" + str(me).upper(), other.hex], "when": when}
