@@ -637,13 +637,16 @@ def _same_moment(first: datetime | None, second: datetime | None) -> bool:
     return first == second if first is not None and second is not None else first is second
 
 
-def _matches(read: MappedPost, post: PostFields) -> bool:
+def _matches(read: MappedPost, post: PostFields | MappedPost) -> bool:
+    """Whether the reading `read` of a file says the post `post`: the post's own columns, or another
+    reading (categories count as tags; an empty field as none)."""
+    tags = post.all_tags if isinstance(post, MappedPost) else post.tags
     return (
         read.title == post.title
         and read.slug == post.slug
         and read.status == post.status
         and _same_moment(read.date, post.date)
-        and set(read.all_tags) == set(post.tags)
+        and set(read.all_tags) == set(tags)
         and (read.meta_description or None) == (post.meta_description or None)
         and (read.meta_keywords or None) == (post.meta_keywords or None)
         and (read.featured_image or None) == (post.featured_image or None)
@@ -1003,7 +1006,7 @@ def _with_former_aliases(
     fmt = split.format or _format_for(dialect, None, None)
     aliased = {**values, alias_key or alias_name: [*listed, *added] if alias_key is not None else added}
     at = PurePosixPath(exported.path)
-    if split.format is None and not _read_alike(
+    if split.format is None and not _matches(
         map_metadata(values, split.body, at, dialect, default_tz),
         map_metadata(aliased, split.body, at, dialect, default_tz),
     ):
@@ -1056,20 +1059,6 @@ def _served_address(
         "site_permalink": pattern,
     }
     return page_address(document)
-
-
-def _read_alike(first: MappedPost, second: MappedPost) -> bool:
-    """Whether two readings of a file say the same post (`_matches`' fields)."""
-    return (
-        first.title == second.title
-        and first.slug == second.slug
-        and first.status == second.status
-        and _same_moment(first.date, second.date)
-        and set(first.all_tags) == set(second.all_tags)
-        and first.meta_description == second.meta_description
-        and first.meta_keywords == second.meta_keywords
-        and first.featured_image == second.featured_image
-    )
 
 
 def _convert(values: dict[Any, Any], dialect: Dialect, default_tz: tzinfo, metadata: Metadata | None) -> None:
