@@ -334,10 +334,7 @@ class _LeftOver:
             )
         if self.first_unlisted is not None:
             said.append(
-                f"{plural(self.unlisted, 'former address', 'former addresses')} of {plural(self.unlisted_posts, 'post')}"
-                f" not added: `{_alias_field(self.dialect)}` is not a list of addresses in"
-                f" {agreeing(self.unlisted_posts, 'its file', 'their files')}, left as written"
-                f" (first in '{self.first_unlisted}'): write it as a list"
+                unlisted_aliases(self.unlisted, self.dialect, posts=self.unlisted_posts, first=self.first_unlisted)
             )
         return said
 
@@ -346,11 +343,16 @@ def _alias_field(dialect: str) -> str:
     return "redirect_from" if dialect == "jekyll" else "aliases"
 
 
-def unlisted_aliases(count: int, dialect: str) -> str:
-    """What sync says of a file whose aliases are not a list (`LeftAsWritten.aliases_unlisted`), as export does."""
+def unlisted_aliases(count: int, dialect: str, *, posts: int = 0, first: str | None = None) -> str:
+    """What export and sync say of `count` former addresses not added, a file's aliases not a list
+    (`LeftAsWritten.aliases_unlisted`): export of all its `posts` (`first`: the first one's slug),
+    sync of one file, whose path its warning starts with."""
+    of_posts = f" of {plural(posts, 'post')}" if posts else ""
+    in_files = f" in {agreeing(posts, 'its file', 'their files')}" if posts else ""
+    first_in = f" (first in '{first}')" if first is not None else ""
     return (
-        f"{plural(count, 'former address', 'former addresses')} not added: `{_alias_field(dialect)}` is not a list"
-        " of addresses, left as written: write it as a list"
+        f"{plural(count, 'former address', 'former addresses')}{of_posts} not added: `{_alias_field(dialect)}`"
+        f" is not a list of addresses{in_files}, left as written{first_in}: write it as a list"
     )
 
 
