@@ -33,7 +33,9 @@ def upsert_rows(
     figures: Sequence[str], ignoring_case: Sequence[str] = (),
 ) -> tuple[int, int]:  # fmt: skip
     """(inserted, updated) of INSERT (the rows' columns) ... ON CONFLICT (key) DO UPDATE SET figures;
-    the key's columns named in `ignoring_case` are compared as lower(column), as their unique index is."""
+    the key's columns named in `ignoring_case` are compared as lower(column), as their unique index is.
+    The rows are written in the key's order, whatever theirs: two imports at once of files listing
+    the same keys the other way round each waited for a row the other had written, a deadlock."""
     if not rows:
         return 0, 0
     columns = list(rows[0])
@@ -43,7 +45,7 @@ def upsert_rows(
     _names(model, figures)
     statement = text(
         f"insert into {table} ({listed}) select {listed}"
-        f" from jsonb_populate_recordset(null::{table}, cast(:rows as jsonb))"
+        f" from jsonb_populate_recordset(null::{table}, cast(:rows as jsonb)) order by {keys}"
         f" on conflict ({keys}) do update set {updates} returning xmax = 0"  # xmax is 0 on a row inserted here
     )
     flags = session.connection().execute(statement, {"rows": json.dumps(list(rows), default=str)}).scalars().all()
@@ -63,12 +65,17 @@ def insert_rows(
 ) -> list[tuple[Any, ...]]:  # fmt: skip
     """INSERT the rows (same keys each) in one statement; the `returning` columns of each new row. With
     `skipping_conflicts` (a unique key, `ignoring_case` as in upsert_rows), a row whose key is taken,
-    also by a transaction committing meanwhile, is skipped (ON CONFLICT DO NOTHING) and not returned."""
+    also by a transaction committing meanwhile, is skipped (ON CONFLICT DO NOTHING) and not returned;
+    the rows are then written in the key's order (as upsert_rows': no deadlock between two at once), of
+    rows alike by it the first given."""
     if not rows:
         return []
     table, listed = _names(model, list(rows[0]))
     _, returned = _names(model, returning)
-    skip = f" on conflict ({_key(model, skipping_conflicts, ignoring_case)}) do nothing" if skipping_conflicts else ""
+    skip = ""
+    if skipping_conflicts:
+        keys = _key(model, skipping_conflicts, ignoring_case)
+        skip = f" with ordinality order by {keys}, ordinality on conflict ({keys}) do nothing"  # ties: the first
     statement = text(
         f"insert into {table} ({listed}) select {listed}"
         f" from jsonb_populate_recordset(null::{table}, cast(:rows as jsonb)){skip} returning {returned}"

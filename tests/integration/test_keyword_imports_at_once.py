@@ -85,3 +85,23 @@ def test_two_position_imports_at_once_add_each_keyword_and_position_once(world, 
     keywords = superuser.execute("select keyword from keyword_research order by keyword").fetchall()
     assert keywords == [("shell aliases",), ("terminal habits",), ("zsh prompt",)]
     assert superuser.execute("select count(*) from serp_positions").fetchone()[0] == 3
+
+
+def test_two_imports_of_the_same_keywords_in_opposite_orders_at_once_both_succeed(db, make_user, writes_together):
+    """Each import writes its keywords in one order whatever its file's (by the unique key): two files
+    listing them the other way round, written at once, each waited for the other's later rows, and
+    the server ended one as a deadlock ("try again", exit 5)."""
+    acting = ActingUser(db, make_user(), Timeouts(lock_ms=LOCK_MS))
+    lines = [f"keyword {n},{n},{n % 100},0.5\n" for n in range(5000)]
+    files = iter(["Keyword,Volume,KD,CPC\n" + "".join(lines), "Keyword,Volume,KD,CPC\n" + "".join(reversed(lines))])
+    lock = threading.Lock()
+
+    def one() -> Any:
+        with lock:
+            text = next(files)
+        return seo.import_keywords(acting, text=text, source="k.csv")
+
+    results = both(one)
+    writes_together.abort()
+    assert sum(result.inserted for result in results) == 5000
+    assert sum(result.updated for result in results) == 5000
