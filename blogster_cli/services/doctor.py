@@ -14,6 +14,7 @@ from blogster_cli.bundled import release
 from blogster_cli.context import AppContext
 from blogster_cli.db.rows import scalar
 from blogster_cli.errors import AuthError, BlogsterError, DatabaseUnavailable, PermissionDenied
+from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
     from blogster_cli.db.connection import Database
@@ -40,6 +41,7 @@ def run_checks(ctx: AppContext, *, sign_in: SignIn | None = None) -> list[Check]
     checks = [Check("blogster", "ok", f"{release()} on Python {platform.python_version()}")]
     checks += _database_checks(ctx, sign_in)
     checks += _scratch_leftover_checks()
+    checks += _media_leftover_checks()
     checks += _secret_checks(ctx)
     return checks
 
@@ -478,6 +480,29 @@ def _scratch_leftover_checks() -> list[Check]:
             "warn",
             f"a killed `blogster db backup` or `db restore` left {len(found)} scratch folder(s) in "
             f"{scratch_root()}, {size / 1e6:.0f} MB of the database's rows; the next backup or restore removes them",
+        )
+    ]
+
+
+def _media_leftover_checks() -> list[Check]:
+    """Pictures killed `images add` runs stored for rows they never committed, with their markers."""
+    from blogster_cli.services.media_files import unfinished_adds
+
+    try:
+        found = unfinished_adds()
+    except (BlogsterError, OSError):
+        return []
+    if found is None:
+        return []
+    shown = ", ".join(found.names[:3]) + (f" and {len(found.names) - 3} more" if len(found.names) > 3 else "")
+    running = " (an `images add`, import or sync storing pictures now may own some)" if found.writing else ""
+    return [
+        Check(
+            "media leftovers",
+            "warn",
+            f"killed `blogster images add` runs left markers of {plural(len(found.names), 'picture')} in"
+            f" {found.folder}{running}: {shown}; the next `images add` removes the markers, and the pictures"
+            " no image of any account names",
         )
     ]
 

@@ -12,6 +12,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -177,6 +178,36 @@ def clear_unfinished(conn: Connection) -> None:
             folder.rmdir()
     finally:
         os.close(lock)
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """What killed adds left in the media folder: the stored names their markers name (each once)."""
+
+    folder: Path  # media/.adding
+    names: list[str]
+    writing: bool  # a writer holds the lock: some markers may be its own, not a killed add's
+
+
+def unfinished_adds() -> Unfinished | None:
+    """The markers (`ADDING`) in the media folder, None when there are none; looked at, never
+    changed (`clear_unfinished` removes them). Under the exclusive lock when it is free, so every
+    marker counted is a killed add's; else (`writing`) some may be a running add's."""
+    folder = media_dir() / ADDING
+    if not folder.is_dir():
+        return None
+    try:
+        lock = _lock_media(fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock = -1
+    try:
+        names = sorted({marker.name.rpartition(".")[0] for marker in folder.iterdir()})
+    except FileNotFoundError:  # removed by a clearing meanwhile
+        names = []
+    finally:
+        if lock >= 0:
+            os.close(lock)
+    return Unfinished(folder, names, writing=lock < 0) if names else None
 
 
 def _hold_for_rows() -> int:

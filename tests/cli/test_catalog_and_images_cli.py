@@ -262,3 +262,42 @@ def test_clearing_never_removes_a_file_an_add_is_storing(isolated_environment, m
     media_files.clear_unfinished(None)
     adder[0].join(timeout=10)
     assert stored_by_add.is_set() and (media / name).read_bytes() == data
+
+
+def test_doctor_lists_what_killed_adds_left_until_the_next_add_clears_it(
+    cli, signed_up, tmp_path, isolated_environment
+):
+    """A killed `images add` leaves its marker (and maybe a picture no row names): doctor warns of
+    them, naming the pictures, and says the next add clears them; after it, nothing is listed."""
+    import fcntl
+    import os
+
+    from blogster_cli.content.images import content_hash_name
+
+    def leftovers():
+        result = cli("doctor", "--json")
+        assert result.exit_code in (0, 1), result.stderr
+        checks = {check["name"]: check for check in result.json()}
+        return checks.get("media leftovers")
+
+    cli("blogs", "new", "Ada post")
+    assert leftovers() is None
+    media = isolated_environment / "media"
+    names = sorted(content_hash_name(png_bytes(size, size)) for size in (6, 7))
+    (media / ".adding").mkdir(parents=True)
+    for number, name in enumerate(names):
+        (media / name).write_bytes(png_bytes(6 + number, 6 + number))
+        (media / ".adding" / f"{name}.999999999-0000000{number}").write_bytes(b"")
+    left = leftovers()
+    assert left["status"] == "warn" and "2 pictures" in left["detail"] and all(name in left["detail"] for name in names)
+    assert "the next `images add` removes" in left["detail"] and "storing pictures now" not in left["detail"]
+    writing = os.open(media, os.O_RDONLY | os.O_DIRECTORY)  # a writer between its store and its commit
+    try:
+        fcntl.flock(writing, fcntl.LOCK_SH)
+        assert "storing pictures now may own some" in leftovers()["detail"]
+    finally:
+        os.close(writing)
+    picture = tmp_path / "shot.png"
+    picture.write_bytes(png_bytes(3, 3))
+    assert cli("images", "add", "ada-post", str(picture)).exit_code == 0
+    assert leftovers() is None and not any((media / name).exists() for name in names)
