@@ -94,12 +94,15 @@ def _remove_earlier_export(posts_folder: Path) -> None:
             ours |= {posts_folder / relative, partial_path(posts_folder / relative)}
             picture_folders.add((posts_folder / relative).parent)
     try:
-        _remove_listed(posts_folder, ours, picture_folders)
+        _remove_listed(posts_folder, ours, picture_folders, last=(posts_folder / JOURNAL, posts_folder / MANIFEST))
     except OSError as exc:  # an unreadable folder, one that cannot be written
         raise FileSystemError.writing(exc.filename or posts_folder, exc) from None
 
 
-def _remove_listed(posts_folder: Path, ours: set[Path], picture_folders: set[Path]) -> None:
+def _remove_listed(posts_folder: Path, ours: set[Path], picture_folders: set[Path], *, last: tuple[Path, ...]) -> None:
+    """Removes the export's files, then its emptied folders, then `last` (its journal and manifest,
+    in that order): a removal killed midway leaves the record naming what is left, so the next
+    `--force` removes the rest (the manifest gone first, the files it listed were no export's)."""
     from blogster_cli.services.media_files import is_stored_name
 
     export_folders = picture_folders | {folder for path in ours | picture_folders for folder in path.parents}
@@ -117,9 +120,13 @@ def _remove_listed(posts_folder: Path, ours: set[Path], picture_folders: set[Pat
             if not (here / name).is_symlink() and here / name not in export_folders:
                 raise Conflict(f"{here / name}: no export wrote it; move it away, or export into another folder")
     for path in files:
-        path.unlink()
+        if path not in last:
+            path.unlink()
     for folder in reversed(folders[1:]):  # deepest first, all emptied (posts_folder itself stays)
         folder.rmdir()
+    for path in last:
+        if path in files:
+            path.unlink()
 
 
 def _raise(exc: OSError) -> None:

@@ -1,5 +1,6 @@
 """Drafting from the terminal: posts, tags, status, trash, revisions, activity, $EDITOR."""
 
+import errno
 import shutil
 import stat
 import sys
@@ -351,6 +352,39 @@ def test_account_export_force_removes_only_what_an_export_wrote(cli, signed_up, 
     assert cli("account", "export", str(out), "--force").exit_code == 0
     assert [path.name for path in (out / "posts").rglob("*.md")] == ["mine.md"]
     assert len(list((out / "posts" / "static" / "images").iterdir())) == 1
+
+
+def test_account_export_force_stopped_midway_is_finished_by_the_next(cli, signed_up, tmp_path, monkeypatch):
+    """A removal stopped after any file or folder (a kill, a full disk) leaves the export's manifest
+    naming what is left: it went first, and every later `--force` refused the files it had listed."""
+    from pathlib import Path
+
+    new_post(cli, "Mine")
+    out = tmp_path / "out"
+    assert cli("account", "export", str(out)).exit_code == 0
+    unlink, rmdir = Path.unlink, Path.rmdir
+    for stop_at in range(1, 5):  # the post, its two folders, the manifest
+        done = [0]
+
+        def step(original, stop_at=stop_at, done=done):  # type: ignore[no-untyped-def]
+            def stopping(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                if self.is_relative_to(out):
+                    done[0] += 1
+                    if done[0] == stop_at:
+                        raise OSError(errno.EIO, "stopped here", str(self))
+                return original(self, *args, **kwargs)
+
+            return stopping
+
+        monkeypatch.setattr(Path, "unlink", step(unlink))
+        monkeypatch.setattr(Path, "rmdir", step(rmdir))
+        stopped = cli("account", "export", str(out), "--force")
+        monkeypatch.setattr(Path, "unlink", unlink)
+        monkeypatch.setattr(Path, "rmdir", rmdir)
+        assert stopped.exit_code != 0 and "stopped here" in stopped.stderr, (stop_at, stopped.stderr)
+        again = cli("account", "export", str(out), "--force")
+        assert again.exit_code == 0, (stop_at, again.stderr)
+        assert [path.name for path in (out / "posts").rglob("*.md")] == ["mine.md"]
 
 
 def test_over_long_tag_is_invalid_input_not_permission_denied(cli, signed_up):
