@@ -334,6 +334,9 @@ class EditorScreen(PublishingActions, Screen[None]):
         # A long post is plain text (long_text.py); set without the watcher, which would parse the old text.
         area.set_reactive(TextArea.language, None if len(draft.text) > PLAIN_TEXT else "markdown")
         area.load_text(draft.text)
+        # The cursor on the body's first line: typing at once (a new post's first words) writes the
+        # post, not text before the front matter's `---`, which no save would take.
+        area.move_cursor((_body_start(area.document.lines), 0))
         area.read_only = False
         area.focus()
         self._update_preview()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual._wrap import compute_wrap_offsets
+from textual.binding import Binding
 from textual.expand_tabs import get_tab_widths
 from textual.widgets import TextArea
 from textual.widgets.text_area import Document, DocumentNavigator, WrappedDocument
@@ -144,6 +145,23 @@ class QuickWrap(WrappedDocument):
 
 class PostTextArea(TextArea):
     """The editor's text: with no language (a long post), the quick document and wrapping above."""
+
+    HELP = (
+        "The post's text: its front matter between the `---` lines, then its markdown. **Ctrl+Home** and "
+        "**Ctrl+End** go to its start and its end (with Shift: selecting), **Home**/**End** to a line's, "
+        "**PgUp**/**PgDn** a page; **F6** selects the line, **F7** everything; **Ctrl+Z** undoes."
+    )
+    BINDINGS = [
+        # Textual's TextArea has no key for the document's ends: a long post's end was PgDn after PgDn.
+        Binding("ctrl+home", "document_edge(False, False)", "Start of the post", show=False),
+        Binding("ctrl+end", "document_edge(True, False)", "End of the post", show=False),
+        Binding("ctrl+shift+home", "document_edge(False, True)", "Select to the start", show=False),
+        Binding("ctrl+shift+end", "document_edge(True, True)", "Select to the end", show=False),
+    ]
+
+    def action_document_edge(self, end: bool, select: bool) -> None:
+        """The cursor to the text's start or `end`, selecting what it passes with `select`."""
+        self.move_cursor(self.document.end if end else (0, 0), select=select)
 
     def _set_document(self, text: str, language: str | None) -> None:
         if language:
