@@ -123,5 +123,8 @@ class PublishingActions:
                 continue
             when = f" for {self.app.local_time(outcome.published_at)}" if outcome.status == BlogStatus.SCHEDULED else ""
             warnings = f" ({', '.join(outcome.warnings)})" if outcome.warnings else ""
-            self.app.notify(f"'{outcome.slug}' is now {outcome.status}{when}{warnings}")
+            # As `publish` says it: a time already past (published now, dated then), a wall time the
+            # clocks pass twice, a date kept.
+            noted = f". Note: {outcome.note}." if outcome.note else ""
+            self.app.notify(f"'{outcome.slug}' is now {outcome.status}{when}{warnings}{noted}")
         self.after_publishing()

@@ -239,3 +239,26 @@ def test_the_header_shows_above_the_filter_at_80x24_and_200x60(writer):
             assert app.screen.query_one("#posts", DataTable).region.y >= filter_box.region.bottom
 
         drive(app, steps, size=size)
+
+
+def test_a_schedule_time_already_past_says_the_post_was_published_now_dated_then(writer):
+    """The schedule dialog given a time already past publishes the post, dated then, as `publish
+    --at` does; the TUI said only "'x' is now published", not that the time had passed."""
+    post = write(writer, "Too late", body="Ready.")
+    app = app_for(writer, zone=ZoneInfo("Europe/Paris"))
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"2020-01-02 09:30", "enter")
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]
+        assert any(
+            n.startswith("'too-late' is now published")
+            and n.endswith("Note: 2020-01-02 09:30 CET has passed: published now, dated then.")
+            for n in notices
+        ), notices
+
+    drive(app, steps)
+    assert blogs.get(writer, ref=post.slug).published_at.isoformat() == "2020-01-02T08:30:00+00:00"
