@@ -12,6 +12,8 @@ from calendar import Calendar
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from blogster_cli.services.calendar import ScheduledPost
     from blogster_cli.tui.app import BlogsterApp
 
+TITLE_MIN = 12
+"""The fewest cells the chosen entry's title is cut to, however narrow the screen."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -42,6 +46,17 @@ def shifted_month(day: date, months: int) -> date:
     """The first of the month `months` away from `day`'s."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def fitted_title(title: str, room: int | None) -> str:
+    """`title` cut with "…" to `room` cells (TITLE_MIN at least), so that the line it is in keeps
+    its end (the entry's status, its place among the day's, the key that opens its post) on a
+    screen as narrow as 80 columns; no `room` (the line not laid out yet) leaves it whole."""
+    if room is None or cell_len(title) <= room:
+        return title
+    text = Text(title)
+    text.truncate(max(room, TITLE_MIN), overflow="ellipsis")
+    return text.plain
 
 
 def cell_text(day: date, titles: list[str], *, lines: int = 2) -> str:
@@ -150,16 +165,23 @@ class CalendarScreen(Screen[None]):
             cell.set_class(day.month != self.month.month, "other-month")
             cell.set_class(day == self.cursor, "cursor")
         entry = self.chosen_entry()
+        chosen = self.query_one("#chosen-entry", Static)
         if entry is None:
             line = f"{self.cursor:%a %d %b}: nothing planned"
         else:
             at = f" {clock(entry.scheduled_time)}" if entry.scheduled_time else ""
             count = len(self.day_entries(self.cursor))
             linked = " · Enter opens its post" if entry.blog_id else ""
-            line = (
-                f"{self.cursor:%a %d %b}{at}: {entry.title} ({entry.status}, {self.chosen % count + 1}/{count}){linked}"
-            )
-        self.query_one("#chosen-entry", Static).update(safe(line))
+            before = f"{self.cursor:%a %d %b}{at}: "
+            after = f" ({entry.status}, {self.chosen % count + 1}/{count}){linked}"
+            width = chosen.content_size.width
+            room = width - cell_len(before + after) if width else None
+            line = before + fitted_title(safe(entry.title or ""), room) + after
+        chosen.update(safe(line))
+
+    def on_resize(self) -> None:
+        """A new width: the chosen entry's title is cut anew."""
+        self.show()
 
     def go_to(self, day: date) -> None:
         """Puts the cursor on `day`, loading its month when it is another one."""

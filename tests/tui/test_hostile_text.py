@@ -63,7 +63,8 @@ def test_notifications_calendar_entries_and_search_words_are_shown_as_written(wr
         assert rendered(app.screen, "#notification-text") == f"{HOSTILE}\nAbout {HOSTILE}"  # the title, the text
         await app.push_screen(CalendarScreen(today=day))
         await settle(pilot)
-        assert rendered(app.screen, "#chosen-entry") == f"Wed 18 Mar: {HOSTILE} (planned, 1/1)"
+        # The title is cut to the line's 78 cells, so that its status shows.
+        assert rendered(app.screen, "#chosen-entry") == f"Wed 18 Mar: {HOSTILE[:50]}… (planned, 1/1)"
         await pilot.press("f6")
         await settle(pilot)
         app.screen.query_one("#doc-query", Input).value = "[/]"
