@@ -187,11 +187,7 @@ class SharedPrivateFile:
 
         own = re.compile(re.escape(f".{path.name}.") + "[a-z0-9_]{8}" + re.escape(PARTIAL_SUFFIX))
         older = path.name + PARTIAL_SUFFIX if self._older_partial else None
-        with suppress(OSError), os.scandir(path.parent) as entries:
-            for entry in entries:
-                if (own.fullmatch(entry.name) or entry.name == older) and entry.is_file(follow_symlinks=False):
-                    with suppress(OSError):
-                        os.unlink(entry.path)
+        remove_killed_writers_partials(path.parent, lambda name: own.fullmatch(name) is not None or name == older)
 
 
 @contextmanager
@@ -236,10 +232,8 @@ def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
     if len(base.encode()) > 200:
         base = "." + hashlib.sha256(base.encode()).hexdigest()[:32]
     own = re.compile(re.escape(f"{base}.") + r"[0-9]+-[0-9a-f]{8}" + re.escape(PARTIAL_SUFFIX))
-    with suppress(OSError), os.scandir(path.parent) as entries:
-        for entry in entries:
-            if own.fullmatch(entry.name) or entry.name == path.name + PARTIAL_SUFFIX:
-                _remove_unheld_partial(Path(entry.path))
+    older = path.name + PARTIAL_SUFFIX
+    remove_killed_writers_partials(path.parent, lambda name: own.fullmatch(name) is not None or name == older)
     for _attempt in range(3):
         partial = path.with_name(f"{base}.{os.getpid()}-{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
         try:
@@ -259,22 +253,41 @@ def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
     raise OSError(errno.EAGAIN, "its partial file was removed while being written, three times", str(path))
 
 
-def _remove_unheld_partial(partial: Path) -> None:
-    """Removes `partial`, a regular file no writer holds the lock of (its writer was killed); a
-    file that cannot be opened or removed stays (the write goes on under another name)."""
+def remove_killed_writers_partials(folder: Path, is_partial: Callable[[str], bool]) -> None:
+    """Removes the files in `folder` whose names `is_partial` takes for a writer's partial files,
+    those no writer holds (`remove_unheld_partial`); anything that cannot be looked at or removed
+    stays (the writes go on under names of their own)."""
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if is_partial(entry.name):
+                remove_unheld_partial(Path(entry.path))
+
+
+def remove_unheld_partial(partial: Path, *, name_needed: bool = False) -> bool:
+    """Removes the partial file `partial` unless a writer holds its lock (flock): False then. A
+    regular file no one holds is a killed writer's (or written by one that took no lock on it).
+    Anything else there (a link, FIFO, folder), and a file that cannot be removed, stays, unless
+    the caller writes through this one fixed name (`name_needed`): then anything else is removed as
+    itself, never followed, and a failure to remove it is raised."""
     try:
         fd = open_lock_file(partial)
-    except OSError:
-        return
-    if fd is None:
-        return
+    except OSError:  # a link, a FIFO, a folder: no writer's partial
+        if name_needed:
+            partial.unlink(missing_ok=True)
+        return True
+    if fd is None:  # gone meanwhile
+        return True
     try:
-        if try_lock(fd, fcntl.LOCK_EX) and names_open_file(partial, fd):
+        if not try_lock(fd, fcntl.LOCK_EX):
+            return False
+        if names_open_file(partial, fd):
             partial.unlink()
     except OSError:
-        pass
+        if name_needed:
+            raise
     finally:
         os.close(fd)
+    return True
 
 
 def names_open_file(path: Path, fd: int) -> bool:

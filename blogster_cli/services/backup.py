@@ -53,9 +53,8 @@ from blogster_cli.private_files import (
     PARTIAL_SUFFIX,
     link_into_place,
     names_open_file,
-    open_lock_file,
     private_file,
-    try_lock,
+    remove_unheld_partial,
 )
 from blogster_cli.repositories import accounts as account_rows
 from blogster_cli.repositories import backup_data, outside_work
@@ -282,33 +281,15 @@ def _claim_partial(partial: Path, path: Path) -> int:
     for _attempt in range(3):
         try:
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
-        except FileExistsError:
-            _remove_abandoned_partial(partial, path)
+        except FileExistsError:  # a killed run's is ours to replace, and a link or file planted there too
+            if not remove_unheld_partial(partial, name_needed=True):
+                raise Conflict(BEING_WRITTEN.format(path=path)) from None
             continue
         fcntl.flock(fd, fcntl.LOCK_EX)  # waits only while another run looks at it, an instant
         if names_open_file(partial, fd):
             return fd
         os.close(fd)  # another run took it for a killed run's in that instant and removed it
     raise Conflict(BEING_WRITTEN.format(path=path))
-
-
-def _remove_abandoned_partial(partial: Path, path: Path) -> None:
-    """Removes the partial at `partial` unless a running backup holds it (Conflict): a killed run's
-    is ours to replace, and a link or other file planted there is removed as itself, never followed."""
-    try:
-        held = open_lock_file(partial)
-    except OSError:  # a link, a FIFO, a folder: not a backup's partial
-        partial.unlink(missing_ok=True)
-        return
-    if held is None:  # gone meanwhile
-        return
-    try:
-        if not try_lock(held, fcntl.LOCK_EX):
-            raise Conflict(BEING_WRITTEN.format(path=path))
-        if names_open_file(partial, held):
-            partial.unlink()
-    finally:
-        os.close(held)
 
 
 def _link_into_place(partial: Path, path: Path) -> None:
