@@ -1017,8 +1017,7 @@ def _killed_moves(run: _Run, unpaired: list[FileState], new_paths: list[str]) ->
         source = ((post.content or {}).get("source") or {}) if post is not None else {}
         if post is None or not _read_here(run, state.path, source):
             continue  # purged meanwhile, or its post is another file's now: never moved
-        stated = source.get("dialect")
-        dialect = stated if isinstance(stated, str) and stated in FORMATS[1:] else run.dialect
+        dialect = _stated_dialect(run, source)
         try:
             rendered = render(post, dialect, run.default_tz, new_folder=new_folder if dialect == "astro" else None)[0]
         except (ValueError, TypeError, KeyError, BlogsterError):
@@ -1685,7 +1684,6 @@ def _render_all(run: _Run) -> None:
         if post is None:
             continue  # purged since this run read the versions: the next run removes its file
         source = (post.content or {}).get("source") or {}
-        stated = source.get("dialect")
         dialect = run.dialect  # a new file is in this folder's dialect
         elsewhere = item.mode != "new" and not _read_here(run, item.path, source)
         if elsewhere:  # its post was read from another file since (an export's folder, another site)
@@ -1698,8 +1696,8 @@ def _render_all(run: _Run) -> None:
                 item.note = (
                     f"its post was last read from another file ({source.get('path')}): written here as {dialect}"
                 )
-        elif item.mode != "new" and isinstance(stated, str) and stated in FORMATS[1:]:
-            dialect = stated
+        elif item.mode != "new":
+            dialect = _stated_dialect(run, source)
         try:
             redirects = site_redirects(run.root, dialect)
             at, text, note, left = render(
@@ -1746,6 +1744,13 @@ def _render_all(run: _Run) -> None:
             item.state = FileState(item.path, post.id, _sha(data), FRESH)
         assert item.state is not None  # every other mode comes from a synced file
         _place(run, item, data, note)
+
+
+def _stated_dialect(run: _Run, source: dict[str, Any]) -> str:
+    """The dialect a post's own file (read here: `_read_here`) is written back in: the one its post
+    was read in (`source.dialect`), else this folder's."""
+    stated = source.get("dialect")
+    return stated if isinstance(stated, str) and stated in FORMATS[1:] else run.dialect
 
 
 def _synced_text(run: _Run, item: _Render) -> str | None:
