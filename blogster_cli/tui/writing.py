@@ -55,7 +55,10 @@ class TagsDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             # A Static, which wraps at the dialog's width (a Label is as wide as its text: it was cut mid-word).
             yield Static(f"Tags of '{self.post_title}' (comma-separated):", markup=False)
-            yield Input(", ".join(self.tags), id="tags")
+            # Not selected on focus, the cursor at the end: a tag typed at once is added to the
+            # list, as `posts tag add` adds it (all selected, the first key replaced every tag).
+            value = ", ".join(self.tags)
+            yield Input(value + ", " if value else "", id="tags", select_on_focus=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)

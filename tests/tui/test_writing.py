@@ -25,7 +25,7 @@ def test_tags_are_added_and_removed_from_the_table(writer):
         await pilot.press("a")
         await pilot.pause()
         box = app.screen.query_one("#tags")
-        assert box.value == "python, shell"
+        assert box.value == "python, shell, "  # the cursor after it: a tag typed is added
         box.value = "python, terminal"
         await pilot.press("enter")
         await settle(pilot)
@@ -73,3 +73,20 @@ def test_generate_without_a_provider_says_so_and_changes_nothing(writer):
 
     drive(app, steps)
     assert markdown_of(blogs.get(writer, ref=str(post.id))).strip() == "Old words."
+
+
+def test_a_tag_typed_as_the_dialog_opens_is_added_to_the_post_s_tags(writer):
+    """The dialog's text was all selected as it opened: the first key typed replaced every tag."""
+    blogs.create(writer, new=NewBlog(title="Tagged post", markdown="Words.", tags=["python", "shell"]))
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"rust", "enter")
+        await settle(pilot)
+        assert app.screen.title == "Posts"
+
+    drive(app, steps)
+    assert sorted(blogs.get(writer, ref="tagged-post").tags) == ["python", "rust", "shell"]
