@@ -396,6 +396,10 @@ def _import_once(
                                     if placement.taken_over is None else (False, True))  # fmt: skip
             if edited and not file_changed:  # the file as last imported: the edit made since stays
                 report.edits_kept.append(row.slug)
+                # ... and the status asked for (--publish, the file's own) still applies to it.
+                if status and status != row.status and (status != DocumentationStatus.PUBLISHED
+                                                        or _markdown(row.content).strip()):  # fmt: skip
+                    writes.append(_Write(page.path, partial(_changed_page, row, {"status": status}), lambda: None))
                 continue
             if edited and not overwrite_edits:
                 report.conflicts.append((page.path, f"page {row.slug!r} was edited in Blogster and the file changed"

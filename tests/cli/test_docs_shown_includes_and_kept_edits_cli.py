@@ -58,3 +58,17 @@ def test_a_reimport_keeps_an_edit_made_since_and_reports_a_conflict(cli, signed_
     # Not edited since: a changed file updates the page as before.
     write(root, {"guide/workers.md": "# Workers\n\nChanged once more.\n"})
     assert cli("docs", "import", str(root), "--json").json()["updated"] == ["guide/workers"]
+
+
+def test_a_reimport_with_publish_publishes_a_page_whose_edit_it_keeps(cli, signed_up, tmp_path):
+    """The edit stays and so does the status asked for: `--publish` left an edited draft a draft,
+    saying only that its edit was kept."""
+    root = write(tmp_path / "docs", {"guide/workers.md": "# Workers\n\nAs the file says.\n"})
+    assert cli("docs", "import", str(root)).exit_code == 0
+    edited = write(tmp_path / "edit", {"workers.md": "# Workers\n\nEdited in Blogster.\n"}) / "workers.md"
+    assert cli("docs", "edit", "guide/workers", "--from", str(edited)).exit_code == 0
+    published = cli("docs", "import", str(root), "--publish", "--json")
+    assert published.exit_code == 0 and published.json()["edits_kept"] == ["guide/workers"], published.stderr
+    pages = cli("docs", "list", "--json").json()
+    assert [(page["slug"], page["status"]) for page in pages] == [("guide/workers", "published")]
+    assert "Edited in Blogster." in cli("docs", "show", "guide/workers").stdout
