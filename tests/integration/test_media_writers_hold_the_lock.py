@@ -106,3 +106,29 @@ def test_a_sync_keeps_a_picture_a_clearing_would_remove_before_its_commit(
     assert cleared and summary.pictures == 1
     assert stored_paths(acting) == {name}
     assert (media_files.media_dir() / name).read_bytes() == data
+
+
+def test_a_restore_keeps_a_picture_a_clearing_would_remove_before_its_swap(
+    db, make_user, superuser, tmp_path, monkeypatch
+):
+    """The restored rows name the backup's pictures only once the restored database is swapped in."""
+    from blogster_cli.db import database_swap
+    from blogster_cli.services import backup, blogs, images
+
+    acting = ActingUser(db, make_user(admin=True))
+    blogs.create(acting, new=blogs.NewBlog(title="Pictured", markdown="text"))
+    data = png(90)
+    picture = tmp_path / "picture.png"
+    picture.write_bytes(data)
+    name = images.add(acting, blog_ref="pictured", source=picture).path
+    archive = tmp_path / "pictured.blogster-backup"
+    backup.backup(db, path=archive)
+    superuser.execute("delete from public.blogs")  # its image row goes with it: no row names the picture now
+    superuser.close()
+    adding = media_files.media_dir() / media_files.ADDING
+    adding.mkdir()
+    (adding / f"{name}.999999999-00000000").write_bytes(b"")  # a killed add of the same picture
+    cleared = clearing_before(database_swap, "swap_in", monkeypatch)
+    assert backup.restore(db, path=archive).images == 1
+    assert cleared and (media_files.media_dir() / name).read_bytes() == data
+    assert stored_paths(acting) == {name}
