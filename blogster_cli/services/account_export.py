@@ -72,7 +72,7 @@ def _remove_earlier_export(posts_folder: Path) -> None:
     """Removes what an earlier export wrote in `posts_folder`, then the folders left empty; refuses
     (removing nothing) when anything else is there. `export DIR/posts` leaves a writer's own files
     beside its posts (they were deleted whole with the folder). An export's files are those its
-    manifest or journal lists, their partials, the manifest and journal themselves, and the
+    manifest or journal lists, their partials, the manifest (and its partial) and journal, and the
     pictures it copied (stored names, in the image folder or beside a listed file), and the folders
     holding those; anything else (an empty folder too) is not the export's. Never follows a link:
     a link to a folder counts as not the export's."""
@@ -86,7 +86,7 @@ def _remove_earlier_export(posts_folder: Path) -> None:
         listed |= set(parse(read_regular(posts_folder / MANIFEST, limit=MAX_MANIFEST_BYTES) or b"{}"))
     with suppress(OSError):
         listed |= set(WriteJournal.read(posts_folder / JOURNAL))
-    ours = {posts_folder / MANIFEST, posts_folder / JOURNAL}
+    ours = {posts_folder / MANIFEST, posts_folder / JOURNAL, partial_path(posts_folder / MANIFEST)}  # killed writing it
     picture_folders = {posts_folder / IMAGE_FOLDERS["hugo"]}
     for shown in listed:
         relative = safe_relative(shown)

@@ -387,6 +387,19 @@ def test_account_export_force_stopped_midway_is_finished_by_the_next(cli, signed
         assert [path.name for path in (out / "posts").rglob("*.md")] == ["mine.md"]
 
 
+def test_account_export_force_after_an_export_killed_writing_its_manifest(cli, signed_up, tmp_path):
+    """A run killed while writing its manifest leaves the manifest's partial beside its journal:
+    every later `--force` refused it as a file no export wrote."""
+    new_post(cli, "Mine")
+    out = tmp_path / "out"
+    assert cli("account", "export", str(out)).exit_code == 0
+    manifest = out / "posts" / ".blogster-export.json"
+    (out / "posts" / ".blogster-export.json.partial").write_bytes(manifest.read_bytes()[:10])
+    again = cli("account", "export", str(out), "--force")
+    assert again.exit_code == 0, again.stderr
+    assert sorted(path.name for path in (out / "posts").iterdir()) == [".blogster-export.json", "content"]
+
+
 def test_over_long_tag_is_invalid_input_not_permission_denied(cli, signed_up):
     new_post(cli, "Tagged")
     result = cli("blogs", "tag", "add", "tagged", "x" * 65)
