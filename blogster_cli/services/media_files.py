@@ -94,12 +94,18 @@ def _store(name: str, data: bytes) -> None:
 def held_for_rows() -> Iterator[None]:
     """Holds the media folder's shared lock (`_hold_for_rows`) for the block: a writer's, from
     before it stores files (`store_media`) until the rows naming them are committed or not. Files
-    stored in other processes while it is held (an import's parser processes) are covered too."""
-    lock = _hold_for_rows()
+    stored in other processes while it is held (an import's parser processes) are covered too. A
+    folder that cannot be made or opened holds no file either: the block runs without the lock, and
+    each store fails and is said as before (an import's posts still come in, their pictures linked)."""
+    try:
+        lock = _hold_for_rows()
+    except OSError:
+        lock = -1
     try:
         yield
     finally:
-        os.close(lock)
+        if lock >= 0:
+            os.close(lock)
 
 
 class StoredForRow:

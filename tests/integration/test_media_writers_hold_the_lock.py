@@ -132,3 +132,21 @@ def test_a_restore_keeps_a_picture_a_clearing_would_remove_before_its_swap(
     assert backup.restore(db, path=archive).images == 1
     assert cleared and (media_files.media_dir() / name).read_bytes() == data
     assert stored_paths(acting) == {name}
+
+
+def test_imports_and_syncs_go_on_when_the_media_folder_cannot_be_used(db, make_user, tmp_path, isolated_environment):
+    """No lock can be taken on a media folder that cannot be opened (a file in its place), nor can
+    a picture be stored there: each picture is left as linked, said, and the post comes in."""
+    acting = ActingUser(db, make_user())
+    media_files.media_dir().write_bytes(b"not a folder")
+    [post] = imports.import_paths(acting, paths=[post_with_picture(tmp_path / "site", png(100))]).files
+    assert post.outcome == "imported" and post.images == 0
+    assert post.warnings == [
+        "picture left as linked, not imported (cannot store it in the media folder: Not a directory: view.png)"
+    ]
+    synced = sync_service.sync_folder(acting, directory=post_with_picture(tmp_path / "other", png(110)))
+    assert synced.warnings == [
+        "content/posts/trip/index.md: 1 picture left as linked, not stored (cannot store it in the media folder:"
+        " Not a directory: view.png): the site build and export cannot show it"
+    ]
+    assert stored_paths(acting) == set()
