@@ -491,6 +491,31 @@ class EditorScreen(PublishingActions, Screen[None]):
     def selected_ref(self) -> str | None:
         return self.ref if self.draft is not None else None
 
+    def action_publish(self) -> None:
+        if not self._unsaved_first("Publishing"):
+            super().action_publish()
+
+    def action_unpublish(self) -> None:
+        if not self._unsaved_first("Unpublishing"):
+            super().action_unpublish()
+
+    def action_schedule(self) -> None:
+        if not self._unsaved_first("Scheduling"):
+            super().action_schedule()
+
+    def _unsaved_first(self, action: str) -> bool:
+        """Whether the text has unsaved changes, said so. Publishing acts on the stored post: it went
+        live without them, and the next Ctrl+S was refused as a change made elsewhere (the status
+        change), its text, front matter saying the old status, left in a recovery file."""
+        if not self.changed:
+            return False
+        self.app.notify(
+            f"Save your changes first (Ctrl+S): {action.lower()} acts on the saved post",
+            title=action,
+            severity="warning",
+        )
+        return True
+
     def after_publishing(self) -> None:
         """The status is in the front matter: reopen the post, keeping text that was not saved."""
         if self.changed:
