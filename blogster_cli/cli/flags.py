@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from blogster_cli.services.flags import FlagPublic
 
 app = command_group("flags")
-COLUMNS = ["name", "enabled", "strategy", "rollout_percentage", "description"]
+COLUMNS = ["name", "enabled", "on_for_you", "strategy", "rollout_percentage", "description"]
 NEW_NAME_HELP = (
     "The name `flags check` and your code ask by: lowercase letters, digits, '.', '_' or '-', starting"
     " with a letter or digit (at most 100)."
@@ -161,7 +161,9 @@ def rm(
 
 @app.command("list")
 def list_flags(fmt: str | None = FORMAT_OPTION, limit: int | None = LIMIT_OPTION, json: bool = JSON_OPTION) -> None:
-    """Every flag.
+    """Every flag, and whether it is on for you.
+
+    `on_for_you` answers as `flags check NAME` does.
 
     Example: blogster flags list --json
     """

@@ -222,10 +222,37 @@ def remove(acting: ActingUser, *, name: str) -> FlagPublic:
         return shown
 
 
-def list_flags(acting: ActingUser) -> list[FlagPublic]:
-    """Every flag; a non-administrator reads no other account's id in them (`flags.rules`)."""
+@dataclass(frozen=True)
+class FlagListed:
+    """A flag as `flags list` gives it: `FlagPublic`'s fields and whether it is on for the account listing."""
+
+    name: str
+    description: str | None
+    enabled: bool
+    strategy: str
+    rollout_percentage: int
+    conditions: dict[str, Any]
+    on_for_you: bool
+
+
+def list_flags(acting: ActingUser) -> list[FlagListed]:
+    """Every flag, and whether it is on for the acting user, as `check` answers it: the same rules
+    (a non-administrator reads no other account's id in them, `flags.rules`) and the same subject."""
     with orm_unit_of_work(acting) as session:
-        return [_public(f) for f in flags.rules(session)]
+        rows = flags.rules(session)
+        subject = _own_subject(session, acting)
+    return [
+        FlagListed(f.name, f.description, f.enabled, str(f.strategy), f.rollout_percentage, dict(f.conditions),
+                   is_on(_rule(f), subject))
+        for f in rows
+    ]  # fmt: skip
+
+
+def _own_subject(session: Session, acting: ActingUser) -> Subject:
+    """The acting user as flags are evaluated for it: its id, its email's domain, its active tier
+    (free without one) and whether it is an administrator."""
+    actor = acting.actor
+    return Subject(actor.user_id, actor.email.rpartition("@")[2], flags.own_tier(session) or "free", actor.is_admin)
 
 
 def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
@@ -277,9 +304,7 @@ def check(acting: ActingUser, *, name: str, user_email: str | None = None) -> bo
         if rule is None:
             raise NotFound(f"no flag {name}")
         if user_email is None:
-            subject = Subject(
-                actor.user_id, actor.email.rpartition("@")[2], flags.own_tier(session) or "free", actor.is_admin
-            )
+            subject = _own_subject(session, acting)
         else:
             found = flags.subject_by_email(session, email=user_email)
             if found is None:

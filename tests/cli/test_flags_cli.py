@@ -247,3 +247,34 @@ def test_a_writer_reads_its_own_id_as_stored_and_no_other_in_any_spelling(cli, s
         mine = cli("--profile", "dave", "flags", "check", name).stdout
         assert mine == cli("flags", "check", name, "--user", "dave@example.com").stdout, name
     assert cli("--profile", "dave", "flags", "check", "odd-when").stdout == "on\n"
+
+
+def test_flags_list_says_whether_each_flag_is_on_for_you(cli, signed_up, superuser):
+    """`flags list` did not say which flags are on for the account running it: `on_for_you`
+    (a column and a --json field) answers as `flags check NAME` does, for an administrator and a
+    writer alike (a writer's rules read with others' ids as the nil UUID, 0210)."""
+    signup = cli("auth", "signup", "--email", "dave@example.com", "--password-stdin", "--profile", "dave",
+                 input=PASSWORD + "\n")  # fmt: skip
+    assert signup.exit_code == 0, signup.stderr
+    dave = superuser.execute("select id::text from auth.users where email = 'dave@example.com'").fetchone()[0]
+    flags = {
+        "everyone": ["--strategy", "all"],
+        "dave-only": ["--strategy", "user_ids", "--conditions", json.dumps({"user_ids": ["{" + dave.upper() + "}"]})],
+        "pro-only": ["--strategy", "subscription_tier", "--conditions", '{"tiers": ["pro"]}'],
+        "half": ["--strategy", "percentage", "--percentage", "50"],
+        "not-dave": ["--strategy", "all", "--conditions", json.dumps({"when": {"not": {"attr": "user_id", "eq": dave}}})],
+        "off": ["--strategy", "all"],
+    }  # fmt: skip
+    for name, options in flags.items():
+        assert cli("flags", "create", name, *options).exit_code == 0, name
+        if name != "off":
+            assert cli("flags", "enable", name).exit_code == 0
+    for profile in ([], ["--profile", "dave"]):
+        listed = cli(*profile, "flags", "list", "--json")
+        assert listed.exit_code == 0, listed.stderr
+        on = {row["name"]: row["on_for_you"] for row in listed.json()}
+        assert on == {name: cli(*profile, "flags", "check", name).stdout == "on\n" for name in flags}, profile
+        assert on["everyone"] and not on["off"] and not on["pro-only"]
+        assert on["dave-only"] == bool(profile) and on["not-dave"] == (not profile)
+        table = cli(*profile, "flags", "list", "--format", "csv")
+        assert table.stdout.splitlines()[0].split(",")[:3] == ["name", "enabled", "on_for_you"]
