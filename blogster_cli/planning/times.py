@@ -213,8 +213,11 @@ def parse_at(text: str, *, timezone: tzinfo, name: str = "--at") -> At:
     except NoSuchTime as reason:
         raise no_such_time(f"{name} {text!r}", reason) from None
     except ValueError:
+        # The example is a time to come (tomorrow at 09:00 there): a fixed date went by, and a
+        # writer who copied it published at once (a time already past is published now).
+        example = f"{datetime.now(timezone).date() + timedelta(days=1):%Y-%m-%d} 09:00"
         raise InvalidInput(
-            f"{name} {text!r} is not a time like '2026-12-01 09:00' (or with its offset, '2026-12-01 09:00+01:00')"
+            f"{name} {text!r} is not a time like '{example}' (or with its offset, '{example}+01:00')"
         ) from None
     moment = naive.replace(tzinfo=fixed or timezone)
     in_utc = within_window(moment, f"{name} {text!r}")  # stored in UTC, shown in any zone

@@ -1,6 +1,8 @@
 """Messages that named the wrong thing (h213 B13): a wrong current password in `auth passwd`, the
 ISO 'T' in `admin maintenance` times, an empty image file."""
 
+from datetime import UTC, datetime, timedelta
+
 from tests.cli.conftest import PASSWORD
 
 
@@ -30,10 +32,11 @@ def test_maintenance_times_take_the_iso_t(cli, signed_up):
     assert moved.exit_code == 0, moved.stderr
     assert moved.json()["end_time"] == "2030-01-05T04:30:00+00:00"
     bad = cli("admin", "maintenance", "schedule", "--title", "x", "--start", "2030-01-05 2am", "--end", "2030-01-06")
+    tomorrow = f"{datetime.now(UTC).date() + timedelta(days=1):%Y-%m-%d}"  # the account's timezone: UTC
     assert (bad.exit_code, bad.stderr) == (
         2,
-        "error: --start '2030-01-05 2am' is not a time like '2026-12-01 09:00'"
-        " (or with its offset, '2026-12-01 09:00+01:00')\n",
+        f"error: --start '2030-01-05 2am' is not a time like '{tomorrow} 09:00'"
+        f" (or with its offset, '{tomorrow} 09:00+01:00')\n",
     )
 
 

@@ -3,7 +3,7 @@ a time in the user's zone, refused when it is out of range in UTC (where it is s
 skipped by the clocks; one the clocks pass twice is the first, with a note naming both."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,7 +61,12 @@ def test_an_explicit_offset_names_one_instant(text, instant):
 
 @pytest.mark.parametrize("text", ["2026-12-01", "tomorrow", "2026-12-01 09:00+25:00", "2026-12-01 09:00+01:75", ""])
 def test_anything_else_is_refused_with_the_shapes_it_takes(text):
-    with pytest.raises(InvalidInput, match=r"is not a time like '2026-12-01 09:00' \(or with its offset"):
+    """The example is tomorrow at 09:00 in the user's timezone: a fixed one (2026-12-01) went by, and
+    a time already past publishes at once."""
+    tomorrow = f"{datetime.now(BERLIN).date() + timedelta(days=1):%Y-%m-%d}"
+    with pytest.raises(
+        InvalidInput, match=rf"is not a time like '{tomorrow} 09:00' \(or with its offset, '{tomorrow} 09:00\+01:00'\)$"
+    ):
         parse_at(text, timezone=BERLIN)
 
 
