@@ -26,6 +26,7 @@ RAW_READS = [
     "select internal.flag_rule_ids('{}'::jsonb)",  # 0211's, which the rules' update ran
     "select internal.flag_rule_id('\"x\"'::jsonb)",
     "select internal.flag_condition_ids('{}'::jsonb, 1)",
+    "select internal.flag_string_for_reader('x', 'x')",  # 0212's
 ]
 
 
@@ -173,3 +174,26 @@ def test_a_rule_naming_the_reader_in_another_spelling_is_on_for_it_alone(db, mak
     assert on == {name for name in whole if name.startswith("mine-")} and len(on) == 7
     assert on == {name for name, conditions in whole.items() if is_on(FlagRule(name, True, "all", 0, conditions), me)}
     assert victim.user_id.hex not in json.dumps([row[4] for row in shown]).lower().replace("-", "")
+
+
+def test_quotes_and_escapes_in_a_rule_hide_no_other_account_id(db, make_user, superuser):
+    """0212 cuts a rule's text at its quotes: escaped quotes, backslashes and control characters
+    around an id, in keys and values, must not shift a string's bounds to let another's id through."""
+    victim, reader = make_user(), make_user()
+    text, own = str(victim.user_id), str(reader.user_id)
+    strings = [
+        'a"' + text, text + "\\", "\\" + text, '\\"' + text + '"', '"' + text + '"', "\n" + text, text + "\u0001",
+        "\u0001" + victim.user_id.hex, '", "' + text, text.upper() + '\\"', "é" + text, '"' + own,
+    ]  # fmt: skip
+    conditions = {"user_ids": strings, "when": {"any": [{value: [value, own]} for value in strings]}}
+    superuser.execute(
+        "insert into public.feature_flags (name, enabled, strategy, conditions) values ('tricky', true, 'user_ids', %s)",
+        (Jsonb(conditions),),
+    )
+    with db.connect() as conn, acting_transaction(conn, reader.role_name):
+        (shown,) = conn.execute("select conditions from public.feature_flag_rules()").fetchone()
+    assert shown["user_ids"] == [NIL] * len(strings)  # '"' + own is not the reader's id alone either
+    seen = json.dumps(shown, ensure_ascii=False).lower()
+    for noise in ("urn:", "uuid:", "{", "}", "-", " ", "\\", '"'):
+        seen = seen.replace(noise, "")
+    assert victim.user_id.hex not in seen and own in json.dumps(shown)
