@@ -223,7 +223,8 @@ def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
     Each writer's partial has a name of its own (`<name>.<pid>-<random>.partial`) and is flocked
     while written: two processes writing the same file at once (two `images add` of one picture)
     shared `<name>.partial`, and the second unlinked the first's. Leftovers of killed writers (and
-    an older version's `<name>.partial`) are removed first: those no one holds the lock of.
+    an older version's `<name>.partial`) are removed first: those no one holds the lock of, among
+    the partials the folder held when this process first wrote into it (`_leftover_partials`).
     """
     import hashlib
     import re
@@ -233,7 +234,7 @@ def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
         base = "." + hashlib.sha256(base.encode()).hexdigest()[:32]
     own = re.compile(re.escape(f"{base}.") + r"[0-9]+-[0-9a-f]{8}" + re.escape(PARTIAL_SUFFIX))
     older = path.name + PARTIAL_SUFFIX
-    remove_killed_writers_partials(path.parent, lambda name: own.fullmatch(name) is not None or name == older)
+    _remove_leftover_partials(path.parent, lambda name: own.fullmatch(name) is not None or name == older)
     for _attempt in range(3):
         partial = path.with_name(f"{base}.{os.getpid()}-{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
         try:
@@ -251,6 +252,30 @@ def replacing_private_file(path: Path) -> Iterator[BinaryIO]:
             partial.unlink(missing_ok=True)
             raise
     raise OSError(errno.EAGAIN, "its partial file was removed while being written, three times", str(path))
+
+
+_leftovers: dict[str, set[str]] = {}
+_leftovers_lock = threading.Lock()
+
+
+def _remove_leftover_partials(folder: Path, is_partial: Callable[[str], bool]) -> None:
+    """`remove_killed_writers_partials` for one write, the folder listed once a process: the names
+    ending in `.partial` it held when this process first wrote into it (a killed writer's partial
+    made later goes at the next run). Listing it for every file made storing many files in one
+    folder (a restore's or an import's pictures in media/) quadratic: 20,000 took half an hour."""
+    key = os.path.abspath(folder)
+    with _leftovers_lock:
+        names = _leftovers.get(key)
+        if names is None:
+            names = set()
+            with suppress(OSError), os.scandir(folder) as entries:
+                names = {entry.name for entry in entries if entry.name.endswith(PARTIAL_SUFFIX)}
+            _leftovers[key] = names
+        found = [name for name in names if is_partial(name)]
+    for name in found:
+        if remove_unheld_partial(folder / name):
+            with _leftovers_lock:
+                names.discard(name)
 
 
 def remove_killed_writers_partials(folder: Path, is_partial: Callable[[str], bool]) -> None:
