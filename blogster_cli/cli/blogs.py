@@ -50,6 +50,14 @@ def _row_dict(row: object, fields: Sequence[str]) -> dict[str, Any]:
     return {f: getattr(row, f) for f in fields}
 
 
+def post_json(row: BlogRow) -> dict[str, Any]:
+    """A post with its text, as `posts show --json` prints it (and the commands that print the stored post)."""
+    from blogster_cli.services import blogs
+
+    details = _row_dict(row, ("meta_description", "meta_keywords", "featured_image"))
+    return {**_row_dict(row, LIST_FIELDS), **details, "markdown": blogs.markdown_of(row)}
+
+
 @app.command()
 def new(
     title: str | None = typer.Argument(None, help="The title (or --title; not needed with --from)."),
@@ -228,8 +236,7 @@ def show(
     output.left_out(row.slug, row.left_out)
     markdown = blogs.markdown_of(row)
     if json:
-        details = _row_dict(row, ("meta_description", "meta_keywords", "featured_image"))
-        output.print_json({**_row_dict(row, LIST_FIELDS), **details, "markdown": markdown})
+        output.print_json(post_json(row))
     elif raw:
         output.print_raw(markdown)
     else:

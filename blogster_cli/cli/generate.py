@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,6 +11,9 @@ from blogster_cli.cli import output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
+
+if TYPE_CHECKING:
+    from blogster_cli.services.blogs import BlogRow
 
 app = command_group("generate")
 
@@ -35,6 +39,24 @@ def ideas(
     output.print_json(stored) if json else tables.print_table([output.to_plain(i) for i in stored], IDEA_COLUMNS)
 
 
+def _print_post(blog: BlogRow) -> None:
+    """The stored post as `posts show --json` prints it (its author named the same way, its markdown
+    at the top level), with what the AI wrote it from: the raw row had `content.markdown`, internal
+    fields and `author` null."""
+    from blogster_cli.cli.blogs import post_json
+    from blogster_cli.services import blogs
+
+    row = blogs.get(acting_user(), ref=str(blog.id))
+    output.print_json(
+        {
+            **post_json(row),
+            "ai_generated": row.ai_generated,
+            "persona_id": row.persona_id,
+            "template_id": row.template_id,
+        }
+    )
+
+
 def _write(kind: str, topic: str | None, idea: str | None, persona: str | None, template: str | None,
            keywords: str | None, sources: bool, keep_partial: bool, stream: bool, json: bool) -> None:  # fmt: skip
     from blogster_cli.services import generation
@@ -57,7 +79,7 @@ def _write(kind: str, topic: str | None, idea: str | None, persona: str | None, 
     for text in warnings:
         output.warning(text)
     if json:
-        output.print_json(blog)
+        _print_post(blog)
     elif not show_tokens:
         output.print_lines([blog.slug])
     output.message(f"Saved '{blog.slug}' ({plural(blog.word_count, 'word')}, AI {kind}, 1 credit).")
@@ -126,7 +148,7 @@ def _revise(kind: str, ref: str, section: int | None, stream: bool, json: bool) 
         sys.stdout.write("\n")
     output.left_out(blog.slug, blog.left_out, saved=True)
     if json:
-        output.print_json(blog)
+        _print_post(blog)
     output.message(f"Saved '{blog.slug}' as a new revision ({plural(blog.word_count, 'word')}, AI {kind}, 1 credit).")
 
 
@@ -169,7 +191,7 @@ def seo(ref: str = BLOG, json: bool = JSON_OPTION) -> None:
     provider = provider_config(app_context())
     blog = revising.seo(acting_user(), ref=ref, provider=provider)
     if json:
-        output.print_json(blog)
+        _print_post(blog)
     else:
         output.print_record({"meta_description": blog.meta_description, "meta_keywords": blog.meta_keywords})
 

@@ -69,6 +69,27 @@ def test_json_prints_the_stored_post_and_nothing_streams(cli, signed_up, ai_env)
     assert result.json()["title"] == "A title" and result.json()["ai_generated"] is True
 
 
+def test_json_of_a_generated_or_revised_post_is_the_shape_posts_show_prints(cli, signed_up, ai_env):
+    """`generate draft/rewrite/seo --json` printed the raw row: the text under `content.markdown`
+    beside internal fields (`content.front_matter`, `left_out`, `deleted_at`) and `author` null,
+    where `posts show --json` has `markdown` and the author named; a script read null for both."""
+    ai_env.structured_by_schema["seo_metadata"] = json.dumps(
+        {"meta_description": "All about espresso.", "meta_keywords": ["espresso"]}
+    )
+    drafted = cli("generate", "draft", "--topic", "Espresso", "--json")
+    assert drafted.exit_code == 0, drafted.stderr
+    slug = drafted.json()["slug"]
+    shown = cli("posts", "show", slug, "--json").json()
+    ai = {"ai_generated": True, "persona_id": None, "template_id": None}
+    assert drafted.json() == {**shown, **ai}
+    assert shown["markdown"].startswith("First paragraph of the draft.") and shown["author"]
+    for command in (("rewrite", slug), ("seo", slug)):
+        revised = cli("generate", *command, "--json")
+        assert revised.exit_code == 0, revised.stderr
+        assert revised.json() == {**cli("posts", "show", slug, "--json").json(), **ai}, command
+    assert revised.json()["meta_description"] == "All about espresso."
+
+
 def test_zero_credits_is_a_clear_error_and_no_call(cli, signed_up, ai_env, superuser):
     superuser.execute("update public.user_subscriptions set credits_remaining = 0")
     result = cli("generate", "draft", "--topic", "Anything")
