@@ -66,8 +66,14 @@ def log(session: Session, *, limit: int | None) -> list[FeatureFlagLog]:
     return list(session.exec(select(FeatureFlagLog).order_by(col(FeatureFlagLog.created_at).desc()).limit(limit)))
 
 
-def own_tier(session: Session) -> str | None:
-    row = session.exec(select(UserSubscription.subscription_tier).where(col(UserSubscription.is_active))).first()
+def own_tier(session: Session, *, user_id: UUID) -> str | None:
+    """The active tier of account `user_id` (the session's: an administrator reads every account's
+    subscriptions, and the first active one of any account was taken for its own)."""
+    row = session.exec(
+        select(UserSubscription.subscription_tier).where(
+            col(UserSubscription.is_active), UserSubscription.user_id == user_id
+        )
+    ).first()
     return str(row) if row is not None else None
 
 

@@ -252,7 +252,12 @@ def _own_subject(session: Session, acting: ActingUser) -> Subject:
     """The acting user as flags are evaluated for it: its id, its email's domain, its active tier
     (free without one) and whether it is an administrator."""
     actor = acting.actor
-    return Subject(actor.user_id, actor.email.rpartition("@")[2], flags.own_tier(session) or "free", actor.is_admin)
+    return Subject(
+        actor.user_id,
+        actor.email.rpartition("@")[2],
+        flags.own_tier(session, user_id=actor.user_id) or "free",
+        actor.is_admin,
+    )
 
 
 def audit_log(acting: ActingUser, *, limit: int | None) -> list[FlagLogPublic]:
