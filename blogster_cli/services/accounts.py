@@ -214,17 +214,11 @@ def _purge(ctx: AppContext, user_id: UUID, *, deleted_by: UUID | None) -> None:
         )
         unused_images = images - accounts.image_paths_in_use(conn, paths=images)
     sessions.forget_account(ctx, role_name=account.role_name, token_hashes=token_hashes)
-    _remove_image_files(unused_images)
+    if unused_images:
+        from blogster_cli.services.media_files import remove_unnamed
 
-
-def _remove_image_files(names: set[str]) -> None:
-    """Deletes stored images by name; only stored names, since users write the path column."""
-    from blogster_cli.services.media_files import is_stored_name, media_dir
-
-    folder = media_dir()
-    for name in names:
-        if is_stored_name(name):
-            (folder / name).unlink(missing_ok=True)
+        with admin_unit_of_work(ctx.database) as conn:
+            remove_unnamed(conn, unused_images)
 
 
 # -- administration -------------------------------------------------------------------

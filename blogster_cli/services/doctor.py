@@ -485,7 +485,8 @@ def _scratch_leftover_checks() -> list[Check]:
 
 
 def _media_leftover_checks() -> list[Check]:
-    """Pictures killed `images add` runs stored for rows they never committed, with their markers."""
+    """Pictures killed `images add` runs stored for rows they never committed, and those `images rm`
+    or an account's deletion left to the clearing (`media_files.remove_unnamed`), by their markers."""
     from blogster_cli.services.media_files import unfinished_adds
 
     try:
@@ -500,9 +501,9 @@ def _media_leftover_checks() -> list[Check]:
         Check(
             "media leftovers",
             "warn",
-            f"killed `blogster images add` runs left markers of {plural(len(found.names), 'picture')} in"
-            f" {found.folder}{running}: {shown}; the next `images add` removes the markers, and the pictures"
-            " no image of any account names",
+            f"killed `blogster images add` runs (or `images rm` and account deletions while pictures were being"
+            f" stored) left markers of {plural(len(found.names), 'picture')} in {found.folder}{running}: {shown};"
+            " the next `images add` removes the markers, and the pictures no image of any account names",
         )
     ]
 

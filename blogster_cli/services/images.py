@@ -18,7 +18,7 @@ from blogster_cli.services.media_files import (
     MAX_IMAGE_BYTES,
     StoredForRow,
     clear_unfinished,
-    is_stored_name,
+    remove_unnamed,
     row_committed,
     store_for_row,
     store_media,
@@ -135,8 +135,9 @@ class Removed:
 
 def remove(acting: ActingUser, *, refs: list[str]) -> Removed:
     """Deletes my images named by their ids or first characters, all or none; a file goes too
-    unless another row still uses it, and only when the row names a stored file
-    (`is_stored_name`): the path column is written by its account. A post whose featured image
+    unless another row still uses it (`media_files.remove_unnamed`: checked again after the commit),
+    and only when the row names a stored file (`is_stored_name`): the path column is written by its
+    account. A post whose featured image
     was one of them (and no other of its images has that address) is left with none."""
     if not refs:
         raise InvalidInput("name at least one image")
@@ -145,9 +146,9 @@ def remove(acting: ActingUser, *, refs: list[str]) -> Removed:
         image_rows.delete(conn, image_ids=[image.id for image in removed])
         unfeatured = _unfeature(conn, removed)
         unused = {image.path for image in removed if image.path and not image_rows.path_in_use(conn, path=image.path)}
-    for path in unused:
-        if is_stored_name(path):
-            (media_dir() / path).unlink(missing_ok=True)
+    if unused:
+        with unit_of_work(acting) as conn:
+            remove_unnamed(conn, unused)
     return Removed(removed, unfeatured)
 
 

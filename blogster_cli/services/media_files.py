@@ -10,7 +10,7 @@ import fcntl
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +41,9 @@ STORED_NAME = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,5}")
 # (flock) goes with its process, even a SIGKILLed one. Every other writer into the folder (imports,
 # sync, generated images, a restore) holds the same shared lock from before it stores a file until
 # the rows naming it are committed (`held_for_rows`): the clearing, seeing no committed row name a
-# file such a writer found there or stored, unlinked it under a row about to name it.
+# file such a writer found there or stored, unlinked it under a row about to name it. A command
+# removing the files its change stopped naming (`remove_unnamed`) marks them too while a writer holds
+# the lock, for the clearing to remove.
 ADDING = ".adding"
 
 
@@ -138,14 +140,51 @@ def store_for_row(data: bytes, name: str) -> StoredForRow:
     lock = _hold_for_rows()
     stored = StoredForRow(media_dir() / ADDING / f"{name}.{os.getpid()}-{secrets.token_hex(4)}", lock)
     try:
-        private_dir(stored.marker.parent)  # the clearing removes it, empty, only under its lock
-        os.close(os.open(stored.marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+        _mark(stored.marker)
         _store(name, data)
     except BaseException:
         stored.marker.unlink(missing_ok=True)
         stored.release()
         raise
     return stored
+
+
+def _mark(marker: Path) -> None:
+    """Creates `marker` in the markers' folder; the caller holds the shared lock (the clearing
+    removes the folder, empty, only under its exclusive lock)."""
+    private_dir(marker.parent)
+    os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+
+
+def remove_unnamed(conn: Connection, names: Iterable[str]) -> None:
+    """Removes the stored files `names` (stored names only: accounts write the path column) that no
+    account's row names (`image_file_in_use`), for a command whose committed change stopped naming
+    them (`images rm`, an account's deletion). Checked again under the exclusive lock, when no
+    writer is between storing a file and committing its row (`held_for_rows`): one that found the
+    file there, and committed a row naming it after this command's check, kept it. While a writer
+    holds the lock, each is marked as a killed add's file is (`ADDING`), and the next clearing
+    removes it unless a row names it then: this command never waits for a writer."""
+    from blogster_cli.repositories import images as image_rows
+
+    stored = sorted({name for name in names if is_stored_name(name)})
+    if not stored or not media_dir().is_dir():
+        return
+    try:
+        lock = _lock_media(fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        marking = _hold_for_rows()  # waits only for a clearing
+        try:
+            for name in stored:
+                _mark(media_dir() / ADDING / f"{name}.{os.getpid()}-{secrets.token_hex(4)}")
+        finally:
+            os.close(marking)
+        return
+    try:
+        for name in stored:
+            if not image_rows.path_in_use(conn, path=name):
+                (media_dir() / name).unlink(missing_ok=True)
+    finally:
+        os.close(lock)
 
 
 def row_committed(stored: StoredForRow) -> None:

@@ -150,3 +150,62 @@ def test_imports_and_syncs_go_on_when_the_media_folder_cannot_be_used(db, make_u
         " Not a directory: view.png): the site build and export cannot show it"
     ]
     assert stored_paths(acting) == set()
+
+
+def test_images_rm_keeps_a_file_another_add_named_after_its_check(db, make_user, tmp_path, monkeypatch):
+    """`images rm` found no other row naming its picture, then (before it unlinked the file) another
+    account's add found the file there and committed a row naming it: the file is checked again
+    under the exclusive lock, and stays."""
+    import threading
+
+    from blogster_cli.services import blogs, images
+
+    ada, bob = ActingUser(db, make_user()), ActingUser(db, make_user())
+    for acting in (ada, bob):
+        blogs.create(acting, new=blogs.NewBlog(title="Pictured", markdown="text"))
+    data = png(120)
+    picture = tmp_path / "picture.png"
+    picture.write_bytes(data)
+    image = images.add(ada, blog_ref="pictured", source=picture)
+    real_in_use = image_rows.path_in_use
+    added: list[bool] = []
+
+    def checked_then_added_elsewhere(conn, *, path):
+        in_use = real_in_use(conn, path=path)
+        if not added:
+            added.append(True)
+            other = threading.Thread(target=images.add, args=(bob,), kwargs={"blog_ref": "pictured", "source": picture})
+            other.start()  # its own connection: it finds the file there, writes nothing, commits its row
+            other.join(timeout=30)
+        return in_use
+
+    monkeypatch.setattr(image_rows, "path_in_use", checked_then_added_elsewhere)
+    images.remove(ada, refs=[str(image.id)])
+    assert added and stored_paths(bob) == {image.path}
+    assert (media_files.media_dir() / image.path).read_bytes() == data
+
+
+def test_images_rm_leaves_a_file_to_the_clearing_while_a_writer_stores_pictures(db, make_user, tmp_path):
+    """While a writer holds the lock, `images rm` never waits: it marks the file, and the next
+    clearing removes it when no row names it then."""
+    import fcntl
+    import os
+
+    from blogster_cli.services import blogs, images
+
+    acting = ActingUser(db, make_user())
+    blogs.create(acting, new=blogs.NewBlog(title="Pictured", markdown="text"))
+    picture = tmp_path / "picture.png"
+    picture.write_bytes(png(130))
+    image = images.add(acting, blog_ref="pictured", source=picture)
+    stored = media_files.media_dir() / image.path
+    writer = os.open(media_files.media_dir(), os.O_RDONLY | os.O_DIRECTORY)  # an import storing pictures
+    try:
+        fcntl.flock(writer, fcntl.LOCK_SH)
+        images.remove(acting, refs=[str(image.id)])
+        assert stored.exists() and media_files.unfinished_adds().names == [image.path]
+    finally:
+        os.close(writer)
+    with unit_of_work(acting) as conn:
+        media_files.clear_unfinished(conn)
+    assert not stored.exists() and media_files.unfinished_adds() is None
