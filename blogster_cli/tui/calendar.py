@@ -100,21 +100,25 @@ class CalendarScreen(Screen[None]):
         Binding("right", "cursor(1)", "Day after", show=False, tooltip="Select the day after"),
         Binding("up", "cursor(-7)", "Week before", show=False, tooltip="Select the same day a week before"),
         Binding("down", "cursor(7)", "Week after", show=False, tooltip="Select the same day a week after"),
+        # The footer shows the shown keys in this order, as many as the width allows: at 80 columns
+        # Enter, the months and Reload (the moves, one like the other, are in F1 and the palette).
+        Binding("enter", "open_post", "Open post", tooltip="Open the selected entry's post in the editor"),
         Binding("pageup", "month(-1)", "Month before", tooltip="Show the month before"),
         Binding("pagedown", "month(1)", "Month after", tooltip="Show the month after"),
+        Binding("r", "reload", "Reload", tooltip="Read the calendar again"),
         Binding("tab", "next_entry", "Next entry", show=False, priority=True, tooltip="Select the day's next entry"),
         Binding(
             "shift+left", "move(-1)", "Move a day earlier", show=False, tooltip="Move the selected entry a day earlier"
         ),
-        Binding("shift+right", "move(1)", "Move a day later", tooltip="Move the selected entry a day later"),
+        Binding(
+            "shift+right", "move(1)", "Move a day later", show=False, tooltip="Move the selected entry a day later"
+        ),
         Binding(
             "shift+up", "move(-7)", "Move a week earlier", show=False, tooltip="Move the selected entry a week earlier"
         ),
         Binding(
             "shift+down", "move(7)", "Move a week later", show=False, tooltip="Move the selected entry a week later"
         ),
-        Binding("enter", "open_post", "Open post", tooltip="Open the selected entry's post in the editor"),
-        Binding("r", "reload", "Reload", tooltip="Read the calendar again"),
     ]
 
     def __init__(self, today: date | None = None) -> None:

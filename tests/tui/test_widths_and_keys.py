@@ -184,3 +184,23 @@ def test_the_posts_header_shows_the_unread_badge(writer, superuser):
         assert header(app) == "Posts — 1 post, by updated" and app.screen.sub_title == "1 post, by updated"
 
     drive(app, steps)
+
+
+def test_the_calendar_footer_shows_enter_and_reload_at_80x24(writer):
+    """The Calendar's footer showed PgUp, PgDn and "Move a day later" (not "earlier"): Enter, which
+    opens the entry's post, and r, which reads entries planned elsewhere (the screen keeps what it
+    read when it was first shown), were past the footer's edge."""
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await app.push_screen(CalendarScreen(today=date(2026, 3, 18)))
+        await settle(pilot)
+        line = app.screen.query_one(KeyFooter).render().plain
+        assert line.startswith(" ⏎ Open post "), line
+        for key in (" pgup Month before ", " pgdn Month after ", " r Reload "):
+            assert key in line, line
+        assert "Move" not in line
+        help_keys = {active.binding.description for active in command_bindings(app.screen, hidden=True)}
+        assert {"Move a day earlier", "Move a day later", "Move a week earlier", "Move a week later"} <= help_keys
+
+    drive(app, steps)
