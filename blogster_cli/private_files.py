@@ -21,7 +21,7 @@ import os
 import secrets
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -468,6 +468,20 @@ class WriteJournal:
         self.close()
         if os.path.lexists(self.path):  # (a read-only folder refuses even removing nothing)
             self.path.unlink()
+
+
+def remove_listed_partials(listed: Iterable[str], partial_of: Callable[[str], Path | None]) -> None:
+    """Removes the partial files a run that did not finish may have left of the files its
+    `WriteJournal` listed (`read`): `partial_of` names a listed file's partial, None for one not to
+    touch (a path leading outside the run's folder). One that cannot be removed stays: it is written
+    over (or reported) when its file is written again."""
+    for relative in listed:
+        try:
+            leftover = partial_of(relative)
+            if leftover is not None:
+                leftover.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -68,7 +68,7 @@ from blogster_cli.content.rules import MAX_CONTENT_BYTES
 from blogster_cli.db.acting import unit_of_work
 from blogster_cli.errors import FileSystemError, InvalidInput
 from blogster_cli.file_names import NAME_MAX_BYTES, hashed_hidden_name, name_bytes
-from blogster_cli.private_files import WriteJournal, private_dir, read_regular, replace_whole
+from blogster_cli.private_files import WriteJournal, private_dir, read_regular, remove_listed_partials, replace_whole
 from blogster_cli.repositories import blogs_bulk
 from blogster_cli.repositories.blogs_bulk import StoredPost
 from blogster_cli.services.media_files import is_stored_name
@@ -938,16 +938,15 @@ class _Writer:
 
     def _remove_partials(self) -> None:
         """Removes the partial files a run that did not finish may have left (it listed each file first)."""
-        for shown in self.journaled:
-            relative = safe_relative(shown)
-            if relative is None:
-                continue
-            leftover = partial_path(self.root / relative)
-            try:
-                if leftover.parent.resolve().is_relative_to(self.root):
-                    leftover.unlink(missing_ok=True)
-            except OSError:
-                continue  # written over (or reported) when its file is written again
+        remove_listed_partials(self.journaled, self._partial_inside)
+
+    def _partial_inside(self, shown: str) -> Path | None:
+        """The partial of the file listed as `shown`, None when it would be outside the folder."""
+        relative = safe_relative(shown)
+        if relative is None:
+            return None
+        leftover = partial_path(self.root / relative)
+        return leftover if leftover.parent.resolve().is_relative_to(self.root) else None
 
     def _finish_one(self) -> None:
         future, shown = self.pending.popleft()

@@ -54,6 +54,7 @@ from blogster_cli.private_files import (
     WriteJournal,
     open_lock_file,
     read_regular,
+    remove_listed_partials,
     replace_whole,
     try_lock,
 )
@@ -570,13 +571,15 @@ def _partial(target: Path) -> Path:
 
 def _remove_partials(out: Path, inside: _Inside, journaled: dict[str, set[str]]) -> None:
     """Removes the partial files a build that did not finish may have left (it listed each file first)."""
-    for path in journaled:
+
+    def partial_inside(path: str) -> Path | None:
         try:
             leftover = _partial(_safe_target(out, path))
-            if inside(leftover):
-                leftover.unlink(missing_ok=True)
-        except (OSError, InvalidInput):
-            continue  # written over (or reported) when its file is written again
+        except InvalidInput:
+            return None
+        return leftover if inside(leftover) else None
+
+    remove_listed_partials(journaled, partial_inside)
 
 
 def write_site(
