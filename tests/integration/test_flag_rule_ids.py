@@ -92,3 +92,44 @@ def test_0211_writes_the_ids_of_rules_saved_before_in_one_spelling(empty_db, tmp
     ada = Subject(me, "example.com", "free", False)
     assert is_on(FlagRule("listed", True, "user_ids", 0, stored["listed"]), ada)
     assert is_on(FlagRule("named", True, "all", 0, stored["named"]), ada)
+
+
+def nested(condition: dict, levels: int) -> dict:
+    for _ in range(levels):
+        condition = {"not": condition}
+    return condition
+
+
+def test_0213_gives_back_the_empty_lists_0211_wrote_null_and_writes_the_deepest_ids(empty_db, tmp_path, monkeypatch):
+    """0211 wrote an empty "all"/"any" inside a list as null (a flag on for everyone was then off for
+    everyone), and left an id at the deepest level the evaluator reads as typed."""
+    use_copied_migrations(tmp_path, monkeypatch, before="0211")
+    migrations.apply(empty_db)
+    small = UUID(int=0x11 << 100)
+    with empty_db.connect() as conn:
+        me = conn.execute("insert into auth.users (email) values ('ada@example.com') returning id").fetchone()[0]
+        rules = {
+            "everyone": {"when": {"any": [{"all": []}, {"attr": "user_id", "eq": "{" + str(me).upper() + "}"}]}},
+            "no-one-else": {"when": {"all": [{"not": {"any": []}}, {"attr": "user_id", "in": [me.hex]}]}},
+            "top": {"when": {"all": []}, "user_ids": ["0x" + small.hex[2:]]},
+            "deepest": {"when": nested({"attr": "user_id", "eq": "0x" + small.hex[2:]}, 16)},
+        }
+        for name, conditions in rules.items():
+            conn.execute(
+                "insert into public.feature_flags (name, enabled, strategy, conditions) values (%s, true, %s, %s)",
+                (name, "user_ids" if "user_ids" in conditions else "all", Jsonb(conditions)),
+            )
+    monkeypatch.undo()
+    migrations.apply(empty_db, until=MIGRATION)
+    migrations.apply(empty_db, until="0213_flag_rule_ids_empty_lists_and_deepest_level")
+    with empty_db.connect() as conn:
+        stored = dict(conn.execute("select name, conditions from public.feature_flags").fetchall())
+    assert stored["everyone"] == {"when": {"any": [{"all": []}, {"attr": "user_id", "eq": str(me)}]}}
+    assert stored["no-one-else"] == {"when": {"all": [{"not": {"any": []}}, {"attr": "user_id", "in": [str(me)]}]}}
+    assert stored["top"] == {"when": {"all": []}, "user_ids": [str(small)]}
+    assert stored["deepest"] == {"when": nested({"attr": "user_id", "eq": str(small)}, 16)}
+    ada, other = Subject(me, "example.com", "free", False), Subject(small, "example.com", "free", False)
+    assert is_on(FlagRule("everyone", True, "all", 0, stored["everyone"]), other)
+    assert is_on(FlagRule("no-one-else", True, "all", 0, stored["no-one-else"]), ada)
+    assert is_on(FlagRule("top", True, "user_ids", 0, stored["top"]), other)
+    assert is_on(FlagRule("deepest", True, "all", 0, stored["deepest"]), other)
