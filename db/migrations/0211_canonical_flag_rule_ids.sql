@@ -7,7 +7,7 @@
 -- (flags/evaluation.py canonical_id), and the evaluator reads an id in any of those spellings.
 -- Here the rules saved before are rewritten so: each value where a rule names an account (the
 -- "user_ids" list; the "eq" value and the "in" list of an {"attr": "user_id", ...} condition of
--- "when", inside "all", "any" and "not", to the 16 levels the evaluator reads) that spells an id
+-- "when", inside "all", "any" and "not", to the 17 levels the evaluator reads) that spells an id
 -- is written as that id, lower-case and hyphenated. Any other value, and any text elsewhere, is
 -- kept as written. The change is logged as any change of a flag (changed_by: no account).
 
@@ -44,8 +44,9 @@ end
 $$;
 revoke all on function internal.flag_rule_id(jsonb) from public;
 
--- A `when` condition with the ids it names as flag_rule_id writes them (past 16 levels, which the
--- evaluator refuses, as it is).
+-- A `when` condition at `depth` (0: `when` itself, as the evaluator counts) with the ids it names
+-- as flag_rule_id writes them; an empty "all"/"any" (on for everyone, for no one) and anything past
+-- depth 16, which the evaluator refuses, as it is.
 create function internal.flag_condition_ids(condition jsonb, depth integer) returns jsonb
 language plpgsql immutable
 set search_path = ''
@@ -57,7 +58,8 @@ begin
     return condition;
   end if;
   foreach part in array array['all', 'any'] loop
-    if pg_catalog.jsonb_typeof(condition -> part) = 'array' then
+    -- An empty list is kept: jsonb_agg over no rows is SQL null, which would null the condition.
+    if pg_catalog.jsonb_typeof(condition -> part) = 'array' and condition -> part <> '[]'::jsonb then
       condition := pg_catalog.jsonb_set(condition, array[part], (
         select pg_catalog.jsonb_agg(internal.flag_condition_ids(e.value, depth + 1) order by e.n)
         from pg_catalog.jsonb_array_elements(condition -> part) with ordinality e(value, n)));
@@ -95,7 +97,7 @@ begin
       from pg_catalog.jsonb_array_elements(conditions -> 'user_ids') with ordinality e(value, n)));
   end if;
   if conditions ? 'when' then
-    conditions := pg_catalog.jsonb_set(conditions, '{when}', internal.flag_condition_ids(conditions -> 'when', 1));
+    conditions := pg_catalog.jsonb_set(conditions, '{when}', internal.flag_condition_ids(conditions -> 'when', 0));
   end if;
   return conditions;
 end

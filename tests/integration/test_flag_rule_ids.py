@@ -100,9 +100,9 @@ def nested(condition: dict, levels: int) -> dict:
     return condition
 
 
-def test_0213_gives_back_the_empty_lists_0211_wrote_null_and_writes_the_deepest_ids(empty_db, tmp_path, monkeypatch):
-    """0211 wrote an empty "all"/"any" inside a list as null (a flag on for everyone was then off for
-    everyone), and left an id at the deepest level the evaluator reads as typed."""
+def test_0211_keeps_empty_lists_and_writes_the_deepest_ids(empty_db, tmp_path, monkeypatch):
+    """An empty "all"/"any" inside a list stays as it is (written null, a flag on for everyone would be
+    off for everyone), and an id at the deepest level the evaluator reads is written too."""
     use_copied_migrations(tmp_path, monkeypatch, before="0211")
     migrations.apply(empty_db)
     small = UUID(int=0x11 << 100)
@@ -121,7 +121,6 @@ def test_0213_gives_back_the_empty_lists_0211_wrote_null_and_writes_the_deepest_
             )
     monkeypatch.undo()
     migrations.apply(empty_db, until=MIGRATION)
-    migrations.apply(empty_db, until="0213_flag_rule_ids_empty_lists_and_deepest_level")
     with empty_db.connect() as conn:
         stored = dict(conn.execute("select name, conditions from public.feature_flags").fetchall())
     assert stored["everyone"] == {"when": {"any": [{"all": []}, {"attr": "user_id", "eq": str(me)}]}}
