@@ -134,6 +134,12 @@ def publish(
     return _each(acting, refs, lambda ref: _publish_one(acting, ref, moment, now, note))
 
 
+def check_at(at: str, *, timezone: tzinfo = UTC, at_name: str = "--at") -> None:
+    """Refuses (InvalidInput, `publish`'s message) a time `publish` would refuse, before any post is
+    touched: a form asking the time keeps it to be corrected."""
+    parse_at(at, timezone=timezone, name=at_name)
+
+
 def _unpublish_one(acting: ActingUser, ref: str) -> Outcome:
     with unit_of_work(acting) as conn:
         row = find_own(conn, ref)

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from blogster_cli.errors import InvalidInput
 from blogster_cli.services import publishing
 from blogster_cli.tui.work import Done, in_background
 from blogster_cli.vocabulary import BlogStatus
@@ -31,8 +32,17 @@ class PublishingDone(Done):
     """`result` is the list of publishing.Outcome for the one post acted on."""
 
 
+AT_NAME = "publish at"
+"""What the schedule dialog's errors call the time typed there (the TUI has no --at)."""
+
+
 class ScheduleDialog(ModalScreen[str | None]):
-    """Asks when to publish: 'YYYY-MM-DD HH:MM' in the user's timezone (Escape cancels)."""
+    """Asks when to publish: 'YYYY-MM-DD HH:MM' in the user's timezone (Escape cancels). A time that
+    cannot be one keeps the dialog open, the text kept and the reason shown under it."""
+
+    DEFAULT_CSS = """
+    ScheduleDialog #at-error { color: $error; display: none; }
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without scheduling")]
 
@@ -45,9 +55,19 @@ class ScheduleDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(f"Publish at (YYYY-MM-DD HH:MM, {self.timezone}):", markup=False)
             yield Input(placeholder=f"{tomorrow:%Y-%m-%d} 09:00", id="at")  # an example still to come
+            yield Static("", id="at-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        at = event.value.strip()
+        if at:
+            try:
+                publishing.check_at(at, timezone=self.zone, at_name=AT_NAME)
+            except InvalidInput as exc:
+                error = self.query_one("#at-error", Static)
+                error.update(str(exc))
+                error.display = True
+                return
+        self.dismiss(at or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -80,9 +100,7 @@ class PublishingActions:
             if at:
                 self._run(
                     "Scheduling",
-                    lambda acting, ref: publishing.publish(
-                        acting, refs=[ref], at=at, timezone=zone, at_name="publish at"
-                    ),
+                    lambda acting, ref: publishing.publish(acting, refs=[ref], at=at, timezone=zone, at_name=AT_NAME),
                 )
 
         self.app.push_screen(ScheduleDialog(timezone, zone), scheduled)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from blogster_cli.services import blogs
 from blogster_cli.tui import posts as posts_screen
 from blogster_cli.tui.editor import Preview
 from blogster_cli.tui.posts import FILTER_DELAY_S
+from blogster_cli.tui.publishing import ScheduleDialog
 from tests.tui.conftest import app_for, drive, settle, table_text, write
 
 
@@ -179,9 +180,37 @@ def test_the_schedule_dialog_speaks_of_the_time_not_of_an_option(writer):
         assert app.screen.query_one("#at", Input).placeholder == f"{tomorrow:%Y-%m-%d} 09:00"
         await pilot.press(*"2026-13-45 25:00", "enter")
         await settle(pilot)
-        notices = [n.message for n in app._notifications]
-        assert any("publish at '2026-13-45 25:00' is not a valid time: month must" in n for n in notices), notices
-        assert not any("--at" in n for n in notices), notices
+        error = str(app.screen.query_one("#at-error", Static).render())
+        assert "publish at '2026-13-45 25:00' is not a valid time: month must" in error, error
+        assert "--at" not in error
+
+    drive(app, steps)
+
+
+def test_a_bad_time_keeps_the_schedule_dialog_open_with_the_text_and_the_reason(writer):
+    """The dialog closed on a time it could not read and the text typed was lost: it stays open, the
+    text kept and the reason under it; corrected, Enter schedules the post."""
+    post = write(writer, "To schedule", body="Ready.")
+    app = app_for(writer, zone=ZoneInfo("Europe/Paris"))
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press(*"2099-01-02 9h30", "enter")
+        await settle(pilot)
+        assert app.screen is dialog and isinstance(dialog, ScheduleDialog)
+        field, error = dialog.query_one("#at", Input), dialog.query_one("#at-error", Static)
+        assert field.value == "2099-01-02 9h30" and error.display
+        assert "publish at '2099-01-02 9h30' is not a time like" in str(error.render())
+        assert blogs.get(writer, ref=post.slug).status == "draft"
+        await pilot.press(*["backspace"] * 4, *"09:30", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ScheduleDialog)
+        scheduled = blogs.get(writer, ref=post.slug)
+        assert scheduled.status == "scheduled"
+        assert scheduled.published_at.isoformat() == "2099-01-02T08:30:00+00:00"
 
     drive(app, steps)
 
