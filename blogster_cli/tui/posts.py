@@ -114,7 +114,12 @@ class PostCreated(Done):
 
 
 class NewPostDialog(ModalScreen[str | None]):
-    """Asks the new post's title (Enter starts the draft, Escape cancels)."""
+    """Asks the new post's title (Enter starts the draft, Escape cancels). Enter on an empty title
+    keeps the dialog open and says a post needs one."""
+
+    DEFAULT_CSS = """
+    NewPostDialog #new-title-error { color: $error; display: none; }
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without starting a post")]
 
@@ -124,9 +129,16 @@ class NewPostDialog(ModalScreen[str | None]):
             yield LimitedInput(
                 what="A title", max_length=MAX_TITLE_CHARS, placeholder="Ten terminal habits", id="new-title"
             )
+            yield Static("", id="new-title-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        title = event.value.strip()
+        if not title:
+            error = self.query_one("#new-title-error", Static)
+            error.update("A post needs a title: type one, or press Esc to cancel.")
+            error.display = True
+            return
+        self.dismiss(title)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -134,3 +134,28 @@ def test_the_new_post_title_holds_what_a_title_may(writer):
         assert row.title == "T" * 499 + "!" and app.screen.title == "Editor"
 
     drive(app, steps)
+
+
+def test_an_empty_title_keeps_the_new_post_dialog_open_and_says_why(writer):
+    """Enter on an empty (or blank) title closed the dialog and started nothing, without a word: the
+    dialog stays open with a note under the field; a title typed then starts the post."""
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        await pilot.press(*"   ", "enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        error = dialog.query_one("#new-title-error", Static)
+        assert error.display and str(error.render()) == "A post needs a title: type one, or press Esc to cancel."
+        assert blogs.list_blogs(writer) == []
+        await pilot.press(*"Named", "enter")
+        await settle(pilot)
+        [row] = blogs.list_blogs(writer)
+        assert row.title == "Named" and app.screen.title == "Editor"
+
+    drive(app, steps)
