@@ -367,6 +367,23 @@ def purge(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
         return rows
 
 
+def discard_untouched(acting: ActingUser, *, ref: str, updated_at: datetime) -> BlogRow | None:
+    """Deletes a post just created (a front end's "new post") that was left as it was created: still
+    a draft without tags, unchanged since `updated_at` (the new row's). Returns it, or None when
+    anything changed it since (a save, another command): then it stays. Recorded as a purge."""
+    with unit_of_work(acting) as conn:
+        row = blog_rows.find_own(conn, ref=ref)
+        if row is None or row.status != BlogStatus.DRAFT or row.tags or row.updated_at != updated_at:
+            return None
+        activities.record(
+            conn, type=ActivityType.PURGED, title=row.title, description=f"Discarded '{row.title}', a new post left empty",
+            blog_id=None, metadata={"slug": row.slug, "blog_id": str(row.id)},
+        )  # fmt: skip
+        activities.name_posts_before_purge(conn, blog_ids=[row.id])
+        blog_rows.delete(conn, blog_ids=[row.id])
+        return row
+
+
 # -- revisions ---------------------------------------------------------------------
 
 

@@ -246,8 +246,10 @@ class PostSaved(Done):
     """`result` is (EditOutcome, the text that was saved)."""
 
 
-class EditorScreen(PublishingActions, Screen[None]):
-    """Editor: the post as text on the left, rendered on the right; Ctrl+S saves a revision."""
+class EditorScreen(PublishingActions, Screen[bool]):
+    """Editor: the post as text on the left, rendered on the right; Ctrl+S saves a revision. Closed
+    with Esc, its result says whether it closed with nothing unsaved (False: the text is in a
+    recovery file, or the post never opened)."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
@@ -485,8 +487,9 @@ class EditorScreen(PublishingActions, Screen[None]):
             kept = editing.keep_unsaved(self.draft, self.text)
             if kept is not None:
                 self.app.notify(f"Unsaved text kept in {kept}", severity="warning", timeout=10)
+        clean = self.draft is not None and not self.changed
         self._drop_buffer()
-        self.dismiss(None)
+        self.dismiss(clean)
 
     def selected_ref(self) -> str | None:
         return self.ref if self.draft is not None else None

@@ -113,6 +113,10 @@ class PostCreated(Done):
     """`result` is the new draft's BlogRow."""
 
 
+class NewPostLeft(Done):
+    """`result` is the new draft's BlogRow if it was discarded (closed untouched), else None."""
+
+
 class NewPostDialog(ModalScreen[str | None]):
     """Asks the new post's title (Enter starts the draft, Escape cancels). Enter on an empty title
     keeps the dialog open and says a post needs one."""
@@ -405,8 +409,30 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         from blogster_cli.tui.editor import EditorScreen
 
         row: BlogRow = message.result
+        acting = self.app.acting
         self.app.notify(f"Created '{row.title}' ({row.slug}, {row.status}).", title="New post")
-        self.app.push_screen(EditorScreen(str(row.id)), lambda _: self.action_reload())
+
+        def closed(clean: bool | None) -> None:
+            """A new post closed as it was created (nothing typed, nothing saved) is not kept: it
+            would stay behind as an empty draft. Anything typed and not saved keeps it (its recovery
+            file names it); so does a save, or a change made elsewhere."""
+            if not clean:
+                self.action_reload()
+                return
+            in_background(
+                self,
+                "Closing the new post",
+                lambda: blogs.discard_untouched(acting, ref=str(row.id), updated_at=row.updated_at),
+                NewPostLeft,
+            )
+
+        self.app.push_screen(EditorScreen(str(row.id)), closed)
+
+    def on_new_post_left(self, message: NewPostLeft) -> None:
+        discarded: BlogRow | None = message.result
+        if discarded is not None:
+            self.app.notify(f"Nothing was written in '{discarded.title}': the new post was not kept.")
+        self.action_reload()
 
     def selected_post(self) -> BlogRow | None:
         ref = self.selected_ref()

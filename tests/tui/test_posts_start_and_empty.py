@@ -54,10 +54,51 @@ def test_an_empty_posts_screen_says_how_to_start_and_n_starts_a_draft_in_the_edi
         assert app.screen.title == "Editor" and app.screen.ref == str(row.id)
         assert "title: Ten terminal habits" in app.screen.query_one("#text", TextArea).text
         assert notes(app) == [f"Created 'Ten terminal habits' ({row.slug}, draft)."]
+        await pilot.press(*"First words.", "ctrl+s")
+        await settle(pilot)
         await pilot.press("escape")  # closing the editor lists the new post
         await settle(pilot)
         assert app.screen.title == "Posts" and empty_line(app) is None
         assert [r[0] for r in table_text(app.screen.query_one("#posts", DataTable))] == ["Ten terminal habits"]
+
+    drive(app, steps)
+
+
+def test_a_new_post_closed_untouched_is_not_kept_and_one_typed_in_is(writer):
+    """`n`, a title, then Esc in the editor without typing left an empty draft behind: a new post
+    closed as it was created is not kept (and the studio says so). Text typed and not saved keeps
+    it (the recovery file names it); so does a save of an untouched one ("No changes")."""
+    app = app_for(writer)
+
+    async def new_post(pilot, title: str) -> None:
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*title, "enter")
+        await settle(pilot)
+        assert app.screen.title == "Editor"
+        app.clear_notifications()
+
+    async def steps(pilot):
+        await pilot.press("f3")
+        await settle(pilot)
+        await new_post(pilot, "Left alone")
+        await pilot.press("ctrl+s")  # nothing to save
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.title == "Posts" and blogs.list_blogs(writer) == []
+        assert "Nothing was written in 'Left alone': the new post was not kept." in notes(app)
+        assert empty_line(app) == "No posts yet: press n to start one."
+        activity = [a.description for a in blogs.activity(writer)]
+        assert activity[0] == "Discarded 'Left alone', a new post left empty", activity
+
+        await new_post(pilot, "Typed in")
+        await pilot.press(*"Words not saved.")
+        await pilot.press("escape")
+        await settle(pilot)
+        [row] = blogs.list_blogs(writer)
+        assert row.title == "Typed in" and any(n.startswith("Unsaved text kept in ") for n in notes(app))
+        assert [r[0] for r in table_text(app.screen.query_one("#posts", DataTable))] == ["Typed in"]
 
     drive(app, steps)
 
