@@ -1,26 +1,29 @@
 """Ten `blogster` processes at once, five per account, each creating, editing, tagging, publishing
 and listing: every command succeeds or fails with a documented conflict (exit 5), no
-successful edit is lost, and no row of one account reaches the other (issue #20, faults)."""
+successful edit is lost, and no row of one account reaches the other (issue #20, faults).
+
+Each command is a process of its own, forked from one that has imported the package
+(tests/cli/forking_blogster.py): the 42 fresh interpreters spent ~45 s of CPU importing it."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import psycopg
 
 from blogster_cli.cli.exit_codes import CONFLICT, SUCCESS
+from tests.cli.forking_blogster import forking_blogster
 from tests.conftest import REPO_ROOT, signed_up_in
 
 PASSWORD = "concurrent-password"
 WORKERS_PER_ACCOUNT = 5
 
 
-def blogster(home: Path, profile: str, db_url: str, *args: str, input: str | None = None):
+def blogster(client: Path, home: Path, profile: str, db_url: str, *args: str, input: str | None = None):
     env = {
         **os.environ,
         "BLOGSTER_HOME": str(home),
@@ -30,19 +33,21 @@ def blogster(home: Path, profile: str, db_url: str, *args: str, input: str | Non
         "PYTHONPATH": str(REPO_ROOT),
     }
     return subprocess.run(
-        [sys.executable, "-m", "blogster_cli", *args], input=input, capture_output=True, text=True, env=env,
+        [client, *args], input=input, capture_output=True, text=True, env=env,
         cwd=REPO_ROOT, timeout=300,
     )  # fmt: skip
 
 
-def test_ten_processes_two_accounts_mixed_work(db, tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    accounts = {"ann": "ann@example.com", "bob": "bob@example.com"}
-    for profile, email in accounts.items():
-        signed_up_in(home, db.conninfo, email, PASSWORD, profile)
+ACCOUNTS = {"ann": "ann@example.com", "bob": "bob@example.com"}
+
+
+def _ten_processes(client: Path, home: Path, conninfo: str) -> dict[tuple[str, int], list[tuple[str, int, str]]]:
+    """Both accounts signed up with a post each at the same slug, then five processes' work per account at once:
+    each step's (name, exit code, output) by (profile, n)."""
+    for profile, email in ACCOUNTS.items():
+        signed_up_in(home, conninfo, email, PASSWORD, profile)
         # Both accounts own a post with the same slug: each process's `shared` must be its own account's.
-        made = blogster(home, profile, db.conninfo, "blogs", "new", f"Shared by {profile}", "--slug", "shared")
+        made = blogster(client, home, profile, conninfo, "blogs", "new", f"Shared by {profile}", "--slug", "shared")
         assert made.returncode == 0, made.stderr
 
     outcomes: dict[tuple[str, int], list[tuple[str, int, str]]] = {}
@@ -58,18 +63,29 @@ def test_ten_processes_two_accounts_mixed_work(db, tmp_path):
         done = []
         for name, args in steps:
             body = "Words.\n" if name == "new" else None  # published by `edit` below: it needs content
-            result = blogster(home, profile, db.conninfo, *args, input=body)
+            result = blogster(client, home, profile, conninfo, *args, input=body)
             done.append((name, result.returncode, result.stdout if name == "list" else result.stderr))
         with lock:
             outcomes[(profile, n)] = done
 
     threads = [
-        threading.Thread(target=work, args=(profile, n)) for n in range(WORKERS_PER_ACCOUNT) for profile in accounts
+        threading.Thread(target=work, args=(profile, n)) for n in range(WORKERS_PER_ACCOUNT) for profile in ACCOUNTS
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+def test_ten_processes_two_accounts_mixed_work(db, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    client_folder = tmp_path / "bin"
+    client_folder.mkdir()
+    accounts = ACCOUNTS
+    with forking_blogster(client_folder, {**os.environ, "PYTHONPATH": str(REPO_ROOT)}) as client:
+        outcomes = _ten_processes(client, home, db.conninfo)
     assert len(outcomes) == 10
 
     with psycopg.connect(db.conninfo) as conn:
