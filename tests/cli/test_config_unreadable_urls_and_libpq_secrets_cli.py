@@ -36,6 +36,7 @@ def _file(home) -> str:
     return path.read_text() if path.exists() else ""
 
 
+@pytest.mark.same_on_every_server  # config and libpq only: no URL here reaches the test server
 @pytest.mark.parametrize("url,reason", UNREADABLE)
 @pytest.mark.parametrize("how", ["argument", "stdin"])
 def test_config_set_refuses_a_database_url_libpq_cannot_read(cli, isolated_environment, monkeypatch, url, reason, how):
@@ -118,6 +119,7 @@ LIBPQ_SECRET_URLS = [
 ]
 
 
+@pytest.mark.same_on_every_server  # config and libpq only: no URL here reaches the test server
 @pytest.mark.parametrize("url", LIBPQ_SECRET_URLS)
 def test_config_set_keeps_libpqs_other_secrets_in_the_keyring(cli, isolated_environment, monkeypatch, url):
     from psycopg.conninfo import conninfo_to_dict
@@ -155,6 +157,7 @@ def test_config_set_keeps_libpqs_other_secrets_in_the_keyring(cli, isolated_envi
     assert CredentialStore("default").get("database_password") is None
 
 
+@pytest.mark.same_on_every_server  # config and libpq only: no URL here reaches the test server
 @pytest.mark.parametrize("url", LIBPQ_SECRET_URLS)
 @pytest.mark.parametrize("where", ["environment", "file", "option"])
 def test_libpqs_other_secrets_are_masked_wherever_a_value_is_shown(cli, isolated_environment, monkeypatch, url, where):
