@@ -554,6 +554,8 @@ def tag_add(
     output.print_json(_row_dict(row, LIST_FIELDS)) if json else output.message(
         f"'{row.slug}' tags: {', '.join(row.tags)}"
     )
+    for note in blogs.kept_spellings(row.tags, tags):
+        output.warning(note)
 
 
 @tag_app.command("rm")

@@ -289,6 +289,25 @@ def _replace_tags(conn: Connection, row: BlogRow, wanted: list[str]) -> None:
         link_tags(conn, row.id, add)
 
 
+def kept_spellings(tags: Sequence[str], typed: Sequence[str]) -> list[str]:
+    """A one-line note for each tag in `typed` that the post's `tags` (or a tag typed before it) hold
+    in another case: a post has one tag for both, spelled as first written (`normalise_tags`), so
+    the one typed is not added. Empty when every typed tag is new or spelled as held."""
+    held = {name.lower(): name for name in tags}
+    notes = []
+    for name in typed:
+        try:
+            spelled = normalise_tags([name])
+        except InvalidInput:
+            continue  # refused with its reason by `tag`
+        if not spelled:
+            continue
+        kept = held.setdefault(spelled[0].lower(), spelled[0])
+        if kept != spelled[0]:
+            notes.append(f"tag {spelled[0]!r} is kept as {kept!r}: tags differing only in case are one tag")
+    return notes
+
+
 def tag(acting: ActingUser, *, ref: str, add: Sequence[str] = (), remove: Sequence[str] = ()) -> BlogRow:
     """Adds and removes tags of my post. A tag typed here has some text and no ',' (the studio and
     `--tags` lists are comma-separated: `a,b` would read back as two tags)."""

@@ -118,6 +118,8 @@ class WritingActions:
             if text is None:
                 return
             add, remove = tag_changes(current, text)
+            for note in blogs.kept_spellings(current, [name for name in text.split(",") if name.strip()]):
+                self.app.notify(note, title="Tags", severity="warning")
             if add or remove:
                 call = lambda: blogs.tag(acting, ref=ref, add=add, remove=remove)  # noqa: E731
                 in_background(self, "Tagging", call, Tagged)  # type: ignore[arg-type]

@@ -416,6 +416,20 @@ def test_an_empty_tag_or_one_with_a_comma_is_refused(cli, signed_up):
     assert cli("blogs", "show", "tagged", "--json").json()["tags"] == []
 
 
+def test_a_tag_held_in_another_case_is_named_not_dropped_without_a_word(cli, signed_up):
+    """`tag add POST Python` on a post tagged `python` added nothing and said only the tags: a
+    warning names the tag typed and the spelling kept."""
+    new_post(cli, "Tagged")
+    assert cli("blogs", "tag", "add", "tagged", "python").exit_code == 0
+    result = cli("blogs", "tag", "add", "tagged", "Python", "rust", "RUST")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[1:] == [
+        "warning: tag 'Python' is kept as 'python': tags differing only in case are one tag",
+        "warning: tag 'RUST' is kept as 'rust': tags differing only in case are one tag",
+    ]
+    assert cli("blogs", "show", "tagged", "--json").json()["tags"] == ["python", "rust"]
+
+
 def test_from_file_keeps_the_file_name_slug_and_merges_categories_once(cli, signed_up, tmp_path):
     post = tmp_path / "2021-06-16-Release-Notes.md"
     post.write_text("---\ntitle: Something else\ncategories: [news]\ntags: [News, x]\n---\nBody.\n")

@@ -90,3 +90,23 @@ def test_a_tag_typed_as_the_dialog_opens_is_added_to_the_post_s_tags(writer):
 
     drive(app, steps)
     assert sorted(blogs.get(writer, ref="tagged-post").tags) == ["python", "rust", "shell"]
+
+
+def test_a_tag_typed_in_another_case_of_one_held_is_named_in_a_note(writer):
+    """`Python` typed in the tags dialog of a post tagged `python` was dropped without a word (the
+    post keeps one tag for both): a note names it and the spelling kept, as `posts tag add` warns."""
+    blogs.create(writer, new=NewBlog(title="Tagged post", markdown="Words.", tags=["python"]))
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_posts(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Python", "enter")
+        await settle(pilot)
+        assert app.screen.title == "Posts"
+        notes = [n.message for n in app._notifications]
+        assert notes == ["tag 'Python' is kept as 'python': tags differing only in case are one tag"], notes
+
+    drive(app, steps)
+    assert blogs.get(writer, ref="tagged-post").tags == ["python"]
