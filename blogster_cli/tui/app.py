@@ -392,6 +392,15 @@ class BlogsterApp(App[None]):
             return ""
         return in_zone(moment, self.zone).strftime("%Y-%m-%d %H:%M")
 
+    def short_time(self, moment: datetime, now: datetime | None = None) -> str:
+        """A stored time in a narrow column, in the writer's timezone: today's to the minute ("14:05"),
+        an earlier day's (or a later one's) as its date ("2026-03-18"); `local_time` gives both."""
+        from blogster_cli.planning.times import in_zone
+
+        local = in_zone(moment, self.zone)
+        today = in_zone(now or datetime.now(UTC), self.zone).date()
+        return local.strftime("%H:%M") if local.date() == today else local.strftime("%Y-%m-%d")
+
     def action_help(self) -> None:
         from blogster_cli.tui.help import HelpScreen, help_markdown
 

@@ -360,7 +360,9 @@ class DashboardScreen(Screen[None]):
         recent = self.query_one("#recent", ListTable)
         recent.clear()
         for row in self.summary.recent:
-            recent.add_row(*plain(self.app.local_time(row.created_at), row.description))
+            # today's rows to the minute, earlier ones by their date: the When column takes 5 or 10
+            # cells, not 16, and What (the post's title) the rest
+            recent.add_row(*plain(self.app.short_time(row.created_at), row.description))
         self.recent_shown = self.summary
 
     def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:

@@ -253,3 +253,33 @@ def test_the_lists_are_not_mounted_on_a_dashboard_already_gone(writer):
         assert not screen.query("#top-posts")
 
     drive(app, steps)
+
+
+def test_recent_activity_shows_today_by_the_minute_and_earlier_days_by_date(writer, superuser):
+    """The When column showed every row as "2026-12-07 14:05", 16 of the table's 38 cells at 80
+    columns, so What (the post's title) was cut to about 16: today's rows show the time alone,
+    earlier days' the date alone, and What keeps the room."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Berlin")
+    today = write(writer, "Written today, with a title long enough to be cut")
+    write(writer, "Written before")
+    superuser.execute(
+        "update public.activities set created_at = '2025-01-10 09:30+00'"
+        " where user_id = %s and description = 'Created ''Written before'''",
+        (writer.actor.user_id,),
+    )
+    [(created,)] = superuser.execute("select created_at from public.activities where blog_id = %s", (today.id,))
+    app = app_for(writer, zone=zone)
+
+    async def steps(pilot):
+        await settle(pilot)
+        recent = table_text(app.screen.query_one("#recent", DataTable))
+        assert recent[1] == ["2025-01-10", "Created 'Written before'"]
+        when, what = recent[0]
+        assert when == created.astimezone(zone).strftime("%H:%M")
+        assert what == "Created 'Written today, with a title long enough to be cut'"
+        table = app.screen.query_one("#recent", DataTable)
+        assert [column.get_render_width(table) for column in table.ordered_columns][0] <= 12
+
+    drive(app, steps)
