@@ -25,13 +25,38 @@ def _label(event: PlannedEvent) -> Any:
     return Text(f"{when}{mark}{event.title}", style=style, overflow="ellipsis")
 
 
-def _cell(day: date | None, events: list[PlannedEvent], *, dim: bool = False) -> Any:
-    """A day's events, under its day of the month (`day`) where the column header does not name it."""
+LABEL_LINES = 4
+"""The most lines an event takes in a grid's cell: a longer title ends in "…" there (a 60-character
+title took about 10 lines of an 8-cell column); the agenda and --json give it whole."""
+
+
+def _cut_label(event: PlannedEvent, width: int, console: Any) -> Any:
+    """`_label` wrapped to `width`, at most LABEL_LINES lines, the last ending in "…" when cut."""
+    from rich.text import Text
+
+    lines = _label(event).wrap(console, width, overflow="ellipsis")
+    if len(lines) > LABEL_LINES:
+        last = lines[LABEL_LINES - 1]
+        last.rstrip()
+        last.truncate(width - 1)
+        last.append("…")
+        lines = lines[:LABEL_LINES]
+    return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
+
+
+def _cell(day: date | None, events: list[PlannedEvent], width: int, console: Any, *, dim: bool = False) -> Any:
+    """A day's events, under its day of the month (`day`) where the column header does not name it,
+    each cut to LABEL_LINES lines and a dim rule between two (a title's second line read as the next)."""
     from rich.console import Group
     from rich.text import Text
 
     head = [] if day is None else [Text(f"{day.day:>2}", style="dim" if dim else "bold")]
-    return Group(*head, *(_label(e) for e in events))
+    parts: list[Any] = []
+    for event in events:
+        if parts:
+            parts.append(Text("┈" * width, style="dim", no_wrap=True, overflow="crop"))
+        parts.append(_cut_label(event, width, console))
+    return Group(*head, *parts)
 
 
 # A grid's frame: 8 vertical lines and a space either side of each of the 7 columns.
@@ -60,7 +85,7 @@ class _Grid:
         self._build = build
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
-        yield self._build(_column_width(options.max_width))
+        yield self._build(_column_width(options.max_width), console)
 
 
 def _table(title: str, headers: list[str], width: int) -> Any:
@@ -76,10 +101,12 @@ def month_grid(first: date, events: list[PlannedEvent], timezone: str) -> Any:
     """The month of `first` as a table of weeks; days of neighbouring months are dimmed."""
     weeks = month_cells(first, events)
 
-    def build(width: int) -> Any:
+    def build(width: int, console: Any) -> Any:
         table = _table(f"{first:%B %Y} ({timezone})", list(WEEKDAYS), width)
         for week in weeks:
-            table.add_row(*(_cell(c.day, c.events if c.in_month else [], dim=not c.in_month) for c in week))
+            table.add_row(
+                *(_cell(c.day, c.events if c.in_month else [], width, console, dim=not c.in_month) for c in week)
+            )
         return table
 
     return _Grid(build)
@@ -91,11 +118,11 @@ def week_table(monday: date, events: list[PlannedEvent], timezone: str) -> Any:
     grouped = by_day(events)
     days = week_days(monday)
 
-    def build(width: int) -> Any:
+    def build(width: int, console: Any) -> Any:
         shape = "{name} {day:%m-%d}" if width >= len("Wed 12-02") else "{name} {day.day}"
         headers = [shape.format(name=WEEKDAYS[day.weekday()], day=day) for day in days]
         table = _table(f"Week of {monday:%Y-%m-%d} ({timezone})", headers, width)
-        table.add_row(*(_cell(None, grouped.get(day, [])) for day in days))
+        table.add_row(*(_cell(None, grouped.get(day, []), width, console) for day in days))
         return table
 
     return _Grid(build)

@@ -93,7 +93,28 @@ def test_the_piped_month_grid_has_equal_columns_and_splits_no_word(cli, signed_u
     words = {word for line in lines for cell in re.split(r"[┃│]", line) for word in cell.split()}
     assert "Newslette" not in words and "r" not in words  # cut with an ellipsis, not folded
     assert any(word.endswith("…") and "Newsletter".startswith(word[:-1]) for word in words)
-    assert {"Launch", "post", "terminal", "series"} <= words  # wrapped between words
+    assert {"Launch", "post", "for"} <= words  # wrapped between words, cut to LABEL_LINES (the next test)
+
+
+def test_a_grid_cuts_a_long_title_to_a_few_lines_and_rules_off_the_entries_of_a_day(cli, signed_up):
+    """A long title took ~10 lines of an 8-cell column, with nothing between one entry and the next:
+    each entry takes at most LABEL_LINES lines (the last ending in "…"), a dim rule between two."""
+    from blogster_cli.cli.calendar_views import LABEL_LINES
+
+    title = "A very long title for a launch post that goes on and on about the new terminal series"
+    add(cli, title, "--date", "2026-12-02", "--time", "10:00")
+    add(cli, "Second entry", "--date", "2026-12-02", "--time", "11:00")
+    for view in (("month", "2026-12"), ("week", "2026-12-02")):
+        shown = cli("calendar", *view, env=PIPED)
+        assert shown.exit_code == 0, shown.stderr
+        wednesday = [re.split(r"[┃│]", line)[3].strip() for line in _grid_lines(shown.stdout) if line[0] == "│"]
+        wednesday = [cell for cell in wednesday if cell]
+        start = next(i for i, cell in enumerate(wednesday) if cell.startswith("10:00"))
+        rule = next(i for i, cell in enumerate(wednesday) if set(cell) == {"┈"})
+        assert rule - start == LABEL_LINES == 4, wednesday
+        assert wednesday[rule - 1].endswith("…"), wednesday
+        assert wednesday[rule + 1 : rule + 4] == ["11:00", "Second", "entry"], wednesday
+    assert title in cli("calendar", "week", "2026-12-02", "--json").stdout  # whole in --json
 
 
 def test_the_piped_week_has_equal_columns_headers_on_one_line_and_no_row_of_day_numbers(cli, signed_up):
