@@ -122,6 +122,11 @@ class Refused(PlatformError):
     """The platform answered 401 or 403: a bad token, or a post this account may not touch."""
 
 
+class NotReached(PlatformError):
+    """No connection was made (refused, no such host, the connect timed out): the request never
+    left this machine, so trying it again later cannot make a second post."""
+
+
 @dataclass(frozen=True)
 class RemoteCopy:
     id: str
@@ -354,7 +359,8 @@ class _Http:
             except httpx2.HTTPError as exc:
                 if time.monotonic() >= deadline:
                     raise self._too_slow() from None
-                raise PlatformError(f"could not reach {self.label}{self._where(exc)}: {self._why(exc)}") from None
+                kind = NotReached if isinstance(exc, (httpx2.ConnectError, httpx2.ConnectTimeout)) else PlatformError
+                raise kind(f"could not reach {self.label}{self._where(exc)}: {self._why(exc)}") from None
             finally:
                 self._backend.deadline = None
             if answer is not None:

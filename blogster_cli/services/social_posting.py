@@ -87,7 +87,8 @@ class SocialPostOutcome:
     action: str
     """'posted', 'failed' (the post is marked failed: fix it and `social schedule` it again) or
     'waiting' (it stays scheduled for a run that can post it: its blog post is scheduled but not live
-    yet, its profile has no handle, or no token for its profile on this machine)."""
+    yet, its profile has no handle, no token for its profile on this machine, or the platform could
+    not be reached: no connection, so nothing was sent)."""
     platform_post_id: str | None
     url: str | None
     error: str | None = None
@@ -117,7 +118,7 @@ def post_due_for_every_account(
 
 
 def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: datetime) -> SocialPostOutcome | None:
-    from blogster_cli.services.platform_api import SOCIAL_PLATFORMS, PlatformError, social_client_for
+    from blogster_cli.services.platform_api import SOCIAL_PLATFORMS, NotReached, PlatformError, social_client_for
     from blogster_cli.services.site_address import post_link
 
     with orm_guard_unit_of_work(acting) as guard:
@@ -178,6 +179,8 @@ def _post_one(acting: ActingUser, *, post_id: UUID, access: SocialAccess, now: d
             try:
                 text = rules.compose(post.content or "", list(post.hashtags), link)
                 made = client.post(text, idempotency_key=str(post.id))
+            except NotReached as exc:  # nothing was sent (no connection): it stays due for the next run
+                return _waiting(guard, post, platform=platform, handle=handle, reason=_kept_error(str(exc), token))
             except (PlatformError, LookupError, TypeError, ValueError) as exc:
                 error = str(exc) if isinstance(exc, PlatformError) else f"{platform} answered in an unexpected shape"
             finally:

@@ -296,3 +296,22 @@ def test_the_environments_token_posts_only_its_owners_posts(cli, signed_up, x):
     assert statuses(cli)[mine][0] == "published"
     [bobs] = cli("--profile", "bob", "social", "list", "--json").json()
     assert bobs["status"] == "scheduled"
+
+
+def test_a_platform_that_cannot_be_reached_leaves_the_post_due_for_the_next_run(cli, signed_up, x):
+    """No connection (the laptop offline at cron time, a DNS hiccup) sent nothing: the post stays
+    scheduled with the reason, and the next run posts it, rather than failing it for good."""
+    import socket
+
+    [post] = due_posts(cli, count=1)
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{free.getsockname()[1]}"
+    ran = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": closed})
+    assert ran.exit_code == 1 and "could not reach X" in ran.stderr
+    assert [o["action"] for o in ran.json()] == ["waiting"] and x.posts == []
+    assert statuses(cli)[post] == ("scheduled", None)
+    assert "could not reach X" in cli("social", "show", post, "--json").json()["error"]
+    again = cli("social", "post-due", "--json", env={"BLOGSTER_TWITTER_URL": x.url})
+    assert [o["action"] for o in again.json()] == ["posted"] and len(x.posts) == 1
+    assert statuses(cli)[post][0] == "published"
