@@ -290,7 +290,7 @@ def _removed(report: ImportRemoval, json: bool) -> None:
 def month(
     which: str | None = typer.Argument(None, help="YYYY-MM (default: this month)."), json: bool = JSON_OPTION
 ) -> None:
-    """A month grid of your entries, coloured by type and status.
+    """A month grid of your entries and scheduled posts, coloured by type and status.
 
     Example: blogster calendar month 2099-12
     """
@@ -321,7 +321,7 @@ def week(
     day: date | None = typer.Option(None, "--date", parser=parse_date, help="The same day, as an option."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Your entries for one week, Monday first.
+    """Your entries and scheduled posts of one week, Monday first.
 
     Example: blogster calendar week 2099-12-07
     """

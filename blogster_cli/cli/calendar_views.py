@@ -10,6 +10,9 @@ from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.planning.times import clock
 
 TYPE_COLOURS = {"blog": "cyan", "newsletter": "magenta", "social": "green"}
+POST_MARK = "» "
+"""Before a scheduled post's title (not an entry: `publish SLUG --at` moves it); the grid's caption says so."""
+POST_CAPTION = "» a scheduled post (publish SLUG --at moves it)"
 STATUS_STYLES = {"planned": "", "in_progress": "italic", "ready": "bold", "published": "dim"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -21,7 +24,7 @@ def _label(event: PlannedEvent) -> Any:
 
     style = f"{TYPE_COLOURS.get(event.content_type, '')} {STATUS_STYLES.get(event.status, '')}".strip()
     when = f"{clock(event.at)} " if event.at else ""
-    mark = "✓ " if event.status == "published" else ""
+    mark = POST_MARK if event.post is not None else "✓ " if event.status == "published" else ""
     return Text(f"{when}{mark}{event.title}", style=style, overflow="ellipsis")
 
 
@@ -88,10 +91,11 @@ class _Grid:
         yield self._build(_column_width(options.max_width), console)
 
 
-def _table(title: str, headers: list[str], width: int) -> Any:
+def _table(title: str, headers: list[str], width: int, events: list[PlannedEvent]) -> Any:
     from rich.table import Table
 
-    table = Table(title=title, show_lines=True)
+    caption = POST_CAPTION if any(event.post is not None for event in events) else None
+    table = Table(title=title, show_lines=True, caption=caption)
     for text in headers:
         table.add_column(_header(text), width=width, overflow="ellipsis")
     return table
@@ -102,7 +106,7 @@ def month_grid(first: date, events: list[PlannedEvent], timezone: str) -> Any:
     weeks = month_cells(first, events)
 
     def build(width: int, console: Any) -> Any:
-        table = _table(f"{first:%B %Y} ({timezone})", list(WEEKDAYS), width)
+        table = _table(f"{first:%B %Y} ({timezone})", list(WEEKDAYS), width, events)
         for week in weeks:
             table.add_row(
                 *(_cell(c.day, c.events if c.in_month else [], width, console, dim=not c.in_month) for c in week)
@@ -121,7 +125,7 @@ def week_table(monday: date, events: list[PlannedEvent], timezone: str) -> Any:
     def build(width: int, console: Any) -> Any:
         shape = "{name} {day:%m-%d}" if width >= len("Wed 12-02") else "{name} {day.day}"
         headers = [shape.format(name=WEEKDAYS[day.weekday()], day=day) for day in days]
-        table = _table(f"Week of {monday:%Y-%m-%d} ({timezone})", headers, width)
+        table = _table(f"Week of {monday:%Y-%m-%d} ({timezone})", headers, width, events)
         table.add_row(*(_cell(None, grouped.get(day, []), width, console) for day in days))
         return table
 

@@ -24,6 +24,9 @@ class PlannedEvent:
     audience: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
     id: UUID | None = None  # the calendar entry's id (`calendar move/done/rm` take it); None for one read from ICS
+    post: str | None = None
+    """The slug of a scheduled post shown among the entries (`services.calendar.view`): not an entry,
+    read-only here (`publish SLUG --at` moves it); None for a calendar entry."""
     unzoned_start: date | datetime | None = None
     """Read from a file: its start as written when it names no zone for it (a DATE, a time in UTC or
     floating), `timezone` then being the reader's default; an entry already holding `uid` reads it

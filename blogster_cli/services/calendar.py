@@ -230,14 +230,21 @@ def remove(acting: ActingUser, *, ref: str) -> CalendarEntryPublic:
         return shown
 
 
+SCHEDULED_POST = "scheduled"
+"""The status of a scheduled post's event among the entries (PlannedEvent.post)."""
+
+
 def view(acting: ActingUser, *, start: date, end: date, timezone: str) -> list[PlannedEvent]:
-    """My entries falling on local days [start, end] of `timezone`, as wall times there."""
+    """My entries falling on local days [start, end] of `timezone`, as wall times there, and my
+    scheduled posts going live on those days (`scheduled_posts`) but those an entry shown on the
+    same day is linked to (that entry stands for it)."""
     check_timezone(timezone)
     with orm_unit_of_work(acting) as session:
         rows = calendar_rows.in_range(
             session, start=times.days_after(start, -1, clamp=True), end=times.days_after(end, 1, clamp=True)
         )
         shown = []
+        linked: set[tuple[UUID, date]] = set()
         for row in rows:
             event = _event(row)
             if row.scheduled_time is not None and row.scheduled_date is not None:
@@ -245,7 +252,36 @@ def view(acting: ActingUser, *, start: date, end: date, timezone: str) -> list[P
                 event = replace(event, day=moment.date(), at=moment.time(), timezone=timezone)
             if start <= event.day <= end:
                 shown.append(event)
-        return shown
+                if row.blog_id is not None:
+                    linked.add((row.blog_id, event.day))
+        posts = _scheduled_posts(session, start=start, end=end, timezone=timezone)
+        return shown + [post for blog_id, post in posts if (blog_id, post.day) not in linked]
+
+
+def scheduled_posts(acting: ActingUser, *, start: date, end: date, timezone: str) -> list[PlannedEvent]:
+    """My scheduled posts going live on local days [start, end] of `timezone`, as events at their
+    wall time there: status SCHEDULED_POST, `post` their slug, no entry id (the calendar does not
+    move them: `publish SLUG --at` does)."""
+    check_timezone(timezone)
+    with orm_unit_of_work(acting) as session:
+        return [post for _, post in _scheduled_posts(session, start=start, end=end, timezone=timezone)]
+
+
+def _scheduled_posts(session: Session, *, start: date, end: date, timezone: str) -> list[tuple[UUID, PlannedEvent]]:
+    from blogster_cli.repositories import publishing as publication_rows
+
+    found = []
+    for row in publication_rows.scheduled_own(driver_connection(session)):
+        if row.published_at is None:
+            continue
+        moment = times.local(row.published_at, timezone)
+        if start <= moment.date() <= end:
+            event = PlannedEvent(
+                uid=f"{row.id}@blogster-post", title=row.title, day=moment.date(), at=moment.time(),
+                timezone=timezone, content_type=CalendarContentType.BLOG, status=SCHEDULED_POST, post=row.slug,
+            )  # fmt: skip
+            found.append((row.id, event))
+    return found
 
 
 def export_ics(acting: ActingUser, *, name: str = "Blogster content calendar") -> bytes:

@@ -20,6 +20,7 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from blogster_cli.planning.model import PlannedEvent
 from blogster_cli.planning.times import clock, gap_note
 from blogster_cli.services import calendar
 from blogster_cli.terminal_text import safe
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from blogster_cli.services.calendar import ScheduledPost
     from blogster_cli.tui.app import BlogsterApp
 
+POST_MARK = "» "
+"""Before a scheduled post's title in the grid (not an entry: it does not move here), as `calendar month` marks it."""
 TITLE_MIN = 12
 """The fewest cells the chosen entry's title is cut to, however narrow the screen."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -69,7 +72,8 @@ def cell_text(day: date, titles: list[str], *, lines: int = 2) -> str:
 
 
 class MonthLoaded(Done):
-    """`result` is the list of CalendarEntryPublic dated in the grid."""
+    """`result` is (the CalendarEntryPublic dated in the grid, my scheduled posts going live in it:
+    `calendar.scheduled_posts`)."""
 
 
 class EntryMoved(Done):
@@ -126,6 +130,8 @@ class CalendarScreen(Screen[None]):
         self.cursor = today or date.today()
         self.month = self.cursor.replace(day=1)
         self.entries: list[CalendarEntryPublic] = []
+        self.posts: list[PlannedEvent] = []
+        """My scheduled posts going live in the grid's days (read-only here, after a day's entries)."""
         self.chosen = 0
         """Index of the chosen entry among the cursor day's."""
 
@@ -144,43 +150,63 @@ class CalendarScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        acting, days = self.app.acting, month_days(self.month.year, self.month.month)
-        in_background(
-            self, "Loading the calendar", lambda: calendar.entries(acting, start=days[0], end=days[-1]), MonthLoaded
-        )
+        acting, days, timezone = self.app.acting, month_days(self.month.year, self.month.month), self.app.timezone
+
+        def load() -> tuple[list[CalendarEntryPublic], list[PlannedEvent]]:
+            return (
+                calendar.entries(acting, start=days[0], end=days[-1]),
+                calendar.scheduled_posts(acting, start=days[0], end=days[-1], timezone=timezone),
+            )
+
+        in_background(self, "Loading the calendar", load, MonthLoaded)
 
     def on_month_loaded(self, message: MonthLoaded) -> None:
-        self.entries = message.result
+        self.entries, self.posts = message.result
         self.show()
 
     def day_entries(self, day: date) -> list[CalendarEntryPublic]:
         return [entry for entry in self.entries if entry.scheduled_date == day]
 
-    def chosen_entry(self) -> CalendarEntryPublic | None:
-        here = self.day_entries(self.cursor)
+    def day_posts(self, day: date) -> list[PlannedEvent]:
+        return [post for post in self.posts if post.day == day]
+
+    def chosen_item(self) -> CalendarEntryPublic | PlannedEvent | None:
+        """The chosen one of the cursor day's entries, then its scheduled posts."""
+        here: list[CalendarEntryPublic | PlannedEvent] = [*self.day_entries(self.cursor), *self.day_posts(self.cursor)]
         return here[self.chosen % len(here)] if here else None
+
+    def chosen_entry(self) -> CalendarEntryPublic | None:
+        item = self.chosen_item()
+        return None if item is None or isinstance(item, PlannedEvent) else item
 
     def show(self) -> None:
         """Paints the grid, the cursor day and the chosen entry from what is loaded."""
         self.query_one("#month-title", Static).update(self.month.strftime("%B %Y"))
         for n, day in enumerate(month_days(self.month.year, self.month.month)):
             cell = self.query_one(f"#day-{n}", Static)
-            cell.update(cell_text(day, [safe(entry.title or "") for entry in self.day_entries(day)]))
+            titles = [safe(entry.title or "") for entry in self.day_entries(day)]
+            titles += [POST_MARK + safe(post.title) for post in self.day_posts(day)]
+            cell.update(cell_text(day, titles))
             cell.set_class(day.month != self.month.month, "other-month")
             cell.set_class(day == self.cursor, "cursor")
-        entry = self.chosen_entry()
+        entry = self.chosen_item()
         chosen = self.query_one("#chosen-entry", Static)
+        count = len(self.day_entries(self.cursor)) + len(self.day_posts(self.cursor))
         if entry is None:
             line = f"{self.cursor:%a %d %b}: nothing planned"
         else:
-            at = f" {clock(entry.scheduled_time)}" if entry.scheduled_time else ""
-            count = len(self.day_entries(self.cursor))
-            linked = " · Enter opens its post" if entry.blog_id else ""
+            if isinstance(entry, PlannedEvent):
+                at = f" {clock(entry.at)}" if entry.at else ""
+                title, status, linked = POST_MARK + entry.title, "scheduled post", " · Enter opens it"
+            else:
+                at = f" {clock(entry.scheduled_time)}" if entry.scheduled_time else ""
+                title, status = entry.title or "", str(entry.status)
+                linked = " · Enter opens its post" if entry.blog_id else ""
             before = f"{self.cursor:%a %d %b}{at}: "
-            after = f" ({entry.status}, {self.chosen % count + 1}/{count}){linked}"
+            after = f" ({status}, {self.chosen % count + 1}/{count}){linked}"
             width = chosen.content_size.width
             room = width - cell_len(before + after) if width else None
-            line = before + fitted_title(safe(entry.title or ""), room) + after
+            line = before + fitted_title(safe(title), room) + after
         chosen.update(safe(line))
 
     def on_resize(self) -> None:
@@ -208,6 +234,12 @@ class CalendarScreen(Screen[None]):
         self.show()
 
     def action_move(self, days: int) -> None:
+        if isinstance(self.chosen_item(), PlannedEvent):
+            self.notify(
+                "A scheduled post is not a calendar entry: Enter opens it, F8 there schedules it at another time.",
+                severity="warning",
+            )
+            return
         entry = self.chosen_entry()
         if entry is None or entry.scheduled_date is None:
             return
@@ -248,6 +280,10 @@ class CalendarScreen(Screen[None]):
     def action_open_post(self) -> None:
         from blogster_cli.tui.editor import EditorScreen
 
+        item = self.chosen_item()
+        if isinstance(item, PlannedEvent) and item.post is not None:
+            self.app.push_screen(EditorScreen(item.post), lambda _: self.action_reload())
+            return
         entry = self.chosen_entry()
         if entry is None:
             self.notify("No entry on this day", severity="warning")
