@@ -359,6 +359,8 @@ class _Http:
             except httpx2.HTTPError as exc:
                 if time.monotonic() >= deadline:
                     raise self._too_slow() from None
+                if isinstance(exc, httpx2.ReadTimeout):  # reached, and the request sent: it may have acted on it
+                    raise PlatformError(f"{self.label} did not answer within {TIMEOUT_S:g} s") from None
                 kind = NotReached if isinstance(exc, (httpx2.ConnectError, httpx2.ConnectTimeout)) else PlatformError
                 raise kind(f"could not reach {self.label}{self._where(exc)}: {self._why(exc)}") from None
             finally:

@@ -275,3 +275,19 @@ def test_an_unreachable_platform_names_the_address_tried_and_the_reason(cli, pub
     assert result.exit_code == 1
     assert f"could not reach dev.to at 127.0.0.1:{port}: connection refused" in result.stderr, result.stderr
     assert "ConnectError" not in result.stderr and TOKEN not in result.stderr
+
+
+def test_a_platform_silent_past_the_read_timeout_is_said_to_have_not_answered(
+    cli, published, http, platform_server, monkeypatch
+):
+    """The request reached the platform (which may have made the post): the error says it did not
+    answer in time, not that it could not be reached, and the next run finds the copy it made."""
+    monkeypatch.setattr(platform_api, "TIMEOUT_S", 0.5)
+    forem, _ = platform_server("devto")
+    forem.before_create_answer = lambda: time.sleep(1.5)
+    result = crosspost_to(cli, forem, published)
+    assert result.exit_code == 1
+    assert result.stderr == "error: devto: dev.to did not answer within 0.5 s (recorded; run it again to retry)\n"
+    forem.before_create_answer = None
+    again = crosspost_to(cli, forem, published)
+    assert again.exit_code == 0 and again.json()[0]["action"] == "recovered" and len(forem.posts) == 1
