@@ -1194,6 +1194,7 @@ def _send(
             id=row.id, status=str(row.status), sent=mailed.sent, refused=mailed.refused,
             already_done=plan.already_done, refused_before=plan.refused_before, unsubscribed=plan.unsubscribed,
             recipient_count=row.recipient_count, error=error, interrupted=mailed.interrupted,
+            scheduled_time=row.scheduled_time if row.status == NewsletterStatus.SCHEDULED else None,
             deferred=mailed.deferred + mailed.in_use, left_out=left_out, note=note,
             warnings=plan.warnings, held_by_limit=mailed.held, held_until=held_until, turn_held=mailed.turn_held,
         )  # fmt: skip

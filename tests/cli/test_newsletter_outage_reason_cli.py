@@ -21,3 +21,18 @@ def test_a_send_the_mail_server_outage_stopped_keeps_the_reason(cli, newsletter,
     assert resumed.exit_code == 0 and len(recorder.messages) == 2, resumed.stderr
     [after] = cli("newsletter", "list", "--json").json()
     assert (after["status"], after["send_error"], after["send_error_at"]) == ("sent", None, None), after
+
+
+def test_a_due_send_the_outage_stopped_reports_it_still_scheduled_with_its_time(cli, signed_up, tmp_path):
+    """`send-due --json` says the newsletter stays `scheduled`, and when it was due: not a null time
+    beside that status."""
+    from tests.cli.test_social_posting_cli import due_newsletter
+
+    newsletter = due_newsletter(cli, tmp_path)
+    [listed] = cli("newsletter", "list", "--json").json()
+    down = {"BLOGSTER_SMTP_URL": f"smtp://127.0.0.1:{free_port('127.0.0.1')}"}  # nothing listens there
+    ran = cli("newsletter", "send-due", "--json", env=down)
+    assert ran.exit_code == 1 and "SMTP server unavailable" in ran.stderr, ran.stderr
+    [report] = ran.json()
+    assert (report["id"], report["status"]) == (newsletter, "scheduled"), report
+    assert report["scheduled_time"] == listed["scheduled_time"] is not None, report
