@@ -10,7 +10,7 @@ from blogster_cli.cli import output
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_sections
 from blogster_cli.cli.state import JSON_OPTION, app_context
-from blogster_cli.wording import plural
+from blogster_cli.wording import agreeing, plural
 
 if TYPE_CHECKING:
     from blogster_cli.services.every_account import EveryAccount
@@ -77,7 +77,7 @@ def publish_due(json: bool = JSON_OPTION) -> None:
 
     ctx = app_context()
     done = due_work.publish_due_for_every_author(ctx.database, timeouts=ctx.timeouts)
-    _count_report(done, json, key="published", noun="posts published")
+    _count_report(done, json, key="published", noun=("post published", "posts published"))
 
 
 @app.command("refill-credits")
@@ -184,7 +184,7 @@ def refresh_freshness(json: bool = JSON_OPTION) -> None:
 
     ctx = app_context()
     done = analytics_reports.freshness_for_every_author(ctx.database, timeouts=ctx.timeouts)
-    _count_report(done, json, key="scored", noun="posts scored for freshness")
+    _count_report(done, json, key="scored", noun=("post scored for freshness", "posts scored for freshness"))
 
 
 @app.command("post-social")
@@ -202,7 +202,9 @@ def post_social(json: bool = JSON_OPTION) -> None:
     ctx = app_context()
     access = social_posting.social_access(ctx, token_owner=sessions.logged_in_account(ctx))
     outcomes = social_posting.post_due_for_every_account(ctx.database, access=access, timeouts=ctx.timeouts)
-    _distribution_report(outcomes, json, key="posted", items="posts", noun="social posts posted")
+    _distribution_report(
+        outcomes, json, key="posted", items="posts", noun=("social post posted", "social posts posted")
+    )
 
 
 @app.command("send-newsletters")
@@ -235,21 +237,27 @@ def send_newsletters(json: bool = JSON_OPTION) -> None:
     )
     counts = newsletters.due_counts(sent.results)
     _distribution_report(
-        sent, json, key="sent", items="newsletters", noun="newsletters sent", held=counts.held, busy=counts.busy
+        sent,
+        json,
+        key="sent",
+        items="newsletters",
+        noun=("newsletter sent", "newsletters sent"),
+        held=counts.held,
+        busy=counts.busy,
     )
 
 
-def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: str) -> None:
+def _count_report(done: EveryAccount[int], json: bool, *, key: str, noun: tuple[str, str]) -> None:
     """The total of every account's count; then each account whose share failed, on stderr (exit 1)."""
     total = sum(done.results)
     output.print_json({key: total, "failed_accounts": len(done.failures)}) if json else output.message(
-        f"{total} {noun}"
+        f"{total} {agreeing(total, *noun)}"
     )
     _account_failures(done)
 
 
 def _distribution_report(
-    done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: str, held: int | None = None,
+    done: EveryAccount[Any], json: bool, *, key: str, items: str, noun: tuple[str, str], held: int | None = None,
     busy: int | None = None,
 ) -> None:  # fmt: skip
     """Counts, as every cron command's (`key` done, `failed`, `failed_accounts`), and under `items`
@@ -268,7 +276,7 @@ def _distribution_report(
     else:
         at_limit = f", {stopped} held by a daily sending limit" if stopped else ""
         in_another = f", {elsewhere} busy in another run" if elsewhere else ""
-        output.message(f"{finished} {noun}{at_limit}{in_another}, {len(errors)} failed")
+        output.message(f"{finished} {agreeing(finished, *noun)}{at_limit}{in_another}, {len(errors)} failed")
     for problem in errors:
         output.error(problem)
     _account_failures(done)

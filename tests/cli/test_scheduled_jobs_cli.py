@@ -78,7 +78,7 @@ def test_an_accounts_own_rows_or_locks_do_not_stop_the_accounts_after_it(cli, db
         holder.execute("select id from blogs where slug = 'first-again' for update")
         ran = cli("workers", "publish-due")
     assert ran.exit_code == 1
-    assert ran.stderr.splitlines()[0] == "1 posts published"
+    assert ran.stderr.splitlines()[0] == "1 post published"
     assert f"account {first.user_id}: " in ran.stderr
     published = superuser.execute("select slug from blogs where status = 'published' and slug like '%-again'")
     assert published.fetchall() == [("second-again",)]
