@@ -49,7 +49,7 @@ def test_a_change_of_the_intents_queues_one_learn_job(db, superuser, admin):
     superuser.execute("delete from procrastinate.procrastinate_jobs where task_name = 'learn_chatbot_intents'")
     chatbot.add_intent(admin, name="quokka_care", phrases=QUOKKA_PHRASES, responses=["Quokkas eat leaves."])
     assert learn_jobs(superuser) == 1
-    chatbot.import_intents(admin, path=STARTER, replace=True)  # 25 deletes and 25 inserts: still one waiting
+    chatbot.import_intents(admin, path=STARTER, replace=True)  # 26 deletes and 26 inserts: still one waiting
     chatbot.remove_intent(admin, name="greeting")
     assert learn_jobs(superuser) == 1
     superuser.execute(

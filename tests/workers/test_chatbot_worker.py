@@ -86,9 +86,9 @@ def test_a_running_worker_learns_changed_intents_before_the_next_message(db, mak
     def trained_on(count: int) -> bool:
         return any(f"chatbot trained on its {count} intents" in line for line in list(lines))
 
-    wait_for(lambda: trained_on(25), timeout=120, what="the worker learning the intents imported before it started")
+    wait_for(lambda: trained_on(26), timeout=120, what="the worker learning the intents imported before it started")
     chatbot.add_intent(admin, name="quokka_care", phrases=["what do quokkas eat", "quokka food"], responses=["Leaves."])
-    wait_for(lambda: trained_on(26), timeout=120, what="the worker learning the changed intents, with no message")
+    wait_for(lambda: trained_on(27), timeout=120, what="the worker learning the changed intents, with no message")
     assert superuser.execute("select count(*) from chatbot_messages").fetchone() == (0,)  # nobody asked anything
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=30) == 0
