@@ -66,9 +66,8 @@ def stored_id(value: Any) -> Any:
     lower-case and hyphenated; anything else as it is."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return value
-    hex_digits = _ID_NOISE.sub("", str(value)).lower()
-    if _HEX_ID.fullmatch(hex_digits):
-        return str(UUID(hex=hex_digits))
+    if (canonical := canonical_id(value)) is not value:
+        return canonical
     if any(character.isspace() for character in str(value)):  # UUID() would read " 70c..." as 070c...
         return value
     try:

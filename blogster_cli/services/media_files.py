@@ -138,7 +138,7 @@ def store_for_row(data: bytes, name: str) -> StoredForRow:
     `row_committed` or `release`, no clearing (`clear_unfinished`) runs, so none removes the file
     while this add may still commit a row naming it."""
     lock = _hold_for_rows()
-    stored = StoredForRow(media_dir() / ADDING / f"{name}.{os.getpid()}-{secrets.token_hex(4)}", lock)
+    stored = StoredForRow(_new_marker(name), lock)
     try:
         _mark(stored.marker)
         _store(name, data)
@@ -147,6 +147,11 @@ def store_for_row(data: bytes, name: str) -> StoredForRow:
         stored.release()
         raise
     return stored
+
+
+def _new_marker(name: str) -> Path:
+    """A marker of its own for the stored file `name` (`ADDING`): `<name>.<pid>-<random>`."""
+    return media_dir() / ADDING / f"{name}.{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def _mark(marker: Path) -> None:
@@ -175,7 +180,7 @@ def remove_unnamed(conn: Connection, names: Iterable[str]) -> None:
         marking = _hold_for_rows()  # waits only for a clearing
         try:
             for name in stored:
-                _mark(media_dir() / ADDING / f"{name}.{os.getpid()}-{secrets.token_hex(4)}")
+                _mark(_new_marker(name))
         finally:
             os.close(marking)
         return
