@@ -368,22 +368,22 @@ def purge(acting: ActingUser, *, refs: list[str]) -> list[BlogRow]:
     """Deletes posts for good (revisions, tag links and analytics go with them)."""
     with unit_of_work(acting) as conn:
         rows = _many(acting, conn, refs, trashed=None)
-        activities.record_many(
-            conn,
-            rows=[
-                (
-                    ActivityType.PURGED,
-                    r.title,
-                    f"Deleted '{r.title}' for good",
-                    None,
-                    {"slug": r.slug, "blog_id": str(r.id)},
-                )
-                for r in rows
-            ],
-        )
-        activities.name_posts_before_purge(conn, blog_ids=[r.id for r in rows])
-        blog_rows.delete(conn, blog_ids=[r.id for r in rows])
+        _delete_for_good(conn, rows, said="Deleted '{title}' for good")
         return rows
+
+
+def _delete_for_good(conn: Connection, rows: list[BlogRow], *, said: str) -> None:
+    """Deletes `rows`, each recorded as a purge (`said`, with its {title}) and named in the activity
+    that pointed at it."""
+    activities.record_many(
+        conn,
+        rows=[
+            (ActivityType.PURGED, r.title, said.format(title=r.title), None, {"slug": r.slug, "blog_id": str(r.id)})
+            for r in rows
+        ],
+    )
+    activities.name_posts_before_purge(conn, blog_ids=[r.id for r in rows])
+    blog_rows.delete(conn, blog_ids=[r.id for r in rows])
 
 
 def discard_untouched(acting: ActingUser, *, ref: str, updated_at: datetime) -> BlogRow | None:
@@ -394,12 +394,7 @@ def discard_untouched(acting: ActingUser, *, ref: str, updated_at: datetime) -> 
         row = blog_rows.find_own(conn, ref=ref)
         if row is None or row.status != BlogStatus.DRAFT or row.tags or row.updated_at != updated_at:
             return None
-        activities.record(
-            conn, type=ActivityType.PURGED, title=row.title, description=f"Discarded '{row.title}', a new post left empty",
-            blog_id=None, metadata={"slug": row.slug, "blog_id": str(row.id)},
-        )  # fmt: skip
-        activities.name_posts_before_purge(conn, blog_ids=[row.id])
-        blog_rows.delete(conn, blog_ids=[row.id])
+        _delete_for_good(conn, [row], said="Discarded '{title}', a new post left empty")
         return row
 
 
