@@ -6,13 +6,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from blogster_cli.planning.grid import by_day, month_cells, week_days
-from blogster_cli.planning.model import PlannedEvent
+from blogster_cli.planning.model import SCHEDULED_POST_MARK, PlannedEvent
 from blogster_cli.planning.times import clock
 
 TYPE_COLOURS = {"blog": "cyan", "newsletter": "magenta", "social": "green"}
-POST_MARK = "» "
-"""Before a scheduled post's title (not an entry: `publish SLUG --at` moves it); the grid's caption says so."""
-POST_CAPTION = "» a scheduled post (publish SLUG --at moves it)"
+POST_CAPTION = f"{SCHEDULED_POST_MARK}a scheduled post (publish SLUG --at moves it)"
 STATUS_STYLES = {"planned": "", "in_progress": "italic", "ready": "bold", "published": "dim"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -24,7 +22,7 @@ def _label(event: PlannedEvent) -> Any:
 
     style = f"{TYPE_COLOURS.get(event.content_type, '')} {STATUS_STYLES.get(event.status, '')}".strip()
     when = f"{clock(event.at)} " if event.at else ""
-    mark = POST_MARK if event.post is not None else "✓ " if event.status == "published" else ""
+    mark = SCHEDULED_POST_MARK if event.post is not None else "✓ " if event.status == "published" else ""
     return Text(f"{when}{mark}{event.title}", style=style, overflow="ellipsis")
 
 

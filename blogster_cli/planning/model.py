@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from uuid import UUID
 
+SCHEDULED_POST_MARK = "» "
+"""Before a scheduled post's title on a calendar (`PlannedEvent.post`), in the CLI's grids and the
+studio's: not an entry, it does not move there (`publish SLUG --at` moves it)."""
+
 
 @dataclass(frozen=True)
 class PlannedEvent:

@@ -20,7 +20,7 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from blogster_cli.planning.model import PlannedEvent
+from blogster_cli.planning.model import SCHEDULED_POST_MARK, PlannedEvent
 from blogster_cli.planning.times import clock, gap_note
 from blogster_cli.services import calendar
 from blogster_cli.terminal_text import safe
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
     from blogster_cli.services.calendar import ScheduledPost
     from blogster_cli.tui.app import BlogsterApp
 
-POST_MARK = "» "
-"""Before a scheduled post's title in the grid (not an entry: it does not move here), as `calendar month` marks it."""
 TITLE_MIN = 12
 """The fewest cells the chosen entry's title is cut to, however narrow the screen."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -185,7 +183,7 @@ class CalendarScreen(Screen[None]):
         for n, day in enumerate(month_days(self.month.year, self.month.month)):
             cell = self.query_one(f"#day-{n}", Static)
             titles = [safe(entry.title or "") for entry in self.day_entries(day)]
-            titles += [POST_MARK + safe(post.title) for post in self.day_posts(day)]
+            titles += [SCHEDULED_POST_MARK + safe(post.title) for post in self.day_posts(day)]
             cell.update(cell_text(day, titles))
             cell.set_class(day.month != self.month.month, "other-month")
             cell.set_class(day == self.cursor, "cursor")
@@ -197,7 +195,7 @@ class CalendarScreen(Screen[None]):
         else:
             if isinstance(entry, PlannedEvent):
                 at = f" {clock(entry.at)}" if entry.at else ""
-                title, status, linked = POST_MARK + entry.title, "scheduled post", " · Enter opens it"
+                title, status, linked = SCHEDULED_POST_MARK + entry.title, "scheduled post", " · Enter opens it"
             else:
                 at = f" {clock(entry.scheduled_time)}" if entry.scheduled_time else ""
                 title, status = entry.title or "", str(entry.status)
