@@ -89,7 +89,9 @@ def test_a_rule_that_never_matches_is_given_up_quickly_and_the_note_says_why(mon
     measured = read_measured(calendar_of(f"UID:n@x\r\nSUMMARY:N\r\nDTSTART:{start}\r\nRRULE:{rule}\r\n"), monkeypatch)
     assert isinstance(measured.read, CalendarFile)
     assert "such as February 30?" in measured.read.recurring[0].note
-    assert measured.looks < 300_000 and measured.cpu < 1  # given up past 270,000 looks (`_IDLE_WALK`)
+    # Given up past 270,000 looks (`_IDLE_WALK`): the count is the bound; the CPU only has to be far
+    # from the 7-10 s of the walk to 9999 (a slow machine's kernel doubles it, stop 59's CI).
+    assert measured.looks < 300_000 and measured.cpu < 4
 
 
 def test_three_rules_that_never_match_take_about_a_second_not_thirty(monkeypatch):
@@ -99,7 +101,8 @@ def test_three_rules_that_never_match_take_about_a_second_not_thirty(monkeypatch
     ]
     measured = read_measured(calendar_of(*events), monkeypatch)
     assert isinstance(measured.read, CalendarFile) and len(measured.read.recurring) == 3
-    assert measured.looks < 3 * 300_000 and measured.cpu < 1.5  # the reading thread's CPU, not the wall clock
+    # The reading thread's CPU, not the wall clock; the look count is the bound (as above).
+    assert measured.looks < 3 * 300_000 and measured.cpu < 6
 
 
 def test_a_rule_from_long_ago_without_count_gives_the_occurrences_dateutil_does_from_its_start():
