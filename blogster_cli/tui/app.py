@@ -14,6 +14,7 @@ error, which the CLI prints as the one line (and exit code) any other command gi
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import UTC, datetime, tzinfo
@@ -46,10 +47,12 @@ if TYPE_CHECKING:
     from textual.color import Color
     from textual.content import Content
     from textual.notifications import SeverityLevel
+    from textual.widget import AwaitMount
 
     from blogster_cli.actors import ActingUser
     from blogster_cli.ai.provider import ProviderConfig
     from blogster_cli.services.dashboard import Dashboard
+    from blogster_cli.tui.editor import EditorScreen
     from blogster_cli.tui.launch import EarlyStart
 
 UNREAD_BADGE = "●"
@@ -178,13 +181,16 @@ class BlogsterApp(App[None]):
         """The stop signal (SIGTERM, SIGHUP) that closed the studio, if one did (launch.run takes them)."""
         self.kept: list[Path] = []
         """The recovery files that quitting wrote the open editors' unsaved text to."""
+        self.discarded: list[str] = []
+        """What quitting says of each new post it discarded, left in an editor as it was created."""
         self._event_loop: asyncio.AbstractEventLoop | None = None
         """The loop the app runs on, once it runs (on_load): where a stop signal is handed."""
 
     def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         """Quits (Ctrl+Q, a stop signal, a failed sign-in...), first keeping every open editor's unsaved
         text in a recovery file, as closing the editor does (the next edit of the post offers it):
-        `kept` says where, which launch.run prints once the studio has closed."""
+        `kept` says where, which launch.run prints once the studio has closed. A new post left as it
+        was created is discarded, as closing its editor discards it (`discarded`, printed too)."""
         from blogster_cli.tui.editor import EditorScreen  # imported by then if an editor is open
 
         self.kept += [
@@ -194,6 +200,30 @@ class BlogsterApp(App[None]):
             if isinstance(screen, EditorScreen) and (path := screen.keep_on_exit()) is not None
         ]
         super().exit(result, return_code, message)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Another screen (its key, the palette): an editor holding a new post left as it was created
+        closes first, as its close key closes it, so the post is discarded (PostsScreen), not left
+        behind as an empty draft under the other screens' lists. An editor with anything in it stays
+        open under Posts, as before."""
+        if mode != self.current_mode:
+            self._close_untouched_new_post()
+        return super().switch_mode(mode)
+
+    def _close_untouched_new_post(self) -> None:
+        """Closes the editor of the current screens that holds an untouched new post, with the dialogs
+        over it (help, schedule...: as Esc would, nothing done)."""
+        editor = sys.modules.get("blogster_cli.tui.editor")  # not imported yet: no editor was opened
+        if editor is None:
+            return
+        editors: type[EditorScreen] = editor.EditorScreen
+        for screen in self.screen_stack:
+            if isinstance(screen, editors) and screen.untouched_new_post:
+                closing = screen
+                while self.screen is not closing:  # now, not later as pop_until_active would: the mode changes next
+                    self.screen.dismiss()
+                screen.action_close()
+                return
 
     def stop_by_signal(self, signum: signal.Signals) -> None:
         """A stop signal came (launch.run hands it here, in the signal handler): the studio closes as

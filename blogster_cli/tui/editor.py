@@ -10,11 +10,14 @@ the cursor (PREVIEW_LIMIT characters). The recovery copy is a buffer with a
 note naming this process (services/editing.py), so if the TUI dies the next edit of
 the post, here or with `blogs edit`, offers the text back. Closing with unsaved
 changes keeps them in a recovery file and says where; so does quitting the studio
-(BlogsterApp.exit), whatever the recovery copy's timer had written.
+(BlogsterApp.exit), whatever the recovery copy's timer had written. A new post (`n` on
+Posts) left as it was created is not kept, however the editor is left: its close key,
+another screen's key (BlogsterApp.switch_mode closes it) or quitting.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +37,7 @@ from textual.widgets.text_area import Document
 
 from blogster_cli.content.fences import open_fence
 from blogster_cli.content.frontmatter import split_front_matter
-from blogster_cli.services import editing
+from blogster_cli.services import blogs, editing
 from blogster_cli.services.editing import EditDraft
 from blogster_cli.stored_json import left_out_warning
 from blogster_cli.terminal_text import safe
@@ -48,9 +51,11 @@ if TYPE_CHECKING:
 
     from textual.timer import Timer
 
+    from blogster_cli.services.blogs import BlogRow
     from blogster_cli.services.editing import UnsavedEdit
     from blogster_cli.tui.app import BlogsterApp
 
+LOG = logging.getLogger(__name__)
 PREVIEW_DELAY_S = 0.3
 LONG_PREVIEW_DELAY_S = 1.0
 """A long post's preview waits for a longer pause in the typing (its rendering takes a thread longer)."""
@@ -59,6 +64,11 @@ RECOVERY_DELAY_S = 1.0
 PREVIEW_LIMIT = 100_000
 """Characters of a long post's text the preview shows, around the cursor: rendering 100 KB of
 markdown takes a thread about half a second, sharing the interpreter with the UI."""
+
+
+def not_kept(title: str) -> str:
+    """What the studio says of a new post it discarded, left as it was created."""
+    return f"Nothing was written in '{title}': the new post was not kept."
 
 
 def preview_markdown(text: str) -> str:
@@ -249,7 +259,12 @@ class PostSaved(Done):
 class EditorScreen(PublishingActions, Screen[bool]):
     """Editor: the post as text on the left, rendered on the right; Ctrl+S saves a revision. Closed
     with Esc, its result says whether it closed with nothing unsaved (False: the text is in a
-    recovery file, or the post never opened)."""
+    recovery file, or the post never opened).
+
+    `new`: the post as it was just created for this editor (`n` on Posts), which is not kept if
+    it is left as it was created (`untouched_new_post`): whoever pushed the editor discards it
+    when it closes clean (`blogs.discard_untouched`); leaving it for another screen closes it
+    so (BlogsterApp.switch_mode), and quitting discards it here (`keep_on_exit`)."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
@@ -278,9 +293,10 @@ class EditorScreen(PublishingActions, Screen[bool]):
         Binding("f10", "unpublish", "Unpublish", tooltip="Take the post off the site (back to draft)"),
     ]
 
-    def __init__(self, ref: str) -> None:
+    def __init__(self, ref: str, *, new: BlogRow | None = None) -> None:
         super().__init__()
         self.ref = ref
+        self.new = new
         self.draft: EditDraft | None = None
         self.buffer: Path | None = None
         self._preview_timer: Timer | None = None
@@ -471,12 +487,31 @@ class EditorScreen(PublishingActions, Screen[bool]):
         if box.display:
             self.call_after_refresh(self._update_preview)  # at its width, once laid out
 
+    @property
+    def untouched_new_post(self) -> bool:
+        """Whether the post is a new one (`new`) still as it was created: opened, nothing typed and
+        not saved since (the service checks again that nothing else changed it)."""
+        return (
+            self.new is not None
+            and self.draft is not None
+            and not self.changed
+            and self.draft.expected_updated_at == self.new.updated_at
+        )
+
     def keep_on_exit(self) -> Path | None:
         """The studio is closing: unsaved text goes to a recovery file at once (the recovery copy's
-        timer may not have written it yet); returns where (None without unsaved changes)."""
+        timer may not have written it yet); returns where (None without unsaved changes). A new
+        post left as it was created is discarded, as closing the editor discards it."""
         kept = None
         if self.draft is not None and self.changed:
             kept = editing.keep_unsaved(self.draft, self.text)
+        elif self.new is not None and self.untouched_new_post:
+            new = self.new
+            try:
+                if blogs.discard_untouched(self.app.acting, ref=str(new.id), updated_at=new.updated_at) is not None:
+                    self.app.discarded.append(not_kept(new.title))
+            except Exception:  # never in the way of quitting: the empty draft stays (the detail goes to the log)
+                LOG.exception("Discarding the new post '%s' failed", new.slug)
         self._drop_buffer()
         self.draft = None
         return kept

@@ -226,13 +226,18 @@ def _fork(sign_in: Callable[[], ActingUser], recent: int) -> tuple[int, int] | N
         os._exit(status)  # no atexit handlers, no buffers of the parent's flushed twice
 
 
-def _say_kept(kept: list[Path]) -> None:
-    """Where quitting kept unsaved text, on stderr once the screen is closed. Not a failure when the
+def _say_kept(kept: list[Path], discarded: list[str]) -> None:
+    """Where quitting kept unsaved text, and the new posts it discarded (left as they were created:
+    `discarded`, said as the studio says it), on stderr once the screen is closed. Not a failure when the
     terminal is gone (the window closed: SIGHUP): the files are there, and what could not be written
     is dropped rather than failing again at the interpreter's flush at exit."""
+    from blogster_cli.terminal_text import safe
+
     try:
         for path in kept:
             print(f"Unsaved text kept in {path}", file=sys.stderr, flush=True)
+        for note in discarded:
+            print(safe(note), file=sys.stderr, flush=True)
     except OSError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
 
@@ -269,6 +274,6 @@ def run(
     app = BlogsterApp(early=early, zone=zone, provider=provider or no_provider)
     with stop_signals.taken([signal.SIGTERM, signal.SIGHUP], app.stop_by_signal):  # Textual takes neither
         app.run(**options)
-    _say_kept(app.kept)
+    _say_kept(app.kept, app.discarded)
     if app.sign_in_error is not None:
         raise app.sign_in_error

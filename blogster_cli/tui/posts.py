@@ -415,7 +415,8 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         def closed(clean: bool | None) -> None:
             """A new post closed as it was created (nothing typed, nothing saved) is not kept: it
             would stay behind as an empty draft. Anything typed and not saved keeps it (its recovery
-            file names it); so does a save, or a change made elsewhere."""
+            file names it); so does a save, or a change made elsewhere. Another screen's key closes
+            it so too (BlogsterApp.switch_mode); quitting discards it in the editor (keep_on_exit)."""
             if not clean:
                 self.action_reload()
                 return
@@ -426,12 +427,14 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
                 NewPostLeft,
             )
 
-        self.app.push_screen(EditorScreen(str(row.id)), closed)
+        self.app.push_screen(EditorScreen(str(row.id), new=row), closed)
 
     def on_new_post_left(self, message: NewPostLeft) -> None:
+        from blogster_cli.tui.editor import not_kept
+
         discarded: BlogRow | None = message.result
         if discarded is not None:
-            self.app.notify(f"Nothing was written in '{discarded.title}': the new post was not kept.")
+            self.app.notify(not_kept(discarded.title))
         self.action_reload()
 
     def selected_post(self) -> BlogRow | None:

@@ -103,6 +103,73 @@ def test_a_new_post_closed_untouched_is_not_kept_and_one_typed_in_is(writer):
     drive(app, steps)
 
 
+async def start_new_post(pilot, title: str) -> None:
+    """`n` on Posts, `title`, Enter: the new post open in the editor, the notifications cleared."""
+    await pilot.press("f3")
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    await pilot.press(*title, "enter")
+    await settle(pilot)
+    assert pilot.app.screen.title == "Editor"
+    pilot.app.clear_notifications()
+
+
+def test_a_new_post_left_untouched_for_another_screen_is_not_kept_and_one_typed_in_is(writer):
+    """A new post left untouched with F2-F7 stayed as an empty draft (on the Dashboard's and the
+    Posts screen's lists), the editor open under Posts: leaving it so closes the editor as Esc does,
+    and the post is not kept, a dialog over it (F1's help) closed too. Text typed keeps the post and
+    its editor, which Posts shows again."""
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await start_new_post(pilot, "Left for the dashboard")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.title != "Editor" and blogs.list_blogs(writer) == []
+        assert notes(app) == ["Nothing was written in 'Left for the dashboard': the new post was not kept."]
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.screen.title == "Posts" and empty_line(app) == "No posts yet: press n to start one."
+
+        await start_new_post(pilot, "Help then calendar")
+        await pilot.press("f1")
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert app.screen.title == "Calendar" and blogs.list_blogs(writer) == []
+        assert notes(app) == ["Nothing was written in 'Help then calendar': the new post was not kept."]
+
+        await start_new_post(pilot, "Typed in")
+        await pilot.press(*"First words.")
+        await pilot.press("f2")
+        await settle(pilot)
+        [row] = blogs.list_blogs(writer)
+        assert row.title == "Typed in" and notes(app) == []
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.screen.title == "Editor" and app.screen.text.endswith("First words.")
+
+    drive(app, steps)
+
+
+def test_quitting_with_a_new_post_left_untouched_does_not_keep_it(writer):
+    """Quitting the studio with a new post open as it was created left it as an empty draft: it is
+    discarded as closing its editor discards it, and `blogster tui` says so once closed."""
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await start_new_post(pilot, "Quit at once")
+        await pilot.press("ctrl+q")
+
+    drive(app, steps)
+    assert not app.is_running and blogs.list_blogs(writer) == []
+    assert app.discarded == ["Nothing was written in 'Quit at once': the new post was not kept."]
+    assert app.kept == []
+    activity = [a.description for a in blogs.activity(writer)]
+    assert activity[0] == "Discarded 'Quit at once', a new post left empty", activity
+
+
 def test_a_filter_matching_nothing_says_so(writer):
     write(writer, "Alpha")
     app = app_for(writer)
