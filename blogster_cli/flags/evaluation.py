@@ -11,7 +11,8 @@ Conditions (the flag's `conditions` JSON), evaluated by walking the data, never 
 NAME is one of the subject's attributes: user_id, email_domain, subscription_tier, is_admin.
 Strategy user_ids reads {"user_ids": [...]}, subscription_tier reads {"tiers": [...]}; any
 other key "when" holds a condition that must also hold. Malformed conditions raise
-InvalidCondition and count as off when evaluated; `check_rule` refuses, when a flag is
+InvalidCondition and count as off when evaluated (a rule that is no JSON object, or whose lists
+are not lists, too: `rule_problem`); `check_rule` refuses, when a flag is
 saved, a rule that could never match as written (an unknown tier, a user that is named by
 neither an id nor an email, a strategy without its list, a list no strategy reads, an empty
 "any" or "all"). A rule being saved may name accounts by email: `named_emails` gives them, the
@@ -141,11 +142,41 @@ def condition_holds(condition: Any, subject: Subject, depth: int = 0) -> bool:
     raise InvalidCondition(f"unknown condition keys {sorted(condition)}")
 
 
+def _kind(value: Any) -> str:
+    """A JSON value's kind as a message names it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return "a string" if isinstance(value, str) else "a number"
+
+
+def rule_problem(conditions: Any) -> str | None:
+    """Why a stored rule is not one the evaluator reads, or None: a rule is a JSON object whose
+    "user_ids" and "tiers" (the lists the strategies read), where given, are lists, and whose "when",
+    where given, is an object or null (the shape 0213's check keeps the column to; what is inside a
+    "when" is `condition_holds`'s to judge)."""
+    if not isinstance(conditions, Mapping):
+        return f"it is {_kind(conditions)}, not a JSON object"
+    for key in STRATEGY_LISTS.values():
+        if key in conditions and not isinstance(conditions[key], list):
+            return f'its "{key}" is {_kind(conditions[key])}, not a list'
+    if conditions.get("when") is not None and not isinstance(conditions["when"], Mapping):
+        return f'its "when" is {_kind(conditions["when"])}, not a condition (a JSON object)'
+    return None
+
+
 def is_on(flag: FlagRule, subject: Subject) -> bool:
-    """The flag's answer for this subject; a malformed condition answers off."""
+    """The flag's answer for this subject; a malformed rule or condition answers off."""
     if not flag.enabled:
         return False
     try:
+        if (problem := rule_problem(flag.conditions)) is not None:
+            raise InvalidCondition(problem)
         when = flag.conditions.get("when")
         if when is not None and not condition_holds(when, subject):
             return False

@@ -9,8 +9,10 @@ from uuid import UUID
 from sqlmodel import Session, col, select, text
 
 from blogster_cli.db.rows import checked
+from blogster_cli.flags.evaluation import rule_problem
 from blogster_cli.models.accounts import Profile, UserSubscription
 from blogster_cli.models.flags import FeatureFlag, FeatureFlagLog
+from blogster_cli.stored_json import UnreadableJson, decoded
 
 
 @dataclass(frozen=True)
@@ -27,16 +29,44 @@ def by_name(session: Session, *, name: str) -> FeatureFlag | None:
     return session.exec(select(FeatureFlag).where(FeatureFlag.name == name)).first()
 
 
+class UnreadableRule(ValueError):
+    """A flag's stored rule no reader takes (SQL outside Blogster wrote it, where 0213's check was
+    not kept): the flag's name, and why."""
+
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(why)
+        self.name = name
+        self.why = why
+
+
+def stored_rule(name: str, conditions: Any) -> dict[str, Any]:
+    """Flag `name`'s stored rule as read (decoded), or UnreadableRule: no JSON object, or its lists no lists."""
+    problem = rule_problem(conditions)
+    if problem is not None:
+        raise UnreadableRule(name, problem)
+    return dict(conditions)
+
+
 def rules(session: Session) -> list[FlagRuleRow]:
     """Every flag's rule by name, through public.feature_flag_rules (0210): whole for administrators;
     for others with every account id but their own written as the nil UUID (accounts cannot read
-    the conditions column), which answers the same for them."""
+    the conditions column), which answers the same for them. Read as text and decoded here
+    (`stored_json`: a number too long or nesting too deep for Python is one flag's error, not the
+    driver's); a rule no reader takes is UnreadableRule."""
     rows = session.execute(
         text(
-            "select name, description, enabled, strategy, rollout_percentage, conditions from public.feature_flag_rules()"
+            "select name, description, enabled, strategy, rollout_percentage, conditions::text"
+            " from public.feature_flag_rules()"
         )
     ).all()
-    return [FlagRuleRow(row[0], row[1], row[2], str(row[3]), row[4], dict(row[5])) for row in rows]
+    read = []
+    for name, description, enabled, strategy, percentage, conditions in rows:
+        try:
+            rule = stored_rule(name, decoded(conditions))
+        except UnreadableJson as exc:
+            raise UnreadableRule(name, str(exc)) from None
+        read.append(FlagRuleRow(name, description, enabled, str(strategy), percentage, rule))
+    return read
 
 
 def save(session: Session, *, flag: FeatureFlag) -> FeatureFlag:

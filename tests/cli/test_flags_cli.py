@@ -278,3 +278,37 @@ def test_flags_list_says_whether_each_flag_is_on_for_you(cli, signed_up, superus
         assert on["dave-only"] == bool(profile) and on["not-dave"] == (not profile)
         table = cli(*profile, "flags", "list", "--format", "csv")
         assert table.stdout.splitlines()[0].split(",")[:3] == ["name", "enabled", "on_for_you"]
+
+
+def test_a_stored_rule_no_reader_takes_is_refused_in_one_line_and_mended(cli, signed_up, superuser):
+    """A rule that is no JSON object, stored by SQL outside Blogster (where 0213's check is not kept:
+    it is dropped here), made `flags list`, and `flags check` of any flag (the rules are read
+    together), end in a Python traceback for every account. They now refuse in one line naming the
+    flag and the way out (exit 6, a bad stored setting), for a rule nested past what Python reads too
+    (which the check does not refuse), and `flags update --conditions` mends it."""
+    signup = cli("auth", "signup", "--email", "dave@example.com", "--password-stdin", "--profile", "dave",
+                 input=PASSWORD + "\n")  # fmt: skip
+    assert signup.exit_code == 0, signup.stderr
+    assert cli("flags", "create", "fine").exit_code == 0 and cli("flags", "enable", "fine").exit_code == 0
+    superuser.execute("alter table public.feature_flags drop constraint feature_flags_conditions_shape")
+    superuser.execute("insert into public.feature_flags (name, enabled, strategy) values ('bad', true, 'user_ids')")
+    deep = '{"when": ' + '{"not": ' * 5_000 + '{"attr": "is_admin", "eq": true}' + "}" * 5_001
+    for rule, why in [("[]", "it is an array, not a JSON object"), ("1", "it is a number"), ('"x"', "it is a string"),
+                      ("null", "it is null"), ('{"user_ids": null}', 'its "user_ids" is null, not a list'),
+                      (deep, "it nests too deeply")]:  # fmt: skip
+        superuser.execute("update public.feature_flags set conditions = %s::jsonb where name = 'bad'", (rule,))
+        for run in (["flags", "list"], ["flags", "list", "--json"], ["flags", "check", "fine"],
+                    ["--profile", "dave", "flags", "list"], ["--profile", "dave", "flags", "check", "fine"]):  # fmt: skip
+            refused = cli(*run)
+            assert refused.exit_code == 6, (rule[:20], run, refused.stderr)
+            assert refused.stdout == "" and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+            assert "flag bad's stored rule cannot be read: " + why in refused.stderr, refused.stderr
+            assert "blogster flags update bad --conditions" in refused.stderr
+        if rule != deep:  # an administrator's own reading of the flag, which enabling or changing it takes
+            assert cli("flags", "disable", "bad").exit_code == 6
+    superuser.execute("update public.feature_flags set conditions = '1' where name = 'bad'")
+    mended = cli("flags", "update", "bad", "--conditions", json.dumps({"user_ids": ["dave@example.com"]}))
+    assert mended.exit_code == 0, mended.stderr
+    listed = cli("--profile", "dave", "flags", "list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert {row["name"]: row["on_for_you"] for row in listed.json()} == {"bad": True, "fine": True}

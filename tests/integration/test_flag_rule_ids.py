@@ -132,3 +132,34 @@ def test_0211_keeps_empty_lists_and_writes_the_deepest_ids(empty_db, tmp_path, m
     assert is_on(FlagRule("no-one-else", True, "all", 0, stored["no-one-else"]), ada)
     assert is_on(FlagRule("top", True, "user_ids", 0, stored["top"]), other)
     assert is_on(FlagRule("deepest", True, "all", 0, stored["deepest"]), other)
+
+
+def test_0213_switches_off_the_rules_saved_before_that_no_reader_takes(empty_db, tmp_path, monkeypatch):
+    """A rule that is no JSON object (or whose lists are no lists) made every reading of the flags
+    fail; 0213 refuses them from now on and writes those saved before as the empty rule, off, their
+    description saying why, the old rule kept in the log. Well-formed rules are left as they are."""
+    use_copied_migrations(tmp_path, monkeypatch, before="0213")
+    migrations.apply(empty_db)
+    rules = {"array": "[]", "number": "1", "string": '"x"', "null": "null", "listless": '{"user_ids": null}',
+             "fine": '{"when": null, "tiers": ["pro"]}'}  # fmt: skip
+    with empty_db.connect() as conn:
+        for name, rule in rules.items():
+            conn.execute(
+                "insert into public.feature_flags (name, description, enabled, conditions) values (%s, %s, true, %s::jsonb)",
+                (name, "Beta editor" if name == "array" else None, rule),
+            )
+    monkeypatch.undo()
+    migrations.apply(empty_db, until="0213_flag_rules_are_objects")
+    with empty_db.connect() as conn:
+        stored = {
+            row[0]: row[1:]
+            for row in conn.execute("select name, conditions, enabled, description from public.feature_flags")
+        }
+        logged = dict(conn.execute(
+            "select new_state ->> 'name', previous_state -> 'conditions' from public.feature_flag_logs where action = 'updated'"
+        ).fetchall())  # fmt: skip
+    assert stored.pop("fine") == ({"when": None, "tiers": ["pro"]}, True, None)
+    assert {name: row[:2] for name, row in stored.items()} == {name: ({}, False) for name in stored}
+    assert stored["array"][2].startswith("Beta editor (Switched off by migration 0213: its stored rule was not")
+    assert all(row[2].startswith("(Switched off by migration 0213") for name, row in stored.items() if name != "array")
+    assert logged == {"array": [], "number": 1, "string": "x", "null": None, "listless": {"user_ids": None}}

@@ -197,3 +197,32 @@ def test_quotes_and_escapes_in_a_rule_hide_no_other_account_id(db, make_user, su
     for noise in ("urn:", "uuid:", "{", "}", "-", " ", "\\", '"'):
         seen = seen.replace(noise, "")
     assert victim.user_id.hex not in seen and own in json.dumps(shown)
+
+
+# Rules no reader takes: no JSON object, or a strategy's list that is no list, or a "when" that is
+# no condition. One such rule made every account's `flags list` and `flags check` a traceback.
+MALFORMED_RULES = ["[]", "1", '"x"', "null", '["when"]', '{"user_ids": null}', '{"tiers": "pro"}',
+                   '{"user_ids": {"a": 1}}', '{"when": 5}', '{"when": []}']  # fmt: skip
+
+
+def test_no_sql_stores_a_rule_no_reader_takes(db, make_user, superuser):
+    """0213: an administrator's own SQL (or the superuser's) could store a rule that is no JSON
+    object, which broke every account's reading of the flags; the column's check refuses it, on
+    insert and on update, and keeps the shapes flags store."""
+    admin = make_user(admin=True)
+    superuser.execute("insert into public.feature_flags (name, enabled) values ('kept', true)")
+    writes = [
+        "insert into public.feature_flags (name, enabled, conditions) values ('bad', true, %s::jsonb)",
+        "update public.feature_flags set conditions = %s::jsonb where name = 'kept'",
+    ]
+    for rule in MALFORMED_RULES:
+        for write in writes:
+            with db.connect() as conn, pytest.raises(psycopg.errors.CheckViolation, match="conditions_shape"):
+                with acting_transaction(conn, admin.role_name):
+                    conn.execute(write, (rule,))
+            with pytest.raises(psycopg.errors.CheckViolation):
+                superuser.execute(write, (rule,))
+    assert superuser.execute("select name, conditions from public.feature_flags").fetchall() == [("kept", {})]
+    for rule in ['{"when": null}', '{"user_ids": [], "tiers": ["pro"], "when": {"attr": "is_admin", "eq": true}}']:
+        with db.connect() as conn, acting_transaction(conn, admin.role_name):
+            conn.execute(writes[1], (rule,))

@@ -19,6 +19,7 @@ from blogster_cli.flags.evaluation import (
     is_on,
     named_emails,
     named_user_ids,
+    rule_problem,
     stored_id,
     with_ids,
 )
@@ -76,6 +77,38 @@ def test_malformed_conditions_are_refused_and_evaluate_off(condition):
     with pytest.raises(InvalidCondition):
         condition_holds(condition, subject())
     assert not is_on(FlagRule("x", True, "all", 0, {"when": condition}), subject())
+
+
+@pytest.mark.parametrize(
+    ("strategy", "conditions", "problem"),
+    [
+        ("all", [], "it is an array, not a JSON object"),
+        ("all", 1, "it is a number, not a JSON object"),
+        ("all", "x", "it is a string, not a JSON object"),
+        ("all", None, "it is null, not a JSON object"),
+        ("user_ids", {"user_ids": None}, 'its "user_ids" is null, not a list'),
+        ("user_ids", {"user_ids": {"a": 1}}, 'its "user_ids" is an object, not a list'),
+        ("subscription_tier", {"tiers": "pro"}, 'its "tiers" is a string, not a list'),  # "pro" in "pro"
+        ("subscription_tier", {"tiers": 5}, 'its "tiers" is a number, not a list'),
+        ("all", {"when": True}, 'its "when" is true, not a condition'),
+    ],
+)
+def test_a_rule_of_another_shape_is_named_and_answers_off(strategy, conditions, problem) -> None:
+    """A rule stored by SQL outside Blogster that is no JSON object, or whose lists are no lists, made
+    the evaluator raise TypeError or AttributeError (a traceback for every reader) or read a string as
+    its list; it answers off, and `rule_problem` says why (what 0213's check refuses to store)."""
+    assert rule_problem(conditions) is not None and rule_problem(conditions).startswith(problem)
+    for user in (subject(subscription_tier="pro"), subject(user_id=uuid.UUID(int=1))):
+        assert not is_on(FlagRule("x", True, strategy, 100, conditions), user)
+
+
+def test_the_shapes_flags_store_are_well_formed() -> None:
+    for conditions in (
+        {},
+        {"when": None},
+        {"user_ids": [], "tiers": ["pro"], "when": {"attr": "is_admin", "eq": True}},
+    ):
+        assert rule_problem(conditions) is None
 
 
 @pytest.mark.parametrize(
