@@ -8,7 +8,8 @@ widget) and hands back what the writer saved.
 Text is never lost: if the post changed in the database since the edit began, or the
 editor failed, or the text cannot be saved, it goes to a recovery file (0600, unique
 name) with a small JSON note saying which post and version it was an edit of, so the
-next edit of that post can offer to resume it. Buffers handed to an external editor
+next edit of that post can offer to resume it; text kept again for the same post and
+version replaces the file's (one file for what the next edit would offer). Buffers handed to an external editor
 carry the same note, so an edit whose process died is offered too.
 """
 
@@ -281,15 +282,39 @@ def save(acting: ActingUser, *, draft: EditDraft, edited: str, zone: tzinfo = UT
 
 
 def keep_unsaved(draft: EditDraft, edited: str) -> Path | None:
-    """Keeps text that was not saved in a recovery file; returns where (None if it had no changes)."""
+    """Keeps text that was not saved in a recovery file; returns where (None if it had no changes).
+
+    One recovery file a post and version: text kept before for the same edit of the post (a save
+    refused again, the editor closed after a refused save) is replaced in its file, atomically, as
+    the next edit offers only the newest (`unsaved_edits`); every refused save wrote another."""
     text = without_error_comment(edited)
     if not text.strip() or text == draft.stored_text:
         _done(draft)
         return None
-    path = keep_text(text, draft.slug, recovery_folder())
-    _write_note(path, draft)
-    _done(draft)
+    path = _recovery_file_of(draft)
+    if path is None:
+        path = keep_text(text, draft.slug, recovery_folder())
+        _write_note(path, draft)
+    else:
+        write_private(path, text.encode("utf-8"))  # its note (the post and version) stays as it is
+    _done(draft, keeping=path)
     return path
+
+
+def _recovery_file_of(draft: EditDraft) -> Path | None:
+    """The newest recovery file (with its note) of the post and version `draft` edits, if any: the
+    one the next edit of that version would offer."""
+    for note in sorted(recovery_folder().glob("*.json"), reverse=True):
+        unsaved = _read_note(note)
+        if (
+            unsaved is not None
+            and unsaved.pid is None
+            and unsaved.blog_id == draft.blog_id
+            and unsaved.expected_updated_at == draft.expected_updated_at
+            and unsaved.path.exists()
+        ):
+            return unsaved.path
+    return None
 
 
 def keep_text(text: str, slug: str, folder: Path) -> Path:
@@ -326,9 +351,10 @@ def buffer_folder() -> Path:
     return home_dir() / "editing"
 
 
-def _done(draft: EditDraft) -> None:
-    """A resumed edit reached an end (saved, kept anew, or dropped): its old recovery file goes."""
-    if draft.resumed is not None:
+def _done(draft: EditDraft, *, keeping: Path | None = None) -> None:
+    """A resumed edit reached an end (saved, kept anew, or dropped): its old recovery file goes,
+    unless it is the file the text was just kept in (`keeping`)."""
+    if draft.resumed is not None and draft.resumed.path != keeping:
         forget(draft.resumed)
         draft.resumed.path.unlink(missing_ok=True)
 
