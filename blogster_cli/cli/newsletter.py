@@ -13,6 +13,7 @@ import typer
 from blogster_cli.cli import ask, output, tables
 from blogster_cli.cli.commands import command_group
 from blogster_cli.cli.listing import FORMAT_OPTION, LIMIT_OPTION, show_list
+from blogster_cli.cli.long_running import end_as, stops_at_next_step
 from blogster_cli.cli.params import ANY_PATH
 from blogster_cli.cli.state import JSON_OPTION, acting_user, app_context
 from blogster_cli.wording import plural
@@ -151,6 +152,10 @@ def send(
     (held_by_limit, held_until): the workers, `newsletter send-due` or this command mail them as
     the limit allows (exit 0).
 
+    Ctrl-C or SIGTERM stops the send between two mails (the one in flight answered and recorded),
+    prints what this run sent (--json: the report, "interrupted": true) and exits 130 or 143 (129 on
+    SIGHUP); the same command mails the rest. Pressed twice, it stops at once.
+
     SMTP: the smtp_url setting or BLOGSTER_SMTP_URL (smtp://user@host:587 needs STARTTLS unless
     the host is this machine; smtps:// for TLS); the password: `newsletter smtp-password`.
 
@@ -176,14 +181,21 @@ def send(
             output.warning(warning)
         return
     smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
-    with output.progress("Sending", None) as bar:
+    with stops_at_next_step() as stops, output.progress("Sending", None) as bar:
         report = newsletters.send(
             acting, ref=newsletter_id, smtp=smtp, csv_text=csv_text,
             on_progress=lambda done, total: bar.advance(), hold=mail_hold.kept(ctx),
+            should_stop=lambda: bool(stops),
         )  # fmt: skip
     if not report.busy and not report.error:
         report = replace(report, warnings=[*report.warnings, *_address_warnings(acting)])
     _report([report], json)
+    if report.interrupted and stops:  # what went out is recorded: the same command mails the rest
+        output.message(
+            f"note: newsletter {report.id} stopped after {plural(report.sent, 'mail')} in this run;"
+            " run the same command again to mail the rest"
+        )
+        end_as(stops[0])  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
 
 
 def _report(reports: list[SendReport], json: bool) -> None:

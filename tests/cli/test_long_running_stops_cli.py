@@ -51,3 +51,28 @@ def test_a_stop_signal_ends_a_long_running_command_normally(cli, signed_up, tmp_
     assert running.returncode == 0, stderr
     assert stderr.splitlines()[-1] == "Stopped." and "error" not in stderr and "Traceback" not in stderr, stderr
     assert stderr.count("Stopped.") == 1
+
+
+def test_a_command_stopping_at_its_next_step_notes_the_first_stop_and_takes_a_second_at_once():
+    """`newsletter send`'s stop (cli/long_running.stops_at_next_step): the first SIGTERM is noted for
+    the command to stop between two steps, a second one stops it at once by the handler before, which
+    is put back on the way out (`end_as` then ends the command by it)."""
+    from blogster_cli.cli.long_running import end_as, stops_at_next_step
+
+    class Stopped(Exception):
+        pass
+
+    def stopping(signum, frame):
+        raise Stopped(signum)
+
+    before = signal.signal(signal.SIGTERM, stopping)
+    try:
+        with pytest.raises(Stopped), stops_at_next_step() as stops:
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert stops == [signal.SIGTERM]  # noted, not raised: the step in flight goes on
+            os.kill(os.getpid(), signal.SIGTERM)  # pressed twice: stopped now
+        assert signal.getsignal(signal.SIGTERM) is stopping
+        with pytest.raises(Stopped):
+            end_as(signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -4,6 +4,7 @@ line, `newsletter list` shows what went out, and the next run mails the rest, ea
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -76,3 +77,41 @@ def test_sigterm_stops_a_send_between_mails_records_it_and_the_next_run_mails_th
         assert sorted(r for r, _ in recorder.messages) == sorted(f"reader{n}@example.com" for n in range(READERS))
     [done] = cli("newsletter", "list", "--json").json()
     assert (done["status"], done["recipient_count"]) == ("sent", READERS)
+
+
+def test_sigterm_stops_newsletter_send_json_between_mails_and_prints_what_it_sent(cli, signed_up, tmp_path):
+    """SIGTERM to `newsletter send --json` ended it with "error: terminated" and nothing on stdout: a
+    script reading the report got nothing, though some readers had been mailed. The send now stops
+    between two mails (the one in flight answered and recorded), prints the report with
+    "interrupted": true and the mails this run sent, then exits 143; the same command mails the rest."""
+    newsletter_id = due_newsletter(cli, tmp_path, readers=READERS)
+    with smtp_server() as (recorder, smtp_url):
+        env = {**os.environ, "BLOGSTER_SMTP_URL": smtp_url}
+        command = [sys.executable, "-m", "blogster_cli", "newsletter", "send", newsletter_id, "--json"]
+        sender = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def slow_mail(kept: int) -> None:
+            if kept == SIGNAL_AT:
+                sender.send_signal(signal.SIGTERM)
+            time.sleep(MAIL_S)
+
+        recorder.on_data = slow_mail
+        try:
+            stdout, stderr = sender.communicate(timeout=60)
+        finally:
+            if sender.poll() is None:
+                sender.kill()
+        recorder.on_data = None
+
+        assert sender.returncode == 143, stderr
+        [report] = json.loads(stdout)
+        assert (report["id"], report["interrupted"], report["sent"]) == (newsletter_id, True, SIGNAL_AT), stderr
+        assert (report["status"], report["recipient_count"]) == ("scheduled", SIGNAL_AT)
+        assert len(recorder.messages) == SIGNAL_AT and "Traceback" not in stderr
+        assert stderr.splitlines()[-1] == "error: terminated", stderr
+        assert "run the same command again to mail the rest" in stderr
+
+        rerun = cli("newsletter", "send", newsletter_id, "--json", env={"BLOGSTER_SMTP_URL": smtp_url})
+        assert rerun.exit_code == 0, rerun.stderr
+        assert [(r["sent"], r["interrupted"]) for r in rerun.json()] == [(READERS - SIGNAL_AT, False)]
+    assert sorted(r for r, _ in recorder.messages) == sorted(f"reader{n}@example.com" for n in range(READERS))
