@@ -17,7 +17,9 @@ another screen's key (BlogsterApp.switch_mode closes it) or quitting.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +38,7 @@ from textual.widgets import Button, Header, Label, TextArea
 from textual.widgets.text_area import Document
 
 from blogster_cli.content.fences import open_fence
-from blogster_cli.content.frontmatter import split_front_matter
+from blogster_cli.content.frontmatter import parse_metadata, split_front_matter
 from blogster_cli.services import blogs, editing
 from blogster_cli.services.editing import EditDraft
 from blogster_cli.stored_json import left_out_warning
@@ -69,6 +71,31 @@ markdown takes a thread about half a second, sharing the interpreter with the UI
 def not_kept(title: str) -> str:
     """What the studio says of a new post it discarded, left as it was created."""
     return f"Nothing was written in '{title}': the new post was not kept."
+
+
+MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+"""ASCII punctuation, which a backslash makes plain text in markdown (CommonMark's escapes)."""
+
+
+def preview_heading(lines: Sequence[str]) -> str:
+    """The title the text's front matter states, as the markdown heading the preview shows above
+    the body ("" without one, or while the front matter cannot be read, half typed). Reads only the
+    front matter's lines."""
+    end = _body_start(lines)
+    return _heading("\n".join(lines[:end]) + "\n") if end else ""
+
+
+@functools.lru_cache(maxsize=8)
+def _heading(front_matter: str) -> str:
+    """`preview_heading` of a front matter's text: parsed once while it stays the same (the body's keys)."""
+    try:
+        split = split_front_matter(front_matter)
+        values = parse_metadata(split).values if split.format else {}
+    except Exception:  # half-typed front matter: no title yet
+        return ""
+    title = values.get("title") if isinstance(values, dict) else None
+    words = " ".join(str(title).split()) if title is not None else ""  # on one line
+    return "# " + MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", words) + "\n\n" if words else ""
 
 
 def preview_markdown(text: str) -> str:
@@ -306,6 +333,8 @@ class EditorScreen(PublishingActions, Screen[bool]):
         self._previewed_width = 0
         self._previewing = False
         self._preview_again = False
+        self._follows_cursor = False
+        """The preview shows the part of a long text around the cursor (`preview_source`)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -379,7 +408,7 @@ class EditorScreen(PublishingActions, Screen[bool]):
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         """A long post's preview follows the cursor (a short one's shows it all: nothing to do)."""
-        if self.draft is not None and self._previewed is not None and self._previewed.startswith("*Preview of lines"):
+        if self.draft is not None and self._previewed is not None and self._follows_cursor:
             self._preview_soon()
 
     def on_preview_resized(self, message: PreviewResized) -> None:
@@ -403,7 +432,10 @@ class EditorScreen(PublishingActions, Screen[bool]):
             self._preview_again = True
             return
         area = self.query_one("#text", TextArea)
-        source = preview_source(area.document.lines, area.cursor_location[0])
+        lines = area.document.lines
+        body = preview_source(lines, area.cursor_location[0])
+        self._follows_cursor = body.startswith("*Preview of lines")
+        source = preview_heading(lines) + body  # the title above the body, as the post shows it
         width = max(preview.text_width, 1)
         if (source, width) == (self._previewed, self._previewed_width):
             return

@@ -105,3 +105,22 @@ def test_the_preview_shows_escape_sequences_as_stand_ins() -> None:
     lines = render_preview("# T\x1b]0;pwn\x07\n\ntext \x1b[2J and \u202eevil", 40)
     shown = "".join(segment.text for line in lines for segment in line)
     assert "\x1b" not in shown and "\u202e" not in shown and "␛[2J" in shown
+
+
+def test_the_preview_heading_is_the_front_matters_title_as_written() -> None:
+    from blogster_cli.tui.editor import preview_heading
+
+    front = ["---", 'title: "Ten *terminal* [habits](x) #1 <b>"', "slug: ten", "---"]
+    assert preview_heading([*front, "Body."]) == "# Ten \\*terminal\\* \\[habits\\]\\(x\\) \\#1 \\<b\\>\n\n"
+    tokens = MarkdownIt().parse(preview_heading(front))
+    assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close"]
+    assert tokens[1].children is not None and [t.type for t in tokens[1].children] == ["text"]
+    assert preview_heading(["---", "title: |", "  Two", "  lines", "---"]) == "# Two lines\n\n"
+    assert preview_heading(["---", "title: 2024", "---"]) == "# 2024\n\n"
+    for no_title in (
+        ["---", "slug: a", "---"],
+        ["---", "title: ' '", "---"],
+        ["---", "title: [open", "---"],
+        ["Body."],
+    ):
+        assert preview_heading(no_title) == "", no_title
