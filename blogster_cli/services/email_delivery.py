@@ -25,7 +25,9 @@ server accepted the message, a failed QUIT does not make it undelivered.
 A server's reply is read within bounds (`_BoundedSmtp`, on smtp://, after STARTTLS and on
 smtps:// alike): at most MAX_REPLY_LINES lines and MAX_REPLY_BYTES, the whole reply within
 SMTP_TIMEOUT_S however slowly it trickles; past that the session is hung up and the server
-counts as unusable. What a reply says reaches a message (and the newsletter's stored refusals)
+counts as unusable. A server silent past SMTP_TIMEOUT_S (connecting, taking what is sent, or
+answering) is said to have not answered within it (`did_not_answer`), as a platform's HTTP read
+timeout is. What a reply says reaches a message (and the newsletter's stored refusals)
 only as its code and one cut line of its text (`_reply_text`), control characters made visible
 and the login's password masked in every form it crossed the wire in (`secret_forms`).
 """
@@ -140,6 +142,35 @@ class ReplyOutOfBounds(smtplib.SMTPServerDisconnected):
     session was hung up (an SMTPException, so every caller treats the server as unusable)."""
 
 
+class ReplyTimedOut(ReplyOutOfBounds):
+    """The server's reply was not complete within SMTP_TIMEOUT_S (`_timed_out`)."""
+
+
+def did_not_answer() -> str:
+    """What a server that stayed silent past SMTP_TIMEOUT_S is said to have done, in the words a
+    platform's HTTP read timeout is said in (platform_api): it did not answer within N s."""
+    return f"the SMTP server did not answer within {SMTP_TIMEOUT_S:g} s"
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether `exc` is (or was raised for) a wait past the timeout: a reply not complete within
+    it, a connection or a write the server did not take in time (smtplib turns a write's timeout
+    into "Server not connected", the timeout its context)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ReplyTimedOut | TimeoutError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _unavailable(exc: Exception, secrets: list[str]) -> SmtpUnavailable:
+    """The server unusable for `exc`: "did not answer within N s" when it timed out, else why."""
+    if _timed_out(exc):
+        return SmtpUnavailable(did_not_answer())
+    return SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}")
+
+
 class _ReplyLines:
     """The server's reply lines, read straight from the socket so that every wait is cut to what
     is left of the reply's deadline (smtplib's buffered file waits the full timeout per read)."""
@@ -194,7 +225,7 @@ class _BoundedSmtp(smtplib.SMTP):
                     line = reader.readline(MAX_LINE_BYTES + 1, deadline)
                 except TimeoutError:
                     self.close()
-                    raise ReplyOutOfBounds(f"no complete reply within {self.timeout:g} s: hung up") from None
+                    raise ReplyTimedOut(f"no complete reply within {self.timeout:g} s") from None
                 except OSError as exc:
                     self.close()
                     raise smtplib.SMTPServerDisconnected(f"Connection unexpectedly closed: {exc}") from None
@@ -508,7 +539,7 @@ def send(smtp_url: str, email: Email, *, password: str | None = None, password_f
     except ssl.SSLCertVerificationError as exc:
         raise _untrusted(parts.hostname, port, exc) from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, secrets)}") from None
+        raise _unavailable(exc, secrets) from None
 
 
 class SmtpConnection:
@@ -554,7 +585,7 @@ class SmtpConnection:
         except ssl.SSLCertVerificationError as exc:
             raise _untrusted(host, port, exc) from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
+            raise _unavailable(exc, self._secrets) from None
         self._client = client
 
     def _session(self) -> smtplib.SMTP:
@@ -566,7 +597,7 @@ class SmtpConnection:
             self._client.ehlo_or_helo_if_needed()
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
+            raise _unavailable(exc, self._secrets) from None
         return self._client
 
     def size_limit(self) -> int | None:
@@ -625,7 +656,7 @@ class SmtpConnection:
             raise _sender_refused(exc, self._secrets, "check newsletter_from or the SMTP account") from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise SmtpUnavailable(f"SMTP server unavailable: {_failure(exc, self._secrets)}") from None
+            raise _unavailable(exc, self._secrets) from None
 
     def _reset(self) -> None:
         """After a refusal the session stays usable; RSET clears the half-made transaction."""
