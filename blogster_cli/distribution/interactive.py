@@ -235,7 +235,9 @@ def _script(widget: Widget) -> str:
         expression = formula_js(widget.structure["formula"], set(names))
         label = _js(widget.structure["result_label"])
         outcome = (
-            f"var v={{}};{_js(names)}.forEach(function(k){{v[k]=parseFloat(f.elements[k].value)||0;}});"
+            # The values in an object with no prototype, each input by namedItem: any name the save takes
+            # (`__proto__`, `constructor`, `length`, `item`) is the input's, not Object's or the form's.
+            f"var v=Object.create(null);{_js(names)}.forEach(function(k){{v[k]=parseFloat(f.elements.namedItem(k).value)||0;}});"
             f"var r={expression};o.textContent={label}+': '+(isFinite(r)?Math.round(r*1e6)/1e6:'-');"
         )
     else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import html5lib
 import pytest
@@ -195,3 +197,48 @@ def test_a_stored_structure_python_cannot_read_is_left_out_with_a_line_saying_wh
     )
     assert "poll 'nesting'" in left_out[1] and "not valid: it nests too deeply" in left_out[1]
     assert "poll 'large'" in left_out[2] and "not valid: it is longer than 4 MB" in left_out[2]
+
+
+# A form's controls in the browser's way, for the widget's script run by Node: `elements[NAME]` is
+# the control so named unless the collection or Object.prototype has a property of that name
+# (`length`, `item`, `constructor`, `__proto__`: the named property is then hidden), and
+# `namedItem(NAME)` is the control whatever its name.
+_BROWSER = """
+const script = require("fs").readFileSync(0, "utf8"), values = JSON.parse(process.argv[1]);
+const controls = Object.create({
+  get length() { return Object.keys(values).length; },
+  item(i) { return null; },
+  namedItem(name) { return Object.prototype.hasOwnProperty.call(values, name) ? { value: values[name] } : null; },
+});
+const elements = new Proxy(controls, {
+  get(target, key) {
+    if (key in target) return target[key];
+    return Object.prototype.hasOwnProperty.call(values, key) ? { value: values[key] } : undefined;
+  },
+});
+const output = { textContent: "" }, handlers = {};
+const form = { id: "calc", elements, querySelector: () => output, addEventListener: (kind, f) => { handlers[kind] = f; } };
+globalThis.document = { currentScript: { previousElementSibling: form } };
+globalThis.Image = function () {};
+new Function(script)();
+handlers.submit({ preventDefault() {} });
+process.stdout.write(output.textContent);
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="runs the widget's script in Node")
+@pytest.mark.parametrize("name", ["__proto__", "constructor", "length", "item", "tostring", "price"])
+def test_a_calculator_computes_with_inputs_named_as_javascript_properties(name):
+    """A calculator whose input was named `__proto__` showed "-" for any values: the script kept the
+    values in a plain object, where `__proto__` is no property of its own, and read the inputs as
+    `elements[NAME]`, where `length` and `item` are the collection's own. Every name the save takes
+    now computes."""
+    structure = {"inputs": [{"name": name, "label": "A"}, {"name": "b", "label": "B"}], "formula": f"{name} * b + 1"}
+    widget = Widget("calculator", "calc", "Calc", interactive.validated("calculator", structure))
+    rendered = interactive.render_widget(widget)
+    script = rendered[rendered.index("<script>") + len("<script>") : rendered.index("</script>")]
+    shown = subprocess.run(
+        ["node", "-e", _BROWSER, json.dumps({name: "6", "b": "7"})],
+        input=script, capture_output=True, text=True, timeout=30, check=True,
+    ).stdout  # fmt: skip
+    assert shown == "Result: 43"
