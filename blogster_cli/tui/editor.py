@@ -266,6 +266,7 @@ class ResumeDialog(ModalScreen[bool]):
             with Horizontal(id="resume-buttons"):
                 yield Button("Keep the stored post", id="keep")
                 yield Button("Resume it", id="resume", variant="primary")
+        yield KeyFooter()  # the dialog's keys: the editor's own, under it, do nothing while it asks
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -56,3 +56,28 @@ def test_escape_keeps_the_stored_post_and_the_file(writer):
     drive(app, steps)
     assert kept.read_text(encoding="utf-8") == UNSAVED  # the file stays
     assert list(editing.recovery_folder().glob("*.json")) == []  # no longer offered
+
+
+def test_the_footer_shows_the_dialogs_keys_not_the_editors(writer):
+    """The dialog had no footer: the editor's, under it, showed Save, Publish... at the bottom line,
+    keys that do nothing while it asks. The bottom line is the dialog's own footer, Esc first."""
+    from blogster_cli.tui.keys import KeyFooter
+
+    post = write(writer, "Left over", body="Stored words.")
+    leave_unsaved_edit(writer, post.slug)
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await open_first_post(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ResumeDialog)
+        footer, _ = dialog.get_widget_at(1, app.size.height - 1)
+        assert isinstance(footer, KeyFooter)
+        line = footer.render().plain
+        assert line.startswith(" esc Keep the stored post "), line
+        assert "Save" not in line and "Publish" not in line
+        await pilot.press("escape")  # the key it shows keeps the stored post
+        await settle(pilot)
+        assert not isinstance(app.screen, ResumeDialog)
+
+    drive(app, steps)
