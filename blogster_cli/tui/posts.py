@@ -15,7 +15,7 @@ from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from blogster_cli.content.rules import MAX_TITLE_CHARS
 from blogster_cli.services import blogs
-from blogster_cli.tui.inputs import LimitedInput
+from blogster_cli.tui.inputs import FieldError, LimitedInput
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.publishing import NO_POST_SELECTED, PublishingActions
 from blogster_cli.tui.tables import plain
@@ -121,10 +121,6 @@ class NewPostDialog(ModalScreen[str | None]):
     """Asks the new post's title (Enter starts the draft, Escape cancels). Enter on an empty title
     keeps the dialog open and says a post needs one."""
 
-    DEFAULT_CSS = """
-    NewPostDialog #new-title-error { color: $error; display: none; }
-    """
-
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without starting a post")]
 
     def compose(self) -> ComposeResult:
@@ -133,14 +129,14 @@ class NewPostDialog(ModalScreen[str | None]):
             yield LimitedInput(
                 what="A title", max_length=MAX_TITLE_CHARS, placeholder="Ten terminal habits", id="new-title"
             )
-            yield Static("", id="new-title-error", markup=False)
+            yield FieldError(id="new-title-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         title = event.value.strip()
         if not title:
-            error = self.query_one("#new-title-error", Static)
-            error.update("A post needs a title: type one, or press Esc to cancel.")
-            error.display = True
+            self.query_one("#new-title-error", FieldError).show(
+                "A post needs a title: type one, or press Esc to cancel."
+            )
             return
         self.dismiss(title)
 

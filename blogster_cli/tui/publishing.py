@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from blogster_cli.errors import InvalidInput
 from blogster_cli.services import publishing
+from blogster_cli.tui.inputs import FieldError
 from blogster_cli.tui.work import Done, in_background
 from blogster_cli.vocabulary import BlogStatus
 
@@ -40,10 +41,6 @@ class ScheduleDialog(ModalScreen[str | None]):
     """Asks when to publish: 'YYYY-MM-DD HH:MM' in the user's timezone (Escape cancels). A time that
     cannot be one keeps the dialog open, the text kept and the reason shown under it."""
 
-    DEFAULT_CSS = """
-    ScheduleDialog #at-error { color: $error; display: none; }
-    """
-
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without scheduling")]
 
     def __init__(self, timezone: str, zone: tzinfo) -> None:
@@ -55,7 +52,7 @@ class ScheduleDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(f"Publish at (YYYY-MM-DD HH:MM, {self.timezone}):", markup=False)
             yield Input(placeholder=f"{tomorrow:%Y-%m-%d} 09:00", id="at")  # an example still to come
-            yield Static("", id="at-error", markup=False)
+            yield FieldError(id="at-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         at = event.value.strip()
@@ -63,9 +60,7 @@ class ScheduleDialog(ModalScreen[str | None]):
             try:
                 publishing.check_at(at, timezone=self.zone, at_name=AT_NAME)
             except InvalidInput as exc:
-                error = self.query_one("#at-error", Static)
-                error.update(str(exc))
-                error.display = True
+                self.query_one("#at-error", FieldError).show(str(exc))
                 return
         self.dismiss(at or None)
 

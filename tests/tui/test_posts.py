@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 from blogster_cli.services import blogs
 from blogster_cli.tui import posts as posts_screen
 from blogster_cli.tui.editor import Preview
+from blogster_cli.tui.inputs import FieldError
 from blogster_cli.tui.posts import FILTER_DELAY_S
 from blogster_cli.tui.publishing import ScheduleDialog
 from tests.tui.conftest import app_for, drive, settle, table_text, write
@@ -201,9 +202,14 @@ def test_a_bad_time_keeps_the_schedule_dialog_open_with_the_text_and_the_reason(
         await pilot.press(*"2099-01-02 9h30", "enter")
         await settle(pilot)
         assert app.screen is dialog and isinstance(dialog, ScheduleDialog)
-        field, error = dialog.query_one("#at", Input), dialog.query_one("#at-error", Static)
+        field, error = dialog.query_one("#at", Input), dialog.query_one("#at-error", FieldError)
         assert field.value == "2099-01-02 9h30" and error.display
         assert "publish at '2099-01-02 9h30' is not a time like" in str(error.render())
+        field.value = "[b]soon[/b]"  # the reason quotes the text as typed, never as markup
+        await pilot.press("enter")
+        assert "publish at '[b]soon[/b]' is not a time like" in str(error.render())
+        field.value = "2099-01-02 9h30"
+        field.cursor_position = len(field.value)
         assert blogs.get(writer, ref=post.slug).status == "draft"
         await pilot.press(*["backspace"] * 4, *"09:30", "enter")
         await settle(pilot)

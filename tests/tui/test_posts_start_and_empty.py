@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from blogster_cli.services import blogs
+from blogster_cli.tui.inputs import FieldError
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.posts import FILTER_DELAY_S
 from blogster_cli.tui.publishing import ScheduleDialog
@@ -258,7 +259,7 @@ def test_an_empty_title_keeps_the_new_post_dialog_open_and_says_why(writer):
         await pilot.press(*"   ", "enter")
         await settle(pilot)
         assert app.screen is dialog
-        error = dialog.query_one("#new-title-error", Static)
+        error = dialog.query_one("#new-title-error", FieldError)  # the dialogs' one error line
         assert error.display and str(error.render()) == "A post needs a title: type one, or press Esc to cancel."
         assert blogs.list_blogs(writer) == []
         await pilot.press(*"Named", "enter")
