@@ -168,6 +168,8 @@ class EditDraft:
     resumed: UnsavedEdit | None = None
     left_out: tuple[LeftOut, ...] = ()
     """What of the stored content Python cannot read (`BlogRow.left_out`): a changed body is saved without it."""
+    title: str = ""
+    """The post's title when the edit began (for what a front end says about the post)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def begin(acting: ActingUser, *, ref: str) -> EditDraft:
 
 def _draft_of(row: BlogRow, left_out: tuple[LeftOut, ...]) -> EditDraft:
     text = edit_file_text(row)
-    return EditDraft(row.id, row.slug, text, text, row.updated_at, tuple(row.tags), left_out=left_out)
+    return EditDraft(row.id, row.slug, text, text, row.updated_at, tuple(row.tags), left_out=left_out, title=row.title)
 
 
 def saved_draft(draft: EditDraft, saved: BlogRow, *, revised: bool) -> EditDraft:

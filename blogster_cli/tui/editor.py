@@ -47,6 +47,7 @@ from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.long_text import PLAIN_TEXT, PostTextArea
 from blogster_cli.tui.publishing import PublishingActions
 from blogster_cli.tui.work import Done, ServiceFailed, in_background
+from blogster_cli.tui.writing import WritingActions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -284,7 +285,7 @@ class PostSaved(Done):
     """`result` is (EditOutcome, the text that was saved)."""
 
 
-class EditorScreen(PublishingActions, Screen[bool]):
+class EditorScreen(PublishingActions, WritingActions, Screen[bool]):
     """Editor: the post as text on the left, rendered on the right; Ctrl+S saves a revision. Closed
     with Esc, its result says whether it closed with nothing unsaved (False: the text is in a
     recovery file, or the post never opened).
@@ -307,8 +308,9 @@ class EditorScreen(PublishingActions, Screen[bool]):
     """
     HELP = (
         "Edit the front matter and markdown; **Ctrl+S** saves a new revision. "
-        "**Ctrl+O** publish, **F10** unpublish, **F8** schedule, **F9** history, **Ctrl+T** preview on/off, "
-        "**Esc** close. F2 to F7 go to the other screens; the editor stays open under Posts."
+        "**Ctrl+O** publish, **F10** unpublish, **F8** schedule, **F9** history, **Ctrl+G** generate "
+        "(rewrite, expand or continue the saved post with the AI: a new revision, one credit, shown here), "
+        "**Ctrl+T** preview on/off, **Esc** close. F2 to F7 go to the other screens; the editor stays open under Posts."
     )
     BINDINGS = [
         # The footer shows as many as the width allows, in this order: the main keys first.
@@ -317,6 +319,7 @@ class EditorScreen(PublishingActions, Screen[bool]):
         Binding("f8", "schedule", "Schedule", tooltip="Schedule the post to publish later"),
         Binding("f9", "history", "History", tooltip="Show the post's earlier versions"),
         Binding("escape", "close", "Close", priority=True, tooltip="Close the editor"),
+        Binding("ctrl+g", "generate", "Generate", tooltip="Ask the AI to revise the saved post (a new revision)"),
         Binding("ctrl+t", "toggle_preview", "Preview", tooltip="Show or hide the preview"),
         Binding("f10", "unpublish", "Unpublish", tooltip="Take the post off the site (back to draft)"),
     ]
@@ -573,6 +576,19 @@ class EditorScreen(PublishingActions, Screen[bool]):
     def action_schedule(self) -> None:
         if not self._unsaved_first("Scheduling"):
             super().action_schedule()
+
+    def action_generate(self) -> None:
+        """Generates as `g` on Posts does (`revising.revise`: the stored post, a new revision), so
+        unsaved changes are saved first, as for publishing; the post reopens with the result."""
+        if self.draft is not None and not self._unsaved_first("Generating"):
+            self.generate(str(self.draft.blog_id), self.draft.title)
+
+    def after_writing(self) -> None:
+        self.after_publishing()
+
+    def selected_post(self) -> None:
+        """The editor generates through `generate` (action_generate), and has no tags key."""
+        return None
 
     def _unsaved_first(self, action: str) -> bool:
         """Whether the text has unsaved changes, said so. Publishing acts on the stored post: it went

@@ -1,4 +1,5 @@
-"""Tag and generate: the posts table's writing actions, through the services `posts tag` and `generate` use.
+"""Tag and generate: the posts table's writing actions (generate in the editor too), through the
+services `posts tag` and `generate` use.
 
 Tags: the dialog shows the post's tags; what is added or taken away goes to
 `blogs.tag`, like `posts tag add` / `posts tag rm`. Generate: rewrite, expand or
@@ -136,7 +137,11 @@ class WritingActions:
         if post is None:
             self.app.notify(NO_POST_SELECTED, severity="warning")
             return
-        acting, ref, provider = self.app.acting, str(post.id), self.app.provider
+        self.generate(str(post.id), post.title)
+
+    def generate(self, ref: str, title: str) -> None:
+        """Asks what the AI should do with the post `ref` (titled `title`), then does it in a worker."""
+        acting, provider = self.app.acting, self.app.provider
 
         def chosen(kind: str | None) -> None:
             if kind is None:
@@ -150,10 +155,10 @@ class WritingActions:
                 row = revising.revise(acting, ref=ref, provider=provider(), kind=kind, section=None, on_token=_ignored)
                 return kind, row
 
-            self.app.notify(f"Asking the AI to {kind} '{post.title}'…", title="Generating")
+            self.app.notify(f"Asking the AI to {kind} '{title}'…", title="Generating")
             in_background(self, "Generating", generate, Generated)  # type: ignore[arg-type]
 
-        self.app.push_screen(GenerateDialog(post.title), chosen)
+        self.app.push_screen(GenerateDialog(title), chosen)
 
     def on_generated(self, message: Generated) -> None:
         kind, row = message.result

@@ -110,3 +110,45 @@ def test_a_tag_typed_in_another_case_of_one_held_is_named_in_a_note(writer):
 
     drive(app, steps)
     assert blogs.get(writer, ref="tagged-post").tags == ["python"]
+
+
+def test_the_editor_generates_with_ctrl_g_into_the_saved_post_and_shows_the_result(writer, ai_server):
+    """The editor had no key for AI generation (only `g` on Posts): Ctrl+G offers the same choices,
+    as `g` does (the saved post, a new revision, one credit), and the editor shows the result. With
+    unsaved changes it asks for a save first, as publishing does, and asks the AI nothing."""
+    from textual.widgets import TextArea
+
+    from blogster_cli.tui.writing import GenerateDialog
+    from tests.tui.conftest import open_first_post, type_at_end
+
+    post = blogs.create(writer, new=NewBlog(title="In the editor", markdown="Old words."))
+    ai_server.reply = "Better words, from the editor."
+    app = app_for(writer, provider=provider_for(ai_server))
+
+    async def steps(pilot):
+        await open_first_post(pilot)
+        await type_at_end(pilot, " More")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.screen.title == "Editor"
+        assert [n.message for n in app._notifications] == [
+            "Save your changes first (Ctrl+S): generating acts on the saved post"
+        ]
+        await pilot.press("ctrl+z")  # the text as saved again
+        await settle(pilot)
+        assert not app.screen.changed
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, GenerateDialog) and "'In the editor'" in str(
+            app.screen.query_one("Static").render()
+        )
+        await pilot.press("enter")  # the first choice: rewrite
+        await settle(pilot)
+        assert app.screen.title == "Editor"
+        assert app.screen.query_one("#text", TextArea).text.endswith("Better words, from the editor.\n")
+        assert not app.screen.changed
+        assert any("as a new revision" in n.message for n in app._notifications)
+
+    drive(app, steps)
+    assert "Better words, from the editor." in markdown_of(blogs.get(writer, ref=str(post.id)))
+    assert len(ai_server.calls("/v1/chat/completions")) == 1
