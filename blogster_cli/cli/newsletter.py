@@ -263,14 +263,22 @@ def _held(readers: int, until: datetime | None) -> str:
 def send_due(json: bool = JSON_OPTION) -> None:
     """Send the scheduled newsletters whose time has come (for cron).
 
+    Ctrl-C, SIGTERM or SIGHUP stops it between two mails: it prints what it sent (--json:
+    "interrupted": true), then exits 130, 143 or 129; the next run mails the rest.
+
     Example: blogster newsletter send-due
     """
     from blogster_cli.services import mail_hold, newsletters
 
     ctx, acting = app_context(), acting_user()
     smtp = newsletters.smtp_settings(ctx, sender_owner=acting.actor.user_id)
-    reports = newsletters.send_due(acting, smtp=smtp, hold=mail_hold.kept(ctx))
+    with stops_at_next_step() as stops:
+        reports = newsletters.send_due(acting, smtp=smtp, hold=mail_hold.kept(ctx), should_stop=lambda: bool(stops))
     _report(reports, json)
+    if stops:  # what went out is recorded: the next run mails the rest
+        sent = sum(report.sent for report in reports)
+        output.message(f"note: send-due stopped after {plural(sent, 'mail')}; the next run mails the rest")
+        end_as(stops[0])  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
     if not reports and not json:  # cron's log still shows the run (--json: the empty list)
         output.message("no newsletter due: nothing sent")
 

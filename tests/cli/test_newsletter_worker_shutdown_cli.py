@@ -115,3 +115,39 @@ def test_sigterm_stops_newsletter_send_json_between_mails_and_prints_what_it_sen
         assert rerun.exit_code == 0, rerun.stderr
         assert [(r["sent"], r["interrupted"]) for r in rerun.json()] == [(READERS - SIGNAL_AT, False)]
     assert sorted(r for r, _ in recorder.messages) == sorted(f"reader{n}@example.com" for n in range(READERS))
+
+
+def test_sigterm_stops_send_due_json_between_mails_and_the_next_run_mails_the_rest(cli, signed_up, tmp_path):
+    """`newsletter send-due` (cron's command) ended on SIGTERM with "error: terminated" and nothing on
+    stdout, as `newsletter send` did: it now stops between two mails as that command does, prints the
+    reports (--json: "interrupted": true), exits 143, and the next run mails the rest, each reader once."""
+    newsletter_id = due_newsletter(cli, tmp_path, readers=READERS)
+    with smtp_server() as (recorder, smtp_url):
+        env = {**os.environ, "BLOGSTER_SMTP_URL": smtp_url}
+        command = [sys.executable, "-m", "blogster_cli", "newsletter", "send-due", "--json"]
+        sender = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def slow_mail(kept: int) -> None:
+            if kept == SIGNAL_AT:
+                sender.send_signal(signal.SIGTERM)
+            time.sleep(MAIL_S)
+
+        recorder.on_data = slow_mail
+        try:
+            stdout, stderr = sender.communicate(timeout=60)
+        finally:
+            if sender.poll() is None:
+                sender.kill()
+        recorder.on_data = None
+
+        assert sender.returncode == 143, stderr
+        [report] = json.loads(stdout)
+        assert (report["id"], report["interrupted"], report["sent"]) == (newsletter_id, True, SIGNAL_AT), stderr
+        assert len(recorder.messages) == SIGNAL_AT and "Traceback" not in stderr
+        assert f"send-due stopped after {SIGNAL_AT} mails; the next run mails the rest" in stderr
+        assert stderr.splitlines()[-1] == "error: terminated", stderr
+
+        rerun = cli("newsletter", "send-due", "--json", env={"BLOGSTER_SMTP_URL": smtp_url})
+        assert rerun.exit_code == 0, rerun.stderr
+        assert [(r["sent"], r["interrupted"]) for r in rerun.json()] == [(READERS - SIGNAL_AT, False)]
+    assert sorted(r for r, _ in recorder.messages) == sorted(f"reader{n}@example.com" for n in range(READERS))
