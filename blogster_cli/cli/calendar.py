@@ -115,6 +115,7 @@ def add(
     topic: str | None = typer.Option(None, "--topic", help="A topic category."),
     audience: list[str] = typer.Option([], "--audience", help="A target audience (repeat for several)."),
     description: str | None = typer.Option(None, "--description", help="Notes for the entry."),
+    all_day: bool = typer.Option(False, "--all-day", help="No time: the whole day (as without --time)."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Plan an entry on a date (and time) in your timezone.
@@ -126,7 +127,7 @@ def add(
     acting = acting_user()
     entry = calendar.add(
         acting, title=title, day=day, at=_clock(at), timezone=_timezone(), blog=blog,
-        content_type=content_type, topic=topic, audience=audience, description=description,
+        content_type=content_type, topic=topic, audience=audience, description=description, all_day=all_day,
     )  # fmt: skip
     when = f" at {entry.scheduled_time:%H:%M} {entry.timezone}" if entry.scheduled_time is not None else ""
     output.print_json(entry) if json else output.message(f"Planned {short(entry.id)} for {entry.scheduled_date}{when}.")

@@ -114,12 +114,20 @@ def _blog_id(session: Session, ref: str | None) -> UUID | None:
     return find_own(driver_connection(session), ref).id
 
 
+def _time_or_all_day(at: time | None, all_day: bool) -> None:
+    """An entry has a time or is all day, not both."""
+    if at is not None and all_day:
+        raise InvalidInput("--time and --all-day contradict each other: give one of them")
+
+
 def add(
     acting: ActingUser, *, title: str, day: date, at: time | None = None, timezone: str, blog: str | None = None,
     content_type: str = CalendarContentType.BLOG, topic: str | None = None, audience: Sequence[str] = (),
-    description: str | None = None,
+    description: str | None = None, all_day: bool = False,
 ) -> CalendarEntryPublic:  # fmt: skip
-    """Plans one entry for a local date (and time) in `timezone`."""
+    """Plans one entry for a local date (and time) in `timezone`; `all_day` says so outright (as
+    `move` takes it), the same as giving no time."""
+    _time_or_all_day(at, all_day)
     entry = ContentCalendar(
         title=_title(title), description=_optional_text(description), scheduled_date=day, scheduled_time=at,
         timezone=check_timezone(timezone), content_type=_member(content_type, CalendarContentType, "type"),
@@ -162,8 +170,7 @@ def move(
     """Moves an entry to another local date and/or time, typed in `timezone` (its SEQUENCE grows)."""
     if day is None and at is None and not all_day:
         raise InvalidInput("say where to move it: --date, --time or --all-day")
-    if at is not None and all_day:
-        raise InvalidInput("--time and --all-day contradict each other: give one of them")
+    _time_or_all_day(at, all_day)
     with orm_unit_of_work(acting) as session:
         entry = _one(session, ref)
         if day is not None:

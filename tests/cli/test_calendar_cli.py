@@ -644,6 +644,16 @@ def test_import_reads_no_link_and_quotes_no_line_of_a_file_that_is_not_a_calenda
 
 
 @pytest.mark.same_on_every_server  # checking the input is Python's: CI's second pass leaves it out
+def test_add_takes_all_day_as_move_does_and_refuses_it_with_a_time(cli, signed_up):
+    """`calendar move` took --all-day and `calendar add` refused it as an unknown option (exit 2)."""
+    entry = add(cli, "Whole day", "--date", "2026-12-07", "--all-day")
+    assert (entry["scheduled_date"], entry["scheduled_time"]) == ("2026-12-07", None)
+    both = cli("calendar", "add", "Both", "--date", "2026-12-07", "--time", "10:00", "--all-day")
+    assert both.exit_code == 2 and "--time and --all-day contradict" in both.stderr and both.stderr.count("\n") == 1
+    assert [e["title"] for e in cli("calendar", "list", "--json").json()] == ["Whole day"]
+
+
+@pytest.mark.same_on_every_server  # checking the input is Python's: CI's second pass leaves it out
 def test_move_refuses_a_time_with_all_day_and_titles_are_capped_like_posts(cli, signed_up, tmp_path):
     entry = add(cli, "Plan", "--date", "2026-12-07", "--time", "09:00")
     both = cli("calendar", "move", entry["id"][:8], "--time", "10:00", "--all-day")
