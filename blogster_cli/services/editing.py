@@ -8,8 +8,9 @@ widget) and hands back what the writer saved.
 Text is never lost: if the post changed in the database since the edit began, or the
 editor failed, or the text cannot be saved, it goes to a recovery file (0600, unique
 name) with a small JSON note saying which post and version it was an edit of, so the
-next edit of that post can offer to resume it; text kept again for the same post and
-version replaces the file's (one file for what the next edit would offer). Buffers handed to an external editor
+next edit of that post can offer to resume it; text kept again by the same edit replaces the
+file's (one file for what the next edit would offer), never a file another edit (another process
+editing the same post) kept its text in. Buffers handed to an external editor
 carry the same note, so an edit whose process died is offered too.
 """
 
@@ -17,8 +18,10 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -151,6 +154,8 @@ class UnsavedEdit:
     expected_updated_at: datetime
     pid: int | None = None
     """The process editing a buffer (None for recovery files)."""
+    edit: str | None = None
+    """The edit that kept the text (`EditDraft.edit`; None in a note written before it was noted)."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,9 @@ class EditDraft:
     """What of the stored content Python cannot read (`BlogRow.left_out`): a changed body is saved without it."""
     title: str = ""
     """The post's title when the edit began (for what a front end says about the post)."""
+    edit: str = dataclass_field(default_factory=lambda: secrets.token_hex(8), compare=False)
+    """This edit's own mark, in the note of each file it keeps text in: text kept again replaces only
+    a file this edit kept (another edit of the same post and version, in another process, keeps its own)."""
 
 
 @dataclass(frozen=True)
@@ -286,9 +294,11 @@ def save(acting: ActingUser, *, draft: EditDraft, edited: str, zone: tzinfo = UT
 def keep_unsaved(draft: EditDraft, edited: str) -> Path | None:
     """Keeps text that was not saved in a recovery file; returns where (None if it had no changes).
 
-    One recovery file a post and version: text kept before for the same edit of the post (a save
-    refused again, the editor closed after a refused save) is replaced in its file, atomically, as
-    the next edit offers only the newest (`unsaved_edits`); every refused save wrote another."""
+    One recovery file an edit: text this edit kept before (a save refused again, the editor closed
+    after a refused save) is replaced in its file, atomically, as the next edit offers only the
+    newest (`unsaved_edits`); every refused save wrote another. So is the file a resumed edit came
+    from, while it holds the text resumed. A file another edit kept text in (another process editing
+    the same post and version, or resuming the same file) is never replaced: its text is that edit's."""
     text = without_error_comment(edited)
     if not text.strip() or text == draft.stored_text:
         _done(draft)
@@ -298,25 +308,41 @@ def keep_unsaved(draft: EditDraft, edited: str) -> Path | None:
         path = keep_text(text, draft.slug, recovery_folder())
         _write_note(path, draft)
     else:
-        write_private(path, text.encode("utf-8"))  # its note (the post and version) stays as it is
+        write_private(path, text.encode("utf-8"))
+        _write_note(path, draft, replacing=True)  # this edit's now, if it was the resumed one
     _done(draft, keeping=path)
     return path
 
 
 def _recovery_file_of(draft: EditDraft) -> Path | None:
-    """The newest recovery file (with its note) of the post and version `draft` edits, if any: the
-    one the next edit of that version would offer."""
+    """The recovery file (with its note) this edit kept text in before, else the one it resumed
+    while that still holds the text resumed (no other edit kept text in it since), if any."""
     for note in sorted(recovery_folder().glob("*.json"), reverse=True):
         unsaved = _read_note(note)
         if (
             unsaved is not None
             and unsaved.pid is None
+            and unsaved.edit == draft.edit
             and unsaved.blog_id == draft.blog_id
             and unsaved.expected_updated_at == draft.expected_updated_at
             and unsaved.path.exists()
         ):
             return unsaved.path
+    if draft.resumed is not None and draft.resumed.pid is None and _holds_resumed_text(draft):
+        return draft.resumed.path
     return None
+
+
+def _holds_resumed_text(draft: EditDraft) -> bool:
+    """Whether the file `draft` resumed still holds the text resumed, its note unchanged since."""
+    resumed = draft.resumed
+    if resumed is None:
+        return False
+    try:
+        text = resumed.path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return False
+    return text == draft.text and _read_note(resumed.path.with_suffix(".json")) == resumed
 
 
 def keep_text(text: str, slug: str, folder: Path) -> Path:
@@ -355,16 +381,26 @@ def buffer_folder() -> Path:
 
 def _done(draft: EditDraft, *, keeping: Path | None = None) -> None:
     """A resumed edit reached an end (saved, kept anew, or dropped): its old recovery file goes,
-    unless it is the file the text was just kept in (`keeping`)."""
-    if draft.resumed is not None and draft.resumed.path != keeping:
+    unless it is the file the text was just kept in (`keeping`) or another edit kept its own text
+    there since it was resumed (then it stays, and is offered)."""
+    if draft.resumed is not None and draft.resumed.path != keeping and _holds_resumed_text(draft):
         forget(draft.resumed)
         draft.resumed.path.unlink(missing_ok=True)
 
 
-def _write_note(path: Path, draft: EditDraft, *, pid: int | None = None) -> None:
-    """Beside a kept text: which post and version it is an edit of, and who edits it."""
-    note = {"blog_id": str(draft.blog_id), "expected_updated_at": draft.expected_updated_at.isoformat(), "pid": pid}
-    create_private_file(path.with_suffix(".json"), json.dumps(note))
+def _write_note(path: Path, draft: EditDraft, *, pid: int | None = None, replacing: bool = False) -> None:
+    """Beside a kept text: which post and version it is an edit of, which edit, and who edits it
+    (`replacing`: the note there is replaced, atomically)."""
+    note = {
+        "blog_id": str(draft.blog_id),
+        "expected_updated_at": draft.expected_updated_at.isoformat(),
+        "pid": pid,
+        "edit": draft.edit,
+    }
+    if replacing:
+        write_private(path.with_suffix(".json"), json.dumps(note).encode("utf-8"))
+    else:
+        create_private_file(path.with_suffix(".json"), json.dumps(note))
 
 
 def _read_note(path: Path) -> UnsavedEdit | None:
@@ -375,6 +411,7 @@ def _read_note(path: Path) -> UnsavedEdit | None:
             UUID(note["blog_id"]),
             datetime.fromisoformat(note["expected_updated_at"]),
             int(note["pid"]) if note.get("pid") is not None else None,
+            str(note["edit"]) if note.get("edit") is not None else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

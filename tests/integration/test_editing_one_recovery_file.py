@@ -56,3 +56,38 @@ def test_a_resumed_edit_kept_again_stays_in_its_file_and_is_offered(author):
     assert again == first and again.read_text(encoding="utf-8").endswith("Typed.\nTyped again.\n")
     assert [unsaved.path for unsaved in editing.unsaved_edits(draft)] == [first]
     assert len(recovery_files()) == 2
+
+
+def test_two_edits_of_one_version_refused_each_keep_their_own_text(author):
+    """Two edits of the same post and version at once (the CLI's editor and the studio's, or two
+    terminals), both refused: the second replaced the first's recovery file, and the first's text
+    was lost. Each edit replaces only the file it kept itself."""
+    blogs.create(author, new=blogs.NewBlog(title="Twice", markdown="Stored.\n", slug="twice"))
+    first = editing.begin(author, ref="twice")
+    second = editing.begin(author, ref="twice")
+    kept_first = editing.keep_unsaved(first, first.text + "First writer.\n")
+    kept_second = editing.keep_unsaved(second, second.text + "Second writer.\n")
+    assert kept_first != kept_second
+    assert kept_first.read_text(encoding="utf-8").endswith("First writer.\n")
+    assert kept_second.read_text(encoding="utf-8").endswith("Second writer.\n")
+    again = editing.keep_unsaved(first, first.text + "First writer, again.\n")  # its own file, replaced
+    assert again == kept_first and kept_second.read_text(encoding="utf-8").endswith("Second writer.\n")
+    assert len(recovery_files()) == 4
+
+
+def test_a_resumed_file_another_edit_kept_text_in_is_neither_replaced_nor_removed(author):
+    """Two edits resume the same recovery file; one keeps its text there. The other, kept or saved,
+    neither writes over that text nor removes the file (it removed a resumed file once done, which
+    was safe only while nothing else wrote into it)."""
+    blogs.create(author, new=blogs.NewBlog(title="Shared", markdown="Stored.\n", slug="shared"))
+    draft = editing.begin(author, ref="shared")
+    kept = editing.keep_unsaved(draft, draft.text + "Typed.\n")
+    [offered] = editing.unsaved_edits(draft)
+    one = editing.resume(editing.begin(author, ref="shared"), offered)
+    other = editing.resume(editing.begin(author, ref="shared"), offered)
+    assert editing.keep_unsaved(one, one.text + "One.\n") == kept
+    elsewhere = editing.keep_unsaved(other, other.text + "Other.\n")
+    assert elsewhere != kept
+    assert kept.read_text(encoding="utf-8").endswith("Typed.\nOne.\n")
+    assert elsewhere.read_text(encoding="utf-8").endswith("Typed.\nOther.\n")
+    assert sorted(unsaved.path for unsaved in editing.unsaved_edits(draft)) == sorted([kept, elsewhere])
