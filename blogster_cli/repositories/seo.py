@@ -88,14 +88,17 @@ def own_keywords_by_text(session: Session, *, keywords: Iterable[str]) -> dict[s
 
 def upsert_keywords(session: Session, *, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """(updated, inserted): a keyword I have already (ignoring case) gets the row's figures, others are added.
+    A figure the row has none of keeps the stored one: a Keyword Planner export (no difficulty, no intent)
+    imported after a Semrush one does not blank the difficulty and intent the Semrush one gave.
 
     One INSERT ... ON CONFLICT on 0209's unique key, so two imports of one file at once both succeed
     and store each keyword once (a lookup then an insert stored it twice). The rows' keywords must
     differ by keyword_keys (one statement cannot update a row twice)."""
     with _waiting_out_other_imports(session):
         inserted, updated = upsert_rows(
-            session, KeywordResearch, rows, key=KEYWORD_KEY, figures=KEYWORD_FIGURES, ignoring_case=("keyword",)
-        )
+            session, KeywordResearch, rows, key=KEYWORD_KEY, figures=KEYWORD_FIGURES,
+            ignoring_case=("keyword",), keeping=KEYWORD_FIGURES,
+        )  # fmt: skip
     return updated, inserted
 
 

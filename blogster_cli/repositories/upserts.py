@@ -30,10 +30,11 @@ def _names(model: type[SQLModel], columns: Sequence[str]) -> tuple[str, str]:
 
 def upsert_rows(
     session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], *, key: Sequence[str],
-    figures: Sequence[str], ignoring_case: Sequence[str] = (),
+    figures: Sequence[str], ignoring_case: Sequence[str] = (), keeping: Sequence[str] = (),
 ) -> tuple[int, int]:  # fmt: skip
     """(inserted, updated) of INSERT (the rows' columns) ... ON CONFLICT (key) DO UPDATE SET figures;
     the key's columns named in `ignoring_case` are compared as lower(column), as their unique index is.
+    A figure named in `keeping` that a row has no value for (null) keeps the stored one.
     The rows are written in the key's order, whatever theirs: two imports at once of files listing
     the same keys the other way round each waited for a row the other had written, a deadlock."""
     if not rows:
@@ -41,8 +42,10 @@ def upsert_rows(
     columns = list(rows[0])
     table, listed = _names(model, columns)
     keys = _key(model, key, ignoring_case)
-    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in figures)
-    _names(model, figures)
+    _names(model, [*figures, *keeping])
+    new = {name: f'excluded."{name}"' for name in figures}
+    new |= {name: f'coalesce(excluded."{name}", {table}."{name}")' for name in keeping}
+    updates = ", ".join(f'"{name}" = {new[name]}' for name in figures)
     statement = text(
         f"insert into {table} ({listed}) select {listed}"
         f" from jsonb_populate_recordset(null::{table}, cast(:rows as jsonb)) order by {keys}"
