@@ -390,14 +390,18 @@ class _Expansion:
         if not days:
             note = f"'{title}' repeats, but not {span}: nothing imported"
             return Recurrence(self.uid, title, 0, None, None, False, note)
+        # What was imported, its dates first; the import's window (the dates it takes) after, apart.
         first, last = days[0], days[-1]
+        dates = f"on {first}" if first == last else f"{first} to {last}"
         if truncated:
             note = (
-                f"'{title}' repeats: the first {len(days)} of its occurrences {span} imported ({first} to {last});"
-                f" the later ones not (at most {self.limit} an event)"
+                f"'{title}' repeats: its first {len(days)} occurrences imported, {dates}; the later ones up to"
+                f" {last_day} not (at most {self.limit} an event)"
             )
         else:
-            note = f"'{title}' repeats: its {plural(len(days), 'occurrence')} {span} imported ({first} to {last})"
+            note = (
+                f"'{title}' repeats: {plural(len(days), 'occurrence')} imported, {dates} (an import takes those {span})"
+            )
         return Recurrence(self.uid, title, len(days), first, last, truncated, note)
 
 

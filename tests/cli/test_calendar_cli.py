@@ -458,7 +458,10 @@ def test_a_recurring_event_imports_its_occurrences_in_the_next_12_months_once(cl
     (recurring,) = report["recurring"]
     assert recurring["uid"] == "weekly@x" and recurring["imported"] == len(expected)
     assert recurring["first"] == str(expected[0]) and not recurring["truncated"]
-    assert f"note: 'Weekly tips' repeats: its {plural(len(expected), 'occurrence')} from {today} to" in result.stderr
+    assert (
+        f"note: 'Weekly tips' repeats: {plural(len(expected), 'occurrence')} imported, {expected[0]} to {expected[-1]}"
+        f" (an import takes those from {today} to" in result.stderr
+    )
     entries = cli("calendar", "list", "--json").json()
     assert sorted(date.fromisoformat(e["scheduled_date"]) for e in entries) == expected
     assert len({e["uid"] for e in entries}) == len(expected) and all(e["uid"].startswith("weekly@x#") for e in entries)

@@ -211,7 +211,7 @@ def test_what_a_rule_imports_does_not_depend_on_any_clock(monkeypatch):
     never = "UID:n@x\r\nSUMMARY:N\r\nDTSTART:00010101T000000Z\r\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\r\n"
     found = {r.uid: r.note for r in read(calendar_of(minutely, birthday, never)).recurring}
     assert "repeats more than 50,000 times" in found["m@x"]
-    assert "its 1 occurrence" in found["b@x"]  # five centuries of yearly looks (COUNT: walked from 1500)
+    assert "1 occurrence imported, on " in found["b@x"]  # five centuries of yearly looks (COUNT: walked from 1500)
     assert "such as February 30?" in found["n@x"]
 
 

@@ -204,7 +204,8 @@ def test_a_weekly_event_becomes_its_occurrences_at_the_same_wall_time_across_dst
     )
     assert not recurring.truncated
     assert recurring.note == (
-        "'Tips' repeats: its 14 occurrences from 2026-01-01 to 2026-12-31 imported (2026-01-05 to 2026-04-06)"
+        "'Tips' repeats: 14 occurrences imported, 2026-01-05 to 2026-04-06 (an import takes those from 2026-01-01"
+        " to 2026-12-31)"
     )
 
 
@@ -219,8 +220,8 @@ def test_occurrences_stop_twelve_months_ahead_and_at_the_cap_and_the_note_says_w
     (recurring,) = capped.recurring
     assert recurring.truncated and recurring.imported == 10
     assert recurring.note == (
-        "'Daily' repeats: the first 10 of its occurrences from 2026-01-01 to 2026-12-31 imported"
-        " (2026-01-01 to 2026-01-10); the later ones not (at most 10 an event)"
+        "'Daily' repeats: its first 10 occurrences imported, 2026-01-01 to 2026-01-10; the later ones up to"
+        " 2026-12-31 not (at most 10 an event)"
     )
     past = read(calendar_of("UID:old@x\r\nSUMMARY:Old\r\nDTSTART:20200106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n"))
     assert past.events == [] and past.recurring[0].imported == 0
