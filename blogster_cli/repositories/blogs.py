@@ -133,6 +133,18 @@ def find_own(
     return _row(row) if row else None
 
 
+def lock_own(conn: psycopg.Connection, *, blog_id: UUID) -> bool:
+    """Holds my post `blog_id`'s row until the transaction ends (waiting for a write in flight to
+    end first); whether it is mine. A check read after it sees what that write committed."""
+    return (
+        conn.execute(
+            "select 1 from public.blogs b where b.id = %(id)s and b.author_id = auth.uid() for update of b",
+            {"id": blog_id},
+        ).fetchone()
+        is not None
+    )
+
+
 def own_slugs_between(
     conn: psycopg.Connection, *, shortest: int, longest: int, trashed: bool | None = False
 ) -> list[str]:

@@ -392,6 +392,11 @@ def discard_untouched(acting: ActingUser, *, ref: str, updated_at: datetime) -> 
     anything changed it since (a save, another command): then it stays. Recorded as a purge."""
     with unit_of_work(acting) as conn:
         row = blog_rows.find_own(conn, ref=ref)
+        # Held, then read again: a save committed between a plain read and the delete (another
+        # process's `blogs edit`) was deleted with the post, its text and all.
+        if row is None or not blog_rows.lock_own(conn, blog_id=row.id):
+            return None
+        row = blog_rows.find_own(conn, ref=str(row.id))
         if row is None or row.status != BlogStatus.DRAFT or row.tags or row.updated_at != updated_at:
             return None
         _delete_for_good(conn, [row], said="Discarded '{title}', a new post left empty")
