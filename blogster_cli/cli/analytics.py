@@ -481,8 +481,9 @@ def freshness_command(
 
     \b
     traffic trend: views of the last 30 days against the 30 before, in [-1, 1];
-    freshness score 0-100: 60 points for recency (halved each year since the last update)
-    and 40 for the trend; update priority: critical < 25, high < 45, medium < 65, else low.
+    freshness score 0-100: 60 points for recency (halved each year since the last update:
+    the last change of its text, else its publication; an import is no update) and 40 for
+    the trend; update priority: critical < 25, high < 45, medium < 65, else low.
     recommended updates: for a post not updated for over a year; for traffic down 25% or more;
     for no views in the last 30 days (every such post: one published within them is told to be
     shared, as it has had no views since it was published).

@@ -439,9 +439,14 @@ def top_referrers(
 
 
 def freshness_inputs(conn: psycopg.Connection, *, today: date) -> list[tuple[Any, ...]]:
-    """(id, slug, title, published_at, updated_at, views 30 days, views the 30 before) of my published posts."""
+    """(id, slug, title, published_at, last change of its text, views 30 days, views the 30 before) of my
+    published posts. The text's last change is its newest revision but the first (0152's trigger writes
+    one on each change of the body; the first is the post's creation, or its import: an imported post
+    of 2015 was not updated on the day it came in), None when there is none; updated_at moves with any
+    change of the row (a tag, a title, the import itself)."""
     return conn.execute(
-        "select b.id, b.slug, b.title, b.published_at, b.updated_at,"
+        "select b.id, b.slug, b.title, b.published_at,"
+        " (select max(r.created_at) from public.blog_revisions r where r.blog_id = b.id and r.revision_number > 1),"
         " coalesce(sum(a.views) filter (where a.date between %(today)s::date - 29 and %(today)s::date), 0)::bigint,"
         " coalesce(sum(a.views) filter (where a.date between %(today)s::date - 59 and %(today)s::date - 30), 0)::bigint"
         " from public.blogs b left join public.blog_analytics a on a.blog_id = b.id and a.author_id = (select auth.uid())"

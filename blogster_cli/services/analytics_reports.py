@@ -198,10 +198,10 @@ def freshness(acting: ActingUser, *, limit: int = TOP) -> list[PostFreshness]:
     now = datetime.now(UTC)
     with unit_of_work(acting) as conn:
         assessed = []
-        for blog_id, slug, title, published_at, updated_at, views_30d, views_prev in analytics_rows.freshness_inputs(
+        for blog_id, slug, title, published_at, edited_at, views_30d, views_prev in analytics_rows.freshness_inputs(
             conn, today=now.date()
         ):
-            last = max(moment for moment in (published_at, updated_at) if moment is not None)
+            last = max(moment for moment in (published_at, edited_at) if moment is not None)
             days_since_update = (now - last).days
             result = assess(
                 days_since_update=days_since_update, age_days=(now - published_at).days,

@@ -17,7 +17,10 @@ def test_a_new_and_an_old_post_without_views_both_get_advice(db, make_user, supe
         )
     advice = {post.slug: post.recommended_updates for post in freshness(ActingUser(db, actor), limit=0)}
     assert advice["new-post"] == ["no views since it was published 2 days ago: share it or link to it from other posts"]
-    assert advice["old-post"] == ["no views in the last 30 days: update it or link to it from newer posts"]
+    assert advice["old-post"] == [  # published 400 days ago and never edited since
+        "not updated for 400 days: check facts, links and versions",
+        "no views in the last 30 days: update it or link to it from newer posts",
+    ]
     stored = dict(
         superuser.execute(
             "select b.slug, f.recommended_updates from content_freshness f join blogs b on b.id = f.blog_id"
