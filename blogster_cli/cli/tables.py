@@ -72,13 +72,28 @@ def print_table(
         console.print(drawn)
     if layout.left_out:
         left_out = ", ".join(header(column) for column in layout.left_out)
-        output.message(f"(left out at {terminal_width} columns: {left_out}; --format csv shows every column)")
+        output.message(f"(left out at {terminal_width} columns: {left_out}; {_every_column()})")
     if width > terminal_width:
         kept = ", ".join(header(column) for column in layout.shown)
         output.message(
             f"(drawn {width} columns wide, wider than the terminal's {terminal_width}: the least that shows {kept};"
-            " --format csv shows every column)"
+            f" {_every_column()})"
         )
+
+
+def _every_column() -> str:
+    """Where the columns a terminal left out show: `--format csv` for a command that takes the lists'
+    --format (listing.FORMAT_OPTION); else (`analytics report`, `dashboard`, an import's dry run, whose
+    --format is the files') its output piped, which has them all, tab-separated: naming --format csv
+    there sent the user to a usage error."""
+    from typer._click.globals import get_current_context  # typer's own click, which runs the commands
+
+    from blogster_cli.cli.listing import FORMAT_OPTION
+
+    context = get_current_context(silent=True)
+    if context is None or any(getattr(param, "help", None) == FORMAT_OPTION.help for param in context.command.params):
+        return "--format csv shows every column"
+    return "piped (`| cat`) it shows every column"
 
 
 def _terminal_width() -> int:
