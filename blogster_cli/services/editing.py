@@ -383,9 +383,13 @@ def _done(draft: EditDraft, *, keeping: Path | None = None) -> None:
     """A resumed edit reached an end (saved, kept anew, or dropped): its old recovery file goes,
     unless it is the file the text was just kept in (`keeping`) or another edit kept its own text
     there since it was resumed (then it stays, and is offered)."""
-    if draft.resumed is not None and draft.resumed.path != keeping and _holds_resumed_text(draft):
-        forget(draft.resumed)
-        draft.resumed.path.unlink(missing_ok=True)
+    resumed = draft.resumed
+    if resumed is None or resumed.path == keeping:
+        return
+    note = _read_note(resumed.path.with_suffix(".json"))
+    if _holds_resumed_text(draft) or (note is not None and note.edit == draft.edit):
+        forget(resumed)
+        resumed.path.unlink(missing_ok=True)
 
 
 def _write_note(path: Path, draft: EditDraft, *, pid: int | None = None, replacing: bool = False) -> None:

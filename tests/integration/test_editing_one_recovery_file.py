@@ -91,3 +91,6 @@ def test_a_resumed_file_another_edit_kept_text_in_is_neither_replaced_nor_remove
     assert kept.read_text(encoding="utf-8").endswith("Typed.\nOne.\n")
     assert elsewhere.read_text(encoding="utf-8").endswith("Typed.\nOther.\n")
     assert sorted(unsaved.path for unsaved in editing.unsaved_edits(draft)) == sorted([kept, elsewhere])
+    # The edit whose text the resumed file holds now saves: that file goes, the other edit's stays.
+    editing.save(author, draft=one, edited=one.text + "One, saved.\n")
+    assert not kept.exists() and elsewhere.exists()
