@@ -108,10 +108,14 @@ def _cpc(table: Table, cells: dict[str, str]) -> float | None:
 
 def _competition(table: Table, cells: dict[str, str]) -> float | None:
     """Competition as a share (0 to 1): Keyword Planner's indexed value (0 to 100) divided by 100,
-    read instead of its Low/Medium/High word; another export's competition as it is."""
+    read instead of its Low/Medium/High word; a percentage ("35%") as its share; another export's
+    competition as it is."""
     if table.header.columns["competition_index"] is not None:
         index = _number(table, cells, "competition_index", 100)
         return None if index is None else index / 100
+    if "%" in cells.get("competition", ""):  # "35%" (SE Ranking, Ubersuggest): the share 0.35, not 35
+        percent = _number(table, cells, "competition", 100)
+        return None if percent is None else round(percent / 100, 6)
     return _number(table, cells, "competition", 1)
 
 

@@ -28,9 +28,11 @@ def import_keywords(
 ) -> None:
     """Import keyword research: keyword, volume, difficulty, CPC, competition, intent (found by header).
 
-    A keyword you have already (ignoring case) is updated, so importing again adds nothing, also
-    when two imports run at once. Competition is a share from 0 to 1 (Keyword Planner's indexed
-    value, 0-100, divided by 100); Keyword Planner's CPC is the middle of its top-of-page bid range.
+    A keyword you have already (ignoring case) is updated with the figures the file gives (it keeps
+    those the file has none of), so importing again adds nothing, also when two imports run at
+    once. Competition is a share from 0 to 1 (Keyword Planner's indexed value, 0-100, divided by
+    100; a percentage, "35%", is its share); Keyword Planner's CPC is the middle of its top-of-page
+    bid range.
     A volume given as a range (Keyword Planner without ad spend: "1K – 10K") is stored as its
     lower bound, and the summary counts them (volume_ranges in --json).
 
