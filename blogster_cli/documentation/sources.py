@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +63,8 @@ class StoredSource:
     tree: str | None  # that folder's identity; None for pages written in Blogster or imported before it was kept
     folder: str | None = None
     asked: str | None = None  # the slug its file asks for, when it was stored under another
-    text: str | None = None  # the file as imported (front matter and body)
+    text: str | None = None  # the page's text now (front matter and body): the file as imported, unless edited since
+    file: str | None = None  # the fingerprint of its file as last imported (services: _content's source.file)
 
     def origin(self, own_tree: str | None = None) -> str:
         """Where the page came from, for a message."""
@@ -102,11 +103,13 @@ class ImportPlan:
 
 def plan_import(
     pages: Iterable[PageSource], stored: Iterable[StoredSource], *, identity: FolderIdentity, on_clash: OnClash,
-    unreadable: Collection[str] = (), sample: frozenset[Hashable] = frozenset(),
+    unreadable: Collection[str] = (), sample: frozenset[Hashable] = frozenset(), files: Mapping[str, str] = {},
 ) -> ImportPlan:  # fmt: skip
     """Match each file of the folder to a stored page, and give it its slug (see the module).
     `unreadable`: the folder's files that could not be read this time (still there, not moved);
-    `sample`: the ids of stored pages any file may take over (the unedited bundled help)."""
+    `sample`: the ids of stored pages any file may take over (the unedited bundled help);
+    `files`: each file's fingerprint as StoredSource.file records it (by path), so that a file moved
+    whose page holds an edit made since is still found by the file it was imported from."""
     pages = list(pages)
     stored = list(stored)
     tree_paths = {page.path for page in pages} | set(unreadable)
@@ -125,7 +128,7 @@ def plan_import(
         if match is None and holder is not None and holder.id in gone_ids:
             match = holder  # the file moved within the folder and kept its slug
         matches[page.path] = match
-    _match_moved_by_text(pages, matches, gone)
+    _match_moved_by_text(pages, matches, gone, files)
     matched = {m.id for m in matches.values() if m is not None}
     held = {s.slug: s for s in stored if s.id not in matched}  # slugs of pages this import does not own
     in_use = {s.slug for s in stored} | {page.slug for page in pages}
@@ -157,22 +160,38 @@ def _still_there(path: str, tree_paths: set[str], unreadable: Collection[str]) -
 
 
 def _match_moved_by_text(
-    pages: list[PageSource], matches: dict[str, StoredSource | None], gone: list[StoredSource]
-) -> None:
+    pages: list[PageSource], matches: dict[str, StoredSource | None], gone: list[StoredSource],
+    files: Mapping[str, str],
+) -> None:  # fmt: skip
     """A new file whose text is exactly that of one page of this folder whose file is gone is that
-    file moved (its slug came from its path). Text that two gone pages or two new files share
-    says nothing, so it matches nothing."""
+    file moved (its slug came from its path); so is one that is the file such a page was last
+    imported from (`files`: the page was edited in Blogster since, so its text is no longer the
+    file's). Text that two gone pages or two new files share says nothing, so it matches nothing."""
     claimed = {m.id for m in matches.values() if m is not None}
     by_text: dict[str, list[StoredSource]] = {}
+    by_file: dict[str, list[StoredSource]] = {}
     for stored in gone:
         if stored.id not in claimed and stored.text is not None:
             by_text.setdefault(stored.text, []).append(stored)
+        if stored.id not in claimed and stored.file is not None:
+            by_file.setdefault(stored.file, []).append(stored)
     new = [page for page in pages if matches[page.path] is None]
     texts = Counter(page_text(page) for page in new)
+    fingerprints = Counter(files.get(page.path) for page in new)
+    taken: set[Hashable] = set()
     for page in new:
         candidates = by_text.get(text := page_text(page), [])
         if len(candidates) == 1 and texts[text] == 1:
             matches[page.path] = candidates[0]
+            taken.add(candidates[0].id)
+    for page in new:
+        file = files.get(page.path)
+        if matches[page.path] is not None or file is None:
+            continue
+        candidates = [stored for stored in by_file.get(file, []) if stored.id not in taken]
+        if len(candidates) == 1 and fingerprints[file] == 1 and len(by_file[file]) == 1:
+            matches[page.path] = candidates[0]
+            taken.add(candidates[0].id)
 
 
 def page_text(page: PageSource) -> str:

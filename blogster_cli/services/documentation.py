@@ -162,8 +162,13 @@ def _content(
         kept = {line: text for line, text in before.items() if line in page.includes_unread and isinstance(text, str)}
     if page.includes or kept:
         content["includes"] = {**kept, **page.includes}
-    source["file"] = fingerprint([sources.page_text(page), content.get("includes")])
+    source["file"] = _file_fingerprint(page, content.get("includes"))
     return content
+
+
+def _file_fingerprint(page: tree.PageSource, includes: object) -> str:
+    """What a page records of the file it was imported from (source.file): its text and the text its includes stand for."""
+    return fingerprint([sources.page_text(page), includes])
 
 
 def _as_edited(fields: dict[str, object] | DocumentationPage) -> str:
@@ -204,7 +209,8 @@ def _stored_source(page: DocumentationPage) -> sources.StoredSource:
     content = page.content or {}
     raw, body = content.get("front_matter_raw"), content.get("markdown")
     file = (raw if isinstance(raw, str) else "") + body if isinstance(body, str) else None
-    return sources.StoredSource(page.id, page.slug, text("path"), text("tree"), text("folder"), text("asked"), file)
+    return sources.StoredSource(page.id, page.slug, text("path"), text("tree"), text("folder"), text("asked"), file,
+                                text("file"))  # fmt: skip
 
 
 def _markdown(content: dict[str, Any] | None) -> str:
@@ -332,7 +338,9 @@ def _import_once(
         known = {key: _stored_source(row) for key, row in stored.items()}
         plan = sources.plan_import(source.pages, known.values(), identity=identity, on_clash=on_clash,
                                    unreadable=[p.path for p in source.problems],
-                                   sample=_unedited_sample_help(known.values()))  # fmt: skip
+                                   sample=_unedited_sample_help(known.values()),
+                                   files={page.path: _file_fingerprint(page, page.includes or None)
+                                          for page in source.pages})  # fmt: skip
         if plan.clashes and on_clash is not sources.OnClash.REPLACE:
             raise Conflict(sources.refusal(plan.clashes, identity))
         for clash in plan.clashes:  # with --replace: the file's own page exists, under another slug
@@ -395,11 +403,29 @@ def _import_once(
             edited, file_changed = (_edited_since_import(row, content["source"]["file"])
                                     if placement.taken_over is None else (False, True))  # fmt: skip
             if edited and not file_changed:  # the file as last imported: the edit made since stays
-                report.edits_kept.append(row.slug)
-                # ... and the status asked for (--publish, the file's own) still applies to it.
-                if status and status != row.status and (status != DocumentationStatus.PUBLISHED
-                                                        or _markdown(row.content).strip()):  # fmt: skip
-                    writes.append(_Write(page.path, partial(_changed_page, row, {"status": status}), lambda: None))
+                report.edits_kept.append(placement.slug)
+                # ... and the status asked for (--publish, the file's own) still applies to it, but
+                # for publishing an edit without text (as `docs publish` refuses one).
+                held_edit: dict[str, object] = {}
+                if status and status != row.status:
+                    if status != DocumentationStatus.PUBLISHED or _markdown(row.content).strip():
+                        held_edit["status"] = status
+                    else:
+                        report.notes.append(f"{page.path}: the edit kept in page {row.slug!r} has no text,"
+                                            " so not published")  # fmt: skip
+                # ... and where its file is now (moved, within the folder or to another part of it).
+                was = _source(row).get("path")
+                if was != page.path or row.slug != placement.slug or row.category_id != values["category_id"]:
+                    source_now = {**content["source"], "imported": _source(row).get("imported")}  # the edit stays one
+                    held_edit.update(slug=placement.slug, category_id=values["category_id"],
+                                     content={**(row.content or {}), "source": source_now})  # fmt: skip
+                if held_edit:
+                    moved_note = f"{page.path}: moved from {was}" if was not in (None, page.path) else None
+                    if moved_note and row.slug != placement.slug:
+                        moved_note += f"; its page {row.slug!r} is now {placement.slug!r}"
+                    writes.append(_Write(page.path, partial(_changed_page, row, held_edit),
+                                         partial(report.notes.append, moved_note) if moved_note else lambda: None,
+                                         alone=row.slug != placement.slug))  # fmt: skip
                 continue
             if edited and not overwrite_edits:
                 report.conflicts.append((page.path, f"page {row.slug!r} was edited in Blogster and the file changed"
