@@ -1518,7 +1518,8 @@ def send_due(
         reports: list[SendReport] = []
         own_locks = OwnLocks()
         for number, newsletter_id in enumerate(due, 1):
-            if should_stop is not None and should_stop():
+            if should_stop is not None and should_stop():  # those left are reported: still due, interrupted
+                reports += [_not_started(UUID(rest), reached=due[rest]) for rest in list(due)[number - 1 :]]
                 break
             try:
                 report = send(
@@ -1552,6 +1553,18 @@ def _not_tried(newsletter_id: UUID, *, reached: int) -> SendReport:
     return SendReport(
         id=newsletter_id, status=str(NewsletterStatus.SCHEDULED), sent=0, refused=[], already_done=0,
         unsubscribed=0, recipient_count=reached, turn_held=True, note=NOT_TRIED,
+    )  # fmt: skip
+
+
+NOT_STARTED = "not started in this run: it was stopped before this newsletter; the next run mails it"
+
+
+def _not_started(newsletter_id: UUID, *, reached: int) -> SendReport:
+    """A due newsletter a stopped run did not start (send_due): still due, reported interrupted, as
+    a send stopped between two of its mails is, so what a run left shows in its reports."""
+    return SendReport(
+        id=newsletter_id, status=str(NewsletterStatus.SCHEDULED), sent=0, refused=[], already_done=0,
+        unsubscribed=0, recipient_count=reached, interrupted=True, note=NOT_STARTED,
     )  # fmt: skip
 
 
