@@ -45,10 +45,12 @@ def print_table(
     title: str | None = None,
     full: Sequence[str] = FULL,
     short: Sequence[str] = SHORT_IDS,
+    keep: Sequence[str] = (),
 ) -> None:
     """`rows` as a table on a terminal (paged when longer than the screen), tab-separated and exact
     in a pipe (ids whole), "(none)" on stderr when there are none. `short`: the columns whose
-    UUIDs a terminal shows by their first characters."""
+    UUIDs a terminal shows by their first characters; `keep`: columns never left out (a report's
+    figures, which are what it is for): a terminal too narrow for them folds the slugs instead."""
     if not rows:
         output.message("(none)")
         return
@@ -60,7 +62,7 @@ def print_table(
         return
     console = output.safe_console()
     terminal_width = console.width or _terminal_width()
-    layout = _fit(rows, columns, full, terminal_width, short)
+    layout = _fit(rows, columns, full, terminal_width, short, keep)
     width = max(terminal_width, floor(layout))
     if width != console.width:
         console = output.safe_console(width=width)
@@ -176,6 +178,7 @@ def _fit(
     full: Sequence[str],
     width: int | None,
     short: Sequence[str] = SHORT_IDS,
+    keep: Sequence[str] = (),
 ) -> _Layout:
     """How a list fits `width` columns. Columns in `full` (slugs, ids), times, numbers and short
     texts (a status, a type) are not cut: numbers are right-aligned under a short header (`words`,
@@ -185,7 +188,9 @@ def _fit(
     _give_way_order) rather than cut to a few useless characters (`publi…`, `2026…`). When the
     first column and the `full` ones alone cannot fit, they are drawn folded onto more lines: all
     their characters are there. The UUIDs of the `short` columns are shown by their first
-    characters (_short_ids). Each cell is measured once, whatever number of layouts is tried."""
+    characters (_short_ids). The `keep` columns are never left out: when they do not fit with the
+    first and `full` columns whole, those are folded. Each cell is measured once, whatever number of
+    layouts is tried."""
     values = [[row.get(c) for row in rows] for c in columns]
     all_kinds = [_kind(c, values[i], full) for i, c in enumerate(columns)]
     if all_kinds and all_kinds[0] in ("text", "short"):  # it names the row (a tracking id, a keyword): kept whole
@@ -199,7 +204,8 @@ def _fit(
     text_widths, dated_widths = _widths(columns, text), _widths(columns, dated)
     tries = ((text, text_widths, 20), (dated, dated_widths, 20), (dated, dated_widths, TEXT_MIN))
     shown = list(range(len(columns)))
-    for leaving in [None, *_give_way_order(all_kinds)]:
+    kept = {i for i, c in enumerate(columns) if c in keep}
+    for leaving in [None, *(i for i in _give_way_order(all_kinds) if i not in kept)]:
         if leaving is not None:
             shown.remove(leaving)
         for cells, widths, text_min in tries:
