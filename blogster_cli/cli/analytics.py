@@ -294,7 +294,7 @@ def dashboard(json: bool = JSON_OPTION) -> None:
         totals = {key: figures.get(key) for key in keys} | {"trending_score": _figure(board.trending_score)}
         print_sections([("Figures", rows, columns), ("Stats", [totals], list(totals))])
         return
-    tables.print_table(rows, columns, title="Dashboard")
+    tables.print_table(_shown_figures(board), columns, title="Dashboard")
     output.print_lines(
         [
             f"posts: {stats['total_blogs']} ({stats['published_blogs']} published, {stats['new_blogs_30d']} new in"
@@ -466,6 +466,31 @@ def bar_chart(rows: list[tuple[str, int, int]], width: int = 40) -> list[str]:
             f"{label} {'▒' * seen}{'█' * (full - seen)}{' ' * (width - full)} {plural(views, 'view')}, {plural(visitors, 'visitor')}"
         )
     return lines
+
+
+_RATES = ("bounce_rate", "engagement_rate")
+
+
+def _shown_figures(board: Any) -> list[dict[str, object]]:
+    """The dashboard's figures on a terminal as the report's line words them: named in words, rates as
+    percentages (their deltas in percentage points), time on page in seconds; piped and --json keep
+    the names and fractions a script reads."""
+
+    def shown(key: str, value: object, *, delta: bool = False) -> object:
+        if not isinstance(value, int | float):
+            return "-" if delta or key in _RATES or key == "avg_time_on_page" else value
+        if key in _RATES:
+            return f"{value * 100:+.0f} pts" if delta else percent(value)
+        if key == "avg_time_on_page":
+            return f"{value:+.0f} s" if delta else _seconds(value)
+        return f"{value:+d}" if delta and isinstance(value, int) else value
+
+    return [
+        {"figure": key.replace("_", " "), "last_30_days": shown(key, value),
+         "previous_30_days": shown(key, board.previous_30_days[key]),
+         "delta": shown(key, board.deltas[key], delta=True)}
+        for key, value in board.last_30_days.items()
+    ]  # fmt: skip
 
 
 def _figure(value: object) -> object:
