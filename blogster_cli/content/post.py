@@ -200,8 +200,11 @@ def import_post(
     )
     post = post_from_mapping(mapped, content)
     post.not_a_page = unrendered_reason(metadata.values, shape, chosen)
+    # A file without front matter reads as plain markdown, but in a Hugo site it is Hugo's page all
+    # the same: at the top of content/ it is skipped as one with front matter is (it states no date).
+    hugo_page = chosen == "hugo" or (split.format is None and dialect in (None, "hugo"))
     post.page_unless_linked = top_level_page_reason(
-        metadata.values, shape, dated=mapped.date is not None, hugo=chosen == "hugo" and "hugo" in (site, dialect)
+        metadata.values, shape, dated=mapped.date is not None, hugo=hugo_page and "hugo" in (site, dialect)
     )
     return post
 

@@ -48,3 +48,23 @@ def test_sync_names_the_skipped_page(cli, signed_up, tmp_path):
         f"skipped: content/about.md ({HUGO_PAGE_REASON})",
         f"{site} [hugo]: 1 skipped; 1 unchanged.",
     ]
+
+
+def test_a_top_level_page_without_front_matter_is_skipped_as_one_with_it(cli, signed_up, tmp_path):
+    """`contact.md` without front matter read as plain markdown and was imported as a draft, while
+    `about.md`, with front matter and as undated, was skipped: both are the site's pages."""
+    site = hugo_site(tmp_path / "site")
+    contact = site / "content" / "contact.md"
+    contact.write_text("# Contact\n\nWrite to us.\n")
+    (site / "content" / "posts" / "bare.md").write_text("In a section: a post, undated.\n")
+    shown = cli("import", str(site), "--json")
+    assert shown.exit_code == 0, shown.stderr
+    skipped = sorted((f["path"], f["reason"]) for f in shown.json()["files"] if f["outcome"] == "skipped")
+    assert skipped == [(str(site / "content" / "about.md"), HUGO_PAGE_REASON), (str(contact), HUGO_PAGE_REASON)]
+    assert sorted(post["slug"] for post in cli("blogs", "list", "--json").json()) == ["bare", "first"]
+    synced = cli("sync", str(site), "--json")
+    assert synced.exit_code == 0, synced.stderr
+    assert sorted(f["path"] for f in synced.json()["files"] if f["action"] == "skipped") == [
+        "content/about.md",
+        "content/contact.md",
+    ]
