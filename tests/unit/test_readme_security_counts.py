@@ -73,9 +73,11 @@ KINDS: list[tuple[str, tuple[str, ...]]] = [
         " temp and large objects, a stalled migration or restore, functions and tables put in `postgres` or"
         " `template1` for a superuser or a restore to pick up, or in a new database while it migrates,"
         " blocking upgrades, watching the server from another database, every connection slot, the server's lock table,"
-        " its NOTIFY queue (every job queued), a statement no one can end",
+        " its NOTIFY queue (every job queued), a statement no one can end, a documentation search made"
+        " to scan every page's text once a word",
         (
             "test_login_roles.py",
+            "test_docs_search_bounds_attacks.py",
             "test_role_passwords.py",
             "test_shared_server_attacks.py",
             "test_server_databases_attacks.py",
