@@ -111,6 +111,18 @@ class AdministrativeGroup(TyperGroup):
             return super().invoke(ctx)
 
 
+GROUPS_NAMED = 3
+"""A word that is a subcommand of more groups than this (`list`, `show`) is too common to suggest them."""
+
+
+def _groups_with(word: str) -> list[str]:
+    """`group word` for each command group with a subcommand `word` (`blogster dashboard`: 'analytics
+    dashboard'), none when more than GROUPS_NAMED have one. Loads every command (some 0.5 s), on the
+    error's path only."""
+    found = [f"{name} {word}" for name in COMMANDS if word in getattr(_loaded_command(name), "commands", {})]
+    return found if len(found) <= GROUPS_NAMED else []
+
+
 def help_pointer(words: list[str]) -> str:
     """What `blogster help [WORD...]` says, there being no such command (users type it, as in git):
     where the help is. A command's name points to that command's --help, other words to a search of
@@ -163,7 +175,8 @@ class LazyGroup(TyperGroup):
         """As typer resolves a subcommand, with its "Did you mean" for a typo (`blogster post list`):
         typer draws the suggestions from the commands already loaded, which here are none. Closer
         than typer's cutoff (0.6): among fifty commands that one offered 'crosspost' and 'import'
-        for 'post' too. Closest first, equally close ones in alphabetical order (suggestions.py)."""
+        for 'post' too. Closest first, equally close ones in alphabetical order (suggestions.py); before
+        them a group's subcommand of that name (`blogster dashboard`: 'analytics dashboard')."""
         try:
             name, command, rest = super().resolve_command(ctx, args)
         except UsageError as error:
@@ -172,7 +185,11 @@ class LazyGroup(TyperGroup):
                 error.message = help_pointer(args[1:])
                 raise
             names = [*COMMANDS, *ALIASES]
-            matches = [] if typo.startswith("-") else close_matches(typo, names, cutoff=0.7)
+            matches = (
+                []
+                if not typo or typo.startswith("-")
+                else [*_groups_with(typo), *close_matches(typo, names, cutoff=0.7)]
+            )
             if matches:
                 error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
             raise
