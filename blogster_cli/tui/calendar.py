@@ -25,7 +25,7 @@ from blogster_cli.planning.times import clock, gap_note
 from blogster_cli.services import calendar
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
-from blogster_cli.tui.work import Done, in_background
+from blogster_cli.tui.work import Done, ReadsAgainOnReturn, in_background
 
 if TYPE_CHECKING:
     from blogster_cli.models.calendar import CalendarEntryPublic
@@ -78,8 +78,10 @@ class EntryMoved(Done):
     """`result` is (the moved CalendarEntryPublic, its post left behind: `calendar.post_left_behind`)."""
 
 
-class CalendarScreen(Screen[None]):
-    """Calendar: the month's planned entries; arrows choose a day, Shift+arrows move the chosen entry."""
+class CalendarScreen(ReadsAgainOnReturn, Screen[None]):
+    """Calendar: the month's planned entries; arrows choose a day, Shift+arrows move the chosen entry.
+    Read again each time it is current again (ReadsAgainOnReturn): the month, the cursor day and
+    the chosen entry stay."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
@@ -158,9 +160,30 @@ class CalendarScreen(Screen[None]):
 
         in_background(self, "Loading the calendar", load, MonthLoaded)
 
+    def read_again(self) -> None:
+        self.action_reload()
+
     def on_month_loaded(self, message: MonthLoaded) -> None:
+        if message.superseded:  # another month's, or a read older than the one on its way
+            return
+        chosen = self.chosen_item()
         self.entries, self.posts = message.result
+        self.chosen = self.chosen_index(chosen)
         self.show()
+
+    def chosen_index(self, item: CalendarEntryPublic | PlannedEvent | None) -> int:
+        """Where `item` (the entry chosen before a read) is among the cursor day's now, so a read
+        keeps it chosen while entries come and go around it; the day's first if it is gone."""
+        if item is None:
+            return self.chosen
+        here: list[CalendarEntryPublic | PlannedEvent] = [*self.day_entries(self.cursor), *self.day_posts(self.cursor)]
+        for index, other in enumerate(here):
+            if isinstance(item, PlannedEvent):
+                if isinstance(other, PlannedEvent) and other.uid == item.uid:
+                    return index
+            elif not isinstance(other, PlannedEvent) and other.id == item.id:
+                return index
+        return 0
 
     def day_entries(self, day: date) -> list[CalendarEntryPublic]:
         return [entry for entry in self.entries if entry.scheduled_date == day]
@@ -280,7 +303,7 @@ class CalendarScreen(Screen[None]):
 
         item = self.chosen_item()
         if isinstance(item, PlannedEvent) and item.post is not None:
-            self.app.push_screen(EditorScreen(item.post), lambda _: self.action_reload())
+            self.app.push_screen(EditorScreen(item.post))  # read again once it closes (ReadsAgainOnReturn)
             return
         entry = self.chosen_entry()
         if entry is None:

@@ -25,7 +25,7 @@ from blogster_cli.services.chat import MAX_FEEDBACK_LENGTH
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.inputs import LimitedInput
 from blogster_cli.tui.keys import KeyFooter
-from blogster_cli.tui.work import Done, ServiceFailed, in_background
+from blogster_cli.tui.work import Done, ReadsAgainOnReturn, ServiceFailed, in_background
 
 if TYPE_CHECKING:
     from blogster_cli.services.chat import ChatMessage, ConversationInfo
@@ -89,8 +89,10 @@ class RateDialog(ModalScreen[tuple[int | None, str | None] | None]):
         self.dismiss(None)
 
 
-class ChatScreen(Screen[None]):
-    """Chat: ask the support bot about Blogster; its answers come from the workers."""
+class ChatScreen(ReadsAgainOnReturn, Screen[None]):
+    """Chat: ask the support bot about Blogster; its answers come from the workers. Read again each
+    time it is current again (ReadsAgainOnReturn: the conversation may have gone on with `blogster
+    chat` elsewhere), unless an answer is awaited or a new conversation is about to start."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
@@ -118,6 +120,11 @@ class ChatScreen(Screen[None]):
         """The next message starts a new conversation (/new)."""
         self.pending: Line | None = None
         """The bot's line while its answer is awaited."""
+        self.changes = 0
+        """Counts what this screen did to the conversation (a message, /new, /end): a read started
+        before one of them, answered after it, is older than the transcript and is not shown."""
+        self.shown: list[tuple[str, str]] | None = None
+        """The (role, text) of the messages the transcript was last filled with."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -131,19 +138,27 @@ class ChatScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        acting = self.app.acting
+        acting, changes = self.app.acting, self.changes
 
-        def latest() -> ConversationInfo | None:
+        def latest() -> tuple[int, ConversationInfo | None]:
             try:
-                return current_conversation(chat.history(acting))
+                return changes, current_conversation(chat.history(acting))
             except NotFound:  # no conversation yet: the first message starts one
-                return None
+                return changes, None
 
         in_background(self, "Loading the chat", latest, ChatLoaded)
 
+    def read_again(self) -> None:
+        if self.pending is None and not self.new:  # else the screen's own view is newer than any read
+            self.action_reload()
+
     def on_chat_loaded(self, message: ChatLoaded) -> None:
-        info: ConversationInfo | None = message.result
-        self.show_messages([] if info is None else info.messages)
+        changes, info = message.result
+        if message.superseded or changes != self.changes:
+            return
+        messages = [] if info is None else info.messages
+        if [(m.role, m.content) for m in messages] != self.shown:  # a return with nothing new keeps the view
+            self.show_messages(messages)
         self.set_status(
             "A new conversation starts with your first message." if info is None else f"{len(info.messages)} messages"
         )
@@ -154,6 +169,7 @@ class ChatScreen(Screen[None]):
         self.pending = None
         transcript.mount_all(self.line_for(m.role, m.content) for m in messages)
         transcript.scroll_end(animate=False)
+        self.shown = [(m.role, m.content) for m in messages]
 
     @staticmethod
     def line_for(role: str, text: str) -> Line:
@@ -187,12 +203,15 @@ class ChatScreen(Screen[None]):
             self.app.notify("Wait for the answer to your last message", severity="warning")
             return
         acting, new, zone = self.app.acting, self.new, self.app.timezone  # the answer about times names the zone
+        self.changes += 1
+        self.shown = None
         self.add(self.line_for("user", text))
         self.pending = self.add(self.line_for("assistant", WAITING))
         self.set_status("Waiting for the bot…")
         in_background(self, ASKING, lambda: chat.ask(acting, text=text, new=new, timezone=zone), ChatAnswered)
 
     def on_chat_answered(self, message: ChatAnswered) -> None:
+        self.changes += 1
         self.new = False
         if self.pending is not None:
             self.pending.say(message.result.answer)
@@ -204,6 +223,7 @@ class ChatScreen(Screen[None]):
         """The app notifies too; the transcript says what became of the message."""
         if message.action != ASKING or self.pending is None:
             return
+        self.changes += 1
         self.pending.say(f"(not answered: {message.text})")
         self.pending.add_class("failed")
         self.pending = None
@@ -211,6 +231,7 @@ class ChatScreen(Screen[None]):
         self.set_status("Not answered")
 
     def action_new_conversation(self) -> None:
+        self.changes += 1
         self.new = True
         self.show_messages([])
         self.set_status("A new conversation starts with your next message.")
@@ -222,6 +243,7 @@ class ChatScreen(Screen[None]):
             if answer is None:
                 return
             score, feedback = answer
+            self.changes += 1
             in_background(
                 self,
                 "Ending the conversation",
@@ -232,6 +254,7 @@ class ChatScreen(Screen[None]):
         self.app.push_screen(RateDialog(), rated)
 
     def on_chat_ended(self, message: ChatEnded) -> None:
+        self.changes += 1
         self.app.notify("Thanks! The conversation is closed.")
         self.show_messages([])
         self.set_status("A new conversation starts with your next message.")

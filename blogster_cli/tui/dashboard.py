@@ -24,7 +24,7 @@ from textual.widgets import Header, Static
 
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.launch import recent_rows
-from blogster_cli.tui.work import Done, ServiceFailed, in_background
+from blogster_cli.tui.work import Done, ReadsAgainOnReturn, ServiceFailed, in_background
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -156,8 +156,9 @@ class TopPostsLoaded(Done):
     pass
 
 
-class DashboardScreen(Screen[None]):
-    """Dashboard: figures, views chart, top posts, recent activity, unread notifications, credits."""
+class DashboardScreen(ReadsAgainOnReturn, Screen[None]):
+    """Dashboard: figures, views chart, top posts, recent activity, unread notifications, credits.
+    Read again each time it is current again (ReadsAgainOnReturn); the first paint reads nothing more."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
@@ -275,6 +276,11 @@ class DashboardScreen(Screen[None]):
         self._read_summary("Loading the dashboard")
         self._load_rest()
 
+    def read_again(self) -> None:
+        """As `r`, once signed in and the first figures are in (until then they are on their way)."""
+        if self.app.signed_in and self.summary is not None:
+            self.action_reload()
+
     def _read_summary(self, action: str) -> None:
         """The figures and as much recent activity as the terminal's height shows (launch.recent_rows)."""
         from blogster_cli.services import dashboard
@@ -328,6 +334,8 @@ class DashboardScreen(Screen[None]):
         in_background(self, "Loading the views chart", lambda: dashboard.views_by_day(acting, days=days), ViewsLoaded)
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        if message.superseded:  # a newer read is on its way
+            return
         summary: Dashboard = message.result
         self.summary = summary
         cards = self.query_one(FigureCards)
@@ -368,6 +376,8 @@ class DashboardScreen(Screen[None]):
     def on_top_posts_loaded(self, message: TopPostsLoaded) -> None:
         from blogster_cli.tui.tables import ListTable, plain
 
+        if message.superseded:
+            return
         top = self.query_one("#top-posts", ListTable)
         top.clear()
         for post in message.result:
@@ -378,6 +388,8 @@ class DashboardScreen(Screen[None]):
     def on_views_loaded(self, message: ViewsLoaded) -> None:
         from textual.widgets import Sparkline
 
+        if message.superseded:  # v pressed again, or a newer read
+            return
         days = message.result
         total = sum(d.views for d in days)
         self.query_one("#views-chart", Sparkline).data = [float(d.views) for d in days]

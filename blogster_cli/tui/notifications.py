@@ -19,7 +19,7 @@ from blogster_cli.services import notifications
 from blogster_cli.terminal_text import safe
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.tables import plain
-from blogster_cli.tui.work import Done, in_background
+from blogster_cli.tui.work import Done, ReadsAgainOnReturn, in_background
 from blogster_cli.wording import plural
 
 if TYPE_CHECKING:
@@ -48,8 +48,9 @@ class NotificationsMarked(Done):
     """`result` is the ids now read."""
 
 
-class NotificationsScreen(Screen[None]):
-    """Notifications: newest first, ● unread; Enter reads one (and marks it read), m marks it, a marks all."""
+class NotificationsScreen(ReadsAgainOnReturn, Screen[None]):
+    """Notifications: newest first, ● unread; Enter reads one (and marks it read), m marks it, a marks all.
+    Read again each time it is current again (ReadsAgainOnReturn), the highlighted one kept."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
@@ -101,14 +102,21 @@ class NotificationsScreen(Screen[None]):
             NotificationsLoaded,
         )
 
+    def read_again(self) -> None:
+        self.action_reload()
+
     def on_notifications_loaded(self, message: NotificationsLoaded) -> None:
+        if message.superseded:  # a newer read is on its way (u pressed again, a return)
+            return
         self.items = message.result
         if not self.unread_only:
             self.app.unread = sum(not item.read for item in self.items)
         self.show_rows()
 
     def show_rows(self) -> None:
+        """The list of `items`, the one highlighted before still highlighted where it still is."""
         table = self.query_one("#notifications", DataTable)
+        highlighted = self.selected_key()
         table.clear()
         for item in self.items:
             table.add_row(
@@ -117,15 +125,21 @@ class NotificationsScreen(Screen[None]):
                 ),
                 key=str(item.id),
             )
+        if highlighted is not None and any(str(item.id) == highlighted for item in self.items):
+            table.move_cursor(row=table.get_row_index(highlighted))
         # how many are listed; the app's badge after it says how many are unread
         self.sub_title = plural(len(self.items), "notification") + (" (unread only)" if self.unread_only else "")
 
-    def selected(self) -> NotificationPublic | None:
+    def selected_key(self) -> str | None:
+        """The id of the highlighted row (None in an empty table)."""
         table = self.query_one("#notifications", DataTable)
         if table.row_count == 0:
             return None
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        return next(item for item in self.items if str(item.id) == key)
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def selected(self) -> NotificationPublic | None:
+        key = self.selected_key()
+        return None if key is None else next(item for item in self.items if str(item.id) == key)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.query_one("#notification-text", Static).update(detail(self.selected()))

@@ -19,7 +19,7 @@ from blogster_cli.tui.inputs import FieldError, LimitedInput
 from blogster_cli.tui.keys import KeyFooter
 from blogster_cli.tui.publishing import NO_POST_SELECTED, PublishingActions
 from blogster_cli.tui.tables import plain
-from blogster_cli.tui.work import Done, in_background
+from blogster_cli.tui.work import Done, ReadsAgainOnReturn, in_background
 from blogster_cli.tui.writing import WritingActions
 from blogster_cli.wording import plural
 
@@ -208,8 +208,9 @@ class PostsTable(DataTable[Text]):
         self.refresh()
 
 
-class PostsScreen(PublishingActions, WritingActions, Screen[None]):
-    """Posts: every post of mine, newest change first; Enter opens one in the editor."""
+class PostsScreen(ReadsAgainOnReturn, PublishingActions, WritingActions, Screen[None]):
+    """Posts: every post of mine, newest change first; Enter opens one in the editor. Read again each
+    time it is current again (ReadsAgainOnReturn), the selected post, the filter and the sort kept."""
 
     app: BlogsterApp  # type of the running app, for the type checker (Textual sets it)
 
@@ -269,7 +270,12 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         acting = self.app.acting
         in_background(self, "Loading your posts", lambda: blogs.list_blogs(acting), PostsLoaded)
 
+    def read_again(self) -> None:
+        self.action_reload()
+
     def on_posts_loaded(self, message: PostsLoaded) -> None:
+        if message.superseded:  # a newer read is on its way: this one may predate a change
+            return
         self.rows = message.result
         self._cells = {}
         table = self.query_one("#posts", PostsTable)
@@ -339,15 +345,23 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
             key=lambda row: sort_key(self.sort_column, row),
             reverse=self.sort_reverse,
         )
+        scrolled = table.scroll_y
         table.fill([(str(row.id), self.cells(row)[0]) for row in shown])
         if selected is not None and any(str(row.id) == selected for row in shown):
-            table.move_cursor(row=table.get_row_index(selected))
+            table.move_cursor(row=table.get_row_index(selected), scroll=False)
+            # where the list was (a reload on return keeps the place), the selected row still shown
+            table.call_after_refresh(self._scroll_back, table, scrolled)
         self.shown_count = len(shown)
         self.show_counts()
         empty = self.query_one("#posts-empty", Static)
         empty.display = not shown
         if not shown:
             empty.update("No posts yet: press n to start one." if not self.rows else "No post matches the filter.")
+
+    @staticmethod
+    def _scroll_back(table: PostsTable, scrolled: float) -> None:
+        table.scroll_to(y=scrolled, animate=False, immediate=True)
+        table.move_cursor(row=table.cursor_row)  # into view, should the rows above it have changed
 
     def show_counts(self) -> None:
         """The header: how many posts the filter shows ("3 of 12 posts"; "12 posts", all) and the order
@@ -388,7 +402,7 @@ class PostsScreen(PublishingActions, WritingActions, Screen[None]):
         if ref is None:
             self.app.notify(NO_POST_SELECTED, severity="warning")
             return
-        self.app.push_screen(EditorScreen(ref), lambda _: self.action_reload())
+        self.app.push_screen(EditorScreen(ref))  # read again once it closes (ReadsAgainOnReturn)
 
     def action_new_post(self) -> None:
         """Asks a title, creates the draft (as `blogster posts new TITLE` does) and opens it in the editor."""

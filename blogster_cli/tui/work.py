@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
+from textual.worker import get_current_worker
 
 from blogster_cli.errors import BlogsterError, DatabaseUnavailable
 
@@ -39,8 +40,10 @@ def in_background(
     """Runs `call` in a thread worker; posts `done(result)` to `node`, or ServiceFailed.
 
     Workers of the same `action` on the same node replace each other (a newer reload
-    wins). The thread's database connection is closed when the call ends: each worker
-    thread is new, and a connection left behind would outlive it.
+    wins): the replaced one's thread runs on, and its message says it was `superseded`, for
+    the handler to drop (its result is older than the one coming). The thread's database
+    connection is closed when the call ends: each worker thread is new, and a connection
+    left behind would outlive it.
     """
     acting = node.app.acting  # type: ignore[attr-defined]
 
@@ -61,6 +64,8 @@ def in_background(
             acting.db.close()
         message = done(result)
         if message is not None:
+            if isinstance(message, Done):
+                message.worker = get_current_worker()
             node.post_message(message)
 
     return node.run_worker(work, name=action, group=action, thread=True, exclusive=True, exit_on_error=False)
@@ -72,3 +77,38 @@ class Done(Message):
     def __init__(self, result: Any = None) -> None:
         super().__init__()
         self.result = result
+        self.worker: Worker[None] | None = None
+        """The worker that made it (in_background sets it)."""
+
+    @property
+    def superseded(self) -> bool:
+        """A newer call of the same action on the same node started after this one's (which
+        cancelled its worker): this result is older than the one on its way, and must not
+        replace it on the screen. Asked on the UI thread, as the message is handled."""
+        return self.worker is not None and self.worker.is_cancelled
+
+
+class ReadsAgainOnReturn:
+    """A screen (this mixin before Screen in its bases) that reads its data again, in the
+    background as its `r` does (`read_again`), each time it becomes the current screen again:
+    its screen key (F2-F7) or the palette brings it back, or a screen over it closes (the
+    editor, a dialog, help). What another terminal changed meanwhile (`posts new`, `calendar
+    add`) then shows. The first display reads once, on mount: Textual resumes a screen as it
+    is first shown (twice, for a mode's first screen) with no suspend before, which reads
+    nothing here, so the first paint does no more work than before."""
+
+    left = False
+    """Another screen has been current since this one last was (set on suspend)."""
+
+    def on_screen_suspend(self) -> None:
+        self.left = True
+
+    def on_screen_resume(self) -> None:
+        if self.left:
+            self.left = False
+            self.read_again()
+
+    def read_again(self) -> None:
+        """Reads the screen's data again, keeping the user's place (the selected row, the filter,
+        the chosen day): what `r` does."""
+        raise NotImplementedError

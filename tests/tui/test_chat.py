@@ -213,3 +213,25 @@ def test_the_message_and_feedback_fields_hold_what_the_database_stores(writer, i
         assert ended.status == "completed" and stored.fetchone()[0] == "f" * (MAX_FEEDBACK_LENGTH - 1) + "!"
 
     drive(app, steps)
+
+
+def test_a_message_sent_from_another_terminal_shows_on_return(writer, bot_worker):
+    """The conversation went on with `blogster chat` elsewhere while another screen was up: coming back
+    to Chat shows it, as opening the screen does."""
+    app = app_for(writer)
+
+    async def steps(pilot):
+        await pilot.press("f7")
+        await settle(pilot)
+        await say(pilot, "how do I schedule a post for tomorrow?")
+        assert len(transcript(app.screen)) == 2
+        await pilot.press("f3")
+        await settle(pilot)
+        chat.ask(writer, text="how do I reset my password?", wait_s=30)
+        await pilot.press("f7")
+        await settle(pilot)
+        lines = transcript(app.screen)
+        assert [who for who, _ in lines] == ["you>", "bot>", "you>", "bot>"]
+        assert lines[2][1] == "how do I reset my password?"
+
+    drive(app, steps)
