@@ -70,6 +70,7 @@ REVENUE_HEADERS = {
     "conversion_rate": ("conversion rate",),
     "placement": ("placement", "ad unit", "ad unit name"),
     "period": ("date", "month", "period"),
+    "currency": ("currency", "currency code"),
 }
 
 _TYPE_WORDS = {
@@ -128,6 +129,22 @@ class RevenueRow:
     conversion_rate: float | None
     placement_data: dict[str, Any] = field(default_factory=dict)
     line: int = 0
+    currency: str | None = None
+    """The currency its Currency column or its revenue cell names (`12,50 €`: EUR), None when neither does."""
+
+
+_CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CURRENCY_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+
+
+def cell_currency(cell: str) -> str | None:
+    """The currency a figure is written in: its sign (`$`: USD, the commonest) or its ISO code
+    (`EUR 12,50`, `12.50 USD`); None for a bare figure."""
+    for sign, code in _CURRENCY_SIGNS.items():
+        if sign in cell:
+            return code
+    found = _CURRENCY_CODE.search(cell)
+    return found[1] if found else None
 
 
 def _text(value: str) -> str | None:
@@ -266,9 +283,10 @@ def parse_revenue(
         if rate is None and clicks:
             rate = conversions / clicks
         placement_data = {key: value for key, value in (("placement", placement), ("period", period)) if value}
+        currency = (_text(cells["currency"]) or "").upper() or cell_currency(cells["revenue"])
         return RevenueRow(
             kind, _text(cells["provider"]) or default_provider, reference[:500], post, revenue, impressions, clicks,
-            conversions, rate, placement_data, line,
+            conversions, rate, placement_data, line, currency,
         )  # fmt: skip
 
     figures = ("revenue", "impressions", "clicks", "conversions", "conversion_rate")

@@ -93,7 +93,7 @@ def import_report(
             if host := find.elsewhere(row.post):
                 elsewhere[host] += 1
             continue
-        values = {**{k: v for k, v in asdict(row).items() if k not in ("line", "post")}, "blog_id": blog_id}
+        values = {**{k: v for k, v in asdict(row).items() if k not in ("line", "post", "currency")}, "blog_id": blog_id}
         first, known = unique.setdefault((row.provider, row.reference_id), (row.line, values))
         if known is values:
             continue
@@ -109,9 +109,14 @@ def import_report(
     with orm_unit_of_work(acting) as session:
         inserted, updated = revenue_rows.upsert(session, rows=rows_out)
     total = round(sum(row["revenue"] for row in rows_out), 2)
-    return RevenueImport(
-        inserted, updated, total, sorted(rejected, key=lambda r: r.line), summed, find.other_sites(elsewhere)
-    )
+    warnings = find.other_sites(elsewhere)
+    currencies = sorted({row.currency for row in rows if row.currency})
+    if len(currencies) > 1:  # the figures are stored without their currency: the report adds them up
+        warnings.append(
+            f"this file's revenue is in {len(currencies)} currencies ({', '.join(currencies)}): it is stored and"
+            " added up as written, without them; convert the figures to one currency and import the file again"
+        )
+    return RevenueImport(inserted, updated, total, sorted(rejected, key=lambda r: r.line), summed, warnings)
 
 
 def report(acting: ActingUser) -> RevenueReport:
