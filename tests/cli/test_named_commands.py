@@ -33,8 +33,8 @@ SHIPPED = [REPO_ROOT / "examples/chatbot/intents.yaml", *sorted((REPO_ROOT / "ex
 NAMED = re.compile(r"`(blogster [^`\n]+)`")  # on one line: click cuts a long first line of help at "..."
 SHELL = re.compile(r"\s[<>|]\s.*$")
 CHOICE = re.compile(r"\[([^\[\]]* or [^\[\]]*)\]")  # `[--days N or --from DATE]`
-# Named as what a user mistypes: exit-codes says it gets a "did you mean".
-MISTYPED_ON_PURPOSE = {"blogster post list"}
+# Named as what a user mistypes: exit-codes says each gets a "did you mean".
+MISTYPED_ON_PURPOSE = {"blogster post list", "blogster dashboard"}
 
 
 def named_commands() -> list[tuple[str, str]]:
