@@ -1,8 +1,8 @@
 """public.search_documentation (0214) reads a query word with signs (`C++`, `C#`, `.NET`) as a term a
-page must hold as written, by a regular expression over each candidate page's whole text. Any
-signed-in account chose how many (up to 64) and each scanned every page: 64 terms no page holds cost
-a hundred times a plain query's time, growing with the documentation up to statement_timeout. 0215
-reads the first 8 and stops scanning a page once one term decides."""
+page must hold as written, by a regular expression over each candidate page's whole text. As first
+written, any signed-in account chose how many (up to 64) and each scanned every page: 64 terms no page
+holds cost a hundred times a plain query's time, growing with the documentation up to
+statement_timeout. It reads the first 8 and stops scanning a page once one term decides."""
 
 from __future__ import annotations
 
